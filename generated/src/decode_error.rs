@@ -1,0 +1,96 @@
+//! The error of decoding a payload.
+
+use std::fmt;
+
+/// The representation a payload was in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `application/json`, `application/vnd.microsoft.com.ucwa+json`.
+    Json,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Json => "JSON",
+        })
+    }
+}
+
+/// Where in a payload decoding failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// 1-based line and column.
+    LineColumn {
+        /// The line, from 1.
+        line: usize,
+        /// The column on that line, from 1.
+        column: usize,
+    },
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::LineColumn { line, column } => write!(f, "line {line}, column {column}"),
+        }
+    }
+}
+
+/// A payload that does not decode into the requested type: malformed, or not what the type
+/// expects (a wrong value type, a link where the schema says `data:` URI, another rel, …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    format: Format,
+    position: Option<Position>,
+    message: String,
+}
+
+impl DecodeError {
+    /// The representation being decoded.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Where decoding stopped, when known.
+    pub fn position(&self) -> Option<Position> {
+        self.position
+    }
+
+    /// What was wrong, without the position.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub(crate) fn from_json(error: &serde_json::Error) -> Self {
+        let position = (error.line() > 0).then(|| Position::LineColumn {
+            line: error.line(),
+            column: error.column(),
+        });
+        // serde_json appends " at line L column C" to the message; the position is kept apart.
+        let mut message = error.to_string();
+        if let Some(Position::LineColumn { line, column }) = position {
+            let suffix = format!(" at line {line} column {column}");
+            if message.ends_with(&suffix) {
+                message.truncate(message.len() - suffix.len());
+            }
+        }
+        DecodeError {
+            format: Format::Json,
+            position,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid UCWA {} payload", self.format)?;
+        if let Some(position) = self.position {
+            write!(f, " at {position}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}

@@ -1,0 +1,104 @@
+//! Items used by the code that `ucwa-derive` expands to. Not a public API.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeSeed, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::relation::{OneOrMany, RelField};
+
+pub use serde;
+
+/// A map key or string value, borrowed from the payload when it holds no escapes.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key, owned.
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Decodes the value under one rel into a [`RelField`], naming the rel in any error.
+pub struct RelSeed<F> {
+    rel: &'static str,
+    field: PhantomData<F>,
+}
+
+impl<F> RelSeed<F> {
+    /// A seed for the rel `rel`.
+    pub fn new(rel: &'static str) -> Self {
+        RelSeed {
+            rel,
+            field: PhantomData,
+        }
+    }
+}
+
+impl<'de, F: RelField> DeserializeSeed<'de> for RelSeed<F> {
+    type Value = F;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<F, D::Error> {
+        let items = OneOrMany::<F::Item>::deserialize(deserializer)?;
+        F::from_items(items)
+            .map_err(|reason| serde::de::Error::custom(format_args!("`{}`: {reason}", self.rel)))
+    }
+}
+
+/// Serializes a [`RelField`] in the shape its type declares.
+pub struct RelSer<'a, F>(pub &'a F);
+
+impl<F: RelField> Serialize for RelSer<'_, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_items(serializer)
+    }
+}
+
+/// The error for a payload whose `rel` names another resource than the one being decoded.
+pub fn wrong_rel<E: serde::de::Error>(expected: &str, found: &str) -> E {
+    E::custom(format_args!(
+        "expected a `{expected}` resource, found rel `{found}`"
+    ))
+}
+
+/// The error for a member that the type does not know and has no `#[ucwa(unknown)]` field for.
+pub fn unknown_member<E: serde::de::Error>(container: &str, key: &str) -> E {
+    E::custom(format_args!(
+        "unknown member `{key}` in `{container}` (add an `#[ucwa(unknown)]` field to keep it)"
+    ))
+}

@@ -1,0 +1,49 @@
+//! The traits that `#[derive(Resource, Links, Embedded, Enumeration)]` implement.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::Link;
+
+/// A UCWA resource: a typed view of one `rel`'s payload.
+///
+/// Derived with `#[derive(ucwa::Resource)]`; the derive also implements `Serialize` and
+/// `Deserialize` in UCWA's JSON representation.
+pub trait Resource: Serialize + DeserializeOwned {
+    /// The resource's rel, e.g. `participant`.
+    const REL: &'static str;
+
+    /// The link to this resource itself (`_links.self`), which identifies it.
+    fn self_link(&self) -> Option<&Link>;
+}
+
+/// The `_links` of a resource. Derived with `#[derive(ucwa::Links)]`.
+pub trait Links: Serialize + DeserializeOwned + Default {
+    /// The `self` link, if the struct has a field for it and the payload had one.
+    fn self_link(&self) -> Option<&Link>;
+
+    /// Whether there is no link at all (the `_links` member is then left out).
+    fn is_empty(&self) -> bool;
+}
+
+/// The `_embedded` resources of a resource. Derived with `#[derive(ucwa::Embedded)]`.
+pub trait Embedded: Serialize + DeserializeOwned + Default {
+    /// Whether nothing is embedded (the `_embedded` member is then left out).
+    fn is_empty(&self) -> bool;
+}
+
+/// A UCWA enumeration. Derived with `#[derive(ucwa::Enumeration)]`.
+///
+/// UCWA adds members over time, so a derived enumeration with an `#[ucwa(other)]` variant keeps
+/// values it does not know and writes them back unchanged.
+pub trait Enumeration: Sized {
+    /// The members known to this version of the schema, as written on the wire.
+    const MEMBERS: &'static [&'static str];
+
+    /// The value as written on the wire.
+    fn as_str(&self) -> &str;
+
+    /// The member with this wire name, the catch-all variant for a name the enumeration does
+    /// not know, or `None` when it has no catch-all.
+    fn from_wire(value: &str) -> Option<Self>;
+}

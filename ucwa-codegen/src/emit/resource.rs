@@ -1,0 +1,241 @@
+//! A resource: its struct, its `…Links` struct and its `…Embedded` struct.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc, sentence};
+use crate::model::*;
+use crate::naming;
+
+pub fn emit(r: &Resource) -> TokenStream {
+    let name = naming::ident(&naming::type_name(&r.name));
+    let links_name = naming::ident(&naming::links_type_name(&r.name));
+    let embedded_name = naming::ident(&naming::embedded_type_name(&r.name));
+    let rel = &r.name;
+
+    let docs = doc([
+        sentence(&r.description),
+        format!("Its rel is `{rel}`."),
+        operations_doc(r),
+        events_doc(r),
+        scopes_doc(r),
+    ]
+    .iter());
+    let properties = r.properties.iter().map(property);
+    let links = r.links.iter().map(link);
+    let embedded = r.embedded.iter().map(embedded);
+    let links_docs = doc([format!("The links of a `{rel}` resource (`_links`).")]);
+    let embedded_docs = doc([format!(
+        "The resources embedded in a `{rel}` resource (`_embedded`)."
+    )]);
+    let self_docs = doc(["The link to the resource itself, which identifies it."]);
+    let unknown_links_docs =
+        doc(["Links this schema does not describe, kept so they are written back."]);
+    let unknown_embedded_docs =
+        doc(["Embedded resources this schema does not describe, kept so they are written back."]);
+    let unknown_docs = doc([
+        "Properties this schema does not describe, kept so they are written back (a PUT must carry them).",
+    ]);
+    let links_field_docs = doc(["Links to related resources and operations."]);
+    let embedded_field_docs = doc(["Resources embedded in this one."]);
+
+    quote! {
+        #docs
+        #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Resource)]
+        #[ucwa(rel = #rel)]
+        pub struct #name {
+            #(#properties)*
+            #links_field_docs
+            #[ucwa(links)]
+            pub links: #links_name,
+            #embedded_field_docs
+            #[ucwa(embedded)]
+            pub embedded: #embedded_name,
+            #unknown_docs
+            #[ucwa(unknown)]
+            pub unknown: ::ucwa::Unknown,
+        }
+
+        #links_docs
+        #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Links)]
+        pub struct #links_name {
+            #self_docs
+            #[ucwa(rel = "self")]
+            pub self_: Option<::ucwa::Link>,
+            #(#links)*
+            #unknown_links_docs
+            #[ucwa(unknown)]
+            pub unknown: ::ucwa::Unknown,
+        }
+
+        #embedded_docs
+        #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Embedded)]
+        pub struct #embedded_name {
+            #(#embedded)*
+            #unknown_embedded_docs
+            #[ucwa(unknown)]
+            pub unknown: ::ucwa::Unknown,
+        }
+    }
+}
+
+fn property(p: &Property) -> TokenStream {
+    let field = naming::ident(&naming::field_name(&p.name));
+    let wire = &p.name;
+    let ty = value_type(&p.ty);
+    let limit = p
+        .max_length
+        .map(|n| format!("At most {n} characters."))
+        .unwrap_or_default();
+    let docs = doc([sentence(&p.description), limit]);
+    quote! {
+        #docs
+        #[ucwa(name = #wire)]
+        pub #field: Option<#ty>,
+    }
+}
+
+fn value_type(ty: &ValueType) -> TokenStream {
+    match ty {
+        ValueType::String => quote!(String),
+        ValueType::Boolean => quote!(bool),
+        ValueType::Integer => quote!(i64),
+        ValueType::Date => quote!(::ucwa::Timestamp),
+        ValueType::Uri => quote!(::ucwa::Uri),
+        ValueType::Enumeration(name) => {
+            let name = naming::ident(&naming::type_name(name));
+            quote!(super::enumerations::#name)
+        }
+        ValueType::Array(item) => {
+            let item = value_type(item);
+            quote!(Vec<#item>)
+        }
+    }
+}
+
+fn link(l: &Link) -> TokenStream {
+    let field = naming::ident(&naming::field_name(&l.rel));
+    let rel = &l.rel;
+    let (item, what) = match &l.kind {
+        LinkKind::Resource => (
+            quote!(::ucwa::Link),
+            l.target
+                .as_ref()
+                .map(|t| format!("Points to a `{t}` resource."))
+                .unwrap_or_default(),
+        ),
+        LinkKind::Operation => (
+            quote!(::ucwa::Link),
+            l.target
+                .as_ref()
+                .map(|t| format!("Invokes the `{t}` operation."))
+                .unwrap_or_else(|| "Invokes an operation.".to_owned()),
+        ),
+        LinkKind::Data { media_type } => (
+            quote!(::ucwa::DataUri),
+            match media_type {
+                Some(media_type) => {
+                    format!("A `data:` URI carrying `{media_type}` content; `decode()` returns it.")
+                }
+                None => "A `data:` URI; `decode()` returns its content.".to_owned(),
+            },
+        ),
+    };
+    let ty = if l.many {
+        quote!(Vec<#item>)
+    } else {
+        quote!(Option<#item>)
+    };
+    let docs = doc([sentence(&l.description), what]);
+    quote! {
+        #docs
+        #[ucwa(rel = #rel)]
+        pub #field: #ty,
+    }
+}
+
+fn embedded(e: &Embedded) -> TokenStream {
+    let field = naming::ident(&naming::field_name(&e.rel));
+    let rel = &e.rel;
+    let target = naming::ident(&naming::type_name(&e.target));
+    // Boxed: a resource may embed its own type, and the struct stays small when absent.
+    let ty = if e.many {
+        quote!(Vec<#target>)
+    } else {
+        quote!(Option<Box<#target>>)
+    };
+    let docs = doc([sentence(&e.description)]);
+    quote! {
+        #docs
+        #[ucwa(rel = #rel)]
+        pub #field: #ty,
+    }
+}
+
+fn operations_doc(r: &Resource) -> String {
+    if r.operations.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("# Operations\n");
+    for op in &r.operations {
+        let answer = match &op.response.resource {
+            Some(resource) => format!(
+                "{} with {} `{resource}`",
+                op.response.status,
+                article(resource)
+            ),
+            None => op.response.status.to_string(),
+        };
+        text.push_str(&format!("\n- `{}` (answers {answer})", op.method));
+        if !op.description.trim().is_empty() {
+            text.push_str(&format!(": {}", sentence(&op.description)));
+        }
+    }
+    text
+}
+
+fn events_doc(r: &Resource) -> String {
+    if r.events.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("# Events\n");
+    for e in &r.events {
+        let priority = match e.priority {
+            Priority::High => "high",
+            Priority::Medium => "medium",
+            Priority::Low => "low",
+        };
+        text.push_str(&format!(
+            "\n- `{}`, sent by `{}` with {priority} priority",
+            e.event_type, e.sender
+        ));
+        if !e.description.trim().is_empty() {
+            text.push_str(&format!(": {}", sentence(&e.description)));
+        }
+    }
+    text
+}
+
+fn scopes_doc(r: &Resource) -> String {
+    if r.scopes.is_empty() {
+        return String::new();
+    }
+    let scopes: Vec<_> = r.scopes.iter().map(|s| format!("`{}`", s.name)).collect();
+    let which = if scopes.len() == 1 {
+        "the scope"
+    } else {
+        "one of the scopes"
+    };
+    format!(
+        "Online (Azure AD), operations on it need {which} {}.",
+        scopes.join(", ")
+    )
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
+}

@@ -1,0 +1,200 @@
+//! The schema once loaded and validated: what the emitters read.
+
+use std::path::PathBuf;
+
+/// Every resource and enumeration of a schema directory, sorted by file name.
+#[derive(Clone, Debug)]
+pub struct Schema {
+    /// The resources, from `resources/*.json`.
+    pub resources: Vec<Resource>,
+    /// The enumerations, from `enumerations/*.json`.
+    pub enumerations: Vec<Enumeration>,
+    /// Every file that was read, for `cargo:rerun-if-changed`.
+    pub files: Vec<PathBuf>,
+}
+
+impl Schema {
+    /// The resource named `name`.
+    pub fn resource(&self, name: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.name == name)
+    }
+
+    /// The enumeration named `name`.
+    pub fn enumeration(&self, name: &str) -> Option<&Enumeration> {
+        self.enumerations.iter().find(|e| e.name == name)
+    }
+}
+
+/// A UCWA resource: its properties, links, embedded resources, operations and events.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// The rel, e.g. `audioVideoInvitation`.
+    pub name: String,
+    pub description: String,
+    pub properties: Vec<Property>,
+    pub links: Vec<Link>,
+    pub embedded: Vec<Embedded>,
+    pub operations: Vec<Operation>,
+    pub events: Vec<Event>,
+    pub scopes: Vec<Scope>,
+    pub file: PathBuf,
+}
+
+/// A property, or a field of a request body.
+#[derive(Clone, Debug)]
+pub struct Property {
+    /// Where it is in its file, as a JSON path.
+    pub at: String,
+    pub name: String,
+    pub description: String,
+    pub ty: ValueType,
+    pub max_length: Option<u64>,
+    /// For request body fields: whether the server requires it.
+    pub required: bool,
+}
+
+/// The type of a property value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    String,
+    Boolean,
+    Integer,
+    /// `/Date(ms)/` in JSON, ISO 8601 in XML.
+    Date,
+    /// A URI value such as `sip:..` or `tel:..` (not a link).
+    Uri,
+    /// A member of the named enumeration.
+    Enumeration(String),
+    Array(Box<ValueType>),
+}
+
+/// What a link points to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// Another resource, fetched with GET.
+    Resource,
+    /// An operation, invoked with its method (usually POST).
+    Operation,
+    /// Content carried in the link itself as a `data:` URI.
+    Data { media_type: Option<String> },
+}
+
+#[derive(Clone, Debug)]
+pub struct Link {
+    /// Where it is in its file, as a JSON path.
+    pub at: String,
+    pub rel: String,
+    pub description: String,
+    pub kind: LinkKind,
+    /// The resource the link points to, when the schema describes it.
+    pub target: Option<String>,
+    pub many: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Embedded {
+    /// Where it is in its file, as a JSON path.
+    pub at: String,
+    pub rel: String,
+    pub description: String,
+    /// The resource embedded under this rel.
+    pub target: String,
+    pub many: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// Where it is in its file, as a JSON path.
+    pub at: String,
+    /// `GET`, `POST`, `PUT`, `DELETE`, …
+    pub method: String,
+    pub description: String,
+    pub query: Vec<QueryParameter>,
+    pub request: Option<RequestBody>,
+    pub response: Response,
+    pub errors: Vec<SyncError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct QueryParameter {
+    /// Where it is in its file, as a JSON path.
+    pub at: String,
+    pub name: String,
+    pub description: String,
+    pub required: bool,
+    pub max_length: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub enum RequestBody {
+    /// Raw content, such as an SDP offer.
+    Bytes {
+        media_types: Vec<String>,
+        description: String,
+    },
+    /// A JSON or XML body with these fields.
+    Fields { fields: Vec<Property> },
+    /// A whole resource (for PUT).
+    Resource { resource: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct Response {
+    /// The success status, e.g. 201.
+    pub status: u16,
+    /// The resource in the body, if any.
+    pub resource: Option<String>,
+    pub description: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SyncError {
+    /// e.g. `Conflict`.
+    pub error: String,
+    /// The HTTP status, e.g. 409.
+    pub code: u16,
+    /// e.g. `AlreadyExists`; `None` for the row without a subcode.
+    pub subcode: Option<String>,
+    pub description: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// `added`, `updated`, `deleted`, `started`, `completed`, …
+    pub event_type: String,
+    /// The rel of the resource that sends the event, e.g. `communication`.
+    pub sender: String,
+    pub priority: Priority,
+    pub description: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+/// An Azure AD scope that allows operations on the resource (Skype for Business Online).
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub name: String,
+    pub permission: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Enumeration {
+    pub name: String,
+    pub description: String,
+    pub members: Vec<Member>,
+    pub file: PathBuf,
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    /// Where it is in its file, as a JSON path.
+    pub at: String,
+    pub name: String,
+    pub description: String,
+}

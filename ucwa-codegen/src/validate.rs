@@ -1,0 +1,356 @@
+//! Rules that span a whole file or several files: names that must become distinct Rust
+//! identifiers, and references that must resolve. Run once after loading, before emitting.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::*;
+use crate::naming::{self, VALID_NAME};
+use crate::reader::child;
+
+pub fn validate(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+    let mut v = Validator {
+        schema,
+        diagnostics,
+    };
+    v.type_names();
+    for resource in &schema.resources {
+        v.resource(resource);
+    }
+    for enumeration in &schema.enumerations {
+        v.enumeration(enumeration);
+    }
+}
+
+struct Validator<'a> {
+    schema: &'a Schema,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// Names seen so far in one namespace, with where they were seen.
+struct Namespace<'n> {
+    what: &'static str,
+    seen: BTreeMap<String, (&'n Path, String)>,
+}
+
+impl<'n> Namespace<'n> {
+    fn new(what: &'static str) -> Self {
+        Namespace {
+            what,
+            seen: BTreeMap::new(),
+        }
+    }
+
+    /// Records `key` (the wire name or the Rust name) for the item at `at` in `file`; a second
+    /// use is reported against the later one, naming the first.
+    fn claim(&mut self, v: &mut Validator<'_>, key: String, shown: &str, file: &'n Path, at: &str) {
+        if let Some((first_file, first_at)) = self.seen.get(&key) {
+            let place = if *first_file == file {
+                format!("at {first_at}")
+            } else {
+                format!("in {} at {first_at}", first_file.display())
+            };
+            v.error(
+                file,
+                at,
+                format!(
+                    "duplicate {}: {shown} is already defined {place}",
+                    self.what
+                ),
+            );
+        } else {
+            self.seen.insert(key, (file, at.to_owned()));
+        }
+    }
+}
+
+impl Validator<'_> {
+    fn error(&mut self, file: &Path, at: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::new(
+            file,
+            Location::Path(at.to_owned()),
+            message,
+        ));
+    }
+
+    /// `name` must become an identifier; reports and returns false if not.
+    fn name(&mut self, file: &Path, at: &str, what: &str, name: &str) -> bool {
+        if naming::is_valid_name(name) {
+            return true;
+        }
+        self.error(
+            file,
+            at,
+            format!("the {what} {name:?} cannot become a Rust identifier; expected {VALID_NAME}"),
+        );
+        false
+    }
+
+    /// Resource and enumeration names, and the Rust types made from them, are unique.
+    fn type_names(&mut self) {
+        let schema = self.schema;
+        let mut names = Namespace::new("resource");
+        let mut types = Namespace::new("Rust type in `resources`");
+        for r in &schema.resources {
+            if !self.name(&r.file, "$.name", "resource name", &r.name) {
+                continue;
+            }
+            names.claim(
+                self,
+                r.name.clone(),
+                &format!("`{}`", r.name),
+                &r.file,
+                "$.name",
+            );
+            for ty in [
+                naming::type_name(&r.name),
+                naming::links_type_name(&r.name),
+                naming::embedded_type_name(&r.name),
+            ] {
+                self.prelude(&r.file, &ty);
+                types.claim(self, ty.clone(), &format!("`{ty}`"), &r.file, "$.name");
+            }
+        }
+        let mut names = Namespace::new("enumeration");
+        let mut types = Namespace::new("Rust type in `enumerations`");
+        for e in &schema.enumerations {
+            if !self.name(&e.file, "$.name", "enumeration name", &e.name) {
+                continue;
+            }
+            names.claim(
+                self,
+                e.name.clone(),
+                &format!("`{}`", e.name),
+                &e.file,
+                "$.name",
+            );
+            let ty = naming::type_name(&e.name);
+            self.prelude(&e.file, &ty);
+            types.claim(self, ty.clone(), &format!("`{ty}`"), &e.file, "$.name");
+        }
+    }
+
+    fn prelude(&mut self, file: &Path, ty: &str) {
+        if naming::PRELUDE_TYPES.contains(&ty) {
+            self.error(
+                file,
+                "$.name",
+                format!("the Rust type `{ty}` would shadow the standard `{ty}` in generated code; choose another name"),
+            );
+        }
+    }
+
+    fn resource(&mut self, r: &Resource) {
+        let file = r.file.as_path();
+
+        let mut wire = Namespace::new("property");
+        let mut rust = Namespace::new("field name");
+        for field in naming::RESOURCE_FIELDS {
+            rust.seen
+                .insert((*field).to_owned(), (file, "(generated field)".to_owned()));
+        }
+        for p in &r.properties {
+            self.property(file, p, &mut wire, &mut rust);
+        }
+
+        let mut wire = Namespace::new("link rel");
+        let mut rust = Namespace::new("field name");
+        for field in naming::RELATION_FIELDS {
+            rust.seen
+                .insert((*field).to_owned(), (file, "(generated field)".to_owned()));
+        }
+        for link in &r.links {
+            let at = child(&link.at, "rel");
+            if self.name(file, &at, "link rel", &link.rel) {
+                wire.claim(
+                    self,
+                    link.rel.clone(),
+                    &format!("`{}`", link.rel),
+                    file,
+                    &at,
+                );
+                let field = naming::field_name(&link.rel);
+                rust.claim(
+                    self,
+                    field.clone(),
+                    &format!("`{field}` (from `{}`)", link.rel),
+                    file,
+                    &at,
+                );
+            }
+            if let Some(target) = &link.target {
+                self.resource_ref(file, &child(&link.at, "target"), target);
+            }
+        }
+
+        let mut wire = Namespace::new("embedded rel");
+        let mut rust = Namespace::new("field name");
+        for field in naming::RELATION_FIELDS {
+            rust.seen
+                .insert((*field).to_owned(), (file, "(generated field)".to_owned()));
+        }
+        for e in &r.embedded {
+            let at = child(&e.at, "rel");
+            if self.name(file, &at, "embedded rel", &e.rel) {
+                wire.claim(self, e.rel.clone(), &format!("`{}`", e.rel), file, &at);
+                let field = naming::field_name(&e.rel);
+                rust.claim(
+                    self,
+                    field.clone(),
+                    &format!("`{field}` (from `{}`)", e.rel),
+                    file,
+                    &at,
+                );
+            }
+            self.resource_ref(file, &child(&e.at, "target"), &e.target);
+        }
+
+        let mut methods = Namespace::new("operation");
+        for op in &r.operations {
+            self.operation(file, op, &mut methods);
+        }
+    }
+
+    fn property<'n>(
+        &mut self,
+        file: &'n Path,
+        p: &Property,
+        wire: &mut Namespace<'n>,
+        rust: &mut Namespace<'n>,
+    ) {
+        let at = child(&p.at, "name");
+        if self.name(file, &at, "property name", &p.name) {
+            if p.name == "rel" {
+                self.error(
+                    file,
+                    &at,
+                    "`rel` is reserved: every resource carries its rel, so it cannot be a property",
+                );
+            }
+            wire.claim(self, p.name.clone(), &format!("`{}`", p.name), file, &at);
+            let field = naming::field_name(&p.name);
+            rust.claim(
+                self,
+                field.clone(),
+                &format!("`{field}` (from `{}`)", p.name),
+                file,
+                &at,
+            );
+        }
+        self.value_type(file, &child(&p.at, "type"), &p.ty);
+    }
+
+    fn value_type(&mut self, file: &Path, at: &str, ty: &ValueType) {
+        match ty {
+            ValueType::Enumeration(name) if self.schema.enumeration(name).is_none() => {
+                let known = known(self.schema.enumerations.iter().map(|e| &e.name));
+                self.error(
+                    file,
+                    at,
+                    format!("unknown enumeration `{name}`: no file in `enumerations/` defines it; known: {known}"),
+                );
+            }
+            ValueType::Array(item) => self.value_type(file, at, item),
+            _ => {}
+        }
+    }
+
+    fn resource_ref(&mut self, file: &Path, at: &str, name: &str) {
+        if self.schema.resource(name).is_none() {
+            let known = known(self.schema.resources.iter().map(|r| &r.name));
+            self.error(
+                file,
+                at,
+                format!(
+                    "unknown resource `{name}`: no file in `resources/` defines it; known: {known}"
+                ),
+            );
+        }
+    }
+
+    fn operation<'n>(&mut self, file: &'n Path, op: &Operation, methods: &mut Namespace<'n>) {
+        let at = child(&op.at, "method");
+        methods.claim(
+            self,
+            op.method.clone(),
+            &format!("`{}`", op.method),
+            file,
+            &at,
+        );
+        let mut query = Namespace::new("query parameter");
+        for q in &op.query {
+            let at = child(&q.at, "name");
+            if self.name(file, &at, "query parameter name", &q.name) {
+                query.claim(self, q.name.clone(), &format!("`{}`", q.name), file, &at);
+            }
+        }
+        match &op.request {
+            Some(RequestBody::Resource { resource }) => {
+                self.resource_ref(file, &format!("{}.request.resource", op.at), resource);
+            }
+            Some(RequestBody::Fields { fields }) => {
+                let mut wire = Namespace::new("request field");
+                let mut rust = Namespace::new("field name");
+                for field in fields {
+                    self.property(file, field, &mut wire, &mut rust);
+                }
+            }
+            Some(RequestBody::Bytes { .. }) | None => {}
+        }
+        if let Some(resource) = &op.response.resource {
+            self.resource_ref(file, &format!("{}.response.resource", op.at), resource);
+        }
+        let mut rows = Namespace::new("error row");
+        for (i, e) in op.errors.iter().enumerate() {
+            let key = format!("{} {} {:?}", e.error, e.code, e.subcode);
+            let shown = format!(
+                "{} {} with subcode {}",
+                e.error,
+                e.code,
+                e.subcode.as_deref().unwrap_or("(none)")
+            );
+            rows.claim(self, key, &shown, file, &format!("{}.errors[{i}]", op.at));
+        }
+    }
+
+    fn enumeration(&mut self, e: &Enumeration) {
+        let file = e.file.as_path();
+        if e.members.is_empty() {
+            self.error(
+                file,
+                "$.members",
+                "an enumeration needs at least one member",
+            );
+        }
+        let mut wire = Namespace::new("member");
+        let mut rust = Namespace::new("variant name");
+        rust.seen.insert(
+            naming::OTHER_VARIANT.to_owned(),
+            (file, "(the generated catch-all variant)".to_owned()),
+        );
+        for m in &e.members {
+            let at = child(&m.at, "name");
+            if self.name(file, &at, "member name", &m.name) {
+                wire.claim(self, m.name.clone(), &format!("`{}`", m.name), file, &at);
+                let variant = naming::variant_name(&m.name);
+                rust.claim(
+                    self,
+                    variant.clone(),
+                    &format!("`{variant}` (from `{}`)", m.name),
+                    file,
+                    &at,
+                );
+            }
+        }
+    }
+}
+
+fn known<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    let names: Vec<_> = names.map(|n| format!("`{n}`")).collect();
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
