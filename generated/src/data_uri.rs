@@ -14,7 +14,7 @@ use crate::Link;
 ///
 /// In a payload it travels as a link whose `href` is the URI; [`DataUri::decode`] returns the
 /// content it carries.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DataUri {
     raw: String,
     /// Byte offset of the `,` that separates the header from the data.
@@ -59,9 +59,11 @@ impl fmt::Display for DataUriError {
 
 impl std::error::Error for DataUriError {}
 
-/// Standard and URL-safe alphabets, padding optional: servers are not consistent.
-const LENIENT: GeneralPurposeConfig =
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+/// Standard and URL-safe alphabets, padding optional, non-zero trailing bits discarded: servers
+/// are not consistent, and this is what WHATWG's forgiving-base64 (browsers' `atob`) accepts.
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
@@ -137,6 +139,12 @@ impl DataUri {
             let spaced = data.replace('+', " ");
             Ok(percent_encoding::percent_decode_str(&spaced).collect())
         }
+    }
+}
+
+impl fmt::Debug for DataUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DataUri").field(&self.raw).finish()
     }
 }
 

@@ -9,8 +9,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::Unknown;
 
 /// The target of a link, as the server wrote it (usually a path relative to the server's origin).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Href(String);
+
+impl fmt::Debug for Href {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
 
 impl Href {
     /// Wraps an href.
@@ -58,7 +64,7 @@ impl AsRef<str> for Href {
 /// A link to another resource or operation.
 ///
 /// The rel of a link is the name of the field that holds it (or its key in `unknown`).
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Link {
     /// Where the link points.
     pub href: Href,
@@ -76,6 +82,21 @@ impl Link {
             title: None,
             unknown: Unknown::default(),
         }
+    }
+}
+
+/// Leaves out an absent title and empty unknown attributes, which most links have.
+impl fmt::Debug for Link {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Link");
+        s.field("href", &self.href);
+        if let Some(title) = &self.title {
+            s.field("title", title);
+        }
+        if !self.unknown.is_empty() {
+            s.field("unknown", &self.unknown);
+        }
+        s.finish()
     }
 }
 

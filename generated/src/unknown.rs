@@ -10,9 +10,15 @@ use serde_json::{Map, Value};
 /// UCWA adds properties over time and requires a PUT to carry every property of the resource
 /// it replaces, including those the client does not understand; a type that dropped them would
 /// make the server reject the PUT or erase data.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Unknown(Map<String, Value>);
+
+impl std::fmt::Debug for Unknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
 
 impl Unknown {
     /// No unknown members.

@@ -31,5 +31,29 @@ pub fn emit(schema: &Schema) -> String {
     // The tokens come from `quote!` over identifiers that validation accepted, so they always
     // parse; a failure here is a bug in the emitter, not in the schema.
     let file: syn::File = syn::parse2(tokens).expect("the emitter produces a valid Rust file");
-    format!("{HEADER}\n\n{}", prettyplease::unparse(&file))
+    format!(
+        "{HEADER}\n\n{}",
+        separate_items(&prettyplease::unparse(&file))
+    )
+}
+
+/// Puts a blank line between consecutive items, which prettyplease does not do inside modules.
+/// An item ends with a line holding only `}` and the next starts at the same indentation; the
+/// generated code has no multi-line literals, so no line inside a literal can look like that.
+fn separate_items(source: &str) -> String {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else {
+            continue;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let next_indent = next.len() - next.trim_start().len();
+        if line.trim() == "}" && next_indent == indent && next.trim() != "}" {
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -24,9 +24,10 @@ pub fn emit(r: &Resource) -> TokenStream {
     let properties = r.properties.iter().map(property);
     let links = r.links.iter().map(link);
     let embedded = r.embedded.iter().map(embedded);
-    let links_docs = doc([format!("The links of a `{rel}` resource (`_links`).")]);
+    let a = article(rel);
+    let links_docs = doc([format!("The links of {a} `{rel}` resource (`_links`).")]);
     let embedded_docs = doc([format!(
-        "The resources embedded in a `{rel}` resource (`_embedded`)."
+        "The resources embedded in {a} `{rel}` resource (`_embedded`)."
     )]);
     let self_docs = doc(["The link to the resource itself, which identifies it."]);
     let unknown_links_docs =
@@ -129,7 +130,7 @@ fn link(l: &Link) -> TokenStream {
             l.target
                 .as_ref()
                 .map(|t| format!("Invokes the `{t}` operation."))
-                .unwrap_or_else(|| "Invokes an operation.".to_owned()),
+                .unwrap_or_default(),
         ),
         LinkKind::Data { media_type } => (
             quote!(::ucwa::DataUri),
