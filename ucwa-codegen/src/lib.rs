@@ -139,9 +139,14 @@ impl Builder {
     fn load(&self) -> (Vec<PathBuf>, Result<Schema, Error>) {
         let mut diagnostics = Vec::new();
         let schema = load::load(&self.schema_dir, &mut diagnostics);
-        if diagnostics.is_empty() {
-            validate::validate(&schema, &mut diagnostics);
-        }
+        // Validate what loaded even when some of it did not, so one run reports everything;
+        // but a reference may name what a broken file defines, so those wait for a clean load.
+        let references = if diagnostics.is_empty() {
+            validate::References::Check
+        } else {
+            validate::References::Skip
+        };
+        validate::validate(&schema, references, &mut diagnostics);
         let files = schema.files.clone();
         if diagnostics.is_empty() {
             return (files, Ok(schema));

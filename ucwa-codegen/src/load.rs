@@ -405,10 +405,11 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
             max_length,
         })
     });
-    let request = match obj.map.get("request") {
-        None => None,
-        Some(value) => Some(request_body(reader, value, &child(path, "request"))?),
-    };
+    // Each part is read in full before any `?`, so that every problem is reported.
+    let request = obj
+        .map
+        .get("request")
+        .map(|value| request_body(reader, value, &child(path, "request")));
     let response = match obj.map.get("response") {
         None => {
             reader.error(
@@ -417,18 +418,7 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
             );
             None
         }
-        Some(value) => {
-            let path = child(path, "response");
-            let obj = reader.object(value, &path, &["status", "resource", "description"])?;
-            let status = reader.req_int_in(obj, "status", 100..=599);
-            let resource = reader.opt_str(obj, "resource");
-            let description = reader.opt_str(obj, "description").unwrap_or_default();
-            Some(Response {
-                status: status?,
-                resource,
-                description,
-            })
-        }
+        Some(value) => response(reader, value, &child(path, "response")),
     };
     let errors = list(reader, obj, "errors", |r, v, p| {
         let obj = r.object(v, p, &["error", "code", "subcode", "description"])?;
@@ -454,9 +444,21 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
         method: method?,
         description,
         query,
-        request,
+        request: request.map_or(Some(None), |r| r.map(Some))?,
         response: response?,
         errors,
+    })
+}
+
+fn response(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Response> {
+    let obj = reader.object(value, path, &["status", "resource", "description"])?;
+    let status = reader.req_int_in(obj, "status", 100..=599);
+    let resource = reader.opt_str(obj, "resource");
+    let description = reader.opt_str(obj, "description").unwrap_or_default();
+    Some(Response {
+        status: status?,
+        resource,
+        description,
     })
 }
 

@@ -37,8 +37,7 @@ pub fn is_valid_name(name: &str) -> bool {
 }
 
 /// What a valid name looks like, for error messages.
-pub const VALID_NAME: &str =
-    "an ASCII letter followed by ASCII letters, digits or `_` (it must become a Rust identifier)";
+pub const VALID_NAME: &str = "an ASCII letter followed by ASCII letters, digits or `_`";
 
 fn keyword_safe(name: String) -> String {
     if NON_RAW_KEYWORDS.contains(&name.as_str()) {

@@ -283,15 +283,19 @@ impl<'a> Reader<'a> {
 
     /// One of `choices`, as a required string.
     pub fn req_choice(&mut self, obj: Obj<'_>, key: &str, choices: &[&str]) -> Option<String> {
-        let value = self.req_str(obj, key)?;
-        if choices.contains(&value.as_str()) {
-            return Some(value);
-        }
         let expected = choices
             .iter()
             .map(|c| format!("\"{c}\""))
             .collect::<Vec<_>>()
             .join(", ");
+        if !obj.map.contains_key(key) {
+            self.missing(obj, key, &format!("one of {expected}"));
+            return None;
+        }
+        let value = self.opt_str(obj, key)?;
+        if choices.contains(&value.as_str()) {
+            return Some(value);
+        }
         self.error(
             &child(obj.path, key),
             format!("unknown {key} {value:?}; expected one of {expected}"),

@@ -9,9 +9,18 @@ use crate::model::*;
 use crate::naming::{self, VALID_NAME};
 use crate::reader::child;
 
-pub fn validate(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
+/// Whether references to other files are checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum References {
+    Check,
+    /// Some file did not load, and a reference may name what it defines.
+    Skip,
+}
+
+pub fn validate(schema: &Schema, references: References, diagnostics: &mut Vec<Diagnostic>) {
     let mut v = Validator {
         schema,
+        references,
         diagnostics,
     };
     v.type_names();
@@ -25,6 +34,7 @@ pub fn validate(schema: &Schema, diagnostics: &mut Vec<Diagnostic>) {
 
 struct Validator<'a> {
     schema: &'a Schema,
+    references: References,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
@@ -32,6 +42,8 @@ struct Validator<'a> {
 struct Namespace<'n> {
     what: &'static str,
     seen: BTreeMap<String, (&'n Path, String)>,
+    /// Names the generator itself uses in this namespace, with what uses them.
+    reserved: BTreeMap<String, String>,
 }
 
 impl<'n> Namespace<'n> {
@@ -39,12 +51,36 @@ impl<'n> Namespace<'n> {
         Namespace {
             what,
             seen: BTreeMap::new(),
+            reserved: BTreeMap::new(),
         }
     }
 
+    fn reserve<'s>(mut self, names: impl IntoIterator<Item = &'s str>, by: &str) -> Self {
+        for name in names {
+            self.reserved
+                .insert(name.to_owned(), format!("{by} `{name}`"));
+        }
+        self
+    }
+
     /// Records `key` (the wire name or the Rust name) for the item at `at` in `file`; a second
-    /// use is reported against the later one, naming the first.
-    fn claim(&mut self, v: &mut Validator<'_>, key: String, shown: &str, file: &'n Path, at: &str) {
+    /// use is reported against the later one, naming the first. Returns whether it was free.
+    fn claim(
+        &mut self,
+        v: &mut Validator<'_>,
+        key: String,
+        shown: &str,
+        file: &'n Path,
+        at: &str,
+    ) -> bool {
+        if let Some(by) = self.reserved.get(&key) {
+            v.error(
+                file,
+                at,
+                format!("{shown} collides with {by}; choose another name"),
+            );
+            return false;
+        }
         if let Some((first_file, first_at)) = self.seen.get(&key) {
             let place = if *first_file == file {
                 format!("at {first_at}")
@@ -59,9 +95,10 @@ impl<'n> Namespace<'n> {
                     self.what
                 ),
             );
-        } else {
-            self.seen.insert(key, (file, at.to_owned()));
+            return false;
         }
+        self.seen.insert(key, (file, at.to_owned()));
+        true
     }
 }
 
@@ -145,64 +182,51 @@ impl Validator<'_> {
         let file = r.file.as_path();
 
         let mut wire = Namespace::new("property");
-        let mut rust = Namespace::new("field name");
-        for field in naming::RESOURCE_FIELDS {
-            rust.seen
-                .insert((*field).to_owned(), (file, "(generated field)".to_owned()));
-        }
+        let mut rust = Namespace::new("field name").reserve(
+            naming::RESOURCE_FIELDS.iter().copied(),
+            "the generated field",
+        );
         for p in &r.properties {
             self.property(file, p, &mut wire, &mut rust);
         }
 
         let mut wire = Namespace::new("link rel");
-        let mut rust = Namespace::new("field name");
-        for field in naming::RELATION_FIELDS {
-            rust.seen
-                .insert((*field).to_owned(), (file, "(generated field)".to_owned()));
-        }
+        let mut rust = Namespace::new("field name").reserve(
+            naming::RELATION_FIELDS.iter().copied(),
+            "the generated field",
+        );
         for link in &r.links {
             let at = child(&link.at, "rel");
-            if self.name(file, &at, "link rel", &link.rel) {
-                wire.claim(
-                    self,
-                    link.rel.clone(),
-                    &format!("`{}`", link.rel),
-                    file,
-                    &at,
-                );
-                let field = naming::field_name(&link.rel);
-                rust.claim(
-                    self,
-                    field.clone(),
-                    &format!("`{field}` (from `{}`)", link.rel),
-                    file,
-                    &at,
-                );
-            }
+            self.claim_name(
+                file,
+                &at,
+                "link rel",
+                &link.rel,
+                naming::field_name,
+                &mut wire,
+                &mut rust,
+            );
             if let Some(target) = &link.target {
                 self.resource_ref(file, &child(&link.at, "target"), target);
             }
         }
 
         let mut wire = Namespace::new("embedded rel");
-        let mut rust = Namespace::new("field name");
-        for field in naming::RELATION_FIELDS {
-            rust.seen
-                .insert((*field).to_owned(), (file, "(generated field)".to_owned()));
-        }
+        let mut rust = Namespace::new("field name").reserve(
+            naming::RELATION_FIELDS.iter().copied(),
+            "the generated field",
+        );
         for e in &r.embedded {
             let at = child(&e.at, "rel");
-            if self.name(file, &at, "embedded rel", &e.rel) {
-                wire.claim(self, e.rel.clone(), &format!("`{}`", e.rel), file, &at);
-                let field = naming::field_name(&e.rel);
-                rust.claim(
-                    self,
-                    field.clone(),
-                    &format!("`{field}` (from `{}`)", e.rel),
-                    file,
-                    &at,
-                );
-            }
+            self.claim_name(
+                file,
+                &at,
+                "embedded rel",
+                &e.rel,
+                naming::field_name,
+                &mut wire,
+                &mut rust,
+            );
             self.resource_ref(file, &child(&e.at, "target"), &e.target);
         }
 
@@ -220,30 +244,31 @@ impl Validator<'_> {
         rust: &mut Namespace<'n>,
     ) {
         let at = child(&p.at, "name");
-        if self.name(file, &at, "property name", &p.name) {
-            if p.name == "rel" {
-                self.error(
-                    file,
-                    &at,
-                    "`rel` is reserved: every resource carries its rel, so it cannot be a property",
-                );
-            }
-            wire.claim(self, p.name.clone(), &format!("`{}`", p.name), file, &at);
-            let field = naming::field_name(&p.name);
-            rust.claim(
-                self,
-                field.clone(),
-                &format!("`{field}` (from `{}`)", p.name),
+        if p.name == "rel" {
+            self.error(
                 file,
                 &at,
+                "`rel` is reserved: every resource carries its rel, so it cannot be a property",
             );
         }
+        self.claim_name(
+            file,
+            &at,
+            "property name",
+            &p.name,
+            naming::field_name,
+            wire,
+            rust,
+        );
         self.value_type(file, &child(&p.at, "type"), &p.ty);
     }
 
     fn value_type(&mut self, file: &Path, at: &str, ty: &ValueType) {
         match ty {
-            ValueType::Enumeration(name) if self.schema.enumeration(name).is_none() => {
+            ValueType::Enumeration(name)
+                if self.references == References::Check
+                    && self.schema.enumeration(name).is_none() =>
+            {
                 let known = known(self.schema.enumerations.iter().map(|e| &e.name));
                 self.error(
                     file,
@@ -257,7 +282,7 @@ impl Validator<'_> {
     }
 
     fn resource_ref(&mut self, file: &Path, at: &str, name: &str) {
-        if self.schema.resource(name).is_none() {
+        if self.references == References::Check && self.schema.resource(name).is_none() {
             let known = known(self.schema.resources.iter().map(|r| &r.name));
             self.error(
                 file,
@@ -324,25 +349,48 @@ impl Validator<'_> {
             );
         }
         let mut wire = Namespace::new("member");
-        let mut rust = Namespace::new("variant name");
-        rust.seen.insert(
-            naming::OTHER_VARIANT.to_owned(),
-            (file, "(the generated catch-all variant)".to_owned()),
-        );
+        let mut rust = Namespace::new("variant name")
+            .reserve([naming::OTHER_VARIANT], "the generated catch-all variant");
         for m in &e.members {
             let at = child(&m.at, "name");
-            if self.name(file, &at, "member name", &m.name) {
-                wire.claim(self, m.name.clone(), &format!("`{}`", m.name), file, &at);
-                let variant = naming::variant_name(&m.name);
-                rust.claim(
-                    self,
-                    variant.clone(),
-                    &format!("`{variant}` (from `{}`)", m.name),
-                    file,
-                    &at,
-                );
-            }
+            self.claim_name(
+                file,
+                &at,
+                "member name",
+                &m.name,
+                naming::variant_name,
+                &mut wire,
+                &mut rust,
+            );
         }
+    }
+
+    /// Checks that `name` can become an identifier, and that neither it nor its Rust form is
+    /// already taken in its namespaces.
+    #[allow(clippy::too_many_arguments)]
+    fn claim_name<'n>(
+        &mut self,
+        file: &'n Path,
+        at: &str,
+        what: &str,
+        name: &str,
+        rust_name: fn(&str) -> String,
+        wire: &mut Namespace<'n>,
+        rust: &mut Namespace<'n>,
+    ) {
+        if !self.name(file, at, what, name) {
+            return;
+        }
+        if !wire.claim(self, name.to_owned(), &format!("`{name}`"), file, at) {
+            return;
+        }
+        let in_rust = rust_name(name);
+        let shown = if in_rust == name {
+            format!("`{name}`")
+        } else {
+            format!("`{in_rust}` (from `{name}`)")
+        };
+        rust.claim(self, in_rust, &shown, file, at);
     }
 }
 

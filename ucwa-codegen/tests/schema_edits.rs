@@ -1,0 +1,135 @@
+//! Editing the schema changes the output as a user expects, and no input makes the generator
+//! panic.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use ucwa_codegen::Builder;
+
+const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema");
+
+/// A copy of the project schema in a fresh temporary directory.
+fn copy_schema(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ucwa-schema-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    for sub in ["resources", "enumerations"] {
+        fs::create_dir_all(dir.join(sub)).unwrap();
+        for entry in fs::read_dir(Path::new(SCHEMA).join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            fs::copy(&path, dir.join(sub).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn adding_a_property_adds_a_documented_field() {
+    let dir = copy_schema("add-property");
+    let file = dir.join("resources/participant.json");
+    let mut participant: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    participant["properties"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "name": "mobilePhoneNumber",
+            "type": "uri",
+            "description": "The participant's mobile phone."
+        }));
+    fs::write(&file, serde_json::to_string_pretty(&participant).unwrap()).unwrap();
+
+    let before = Builder::new().schema_dir(SCHEMA).render().unwrap().source;
+    let after = Builder::new().schema_dir(&dir).render().unwrap().source;
+    let added: Vec<&str> = after
+        .lines()
+        .filter(|line| !before.contains(line))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "/// The participant's mobile phone.",
+            "#[ucwa(name = \"mobilePhoneNumber\")]",
+            "pub mobile_phone_number: Option<::ucwa::Uri>,",
+        ]
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn generate_writes_only_when_the_content_changes() {
+    let dir = copy_schema("write-if-changed");
+    let out = dir.join("out");
+    let builder = Builder::new().schema_dir(&dir).out_dir(&out);
+    builder.generate().unwrap();
+    let path = builder.output_path().unwrap();
+    let first = fs::metadata(&path).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    builder.generate().unwrap();
+    assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), first);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every value of every schema file replaced, in turn, by values of every JSON type: the
+/// generator reports or accepts, and never panics.
+#[test]
+fn no_replacement_of_any_value_makes_the_generator_panic() {
+    let replacements = [
+        Value::Null,
+        Value::Bool(true),
+        serde_json::json!(-1),
+        serde_json::json!(1e300),
+        serde_json::json!(""),
+        serde_json::json!("self"),
+        serde_json::json!("type"),
+        serde_json::json!([]),
+        serde_json::json!({}),
+        serde_json::json!([{}]),
+    ];
+    let dir = copy_schema("mutations");
+    let mut runs = 0;
+    for file in [
+        "resources/participant.json",
+        "resources/escalateAudioVideo.json",
+        "enumerations/Role.json",
+    ] {
+        let path = dir.join(file);
+        let original: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let mut pointers = Vec::new();
+        collect_pointers(&original, String::new(), &mut pointers);
+        for pointer in &pointers {
+            for replacement in &replacements {
+                let mut mutated = original.clone();
+                *mutated.pointer_mut(pointer).unwrap() = replacement.clone();
+                fs::write(&path, mutated.to_string()).unwrap();
+                // Either outcome is fine; a panic fails the test.
+                let _ = Builder::new().schema_dir(&dir).render();
+                runs += 1;
+            }
+        }
+        fs::write(&path, original.to_string()).unwrap();
+    }
+    assert!(runs > 1000, "only {runs} runs");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                collect_pointers(
+                    v,
+                    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                collect_pointers(v, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
