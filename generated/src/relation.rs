@@ -58,6 +58,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
 /// many.
 ///
 /// `T` is [`Link`](crate::Link), [`DataUri`](crate::DataUri) or a resource type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold what a rel of `_links` or `_embedded` holds",
+    label = "use `Option<T>` for a rel with at most one item, `Vec<T>` for a rel with many",
+    note = "`T` is `ucwa::Link`, `ucwa::DataUri` or a resource type"
+)]
 pub trait RelField: Default {
     /// The type of one item.
     type Item: Serialize + DeserializeOwned;

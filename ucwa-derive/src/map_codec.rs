@@ -56,11 +56,15 @@ impl MapCodec<'_> {
                         __map.serialize_entry(#wire, __value)?;
                     }
                 },
-                Role::Rel => quote! {
-                    if !::ucwa::RelField::is_empty(&self.#name) {
-                        __map.serialize_entry(#wire, &::ucwa::__private::RelSer(&self.#name))?;
+                Role::Rel => {
+                    let ty = field.ty;
+                    // Spanned on the field type, so a type that is not a `RelField` is reported there.
+                    quote_spanned! {ty.span()=>
+                        if !<#ty as ::ucwa::RelField>::is_empty(&self.#name) {
+                            __map.serialize_entry(#wire, &::ucwa::__private::RelSer(&self.#name))?;
+                        }
                     }
-                },
+                }
                 Role::Nested { is_empty } => quote! {
                     if !#is_empty(&self.#name) {
                         __map.serialize_entry(#wire, &self.#name)?;

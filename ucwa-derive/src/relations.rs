@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::DeriveInput;
+use syn::spanned::Spanned;
 
 use crate::attrs::{self, default_wire_name};
 use crate::errors::Errors;
@@ -69,9 +70,10 @@ pub fn expand(input: &DeriveInput, kind: Kind) -> syn::Result<TokenStream> {
     let ident = &input.ident;
     let empties = codec_fields.iter().map(|field| {
         let name = field.ident;
+        let ty = field.ty;
         match field.role {
             Role::Unknown => quote!(self.#name.is_empty()),
-            _ => quote!(::ucwa::RelField::is_empty(&self.#name)),
+            _ => quote_spanned!(ty.span()=> <#ty as ::ucwa::RelField>::is_empty(&self.#name)),
         }
     });
     let is_empty = quote!(true #(&& #empties)*);
