@@ -7,12 +7,15 @@ use std::fmt;
 pub enum Format {
     /// `application/json`, `application/vnd.microsoft.com.ucwa+json`.
     Json,
+    /// `application/xml`, `application/vnd.microsoft.com.ucwa+xml`.
+    Xml,
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Format::Json => "JSON",
+            Format::Xml => "XML",
         })
     }
 }
@@ -27,12 +30,15 @@ pub enum Position {
         /// The column on that line, from 1.
         column: usize,
     },
+    /// A 0-based byte offset into the payload.
+    Offset(u64),
 }
 
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Position::LineColumn { line, column } => write!(f, "line {line}, column {column}"),
+            Position::Offset(offset) => write!(f, "byte {offset}"),
         }
     }
 }
@@ -41,14 +47,15 @@ impl fmt::Display for Position {
 /// expects (a wrong value type, a link where the schema says `data:` URI, another rel, …).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeError {
-    format: Format,
+    /// `None` when the payload was in no UCWA representation (its media type).
+    format: Option<Format>,
     position: Option<Position>,
     message: String,
 }
 
 impl DecodeError {
-    /// The representation being decoded.
-    pub fn format(&self) -> Format {
+    /// The representation being decoded; `None` when the media type is not one of UCWA's.
+    pub fn format(&self) -> Option<Format> {
         self.format
     }
 
@@ -76,16 +83,37 @@ impl DecodeError {
             }
         }
         DecodeError {
-            format: Format::Json,
+            format: Some(Format::Json),
             position,
             message,
+        }
+    }
+
+    pub(crate) fn xml(offset: u64, message: String) -> Self {
+        DecodeError {
+            format: Some(Format::Xml),
+            position: Some(Position::Offset(offset)),
+            message,
+        }
+    }
+
+    pub(crate) fn media_type(content_type: &str) -> Self {
+        DecodeError {
+            format: None,
+            position: None,
+            message: format!(
+                "the Content-Type `{content_type}` is not a UCWA representation; expected application/json, application/xml, application/vnd.microsoft.com.ucwa+json or application/vnd.microsoft.com.ucwa+xml"
+            ),
         }
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid UCWA {} payload", self.format)?;
+        match self.format {
+            Some(format) => write!(f, "invalid UCWA {format} payload")?,
+            None => f.write_str("not a UCWA payload")?,
+        }
         if let Some(position) = self.position {
             write!(f, " at {position}")?;
         }

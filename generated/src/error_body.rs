@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{Link, Unknown};
+use crate::xml::{SimpleChild, XmlReader, XmlWriter};
+use crate::{DecodeError, Link, Unknown};
 
 /// What UCWA sends with a 4xx or 5xx status: `{code, subcode, message, parameters, debugInfo}`.
 ///
@@ -31,4 +32,99 @@ pub struct ErrorBody {
     /// Members not listed above.
     #[serde(flatten)]
     pub unknown: Unknown,
+}
+
+impl ErrorBody {
+    /// Decodes the XML form, `<reason><code>..</code><subcode>..</subcode>..</reason>`.
+    ///
+    /// An empty `<parameters/>` or `<debugInfo/>` is `None`, as their absence is in JSON.
+    pub fn from_xml(payload: &[u8]) -> Result<Self, DecodeError> {
+        let mut reader = XmlReader::new(payload)?;
+        let (_, empty) = reader.root("reason")?;
+        let children = if empty {
+            Vec::new()
+        } else {
+            reader.simple_children()?
+        };
+        reader.finish()?;
+        let mut body = ErrorBody::default();
+        let mut code = None;
+        for (name, child) in children {
+            let text = || match &child {
+                SimpleChild::Text(text) => Some(text.clone()),
+                _ => None,
+            };
+            match name.as_str() {
+                "code" => code = text(),
+                "subcode" => body.subcode = text().filter(|s| !s.is_empty()),
+                "message" => body.message = text(),
+                "parameters" => body.parameters = bag_value(child),
+                "debugInfo" => body.debug_info = bag_value(child),
+                _ => {
+                    if let Some(value) = bag_value(child) {
+                        body.unknown.insert(name, value);
+                    }
+                }
+            }
+        }
+        body.code = code.ok_or_else(|| {
+            reader.error("an error body needs a <code>: it is the only required member")
+        })?;
+        Ok(body)
+    }
+
+    /// Encodes the XML form.
+    pub fn to_xml(&self) -> Vec<u8> {
+        let mut writer = XmlWriter::new();
+        writer.start_element("reason");
+        writer.text_element("code", &self.code);
+        if let Some(subcode) = &self.subcode {
+            writer.text_element("subcode", subcode);
+        }
+        if let Some(message) = &self.message {
+            writer.text_element("message", message);
+        }
+        for (name, value) in [("parameters", &self.parameters), ("debugInfo", &self.debug_info)] {
+            if let Some(value) = value {
+                write_bag(&mut writer, name, value);
+            }
+        }
+        for (name, value) in self.unknown.iter() {
+            write_bag(&mut writer, name, value);
+        }
+        writer.end_element("reason");
+        writer.finish()
+    }
+}
+
+/// A child element as a JSON value: text as a string, a bag as an object; empty is `None`.
+fn bag_value(child: SimpleChild) -> Option<Value> {
+    match child {
+        SimpleChild::Empty => None,
+        SimpleChild::Text(text) => Some(Value::String(text)),
+        SimpleChild::Bag(children) => Some(Value::Object(
+            children
+                .into_iter()
+                .map(|(name, child)| (name, bag_value(child).unwrap_or(Value::Null)))
+                .collect(),
+        )),
+    }
+}
+
+fn write_bag(writer: &mut XmlWriter, name: &str, value: &Value) {
+    match value {
+        Value::Object(members) => {
+            writer.start_element(name);
+            for (key, value) in members {
+                match value {
+                    Value::String(text) => writer.property(key, text),
+                    Value::Object(_) => write_bag(writer, key, value),
+                    other => writer.property(key, &other.to_string()),
+                }
+            }
+            writer.end_element(name);
+        }
+        Value::String(text) => writer.text_element(name, text),
+        other => writer.text_element(name, &other.to_string()),
+    }
 }

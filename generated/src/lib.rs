@@ -23,6 +23,7 @@
 // The derive macros name this crate `::ucwa`, which must also resolve inside it.
 extern crate self as ucwa;
 
+pub mod codec;
 mod data_uri;
 mod decode_error;
 mod error_body;
@@ -33,6 +34,7 @@ mod timestamp;
 mod traits;
 mod unknown;
 mod uri;
+pub mod xml;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -42,6 +44,7 @@ pub use data_uri::{DataUri, DataUriError};
 pub use decode_error::{DecodeError, Format, Position};
 pub use error_body::ErrorBody;
 pub use link::{Href, Link};
+pub use codec::Payload;
 pub use relation::{OneOrMany, RelField};
 pub use timestamp::{Timestamp, TimestampError};
 pub use traits::{Embedded, Enumeration, Links, Resource};

@@ -102,3 +102,55 @@ pub fn unknown_member<E: serde::de::Error>(container: &str, key: &str) -> E {
         "unknown member `{key}` in `{container}` (add an `#[ucwa(unknown)]` field to keep it)"
     ))
 }
+
+/// An XML decoding error at a byte offset.
+pub fn xml_error(offset: u64, message: impl Into<String>) -> crate::DecodeError {
+    crate::DecodeError::xml(offset, message.into())
+}
+
+/// Writes the unknown members of a resource in XML: properties, then what a resource without
+/// a links or embedded field keeps under `_links` / `_embedded`.
+pub fn write_unknown_members(writer: &mut crate::xml::XmlWriter, unknown: &crate::Unknown) {
+    use crate::xml::__generic as generic;
+    for (name, value) in unknown.iter() {
+        match name.as_str() {
+            "_links" => {
+                if let Some(links) = value.as_object() {
+                    for (rel, value) in links {
+                        generic::write_links(writer, rel, value);
+                    }
+                }
+            }
+            "_embedded" => {}
+            _ => generic::write_property(writer, name, value),
+        }
+    }
+    if let Some(embedded) = unknown.get("_embedded").and_then(|e| e.as_object()) {
+        generic::write_embedded(writer, &crate::Unknown::from(embedded.clone()));
+    }
+}
+
+/// Appends `item` under `unknown[key][rel]` (`key` is `_links` or `_embedded`).
+pub fn push_nested_unknown(
+    unknown: &mut crate::Unknown,
+    key: &str,
+    rel: String,
+    item: serde_json::Value,
+) {
+    let nested = unknown
+        .entry(key.to_owned())
+        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    if let serde_json::Value::Object(map) = nested {
+        crate::xml::__generic::push(map, rel, item);
+    }
+}
+
+/// Keeps the `href` of a resource without a links field as `unknown._links.self`.
+pub fn set_unknown_self(unknown: &mut crate::Unknown, href: String) {
+    let nested = unknown
+        .entry("_links".to_owned())
+        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    if let serde_json::Value::Object(map) = nested {
+        map.insert("self".to_owned(), serde_json::json!({ "href": href }));
+    }
+}

@@ -75,6 +75,12 @@ pub trait RelField: Default {
 
     /// Writes the field in the shape its type declares.
     fn serialize_items<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+
+    /// Adds one item read from XML, where items of a rel arrive one element at a time.
+    fn push_item(&mut self, item: Self::Item) -> Result<(), String>;
+
+    /// The items, in order.
+    fn items(&self) -> &[Self::Item];
 }
 
 fn at_most_one<T>(items: OneOrMany<T>) -> Result<Option<T>, String> {
@@ -107,6 +113,21 @@ impl<T: Serialize + DeserializeOwned> RelField for Option<T> {
             None => serializer.serialize_none(),
         }
     }
+
+    fn push_item(&mut self, item: T) -> Result<(), String> {
+        if self.is_some() {
+            return Err(
+                "expected at most one item, found several; declare the rel as `many` in the schema"
+                    .to_owned(),
+            );
+        }
+        *self = Some(item);
+        Ok(())
+    }
+
+    fn items(&self) -> &[T] {
+        self.as_slice()
+    }
 }
 
 impl<T: Serialize + DeserializeOwned> RelField for Vec<T> {
@@ -125,5 +146,14 @@ impl<T: Serialize + DeserializeOwned> RelField for Vec<T> {
 
     fn serialize_items<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self)
+    }
+
+    fn push_item(&mut self, item: T) -> Result<(), String> {
+        self.push(item);
+        Ok(())
+    }
+
+    fn items(&self) -> &[T] {
+        self
     }
 }

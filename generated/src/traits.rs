@@ -4,12 +4,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::Link;
+use crate::xml::{XmlEmbedded, XmlLinks, XmlResource};
 
 /// A UCWA resource: a typed view of one `rel`'s payload.
 ///
-/// Derived with `#[derive(ucwa::Resource)]`; the derive also implements `Serialize` and
-/// `Deserialize` in UCWA's JSON representation.
-pub trait Resource: Serialize + DeserializeOwned {
+/// Derived with `#[derive(ucwa::Resource)]`, which implements its codecs too: `Serialize` and
+/// `Deserialize` for JSON, [`XmlResource`] for XML.
+pub trait Resource: Serialize + DeserializeOwned + XmlResource {
     /// The resource's rel, e.g. `participant`.
     const REL: &'static str;
 
@@ -18,7 +19,7 @@ pub trait Resource: Serialize + DeserializeOwned {
 }
 
 /// The `_links` of a resource. Derived with `#[derive(ucwa::Links)]`.
-pub trait Links: Serialize + DeserializeOwned + Default {
+pub trait Links: Serialize + DeserializeOwned + XmlLinks + Default {
     /// The `self` link, if the struct has a field for it and the payload had one.
     fn self_link(&self) -> Option<&Link>;
 
@@ -27,7 +28,7 @@ pub trait Links: Serialize + DeserializeOwned + Default {
 }
 
 /// The `_embedded` resources of a resource. Derived with `#[derive(ucwa::Embedded)]`.
-pub trait Embedded: Serialize + DeserializeOwned + Default {
+pub trait Embedded: Serialize + DeserializeOwned + XmlEmbedded + Default {
     /// Whether nothing is embedded (the `_embedded` member is then left out).
     fn is_empty(&self) -> bool;
 }
@@ -36,7 +37,7 @@ pub trait Embedded: Serialize + DeserializeOwned + Default {
 ///
 /// UCWA adds members over time, so a derived enumeration with an `#[ucwa(other)]` variant keeps
 /// values it does not know and writes them back unchanged.
-pub trait Enumeration: Sized {
+pub trait Enumeration: Sized + crate::xml::XmlScalar {
     /// The members known to this version of the schema, as written on the wire.
     const MEMBERS: &'static [&'static str];
 

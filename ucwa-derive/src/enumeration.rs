@@ -75,8 +75,11 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         None => (quote!(), quote!(::core::option::Option::None)),
     };
     let expecting = format!("a `{ident}` value (a string)");
+    let xml = crate::xml_codec::enumeration(ident);
 
     Ok(quote! {
+        #xml
+
         impl ::ucwa::Enumeration for #ident {
             const MEMBERS: &'static [&'static str] = &[#(#wires),*];
 

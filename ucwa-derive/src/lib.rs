@@ -23,6 +23,7 @@ mod errors;
 mod map_codec;
 mod relations;
 mod resource;
+mod xml_codec;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};

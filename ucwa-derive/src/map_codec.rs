@@ -29,7 +29,7 @@ pub struct MapCodec<'a> {
     pub ident: &'a Ident,
     /// Used in "expected ..." and "unknown member in ..." messages.
     pub description: String,
-    pub fields: Vec<Field<'a>>,
+    pub fields: &'a [Field<'a>],
     /// For resources: the rel that a `rel` member must name.
     pub rel: Option<String>,
 }

@@ -84,10 +84,14 @@ pub fn expand(input: &DeriveInput, kind: Kind) -> syn::Result<TokenStream> {
     let codec = MapCodec {
         ident,
         description,
-        fields: codec_fields,
+        fields: &codec_fields,
         rel: None,
     }
     .expand();
+    let xml = match kind {
+        Kind::Links => crate::xml_codec::links(ident, &codec_fields),
+        Kind::Embedded => crate::xml_codec::embedded(ident, &codec_fields),
+    };
     let trait_impl = match kind {
         Kind::Links => {
             // The `self` field must be an `Option<Link>`; the type checker says so if not.
@@ -115,5 +119,5 @@ pub fn expand(input: &DeriveInput, kind: Kind) -> syn::Result<TokenStream> {
             }
         },
     };
-    Ok(quote!(#codec #trait_impl))
+    Ok(quote!(#codec #xml #trait_impl))
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{Data, DeriveInput, Fields, Type};
+use syn::{Data, DeriveInput, Fields};
 
 use crate::attrs::{self, default_wire_name};
 use crate::errors::Errors;
@@ -67,7 +67,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             ),
             Some(_) => (String::new(), Role::Unknown),
             None => {
-                if !is_option(&field.ty) {
+                if crate::xml_codec::option_inner(&field.ty).is_none() {
                     errors.spanned(
                         &field.ty,
                         "a property field must be an `Option<T>`: UCWA may leave any property out",
@@ -115,12 +115,14 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let codec = MapCodec {
         ident,
         description: format!("a `{rel}` resource"),
-        fields: codec_fields,
+        fields: &codec_fields,
         rel: Some(rel.clone()),
     }
     .expand();
+    let xml = crate::xml_codec::resource(ident, &codec_fields, &rel);
     Ok(quote! {
         #codec
+        #xml
 
         impl ::ucwa::Resource for #ident {
             const REL: &'static str = #rel;
@@ -165,16 +167,5 @@ pub fn named_fields<'a>(
             );
             Vec::new()
         }
-    }
-}
-
-fn is_option(ty: &Type) -> bool {
-    match ty {
-        Type::Path(path) if path.qself.is_none() => path
-            .path
-            .segments
-            .last()
-            .is_some_and(|segment| segment.ident == "Option"),
-        _ => false,
     }
 }

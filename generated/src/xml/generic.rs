@@ -1,0 +1,157 @@
+//! Members the schema does not describe, read from XML into the same JSON shape the JSON
+//! decoder keeps them in, and written back from it.
+//!
+//! XML cannot tell a single link or embedded resource from a one-element array, so an unknown
+//! rel read from XML is always kept as an array; `self` is always a single link.
+
+use serde_json::{Map, Value};
+
+use super::reader::{Item, ResourceStart, XmlReader, XmlValue};
+use super::writer::XmlWriter;
+use crate::{DecodeError, Link, Unknown};
+
+/// The JSON value of a property read from XML: a string, or an array of strings.
+pub fn value_from_xml(value: XmlValue) -> Value {
+    match value {
+        XmlValue::Text(text) => Value::String(text),
+        XmlValue::List(items) => Value::Array(items.into_iter().map(Value::String).collect()),
+    }
+}
+
+/// A link as the JSON value `{"href": .., "title": ..}`.
+pub fn link_value(link: Link) -> Value {
+    serde_json::to_value(link).unwrap_or(Value::Null)
+}
+
+/// Appends `item` to the array kept under `rel`.
+pub fn push(unknown: &mut Map<String, Value>, rel: String, item: Value) {
+    match unknown.entry(rel).or_insert_with(|| Value::Array(Vec::new())) {
+        Value::Array(items) => items.push(item),
+        other => {
+            let first = std::mem::take(other);
+            *other = Value::Array(vec![first, item]);
+        }
+    }
+}
+
+/// Reads a resource the schema does not describe, to its end, as a JSON value:
+/// `{"rel": .., properties.., "_links": {..}, "_embedded": {..}}`.
+pub fn read_resource(reader: &mut XmlReader<'_>, start: ResourceStart) -> Result<Value, DecodeError> {
+    let mut object = Map::new();
+    let mut links = Map::new();
+    let mut embedded = Map::new();
+    if let Some(href) = start.href {
+        links.insert("self".to_owned(), link_value(Link::new(href)));
+    }
+    while let Some(item) = reader.next_item()? {
+        match item {
+            Item::Property { name, value, .. } => {
+                object.insert(name, value_from_xml(value));
+            }
+            Item::Link { rel, link } => push(&mut links, rel, link_value(link)),
+            Item::Resource(start) => {
+                let rel = start.rel.clone();
+                let value = read_resource(reader, start)?;
+                push(&mut embedded, rel, value);
+            }
+        }
+    }
+    if !links.is_empty() {
+        object.insert("_links".to_owned(), Value::Object(links));
+    }
+    if !embedded.is_empty() {
+        object.insert("_embedded".to_owned(), Value::Object(embedded));
+    }
+    Ok(Value::Object(object))
+}
+
+/// Writes a JSON-shaped resource as `<resource rel=..>`.
+pub fn write_resource(writer: &mut XmlWriter, rel: &str, value: &Value) {
+    let Value::Object(object) = value else {
+        // Not a resource: keep the value as the text of a property of an empty resource.
+        writer.start_resource(rel, None);
+        write_property(writer, "value", value);
+        writer.end_resource();
+        return;
+    };
+    let links = object.get("_links").and_then(Value::as_object);
+    let href = links
+        .and_then(|l| l.get("self"))
+        .and_then(|s| s.get("href"))
+        .and_then(Value::as_str);
+    writer.start_resource(rel, href);
+    if let Some(links) = links {
+        for (rel, value) in links.iter().filter(|(rel, _)| rel.as_str() != "self") {
+            write_links(writer, rel, value);
+        }
+    }
+    if let Some(rel) = object.get("rel") {
+        write_property(writer, "rel", rel);
+    }
+    for (name, value) in object {
+        if !matches!(name.as_str(), "rel" | "_links" | "_embedded") {
+            write_property(writer, name, value);
+        }
+    }
+    if let Some(embedded) = object.get("_embedded").and_then(Value::as_object) {
+        write_embedded(writer, &Unknown::from(embedded.clone()));
+    }
+    writer.end_resource();
+}
+
+/// Writes the links of one rel: an object or an array of objects.
+pub fn write_links(writer: &mut XmlWriter, rel: &str, value: &Value) {
+    let one = |writer: &mut XmlWriter, value: &Value| {
+        let link: Link = serde_json::from_value(value.clone()).unwrap_or_else(|_| {
+            Link::new(value.get("href").and_then(Value::as_str).unwrap_or_default())
+        });
+        writer.link(rel, &link);
+    };
+    match value {
+        Value::Array(items) => items.iter().for_each(|item| one(writer, item)),
+        other => one(writer, other),
+    }
+}
+
+/// Writes every unknown link.
+pub fn write_unknown_links(writer: &mut XmlWriter, unknown: &Unknown) {
+    for (rel, value) in unknown.iter() {
+        write_links(writer, rel, value);
+    }
+}
+
+/// Writes every unknown embedded resource.
+pub fn write_embedded(writer: &mut XmlWriter, unknown: &Unknown) {
+    for (rel, value) in unknown.iter() {
+        match value {
+            Value::Array(items) => items.iter().for_each(|item| write_resource(writer, rel, item)),
+            other => write_resource(writer, rel, other),
+        }
+    }
+}
+
+/// Writes a JSON value as a property: strings as text, booleans as `True`/`False`, arrays as a
+/// `<propertyList>`, objects (which XML properties cannot hold) as their JSON text.
+pub fn write_property(writer: &mut XmlWriter, name: &str, value: &Value) {
+    match value {
+        Value::Array(items) => writer.property_list(name, items.iter().map(scalar_text)),
+        other => writer.property(name, &scalar_text(other)),
+    }
+}
+
+/// Writes every unknown property.
+pub fn write_unknown_properties(writer: &mut XmlWriter, unknown: &Unknown) {
+    for (name, value) in unknown.iter() {
+        write_property(writer, name, value);
+    }
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}

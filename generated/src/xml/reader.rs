@@ -1,0 +1,520 @@
+//! A streaming reader of UCWA's XML representation over quick-xml: it yields the items of one
+//! `<resource>` at a time (links, properties, property lists, nested resources), never builds a
+//! tree, refuses DTDs (so no entity is ever expanded) and bounds the nesting of resources.
+
+use std::borrow::Cow;
+
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+
+use crate::{DecodeError, Link, Unknown};
+
+/// How deeply resources may nest inside each other. UCWA nests one or two levels; the limit
+/// keeps hostile input from exhausting the stack of the recursive decoders.
+pub const MAX_DEPTH: usize = 32;
+
+/// The start tag of a `<resource>`: its `rel` and `href` attributes.
+#[derive(Debug)]
+pub struct ResourceStart {
+    /// The `rel` attribute: the resource's rel at the top level, the embedded rel inside
+    /// another resource.
+    pub rel: String,
+    /// The `href` attribute: the self link.
+    pub href: Option<String>,
+    /// Byte offset of the start tag, for errors.
+    pub offset: u64,
+}
+
+/// The value of a property.
+#[derive(Debug, PartialEq)]
+pub enum XmlValue {
+    /// `<property name="..">text</property>`.
+    Text(String),
+    /// `<propertyList name=".."><item>..</item>..</propertyList>`.
+    List(Vec<String>),
+}
+
+/// One child of a `<resource>` element.
+#[derive(Debug)]
+pub enum Item {
+    /// `<link rel href title/>`.
+    Link {
+        /// The rel.
+        rel: String,
+        /// The link.
+        link: Link,
+    },
+    /// A `<property>` or `<propertyList>`.
+    Property {
+        /// The `name` attribute.
+        name: String,
+        /// Its value.
+        value: XmlValue,
+        /// Byte offset of the element, for errors.
+        offset: u64,
+    },
+    /// A nested `<resource>`; read it to its end (with the decoder of its type, or
+    /// [`super::generic::read_resource`]) before asking for the next item.
+    Resource(ResourceStart),
+}
+
+/// Reads one XML document.
+pub struct XmlReader<'a> {
+    reader: Reader<&'a [u8]>,
+    /// Resources open around the reading position.
+    depth: usize,
+    /// Set when the resource just handed out was an empty element `<resource/>`: its content
+    /// is already over.
+    pending_empty: bool,
+}
+
+impl<'a> XmlReader<'a> {
+    /// A reader over a payload; fails if the payload is not UTF-8.
+    pub fn new(payload: &'a [u8]) -> Result<Self, DecodeError> {
+        let text = std::str::from_utf8(payload).map_err(|e| {
+            DecodeError::xml(
+                e.valid_up_to() as u64,
+                "the payload is not UTF-8".to_owned(),
+            )
+        })?;
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        Ok(XmlReader {
+            reader,
+            depth: 0,
+            pending_empty: false,
+        })
+    }
+
+    /// An error at the current position.
+    pub fn error(&self, message: impl Into<String>) -> DecodeError {
+        DecodeError::xml(self.reader.buffer_position(), message.into())
+    }
+
+    fn next_event(&mut self) -> Result<Event<'a>, DecodeError> {
+        self.reader.read_event().map_err(|e| {
+            DecodeError::xml(
+                self.reader.error_position(),
+                format!("malformed XML: {e}"),
+            )
+        })
+    }
+
+    /// Reads up to the root element, which must be `<root_name>`; returns its start tag and
+    /// whether it was an empty element.
+    pub fn root(&mut self, root_name: &str) -> Result<(BytesStart<'a>, bool), DecodeError> {
+        loop {
+            let offset = self.reader.buffer_position();
+            match self.next_event()? {
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::DocType(_) => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        "a document type declaration (DTD) is not accepted in a UCWA payload".to_owned(),
+                    ));
+                }
+                Event::Start(e) | Event::Empty(e) if local(&e) != root_name => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("expected a <{root_name}> element, found <{}>", local(&e)),
+                    ));
+                }
+                Event::Start(e) => return Ok((e, false)),
+                Event::Empty(e) => return Ok((e, true)),
+                Event::Eof => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("expected a <{root_name}> element, found the end of the document"),
+                    ));
+                }
+                _ => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("expected a <{root_name}> element"),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Reads the root `<resource>` element.
+    pub fn root_resource(&mut self) -> Result<ResourceStart, DecodeError> {
+        let offset = self.reader.buffer_position();
+        let (start, empty) = self.root("resource")?;
+        let start = self.resource_start(&start, offset)?;
+        self.enter(empty, offset)?;
+        Ok(start)
+    }
+
+    /// After the root resource: only whitespace, comments and processing instructions.
+    pub fn finish(&mut self) -> Result<(), DecodeError> {
+        loop {
+            let offset = self.reader.buffer_position();
+            match self.next_event()? {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                _ => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        "unexpected content after the root element".to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn enter(&mut self, empty: bool, offset: u64) -> Result<(), DecodeError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(DecodeError::xml(
+                offset,
+                format!("resources nest more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        self.depth += 1;
+        self.pending_empty = empty;
+        Ok(())
+    }
+
+    fn resource_start(&self, e: &BytesStart<'_>, offset: u64) -> Result<ResourceStart, DecodeError> {
+        let mut rel = None;
+        let mut href = None;
+        for (name, value) in attributes(e, offset)? {
+            match name.as_str() {
+                "rel" => rel = Some(value),
+                "href" => href = Some(value),
+                // Namespace declarations and anything else on a resource carry no data.
+                _ => {}
+            }
+        }
+        let rel = rel.ok_or_else(|| {
+            DecodeError::xml(offset, "a <resource> element needs a `rel` attribute".to_owned())
+        })?;
+        Ok(ResourceStart { rel, href, offset })
+    }
+
+    /// The next item of the resource being read, or `None` at its end tag.
+    pub fn next_item(&mut self) -> Result<Option<Item>, DecodeError> {
+        if std::mem::take(&mut self.pending_empty) {
+            self.depth -= 1;
+            return Ok(None);
+        }
+        loop {
+            let offset = self.reader.buffer_position();
+            let (e, empty) = match self.next_event()? {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(_) => {
+                    self.depth -= 1;
+                    return Ok(None);
+                }
+                Event::Text(t) if t.xml10_content().trim().is_empty() => continue,
+                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Eof => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        "the document ends inside a <resource>".to_owned(),
+                    ));
+                }
+                _ => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        "unexpected text in a <resource>; expected <link>, <property>, <propertyList> or <resource>".to_owned(),
+                    ));
+                }
+            };
+            let item = match local(&e).as_ref() {
+                "link" => {
+                    let item = self.link(&e, offset)?;
+                    if !empty {
+                        self.expect_end("link")?;
+                    }
+                    item
+                }
+                "property" => {
+                    let name = name_attribute(&e, offset)?;
+                    let text = if empty {
+                        String::new()
+                    } else {
+                        self.text_until_end("property")?
+                    };
+                    Item::Property {
+                        name,
+                        value: XmlValue::Text(text),
+                        offset,
+                    }
+                }
+                "propertyList" => {
+                    let name = name_attribute(&e, offset)?;
+                    let items = if empty { Vec::new() } else { self.items()? };
+                    Item::Property {
+                        name,
+                        value: XmlValue::List(items),
+                        offset,
+                    }
+                }
+                "resource" => {
+                    let start = self.resource_start(&e, offset)?;
+                    self.enter(empty, offset)?;
+                    Item::Resource(start)
+                }
+                other => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("unexpected element <{other}> in a <resource>; expected <link>, <property>, <propertyList> or <resource>"),
+                    ));
+                }
+            };
+            return Ok(Some(item));
+        }
+    }
+
+    fn link(&self, e: &BytesStart<'_>, offset: u64) -> Result<Item, DecodeError> {
+        let mut rel = None;
+        let mut link = Link::default();
+        let mut href = None;
+        let mut unknown = Unknown::default();
+        for (name, value) in attributes(e, offset)? {
+            match name.as_str() {
+                "rel" => rel = Some(value),
+                "href" => href = Some(value),
+                "title" => link.title = Some(value),
+                _ => {
+                    unknown.insert(name, serde_json::Value::String(value));
+                }
+            }
+        }
+        let missing = |what| DecodeError::xml(offset, format!("a <link> element needs a `{what}` attribute"));
+        link.href = href.ok_or_else(|| missing("href"))?.into();
+        link.unknown = unknown;
+        Ok(Item::Link {
+            rel: rel.ok_or_else(|| missing("rel"))?,
+            link,
+        })
+    }
+
+    fn expect_end(&mut self, element: &str) -> Result<(), DecodeError> {
+        loop {
+            let offset = self.reader.buffer_position();
+            match self.next_event()? {
+                Event::End(_) => return Ok(()),
+                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Comment(_) => {}
+                _ => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("a <{element}> element has no content"),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The text of an element up to its end tag, with references resolved.
+    fn text_until_end(&mut self, element: &str) -> Result<String, DecodeError> {
+        let mut text = String::new();
+        loop {
+            let offset = self.reader.buffer_position();
+            match self.next_event()? {
+                Event::Text(t) => text.push_str(&t.xml10_content()),
+                Event::CData(c) => text.push_str(&c.xml10_content()),
+                Event::GeneralRef(r) => push_reference(&mut text, &r, offset)?,
+                Event::Comment(_) => {}
+                Event::End(_) => return Ok(text),
+                Event::Eof => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("the document ends inside a <{element}>"),
+                    ));
+                }
+                _ => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("a <{element}> element holds only text"),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The `<item>`s of a `<propertyList>`, up to its end tag.
+    fn items(&mut self) -> Result<Vec<String>, DecodeError> {
+        let mut items = Vec::new();
+        loop {
+            let offset = self.reader.buffer_position();
+            match self.next_event()? {
+                Event::Start(e) if local(&e) == "item" => items.push(self.text_until_end("item")?),
+                Event::Empty(e) if local(&e) == "item" => items.push(String::new()),
+                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Comment(_) => {}
+                Event::End(_) => return Ok(items),
+                _ => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        "a <propertyList> holds only <item> elements".to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Reads the children of a simple element such as `<reason>`, up to its end tag:
+    /// `<name>text</name>` pairs, nested bags (`<debugInfo>..</debugInfo>`) and
+    /// `<property name="..">` entries. Used by the error body.
+    pub fn simple_children(&mut self) -> Result<Vec<(String, SimpleChild)>, DecodeError> {
+        let offset = self.reader.buffer_position();
+        match self.simple_content("root", 1)? {
+            SimpleChild::Bag(children) => Ok(children),
+            SimpleChild::Text(text) if text.trim().is_empty() => Ok(Vec::new()),
+            SimpleChild::Empty => Ok(Vec::new()),
+            SimpleChild::Text(_) => Err(DecodeError::xml(
+                offset,
+                "expected child elements, found text".to_owned(),
+            )),
+        }
+    }
+
+    fn simple_content(&mut self, element: &str, level: usize) -> Result<SimpleChild, DecodeError> {
+        let mut text = String::new();
+        let mut bag = Vec::new();
+        loop {
+            let offset = self.reader.buffer_position();
+            match self.next_event()? {
+                Event::Text(t) => text.push_str(&t.xml10_content()),
+                Event::CData(c) => text.push_str(&c.xml10_content()),
+                Event::GeneralRef(r) => push_reference(&mut text, &r, offset)?,
+                Event::Start(e) | Event::Empty(e) if level >= MAX_DEPTH => {
+                    let _ = e;
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("elements nest more than {MAX_DEPTH} levels deep"),
+                    ));
+                }
+                Event::Start(e) => {
+                    let name = child_name(&e, offset)?;
+                    let child = self.simple_content(&local(&e), level + 1)?;
+                    bag.push((name, child));
+                }
+                Event::Empty(e) => bag.push((child_name(&e, offset)?, SimpleChild::Empty)),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::End(_) => {
+                    if bag.is_empty() {
+                        return Ok(SimpleChild::Text(text));
+                    }
+                    if !text.trim().is_empty() {
+                        return Err(DecodeError::xml(
+                            offset,
+                            format!("<{element}> mixes text and elements"),
+                        ));
+                    }
+                    return Ok(SimpleChild::Bag(bag));
+                }
+                Event::Eof => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("the document ends inside <{element}>"),
+                    ));
+                }
+                _ => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("unexpected content in <{element}>"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The content of a child of a simple element.
+#[derive(Debug, PartialEq)]
+pub enum SimpleChild {
+    /// `<name/>`.
+    Empty,
+    /// `<name>text</name>`.
+    Text(String),
+    /// `<name><child>..</child>..</name>`, children by name (a `<property>`'s `name`).
+    Bag(Vec<(String, SimpleChild)>),
+}
+
+/// The key of a child of a simple element: a `<property>`'s `name`, else the element's name.
+fn child_name(e: &BytesStart<'_>, offset: u64) -> Result<String, DecodeError> {
+    if local(e) == "property" {
+        name_attribute(e, offset)
+    } else {
+        Ok(local(e).into_owned())
+    }
+}
+
+/// Appends what a `&..;` reference stands for: a character, or one of the five predefined
+/// entities. Any other entity is refused, never expanded.
+fn push_reference(
+    text: &mut String,
+    r: &quick_xml::events::BytesRef<'_>,
+    offset: u64,
+) -> Result<(), DecodeError> {
+    if r.is_char_ref() {
+        match r.resolve_char_ref() {
+            Ok(Some(c)) => text.push(c),
+            _ => {
+                return Err(DecodeError::xml(
+                    offset,
+                    format!("invalid character reference `&{};`", r.xml10_content()),
+                ));
+            }
+        }
+    } else {
+        let name = r.xml10_content();
+        match resolve_predefined_entity(&name) {
+            Some(value) => text.push_str(value),
+            None => {
+                return Err(DecodeError::xml(
+                    offset,
+                    format!("unknown entity `&{name};`: only the five predefined XML entities are accepted"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn local<'e>(e: &'e BytesStart<'_>) -> Cow<'e, str> {
+    Cow::Borrowed(e.local_name().into_inner())
+}
+
+/// The attributes of an element, unescaped, by local name.
+fn attributes(e: &BytesStart<'_>, offset: u64) -> Result<Vec<(String, String)>, DecodeError> {
+    let mut out = Vec::new();
+    for attr in e.attributes() {
+        let attr = attr.map_err(|err| DecodeError::xml(offset, format!("malformed attribute: {err}")))?;
+        let key = attr.key;
+        // Namespace declarations are not data.
+        if key.as_namespace_binding().is_some() {
+            continue;
+        }
+        let name = key.local_name().into_inner().to_owned();
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|err| DecodeError::xml(offset, format!("malformed value of `{name}`: {err}")))?
+            .into_owned();
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+fn name_attribute(e: &BytesStart<'_>, offset: u64) -> Result<String, DecodeError> {
+    attributes(e, offset)?
+        .into_iter()
+        .find(|(name, _)| name == "name")
+        .map(|(_, value)| value)
+        .ok_or_else(|| {
+            DecodeError::xml(
+                offset,
+                format!("a <{}> element needs a `name` attribute", local(e)),
+            )
+        })
+}

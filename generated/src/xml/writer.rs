@@ -1,0 +1,141 @@
+//! Writes UCWA's XML representation, indented like the server's samples.
+
+use quick_xml::escape::{escape, partial_escape};
+
+use crate::Link;
+
+use super::NAMESPACE;
+
+/// Builds one XML document.
+pub struct XmlWriter {
+    out: String,
+    depth: usize,
+}
+
+impl Default for XmlWriter {
+    fn default() -> Self {
+        XmlWriter::new()
+    }
+}
+
+impl XmlWriter {
+    /// A document with its XML declaration.
+    pub fn new() -> Self {
+        let mut out = String::with_capacity(4096);
+        out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        XmlWriter { out, depth: 0 }
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn attribute(&mut self, name: &str, value: &str) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("=\"");
+        self.out.push_str(&escape(value));
+        self.out.push('"');
+    }
+
+    /// Opens `<resource rel href>`; the root also declares the UCWA namespace.
+    pub fn start_resource(&mut self, rel: &str, href: Option<&str>) {
+        self.indent();
+        self.out.push_str("<resource");
+        self.attribute("rel", rel);
+        if let Some(href) = href {
+            self.attribute("href", href);
+        }
+        if self.depth == 0 {
+            self.attribute("xmlns", NAMESPACE);
+        }
+        self.out.push_str(">\n");
+        self.depth += 1;
+    }
+
+    /// Closes the innermost `<resource>`.
+    pub fn end_resource(&mut self) {
+        self.end_element("resource");
+    }
+
+    /// `<link rel href title .../>`.
+    pub fn link(&mut self, rel: &str, link: &Link) {
+        self.indent();
+        self.out.push_str("<link");
+        self.attribute("rel", rel);
+        self.attribute("href", link.href.as_str());
+        if let Some(title) = &link.title {
+            self.attribute("title", title);
+        }
+        for (name, value) in link.unknown.iter() {
+            match value {
+                serde_json::Value::String(s) => self.attribute(name, s),
+                other => self.attribute(name, &other.to_string()),
+            }
+        }
+        self.out.push_str(" />\n");
+    }
+
+    /// `<property name="..">text</property>`.
+    pub fn property(&mut self, name: &str, text: &str) {
+        self.indent();
+        self.out.push_str("<property");
+        self.attribute("name", name);
+        self.out.push('>');
+        self.out.push_str(&partial_escape(text));
+        self.out.push_str("</property>\n");
+    }
+
+    /// `<propertyList name=".."><item>..</item>..</propertyList>`.
+    pub fn property_list<S: AsRef<str>>(&mut self, name: &str, items: impl IntoIterator<Item = S>) {
+        self.indent();
+        self.out.push_str("<propertyList");
+        self.attribute("name", name);
+        self.out.push_str(">\n");
+        self.depth += 1;
+        for item in items {
+            self.text_element("item", item.as_ref());
+        }
+        self.end_element("propertyList");
+    }
+
+    /// Opens `<name>` (with the UCWA namespace at the root).
+    pub fn start_element(&mut self, name: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        if self.depth == 0 {
+            self.attribute("xmlns", NAMESPACE);
+        }
+        self.out.push_str(">\n");
+        self.depth += 1;
+    }
+
+    /// Closes `</name>`.
+    pub fn end_element(&mut self, name: &str) {
+        self.depth -= 1;
+        self.indent();
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    /// `<name>text</name>`.
+    pub fn text_element(&mut self, name: &str, text: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+        self.out.push_str(&partial_escape(text));
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
+    /// The document.
+    pub fn finish(self) -> Vec<u8> {
+        self.out.into_bytes()
+    }
+}
