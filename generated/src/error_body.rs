@@ -84,7 +84,10 @@ impl ErrorBody {
         if let Some(message) = &self.message {
             writer.text_element("message", message);
         }
-        for (name, value) in [("parameters", &self.parameters), ("debugInfo", &self.debug_info)] {
+        for (name, value) in [
+            ("parameters", &self.parameters),
+            ("debugInfo", &self.debug_info),
+        ] {
             if let Some(value) = value {
                 write_bag(&mut writer, name, value);
             }

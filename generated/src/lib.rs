@@ -40,11 +40,11 @@ pub mod xml;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use codec::Payload;
 pub use data_uri::{DataUri, DataUriError};
 pub use decode_error::{DecodeError, Format, Position};
 pub use error_body::ErrorBody;
 pub use link::{Href, Link};
-pub use codec::Payload;
 pub use relation::{OneOrMany, RelField};
 pub use timestamp::{Timestamp, TimestampError};
 pub use traits::{Embedded, Enumeration, Links, Resource};

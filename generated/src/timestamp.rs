@@ -95,7 +95,11 @@ impl Timestamp {
                 let hours: i16 = digits[..2].parse().map_err(|_| err())?;
                 let minutes: i16 = digits[2..].parse().map_err(|_| err())?;
                 let total = hours * 60 + minutes;
-                Some(if offset.starts_with('-') { -total } else { total })
+                Some(if offset.starts_with('-') {
+                    -total
+                } else {
+                    total
+                })
             }
         };
         Timestamp::from_unix_millis(millis)

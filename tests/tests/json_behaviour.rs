@@ -142,7 +142,7 @@ fn errors_name_the_position_and_the_problem() {
         "{\n  \"rel\": \"participant\",\n  \"inLobby\": \"yes\"\n}",
     )
     .unwrap_err();
-    assert_eq!(err.format(), Format::Json);
+    assert_eq!(err.format(), Some(Format::Json));
     assert_eq!(
         err.position(),
         Some(Position::LineColumn {

@@ -34,7 +34,10 @@ fn participant_json_and_xml_samples_are_equal() {
 fn audio_video_invitation_json_and_xml_samples_are_equal() {
     let (json, xml) = both::<AudioVideoInvitation>("audioVideoInvitation");
     assert_eq!(xml.state, Some(InvitationState::Connecting));
-    assert_eq!(xml.embedded.from.as_ref().unwrap().name.as_deref(), Some("Joe Smith"));
+    assert_eq!(
+        xml.embedded.from.as_ref().unwrap().name.as_deref(),
+        Some("Joe Smith")
+    );
     assert_eq!(xml.embedded.accepted_by_participant.len(), 1);
     assert_eq!(
         xml.links.media_offer.as_ref().unwrap().decode().unwrap(),
@@ -63,7 +66,11 @@ fn xml_round_trips_are_lossless() {
         let second: T = ucwa::xml::from_slice(&encoded)
             .unwrap_or_else(|e| panic!("{name}: {e}\n{}", String::from_utf8_lossy(&encoded)));
         assert_eq!(first, second, "{name}");
-        assert_eq!(ucwa::xml::to_vec(&second), encoded, "{name}: encoding is stable");
+        assert_eq!(
+            ucwa::xml::to_vec(&second),
+            encoded,
+            "{name}: encoding is stable"
+        );
         // And across formats: XML → typed → JSON → typed.
         let via_json: T = ucwa::json::from_slice(&ucwa::json::to_vec(&first)).unwrap();
         assert_eq!(first, via_json, "{name} via JSON");
@@ -76,9 +83,13 @@ fn xml_round_trips_are_lossless() {
 #[test]
 fn encoded_xml_is_what_the_server_writes() {
     // From the JSON sample to XML: byte for byte the server's XML sample.
-    let participant: Participant = ucwa::json::from_slice(&fixture("participant.response.json")).unwrap();
+    let participant: Participant =
+        ucwa::json::from_slice(&fixture("participant.response.json")).unwrap();
     let xml = ucwa::xml::to_string(&participant);
-    assert_eq!(xml, String::from_utf8(fixture("participant.response.xml")).unwrap());
+    assert_eq!(
+        xml,
+        String::from_utf8(fixture("participant.response.xml")).unwrap()
+    );
 }
 
 #[test]
@@ -94,14 +105,25 @@ fn one_entry_point_picks_the_codec_from_the_content_type() {
         let decoded: Participant = ucwa::codec::decode(content_type, &json).unwrap();
         assert_eq!(decoded, expected, "{content_type}");
     }
-    for content_type in ["application/xml", "application/vnd.microsoft.com.ucwa+xml; charset=utf-8"] {
+    for content_type in [
+        "application/xml",
+        "application/vnd.microsoft.com.ucwa+xml; charset=utf-8",
+    ] {
         let decoded: Participant = ucwa::codec::decode(content_type, &xml).unwrap();
         assert_eq!(decoded, expected, "{content_type}");
     }
-    let err = ucwa::codec::decode::<Participant>("text/html; charset=utf-8", b"<html></html>").unwrap_err();
+    let err = ucwa::codec::decode::<Participant>("text/html; charset=utf-8", b"<html></html>")
+        .unwrap_err();
     assert_eq!(err.format(), None);
-    assert!(err.to_string().starts_with("not a UCWA payload: the Content-Type `text/html; charset=utf-8`"), "{err}");
-    assert_eq!(Format::from_content_type("application/xml"), Some(Format::Xml));
+    assert!(
+        err.to_string()
+            .starts_with("not a UCWA payload: the Content-Type `text/html; charset=utf-8`"),
+        "{err}"
+    );
+    assert_eq!(
+        Format::from_content_type("application/xml"),
+        Some(Format::Xml)
+    );
     assert_eq!(Format::Xml.media_type(), "application/xml");
     for format in [Format::Json, Format::Xml] {
         let bytes = ucwa::codec::encode(format, &expected);

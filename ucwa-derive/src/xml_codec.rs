@@ -238,8 +238,14 @@ fn nested_fallback(
 /// `XmlLinks` for a `#[derive(Links)]` struct.
 pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
     let description = format!("the `_links` of `{ident}`");
-    let rels: Vec<_> = fields.iter().filter(|f| matches!(f.role, Role::Rel)).collect();
-    let unknown = fields.iter().find(|f| matches!(f.role, Role::Unknown)).map(|f| f.ident);
+    let rels: Vec<_> = fields
+        .iter()
+        .filter(|f| matches!(f.role, Role::Rel))
+        .collect();
+    let unknown = fields
+        .iter()
+        .find(|f| matches!(f.role, Role::Unknown))
+        .map(|f| f.ident);
     let arms = rels.iter().map(|field| {
         let name = field.ident;
         let wire = &field.wire;
@@ -250,7 +256,7 @@ pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
         quote! {
             #wire => {
                 let __item = #convert.map_err(|__m| ::std::format!("link `{}`: {}", #wire, __m))?;
-                ::ucwa::RelField::push_item(&mut self.#name, __item)
+                <#ty as ::ucwa::RelField>::push_item(&mut self.#name, __item)
                     .map_err(|__m| ::std::format!("link `{}`: {}", #wire, __m))
             }
         }
@@ -269,15 +275,15 @@ pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
     let writes = rels.iter().filter(|f| f.wire != "self").map(|field| {
         let name = field.ident;
         let wire = &field.wire;
-        quote! {
-            for __item in ::ucwa::RelField::items(&self.#name) {
+        let ty = field.ty;
+        quote_spanned! {ty.span()=>
+            for __item in <#ty as ::ucwa::RelField>::items(&self.#name) {
                 ::ucwa::xml::XmlLinkItem::write_link(__item, #wire, __writer);
             }
         }
     });
-    let write_unknown = unknown.map(|name| {
-        quote!(::ucwa::xml::__generic::write_unknown_links(__writer, &self.#name);)
-    });
+    let write_unknown = unknown
+        .map(|name| quote!(::ucwa::xml::__generic::write_unknown_links(__writer, &self.#name);));
     quote! {
         impl ::ucwa::xml::XmlLinks for #ident {
             fn push_xml_link(&mut self, rel: ::std::string::String, link: ::ucwa::Link) -> ::core::result::Result<(), ::std::string::String> {
@@ -298,8 +304,14 @@ pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
 /// `XmlEmbedded` for a `#[derive(Embedded)]` struct.
 pub fn embedded(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
     let description = format!("the `_embedded` resources of `{ident}`");
-    let rels: Vec<_> = fields.iter().filter(|f| matches!(f.role, Role::Rel)).collect();
-    let unknown = fields.iter().find(|f| matches!(f.role, Role::Unknown)).map(|f| f.ident);
+    let rels: Vec<_> = fields
+        .iter()
+        .filter(|f| matches!(f.role, Role::Rel))
+        .collect();
+    let unknown = fields
+        .iter()
+        .find(|f| matches!(f.role, Role::Unknown))
+        .map(|f| f.ident);
     let arms = rels.iter().map(|field| {
         let name = field.ident;
         let wire = &field.wire;
@@ -310,7 +322,7 @@ pub fn embedded(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
         quote! {
             #wire => {
                 let __item = #read?;
-                ::ucwa::RelField::push_item(&mut self.#name, __item).map_err(|__m| {
+                <#ty as ::ucwa::RelField>::push_item(&mut self.#name, __item).map_err(|__m| {
                     ::ucwa::__private::xml_error(__offset, ::std::format!("embedded `{}`: {}", #wire, __m))
                 })
             }
@@ -331,15 +343,15 @@ pub fn embedded(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
     let writes = rels.iter().map(|field| {
         let name = field.ident;
         let wire = &field.wire;
-        quote! {
-            for __item in ::ucwa::RelField::items(&self.#name) {
+        let ty = field.ty;
+        quote_spanned! {ty.span()=>
+            for __item in <#ty as ::ucwa::RelField>::items(&self.#name) {
                 ::ucwa::xml::XmlResource::write_xml(__item, __writer, #wire);
             }
         }
     });
-    let write_unknown = unknown.map(|name| {
-        quote!(::ucwa::xml::__generic::write_embedded(__writer, &self.#name);)
-    });
+    let write_unknown =
+        unknown.map(|name| quote!(::ucwa::xml::__generic::write_embedded(__writer, &self.#name);));
     quote! {
         impl ::ucwa::xml::XmlEmbedded for #ident {
             fn read_xml_embedded(

@@ -25,7 +25,10 @@ pub fn link_value(link: Link) -> Value {
 
 /// Appends `item` to the array kept under `rel`.
 pub fn push(unknown: &mut Map<String, Value>, rel: String, item: Value) {
-    match unknown.entry(rel).or_insert_with(|| Value::Array(Vec::new())) {
+    match unknown
+        .entry(rel)
+        .or_insert_with(|| Value::Array(Vec::new()))
+    {
         Value::Array(items) => items.push(item),
         other => {
             let first = std::mem::take(other);
@@ -36,7 +39,10 @@ pub fn push(unknown: &mut Map<String, Value>, rel: String, item: Value) {
 
 /// Reads a resource the schema does not describe, to its end, as a JSON value:
 /// `{"rel": .., properties.., "_links": {..}, "_embedded": {..}}`.
-pub fn read_resource(reader: &mut XmlReader<'_>, start: ResourceStart) -> Result<Value, DecodeError> {
+pub fn read_resource(
+    reader: &mut XmlReader<'_>,
+    start: ResourceStart,
+) -> Result<Value, DecodeError> {
     let mut object = Map::new();
     let mut links = Map::new();
     let mut embedded = Map::new();
@@ -103,7 +109,12 @@ pub fn write_resource(writer: &mut XmlWriter, rel: &str, value: &Value) {
 pub fn write_links(writer: &mut XmlWriter, rel: &str, value: &Value) {
     let one = |writer: &mut XmlWriter, value: &Value| {
         let link: Link = serde_json::from_value(value.clone()).unwrap_or_else(|_| {
-            Link::new(value.get("href").and_then(Value::as_str).unwrap_or_default())
+            Link::new(
+                value
+                    .get("href")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            )
         });
         writer.link(rel, &link);
     };
@@ -124,7 +135,9 @@ pub fn write_unknown_links(writer: &mut XmlWriter, unknown: &Unknown) {
 pub fn write_embedded(writer: &mut XmlWriter, unknown: &Unknown) {
     for (rel, value) in unknown.iter() {
         match value {
-            Value::Array(items) => items.iter().for_each(|item| write_resource(writer, rel, item)),
+            Value::Array(items) => items
+                .iter()
+                .for_each(|item| write_resource(writer, rel, item)),
             other => write_resource(writer, rel, other),
         }
     }

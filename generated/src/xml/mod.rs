@@ -81,7 +81,11 @@ pub fn from_slice<T: Resource>(payload: &[u8]) -> Result<T, DecodeError> {
     if start.rel != T::REL {
         return Err(DecodeError::xml(
             start.offset,
-            format!("expected a `{}` resource, found rel `{}`", T::REL, start.rel),
+            format!(
+                "expected a `{}` resource, found rel `{}`",
+                T::REL,
+                start.rel
+            ),
         ));
     }
     let resource = T::read_xml(&mut reader, start)?;

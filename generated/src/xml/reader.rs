@@ -96,10 +96,7 @@ impl<'a> XmlReader<'a> {
 
     fn next_event(&mut self) -> Result<Event<'a>, DecodeError> {
         self.reader.read_event().map_err(|e| {
-            DecodeError::xml(
-                self.reader.error_position(),
-                format!("malformed XML: {e}"),
-            )
+            DecodeError::xml(self.reader.error_position(), format!("malformed XML: {e}"))
         })
     }
 
@@ -114,7 +111,8 @@ impl<'a> XmlReader<'a> {
                 Event::DocType(_) => {
                     return Err(DecodeError::xml(
                         offset,
-                        "a document type declaration (DTD) is not accepted in a UCWA payload".to_owned(),
+                        "a document type declaration (DTD) is not accepted in a UCWA payload"
+                            .to_owned(),
                     ));
                 }
                 Event::Start(e) | Event::Empty(e) if local(&e) != root_name => {
@@ -180,7 +178,11 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
-    fn resource_start(&self, e: &BytesStart<'_>, offset: u64) -> Result<ResourceStart, DecodeError> {
+    fn resource_start(
+        &self,
+        e: &BytesStart<'_>,
+        offset: u64,
+    ) -> Result<ResourceStart, DecodeError> {
         let mut rel = None;
         let mut href = None;
         for (name, value) in attributes(e, offset)? {
@@ -192,7 +194,10 @@ impl<'a> XmlReader<'a> {
             }
         }
         let rel = rel.ok_or_else(|| {
-            DecodeError::xml(offset, "a <resource> element needs a `rel` attribute".to_owned())
+            DecodeError::xml(
+                offset,
+                "a <resource> element needs a `rel` attribute".to_owned(),
+            )
         })?;
         Ok(ResourceStart { rel, href, offset })
     }
@@ -265,7 +270,9 @@ impl<'a> XmlReader<'a> {
                 other => {
                     return Err(DecodeError::xml(
                         offset,
-                        format!("unexpected element <{other}> in a <resource>; expected <link>, <property>, <propertyList> or <resource>"),
+                        format!(
+                            "unexpected element <{other}> in a <resource>; expected <link>, <property>, <propertyList> or <resource>"
+                        ),
                     ));
                 }
             };
@@ -288,7 +295,12 @@ impl<'a> XmlReader<'a> {
                 }
             }
         }
-        let missing = |what| DecodeError::xml(offset, format!("a <link> element needs a `{what}` attribute"));
+        let missing = |what| {
+            DecodeError::xml(
+                offset,
+                format!("a <link> element needs a `{what}` attribute"),
+            )
+        };
         link.href = href.ok_or_else(|| missing("href"))?.into();
         link.unknown = unknown;
         Ok(Item::Link {
@@ -474,7 +486,9 @@ fn push_reference(
             None => {
                 return Err(DecodeError::xml(
                     offset,
-                    format!("unknown entity `&{name};`: only the five predefined XML entities are accepted"),
+                    format!(
+                        "unknown entity `&{name};`: only the five predefined XML entities are accepted"
+                    ),
                 ));
             }
         }
@@ -490,7 +504,8 @@ fn local<'e>(e: &'e BytesStart<'_>) -> Cow<'e, str> {
 fn attributes(e: &BytesStart<'_>, offset: u64) -> Result<Vec<(String, String)>, DecodeError> {
     let mut out = Vec::new();
     for attr in e.attributes() {
-        let attr = attr.map_err(|err| DecodeError::xml(offset, format!("malformed attribute: {err}")))?;
+        let attr =
+            attr.map_err(|err| DecodeError::xml(offset, format!("malformed attribute: {err}")))?;
         let key = attr.key;
         // Namespace declarations are not data.
         if key.as_namespace_binding().is_some() {

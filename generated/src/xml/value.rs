@@ -113,7 +113,9 @@ impl<T: XmlScalar> XmlProperty for Vec<T> {
     fn from_xml(value: XmlValue) -> Result<Self, String> {
         match value {
             XmlValue::List(items) => items.iter().map(|item| T::from_xml_text(item)).collect(),
-            XmlValue::Text(_) => Err("expected a <propertyList>, found a single <property>".to_owned()),
+            XmlValue::Text(_) => {
+                Err("expected a <propertyList>, found a single <property>".to_owned())
+            }
         }
     }
 
