@@ -145,12 +145,19 @@ pub fn push_nested_unknown(
     }
 }
 
-/// Keeps the `href` of a resource without a links field as `unknown._links.self`.
-pub fn set_unknown_self(unknown: &mut crate::Unknown, href: String) {
+/// The self link of a resource from its `href` and `title` attributes.
+pub fn self_link(start: &crate::xml::ResourceStart) -> Option<crate::Link> {
+    let mut link = crate::Link::new(start.href.clone()?);
+    link.title = start.title.clone();
+    Some(link)
+}
+
+/// Keeps the self link of a resource without a links field as `unknown._links.self`.
+pub fn set_unknown_self(unknown: &mut crate::Unknown, link: crate::Link) {
     let nested = unknown
         .entry("_links".to_owned())
         .or_insert_with(|| serde_json::Value::Object(Default::default()));
     if let serde_json::Value::Object(map) = nested {
-        map.insert("self".to_owned(), serde_json::json!({ "href": href }));
+        map.insert("self".to_owned(), crate::xml::__generic::link_value(link));
     }
 }

@@ -70,8 +70,8 @@ pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str) -> TokenStream {
                     }
                 },
                 quote! {
-                    if let ::core::option::Option::Some(__href) = __start.href {
-                        ::ucwa::xml::XmlLinks::push_xml_link(&mut __links, "self".into(), ::ucwa::Link::new(__href))
+                    if let ::core::option::Option::Some(__self) = ::ucwa::__private::self_link(&__start) {
+                        ::ucwa::xml::XmlLinks::push_xml_link(&mut __links, "self".into(), __self)
                             .map_err(|__m| ::ucwa::__private::xml_error(__start.offset, __m))?;
                     }
                 },
@@ -172,8 +172,7 @@ pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str) -> TokenStream {
             }
 
             fn write_xml(&self, __writer: &mut ::ucwa::xml::XmlWriter, __rel: &str) {
-                let __href = <Self as ::ucwa::Resource>::self_link(self).map(|__l| __l.href.as_str());
-                __writer.start_resource(__rel, __href);
+                __writer.start_resource(__rel, <Self as ::ucwa::Resource>::self_link(self));
                 #write_links
                 __writer.property("rel", #rel);
                 #(#write_properties)*
@@ -210,8 +209,8 @@ fn nested_fallback(
                 ::ucwa::__private::push_nested_unknown(&mut __unknown, #key, __rel, __value);
             },
             quote! {
-                if let ::core::option::Option::Some(__href) = __start.href {
-                    ::ucwa::__private::set_unknown_self(&mut __unknown, __href);
+                if let ::core::option::Option::Some(__self) = ::ucwa::__private::self_link(&__start) {
+                    ::ucwa::__private::set_unknown_self(&mut __unknown, __self);
                 }
             },
         )

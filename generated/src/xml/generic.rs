@@ -47,7 +47,9 @@ pub fn read_resource(
     let mut links = Map::new();
     let mut embedded = Map::new();
     if let Some(href) = start.href {
-        links.insert("self".to_owned(), link_value(Link::new(href)));
+        let mut link = Link::new(href);
+        link.title = start.title;
+        links.insert("self".to_owned(), link_value(link));
     }
     while let Some(item) = reader.next_item()? {
         match item {
@@ -81,11 +83,10 @@ pub fn write_resource(writer: &mut XmlWriter, rel: &str, value: &Value) {
         return;
     };
     let links = object.get("_links").and_then(Value::as_object);
-    let href = links
+    let self_link: Option<Link> = links
         .and_then(|l| l.get("self"))
-        .and_then(|s| s.get("href"))
-        .and_then(Value::as_str);
-    writer.start_resource(rel, href);
+        .and_then(|s| serde_json::from_value(s.clone()).ok());
+    writer.start_resource(rel, self_link.as_ref());
     if let Some(links) = links {
         for (rel, value) in links.iter().filter(|(rel, _)| rel.as_str() != "self") {
             write_links(writer, rel, value);

@@ -22,6 +22,8 @@ pub struct ResourceStart {
     pub rel: String,
     /// The `href` attribute: the self link.
     pub href: Option<String>,
+    /// The `title` attribute: the title of the self link.
+    pub title: Option<String>,
     /// Byte offset of the start tag, for errors.
     pub offset: u64,
 }
@@ -185,10 +187,12 @@ impl<'a> XmlReader<'a> {
     ) -> Result<ResourceStart, DecodeError> {
         let mut rel = None;
         let mut href = None;
+        let mut title = None;
         for (name, value) in attributes(e, offset)? {
             match name.as_str() {
                 "rel" => rel = Some(value),
                 "href" => href = Some(value),
+                "title" => title = Some(value),
                 // Namespace declarations and anything else on a resource carry no data.
                 _ => {}
             }
@@ -199,7 +203,12 @@ impl<'a> XmlReader<'a> {
                 "a <resource> element needs a `rel` attribute".to_owned(),
             )
         })?;
-        Ok(ResourceStart { rel, href, offset })
+        Ok(ResourceStart {
+            rel,
+            href,
+            title,
+            offset,
+        })
     }
 
     /// The next item of the resource being read, or `None` at its end tag.

@@ -40,13 +40,17 @@ impl XmlWriter {
         self.out.push('"');
     }
 
-    /// Opens `<resource rel href>`; the root also declares the UCWA namespace.
-    pub fn start_resource(&mut self, rel: &str, href: Option<&str>) {
+    /// Opens `<resource rel href title>` from the resource's rel and self link; the root also
+    /// declares the UCWA namespace.
+    pub fn start_resource(&mut self, rel: &str, self_link: Option<&Link>) {
         self.indent();
         self.out.push_str("<resource");
         self.attribute("rel", rel);
-        if let Some(href) = href {
-            self.attribute("href", href);
+        if let Some(link) = self_link {
+            self.attribute("href", link.href.as_str());
+            if let Some(title) = &link.title {
+                self.attribute("title", title);
+            }
         }
         if self.depth == 0 {
             self.attribute("xmlns", NAMESPACE);

@@ -1,0 +1,121 @@
+//! Property-based round trips over generated values, in both formats:
+//! typed → JSON → typed and typed → XML → typed give the value back.
+
+use proptest::prelude::*;
+use ucwa::enumerations::{Direction, Importance, InvitationState, Role, SourceNetwork};
+use ucwa::resources::{AudioVideoInvitation, Participant};
+use ucwa::{DataUri, Enumeration, Link, Unknown, Uri};
+
+/// Text XML can carry unchanged: no control characters (XML 1.0 forbids most, and normalizes
+/// line ends).
+fn text() -> impl Strategy<Value = String> {
+    "[^\\p{Cc}]{0,24}"
+}
+
+fn enumeration<E: Enumeration + Clone + std::fmt::Debug + 'static>(
+    other: fn(String) -> E,
+) -> impl Strategy<Value = E> {
+    let members: Vec<E> = E::MEMBERS.iter().filter_map(|m| E::from_wire(m)).collect();
+    prop_oneof![
+        3 => proptest::sample::select(members),
+        // A value the schema does not know (not one that names a member).
+        1 => "[A-Za-z]{1,12}"
+            .prop_filter("not a member", |s| !E::MEMBERS.contains(&s.as_str()))
+            .prop_map(other),
+    ]
+}
+
+fn link() -> impl Strategy<Value = Link> {
+    (text(), proptest::option::of(text())).prop_map(|(href, title)| {
+        let mut link = Link::new(href);
+        link.title = title;
+        link
+    })
+}
+
+fn unknown() -> impl Strategy<Value = Unknown> {
+    // Unknown properties read from XML are strings, so only strings round-trip both formats.
+    proptest::collection::btree_map("x[a-z]{1,8}", text(), 0..3).prop_map(|map| {
+        let mut unknown = Unknown::new();
+        for (k, v) in map {
+            unknown.insert(k, serde_json::Value::String(v));
+        }
+        unknown
+    })
+}
+
+prop_compose! {
+    fn participant()(
+        anonymous in any::<Option<bool>>(),
+        in_lobby in any::<Option<bool>>(),
+        name in proptest::option::of(text()),
+        role in proptest::option::of(enumeration(Role::Other)),
+        source_network in proptest::option::of(enumeration(SourceNetwork::Other)),
+        uri in proptest::option::of(text().prop_map(Uri::new)),
+        self_link in proptest::option::of(link()),
+        admit in proptest::option::of(link()),
+        unknown in unknown(),
+    ) -> Participant {
+        let mut p = Participant {
+            anonymous,
+            in_lobby,
+            name,
+            role,
+            source_network,
+            uri,
+            unknown,
+            ..Default::default()
+        };
+        p.links.self_ = self_link;
+        p.links.admit = admit;
+        p
+    }
+}
+
+prop_compose! {
+    fn invitation()(
+        subject in proptest::option::of(text()),
+        state in proptest::option::of(enumeration(InvitationState::Other)),
+        direction in proptest::option::of(enumeration(Direction::Other)),
+        importance in proptest::option::of(enumeration(Importance::Other)),
+        private_line in any::<Option<bool>>(),
+        offer in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..64)),
+        from in proptest::option::of(participant()),
+        accepted in proptest::collection::vec(participant(), 0..3),
+        accept in proptest::option::of(link()),
+    ) -> AudioVideoInvitation {
+        let mut inv = AudioVideoInvitation {
+            subject,
+            state,
+            direction,
+            importance,
+            private_line,
+            ..Default::default()
+        };
+        inv.links.media_offer = offer.map(|bytes| DataUri::from_bytes("application/sdp", &bytes));
+        inv.links.accept_with_answer = accept;
+        inv.embedded.from = from.map(Box::new);
+        inv.embedded.accepted_by_participant = accepted;
+        inv
+    }
+}
+
+proptest! {
+    #[test]
+    fn participants_round_trip(p in participant()) {
+        let json: Participant = ucwa::json::from_slice(&ucwa::json::to_vec(&p)).unwrap();
+        prop_assert_eq!(&json, &p);
+        let xml: Participant = ucwa::xml::from_slice(&ucwa::xml::to_vec(&p)).unwrap();
+        prop_assert_eq!(&xml, &p);
+    }
+
+    #[test]
+    fn invitations_round_trip(inv in invitation()) {
+        let json: AudioVideoInvitation = ucwa::json::from_slice(&ucwa::json::to_vec(&inv)).unwrap();
+        prop_assert_eq!(&json, &inv);
+        let xml_bytes = ucwa::xml::to_vec(&inv);
+        let xml: AudioVideoInvitation = ucwa::xml::from_slice(&xml_bytes)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{}", String::from_utf8_lossy(&xml_bytes))))?;
+        prop_assert_eq!(&xml, &inv);
+    }
+}

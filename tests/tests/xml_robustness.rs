@@ -1,0 +1,175 @@
+//! Hostile and broken XML: errors with their byte offset, never a panic, no entity expansion,
+//! bounded nesting.
+
+mod common;
+
+use common::fixture;
+use ucwa::resources::{AudioVideoInvitation, Participant};
+use ucwa::{DecodeError, Format, Position};
+
+fn decode(xml: &str) -> Result<Participant, DecodeError> {
+    ucwa::xml::from_str(xml)
+}
+
+fn offset(err: &DecodeError) -> u64 {
+    assert_eq!(err.format(), Some(Format::Xml));
+    match err.position() {
+        Some(Position::Offset(offset)) => offset,
+        other => panic!("no byte offset: {other:?}"),
+    }
+}
+
+#[test]
+fn malformed_xml_is_reported_with_its_byte_offset() {
+    let xml = r#"<resource rel="participant"><property name="name">Ann</propertyy></resource>"#;
+    let err = decode(xml).unwrap_err();
+    assert!(err.message().starts_with("malformed XML"), "{err}");
+    assert_eq!(offset(&err), xml.find("</propertyy>").unwrap() as u64);
+    assert!(err.to_string().starts_with(&format!(
+        "invalid UCWA XML payload at byte {}",
+        offset(&err)
+    )));
+
+    let err = decode(
+        r#"<resource rel="participant"><property name="inLobby">maybe</property></resource>"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.message(),
+        "property `inLobby`: expected `True` or `False`, found `maybe`"
+    );
+    assert_eq!(offset(&err), 28);
+
+    let err = decode(r#"<resource rel="audioVideoInvitation"></resource>"#).unwrap_err();
+    assert_eq!(
+        err.message(),
+        "expected a `participant` resource, found rel `audioVideoInvitation`"
+    );
+
+    let err =
+        decode(r#"<resource rel="participant"><property>x</property></resource>"#).unwrap_err();
+    assert_eq!(
+        err.message(),
+        "a <property> element needs a `name` attribute"
+    );
+
+    let err = decode(r#"<resource rel="participant"><widget/></resource>"#).unwrap_err();
+    assert!(
+        err.message().starts_with("unexpected element <widget>"),
+        "{err}"
+    );
+
+    let err = decode("<resource rel=\"participant\">\u{0}").unwrap_err();
+    assert_eq!(err.format(), Some(Format::Xml));
+
+    let err =
+        ucwa::xml::from_slice::<Participant>(b"<resource rel=\"participant\">\xff</resource>")
+            .unwrap_err();
+    assert_eq!(err.message(), "the payload is not UTF-8");
+    assert_eq!(offset(&err), 28);
+
+    let err = decode("").unwrap_err();
+    assert!(
+        err.message().contains("found the end of the document"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_dtd_and_no_entity_is_ever_expanded() {
+    let billion_laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<resource rel="participant"><property name="name">&lol2;</property></resource>"#;
+    let err = decode(billion_laughs).unwrap_err();
+    assert!(err.message().contains("DTD"), "{err}");
+    assert_eq!(
+        offset(&err),
+        billion_laughs.find("<!DOCTYPE").unwrap() as u64
+    );
+
+    let err = decode(
+        r#"<resource rel="participant"><property name="name">&custom;</property></resource>"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.message().starts_with("unknown entity `&custom;`"),
+        "{err}"
+    );
+
+    // The predefined entities and character references are text, as XML defines them.
+    let p = decode(r#"<resource rel="participant"><property name="name">A &amp; B &lt;&#65;&#x42;&gt;</property></resource>"#).unwrap();
+    assert_eq!(p.name.as_deref(), Some("A & B <AB>"));
+}
+
+#[test]
+fn nesting_is_bounded() {
+    let depth = ucwa::xml::MAX_DEPTH + 5;
+    let mut xml = String::from(r#"<resource rel="audioVideoInvitation">"#);
+    for _ in 0..depth {
+        xml.push_str(r#"<resource rel="futureThing">"#);
+    }
+    for _ in 0..=depth {
+        xml.push_str("</resource>");
+    }
+    let err = ucwa::xml::from_str::<AudioVideoInvitation>(&xml).unwrap_err();
+    assert_eq!(
+        err.message(),
+        format!(
+            "resources nest more than {} levels deep",
+            ucwa::xml::MAX_DEPTH
+        )
+    );
+
+    // Within the limit, unknown nested resources are kept.
+    let xml = r#"<resource rel="audioVideoInvitation"><resource rel="futureThing" href="/f/1"><resource rel="inner"><property name="x">1</property></resource></resource></resource>"#;
+    let inv: AudioVideoInvitation = ucwa::xml::from_str(xml).unwrap();
+    assert_eq!(
+        inv.embedded.unknown["futureThing"],
+        serde_json::json!([{"_links": {"self": {"href": "/f/1"}}, "_embedded": {"inner": [{"x": "1"}]}}])
+    );
+}
+
+#[test]
+fn every_truncation_and_corruption_of_the_samples_fails_cleanly() {
+    for name in [
+        "participant.response.xml",
+        "audioVideoInvitation.response.xml",
+    ] {
+        let sample = fixture(name);
+        for end in 0..sample.len() {
+            // Never a panic; an error, or (for cuts in trailing whitespace) the whole value.
+            let _ = ucwa::xml::from_slice::<AudioVideoInvitation>(&sample[..end]);
+            let _ = ucwa::xml::from_slice::<Participant>(&sample[..end]);
+        }
+        for at in (0..sample.len()).step_by(7) {
+            for byte in [b'<', b'>', b'"', b'&', b'/', 0, 0xff] {
+                let mut corrupted = sample.clone();
+                corrupted[at] = byte;
+                let _ = ucwa::xml::from_slice::<AudioVideoInvitation>(&corrupted);
+            }
+        }
+    }
+}
+
+#[test]
+fn unknown_members_survive_xml() {
+    let xml = r#"<resource rel="participant" href="/p/1">
+  <link rel="futureLink" href="/p/1/future" title="Future" />
+  <property name="rel">participant</property>
+  <property name="name">Ann</property>
+  <property name="x1f3a">please pass me in a PUT request</property>
+  <propertyList name="futureList"><item>a</item><item>b</item></propertyList>
+</resource>"#;
+    let p = decode(xml).unwrap();
+    assert_eq!(p.unknown["x1f3a"], "please pass me in a PUT request");
+    assert_eq!(p.unknown["futureList"], serde_json::json!(["a", "b"]));
+    assert_eq!(
+        p.links.unknown["futureLink"],
+        serde_json::json!([{"href": "/p/1/future", "title": "Future"}])
+    );
+    let again = decode(&ucwa::xml::to_string(&p)).unwrap();
+    assert_eq!(again, p);
+    // And a PUT in JSON carries them too.
+    let json: serde_json::Value = serde_json::from_slice(&ucwa::json::to_vec(&p)).unwrap();
+    assert_eq!(json["x1f3a"], "please pass me in a PUT request");
+}
