@@ -47,7 +47,7 @@ pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str) -> TokenStream {
     let unknown_name = unknown.map(|f| f.ident);
     let unknown_property = match unknown_name {
         Some(_) => quote! {
-            __unknown.insert(__name, ::ucwa::xml::__generic::value_from_xml(__value));
+            __unknown.insert(__name.into_owned(), ::ucwa::xml::__generic::value_from_xml(__value));
         },
         None => quote! {
             return ::core::result::Result::Err(::ucwa::__private::xml_error(
@@ -146,7 +146,7 @@ pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str) -> TokenStream {
                 while let ::core::option::Option::Some(__item) = __reader.next_item()? {
                     match __item {
                         ::ucwa::xml::Item::Property { name: __name, value: __value, offset: __offset } => {
-                            match __name.as_str() {
+                            match &*__name {
                                 "rel" => {
                                     if __value != ::ucwa::xml::XmlValue::Text(#rel.into()) {
                                         return ::core::result::Result::Err(::ucwa::__private::xml_error(
@@ -201,7 +201,7 @@ fn nested_fallback(
     let (link_body, resource_body, self_link) = if has_unknown {
         (
             quote! {
-                ::ucwa::__private::push_nested_unknown(&mut __unknown, #key, __link_rel, ::ucwa::xml::__generic::link_value(__link));
+                ::ucwa::__private::push_nested_unknown(&mut __unknown, #key, __link_rel.into_owned(), ::ucwa::xml::__generic::link_value(__link));
             },
             quote! {
                 let __rel = __nested.rel.clone();
@@ -262,7 +262,7 @@ pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
     });
     let fallback = match unknown {
         Some(name) => quote! {
-            ::ucwa::xml::__generic::push(&mut self.#name, rel, ::ucwa::xml::__generic::link_value(link));
+            ::ucwa::xml::__generic::push(&mut self.#name, rel.into_owned(), ::ucwa::xml::__generic::link_value(link));
             ::core::result::Result::Ok(())
         },
         None => quote! {
@@ -285,8 +285,8 @@ pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
         .map(|name| quote!(::ucwa::xml::__generic::write_unknown_links(__writer, &self.#name);));
     quote! {
         impl ::ucwa::xml::XmlLinks for #ident {
-            fn push_xml_link(&mut self, rel: ::std::string::String, link: ::ucwa::Link) -> ::core::result::Result<(), ::std::string::String> {
-                match rel.as_str() {
+            fn push_xml_link(&mut self, rel: ::std::borrow::Cow<'_, str>, link: ::ucwa::Link) -> ::core::result::Result<(), ::std::string::String> {
+                match &*rel {
                     #(#arms)*
                     _ => { #fallback }
                 }
@@ -396,7 +396,7 @@ pub fn enumeration(ident: &Ident) -> TokenStream {
         }
 
         impl ::ucwa::xml::XmlProperty for #ident {
-            fn from_xml(__value: ::ucwa::xml::XmlValue) -> ::core::result::Result<Self, ::std::string::String> {
+            fn from_xml(__value: ::ucwa::xml::XmlValue<'_>) -> ::core::result::Result<Self, ::std::string::String> {
                 ::ucwa::xml::scalar_from_xml(__value)
             }
 

@@ -11,10 +11,15 @@ use super::writer::XmlWriter;
 use crate::{DecodeError, Link, Unknown};
 
 /// The JSON value of a property read from XML: a string, or an array of strings.
-pub fn value_from_xml(value: XmlValue) -> Value {
+pub fn value_from_xml(value: XmlValue<'_>) -> Value {
     match value {
-        XmlValue::Text(text) => Value::String(text),
-        XmlValue::List(items) => Value::Array(items.into_iter().map(Value::String).collect()),
+        XmlValue::Text(text) => Value::String(text.into_owned()),
+        XmlValue::List(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| Value::String(item.into_owned()))
+                .collect(),
+        ),
     }
 }
 
@@ -54,9 +59,9 @@ pub fn read_resource(
     while let Some(item) = reader.next_item()? {
         match item {
             Item::Property { name, value, .. } => {
-                object.insert(name, value_from_xml(value));
+                object.insert(name.into_owned(), value_from_xml(value));
             }
-            Item::Link { rel, link } => push(&mut links, rel, link_value(link)),
+            Item::Link { rel, link } => push(&mut links, rel.into_owned(), link_value(link)),
             Item::Resource(start) => {
                 let rel = start.rel.clone();
                 let value = read_resource(reader, start)?;

@@ -45,7 +45,11 @@ impl<T: XmlResource> XmlResource for Box<T> {
 /// The `<link>` children of a resource. Implemented by `#[derive(ucwa::Links)]`.
 pub trait XmlLinks: Default {
     /// Takes one `<link>` (the self link arrives as `self`, from the resource's `href`).
-    fn push_xml_link(&mut self, rel: String, link: crate::Link) -> Result<(), String>;
+    fn push_xml_link(
+        &mut self,
+        rel: std::borrow::Cow<'_, str>,
+        link: crate::Link,
+    ) -> Result<(), String>;
 
     /// Writes every link but `self`, which is the `href` of the resource.
     fn write_xml_links(&self, writer: &mut XmlWriter);

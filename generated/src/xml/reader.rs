@@ -28,31 +28,31 @@ pub struct ResourceStart {
     pub offset: u64,
 }
 
-/// The value of a property.
+/// The value of a property, borrowed from the payload where it holds no reference.
 #[derive(Debug, PartialEq)]
-pub enum XmlValue {
+pub enum XmlValue<'a> {
     /// `<property name="..">text</property>`.
-    Text(String),
+    Text(Cow<'a, str>),
     /// `<propertyList name=".."><item>..</item>..</propertyList>`.
-    List(Vec<String>),
+    List(Vec<Cow<'a, str>>),
 }
 
 /// One child of a `<resource>` element.
 #[derive(Debug)]
-pub enum Item {
+pub enum Item<'a> {
     /// `<link rel href title/>`.
     Link {
         /// The rel.
-        rel: String,
+        rel: Cow<'a, str>,
         /// The link.
         link: Link,
     },
     /// A `<property>` or `<propertyList>`.
     Property {
         /// The `name` attribute.
-        name: String,
+        name: Cow<'a, str>,
         /// Its value.
-        value: XmlValue,
+        value: XmlValue<'a>,
         /// Byte offset of the element, for errors.
         offset: u64,
     },
@@ -63,6 +63,7 @@ pub enum Item {
 
 /// Reads one XML document.
 pub struct XmlReader<'a> {
+    input: &'a str,
     reader: Reader<&'a [u8]>,
     /// Resources open around the reading position.
     depth: usize,
@@ -85,6 +86,7 @@ impl<'a> XmlReader<'a> {
         config.check_end_names = true;
         config.expand_empty_elements = false;
         Ok(XmlReader {
+            input: text,
             reader,
             depth: 0,
             pending_empty: false,
@@ -188,15 +190,13 @@ impl<'a> XmlReader<'a> {
         let mut rel = None;
         let mut href = None;
         let mut title = None;
-        for (name, value) in attributes(e, offset)? {
-            match name.as_str() {
-                "rel" => rel = Some(value),
-                "href" => href = Some(value),
-                "title" => title = Some(value),
-                // Namespace declarations and anything else on a resource carry no data.
-                _ => {}
-            }
-        }
+        for_each_attribute(self.input, e, offset, |name, value| match name {
+            "rel" => rel = Some(value.into_owned()),
+            "href" => href = Some(value.into_owned()),
+            "title" => title = Some(value.into_owned()),
+            // Anything else on a resource carries no data.
+            _ => {}
+        })?;
         let rel = rel.ok_or_else(|| {
             DecodeError::xml(
                 offset,
@@ -212,7 +212,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The next item of the resource being read, or `None` at its end tag.
-    pub fn next_item(&mut self) -> Result<Option<Item>, DecodeError> {
+    pub fn next_item(&mut self) -> Result<Option<Item<'a>>, DecodeError> {
         if std::mem::take(&mut self.pending_empty) {
             self.depth -= 1;
             return Ok(None);
@@ -250,9 +250,9 @@ impl<'a> XmlReader<'a> {
                     item
                 }
                 "property" => {
-                    let name = name_attribute(&e, offset)?;
+                    let name = name_attribute(self.input, &e, offset)?;
                     let text = if empty {
-                        String::new()
+                        Cow::Borrowed("")
                     } else {
                         self.text_until_end("property")?
                     };
@@ -263,7 +263,7 @@ impl<'a> XmlReader<'a> {
                     }
                 }
                 "propertyList" => {
-                    let name = name_attribute(&e, offset)?;
+                    let name = name_attribute(self.input, &e, offset)?;
                     let items = if empty { Vec::new() } else { self.items()? };
                     Item::Property {
                         name,
@@ -289,21 +289,22 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    fn link(&self, e: &BytesStart<'_>, offset: u64) -> Result<Item, DecodeError> {
+    fn link(&self, e: &BytesStart<'a>, offset: u64) -> Result<Item<'a>, DecodeError> {
         let mut rel = None;
         let mut link = Link::default();
         let mut href = None;
         let mut unknown = Unknown::default();
-        for (name, value) in attributes(e, offset)? {
-            match name.as_str() {
-                "rel" => rel = Some(value),
-                "href" => href = Some(value),
-                "title" => link.title = Some(value),
-                _ => {
-                    unknown.insert(name, serde_json::Value::String(value));
-                }
+        for_each_attribute(self.input, e, offset, |name, value| match name {
+            "rel" => rel = Some(value),
+            "href" => href = Some(value.into_owned()),
+            "title" => link.title = Some(value.into_owned()),
+            _ => {
+                unknown.insert(
+                    name.to_owned(),
+                    serde_json::Value::String(value.into_owned()),
+                );
             }
-        }
+        })?;
         let missing = |what| {
             DecodeError::xml(
                 offset,
@@ -335,15 +336,16 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// The text of an element up to its end tag, with references resolved.
-    fn text_until_end(&mut self, element: &str) -> Result<String, DecodeError> {
-        let mut text = String::new();
+    /// The text of an element up to its end tag, with references resolved; borrowed from the
+    /// payload when it is one run of text (the common case).
+    fn text_until_end(&mut self, element: &str) -> Result<Cow<'a, str>, DecodeError> {
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
         loop {
             let offset = self.reader.buffer_position();
             match self.next_event()? {
-                Event::Text(t) => text.push_str(&t.xml10_content()),
-                Event::CData(c) => text.push_str(&c.xml10_content()),
-                Event::GeneralRef(r) => push_reference(&mut text, &r, offset)?,
+                Event::Text(t) => append(&mut text, t.xml10_content()),
+                Event::CData(c) => append(&mut text, c.xml10_content()),
+                Event::GeneralRef(r) => push_reference(text.to_mut(), &r, offset)?,
                 Event::Comment(_) => {}
                 Event::End(_) => return Ok(text),
                 Event::Eof => {
@@ -363,13 +365,13 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The `<item>`s of a `<propertyList>`, up to its end tag.
-    fn items(&mut self) -> Result<Vec<String>, DecodeError> {
+    fn items(&mut self) -> Result<Vec<Cow<'a, str>>, DecodeError> {
         let mut items = Vec::new();
         loop {
             let offset = self.reader.buffer_position();
             match self.next_event()? {
                 Event::Start(e) if local(&e) == "item" => items.push(self.text_until_end("item")?),
-                Event::Empty(e) if local(&e) == "item" => items.push(String::new()),
+                Event::Empty(e) if local(&e) == "item" => items.push(Cow::Borrowed("")),
                 Event::Text(t) if t.xml10_content().trim().is_empty() => {}
                 Event::Comment(_) => {}
                 Event::End(_) => return Ok(items),
@@ -416,11 +418,13 @@ impl<'a> XmlReader<'a> {
                     ));
                 }
                 Event::Start(e) => {
-                    let name = child_name(&e, offset)?;
+                    let name = child_name(self.input, &e, offset)?;
                     let child = self.simple_content(&local(&e), level + 1)?;
                     bag.push((name, child));
                 }
-                Event::Empty(e) => bag.push((child_name(&e, offset)?, SimpleChild::Empty)),
+                Event::Empty(e) => {
+                    bag.push((child_name(self.input, &e, offset)?, SimpleChild::Empty))
+                }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::End(_) => {
                     if bag.is_empty() {
@@ -463,9 +467,9 @@ pub enum SimpleChild {
 }
 
 /// The key of a child of a simple element: a `<property>`'s `name`, else the element's name.
-fn child_name(e: &BytesStart<'_>, offset: u64) -> Result<String, DecodeError> {
+fn child_name(input: &str, e: &BytesStart<'_>, offset: u64) -> Result<String, DecodeError> {
     if local(e) == "property" {
-        name_attribute(e, offset)
+        name_attribute(input, e, offset).map(Cow::into_owned)
     } else {
         Ok(local(e).into_owned())
     }
@@ -509,36 +513,78 @@ fn local<'e>(e: &'e BytesStart<'_>) -> Cow<'e, str> {
     Cow::Borrowed(e.local_name().into_inner())
 }
 
-/// The attributes of an element, unescaped, by local name.
-fn attributes(e: &BytesStart<'_>, offset: u64) -> Result<Vec<(String, String)>, DecodeError> {
-    let mut out = Vec::new();
+/// Calls `f` with each attribute of an element (local name, unescaped value borrowed from the
+/// payload `input` when it holds no reference), skipping namespace declarations.
+fn for_each_attribute<'a>(
+    input: &'a str,
+    e: &BytesStart<'_>,
+    offset: u64,
+    mut f: impl FnMut(&str, Cow<'a, str>),
+) -> Result<(), DecodeError> {
     for attr in e.attributes() {
         let attr =
             attr.map_err(|err| DecodeError::xml(offset, format!("malformed attribute: {err}")))?;
         let key = attr.key;
-        // Namespace declarations are not data.
         if key.as_namespace_binding().is_some() {
             continue;
         }
-        let name = key.local_name().into_inner().to_owned();
-        let value = attr
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|err| DecodeError::xml(offset, format!("malformed value of `{name}`: {err}")))?
-            .into_owned();
-        out.push((name, value));
+        let name = key.local_name().into_inner();
+        // Normalization changes only references and the whitespace characters it replaces; most
+        // values hold neither, and are then their raw text.
+        let plain = !attr
+            .value
+            .bytes()
+            .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'));
+        let value = if plain {
+            attr.value
+        } else {
+            attr.normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|err| {
+                    DecodeError::xml(offset, format!("malformed value of `{name}`: {err}"))
+                })?
+        };
+        let value = match value {
+            Cow::Borrowed(v) => {
+                reborrow(input, v).map_or_else(|| Cow::Owned(v.to_owned()), Cow::Borrowed)
+            }
+            Cow::Owned(v) => Cow::Owned(v),
+        };
+        f(name, value);
     }
-    Ok(out)
+    Ok(())
 }
 
-fn name_attribute(e: &BytesStart<'_>, offset: u64) -> Result<String, DecodeError> {
-    attributes(e, offset)?
-        .into_iter()
-        .find(|(name, _)| name == "name")
-        .map(|(_, value)| value)
-        .ok_or_else(|| {
-            DecodeError::xml(
-                offset,
-                format!("a <{}> element needs a `name` attribute", local(e)),
-            )
-        })
+/// `part`, a slice of `input` that was reached through a shorter borrow, with the lifetime of
+/// `input`; `None` if it is not inside `input`. Safe: it slices `input` by the same range.
+fn reborrow<'a>(input: &'a str, part: &str) -> Option<&'a str> {
+    let start = (part.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
+    input.get(start..start.checked_add(part.len())?)
+}
+
+fn name_attribute<'a>(
+    input: &'a str,
+    e: &BytesStart<'_>,
+    offset: u64,
+) -> Result<Cow<'a, str>, DecodeError> {
+    let mut found = None;
+    for_each_attribute(input, e, offset, |name, value| {
+        if name == "name" {
+            found = Some(value);
+        }
+    })?;
+    found.ok_or_else(|| {
+        DecodeError::xml(
+            offset,
+            format!("a <{}> element needs a `name` attribute", local(e)),
+        )
+    })
+}
+
+/// Appends to text that is borrowed until a second run makes it owned.
+fn append<'a>(text: &mut Cow<'a, str>, more: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = more;
+    } else {
+        text.to_mut().push_str(&more);
+    }
 }

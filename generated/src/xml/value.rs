@@ -11,6 +11,10 @@ use crate::{DataUri, Link, Timestamp, Uri};
 pub trait XmlScalar: Sized {
     /// Parses the text, or says what was expected.
     fn from_xml_text(text: &str) -> Result<Self, String>;
+    /// Parses text that may already be owned (a `String` then takes it without copying).
+    fn from_xml_cow(text: Cow<'_, str>) -> Result<Self, String> {
+        Self::from_xml_text(&text)
+    }
     /// The text.
     fn to_xml_text(&self) -> Cow<'_, str>;
 }
@@ -18,15 +22,15 @@ pub trait XmlScalar: Sized {
 /// The type of a property field (without its `Option`): a scalar or a `Vec` of scalars.
 pub trait XmlProperty: Sized {
     /// Reads the value of a `<property>` or `<propertyList>`.
-    fn from_xml(value: XmlValue) -> Result<Self, String>;
+    fn from_xml(value: XmlValue<'_>) -> Result<Self, String>;
     /// Writes the property named `name`.
     fn write_xml(&self, name: &str, writer: &mut XmlWriter);
 }
 
 /// [`XmlProperty::from_xml`] for a scalar.
-pub fn scalar_from_xml<T: XmlScalar>(value: XmlValue) -> Result<T, String> {
+pub fn scalar_from_xml<T: XmlScalar>(value: XmlValue<'_>) -> Result<T, String> {
     match value {
-        XmlValue::Text(text) => T::from_xml_text(&text),
+        XmlValue::Text(text) => T::from_xml_cow(text),
         XmlValue::List(_) => Err("expected a single value, found a <propertyList>".to_owned()),
     }
 }
@@ -39,7 +43,7 @@ pub fn scalar_write_xml<T: XmlScalar>(value: &T, name: &str, writer: &mut XmlWri
 macro_rules! scalar_property {
     ($($ty:ty),*) => {$(
         impl XmlProperty for $ty {
-            fn from_xml(value: XmlValue) -> Result<Self, String> {
+            fn from_xml(value: XmlValue<'_>) -> Result<Self, String> {
                 scalar_from_xml(value)
             }
 
@@ -55,6 +59,10 @@ scalar_property!(String, bool, i64, Timestamp, Uri);
 impl XmlScalar for String {
     fn from_xml_text(text: &str) -> Result<Self, String> {
         Ok(text.to_owned())
+    }
+
+    fn from_xml_cow(text: Cow<'_, str>) -> Result<Self, String> {
+        Ok(text.into_owned())
     }
 
     fn to_xml_text(&self) -> Cow<'_, str> {
@@ -104,15 +112,19 @@ impl XmlScalar for Uri {
         Ok(Uri::new(text))
     }
 
+    fn from_xml_cow(text: Cow<'_, str>) -> Result<Self, String> {
+        Ok(Uri::new(text.into_owned()))
+    }
+
     fn to_xml_text(&self) -> Cow<'_, str> {
         Cow::Borrowed(self.as_str())
     }
 }
 
 impl<T: XmlScalar> XmlProperty for Vec<T> {
-    fn from_xml(value: XmlValue) -> Result<Self, String> {
+    fn from_xml(value: XmlValue<'_>) -> Result<Self, String> {
         match value {
-            XmlValue::List(items) => items.iter().map(|item| T::from_xml_text(item)).collect(),
+            XmlValue::List(items) => items.into_iter().map(T::from_xml_cow).collect(),
             XmlValue::Text(_) => {
                 Err("expected a <propertyList>, found a single <property>".to_owned())
             }
