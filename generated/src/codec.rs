@@ -74,9 +74,16 @@ impl Payload for ErrorBody {
 /// ```
 pub fn decode<T: Payload>(content_type: &str, payload: &[u8]) -> Result<T, DecodeError> {
     match Format::from_content_type(content_type) {
-        Some(Format::Json) => crate::json::from_slice(payload),
-        Some(Format::Xml) => T::from_xml(payload),
+        Some(format) => decode_as(format, payload),
         None => Err(DecodeError::media_type(content_type)),
+    }
+}
+
+/// Decodes a payload known to be in `format`.
+pub fn decode_as<T: Payload>(format: Format, payload: &[u8]) -> Result<T, DecodeError> {
+    match format {
+        Format::Json => crate::json::from_slice(payload),
+        Format::Xml => T::from_xml(payload),
     }
 }
 

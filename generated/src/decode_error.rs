@@ -97,6 +97,15 @@ impl DecodeError {
         }
     }
 
+    /// A JSON payload that parsed but is not what was expected; the message names the place.
+    pub(crate) fn json_semantic(message: String) -> Self {
+        DecodeError {
+            format: Some(Format::Json),
+            position: None,
+            message,
+        }
+    }
+
     pub(crate) fn media_type(content_type: &str) -> Self {
         DecodeError {
             format: None,

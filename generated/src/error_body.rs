@@ -41,12 +41,18 @@ impl ErrorBody {
     pub fn from_xml(payload: &[u8]) -> Result<Self, DecodeError> {
         let mut reader = XmlReader::new(payload)?;
         let (_, empty) = reader.root("reason")?;
+        let body = Self::read_xml(&mut reader, empty)?;
+        reader.finish()?;
+        Ok(body)
+    }
+
+    /// Reads the content of a `<reason>` element whose start tag was read.
+    pub fn read_xml(reader: &mut XmlReader<'_>, empty: bool) -> Result<Self, DecodeError> {
         let children = if empty {
             Vec::new()
         } else {
             reader.simple_children()?
         };
-        reader.finish()?;
         let mut body = ErrorBody::default();
         let mut code = None;
         for (name, child) in children {

@@ -27,8 +27,10 @@ pub mod codec;
 mod data_uri;
 mod decode_error;
 mod error_body;
+pub mod events;
 pub mod json;
 mod link;
+pub mod operation;
 mod relation;
 mod timestamp;
 mod traits;
@@ -45,12 +47,18 @@ pub use data_uri::{DataUri, DataUriError};
 pub use decode_error::{DecodeError, Format, Position};
 pub use error_body::ErrorBody;
 pub use link::{Href, Link};
+pub use operation::{Origin, RequestError, ResponseError};
 pub use relation::{OneOrMany, RelField};
 pub use timestamp::{Timestamp, TimestampError};
 pub use traits::{Embedded, Enumeration, Links, Resource};
 pub use ucwa_derive::{Embedded, Enumeration, Links, Resource};
 pub use unknown::Unknown;
 pub use uri::Uri;
+
+/// The `http` crate, whose `Request` and `Response` the operations build and read.
+pub use http;
+/// The `serde_json` crate, whose values hold what the schema does not describe.
+pub use serde_json;
 
 include!(concat!(env!("OUT_DIR"), "/ucwa.rs"));
 

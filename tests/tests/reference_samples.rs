@@ -40,7 +40,12 @@ fn fixtures_match_the_reference_pages() {
         return;
     };
     let mut compared = 0;
-    for resource in ["participant", "audioVideoInvitation", "escalateAudioVideo"] {
+    for resource in [
+        "participant",
+        "audioVideoInvitation",
+        "escalateAudioVideo",
+        "audioVideo",
+    ] {
         let page = std::fs::read_to_string(docs.join(format!("reference/{resource}_ref.md")))
             .expect("the reference page");
         for (heading, ext, start) in [
@@ -57,5 +62,5 @@ fn fixtures_match_the_reference_pages() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 6);
+    assert_eq!(compared, 8);
 }

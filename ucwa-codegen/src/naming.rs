@@ -13,8 +13,11 @@ pub const RESOURCE_FIELDS: &[&str] = &["links", "embedded", "unknown"];
 /// The field every generated links or embedded struct has besides its rels.
 pub const RELATION_FIELDS: &[&str] = &["unknown"];
 
+/// Types the generator adds to the `resources` module.
+pub const RESOURCES_MODULE_TYPES: &[&str] = &["AnyResource", "EventBatch"];
+
 /// Prelude types the generated code names; a generated type of the same name would shadow them.
-pub const PRELUDE_TYPES: &[&str] = &["Option", "Vec", "String", "Box"];
+pub const PRELUDE_TYPES: &[&str] = &["Option", "Vec", "String", "Box", "Result"];
 
 /// Keywords that `r#` can escape.
 const RAW_KEYWORDS: &[&str] = &[

@@ -128,7 +128,10 @@ impl Validator<'_> {
     fn type_names(&mut self) {
         let schema = self.schema;
         let mut names = Namespace::new("resource");
-        let mut types = Namespace::new("Rust type in `resources`");
+        let mut types = Namespace::new("Rust type in `resources`").reserve(
+            naming::RESOURCES_MODULE_TYPES.iter().copied(),
+            "the generated type",
+        );
         for r in &schema.resources {
             if !self.name(&r.file, "$.name", "resource name", &r.name) {
                 continue;
@@ -328,6 +331,12 @@ impl Validator<'_> {
         }
         let mut rows = Namespace::new("error row");
         for (i, e) in op.errors.iter().enumerate() {
+            // Both name the variant of the row in the operation's error enum.
+            let at = format!("{}.errors[{i}]", op.at);
+            self.name(file, &format!("{at}.error"), "error name", &e.error);
+            if let Some(subcode) = &e.subcode {
+                self.name(file, &format!("{at}.subcode"), "subcode", subcode);
+            }
             let key = format!("{} {} {:?}", e.error, e.code, e.subcode);
             let shown = format!(
                 "{} {} with subcode {}",

@@ -24,7 +24,7 @@ fn check_accepts_the_project_schema() {
     assert_eq!(stdout, "");
     assert_eq!(
         stderr,
-        "schema is valid: 3 resources (29 properties, 36 links of which 2 data, 3 operations), 5 enumerations\n"
+        "schema is valid: 4 resources (32 properties, 51 links of which 2 data, 4 operations), 6 enumerations\n"
     );
 }
 

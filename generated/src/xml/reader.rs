@@ -385,6 +385,109 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    fn element(
+        &self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        offset: u64,
+    ) -> Result<Element, DecodeError> {
+        let mut attributes = Vec::new();
+        for_each_attribute(self.input, e, offset, |name, value| {
+            attributes.push((name.to_owned(), value.into_owned()));
+        })?;
+        Ok(Element {
+            name: local(e).into_owned(),
+            attributes,
+            empty,
+            offset,
+        })
+    }
+
+    /// Reads up to the root element, which must be `<root_name>`.
+    pub fn root_element(&mut self, root_name: &str) -> Result<Element, DecodeError> {
+        let offset = self.reader.buffer_position();
+        let (start, empty) = self.root(root_name)?;
+        self.element(&start, empty, offset)
+    }
+
+    /// The next child element of the element being read (text between elements must be
+    /// whitespace), or `None` at its end tag. A child that is not empty must be read to its
+    /// end before the next call.
+    pub fn next_element(&mut self) -> Result<Option<Element>, DecodeError> {
+        loop {
+            let offset = self.reader.buffer_position();
+            match self.next_event()? {
+                Event::Start(e) => return self.element(&e, false, offset).map(Some),
+                Event::Empty(e) => return self.element(&e, true, offset).map(Some),
+                Event::End(_) => return Ok(None),
+                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        "the document ends inside an element".to_owned(),
+                    ));
+                }
+                _ => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        "unexpected text; expected an element".to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Reads the rest of an element started by [`XmlReader::next_element`], discarding it.
+    pub fn skip_element(&mut self, element: &Element) -> Result<(), DecodeError> {
+        if element.empty {
+            return Ok(());
+        }
+        let mut depth = 1usize;
+        while depth > 0 {
+            let offset = self.reader.buffer_position();
+            match self.next_event()? {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                Event::Eof => {
+                    return Err(DecodeError::xml(
+                        offset,
+                        format!("the document ends inside <{}>", element.name),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The text of an element started by [`XmlReader::next_element`], up to its end tag.
+    pub fn element_text(&mut self, element: &Element) -> Result<String, DecodeError> {
+        if element.empty {
+            return Ok(String::new());
+        }
+        self.text_until_end(&element.name).map(Cow::into_owned)
+    }
+
+    /// Turns a `<resource>` element found by [`XmlReader::next_element`] into the start of a
+    /// resource, to be read with a resource decoder.
+    pub fn begin_resource(&mut self, element: &Element) -> Result<ResourceStart, DecodeError> {
+        let rel = element.attribute("rel").ok_or_else(|| {
+            DecodeError::xml(
+                element.offset,
+                "a <resource> element needs a `rel` attribute".to_owned(),
+            )
+        })?;
+        let start = ResourceStart {
+            rel: rel.to_owned(),
+            href: element.attribute("href").map(str::to_owned),
+            title: element.attribute("title").map(str::to_owned),
+            offset: element.offset,
+        };
+        self.enter(element.empty, element.offset)?;
+        Ok(start)
+    }
+
     /// Reads the children of a simple element such as `<reason>`, up to its end tag:
     /// `<name>text</name>` pairs, nested bags (`<debugInfo>..</debugInfo>`) and
     /// `<property name="..">` entries. Used by the error body.
@@ -452,6 +555,29 @@ impl<'a> XmlReader<'a> {
                 }
             }
         }
+    }
+}
+
+/// A child element read by [`XmlReader::next_element`].
+#[derive(Debug)]
+pub struct Element {
+    /// The local name.
+    pub name: String,
+    /// The attributes, unescaped, by local name (namespace declarations left out).
+    pub attributes: Vec<(String, String)>,
+    /// Whether it was an empty element `<name/>` (it then has no children to read).
+    pub empty: bool,
+    /// Byte offset of its start tag, for errors.
+    pub offset: u64,
+}
+
+impl Element {
+    /// The value of attribute `name`.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 

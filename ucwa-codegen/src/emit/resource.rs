@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::article;
 use super::docs::{doc, sentence};
 use crate::model::*;
 use crate::naming;
@@ -96,7 +97,7 @@ fn property(p: &Property) -> TokenStream {
     }
 }
 
-fn value_type(ty: &ValueType) -> TokenStream {
+pub(super) fn value_type(ty: &ValueType) -> TokenStream {
     match ty {
         ValueType::String => quote!(String),
         ValueType::Boolean => quote!(bool),
@@ -233,10 +234,100 @@ fn scopes_doc(r: &Resource) -> String {
     )
 }
 
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
-        "an"
-    } else {
-        "a"
+/// `AnyResource`, every resource of the schema by rel, for payloads whose type is known only at
+/// run time (what an event embeds), and the `EventBatch` of the event channel over it.
+pub fn any_resource(resources: &[Resource]) -> TokenStream {
+    let variants = resources.iter().map(|r| {
+        let ty = naming::ident(&naming::type_name(&r.name));
+        let docs = doc([format!(
+            "{} `{}` resource.",
+            capitalized(article(&r.name)),
+            r.name
+        )]);
+        quote! {
+            #docs
+            #ty(Box<#ty>),
+        }
+    });
+    let json_arms = resources.iter().map(|r| {
+        let ty = naming::ident(&naming::type_name(&r.name));
+        let rel = &r.name;
+        quote! {
+            #rel => ::ucwa::serde_json::from_value(value)
+                .map(|r| Self::#ty(Box::new(r)))
+                .map_err(|e| e.to_string()),
+        }
+    });
+    let xml_arms = resources.iter().map(|r| {
+        let ty = naming::ident(&naming::type_name(&r.name));
+        let rel = &r.name;
+        quote! {
+            #rel => <#ty as ::ucwa::xml::XmlResource>::read_xml(reader, start)
+                .map(|r| Self::#ty(Box::new(r))),
+        }
+    });
+    let rel_arms = resources.iter().map(|r| {
+        let ty = naming::ident(&naming::type_name(&r.name));
+        let rel = &r.name;
+        quote!(Self::#ty(_) => #rel,)
+    });
+    quote! {
+        /// Any resource of the schema, by rel: what the event channel embeds.
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum AnyResource {
+            #(#variants)*
+            /// A resource this schema does not describe, as its JSON value.
+            Other {
+                /// Its rel.
+                rel: String,
+                /// Its content.
+                value: ::ucwa::serde_json::Value,
+            },
+        }
+
+        impl AnyResource {
+            /// The rel of the resource.
+            pub fn rel(&self) -> &str {
+                match self {
+                    #(#rel_arms)*
+                    Self::Other { rel, .. } => rel,
+                }
+            }
+        }
+
+        impl ::ucwa::events::ResourceSet for AnyResource {
+            fn from_json(rel: &str, value: ::ucwa::serde_json::Value) -> ::core::result::Result<Self, String> {
+                match rel {
+                    #(#json_arms)*
+                    _ => ::core::result::Result::Ok(Self::Other { rel: rel.to_owned(), value }),
+                }
+            }
+
+            fn read_xml(
+                reader: &mut ::ucwa::xml::XmlReader<'_>,
+                start: ::ucwa::xml::ResourceStart,
+            ) -> ::core::result::Result<Self, ::ucwa::DecodeError> {
+                match start.rel.as_str() {
+                    #(#xml_arms)*
+                    _ => {
+                        let rel = start.rel.clone();
+                        ::ucwa::xml::__generic::read_resource(reader, start)
+                            .map(|value| Self::Other { rel, value })
+                    }
+                }
+            }
+        }
+
+        /// One answer of the event channel, its embedded resources typed by [`AnyResource`].
+        pub type EventBatch = ::ucwa::events::EventBatch<AnyResource>;
     }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }

@@ -1,0 +1,231 @@
+//! The event channel: batches in JSON and XML, with senders, typed events, embedded resources
+//! decoded into their generated types, and the `next`/`resync`/`resume` links.
+
+mod common;
+
+use common::fixture;
+use ucwa::events::EventType;
+use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, EventBatch, Participant};
+
+fn json(name: &str) -> EventBatch {
+    EventBatch::from_json(&fixture(&format!("events/{name}")))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn the_event_samples_of_the_reference_pages_decode() {
+    let cases: [(&str, &str, EventType, &str); 6] = [
+        (
+            "audioVideoInvitation.started.json",
+            "communication",
+            EventType::Started,
+            "audioVideoInvitation",
+        ),
+        (
+            "audioVideoInvitation.updated.json",
+            "communication",
+            EventType::Updated,
+            "audioVideoInvitation",
+        ),
+        (
+            "participant.added.json",
+            "conversation",
+            EventType::Added,
+            "participant",
+        ),
+        (
+            "participant.updated.json",
+            "conversation",
+            EventType::Updated,
+            "participant",
+        ),
+        (
+            "participant.deleted.json",
+            "conversation",
+            EventType::Deleted,
+            "participant",
+        ),
+        (
+            "audioVideo.updated.json",
+            "conversation",
+            EventType::Updated,
+            "audioVideo",
+        ),
+    ];
+    for (name, sender, event_type, rel) in cases {
+        let batch = json(name);
+        assert_eq!(
+            batch.self_link.as_ref().unwrap().href.as_str(),
+            "http://sample:80/ucwa/v1/applications/appId/events?ack=1",
+            "{name}"
+        );
+        assert_eq!(
+            batch.next.as_ref().unwrap().href.as_str(),
+            "http://sample:80/ucwa/v1/applications/appId/events?ack=2"
+        );
+        assert_eq!(batch.follow(), batch.next.as_ref());
+        let events: Vec<_> = batch.events().collect();
+        assert_eq!(events.len(), 1, "{name}");
+        let (s, event) = events[0];
+        assert_eq!(s.rel, sender, "{name}");
+        assert_eq!(event.event_type, event_type, "{name}");
+        assert_eq!(event.rel, rel, "{name}");
+        assert!(
+            event
+                .link
+                .href
+                .as_str()
+                .starts_with("https://fe1.contoso.com:443/ucwa/v1/applications/192/")
+        );
+    }
+    // Matching an event to the generated type it names.
+    let batch = json("audioVideoInvitation.started.json");
+    let (_, event) = batch.events().next().unwrap();
+    assert!(event.names::<AudioVideoInvitation>());
+    assert!(!event.names::<Participant>());
+}
+
+#[test]
+fn the_channel_samples_decode_alike_in_json_and_xml() {
+    let from_json = json("channel.json");
+    let from_xml = EventBatch::from_xml(&fixture("events/channel.xml")).unwrap();
+
+    for batch in [&from_json, &from_xml] {
+        assert_eq!(
+            batch.next.as_ref().unwrap().href.as_str(),
+            "/ucwa/oauth/v1/applications/102/events?ack=2"
+        );
+        assert_eq!(batch.senders.len(), 2);
+        assert_eq!(batch.senders[1].rel, "me");
+        let types: Vec<_> = batch
+            .events()
+            .map(|(_, e)| (e.event_type.clone(), e.rel.as_str()))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                (EventType::Updated, "communication"),
+                (EventType::Updated, "me"),
+                (EventType::Added, "presence"),
+                (EventType::Added, "note"),
+                (EventType::Added, "location"),
+            ]
+        );
+        // `communication` is not in the schema: kept as JSON, with its PUT token.
+        let (_, first) = batch.events().next().unwrap();
+        match first.resource.as_ref().unwrap() {
+            AnyResource::Other { rel, value } => {
+                assert_eq!(rel, "communication");
+                assert_eq!(
+                    value["56de7bbf-1081-43e6-bbf2-1cabf3224c83"],
+                    "please pass this in a PUT request"
+                );
+                assert_eq!(
+                    value["_links"]["self"]["href"],
+                    "/ucwa/oauth/v1/applications/102/communication"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(from_json.self_link, from_xml.self_link);
+    assert_eq!(
+        EventBatch::decode(
+            "application/vnd.microsoft.com.ucwa+xml",
+            &fixture("events/channel.xml")
+        )
+        .unwrap(),
+        from_xml
+    );
+}
+
+#[test]
+fn embedded_resources_decode_into_their_generated_types() {
+    let invitation = String::from_utf8(fixture("audioVideoInvitation.response.json")).unwrap();
+    let json = format!(
+        r#"{{"_links": {{"self": {{"href": "/events?ack=3"}}, "next": {{"href": "/events?ack=4"}}}},
+            "sender": [{{"rel": "communication", "href": "/communication", "events": [
+              {{"link": {{"rel": "audioVideoInvitation", "href": "/communication/invitations/507"}},
+                "_embedded": {{"audioVideoInvitation": {invitation}}}, "type": "started"}},
+              {{"link": {{"rel": "audioVideo", "href": "/conversations/137/audioVideo"}},
+                "in": {{"rel": "conversation", "href": "/conversations/137"}}, "type": "brandNew", "priority": "high"}}
+            ]}}]}}"#
+    );
+    let batch = EventBatch::from_json(json.as_bytes()).unwrap();
+    let events: Vec<_> = batch.events().map(|(_, e)| e).collect();
+    match events[0].resource.as_ref() {
+        Some(AnyResource::AudioVideoInvitation(inv)) => {
+            assert_eq!(inv.subject.as_deref(), Some("Strategy for next quarter"));
+            assert!(inv.links.media_offer.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(events[1].event_type, EventType::Other("brandNew".into()));
+    assert_eq!(events[1].in_rel.as_deref(), Some("conversation"));
+    assert_eq!(
+        events[1].in_link.as_ref().unwrap().href.as_str(),
+        "/conversations/137"
+    );
+    assert_eq!(events[1].unknown["priority"], "high");
+    assert!(events[1].names::<AudioVideo>());
+
+    // The same in XML, with the invitation's XML sample embedded, and a failed operation.
+    let invitation_xml = String::from_utf8(fixture("audioVideoInvitation.response.xml")).unwrap();
+    let resource = invitation_xml.split_once("?>").unwrap().1;
+    let xml = format!(
+        r#"<events href="/events?ack=3" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">
+  <link rel="next" href="/events?ack=4" />
+  <sender rel="communication" href="/communication">
+    <started rel="audioVideoInvitation" href="/communication/invitations/507">{resource}</started>
+    <completed rel="escalateAudioVideo" href="/av/escalateAudioVideo" status="Failure">
+      <reason><code>Gone</code><subcode>CannotRedirect</subcode></reason>
+    </completed>
+  </sender>
+</events>"#
+    );
+    let batch = EventBatch::from_xml(xml.as_bytes()).unwrap();
+    let events: Vec<_> = batch.events().map(|(_, e)| e).collect();
+    let Some(AnyResource::AudioVideoInvitation(inv)) = events[0].resource.as_ref() else {
+        panic!("{:?}", events[0].resource)
+    };
+    let expected: AudioVideoInvitation = ucwa::xml::from_slice(invitation_xml.as_bytes()).unwrap();
+    assert_eq!(**inv, expected);
+    assert_eq!(events[1].event_type, EventType::Completed);
+    assert_eq!(events[1].status.as_deref(), Some("Failure"));
+    assert_eq!(
+        events[1].reason.as_ref().unwrap().subcode.as_deref(),
+        Some("CannotRedirect")
+    );
+}
+
+#[test]
+fn resync_and_resume_are_followed_first() {
+    let batch =
+        EventBatch::from_json(br#"{"_links": {"resync": {"href": "/events?ack=1"}}}"#).unwrap();
+    assert_eq!(batch.follow().unwrap().href.as_str(), "/events?ack=1");
+    assert!(batch.senders.is_empty());
+    let batch = EventBatch::from_xml(
+        br#"<events href="/e?ack=9"><link rel="resume" href="/e?ack=10"/></events>"#,
+    )
+    .unwrap();
+    assert_eq!(batch.follow().unwrap().href.as_str(), "/e?ack=10");
+}
+
+#[test]
+fn broken_batches_say_where() {
+    let err = EventBatch::from_json(
+        br#"{"sender": [{"rel": "me", "href": "/me", "events": [{"type": "added"}]}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.message(),
+        "at $.sender[0].events[0]: an event needs a `link`"
+    );
+    let err = EventBatch::from_xml(
+        br#"<events><sender rel="me" href="/me"><added href="/x"/></sender></events>"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.message(), "a <added> element needs a `rel` attribute");
+    let err = EventBatch::decode("text/html", b"<html/>").unwrap_err();
+    assert_eq!(err.format(), None);
+}

@@ -1,0 +1,423 @@
+//! Requests built from typed links and checked parameters; answers read into typed values and
+//! typed errors; answers not from UCWA refused with what they were.
+
+mod common;
+
+use common::fixture;
+use ucwa::http::{Method, Response, StatusCode, header};
+use ucwa::operation::{GenericError, NotUcwa};
+use ucwa::operations::{
+    AudioVideoGetError, AudioVideoInvitationGet, AudioVideoInvitationGetError,
+    EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
+    ParticipantGetError,
+};
+use ucwa::resources::AudioVideo;
+use ucwa::{Format, Origin, RequestError, ResponseError};
+
+const SDP: &[u8] = b"v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6020 RTP/AVP 0 101\r\nm=video 6022 RTP/AVP 96\r\n";
+
+fn origin() -> Origin {
+    Origin::parse("https://fe1.contoso.com:443").unwrap()
+}
+
+fn audio_video() -> AudioVideo {
+    ucwa::json::from_slice(&fixture("audioVideo.response.json")).unwrap()
+}
+
+fn query(operation_id: &str) -> EscalateAudioVideoPostQuery {
+    EscalateAudioVideoPostQuery {
+        operation_id: operation_id.to_owned(),
+        session_context: "8efd502350ff419cb615018ae561f97e".to_owned(),
+    }
+}
+
+fn answer(status: u16, content_type: Option<&str>, body: impl Into<Vec<u8>>) -> Response<Vec<u8>> {
+    let mut builder = Response::builder().status(status);
+    if let Some(content_type) = content_type {
+        builder = builder.header(header::CONTENT_TYPE, content_type);
+    }
+    builder.body(body.into()).unwrap()
+}
+
+#[test]
+fn escalate_request_from_the_audio_video_link() {
+    let link = audio_video()
+        .links
+        .escalate_audio_video
+        .expect("the escalateAudioVideo link");
+    let request = EscalateAudioVideoPost::request(
+        &origin(),
+        &link,
+        &query("74cb7404 e0a2&47d5"),
+        SDP.to_vec(),
+        Format::Xml,
+    )
+    .unwrap();
+    assert_eq!(request.method(), Method::POST);
+    assert_eq!(
+        request.uri().to_string(),
+        "https://fe1.contoso.com/ucwa/v1/applications/192/communication/conversations/137/audioVideo/escalateAudioVideo?operationId=74cb7404+e0a2%2647d5&sessionContext=8efd502350ff419cb615018ae561f97e"
+    );
+    assert_eq!(request.headers()[header::CONTENT_TYPE], "application/sdp");
+    assert_eq!(request.headers()[header::ACCEPT], "application/xml");
+    assert_eq!(request.body(), SDP);
+}
+
+#[test]
+fn parameters_are_checked_before_anything_is_built() {
+    let link = audio_video().links.escalate_audio_video.unwrap();
+    let too_long = "x".repeat(51);
+    let err = EscalateAudioVideoPost::request(
+        &origin(),
+        &link,
+        &query(&too_long),
+        SDP.to_vec(),
+        Format::Json,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        RequestError::ParameterTooLong {
+            name: "operationId",
+            max: 50,
+            found: 51
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the query parameter `operationId` is 51 characters long; the limit is 50"
+    );
+    // 50 characters, multi-byte ones included, are fine.
+    let fifty = "é".repeat(50);
+    assert!(
+        EscalateAudioVideoPost::request(
+            &origin(),
+            &link,
+            &query(&fifty),
+            SDP.to_vec(),
+            Format::Json
+        )
+        .is_ok()
+    );
+
+    let err =
+        EscalateAudioVideoPost::request(&origin(), &link, &query(""), SDP.to_vec(), Format::Json)
+            .unwrap_err();
+    assert_eq!(
+        err,
+        RequestError::MissingParameter {
+            name: "operationId"
+        }
+    );
+}
+
+#[test]
+fn links_to_another_origin_are_refused() {
+    let mut link = audio_video().links.escalate_audio_video.unwrap();
+    for href in [
+        "https://evil.example.com/ucwa/v1/x",
+        "http://fe1.contoso.com/ucwa/v1/x",
+        "https://fe1.contoso.com:8443/ucwa/v1/x",
+        "//evil.example.com/x",
+        "data:application/sdp;base64,AAAA",
+    ] {
+        link.href = href.into();
+        let err = EscalateAudioVideoPost::request(
+            &origin(),
+            &link,
+            &query("1"),
+            SDP.to_vec(),
+            Format::Json,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, RequestError::CrossOrigin { .. }),
+            "{href}: {err}"
+        );
+    }
+    link.href = "https://fe1.contoso.com/ucwa/v1/x".into();
+    assert!(
+        EscalateAudioVideoPost::request(&origin(), &link, &query("1"), SDP.to_vec(), Format::Json)
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_201_gives_the_invitation_in_either_format() {
+    for (content_type, name) in [
+        ("application/json", "escalateAudioVideo.response.json"),
+        (
+            "application/vnd.microsoft.com.ucwa+xml; charset=utf-8",
+            "escalateAudioVideo.response.xml",
+        ),
+    ] {
+        let invitation =
+            EscalateAudioVideoPost::response(&answer(201, Some(content_type), fixture(name)))
+                .unwrap();
+        assert_eq!(
+            invitation.operation_id.as_deref(),
+            Some("74cb7404e0a247d5a2d4eb0376a47dbf"),
+            "{content_type}"
+        );
+        assert!(invitation.links.media_offer.is_some());
+    }
+}
+
+#[test]
+fn every_error_row_of_escalate_audio_video_is_its_variant() {
+    let cases: [(
+        u16,
+        &str,
+        Option<&str>,
+        fn(&EscalateAudioVideoPostError) -> bool,
+    ); 5] = [
+        (500, "ServiceFailure", Some("CallbackChannelError"), |e| {
+            matches!(e, EscalateAudioVideoPostError::CallbackChannelError(_))
+        }),
+        (409, "Conflict", Some("AlreadyExists"), |e| {
+            matches!(e, EscalateAudioVideoPostError::AlreadyExists(_))
+        }),
+        (409, "Conflict", Some("TooManyGroups"), |e| {
+            matches!(e, EscalateAudioVideoPostError::TooManyGroups(_))
+        }),
+        (409, "Conflict", None, |e| {
+            matches!(e, EscalateAudioVideoPostError::Conflict(_))
+        }),
+        (410, "Gone", Some("CannotRedirect"), |e| {
+            matches!(e, EscalateAudioVideoPostError::CannotRedirect(_))
+        }),
+    ];
+    for (status, code, subcode, is_variant) in cases {
+        for format in [Format::Json, Format::Xml] {
+            let body = ucwa::ErrorBody {
+                code: code.into(),
+                subcode: subcode.map(Into::into),
+                message: Some("m".into()),
+                ..Default::default()
+            };
+            let response = answer(
+                status,
+                Some(format.media_type()),
+                ucwa::codec::encode(format, &body),
+            );
+            match EscalateAudioVideoPost::response(&response) {
+                Err(ResponseError::Ucwa(error)) => {
+                    assert!(
+                        is_variant(&error),
+                        "{status} {subcode:?} in {format}: {error:?}"
+                    );
+                    assert_eq!(error.status(), status);
+                    assert_eq!(error.body(), &body);
+                }
+                other => panic!("{status} {subcode:?}: {other:?}"),
+            }
+        }
+    }
+}
+
+/// Every row of every operation's table, read from the schema itself, decodes to a variant of
+/// its own (not to `Generic` or `Other`), keeping status and body.
+#[test]
+fn every_error_row_of_the_schema_is_typed() {
+    let schema = ucwa_codegen::Builder::new()
+        .schema_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema"))
+        .check()
+        .unwrap();
+    let mut rows = 0;
+    for resource in &schema.resources {
+        for op in &resource.operations {
+            for row in &op.errors {
+                let body = ucwa::ErrorBody {
+                    code: row.error.clone(),
+                    subcode: row.subcode.clone(),
+                    ..Default::default()
+                };
+                let response = answer(
+                    row.code,
+                    Some("application/json"),
+                    ucwa::json::to_vec(&body),
+                );
+                let typed = match (resource.name.as_str(), op.method.as_str()) {
+                    ("escalateAudioVideo", "POST") => {
+                        typed(EscalateAudioVideoPost::response(&response), |e| {
+                            !matches!(
+                                e,
+                                EscalateAudioVideoPostError::Generic { .. }
+                                    | EscalateAudioVideoPostError::Other { .. }
+                            )
+                        })
+                    }
+                    ("audioVideoInvitation", "GET") => {
+                        typed(AudioVideoInvitationGet::response(&response), |e| {
+                            !matches!(
+                                e,
+                                AudioVideoInvitationGetError::Generic { .. }
+                                    | AudioVideoInvitationGetError::Other { .. }
+                            )
+                        })
+                    }
+                    ("participant", "GET") => {
+                        typed(ucwa::operations::ParticipantGet::response(&response), |e| {
+                            !matches!(
+                                e,
+                                ParticipantGetError::Generic { .. }
+                                    | ParticipantGetError::Other { .. }
+                            )
+                        })
+                    }
+                    ("audioVideo", "GET") => {
+                        typed(ucwa::operations::AudioVideoGet::response(&response), |e| {
+                            !matches!(
+                                e,
+                                AudioVideoGetError::Generic { .. }
+                                    | AudioVideoGetError::Other { .. }
+                            )
+                        })
+                    }
+                    (resource, method) => panic!("no case for {method} {resource}: add it here"),
+                };
+                assert!(
+                    typed,
+                    "{} {}: {} {:?} is not typed",
+                    op.method, resource.name, row.code, row.subcode
+                );
+                rows += 1;
+            }
+        }
+    }
+    assert_eq!(rows, 24);
+}
+
+fn typed<T: std::fmt::Debug, E: std::error::Error + ucwa::operation::OperationError>(
+    result: Result<T, ResponseError<E>>,
+    own_variant: impl Fn(&E) -> bool,
+) -> bool {
+    match result {
+        Err(ResponseError::Ucwa(error)) => own_variant(&error),
+        other => panic!("not a UCWA error: {other:?}"),
+    }
+}
+
+#[test]
+fn generic_and_unknown_errors_are_kept() {
+    let response = answer(
+        400,
+        Some("application/json"),
+        r#"{"code": "BadRequest", "subcode": "ParameterValidationFailure", "message": "operationId", "parameters": {"operationId": "too long"}}"#,
+    );
+    match EscalateAudioVideoPost::response(&response) {
+        Err(ResponseError::Ucwa(EscalateAudioVideoPostError::Generic { status, kind, body })) => {
+            assert_eq!(status, 400);
+            assert_eq!(kind, GenericError::ParameterValidationFailure);
+            assert_eq!(body.parameters.unwrap()["operationId"], "too long");
+        }
+        other => panic!("{other:?}"),
+    }
+    let response = answer(
+        404,
+        Some("application/json"),
+        r#"{"code": "NotFound", "subcode": "ApplicationNotFound"}"#,
+    );
+    assert!(matches!(
+        EscalateAudioVideoPost::response(&response),
+        Err(ResponseError::Ucwa(EscalateAudioVideoPostError::Generic {
+            kind: GenericError::ApplicationNotFound,
+            ..
+        }))
+    ));
+    // A subcode nobody listed: kept whole.
+    let response = answer(
+        409,
+        Some("application/json"),
+        r#"{"code": "Conflict", "subcode": "PGetReplaced", "debugInfo": {"id": "7"}}"#,
+    );
+    match EscalateAudioVideoPost::response(&response) {
+        Err(ResponseError::Ucwa(error @ EscalateAudioVideoPostError::Other { .. })) => {
+            assert_eq!(error.status(), 409);
+            assert_eq!(error.body().subcode.as_deref(), Some("PGetReplaced"));
+            assert_eq!(error.to_string(), "409 Conflict (PGetReplaced)");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn answers_not_from_ucwa_are_refused_with_what_they_were() {
+    let html = format!(
+        "<html><head><title>401 Unauthorized</title></head><body>{}</body></html>",
+        "x".repeat(500)
+    );
+    let not_ucwa = |response: Response<Vec<u8>>| match EscalateAudioVideoPost::response(&response) {
+        Err(ResponseError::NotUcwa(not_ucwa)) => not_ucwa,
+        other => panic!("{other:?}"),
+    };
+    let proxy = not_ucwa(answer(401, Some("text/html; charset=utf-8"), html.clone()));
+    assert_eq!(proxy.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        proxy.content_type.as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        proxy
+            .excerpt
+            .starts_with("<html><head><title>401 Unauthorized")
+    );
+    assert_eq!(
+        proxy.excerpt.chars().count(),
+        NotUcwa::EXCERPT + 1,
+        "bounded, with an ellipsis"
+    );
+    assert!(
+        proxy
+            .to_string()
+            .contains("status 401 Unauthorized, Content-Type text/html"),
+        "{proxy}"
+    );
+
+    let empty = not_ucwa(answer(503, None, Vec::new()));
+    assert_eq!(empty.reason, "an error status without a body");
+    assert_eq!(empty.excerpt, "");
+
+    let wrong_type = not_ucwa(answer(201, Some("text/plain"), "created"));
+    assert_eq!(wrong_type.reason, "a success in an unexpected media type");
+
+    // A UCWA media type whose error body is not an error body.
+    let garbage = not_ucwa(answer(500, Some("application/json"), "{\"nope\": 1}"));
+    assert!(
+        garbage.reason.contains("missing field `code`"),
+        "{}",
+        garbage.reason
+    );
+
+    // A success whose body does not decode: the decoding error, with its position.
+    match EscalateAudioVideoPost::response(&answer(201, Some("application/json"), "{\"state\": 3}"))
+    {
+        Err(ResponseError::Decode { status, error }) => {
+            assert_eq!(status, StatusCode::CREATED);
+            assert!(error.position().is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn get_operations_need_only_a_link() {
+    let inv: ucwa::resources::AudioVideoInvitation =
+        ucwa::json::from_slice(&fixture("audioVideoInvitation.response.json")).unwrap();
+    let self_link = ucwa::Resource::self_link(&inv).unwrap();
+    let request = AudioVideoInvitationGet::request(&origin(), self_link, Format::Json).unwrap();
+    assert_eq!(request.method(), Method::GET);
+    assert_eq!(
+        request.uri().path(),
+        "/ucwa/v1/applications/192/communication/invitations/507"
+    );
+    assert!(request.headers().get(header::CONTENT_TYPE).is_none());
+    assert!(request.body().is_empty());
+    let back = AudioVideoInvitationGet::response(&answer(
+        200,
+        Some("application/json"),
+        fixture("audioVideoInvitation.response.json"),
+    ))
+    .unwrap();
+    assert_eq!(back, inv);
+}
