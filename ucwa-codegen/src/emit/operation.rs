@@ -142,7 +142,7 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
                         bytes: ::ucwa::codec::encode(format, body),
                     })
                 },
-                format!("`body` is sent in `format`."),
+                "`body` is sent in `format`.".to_owned(),
                 quote! {
                     #docs
                     #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Resource)]
