@@ -163,14 +163,17 @@ fn a_201_gives_the_invitation_in_either_format() {
     }
 }
 
+/// Status, code, subcode and the check that the error is the row's own variant.
+type Row = (
+    u16,
+    &'static str,
+    Option<&'static str>,
+    fn(&EscalateAudioVideoPostError) -> bool,
+);
+
 #[test]
 fn every_error_row_of_escalate_audio_video_is_its_variant() {
-    let cases: [(
-        u16,
-        &str,
-        Option<&str>,
-        fn(&EscalateAudioVideoPostError) -> bool,
-    ); 5] = [
+    let cases: [Row; 5] = [
         (500, "ServiceFailure", Some("CallbackChannelError"), |e| {
             matches!(e, EscalateAudioVideoPostError::CallbackChannelError(_))
         }),

@@ -297,7 +297,7 @@ fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStr
         )]);
         quote! {
             #docs
-            #variant(::ucwa::ErrorBody),
+            #variant(Box<::ucwa::ErrorBody>),
         }
     });
     let arms = op.errors.iter().zip(&variant_names).map(|(e, v)| {
@@ -307,7 +307,7 @@ fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStr
             Some(s) => quote!(Some(#s)),
             None => quote!(None),
         };
-        quote!((#code, #subcode) => Self::#variant(body),)
+        quote!((#code, #subcode) => Self::#variant(Box::new(body)),)
     });
     let status_arms = op.errors.iter().zip(&variant_names).map(|(e, v)| {
         let variant = naming::ident(v);
@@ -316,7 +316,7 @@ fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStr
     });
     let body_arms = variant_names.iter().map(|v| {
         let variant = naming::ident(v);
-        quote!(Self::#variant(body) => body,)
+        quote!(Self::#variant(body) => body.as_ref(),)
     });
     let docs = doc([format!(
         "The errors of [`{base}`]: those listed for it, those of every operation, and any other, kept whole."
@@ -334,14 +334,14 @@ fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStr
                 /// Which one.
                 kind: ::ucwa::operation::GenericError,
                 /// The error body.
-                body: ::ucwa::ErrorBody,
+                body: Box<::ucwa::ErrorBody>,
             },
             /// An error the schema does not list (an unknown code or subcode), kept whole.
             Other {
                 /// The HTTP status.
                 status: u16,
                 /// The error body.
-                body: ::ucwa::ErrorBody,
+                body: Box<::ucwa::ErrorBody>,
             },
         }
 
@@ -358,7 +358,7 @@ fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStr
             pub fn body(&self) -> &::ucwa::ErrorBody {
                 match self {
                     #(#body_arms)*
-                    Self::Generic { body, .. } | Self::Other { body, .. } => body,
+                    Self::Generic { body, .. } | Self::Other { body, .. } => body.as_ref(),
                 }
             }
         }
@@ -369,8 +369,8 @@ fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStr
                 match (status, body.subcode.as_deref()) {
                     #(#arms)*
                     _ => match ::ucwa::operation::GenericError::classify(&body) {
-                        Some(kind) => Self::Generic { status, kind, body },
-                        None => Self::Other { status, body },
+                        Some(kind) => Self::Generic { status, kind, body: Box::new(body) },
+                        None => Self::Other { status, body: Box::new(body) },
                     },
                 }
             }
