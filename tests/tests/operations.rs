@@ -277,6 +277,25 @@ fn every_error_row_of_the_schema_is_typed() {
                             )
                         })
                     }
+                    ("applications", "POST") => typed(
+                        ucwa::operations::ApplicationsPost::response(&response),
+                        |e| {
+                            !matches!(
+                                e,
+                                ucwa::operations::ApplicationsPostError::Generic { .. }
+                                    | ucwa::operations::ApplicationsPostError::Other { .. }
+                            )
+                        },
+                    ),
+                    ("application", "GET") => {
+                        typed(ucwa::operations::ApplicationGet::response(&response), |e| {
+                            !matches!(
+                                e,
+                                ucwa::operations::ApplicationGetError::Generic { .. }
+                                    | ucwa::operations::ApplicationGetError::Other { .. }
+                            )
+                        })
+                    }
                     (resource, method) => panic!("no case for {method} {resource}: add it here"),
                 };
                 assert!(
@@ -288,7 +307,7 @@ fn every_error_row_of_the_schema_is_typed() {
             }
         }
     }
-    assert_eq!(rows, 24);
+    assert_eq!(rows, 34);
 }
 
 fn typed<T: std::fmt::Debug, E: std::error::Error + ucwa::operation::OperationError>(

@@ -24,7 +24,7 @@ fn check_accepts_the_project_schema() {
     assert_eq!(stdout, "");
     assert_eq!(
         stderr,
-        "schema is valid: 4 resources (32 properties, 51 links of which 2 data, 4 operations), 6 enumerations\n"
+        "schema is valid: 6 resources (38 properties, 55 links of which 2 data, 6 operations), 6 enumerations\n"
     );
 }
 

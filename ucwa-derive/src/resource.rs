@@ -12,7 +12,9 @@ use crate::map_codec::{Field, MapCodec, Role};
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
-    let container = attrs::parse(&input.attrs, &["rel"], &mut errors);
+    let container = attrs::parse(&input.attrs, &["rel", "input"], &mut errors);
+    // The body of an operation: no `rel` in JSON, `<input>` in XML, no links.
+    let is_input = container.has("input");
     let rel = match &container.rel {
         Some(rel) => rel.value(),
         None => {
@@ -108,18 +110,34 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     errors.finish()?;
 
     let ident = &input.ident;
+    let mut errors = Errors::default();
     let self_link = match links_field {
         Some(links) => quote!(::ucwa::Links::self_link(&self.#links)),
         None => quote!(::core::option::Option::None),
     };
+    if is_input {
+        for field in &codec_fields {
+            if matches!(field.role, Role::Nested { .. }) {
+                errors.spanned(
+                    field.ident,
+                    "the body of an operation (`input`) has no links or embedded resources",
+                );
+            }
+        }
+        errors.finish()?;
+    }
     let codec = MapCodec {
         ident,
-        description: format!("a `{rel}` resource"),
+        description: if is_input {
+            format!("the body of a `{rel}` operation")
+        } else {
+            format!("a `{rel}` resource")
+        },
         fields: &codec_fields,
-        rel: Some(rel.clone()),
+        rel: (!is_input).then(|| rel.clone()),
     }
     .expand();
-    let xml = crate::xml_codec::resource(ident, &codec_fields, &rel);
+    let xml = crate::xml_codec::resource(ident, &codec_fields, &rel, is_input);
     Ok(quote! {
         #codec
         #xml

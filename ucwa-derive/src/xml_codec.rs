@@ -10,7 +10,7 @@ use syn::{Ident, Type};
 use crate::map_codec::{Field, Role};
 
 /// `XmlResource` for a `#[derive(Resource)]` struct.
-pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str) -> TokenStream {
+pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str, is_input: bool) -> TokenStream {
     let description = format!("a `{rel}` resource");
     let properties: Vec<_> = fields
         .iter()
@@ -132,8 +132,27 @@ pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str) -> TokenStream {
         quote!(::ucwa::xml::XmlEmbedded::write_xml_embedded(&self.#name, __writer);)
     });
 
+    let (root, start, rel_property, end) = if is_input {
+        (
+            quote!(
+                const ROOT: &'static str = "input";
+            ),
+            quote!(__writer.start_element("input");),
+            quote!(),
+            quote!(__writer.end_element("input");),
+        )
+    } else {
+        (
+            quote!(),
+            quote!(__writer.start_resource(__rel, <Self as ::ucwa::Resource>::self_link(self));),
+            quote!(__writer.property("rel", #rel);),
+            quote!(__writer.end_resource();),
+        )
+    };
     quote! {
         impl ::ucwa::xml::XmlResource for #ident {
+            #root
+
             fn read_xml(
                 __reader: &mut ::ucwa::xml::XmlReader<'_>,
                 __start: ::ucwa::xml::ResourceStart,
@@ -172,13 +191,14 @@ pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str) -> TokenStream {
             }
 
             fn write_xml(&self, __writer: &mut ::ucwa::xml::XmlWriter, __rel: &str) {
-                __writer.start_resource(__rel, <Self as ::ucwa::Resource>::self_link(self));
+                let _ = __rel;
+                #start
                 #write_links
-                __writer.property("rel", #rel);
+                #rel_property
                 #(#write_properties)*
                 #write_unknown
                 #write_embedded
-                __writer.end_resource();
+                #end
             }
         }
     }

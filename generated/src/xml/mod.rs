@@ -25,6 +25,10 @@ pub const NAMESPACE: &str = "http://schemas.microsoft.com/rtc/2012/03/ucwa";
 
 /// A resource in XML. Implemented by `#[derive(ucwa::Resource)]`.
 pub trait XmlResource: Sized {
+    /// The root element of a document holding it: `resource`, or `input` for the body of an
+    /// operation.
+    const ROOT: &'static str = "resource";
+
     /// Reads the content of a `<resource>` whose start tag was read, up to its end tag.
     fn read_xml(reader: &mut XmlReader<'_>, start: ResourceStart) -> Result<Self, DecodeError>;
 
@@ -81,6 +85,12 @@ pub trait XmlEmbedded: Default {
 /// ```
 pub fn from_slice<T: Resource>(payload: &[u8]) -> Result<T, DecodeError> {
     let mut reader = XmlReader::new(payload)?;
+    if T::ROOT != "resource" {
+        let start = reader.root_input(T::ROOT, T::REL)?;
+        let input = T::read_xml(&mut reader, start)?;
+        reader.finish()?;
+        return Ok(input);
+    }
     let start = reader.root_resource()?;
     if start.rel != T::REL {
         return Err(DecodeError::xml(

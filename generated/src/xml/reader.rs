@@ -152,6 +152,19 @@ impl<'a> XmlReader<'a> {
         Ok(start)
     }
 
+    /// Reads the root of an operation's body, `<input>` (`name`), whose properties follow.
+    pub fn root_input(&mut self, name: &str, rel: &str) -> Result<ResourceStart, DecodeError> {
+        let offset = self.reader.buffer_position();
+        let (_, empty) = self.root(name)?;
+        self.enter(empty, offset)?;
+        Ok(ResourceStart {
+            rel: rel.to_owned(),
+            href: None,
+            title: None,
+            offset,
+        })
+    }
+
     /// After the root resource: only whitespace, comments and processing instructions.
     pub fn finish(&mut self) -> Result<(), DecodeError> {
         loop {

@@ -105,7 +105,7 @@ impl XmlWriter {
         self.end_element("propertyList");
     }
 
-    /// Opens `<name>` (with the UCWA namespace at the root).
+    /// Opens `<name>` (with the UCWA namespace at the root); `end_element` closes it.
     pub fn start_element(&mut self, name: &str) {
         self.indent();
         self.out.push('<');

@@ -125,7 +125,14 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
                 let wire = &f.name;
                 let ty = super::resource::value_type(&f.ty);
                 let required = if f.required { "Required." } else { "" };
-                let docs = doc([sentence(&f.description), required.to_owned()]);
+                let limit = f
+                    .max_length
+                    .map(|n| format!(" At most {n} characters."))
+                    .unwrap_or_default();
+                let docs = doc([
+                    sentence(&f.description),
+                    format!("{required}{limit}").trim().to_owned(),
+                ]);
                 quote! {
                     #docs
                     #[ucwa(name = #wire)]
@@ -146,7 +153,7 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
                 quote! {
                     #docs
                     #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Resource)]
-                    #[ucwa(rel = #rel)]
+                    #[ucwa(rel = #rel, input)]
                     pub struct #body_name {
                         #(#props)*
                         #unknown_docs

@@ -35,6 +35,12 @@ fn main() {
         assert_eq!(request.uri().query(), Some("etag=7"));
         let sent: NotePostBody = ucwa::codec::decode(format.media_type(), request.body()).unwrap();
         assert_eq!(sent, body);
+        // An operation's input: no `rel` in JSON, an `<input>` root in XML.
+        let text = String::from_utf8(request.body().clone()).unwrap();
+        match format {
+            Format::Json => assert!(!text.contains("\"rel\""), "{text}"),
+            Format::Xml => assert!(text.contains("<input xmlns="), "{text}"),
+        }
         let too_long = NotePostQuery { etag: Some("12345678901".into()) };
         assert!(NotePost::request(&origin, &link, &too_long, &body, format).is_err());
         assert!(NotePost::request(&origin, &link, &NotePostQuery { etag: None }, &body, format).is_ok());
@@ -356,7 +362,7 @@ pub mod operations {
 
     /// The body of [`NotePost`].
     #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Resource)]
-    #[ucwa(rel = "note")]
+    #[ucwa(rel = "note", input)]
     pub struct NotePostBody {
         /// The text.
         ///
