@@ -82,6 +82,12 @@ impl ErrorBody {
     /// Encodes the XML form.
     pub fn to_xml(&self) -> Vec<u8> {
         let mut writer = XmlWriter::new();
+        self.write_xml(&mut writer);
+        writer.finish()
+    }
+
+    /// Writes `<reason>..</reason>` (inside an event, for one).
+    pub fn write_xml(&self, writer: &mut XmlWriter) {
         writer.start_element("reason");
         writer.text_element("code", &self.code);
         if let Some(subcode) = &self.subcode {
@@ -95,14 +101,13 @@ impl ErrorBody {
             ("debugInfo", &self.debug_info),
         ] {
             if let Some(value) = value {
-                write_bag(&mut writer, name, value);
+                write_bag(writer, name, value);
             }
         }
         for (name, value) in self.unknown.iter() {
-            write_bag(&mut writer, name, value);
+            write_bag(writer, name, value);
         }
         writer.end_element("reason");
-        writer.finish()
     }
 }
 

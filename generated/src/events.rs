@@ -17,6 +17,12 @@ pub trait ResourceSet: Sized {
     fn from_json(rel: &str, value: Value) -> Result<Self, String>;
     /// Reads a `<resource>` whose start tag was read.
     fn read_xml(reader: &mut XmlReader<'_>, start: ResourceStart) -> Result<Self, DecodeError>;
+    /// The resource's rel.
+    fn rel(&self) -> &str;
+    /// The resource as a JSON value.
+    fn to_json(&self) -> Value;
+    /// Writes the resource as `<resource rel=..>`.
+    fn write_xml(&self, writer: &mut crate::xml::XmlWriter);
 }
 
 /// What happened.
@@ -218,6 +224,129 @@ impl<R: ResourceSet> EventBatch<R> {
         reader.finish()?;
         Ok(batch)
     }
+}
+
+impl<R: ResourceSet> EventBatch<R> {
+    /// Encodes the batch in `format` (what a server sends).
+    pub fn encode(&self, format: Format) -> Vec<u8> {
+        match format {
+            Format::Json => crate::json::to_vec(&self.to_json()),
+            Format::Xml => self.to_xml(),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let mut links = Map::new();
+        for (rel, link) in [
+            ("self", &self.self_link),
+            ("next", &self.next),
+            ("resync", &self.resync),
+            ("resume", &self.resume),
+        ] {
+            if let Some(link) = link {
+                links.insert(rel.to_owned(), crate::xml::__generic::link_value(link.clone()));
+            }
+        }
+        for (rel, value) in self.unknown_links.iter() {
+            links.insert(rel.clone(), value.clone());
+        }
+        let senders: Vec<Value> = self
+            .senders
+            .iter()
+            .map(|sender| {
+                let events: Vec<Value> = sender.events.iter().map(event_to_json).collect();
+                serde_json::json!({"rel": sender.rel, "href": sender.href.as_str(), "events": events})
+            })
+            .collect();
+        let mut object = Map::new();
+        object.insert("_links".to_owned(), Value::Object(links));
+        if !senders.is_empty() {
+            object.insert("sender".to_owned(), Value::Array(senders));
+        }
+        Value::Object(object)
+    }
+
+    fn to_xml(&self) -> Vec<u8> {
+        let mut writer = crate::xml::XmlWriter::new();
+        let href = self.self_link.as_ref().map(|l| l.href.as_str());
+        writer.start_element_with("events", &[("href", href)]);
+        for (rel, link) in [("next", &self.next), ("resync", &self.resync), ("resume", &self.resume)] {
+            if let Some(link) = link {
+                writer.link(rel, link);
+            }
+        }
+        crate::xml::__generic::write_unknown_links(&mut writer, &self.unknown_links);
+        for sender in &self.senders {
+            writer.start_element_with("sender", &[("rel", Some(&sender.rel)), ("href", Some(sender.href.as_str()))]);
+            for event in &sender.events {
+                let name = crate::Enumeration::as_str(&event.event_type).to_owned();
+                let attributes = [
+                    ("rel", Some(event.rel.as_str())),
+                    ("href", Some(event.link.href.as_str())),
+                    ("title", event.link.title.as_deref()),
+                    ("status", event.status.as_deref()),
+                ];
+                let empty = event.resource.is_none() && event.in_link.is_none() && event.reason.is_none();
+                if empty {
+                    writer.empty_element_with(&name, &attributes);
+                    continue;
+                }
+                writer.start_element_with(&name, &attributes);
+                if let Some(link) = &event.in_link {
+                    writer.empty_element_with(
+                        "in",
+                        &[("rel", event.in_rel.as_deref()), ("href", Some(link.href.as_str()))],
+                    );
+                }
+                if let Some(resource) = &event.resource {
+                    resource.write_xml(&mut writer);
+                }
+                if let Some(reason) = &event.reason {
+                    reason.write_xml(&mut writer);
+                }
+                writer.end_element(&name);
+            }
+            writer.end_element("sender");
+        }
+        writer.end_element("events");
+        writer.finish()
+    }
+}
+
+fn event_to_json<R: ResourceSet>(event: &Event<R>) -> Value {
+    let mut link = Map::new();
+    link.insert("rel".to_owned(), Value::String(event.rel.clone()));
+    if let Value::Object(rest) = crate::xml::__generic::link_value(event.link.clone()) {
+        link.extend(rest);
+    }
+    let mut object = Map::new();
+    object.insert("link".to_owned(), Value::Object(link));
+    if let Some(in_link) = &event.in_link {
+        let mut value = crate::xml::__generic::link_value(in_link.clone());
+        if let (Value::Object(map), Some(rel)) = (&mut value, &event.in_rel) {
+            map.insert("rel".to_owned(), Value::String(rel.clone()));
+        }
+        object.insert("in".to_owned(), value);
+    }
+    if let Some(resource) = &event.resource {
+        let mut embedded = Map::new();
+        embedded.insert(resource.rel().to_owned(), resource.to_json());
+        object.insert("_embedded".to_owned(), Value::Object(embedded));
+    }
+    if let Some(status) = &event.status {
+        object.insert("status".to_owned(), Value::String(status.clone()));
+    }
+    if let Some(reason) = &event.reason {
+        object.insert("reason".to_owned(), serde_json::to_value(reason).unwrap_or(Value::Null));
+    }
+    for (key, value) in event.unknown.iter() {
+        object.insert(key.clone(), value.clone());
+    }
+    object.insert(
+        "type".to_owned(),
+        Value::String(crate::Enumeration::as_str(&event.event_type).to_owned()),
+    );
+    Value::Object(object)
 }
 
 fn error(at: &str, message: impl std::fmt::Display) -> DecodeError {

@@ -378,6 +378,70 @@ pub trait OperationError: std::error::Error + Sized + 'static {
     fn classify(status: StatusCode, body: ErrorBody) -> Self;
 }
 
+/// The errors of a request that is not one of the schema's operations (following a link, the
+/// event channel): one of the generic errors, or any other, kept whole.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum UcwaError {
+    /// One of the errors every operation can answer with.
+    Generic {
+        /// The HTTP status.
+        status: u16,
+        /// Which one.
+        kind: GenericError,
+        /// The error body.
+        body: Box<ErrorBody>,
+    },
+    /// Any other error, kept whole.
+    Other {
+        /// The HTTP status.
+        status: u16,
+        /// The error body.
+        body: Box<ErrorBody>,
+    },
+}
+
+impl UcwaError {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            UcwaError::Generic { status, .. } | UcwaError::Other { status, .. } => *status,
+        }
+    }
+
+    /// The error body.
+    pub fn body(&self) -> &ErrorBody {
+        match self {
+            UcwaError::Generic { body, .. } | UcwaError::Other { body, .. } => body,
+        }
+    }
+}
+
+impl OperationError for UcwaError {
+    fn classify(status: StatusCode, body: ErrorBody) -> Self {
+        let status = status.as_u16();
+        match GenericError::classify(&body) {
+            Some(kind) => UcwaError::Generic {
+                status,
+                kind,
+                body: Box::new(body),
+            },
+            None => UcwaError::Other {
+                status,
+                body: Box::new(body),
+            },
+        }
+    }
+}
+
+impl fmt::Display for UcwaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        describe(f, self.status(), self.body())
+    }
+}
+
+impl std::error::Error for UcwaError {}
+
 fn content_type<B>(response: &Response<B>) -> Option<&str> {
     response
         .headers()

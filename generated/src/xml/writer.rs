@@ -117,6 +117,33 @@ impl XmlWriter {
         self.depth += 1;
     }
 
+    /// Opens `<name attr=..>`, leaving out attributes whose value is `None`.
+    pub fn start_element_with(&mut self, name: &str, attributes: &[(&str, Option<&str>)]) {
+        self.open(name, attributes);
+        self.out.push_str(">\n");
+        self.depth += 1;
+    }
+
+    /// Writes `<name attr=.. />`, leaving out attributes whose value is `None`.
+    pub fn empty_element_with(&mut self, name: &str, attributes: &[(&str, Option<&str>)]) {
+        self.open(name, attributes);
+        self.out.push_str(" />\n");
+    }
+
+    fn open(&mut self, name: &str, attributes: &[(&str, Option<&str>)]) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        for (attribute, value) in attributes {
+            if let Some(value) = value {
+                self.attribute(attribute, value);
+            }
+        }
+        if self.depth == 0 {
+            self.attribute("xmlns", NAMESPACE);
+        }
+    }
+
     /// Closes `</name>`.
     pub fn end_element(&mut self, name: &str) {
         self.depth -= 1;

@@ -271,6 +271,10 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
         let rel = &r.name;
         quote!(Self::#ty(_) => #rel,)
     });
+    let tys: Vec<_> = resources
+        .iter()
+        .map(|r| naming::ident(&naming::type_name(&r.name)))
+        .collect();
     quote! {
         /// Any resource of the schema, by rel: what the event channel embeds.
         #[derive(Clone, Debug, PartialEq)]
@@ -315,6 +319,24 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
                         ::ucwa::xml::__generic::read_resource(reader, start)
                             .map(|value| Self::Other { rel, value })
                     }
+                }
+            }
+
+            fn rel(&self) -> &str {
+                AnyResource::rel(self)
+            }
+
+            fn to_json(&self) -> ::ucwa::serde_json::Value {
+                match self {
+                    #(Self::#tys(r) => ::ucwa::serde_json::to_value(r).unwrap_or_default(),)*
+                    Self::Other { value, .. } => value.clone(),
+                }
+            }
+
+            fn write_xml(&self, writer: &mut ::ucwa::xml::XmlWriter) {
+                match self {
+                    #(Self::#tys(r) => ::ucwa::xml::XmlResource::write_xml(r.as_ref(), writer, AnyResource::rel(self)),)*
+                    Self::Other { rel, value } => ::ucwa::xml::__generic::write_resource(writer, rel, value),
                 }
             }
         }

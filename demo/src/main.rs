@@ -1,0 +1,247 @@
+//! `ucwa-demo`: escalates an audio/video call end to end.
+//!
+//! By default it starts the embedded UCWA emulator on loopback; with `--server URL --token
+//! TOKEN` it talks to a real Skype for Business Server instead. It creates an application,
+//! finds the call to escalate on the event channel, escalates it with an SDP offer, waits for
+//! the audioVideoInvitation in the event channel and prints it. Progress goes to stderr, the
+//! invitation to stdout; a failure ends with a clear message and a non-zero exit.
+
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use clap::{Parser, ValueEnum};
+use ucwa::events::EventType;
+use ucwa::operations::{ApplicationsPost, ApplicationsPostBody, EscalateAudioVideoPost, EscalateAudioVideoPostQuery};
+use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation};
+use ucwa::{Format, Link};
+use ucwa_client::{Client, EventChannel};
+use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
+
+#[derive(Parser)]
+#[command(name = "ucwa-demo", version, about = "Escalate an audio/video call with UCWA 2.0, end to end")]
+struct Args {
+    /// A real server's origin, e.g. https://fe1.contoso.com (default: the embedded emulator).
+    #[arg(long, requires = "token")]
+    server: Option<String>,
+    /// The bearer token for --server.
+    #[arg(long, env = "UCWA_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// The path of the applications resource on the server.
+    #[arg(long, default_value = APPLICATIONS_PATH)]
+    applications: String,
+    /// The representation to use.
+    #[arg(long, value_enum, default_value_t = Repr::Json)]
+    format: Repr,
+    /// How long to wait for each event, in seconds.
+    #[arg(long, default_value_t = 30)]
+    wait: u64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Repr {
+    Json,
+    Xml,
+}
+
+/// The SDP offer sent: one audio and one video stream.
+const SDP_OFFER: &str = "v=0\r\n\
+o=- 3747215637 1 IN IP4 127.0.0.1\r\n\
+s=ucwa-demo\r\n\
+c=IN IP4 127.0.0.1\r\n\
+t=0 0\r\n\
+m=audio 50010 RTP/AVP 0 101\r\n\
+a=rtpmap:0 PCMU/8000\r\n\
+a=rtpmap:101 telephone-event/8000\r\n\
+a=sendrecv\r\n\
+m=video 50020 RTP/AVP 96\r\n\
+a=rtpmap:96 H264/90000\r\n\
+a=sendrecv\r\n";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("ucwa-demo: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let format = match args.format {
+        Repr::Json => Format::Json,
+        Repr::Xml => Format::Xml,
+    };
+    let wait = Duration::from_secs(args.wait);
+    // The emulator lives until the end of `run`.
+    let (origin, token, _emulator) = match (args.server, args.token) {
+        (Some(server), Some(token)) => (server, token, None),
+        _ => {
+            let emulator = Emulator::start(Config::default())
+                .await
+                .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
+            eprintln!("started the embedded UCWA emulator at {}", emulator.origin());
+            (emulator.origin(), emulator.token().to_owned(), Some(emulator))
+        }
+    };
+    let client = Client::builder(origin, token)
+        .format(format)
+        .long_poll(wait)
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    eprintln!("creating an application at {}{} ({format})…", client.origin(), args.applications);
+    let body = ApplicationsPostBody {
+        culture: Some("en-US".into()),
+        endpoint_id: Some(unique_id()),
+        user_agent: Some(format!("ucwa-demo/{}", env!("CARGO_PKG_VERSION"))),
+        ..Default::default()
+    };
+    let request = ApplicationsPost::request(client.origin(), &Link::new(args.applications.as_str()), &body, format)
+        .map_err(|e| e.to_string())?;
+    let application = client
+        .send::<ApplicationsPost>(request)
+        .await
+        .map_err(|e| format!("creating the application: {e}"))?;
+    let events_link = application.links.events.as_ref().ok_or("the application has no event channel (`events` link)")?;
+    eprintln!("created application {}", href(application.links.self_.as_ref()));
+    let mut events = client.events(events_link);
+
+    eprintln!("waiting on the event channel for an audio/video call to escalate…");
+    let audio_video = find_call(&client, &mut events, wait).await?;
+    let escalate = audio_video
+        .links
+        .escalate_audio_video
+        .as_ref()
+        .ok_or("the call cannot be escalated: its audioVideo has no escalateAudioVideo link")?;
+
+    let query = EscalateAudioVideoPostQuery {
+        operation_id: unique_id(),
+        session_context: unique_id(),
+    };
+    eprintln!(
+        "escalating {} with an SDP offer of {} bytes (operationId {})…",
+        href(audio_video.links.self_.as_ref()),
+        SDP_OFFER.len(),
+        query.operation_id
+    );
+    let request = EscalateAudioVideoPost::request(client.origin(), escalate, &query, SDP_OFFER.as_bytes().to_vec(), format)
+        .map_err(|e| e.to_string())?;
+    let created = client
+        .send::<EscalateAudioVideoPost>(request)
+        .await
+        .map_err(|e| format!("escalating: {e}"))?;
+    eprintln!("the server accepted it: invitation {}", href(created.links.self_.as_ref()));
+
+    eprintln!("waiting for the invitation in the event channel…");
+    let invitation = find_invitation(&client, &mut events, &query.operation_id, wait).await?;
+    print!("{}", describe(&invitation));
+    Ok(())
+}
+
+/// The call to escalate: the first audioVideo the event channel announces.
+async fn find_call(client: &Client, events: &mut EventChannel, wait: Duration) -> Result<AudioVideo, String> {
+    loop {
+        let event = next_event(events, wait, "an audio/video call").await?;
+        if !event.names::<AudioVideo>() || !matches!(event.event_type, EventType::Added | EventType::Updated) {
+            continue;
+        }
+        return match event.resource {
+            Some(AnyResource::AudioVideo(audio_video)) => Ok(*audio_video),
+            _ => client.get(&event.link).await.map_err(|e| format!("reading the call: {e}")),
+        };
+    }
+}
+
+/// The invitation of our escalation, as the event channel delivers it.
+async fn find_invitation(
+    client: &Client,
+    events: &mut EventChannel,
+    operation_id: &str,
+    wait: Duration,
+) -> Result<AudioVideoInvitation, String> {
+    loop {
+        let event = next_event(events, wait, "the audioVideoInvitation").await?;
+        if !event.names::<AudioVideoInvitation>() {
+            continue;
+        }
+        let invitation = match event.resource {
+            Some(AnyResource::AudioVideoInvitation(invitation)) => *invitation,
+            _ => client.get(&event.link).await.map_err(|e| format!("reading the invitation: {e}"))?,
+        };
+        if invitation.operation_id.as_deref() == Some(operation_id) {
+            eprintln!("received `{}` for the invitation", ucwa::Enumeration::as_str(&event.event_type));
+            return Ok(invitation);
+        }
+    }
+}
+
+async fn next_event(
+    events: &mut EventChannel,
+    wait: Duration,
+    what: &str,
+) -> Result<ucwa::events::Event<AnyResource>, String> {
+    match tokio::time::timeout(wait + Duration::from_secs(5), events.next_event()).await {
+        Err(_) => Err(format!("no event announced {what} within {} s", wait.as_secs())),
+        Ok(Err(e)) => Err(format!("reading the event channel: {e}")),
+        Ok(Ok(None)) => Err("the event channel ended".to_owned()),
+        Ok(Ok(Some(event))) => Ok(event),
+    }
+}
+
+fn href(link: Option<&Link>) -> &str {
+    link.map_or("(no self link)", |l| l.href.as_str())
+}
+
+/// A 32-digit hex ID, unique enough for operation IDs and endpoint IDs.
+fn unique_id() -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{nanos:016x}{:08x}{count:08x}", std::process::id())
+}
+
+fn describe(invitation: &AudioVideoInvitation) -> String {
+    let show = |value: Option<String>| value.unwrap_or_else(|| "-".to_owned());
+    let mut out = format!("audioVideoInvitation {}\n", href(invitation.links.self_.as_ref()));
+    let mut line = |name: &str, value: String| out.push_str(&format!("  {name:<15} {value}\n"));
+    line("state", show(invitation.state.as_ref().map(ToString::to_string)));
+    line("direction", show(invitation.direction.as_ref().map(ToString::to_string)));
+    line("importance", show(invitation.importance.as_ref().map(ToString::to_string)));
+    line("subject", show(invitation.subject.clone()));
+    line("to", show(invitation.to.as_ref().map(ToString::to_string)));
+    let from = invitation.embedded.from.as_ref().map(|p| {
+        format!(
+            "{} <{}>",
+            p.name.as_deref().unwrap_or("?"),
+            p.uri.as_ref().map_or("?", |u| u.as_str())
+        )
+    });
+    line("from", show(from));
+    line("operationId", show(invitation.operation_id.clone()));
+    line("sessionContext", show(invitation.session_context.clone()));
+    let operations: Vec<&str> = [
+        ("acceptWithAnswer", &invitation.links.accept_with_answer),
+        ("cancel", &invitation.links.cancel),
+        ("decline", &invitation.links.decline),
+    ]
+    .into_iter()
+    .filter(|(_, link)| link.is_some())
+    .map(|(name, _)| name)
+    .collect();
+    line("operations", if operations.is_empty() { "-".to_owned() } else { operations.join(", ") });
+    match &invitation.links.media_offer {
+        Some(offer) => match offer.decode() {
+            Ok(bytes) => {
+                line("mediaOffer", format!("{}, {} bytes:", offer.media_type(), bytes.len()));
+                for sdp_line in String::from_utf8_lossy(&bytes).lines() {
+                    out.push_str(&format!("    {sdp_line}\n"));
+                }
+            }
+            Err(e) => line("mediaOffer", format!("undecodable: {e}")),
+        },
+        None => line("mediaOffer", "-".to_owned()),
+    }
+    out
+}

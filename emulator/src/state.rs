@@ -1,0 +1,109 @@
+//! What the emulator remembers: applications, their call, invitations and event channels.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ucwa::ErrorBody;
+use ucwa::http::StatusCode;
+use ucwa::resources::{AudioVideoInvitation, Participant};
+
+use crate::Config;
+use crate::channel::Channel;
+
+pub struct State {
+    pub config: Config,
+    apps: Mutex<HashMap<u64, Arc<App>>>,
+    next_id: AtomicU64,
+    faults: Mutex<VecDeque<(StatusCode, ErrorBody)>>,
+    closed: AtomicBool,
+}
+
+/// One application and everything it owns.
+pub struct App {
+    pub id: u64,
+    pub culture: String,
+    pub endpoint_id: String,
+    pub user_agent: String,
+    pub instance_id: Option<String>,
+    pub calls: Mutex<Calls>,
+    pub channel: Channel,
+}
+
+/// The application's call: its remote participant and the invitations made on it.
+#[derive(Default)]
+pub struct Calls {
+    pub participant: Participant,
+    pub invitations: HashMap<u64, AudioVideoInvitation>,
+    pub operation_ids: HashSet<String>,
+    next_invitation: u64,
+}
+
+impl Calls {
+    /// The call of a new application, with its remote participant.
+    pub fn new(participant: Participant) -> Self {
+        Calls {
+            participant,
+            ..Calls::default()
+        }
+    }
+
+    pub fn next_invitation_id(&mut self) -> u64 {
+        self.next_invitation += 1;
+        self.next_invitation
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a lock leaves plain data; serving on is better than poisoning
+    // every later request.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl State {
+    pub fn new(config: Config) -> Self {
+        State {
+            config,
+            apps: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(100),
+            faults: Mutex::new(VecDeque::new()),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    pub fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn add(&self, app: App) -> Arc<App> {
+        let app = Arc::new(app);
+        lock(&self.apps).insert(app.id, app.clone());
+        app
+    }
+
+    pub fn app(&self, id: u64) -> Option<Arc<App>> {
+        lock(&self.apps).get(&id).cloned()
+    }
+
+    pub fn inject_fault(&self, status: StatusCode, body: ErrorBody) {
+        lock(&self.faults).push_back((status, body));
+    }
+
+    pub fn take_fault(&self) -> Option<(StatusCode, ErrorBody)> {
+        lock(&self.faults).pop_front()
+    }
+
+    /// Releases every pending GET, so that shutdown does not wait for long polls.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+        for app in lock(&self.apps).values() {
+            app.channel.close();
+        }
+    }
+}
+
+impl App {
+    pub fn calls(&self) -> MutexGuard<'_, Calls> {
+        lock(&self.calls)
+    }
+}
