@@ -3,11 +3,11 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use ucwa::Link;
 use ucwa::events::Event;
 use ucwa::http::Method;
 use ucwa::operation::UcwaError;
 use ucwa::resources::{AnyResource, EventBatch};
-use ucwa::Link;
 
 use crate::{Client, ClientError};
 
@@ -60,16 +60,18 @@ impl EventChannel {
             .clear()
             .extend_pairs(others)
             .append_pair("timeout", &seconds);
-        let request = ucwa::operation::build_request(Method::GET, url, &[], self.client.format(), None)?;
+        let request =
+            ucwa::operation::build_request(Method::GET, url, &[], self.client.format(), None)?;
         // The server holds the request for up to the long poll; give it a margin.
         let wait = self.long_poll + Duration::from_secs(15);
         let response = self.client.execute::<UcwaError>(request, wait).await?;
-        let batch: EventBatch = ucwa::operation::parse_response::<_, _, UcwaError>(&response, |format, body| {
-            match format {
-                ucwa::Format::Json => EventBatch::from_json(body),
-                ucwa::Format::Xml => EventBatch::from_xml(body),
-            }
-        })?;
+        let batch: EventBatch =
+            ucwa::operation::parse_response::<_, _, UcwaError>(&response, |format, body| {
+                match format {
+                    ucwa::Format::Json => EventBatch::from_json(body),
+                    ucwa::Format::Xml => EventBatch::from_xml(body),
+                }
+            })?;
         if batch.resync.is_some() || batch.resume.is_some() {
             self.reset = true;
         }

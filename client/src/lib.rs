@@ -194,7 +194,8 @@ impl Client {
     /// GETs the resource behind `link` (for links the schema has no operation for).
     pub async fn get<R: ucwa::Resource>(&self, link: &ucwa::Link) -> Result<R, ClientError> {
         let url = self.origin.resolve(&link.href)?;
-        let request = ucwa::operation::build_request(http::Method::GET, url, &[], self.format, None)?;
+        let request =
+            ucwa::operation::build_request(http::Method::GET, url, &[], self.format, None)?;
         let response = self.execute(request, self.request_timeout).await?;
         Ok(ucwa::operation::parse_response::<_, R, UcwaError>(
             &response,
@@ -214,10 +215,11 @@ impl Client {
         timeout: Duration,
     ) -> Result<http::Response<Vec<u8>>, ClientError<E>> {
         let (parts, body) = request.into_parts();
-        let url = url::Url::parse(&parts.uri.to_string()).map_err(|e| RequestError::InvalidHref {
-            href: parts.uri.to_string(),
-            reason: e.to_string(),
-        })?;
+        let url =
+            url::Url::parse(&parts.uri.to_string()).map_err(|e| RequestError::InvalidHref {
+                href: parts.uri.to_string(),
+                reason: e.to_string(),
+            })?;
         // The generated requests are already resolved against the origin; this also covers
         // requests built by hand.
         if url.origin() != self.origin.as_url().origin() {
@@ -246,7 +248,10 @@ impl Client {
             .map_err(|e| transport(describe(&e)))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(|e| transport(describe(&e)))?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| transport(describe(&e)))?;
         let mut answer = http::Response::new(bytes.to_vec());
         *answer.status_mut() = status;
         *answer.headers_mut() = headers;

@@ -11,14 +11,20 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, ValueEnum};
 use ucwa::events::EventType;
-use ucwa::operations::{ApplicationsPost, ApplicationsPostBody, EscalateAudioVideoPost, EscalateAudioVideoPostQuery};
+use ucwa::operations::{
+    ApplicationsPost, ApplicationsPostBody, EscalateAudioVideoPost, EscalateAudioVideoPostQuery,
+};
 use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation};
 use ucwa::{Format, Link};
 use ucwa_client::{Client, EventChannel};
 use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
 
 #[derive(Parser)]
-#[command(name = "ucwa-demo", version, about = "Escalate an audio/video call with UCWA 2.0, end to end")]
+#[command(
+    name = "ucwa-demo",
+    version,
+    about = "Escalate an audio/video call with UCWA 2.0, end to end"
+)]
 struct Args {
     /// A real server's origin, e.g. https://fe1.contoso.com (default: the embedded emulator).
     #[arg(long, requires = "token")]
@@ -81,8 +87,15 @@ async fn run(args: Args) -> Result<(), String> {
             let emulator = Emulator::start(Config::default())
                 .await
                 .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
-            eprintln!("started the embedded UCWA emulator at {}", emulator.origin());
-            (emulator.origin(), emulator.token().to_owned(), Some(emulator))
+            eprintln!(
+                "started the embedded UCWA emulator at {}",
+                emulator.origin()
+            );
+            (
+                emulator.origin(),
+                emulator.token().to_owned(),
+                Some(emulator),
+            )
         }
     };
     let client = Client::builder(origin, token)
@@ -91,21 +104,37 @@ async fn run(args: Args) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
 
-    eprintln!("creating an application at {}{} ({format})…", client.origin(), args.applications);
+    eprintln!(
+        "creating an application at {}{} ({format})…",
+        client.origin(),
+        args.applications
+    );
     let body = ApplicationsPostBody {
         culture: Some("en-US".into()),
         endpoint_id: Some(unique_id()),
         user_agent: Some(format!("ucwa-demo/{}", env!("CARGO_PKG_VERSION"))),
         ..Default::default()
     };
-    let request = ApplicationsPost::request(client.origin(), &Link::new(args.applications.as_str()), &body, format)
-        .map_err(|e| e.to_string())?;
+    let request = ApplicationsPost::request(
+        client.origin(),
+        &Link::new(args.applications.as_str()),
+        &body,
+        format,
+    )
+    .map_err(|e| e.to_string())?;
     let application = client
         .send::<ApplicationsPost>(request)
         .await
         .map_err(|e| format!("creating the application: {e}"))?;
-    let events_link = application.links.events.as_ref().ok_or("the application has no event channel (`events` link)")?;
-    eprintln!("created application {}", href(application.links.self_.as_ref()));
+    let events_link = application
+        .links
+        .events
+        .as_ref()
+        .ok_or("the application has no event channel (`events` link)")?;
+    eprintln!(
+        "created application {}",
+        href(application.links.self_.as_ref())
+    );
     let mut events = client.events(events_link);
 
     eprintln!("waiting on the event channel for an audio/video call to escalate…");
@@ -126,13 +155,22 @@ async fn run(args: Args) -> Result<(), String> {
         SDP_OFFER.len(),
         query.operation_id
     );
-    let request = EscalateAudioVideoPost::request(client.origin(), escalate, &query, SDP_OFFER.as_bytes().to_vec(), format)
-        .map_err(|e| e.to_string())?;
+    let request = EscalateAudioVideoPost::request(
+        client.origin(),
+        escalate,
+        &query,
+        SDP_OFFER.as_bytes().to_vec(),
+        format,
+    )
+    .map_err(|e| e.to_string())?;
     let created = client
         .send::<EscalateAudioVideoPost>(request)
         .await
         .map_err(|e| format!("escalating: {e}"))?;
-    eprintln!("the server accepted it: invitation {}", href(created.links.self_.as_ref()));
+    eprintln!(
+        "the server accepted it: invitation {}",
+        href(created.links.self_.as_ref())
+    );
 
     eprintln!("waiting for the invitation in the event channel…");
     let invitation = find_invitation(&client, &mut events, &query.operation_id, wait).await?;
@@ -141,15 +179,24 @@ async fn run(args: Args) -> Result<(), String> {
 }
 
 /// The call to escalate: the first audioVideo the event channel announces.
-async fn find_call(client: &Client, events: &mut EventChannel, wait: Duration) -> Result<AudioVideo, String> {
+async fn find_call(
+    client: &Client,
+    events: &mut EventChannel,
+    wait: Duration,
+) -> Result<AudioVideo, String> {
     loop {
         let event = next_event(events, wait, "an audio/video call").await?;
-        if !event.names::<AudioVideo>() || !matches!(event.event_type, EventType::Added | EventType::Updated) {
+        if !event.names::<AudioVideo>()
+            || !matches!(event.event_type, EventType::Added | EventType::Updated)
+        {
             continue;
         }
         return match event.resource {
             Some(AnyResource::AudioVideo(audio_video)) => Ok(*audio_video),
-            _ => client.get(&event.link).await.map_err(|e| format!("reading the call: {e}")),
+            _ => client
+                .get(&event.link)
+                .await
+                .map_err(|e| format!("reading the call: {e}")),
         };
     }
 }
@@ -168,10 +215,16 @@ async fn find_invitation(
         }
         let invitation = match event.resource {
             Some(AnyResource::AudioVideoInvitation(invitation)) => *invitation,
-            _ => client.get(&event.link).await.map_err(|e| format!("reading the invitation: {e}"))?,
+            _ => client
+                .get(&event.link)
+                .await
+                .map_err(|e| format!("reading the invitation: {e}"))?,
         };
         if invitation.operation_id.as_deref() == Some(operation_id) {
-            eprintln!("received `{}` for the invitation", ucwa::Enumeration::as_str(&event.event_type));
+            eprintln!(
+                "received `{}` for the invitation",
+                ucwa::Enumeration::as_str(&event.event_type)
+            );
             return Ok(invitation);
         }
     }
@@ -183,7 +236,10 @@ async fn next_event(
     what: &str,
 ) -> Result<ucwa::events::Event<AnyResource>, String> {
     match tokio::time::timeout(wait + Duration::from_secs(5), events.next_event()).await {
-        Err(_) => Err(format!("no event announced {what} within {} s", wait.as_secs())),
+        Err(_) => Err(format!(
+            "no event announced {what} within {} s",
+            wait.as_secs()
+        )),
         Ok(Err(e)) => Err(format!("reading the event channel: {e}")),
         Ok(Ok(None)) => Err("the event channel ended".to_owned()),
         Ok(Ok(Some(event))) => Ok(event),
@@ -197,18 +253,32 @@ fn href(link: Option<&Link>) -> &str {
 /// A 32-digit hex ID, unique enough for operation IDs and endpoint IDs.
 fn unique_id() -> String {
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
     let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!("{nanos:016x}{:08x}{count:08x}", std::process::id())
 }
 
 fn describe(invitation: &AudioVideoInvitation) -> String {
     let show = |value: Option<String>| value.unwrap_or_else(|| "-".to_owned());
-    let mut out = format!("audioVideoInvitation {}\n", href(invitation.links.self_.as_ref()));
+    let mut out = format!(
+        "audioVideoInvitation {}\n",
+        href(invitation.links.self_.as_ref())
+    );
     let mut line = |name: &str, value: String| out.push_str(&format!("  {name:<15} {value}\n"));
-    line("state", show(invitation.state.as_ref().map(ToString::to_string)));
-    line("direction", show(invitation.direction.as_ref().map(ToString::to_string)));
-    line("importance", show(invitation.importance.as_ref().map(ToString::to_string)));
+    line(
+        "state",
+        show(invitation.state.as_ref().map(ToString::to_string)),
+    );
+    line(
+        "direction",
+        show(invitation.direction.as_ref().map(ToString::to_string)),
+    );
+    line(
+        "importance",
+        show(invitation.importance.as_ref().map(ToString::to_string)),
+    );
     line("subject", show(invitation.subject.clone()));
     line("to", show(invitation.to.as_ref().map(ToString::to_string)));
     let from = invitation.embedded.from.as_ref().map(|p| {
@@ -230,11 +300,21 @@ fn describe(invitation: &AudioVideoInvitation) -> String {
     .filter(|(_, link)| link.is_some())
     .map(|(name, _)| name)
     .collect();
-    line("operations", if operations.is_empty() { "-".to_owned() } else { operations.join(", ") });
+    line(
+        "operations",
+        if operations.is_empty() {
+            "-".to_owned()
+        } else {
+            operations.join(", ")
+        },
+    );
     match &invitation.links.media_offer {
         Some(offer) => match offer.decode() {
             Ok(bytes) => {
-                line("mediaOffer", format!("{}, {} bytes:", offer.media_type(), bytes.len()));
+                line(
+                    "mediaOffer",
+                    format!("{}, {} bytes:", offer.media_type(), bytes.len()),
+                );
                 for sdp_line in String::from_utf8_lossy(&bytes).lines() {
                     out.push_str(&format!("    {sdp_line}\n"));
                 }

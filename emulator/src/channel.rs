@@ -72,13 +72,26 @@ impl Channel {
             let notified = self.notify.notified();
             {
                 let mut inner = self.lock();
-                // Everything before `ack` was received.
-                inner.batches.retain(|&n, _| n >= ack);
+                let oldest = inner
+                    .batches
+                    .keys()
+                    .next()
+                    .copied()
+                    .unwrap_or(inner.next_ack);
+                if (oldest..=inner.next_ack).contains(&ack) {
+                    // Everything before `ack` was received.
+                    inner.batches.retain(|&n, _| n >= ack);
+                }
                 if let Some(events) = inner.batches.get(&ack) {
                     return self.batch(ack, events.clone());
                 }
                 if ack != inner.next_ack {
-                    let oldest = inner.batches.keys().next().copied().unwrap_or(inner.next_ack);
+                    let oldest = inner
+                        .batches
+                        .keys()
+                        .next()
+                        .copied()
+                        .unwrap_or(inner.next_ack);
                     return EventBatch {
                         self_link: Some(self.link(ack)),
                         resync: Some(self.link(oldest)),
@@ -106,7 +119,9 @@ impl Channel {
         let mut senders: Vec<Sender<AnyResource>> = Vec::new();
         for (rel, href, event) in events {
             match senders.last_mut() {
-                Some(last) if last.rel == rel && last.href.as_str() == href => last.events.push(event),
+                Some(last) if last.rel == rel && last.href.as_str() == href => {
+                    last.events.push(event)
+                }
                 _ => senders.push(Sender {
                     rel,
                     href: Href::new(href),

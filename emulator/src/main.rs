@@ -8,7 +8,11 @@ use clap::Parser;
 use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
 
 #[derive(Parser)]
-#[command(name = "ucwa-emulator", version, about = "A UCWA 2.0 server on loopback")]
+#[command(
+    name = "ucwa-emulator",
+    version,
+    about = "A UCWA 2.0 server on loopback"
+)]
 struct Args {
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1:8443")]

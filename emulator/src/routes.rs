@@ -35,14 +35,24 @@ pub fn router(state: Shared) -> Router {
         .route(APPLICATIONS_PATH, post(create_application))
         .route(app, get(get_application))
         .route(&format!("{app}/events"), get(events))
-        .route(&format!("{app}/communication/conversations/{{conversation}}/audioVideo"), get(get_audio_video))
         .route(
-            &format!("{app}/communication/conversations/{{conversation}}/audioVideo/escalateAudioVideo"),
+            &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
+            get(get_audio_video),
+        )
+        .route(
+            &format!(
+                "{app}/communication/conversations/{{conversation}}/audioVideo/escalateAudioVideo"
+            ),
             post(escalate),
         )
-        .route(&format!("{app}/communication/invitations/{{invitation}}"), get(get_invitation))
         .route(
-            &format!("{app}/communication/conversations/{{conversation}}/participants/{{participant}}"),
+            &format!("{app}/communication/invitations/{{invitation}}"),
+            get(get_invitation),
+        )
+        .route(
+            &format!(
+                "{app}/communication/conversations/{{conversation}}/participants/{{participant}}"
+            ),
             get(get_participant),
         )
         .fallback(not_found)
@@ -53,7 +63,10 @@ pub fn router(state: Shared) -> Router {
 /// No bearer token, or another one: 401, as the web server in front of UCWA answers it.
 async fn authorize(Extract(state): Extract<Shared>, request: Request, next: Next) -> Response {
     let expected = format!("Bearer {}", state.config.token);
-    let given = request.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
     if given == Some(expected.as_str()) {
         return next.run(request).await;
     }
@@ -65,7 +78,9 @@ async fn authorize(Extract(state): Extract<Shared>, request: Request, next: Next
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
     headers.insert(
         header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Bearer trusted_issuers=\"\", client_id=\"00000004-0000-0ff1-ce00-000000000000\""),
+        HeaderValue::from_static(
+            "Bearer trusted_issuers=\"\", client_id=\"00000004-0000-0ff1-ce00-000000000000\"",
+        ),
     );
     response
 }
@@ -75,16 +90,21 @@ fn format(headers: &HeaderMap) -> Format {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .and_then(|accept| accept.split(',').find_map(|part| Format::from_content_type(part.trim())))
+        .and_then(|accept| {
+            accept
+                .split(',')
+                .find_map(|part| Format::from_content_type(part.trim()))
+        })
         .unwrap_or(Format::Json)
 }
 
 fn respond(format: Format, status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = Response::new(axum::body::Body::from(body));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(format.media_type()));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.media_type()),
+    );
     response
 }
 
@@ -96,7 +116,13 @@ fn error(format: Format, status: StatusCode, body: ErrorBody) -> Response {
     payload(format, status, &body)
 }
 
-fn failure(format: Format, status: StatusCode, code: &str, subcode: Option<&str>, message: &str) -> Response {
+fn failure(
+    format: Format,
+    status: StatusCode,
+    code: &str,
+    subcode: Option<&str>,
+    message: &str,
+) -> Response {
     error(
         format,
         status,
@@ -130,22 +156,42 @@ fn invalid_parameters(format: Format, problems: &[(&str, String)]) -> Response {
 }
 
 /// Checks a text parameter: present, not empty, at most `max` characters.
-fn check(problems: &mut Vec<(&'static str, String)>, name: &'static str, value: Option<&str>, max: usize) {
+fn check(
+    problems: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    value: Option<&str>,
+    max: usize,
+) {
     match value {
         None | Some("") => problems.push((name, "required".to_owned())),
         Some(value) if value.chars().count() > max => {
-            problems.push((name, format!("{} characters; at most {max}", value.chars().count())));
+            problems.push((
+                name,
+                format!("{} characters; at most {max}", value.chars().count()),
+            ));
         }
         Some(_) => {}
     }
 }
 
 async fn not_found(headers: HeaderMap) -> Response {
-    failure(format(&headers), StatusCode::NOT_FOUND, "NotFound", Some("ResourceNotFound"), "The resource does not exist.")
+    failure(
+        format(&headers),
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        Some("ResourceNotFound"),
+        "The resource does not exist.",
+    )
 }
 
 fn no_application(format: Format) -> Response {
-    failure(format, StatusCode::NOT_FOUND, "NotFound", Some("ApplicationNotFound"), "The application does not exist.")
+    failure(
+        format,
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        Some("ApplicationNotFound"),
+        "The application does not exist.",
+    )
 }
 
 fn app_path(id: u64) -> String {
@@ -153,28 +199,59 @@ fn app_path(id: u64) -> String {
 }
 
 fn conversation_path(app: u64) -> String {
-    format!("{}/communication/conversations/{CONVERSATION}", app_path(app))
+    format!(
+        "{}/communication/conversations/{CONVERSATION}",
+        app_path(app)
+    )
 }
 
-async fn create_application(Extract(state): Extract<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_application(
+    Extract(state): Extract<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let format = format(&headers);
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let input: ApplicationsPostBody = match Format::from_content_type(content_type) {
         Some(sent) => match ucwa::codec::decode_as(sent, &body) {
             Ok(input) => input,
             Err(e) => {
-                return failure(format, StatusCode::BAD_REQUEST, "BadRequest", Some("DeserializationFailure"), e.message());
+                return failure(
+                    format,
+                    StatusCode::BAD_REQUEST,
+                    "BadRequest",
+                    Some("DeserializationFailure"),
+                    e.message(),
+                );
             }
         },
         None => {
-            return failure(format, StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", None, "Send JSON or XML.");
+            return failure(
+                format,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UnsupportedMediaType",
+                None,
+                "Send JSON or XML.",
+            );
         }
     };
     let mut problems = Vec::new();
     check(&mut problems, "culture", input.culture.as_deref(), 100);
-    check(&mut problems, "endpointId", input.endpoint_id.as_deref(), 100);
+    check(
+        &mut problems,
+        "endpointId",
+        input.endpoint_id.as_deref(),
+        100,
+    );
     check(&mut problems, "userAgent", input.user_agent.as_deref(), 100);
-    if input.instance_id.as_ref().is_some_and(|i| i.chars().count() > 100) {
+    if input
+        .instance_id
+        .as_ref()
+        .is_some_and(|i| i.chars().count() > 100)
+    {
         problems.push(("instanceId", "at most 100 characters".to_owned()));
     }
     if !problems.is_empty() {
@@ -252,12 +329,19 @@ fn participant(app: u64) -> Participant {
         local: Some(false),
         ..Participant::default()
     };
-    participant.links.self_ = Some(Link::new(format!("{}/participants/{PARTICIPANT}", conversation_path(app))));
+    participant.links.self_ = Some(Link::new(format!(
+        "{}/participants/{PARTICIPANT}",
+        conversation_path(app)
+    )));
     participant.links.conversation = Some(Link::new(conversation_path(app)));
     participant
 }
 
-async fn get_application(Extract(state): Extract<Shared>, Path(id): Path<u64>, headers: HeaderMap) -> Response {
+async fn get_application(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+) -> Response {
     let format = format(&headers);
     match state.app(id) {
         Some(app) => payload(format, StatusCode::OK, &application(&app)),
@@ -272,7 +356,9 @@ async fn get_audio_video(
 ) -> Response {
     let format = format(&headers);
     match state.app(id) {
-        Some(_) if conversation == CONVERSATION => payload(format, StatusCode::OK, &audio_video(id)),
+        Some(_) if conversation == CONVERSATION => {
+            payload(format, StatusCode::OK, &audio_video(id))
+        }
         Some(_) => not_found(headers).await,
         None => no_application(format),
     }
@@ -332,13 +418,22 @@ async fn escalate(
     if !problems.is_empty() {
         return invalid_parameters(format, &problems);
     }
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let is_sdp = content_type
         .split(';')
         .next()
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/sdp"));
     if !is_sdp {
-        return failure(format, StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType", None, "The SDP offer must be sent as application/sdp.");
+        return failure(
+            format,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            None,
+            "The SDP offer must be sent as application/sdp.",
+        );
     }
     if body.is_empty() {
         return invalid_parameters(format, &[("sdp", "required".to_owned())]);
@@ -351,10 +446,23 @@ async fn escalate(
     let invitation = {
         let mut calls = app.calls();
         if !calls.operation_ids.insert(operation_id.clone()) {
-            return failure(format, StatusCode::CONFLICT, "Conflict", Some("AlreadyExists"), "An escalation with this operationId already exists.");
+            return failure(
+                format,
+                StatusCode::CONFLICT,
+                "Conflict",
+                Some("AlreadyExists"),
+                "An escalation with this operationId already exists.",
+            );
         }
         let number = calls.next_invitation_id();
-        let invitation = invitation(&app, number, operation_id, session_context, &body, &calls.participant);
+        let invitation = invitation(
+            &app,
+            number,
+            operation_id,
+            session_context,
+            &body,
+            &calls.participant,
+        );
         calls.invitations.insert(number, invitation.clone());
         invitation
     };
@@ -368,7 +476,9 @@ async fn escalate(
             link: self_link,
             in_link: None,
             in_rel: None,
-            resource: Some(AnyResource::AudioVideoInvitation(Box::new(invitation.clone()))),
+            resource: Some(AnyResource::AudioVideoInvitation(Box::new(
+                invitation.clone(),
+            ))),
             status: None,
             reason: None,
             unknown: Unknown::default(),
@@ -403,7 +513,10 @@ fn invitation(
     let links = &mut invitation.links;
     links.self_ = Some(Link::new(base.clone()));
     links.media_offer = Some(DataUri::from_bytes("application/sdp", sdp));
-    links.audio_video = Some(Link::new(format!("{}/audioVideo", conversation_path(app.id))));
+    links.audio_video = Some(Link::new(format!(
+        "{}/audioVideo",
+        conversation_path(app.id)
+    )));
     links.conversation = Some(Link::new(conversation_path(app.id)));
     links.cancel = Some(Link::new(format!("{base}/cancel")));
     links.from = from.links.self_.clone();
@@ -422,7 +535,10 @@ async fn events(
         return no_application(format);
     };
     let Some(ack) = query.get("ack").and_then(|a| a.parse::<u64>().ok()) else {
-        return invalid_parameters(format, &[("ack", "a number from the `next` link".to_owned())]);
+        return invalid_parameters(
+            format,
+            &[("ack", "a number from the `next` link".to_owned())],
+        );
     };
     let wait = query
         .get("timeout")

@@ -244,7 +244,10 @@ impl<R: ResourceSet> EventBatch<R> {
             ("resume", &self.resume),
         ] {
             if let Some(link) = link {
-                links.insert(rel.to_owned(), crate::xml::__generic::link_value(link.clone()));
+                links.insert(
+                    rel.to_owned(),
+                    crate::xml::__generic::link_value(link.clone()),
+                );
             }
         }
         for (rel, value) in self.unknown_links.iter() {
@@ -270,14 +273,24 @@ impl<R: ResourceSet> EventBatch<R> {
         let mut writer = crate::xml::XmlWriter::new();
         let href = self.self_link.as_ref().map(|l| l.href.as_str());
         writer.start_element_with("events", &[("href", href)]);
-        for (rel, link) in [("next", &self.next), ("resync", &self.resync), ("resume", &self.resume)] {
+        for (rel, link) in [
+            ("next", &self.next),
+            ("resync", &self.resync),
+            ("resume", &self.resume),
+        ] {
             if let Some(link) = link {
                 writer.link(rel, link);
             }
         }
         crate::xml::__generic::write_unknown_links(&mut writer, &self.unknown_links);
         for sender in &self.senders {
-            writer.start_element_with("sender", &[("rel", Some(&sender.rel)), ("href", Some(sender.href.as_str()))]);
+            writer.start_element_with(
+                "sender",
+                &[
+                    ("rel", Some(&sender.rel)),
+                    ("href", Some(sender.href.as_str())),
+                ],
+            );
             for event in &sender.events {
                 let name = crate::Enumeration::as_str(&event.event_type).to_owned();
                 let attributes = [
@@ -286,7 +299,8 @@ impl<R: ResourceSet> EventBatch<R> {
                     ("title", event.link.title.as_deref()),
                     ("status", event.status.as_deref()),
                 ];
-                let empty = event.resource.is_none() && event.in_link.is_none() && event.reason.is_none();
+                let empty =
+                    event.resource.is_none() && event.in_link.is_none() && event.reason.is_none();
                 if empty {
                     writer.empty_element_with(&name, &attributes);
                     continue;
@@ -295,7 +309,10 @@ impl<R: ResourceSet> EventBatch<R> {
                 if let Some(link) = &event.in_link {
                     writer.empty_element_with(
                         "in",
-                        &[("rel", event.in_rel.as_deref()), ("href", Some(link.href.as_str()))],
+                        &[
+                            ("rel", event.in_rel.as_deref()),
+                            ("href", Some(link.href.as_str())),
+                        ],
                     );
                 }
                 if let Some(resource) = &event.resource {
@@ -337,7 +354,10 @@ fn event_to_json<R: ResourceSet>(event: &Event<R>) -> Value {
         object.insert("status".to_owned(), Value::String(status.clone()));
     }
     if let Some(reason) = &event.reason {
-        object.insert("reason".to_owned(), serde_json::to_value(reason).unwrap_or(Value::Null));
+        object.insert(
+            "reason".to_owned(),
+            serde_json::to_value(reason).unwrap_or(Value::Null),
+        );
     }
     for (key, value) in event.unknown.iter() {
         object.insert(key.clone(), value.clone());

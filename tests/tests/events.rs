@@ -244,17 +244,27 @@ fn batches_encode_and_decode_back_in_both_formats() {
     started.in_rel = Some("conversation".into());
     started.status = Some("Success".into());
     batch.senders[0].events.push(started);
-    batch.senders[1].events[0].reason = Some(ucwa::ErrorBody { code: "Gone".into(), ..Default::default() });
+    batch.senders[1].events[0].reason = Some(ucwa::ErrorBody {
+        code: "Gone".into(),
+        ..Default::default()
+    });
     for format in [ucwa::Format::Json, ucwa::Format::Xml] {
         let bytes = batch.encode(format);
         let back = EventBatch::decode(format.media_type(), &bytes)
             .unwrap_or_else(|e| panic!("{format}: {e}\n{}", String::from_utf8_lossy(&bytes)));
         assert_eq!(back.events().count(), batch.events().count());
         assert_eq!(back.next, batch.next);
-        let (_, last) = back.events().filter(|(s, _)| s.rel == "communication").last().unwrap();
+        let (_, last) = back
+            .events()
+            .filter(|(s, _)| s.rel == "communication")
+            .last()
+            .unwrap();
         assert_eq!(last.event_type, EventType::Started);
         assert_eq!(last.in_rel.as_deref(), Some("conversation"));
-        assert!(matches!(&last.resource, Some(AnyResource::AudioVideoInvitation(inv)) if inv.subject.as_deref() == Some("Strategy for next quarter")), "{format}");
+        assert!(
+            matches!(&last.resource, Some(AnyResource::AudioVideoInvitation(inv)) if inv.subject.as_deref() == Some("Strategy for next quarter")),
+            "{format}"
+        );
         if format == ucwa::Format::Json {
             // JSON keeps everything: the batch comes back equal.
             assert_eq!(back, batch);

@@ -164,6 +164,32 @@ pub mod resources {
                 }
             }
         }
+
+        fn rel(&self) -> &str {
+            AnyResource::rel(self)
+        }
+
+        fn to_json(&self) -> ::ucwa::serde_json::Value {
+            match self {
+                Self::Note(r) => ::ucwa::serde_json::to_value(r).unwrap_or_default(),
+                Self::Other { value, .. } => value.clone(),
+            }
+        }
+
+        fn write_xml(&self, writer: &mut ::ucwa::xml::XmlWriter) {
+            match self {
+                Self::Note(r) => {
+                    ::ucwa::xml::XmlResource::write_xml(
+                        r.as_ref(),
+                        writer,
+                        AnyResource::rel(self),
+                    )
+                }
+                Self::Other { rel, value } => {
+                    ::ucwa::xml::__generic::write_resource(writer, rel, value)
+                }
+            }
+        }
     }
 
     /// One answer of the event channel, its embedded resources typed by [`AnyResource`].

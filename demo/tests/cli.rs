@@ -1,0 +1,84 @@
+//! `ucwa-demo` as a user runs it.
+
+use std::process::Command;
+
+fn demo(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_ucwa-demo"))
+        .args(args)
+        .env_remove("UCWA_TOKEN")
+        .output()
+        .expect("the demo runs");
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn escalates_against_the_embedded_emulator_in_both_formats() {
+    for format in ["json", "xml"] {
+        let (ok, stdout, stderr) = demo(&["--format", format]);
+        assert!(ok, "{format}: {stderr}");
+        assert!(
+            stdout.starts_with("audioVideoInvitation /ucwa/oauth/v1/applications/"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("  state           Connecting\n"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("  from            Ann Remote <sip:ann@contoso.com>\n"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("  mediaOffer      application/sdp, 240 bytes:\n    v=0\n"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("    m=video 50020 RTP/AVP 96\n"),
+            "{stdout}"
+        );
+        // Progress on stderr, in order.
+        let steps = [
+            "started the embedded UCWA emulator at http://127.0.0.1:",
+            "creating an application",
+            "waiting on the event channel for an audio/video call",
+            "escalating",
+            "the server accepted it",
+            "received `started` for the invitation",
+        ];
+        let mut at = 0;
+        for step in steps {
+            let found = stderr[at..]
+                .find(step)
+                .unwrap_or_else(|| panic!("{step:?} missing or out of order:\n{stderr}"));
+            at += found + step.len();
+        }
+    }
+}
+
+#[test]
+fn a_server_that_cannot_be_reached_is_a_clear_failure() {
+    let (ok, stdout, stderr) = demo(&[
+        "--server",
+        "http://127.0.0.1:9",
+        "--token",
+        "t",
+        "--wait",
+        "1",
+    ]);
+    assert!(!ok);
+    assert_eq!(stdout, "");
+    let last = stderr.lines().last().unwrap();
+    assert!(last.starts_with("ucwa-demo: error: creating the application: POST http://127.0.0.1:9/ucwa/oauth/v1/applications:"), "{stderr}");
+    assert!(last.contains("Connection refused"), "{stderr}");
+}
+
+#[test]
+fn a_server_needs_a_token() {
+    let (ok, _, stderr) = demo(&["--server", "http://127.0.0.1:9"]);
+    assert!(!ok);
+    assert!(stderr.contains("--token"), "{stderr}");
+}

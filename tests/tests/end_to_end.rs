@@ -1,0 +1,428 @@
+//! The client against the emulator on loopback: the escalation flow in both formats, every
+//! error path of escalateAudioVideo, the cross-origin refusal, and concurrent escalations
+//! with no event lost or duplicated.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use ucwa::enumerations::InvitationState;
+use ucwa::events::EventType;
+use ucwa::http::StatusCode;
+use ucwa::operation::GenericError;
+use ucwa::operations::{
+    ApplicationsPost, ApplicationsPostBody, EscalateAudioVideoPost, EscalateAudioVideoPostError,
+    EscalateAudioVideoPostQuery,
+};
+use ucwa::resources::{AnyResource, Application, AudioVideo, AudioVideoInvitation, Participant};
+use ucwa::{ErrorBody, Format, Link, RequestError, ResponseError};
+use ucwa_client::{Client, ClientError, EventChannel};
+use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
+
+const SDP: &[u8] = b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nm=audio 50010 RTP/AVP 0\r\nm=video 50020 RTP/AVP 96\r\n";
+
+async fn emulator() -> Emulator {
+    Emulator::start(Config {
+        long_poll: Duration::from_secs(10),
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn client(emulator: &Emulator, format: Format) -> Client {
+    Client::builder(emulator.origin(), emulator.token())
+        .format(format)
+        .long_poll(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+async fn create_application(client: &Client) -> Application {
+    let body = ApplicationsPostBody {
+        culture: Some("en-US".into()),
+        endpoint_id: Some("e2e".into()),
+        user_agent: Some("ucwa-tests/1".into()),
+        ..Default::default()
+    };
+    let request = ApplicationsPost::request(
+        client.origin(),
+        &Link::new(APPLICATIONS_PATH),
+        &body,
+        client.format(),
+    )
+    .unwrap();
+    client.send::<ApplicationsPost>(request).await.unwrap()
+}
+
+/// The call announced on a new application's event channel.
+async fn the_call(events: &mut EventChannel) -> AudioVideo {
+    let event = events.next_event().await.unwrap().unwrap();
+    assert_eq!(event.event_type, EventType::Added);
+    assert!(event.names::<AudioVideo>());
+    match event.resource {
+        Some(AnyResource::AudioVideo(audio_video)) => *audio_video,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn query(operation_id: &str) -> EscalateAudioVideoPostQuery {
+    EscalateAudioVideoPostQuery {
+        operation_id: operation_id.to_owned(),
+        session_context: "e2e-session".into(),
+    }
+}
+
+async fn escalate(
+    client: &Client,
+    link: &Link,
+    operation_id: &str,
+) -> Result<AudioVideoInvitation, ClientError<EscalateAudioVideoPostError>> {
+    let request = EscalateAudioVideoPost::request(
+        client.origin(),
+        link,
+        &query(operation_id),
+        SDP.to_vec(),
+        client.format(),
+    )?;
+    client.send::<EscalateAudioVideoPost>(request).await
+}
+
+#[tokio::test]
+async fn the_escalation_flow_in_both_formats() {
+    let emulator = emulator().await;
+    for format in [Format::Json, Format::Xml] {
+        let client = client(&emulator, format);
+        let application = create_application(&client).await;
+        assert_eq!(application.user_agent.as_deref(), Some("ucwa-tests/1"));
+        let mut events = client.events(application.links.events.as_ref().unwrap());
+        let call = the_call(&mut events).await;
+        let link = call.links.escalate_audio_video.clone().unwrap();
+
+        let created = escalate(&client, &link, "flow-1").await.unwrap();
+        assert_eq!(created.state, Some(InvitationState::Connecting), "{format}");
+        assert_eq!(
+            created
+                .links
+                .media_offer
+                .as_ref()
+                .unwrap()
+                .decode()
+                .unwrap(),
+            SDP
+        );
+
+        let event = events.next_event().await.unwrap().unwrap();
+        assert_eq!(event.event_type, EventType::Started);
+        assert!(event.names::<AudioVideoInvitation>());
+        let Some(AnyResource::AudioVideoInvitation(announced)) = event.resource else {
+            panic!("{:?}", event.resource)
+        };
+        assert_eq!(*announced, created, "{format}");
+
+        // The invitation and its participant by GET, following links.
+        let fetched: AudioVideoInvitation = client
+            .get(created.links.self_.as_ref().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(fetched, created);
+        let from: Participant = client
+            .get(created.links.from.as_ref().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(from.name.as_deref(), Some("Ann Remote"));
+    }
+}
+
+/// Status, code, subcode and the check that the error is the row's own variant.
+type Row = (
+    u16,
+    &'static str,
+    Option<&'static str>,
+    fn(&EscalateAudioVideoPostError) -> bool,
+);
+
+#[tokio::test]
+async fn every_error_path_of_escalate_audio_video() {
+    let emulator = emulator().await;
+    let client = client(&emulator, Format::Json);
+    let application = create_application(&client).await;
+    let mut events = client.events(application.links.events.as_ref().unwrap());
+    let link = the_call(&mut events)
+        .await
+        .links
+        .escalate_audio_video
+        .unwrap();
+
+    // The server's own checks.
+    escalate(&client, &link, "dup").await.unwrap();
+    match escalate(&client, &link, "dup").await {
+        Err(ClientError::Response(ResponseError::Ucwa(
+            EscalateAudioVideoPostError::AlreadyExists(body),
+        ))) => {
+            assert_eq!(body.code, "Conflict");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Parameters the generated builder refuses, sent by hand to see the server refuse them too.
+    let by_hand = |pairs: Vec<(&str, String)>, content_type: &str| {
+        let url = client.origin().resolve(&link.href).unwrap();
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        ucwa::operation::build_request(
+            ucwa::http::Method::POST,
+            url,
+            &pairs,
+            Format::Json,
+            Some(ucwa::operation::Body {
+                media_type: content_type.to_owned(),
+                bytes: SDP.to_vec(),
+            }),
+        )
+        .unwrap()
+    };
+    let long = "x".repeat(51);
+    for (pairs, parameter) in [
+        (vec![("sessionContext", "s".to_owned())], "operationId"),
+        (
+            vec![
+                ("operationId", long.clone()),
+                ("sessionContext", "s".to_owned()),
+            ],
+            "operationId",
+        ),
+        (
+            vec![
+                ("operationId", "ok".to_owned()),
+                ("sessionContext", long.clone()),
+            ],
+            "sessionContext",
+        ),
+    ] {
+        match client
+            .send::<EscalateAudioVideoPost>(by_hand(pairs, "application/sdp"))
+            .await
+        {
+            Err(ClientError::Response(ResponseError::Ucwa(
+                EscalateAudioVideoPostError::Generic { status, kind, body },
+            ))) => {
+                assert_eq!(status, 400);
+                assert_eq!(kind, GenericError::ParameterValidationFailure);
+                assert!(
+                    body.parameters.as_ref().unwrap().get(parameter).is_some(),
+                    "{body:?}"
+                );
+            }
+            other => panic!("{parameter}: {other:?}"),
+        }
+    }
+    match client
+        .send::<EscalateAudioVideoPost>(by_hand(
+            vec![("operationId", "ct".into()), ("sessionContext", "s".into())],
+            "text/plain",
+        ))
+        .await
+    {
+        Err(ClientError::Response(ResponseError::Ucwa(EscalateAudioVideoPostError::Generic {
+            status: 415,
+            kind,
+            ..
+        }))) => {
+            assert_eq!(kind, GenericError::UnsupportedMediaType);
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // The rows a healthy server does not produce on its own, injected.
+    let rows: [Row; 4] = [
+        (500, "ServiceFailure", Some("CallbackChannelError"), |e| {
+            matches!(e, EscalateAudioVideoPostError::CallbackChannelError(_))
+        }),
+        (409, "Conflict", Some("TooManyGroups"), |e| {
+            matches!(e, EscalateAudioVideoPostError::TooManyGroups(_))
+        }),
+        (409, "Conflict", None, |e| {
+            matches!(e, EscalateAudioVideoPostError::Conflict(_))
+        }),
+        (410, "Gone", Some("CannotRedirect"), |e| {
+            matches!(e, EscalateAudioVideoPostError::CannotRedirect(_))
+        }),
+    ];
+    for (i, (status, code, subcode, is_variant)) in rows.into_iter().enumerate() {
+        for format in [Format::Json, Format::Xml] {
+            emulator.fail_next_escalation(
+                StatusCode::from_u16(status).unwrap(),
+                ErrorBody {
+                    code: code.into(),
+                    subcode: subcode.map(Into::into),
+                    ..Default::default()
+                },
+            );
+            let client = self::client(&emulator, format);
+            match escalate(&client, &link, &format!("fault-{i}-{format}")).await {
+                Err(ClientError::Response(ResponseError::Ucwa(error))) => {
+                    assert!(
+                        is_variant(&error),
+                        "{status} {subcode:?} {format}: {error:?}"
+                    );
+                    assert_eq!(error.status(), status);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    // No token: the 401 of the web server, which is not UCWA.
+    let anonymous = Client::builder(emulator.origin(), "wrong").build().unwrap();
+    match escalate(&anonymous, &link, "anonymous").await {
+        Err(ClientError::Response(ResponseError::NotUcwa(answer))) => {
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+            assert_eq!(answer.content_type.as_deref(), Some("text/html"));
+            assert!(
+                answer.excerpt.contains("401 - Unauthorized"),
+                "{}",
+                answer.excerpt
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn requests_for_another_origin_are_refused_before_any_connection() {
+    // A server that counts the connections it gets.
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let elsewhere_addr = elsewhere.local_addr().unwrap();
+    let accepted = tokio::spawn(async move {
+        tokio::time::timeout(Duration::from_millis(500), elsewhere.accept())
+            .await
+            .is_ok()
+    });
+
+    let emulator = emulator().await;
+    let client = client(&emulator, Format::Json);
+    let foreign = Link::new(format!(
+        "http://{elsewhere_addr}/ucwa/oauth/v1/applications/1/x"
+    ));
+    // Through a generated operation…
+    match escalate(&client, &foreign, "x").await {
+        Err(ClientError::Request(RequestError::CrossOrigin { href, origin })) => {
+            assert_eq!(href, foreign.href.as_str());
+            assert_eq!(origin, emulator.origin());
+        }
+        other => panic!("{other:?}"),
+    }
+    // …by following a link…
+    let err = client.get::<Participant>(&foreign).await.unwrap_err();
+    assert!(
+        matches!(err, ClientError::Request(RequestError::CrossOrigin { .. })),
+        "{err}"
+    );
+    // …or with a request built by hand.
+    let request = ucwa::http::Request::get(foreign.href.as_str())
+        .body(Vec::new())
+        .unwrap();
+    let err = client
+        .send::<EscalateAudioVideoPost>(request)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Request(RequestError::CrossOrigin { .. })),
+        "{err}"
+    );
+    assert!(err.to_string().starts_with("refusing to follow"), "{err}");
+
+    assert!(
+        !accepted.await.unwrap(),
+        "a connection was made to another origin"
+    );
+}
+
+#[tokio::test]
+async fn the_token_is_not_in_debug_output() {
+    let client = Client::builder("https://fe1.contoso.com", "cwt=SECRET-TOKEN")
+        .build()
+        .unwrap();
+    let debug = format!("{client:?}");
+    assert!(!debug.contains("SECRET-TOKEN"), "{debug}");
+    assert!(debug.contains("Token(<redacted>)"), "{debug}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_concurrent_escalations_lose_and_duplicate_no_event() {
+    let emulator = emulator().await;
+    let client = client(&emulator, Format::Json);
+    let application = create_application(&client).await;
+    let mut events = client.events(application.links.events.as_ref().unwrap());
+    let link = the_call(&mut events)
+        .await
+        .links
+        .escalate_audio_video
+        .unwrap();
+
+    // The channel is read while the escalations are in flight.
+    let reader = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while seen.len() < 100 {
+            let event = tokio::time::timeout(Duration::from_secs(30), events.next_event())
+                .await
+                .expect("events keep coming")
+                .unwrap()
+                .unwrap();
+            if let Some(AnyResource::AudioVideoInvitation(invitation)) = event.resource {
+                seen.push(invitation.operation_id.unwrap());
+            }
+        }
+        (seen, events)
+    });
+    let tasks: Vec<_> = (0..100)
+        .map(|i| {
+            let client = client.clone();
+            let link = link.clone();
+            tokio::spawn(async move {
+                escalate(&client, &link, &format!("concurrent-{i:03}"))
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let (seen, mut events) = reader.await.unwrap();
+    let unique: HashSet<&String> = seen.iter().collect();
+    assert_eq!(seen.len(), 100);
+    assert_eq!(unique.len(), 100, "an event was delivered twice");
+    let expected: HashSet<String> = (0..100).map(|i| format!("concurrent-{i:03}")).collect();
+    assert_eq!(unique, expected.iter().collect());
+
+    // Nothing else is left: the next pending GET times out empty.
+    let quiet = Client::builder(emulator.origin(), emulator.token())
+        .long_poll(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let mut rest = quiet.events(events.position());
+    let batch = rest.next_batch().await.unwrap();
+    assert_eq!(batch.events().count(), 0);
+    let _ = events.take_reset();
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_asked_again_and_resync_is_followed() {
+    let emulator = emulator().await;
+    let client = client(&emulator, Format::Xml);
+    let application = create_application(&client).await;
+    let start = application.links.events.clone().unwrap();
+
+    // Asking twice for the same batch gives the same batch (an answer lost on the way).
+    let first = client.events(&start).next_batch().await.unwrap();
+    let again = client.events(&start).next_batch().await.unwrap();
+    assert_eq!(first, again);
+    assert_eq!(first.events().count(), 1);
+
+    // An ack the server cannot serve: resync, which the channel follows and reports.
+    let mut lost = client.events(&Link::new(start.href.as_str().replace("ack=1", "ack=99")));
+    let batch = lost.next_batch().await.unwrap();
+    assert!(batch.resync.is_some());
+    assert!(lost.take_reset());
+    assert_eq!(lost.position().href.as_str(), start.href.as_str());
+}
