@@ -2,6 +2,8 @@
 //! error path of escalateAudioVideo, the cross-origin refusal, and concurrent escalations
 //! with no event lost or duplicated.
 
+mod common;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -133,14 +135,6 @@ async fn the_escalation_flow_in_both_formats() {
     }
 }
 
-/// Status, code, subcode and the check that the error is the row's own variant.
-type Row = (
-    u16,
-    &'static str,
-    Option<&'static str>,
-    fn(&EscalateAudioVideoPostError) -> bool,
-);
-
 #[tokio::test]
 async fn every_error_path_of_escalate_audio_video() {
     let emulator = emulator().await;
@@ -233,21 +227,11 @@ async fn every_error_path_of_escalate_audio_video() {
     }
 
     // The rows a healthy server does not produce on its own, injected.
-    let rows: [Row; 4] = [
-        (500, "ServiceFailure", Some("CallbackChannelError"), |e| {
-            matches!(e, EscalateAudioVideoPostError::CallbackChannelError(_))
-        }),
-        (409, "Conflict", Some("TooManyGroups"), |e| {
-            matches!(e, EscalateAudioVideoPostError::TooManyGroups(_))
-        }),
-        (409, "Conflict", None, |e| {
-            matches!(e, EscalateAudioVideoPostError::Conflict(_))
-        }),
-        (410, "Gone", Some("CannotRedirect"), |e| {
-            matches!(e, EscalateAudioVideoPostError::CannotRedirect(_))
-        }),
-    ];
-    for (i, (status, code, subcode, is_variant)) in rows.into_iter().enumerate() {
+    // AlreadyExists came from the server itself above.
+    let rows = common::ESCALATE_ERROR_ROWS
+        .into_iter()
+        .filter(|(_, _, subcode, _)| *subcode != Some("AlreadyExists"));
+    for (i, (status, code, subcode, is_variant)) in rows.enumerate() {
         for format in [Format::Json, Format::Xml] {
             emulator.fail_next_escalation(
                 StatusCode::from_u16(status).unwrap(),

@@ -163,33 +163,9 @@ fn a_201_gives_the_invitation_in_either_format() {
     }
 }
 
-/// Status, code, subcode and the check that the error is the row's own variant.
-type Row = (
-    u16,
-    &'static str,
-    Option<&'static str>,
-    fn(&EscalateAudioVideoPostError) -> bool,
-);
-
 #[test]
 fn every_error_row_of_escalate_audio_video_is_its_variant() {
-    let cases: [Row; 5] = [
-        (500, "ServiceFailure", Some("CallbackChannelError"), |e| {
-            matches!(e, EscalateAudioVideoPostError::CallbackChannelError(_))
-        }),
-        (409, "Conflict", Some("AlreadyExists"), |e| {
-            matches!(e, EscalateAudioVideoPostError::AlreadyExists(_))
-        }),
-        (409, "Conflict", Some("TooManyGroups"), |e| {
-            matches!(e, EscalateAudioVideoPostError::TooManyGroups(_))
-        }),
-        (409, "Conflict", None, |e| {
-            matches!(e, EscalateAudioVideoPostError::Conflict(_))
-        }),
-        (410, "Gone", Some("CannotRedirect"), |e| {
-            matches!(e, EscalateAudioVideoPostError::CannotRedirect(_))
-        }),
-    ];
+    let cases = common::ESCALATE_ERROR_ROWS;
     for (status, code, subcode, is_variant) in cases {
         for format in [Format::Json, Format::Xml] {
             let body = ucwa::ErrorBody {

@@ -17,3 +17,33 @@ pub fn fixture(name: &str) -> Vec<u8> {
 pub fn json_value(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).expect("the fixture is valid JSON")
 }
+
+use ucwa::operations::EscalateAudioVideoPostError;
+
+/// A row of escalateAudioVideo's error table: status, code, subcode, and the check that an
+/// error is the row's own variant.
+pub type EscalateRow = (
+    u16,
+    &'static str,
+    Option<&'static str>,
+    fn(&EscalateAudioVideoPostError) -> bool,
+);
+
+/// escalateAudioVideo's error table, from its reference page.
+pub const ESCALATE_ERROR_ROWS: [EscalateRow; 5] = [
+    (500, "ServiceFailure", Some("CallbackChannelError"), |e| {
+        matches!(e, EscalateAudioVideoPostError::CallbackChannelError(_))
+    }),
+    (409, "Conflict", Some("AlreadyExists"), |e| {
+        matches!(e, EscalateAudioVideoPostError::AlreadyExists(_))
+    }),
+    (409, "Conflict", Some("TooManyGroups"), |e| {
+        matches!(e, EscalateAudioVideoPostError::TooManyGroups(_))
+    }),
+    (409, "Conflict", None, |e| {
+        matches!(e, EscalateAudioVideoPostError::Conflict(_))
+    }),
+    (410, "Gone", Some("CannotRedirect"), |e| {
+        matches!(e, EscalateAudioVideoPostError::CannotRedirect(_))
+    }),
+];
