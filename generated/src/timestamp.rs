@@ -246,7 +246,15 @@ mod tests {
 
         assert!(Timestamp::parse_iso8601("yesterday").is_err());
         assert!(Timestamp::parse_json("/Date(1+2400)/").is_err());
+        assert_eq!(
+            t.to_system_time(),
+            UNIX_EPOCH + Duration::from_millis(1_364_856_373_000)
+        );
         let before_epoch = Timestamp::from_unix_millis(-1500);
+        assert_eq!(
+            before_epoch.to_system_time(),
+            UNIX_EPOCH - Duration::from_millis(1500)
+        );
         assert_eq!(before_epoch.to_iso8601(), "1969-12-31T23:59:58.5Z");
         assert_eq!(before_epoch.unix_millis(), -1500);
     }

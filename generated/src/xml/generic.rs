@@ -158,13 +158,6 @@ pub fn write_property(writer: &mut XmlWriter, name: &str, value: &Value) {
     }
 }
 
-/// Writes every unknown property.
-pub fn write_unknown_properties(writer: &mut XmlWriter, unknown: &Unknown) {
-    for (name, value) in unknown.iter() {
-        write_property(writer, name, value);
-    }
-}
-
 fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
