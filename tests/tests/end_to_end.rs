@@ -410,3 +410,62 @@ async fn a_lost_answer_is_asked_again_and_resync_is_followed() {
     assert!(lost.take_reset());
     assert_eq!(lost.position().href.as_str(), start.href.as_str());
 }
+
+#[tokio::test]
+async fn a_server_that_does_not_answer_times_out() {
+    // Accepts connections and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", silent.local_addr().unwrap());
+    let holder = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            open.push(socket);
+        }
+    });
+    let client = Client::builder(origin, "t")
+        .request_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client
+        .get::<Participant>(&Link::new("/ucwa/p/1"))
+        .await
+        .unwrap_err();
+    match &err {
+        ClientError::Transport { method, reason, .. } => {
+            assert_eq!(method, "GET");
+            assert!(reason.starts_with("timed out"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(5));
+    holder.abort();
+}
+
+#[tokio::test]
+async fn the_event_channel_is_a_stream() {
+    use futures_util::StreamExt;
+
+    let emulator = emulator().await;
+    let client = client(&emulator, Format::Xml);
+    let application = create_application(&client).await;
+    let mut stream = Box::pin(
+        client
+            .events(application.links.events.as_ref().unwrap())
+            .into_stream(),
+    );
+    let first = stream.next().await.unwrap().unwrap();
+    let Some(AnyResource::AudioVideo(call)) = first.resource else {
+        panic!("{:?}", first.resource)
+    };
+    escalate(
+        &client,
+        call.links.escalate_audio_video.as_ref().unwrap(),
+        "streamed",
+    )
+    .await
+    .unwrap();
+    let second = stream.next().await.unwrap().unwrap();
+    assert_eq!(second.event_type, EventType::Started);
+    assert!(second.names::<AudioVideoInvitation>());
+}
