@@ -132,6 +132,8 @@ pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str, is_input: bool) 
         quote!(::ucwa::xml::XmlEmbedded::write_xml_embedded(&self.#name, __writer);)
     });
 
+    // An input has no rel attribute to write.
+    let rel_param = if is_input { quote!(_) } else { quote!(__rel) };
     let (root, start, rel_property, end) = if is_input {
         (
             quote!(
@@ -190,8 +192,7 @@ pub fn resource(ident: &Ident, fields: &[Field<'_>], rel: &str, is_input: bool) 
                 })
             }
 
-            fn write_xml(&self, __writer: &mut ::ucwa::xml::XmlWriter, __rel: &str) {
-                let _ = __rel;
+            fn write_xml(&self, __writer: &mut ::ucwa::xml::XmlWriter, #rel_param: &str) {
                 #start
                 #write_links
                 #rel_property
@@ -247,7 +248,7 @@ fn nested_fallback(
     } else {
         (
             quote!(),
-            quote!(::ucwa::xml::Item::Resource(__nested) => { let _ = &__reader; #resource_body }),
+            quote!(::ucwa::xml::Item::Resource(__nested) => { #resource_body }),
             quote!(),
             quote!(),
         )

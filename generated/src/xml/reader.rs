@@ -526,8 +526,7 @@ impl<'a> XmlReader<'a> {
                 Event::Text(t) => text.push_str(&t.xml10_content()),
                 Event::CData(c) => text.push_str(&c.xml10_content()),
                 Event::GeneralRef(r) => push_reference(&mut text, &r, offset)?,
-                Event::Start(e) | Event::Empty(e) if level >= MAX_DEPTH => {
-                    let _ = e;
+                Event::Start(_) | Event::Empty(_) if level >= MAX_DEPTH => {
                     return Err(DecodeError::xml(
                         offset,
                         format!("elements nest more than {MAX_DEPTH} levels deep"),
