@@ -273,11 +273,13 @@ pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
         let convert = quote_spanned! {ty.span()=>
             <<#ty as ::ucwa::RelField>::Item as ::ucwa::xml::XmlLinkItem>::from_link(link)
         };
+        let push = quote_spanned! {ty.span()=>
+            <#ty as ::ucwa::RelField>::push_item(&mut self.#name, __item)
+        };
         quote! {
             #wire => {
                 let __item = #convert.map_err(|__m| ::std::format!("link `{}`: {}", #wire, __m))?;
-                <#ty as ::ucwa::RelField>::push_item(&mut self.#name, __item)
-                    .map_err(|__m| ::std::format!("link `{}`: {}", #wire, __m))
+                #push.map_err(|__m| ::std::format!("link `{}`: {}", #wire, __m))
             }
         }
     });
@@ -339,10 +341,13 @@ pub fn embedded(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
         let read = quote_spanned! {ty.span()=>
             <<#ty as ::ucwa::RelField>::Item as ::ucwa::xml::XmlResource>::read_xml(__reader, __start)
         };
+        let push = quote_spanned! {ty.span()=>
+            <#ty as ::ucwa::RelField>::push_item(&mut self.#name, __item)
+        };
         quote! {
             #wire => {
                 let __item = #read?;
-                <#ty as ::ucwa::RelField>::push_item(&mut self.#name, __item).map_err(|__m| {
+                #push.map_err(|__m| {
                     ::ucwa::__private::xml_error(__offset, ::std::format!("embedded `{}`: {}", #wire, __m))
                 })
             }
