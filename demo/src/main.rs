@@ -26,7 +26,7 @@ use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
     about = "Escalate an audio/video call with UCWA 2.0, end to end"
 )]
 struct Args {
-    /// A real server's origin, e.g. https://fe1.contoso.com (default: the embedded emulator).
+    /// A real server's origin, e.g. `https://fe1.contoso.com` (default: the embedded emulator).
     #[arg(long, requires = "token")]
     server: Option<String>,
     /// The bearer token for --server.
