@@ -86,12 +86,7 @@ impl Channel {
                     return self.batch(ack, events.clone());
                 }
                 if ack != inner.next_ack {
-                    let oldest = inner
-                        .batches
-                        .keys()
-                        .next()
-                        .copied()
-                        .unwrap_or(inner.next_ack);
+                    // Out of range: nothing was dropped above, so `oldest` still holds.
                     return EventBatch {
                         self_link: Some(self.link(ack)),
                         resync: Some(self.link(oldest)),

@@ -67,6 +67,19 @@ async fn the_call(events: &mut EventChannel) -> AudioVideo {
     }
 }
 
+/// A new application's event channel, past the announcement of its call, and the call's
+/// `escalateAudioVideo` link.
+async fn escalation_link(client: &Client) -> (EventChannel, Link) {
+    let application = create_application(client).await;
+    let mut events = client.events(application.links.events.as_ref().unwrap());
+    let link = the_call(&mut events)
+        .await
+        .links
+        .escalate_audio_video
+        .unwrap();
+    (events, link)
+}
+
 fn query(operation_id: &str) -> EscalateAudioVideoPostQuery {
     EscalateAudioVideoPostQuery {
         operation_id: operation_id.to_owned(),
@@ -139,13 +152,7 @@ async fn the_escalation_flow_in_both_formats() {
 async fn every_error_path_of_escalate_audio_video() {
     let emulator = emulator().await;
     let client = client(&emulator, Format::Json);
-    let application = create_application(&client).await;
-    let mut events = client.events(application.links.events.as_ref().unwrap());
-    let link = the_call(&mut events)
-        .await
-        .links
-        .escalate_audio_video
-        .unwrap();
+    let (_events, link) = escalation_link(&client).await;
 
     // The server's own checks.
     escalate(&client, &link, "dup").await.unwrap();
@@ -335,13 +342,7 @@ async fn the_token_is_not_in_debug_output() {
 async fn a_hundred_concurrent_escalations_lose_and_duplicate_no_event() {
     let emulator = emulator().await;
     let client = client(&emulator, Format::Json);
-    let application = create_application(&client).await;
-    let mut events = client.events(application.links.events.as_ref().unwrap());
-    let link = the_call(&mut events)
-        .await
-        .links
-        .escalate_audio_video
-        .unwrap();
+    let (mut events, link) = escalation_link(&client).await;
 
     // The channel is read while the escalations are in flight.
     let reader = tokio::spawn(async move {

@@ -255,10 +255,9 @@ fn nested_fallback(
     }
 }
 
-/// `XmlLinks` for a `#[derive(Links)]` struct.
-pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
-    let description = format!("the `_links` of `{ident}`");
-    let rels: Vec<_> = fields
+/// The rel fields of a links or embedded struct, and its `unknown` field if any.
+fn rels_and_unknown<'f, 'a>(fields: &'f [Field<'a>]) -> (Vec<&'f Field<'a>>, Option<&'a Ident>) {
+    let rels = fields
         .iter()
         .filter(|f| matches!(f.role, Role::Rel))
         .collect();
@@ -266,6 +265,13 @@ pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
         .iter()
         .find(|f| matches!(f.role, Role::Unknown))
         .map(|f| f.ident);
+    (rels, unknown)
+}
+
+/// `XmlLinks` for a `#[derive(Links)]` struct.
+pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
+    let description = format!("the `_links` of `{ident}`");
+    let (rels, unknown) = rels_and_unknown(fields);
     let arms = rels.iter().map(|field| {
         let name = field.ident;
         let wire = &field.wire;
@@ -326,14 +332,7 @@ pub fn links(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
 /// `XmlEmbedded` for a `#[derive(Embedded)]` struct.
 pub fn embedded(ident: &Ident, fields: &[Field<'_>]) -> TokenStream {
     let description = format!("the `_embedded` resources of `{ident}`");
-    let rels: Vec<_> = fields
-        .iter()
-        .filter(|f| matches!(f.role, Role::Rel))
-        .collect();
-    let unknown = fields
-        .iter()
-        .find(|f| matches!(f.role, Role::Unknown))
-        .map(|f| f.ident);
+    let (rels, unknown) = rels_and_unknown(fields);
     let arms = rels.iter().map(|field| {
         let name = field.ident;
         let wire = &field.wire;
