@@ -10,7 +10,7 @@ use std::time::Duration;
 use ucwa::enumerations::InvitationState;
 use ucwa::events::EventType;
 use ucwa::http::StatusCode;
-use ucwa::operation::GenericError;
+use ucwa::operation::{GenericError, UcwaError};
 use ucwa::operations::{
     ApplicationsPost, ApplicationsPostBody, EscalateAudioVideoPost, EscalateAudioVideoPostError,
     EscalateAudioVideoPostQuery,
@@ -204,7 +204,7 @@ async fn every_error_path_of_escalate_audio_video() {
             .await
         {
             Err(ClientError::Response(ResponseError::Ucwa(
-                EscalateAudioVideoPostError::Generic { status, kind, body },
+                EscalateAudioVideoPostError::Common(UcwaError::Generic { status, kind, body }),
             ))) => {
                 assert_eq!(status, 400);
                 assert_eq!(kind, GenericError::ParameterValidationFailure);
@@ -223,11 +223,13 @@ async fn every_error_path_of_escalate_audio_video() {
         ))
         .await
     {
-        Err(ClientError::Response(ResponseError::Ucwa(EscalateAudioVideoPostError::Generic {
-            status: 415,
-            kind,
-            ..
-        }))) => {
+        Err(ClientError::Response(ResponseError::Ucwa(EscalateAudioVideoPostError::Common(
+            UcwaError::Generic {
+                status: 415,
+                kind,
+                ..
+            },
+        )))) => {
             assert_eq!(kind, GenericError::UnsupportedMediaType);
         }
         other => panic!("{other:?}"),

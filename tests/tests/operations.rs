@@ -5,7 +5,7 @@ mod common;
 
 use common::fixture;
 use ucwa::http::{Method, Response, StatusCode, header};
-use ucwa::operation::{GenericError, NotUcwa};
+use ucwa::operation::{GenericError, NotUcwa, Operation, UcwaError};
 use ucwa::operations::{
     AudioVideoGetError, AudioVideoInvitationGet, AudioVideoInvitationGetError,
     EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
@@ -195,7 +195,7 @@ fn every_error_row_of_escalate_audio_video_is_its_variant() {
 }
 
 /// Every row of every operation's table, read from the schema itself, decodes to a variant of
-/// its own (not to `Generic` or `Other`), keeping status and body.
+/// its own (not to `Common`), keeping status and body.
 #[test]
 fn every_error_row_of_the_schema_is_typed() {
     let schema = ucwa_codegen::Builder::new()
@@ -221,8 +221,7 @@ fn every_error_row_of_the_schema_is_typed() {
                         typed(EscalateAudioVideoPost::response(&response), |e| {
                             !matches!(
                                 e,
-                                EscalateAudioVideoPostError::Generic { .. }
-                                    | EscalateAudioVideoPostError::Other { .. }
+                                EscalateAudioVideoPostError::Common(_)
                             )
                         })
                     }
@@ -230,8 +229,7 @@ fn every_error_row_of_the_schema_is_typed() {
                         typed(AudioVideoInvitationGet::response(&response), |e| {
                             !matches!(
                                 e,
-                                AudioVideoInvitationGetError::Generic { .. }
-                                    | AudioVideoInvitationGetError::Other { .. }
+                                AudioVideoInvitationGetError::Common(_)
                             )
                         })
                     }
@@ -239,8 +237,7 @@ fn every_error_row_of_the_schema_is_typed() {
                         typed(ucwa::operations::ParticipantGet::response(&response), |e| {
                             !matches!(
                                 e,
-                                ParticipantGetError::Generic { .. }
-                                    | ParticipantGetError::Other { .. }
+                                ParticipantGetError::Common(_)
                             )
                         })
                     }
@@ -248,8 +245,7 @@ fn every_error_row_of_the_schema_is_typed() {
                         typed(ucwa::operations::AudioVideoGet::response(&response), |e| {
                             !matches!(
                                 e,
-                                AudioVideoGetError::Generic { .. }
-                                    | AudioVideoGetError::Other { .. }
+                                AudioVideoGetError::Common(_)
                             )
                         })
                     }
@@ -258,8 +254,7 @@ fn every_error_row_of_the_schema_is_typed() {
                         |e| {
                             !matches!(
                                 e,
-                                ucwa::operations::ApplicationsPostError::Generic { .. }
-                                    | ucwa::operations::ApplicationsPostError::Other { .. }
+                                ucwa::operations::ApplicationsPostError::Common(_)
                             )
                         },
                     ),
@@ -267,8 +262,7 @@ fn every_error_row_of_the_schema_is_typed() {
                         typed(ucwa::operations::ApplicationGet::response(&response), |e| {
                             !matches!(
                                 e,
-                                ucwa::operations::ApplicationGetError::Generic { .. }
-                                    | ucwa::operations::ApplicationGetError::Other { .. }
+                                ucwa::operations::ApplicationGetError::Common(_)
                             )
                         })
                     }
@@ -304,7 +298,11 @@ fn generic_and_unknown_errors_are_kept() {
         r#"{"code": "BadRequest", "subcode": "ParameterValidationFailure", "message": "operationId", "parameters": {"operationId": "too long"}}"#,
     );
     match EscalateAudioVideoPost::response(&response) {
-        Err(ResponseError::Ucwa(EscalateAudioVideoPostError::Generic { status, kind, body })) => {
+        Err(ResponseError::Ucwa(EscalateAudioVideoPostError::Common(UcwaError::Generic {
+            status,
+            kind,
+            body,
+        }))) => {
             assert_eq!(status, 400);
             assert_eq!(kind, GenericError::ParameterValidationFailure);
             assert_eq!(body.parameters.unwrap()["operationId"], "too long");
@@ -318,10 +316,12 @@ fn generic_and_unknown_errors_are_kept() {
     );
     assert!(matches!(
         EscalateAudioVideoPost::response(&response),
-        Err(ResponseError::Ucwa(EscalateAudioVideoPostError::Generic {
-            kind: GenericError::ApplicationNotFound,
-            ..
-        }))
+        Err(ResponseError::Ucwa(EscalateAudioVideoPostError::Common(
+            UcwaError::Generic {
+                kind: GenericError::ApplicationNotFound,
+                ..
+            }
+        )))
     ));
     // A subcode nobody listed: kept whole.
     let response = answer(
@@ -330,7 +330,9 @@ fn generic_and_unknown_errors_are_kept() {
         r#"{"code": "Conflict", "subcode": "PGetReplaced", "debugInfo": {"id": "7"}}"#,
     );
     match EscalateAudioVideoPost::response(&response) {
-        Err(ResponseError::Ucwa(error @ EscalateAudioVideoPostError::Other { .. })) => {
+        Err(ResponseError::Ucwa(
+            error @ EscalateAudioVideoPostError::Common(UcwaError::Other { .. }),
+        )) => {
             assert_eq!(error.status(), 409);
             assert_eq!(error.body().subcode.as_deref(), Some("PGetReplaced"));
             assert_eq!(error.to_string(), "409 Conflict (PGetReplaced)");

@@ -12,6 +12,7 @@ fn readme_example(
 ) -> Result<(), Box<dyn Error>> {
     // README begin
     use ucwa::enumerations::InvitationState;
+    use ucwa::operation::Operation;
     use ucwa::operations::{
         EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
     };

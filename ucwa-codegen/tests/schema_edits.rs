@@ -50,7 +50,7 @@ fn adding_a_property_adds_a_documented_field() {
         [
             "/// The participant's mobile phone.",
             "#[ucwa(name = \"mobilePhoneNumber\")]",
-            "pub mobile_phone_number: Option<::ucwa::Uri>,",
+            "pub mobile_phone_number: Option<::ucwa_runtime::Uri>,",
         ]
     );
     fs::remove_dir_all(&dir).unwrap();

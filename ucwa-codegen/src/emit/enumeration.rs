@@ -26,7 +26,7 @@ pub fn emit(e: &Enumeration) -> TokenStream {
     ]);
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, ::ucwa::Enumeration)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, ::ucwa_runtime::Enumeration)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*

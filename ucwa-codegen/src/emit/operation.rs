@@ -1,6 +1,7 @@
-//! Operations: for each, a struct implementing `ucwa::operation::Operation` with an inherent
-//! `request(..)`, a query struct when it takes query parameters, and an error enum from its
-//! table of synchronous errors.
+//! Operations: for each, a struct implementing the runtime's `operation::Operation` (whose
+//! default `response` reads the answer) with an inherent `request(..)`, a query struct when it
+//! takes query parameters, and an error enum from its table of synchronous errors, carrying
+//! `#[derive(OperationError)]`.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -23,12 +24,11 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
     let method = naming::ident(&op.method);
 
     // The answer.
-    let (output, success, output_doc) = match &op.response.resource {
+    let (output, output_doc) = match &op.response.resource {
         Some(target) => {
             let ty = naming::ident(&naming::type_name(target));
             (
                 quote!(super::resources::#ty),
-                quote!(::ucwa::operation::resource),
                 format!(
                     "A success ({}) gives the `{target}` resource.",
                     op.response.status
@@ -37,7 +37,6 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
         }
         None => (
             quote!(()),
-            quote!(::ucwa::operation::no_content),
             format!("A success ({}) has no body.", op.response.status),
         ),
     };
@@ -58,13 +57,13 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
         };
         if q.required {
             quote! {
-                ::ucwa::operation::check_parameter(#wire, &query.#field, #required, #max)?;
+                ::ucwa_runtime::operation::check_parameter(#wire, &query.#field, #required, #max)?;
                 pairs.push((#wire, query.#field.as_str()));
             }
         } else {
             quote! {
                 if let Some(value) = &query.#field {
-                    ::ucwa::operation::check_parameter(#wire, value, #required, #max)?;
+                    ::ucwa_runtime::operation::check_parameter(#wire, value, #required, #max)?;
                     pairs.push((#wire, value.as_str()));
                 }
             }
@@ -92,7 +91,7 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
             (
                 quote!(body: Vec<u8>,),
                 quote! {
-                    Some(::ucwa::operation::Body {
+                    Some(::ucwa_runtime::operation::Body {
                         media_type: #media_type.to_owned(),
                         bytes: body,
                     })
@@ -109,9 +108,9 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
             (
                 quote!(body: &super::resources::#ty,),
                 quote! {
-                    Some(::ucwa::operation::Body {
+                    Some(::ucwa_runtime::operation::Body {
                         media_type: format.media_type().to_owned(),
-                        bytes: ::ucwa::codec::encode(format, body),
+                        bytes: ::ucwa_runtime::codec::encode(format, body),
                     })
                 },
                 format!("`body`, the `{resource}` resource, is sent in `format`."),
@@ -144,21 +143,21 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
             (
                 quote!(body: &#body_name,),
                 quote! {
-                    Some(::ucwa::operation::Body {
+                    Some(::ucwa_runtime::operation::Body {
                         media_type: format.media_type().to_owned(),
-                        bytes: ::ucwa::codec::encode(format, body),
+                        bytes: ::ucwa_runtime::codec::encode(format, body),
                     })
                 },
                 "`body` is sent in `format`.".to_owned(),
                 quote! {
                     #docs
-                    #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Resource)]
+                    #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Resource)]
                     #[ucwa(rel = #rel, input)]
                     pub struct #body_name {
                         #(#props)*
                         #unknown_docs
                         #[ucwa(unknown)]
-                        pub unknown: ::ucwa::Unknown,
+                        pub unknown: ::ucwa_runtime::Unknown,
                     }
                 },
             )
@@ -168,7 +167,9 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
     let op_docs = doc([
         format!("`{}` on {} `{rel}` link.", op.method, super::article(rel)),
         sentence(&op.description),
-        output_doc.clone(),
+        format!(
+            "{output_doc} Build the request with [`{base}::request`]; read the answer with [`Operation::response`](::ucwa_runtime::operation::Operation::response), which gives an error status as [`{base}Error`] and an answer not from UCWA as [`NotUcwa`](::ucwa_runtime::operation::NotUcwa)."
+        ),
     ]);
     let request_docs = doc([
         format!(
@@ -182,10 +183,6 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
         },
         body_doc,
     ]);
-    let response_docs = doc([format!(
-        "Reads the answer. {} An error status becomes [`{base}Error`]; an answer not from UCWA, [`ucwa::operation::NotUcwa`].",
-        output_doc
-    )]);
     let errors = error_enum(&error_name, &base, op);
 
     quote! {
@@ -196,37 +193,24 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
         impl #name {
             #request_docs
             pub fn request(
-                origin: &::ucwa::Origin,
-                target: &::ucwa::Link,
+                origin: &::ucwa_runtime::Origin,
+                target: &::ucwa_runtime::Link,
                 #query_param
                 #body_param
-                format: ::ucwa::Format,
-            ) -> Result<::ucwa::http::Request<Vec<u8>>, ::ucwa::RequestError> {
+                format: ::ucwa_runtime::Format,
+            ) -> Result<::ucwa_runtime::http::Request<Vec<u8>>, ::ucwa_runtime::RequestError> {
                 #pairs_decl
                 #(#checks)*
                 let url = origin.resolve(&target.href)?;
-                ::ucwa::operation::build_request(::ucwa::http::Method::#method, url, &pairs, format, #body_expr)
-            }
-
-            #response_docs
-            pub fn response<B: AsRef<[u8]>>(
-                response: &::ucwa::http::Response<B>,
-            ) -> Result<#output, ::ucwa::ResponseError<#error_name>> {
-                ::ucwa::operation::parse_response(response, #success)
+                ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, format, #body_expr)
             }
         }
 
-        impl ::ucwa::operation::Operation for #name {
-            const METHOD: ::ucwa::http::Method = ::ucwa::http::Method::#method;
+        impl ::ucwa_runtime::operation::Operation for #name {
+            const METHOD: ::ucwa_runtime::http::Method = ::ucwa_runtime::http::Method::#method;
             const REL: &'static str = #rel;
             type Output = #output;
             type Error = #error_name;
-
-            fn parse_response<B: AsRef<[u8]>>(
-                response: &::ucwa::http::Response<B>,
-            ) -> Result<Self::Output, ::ucwa::ResponseError<Self::Error>> {
-                Self::response(response)
-            }
         }
 
         #query_struct
@@ -269,29 +253,22 @@ fn query_struct(name: &proc_macro2::Ident, op: &Operation) -> TokenStream {
 
 fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStream {
     // A variant per row, named by its subcode, or by its error for the row without one; a
-    // name used twice (or taken by `Generic`/`Other`) is qualified by the error.
+    // name used twice (or taken by `Common`) is qualified by the error.
     let simple = |e: &SyncError| e.subcode.clone().unwrap_or_else(|| e.error.clone());
-    let variant_names: Vec<String> = op
-        .errors
-        .iter()
-        .map(|e| {
-            let name = simple(e);
-            let taken = op.errors.iter().filter(|o| simple(o) == name).count() > 1
-                || matches!(name.as_str(), "Generic" | "Other");
-            let name = if taken {
-                format!(
-                    "{}{}",
-                    e.error,
-                    e.subcode.as_deref().unwrap_or("WithoutSubcode")
-                )
-            } else {
-                name
-            };
-            naming::variant_name(&name)
-        })
-        .collect();
-    let variants = op.errors.iter().zip(&variant_names).map(|(e, v)| {
-        let variant = naming::ident(v);
+    let variants = op.errors.iter().map(|e| {
+        let name = simple(e);
+        let taken =
+            op.errors.iter().filter(|o| simple(o) == name).count() > 1 || name == "Common";
+        let name = if taken {
+            format!(
+                "{}{}",
+                e.error,
+                e.subcode.as_deref().unwrap_or("WithoutSubcode")
+            )
+        } else {
+            name
+        };
+        let variant = naming::ident(&naming::variant_name(&name));
         let docs = doc([format!(
             "{} `{}`{}: {}",
             e.code,
@@ -302,93 +279,29 @@ fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStr
                 .unwrap_or_else(|| " without a subcode".to_owned()),
             sentence(&e.description)
         )]);
+        let code = proc_macro2::Literal::u16_unsuffixed(e.code);
+        let row = match &e.subcode {
+            Some(subcode) => quote!(#[ucwa(status = #code, subcode = #subcode)]),
+            None => quote!(#[ucwa(status = #code)]),
+        };
         quote! {
             #docs
-            #variant(Box<::ucwa::ErrorBody>),
+            #row
+            #variant(Box<::ucwa_runtime::ErrorBody>),
         }
     });
-    let arms = op.errors.iter().zip(&variant_names).map(|(e, v)| {
-        let variant = naming::ident(v);
-        let code = proc_macro2::Literal::u16_unsuffixed(e.code);
-        let subcode = match &e.subcode {
-            Some(s) => quote!(Some(#s)),
-            None => quote!(None),
-        };
-        quote!((#code, #subcode) => Self::#variant(Box::new(body)),)
-    });
-    let status_arms = op.errors.iter().zip(&variant_names).map(|(e, v)| {
-        let variant = naming::ident(v);
-        let code = proc_macro2::Literal::u16_unsuffixed(e.code);
-        quote!(Self::#variant(_) => #code,)
-    });
-    let body_arms = variant_names.iter().map(|v| {
-        let variant = naming::ident(v);
-        quote!(Self::#variant(body) => body.as_ref(),)
-    });
     let docs = doc([format!(
-        "The errors of [`{base}`]: those listed for it, those of every operation, and any other, kept whole."
+        "The errors of [`{base}`]: those its table lists, and in `Common` those of every operation and any other, kept whole."
     )]);
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, ::ucwa_runtime::OperationError)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// One of the errors every operation can answer with.
-            Generic {
-                /// The HTTP status.
-                status: u16,
-                /// Which one.
-                kind: ::ucwa::operation::GenericError,
-                /// The error body.
-                body: Box<::ucwa::ErrorBody>,
-            },
-            /// An error the schema does not list (an unknown code or subcode), kept whole.
-            Other {
-                /// The HTTP status.
-                status: u16,
-                /// The error body.
-                body: Box<::ucwa::ErrorBody>,
-            },
+            /// One of the errors every operation can answer with, or one the table does not list.
+            #[ucwa(common)]
+            Common(::ucwa_runtime::operation::UcwaError),
         }
-
-        impl #name {
-            /// The HTTP status of the answer.
-            pub fn status(&self) -> u16 {
-                match self {
-                    #(#status_arms)*
-                    Self::Generic { status, .. } | Self::Other { status, .. } => *status,
-                }
-            }
-
-            /// The error body: code, subcode, message, parameters, debug information.
-            pub fn body(&self) -> &::ucwa::ErrorBody {
-                match self {
-                    #(#body_arms)*
-                    Self::Generic { body, .. } | Self::Other { body, .. } => body.as_ref(),
-                }
-            }
-        }
-
-        impl ::ucwa::operation::OperationError for #name {
-            fn classify(status: ::ucwa::http::StatusCode, body: ::ucwa::ErrorBody) -> Self {
-                let status = status.as_u16();
-                match (status, body.subcode.as_deref()) {
-                    #(#arms)*
-                    _ => match ::ucwa::operation::GenericError::classify(&body) {
-                        Some(kind) => Self::Generic { status, kind, body: Box::new(body) },
-                        None => Self::Other { status, body: Box::new(body) },
-                    },
-                }
-            }
-        }
-
-        impl ::core::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::ucwa::operation::describe(f, self.status(), self.body())
-            }
-        }
-
-        impl ::std::error::Error for #name {}
     }
 }

@@ -43,7 +43,7 @@ pub fn emit(r: &Resource) -> TokenStream {
 
     quote! {
         #docs
-        #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Resource)]
+        #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Resource)]
         #[ucwa(rel = #rel)]
         pub struct #name {
             #(#properties)*
@@ -55,28 +55,28 @@ pub fn emit(r: &Resource) -> TokenStream {
             pub embedded: #embedded_name,
             #unknown_docs
             #[ucwa(unknown)]
-            pub unknown: ::ucwa::Unknown,
+            pub unknown: ::ucwa_runtime::Unknown,
         }
 
         #links_docs
-        #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Links)]
+        #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Links)]
         pub struct #links_name {
             #self_docs
             #[ucwa(rel = "self")]
-            pub self_: Option<::ucwa::Link>,
+            pub self_: Option<::ucwa_runtime::Link>,
             #(#links)*
             #unknown_links_docs
             #[ucwa(unknown)]
-            pub unknown: ::ucwa::Unknown,
+            pub unknown: ::ucwa_runtime::Unknown,
         }
 
         #embedded_docs
-        #[derive(Clone, Debug, Default, PartialEq, ::ucwa::Embedded)]
+        #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Embedded)]
         pub struct #embedded_name {
             #(#embedded)*
             #unknown_embedded_docs
             #[ucwa(unknown)]
-            pub unknown: ::ucwa::Unknown,
+            pub unknown: ::ucwa_runtime::Unknown,
         }
     }
 }
@@ -102,8 +102,8 @@ pub(super) fn value_type(ty: &ValueType) -> TokenStream {
         ValueType::String => quote!(String),
         ValueType::Boolean => quote!(bool),
         ValueType::Integer => quote!(i64),
-        ValueType::Date => quote!(::ucwa::Timestamp),
-        ValueType::Uri => quote!(::ucwa::Uri),
+        ValueType::Date => quote!(::ucwa_runtime::Timestamp),
+        ValueType::Uri => quote!(::ucwa_runtime::Uri),
         ValueType::Enumeration(name) => {
             let name = naming::ident(&naming::type_name(name));
             quote!(super::enumerations::#name)
@@ -120,21 +120,21 @@ fn link(l: &Link) -> TokenStream {
     let rel = &l.rel;
     let (item, what) = match &l.kind {
         LinkKind::Resource => (
-            quote!(::ucwa::Link),
+            quote!(::ucwa_runtime::Link),
             l.target
                 .as_ref()
                 .map(|t| format!("Points to a `{t}` resource."))
                 .unwrap_or_default(),
         ),
         LinkKind::Operation => (
-            quote!(::ucwa::Link),
+            quote!(::ucwa_runtime::Link),
             l.target
                 .as_ref()
                 .map(|t| format!("Invokes the `{t}` operation."))
                 .unwrap_or_default(),
         ),
         LinkKind::Data { media_type } => (
-            quote!(::ucwa::DataUri),
+            quote!(::ucwa_runtime::DataUri),
             match media_type {
                 Some(media_type) => {
                     format!("A `data:` URI carrying `{media_type}` content; `decode()` returns it.")
@@ -253,7 +253,7 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
         let ty = naming::ident(&naming::type_name(&r.name));
         let rel = &r.name;
         quote! {
-            #rel => ::ucwa::serde_json::from_value(value)
+            #rel => ::ucwa_runtime::serde_json::from_value(value)
                 .map(|r| Self::#ty(Box::new(r)))
                 .map_err(|e| e.to_string()),
         }
@@ -262,7 +262,7 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
         let ty = naming::ident(&naming::type_name(&r.name));
         let rel = &r.name;
         quote! {
-            #rel => <#ty as ::ucwa::xml::XmlResource>::read_xml(reader, start)
+            #rel => <#ty as ::ucwa_runtime::xml::XmlResource>::read_xml(reader, start)
                 .map(|r| Self::#ty(Box::new(r))),
         }
     });
@@ -286,7 +286,7 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
                 /// Its rel.
                 rel: String,
                 /// Its content.
-                value: ::ucwa::serde_json::Value,
+                value: ::ucwa_runtime::serde_json::Value,
             },
         }
 
@@ -300,8 +300,8 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
             }
         }
 
-        impl ::ucwa::events::ResourceSet for AnyResource {
-            fn from_json(rel: &str, value: ::ucwa::serde_json::Value) -> ::core::result::Result<Self, String> {
+        impl ::ucwa_runtime::events::ResourceSet for AnyResource {
+            fn from_json(rel: &str, value: ::ucwa_runtime::serde_json::Value) -> ::core::result::Result<Self, String> {
                 match rel {
                     #(#json_arms)*
                     _ => ::core::result::Result::Ok(Self::Other { rel: rel.to_owned(), value }),
@@ -309,14 +309,14 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
             }
 
             fn read_xml(
-                reader: &mut ::ucwa::xml::XmlReader<'_>,
-                start: ::ucwa::xml::ResourceStart,
-            ) -> ::core::result::Result<Self, ::ucwa::DecodeError> {
+                reader: &mut ::ucwa_runtime::xml::XmlReader<'_>,
+                start: ::ucwa_runtime::xml::ResourceStart,
+            ) -> ::core::result::Result<Self, ::ucwa_runtime::DecodeError> {
                 match start.rel.as_str() {
                     #(#xml_arms)*
                     _ => {
                         let rel = start.rel.clone();
-                        ::ucwa::xml::__generic::read_resource(reader, start)
+                        ::ucwa_runtime::xml::__generic::read_resource(reader, start)
                             .map(|value| Self::Other { rel, value })
                     }
                 }
@@ -326,23 +326,23 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
                 AnyResource::rel(self)
             }
 
-            fn to_json(&self) -> ::ucwa::serde_json::Value {
+            fn to_json(&self) -> ::ucwa_runtime::serde_json::Value {
                 match self {
-                    #(Self::#tys(r) => ::ucwa::serde_json::to_value(r).unwrap_or_default(),)*
+                    #(Self::#tys(r) => ::ucwa_runtime::serde_json::to_value(r).unwrap_or_default(),)*
                     Self::Other { value, .. } => value.clone(),
                 }
             }
 
-            fn write_xml(&self, writer: &mut ::ucwa::xml::XmlWriter) {
+            fn write_xml(&self, writer: &mut ::ucwa_runtime::xml::XmlWriter) {
                 match self {
-                    #(Self::#tys(r) => ::ucwa::xml::XmlResource::write_xml(r.as_ref(), writer, AnyResource::rel(self)),)*
-                    Self::Other { rel, value } => ::ucwa::xml::__generic::write_resource(writer, rel, value),
+                    #(Self::#tys(r) => ::ucwa_runtime::xml::XmlResource::write_xml(r.as_ref(), writer, AnyResource::rel(self)),)*
+                    Self::Other { rel, value } => ::ucwa_runtime::xml::__generic::write_resource(writer, rel, value),
                 }
             }
         }
 
         /// One answer of the event channel, its embedded resources typed by [`AnyResource`].
-        pub type EventBatch = ::ucwa::events::EventBatch<AnyResource>;
+        pub type EventBatch = ::ucwa_runtime::events::EventBatch<AnyResource>;
     }
 }
 

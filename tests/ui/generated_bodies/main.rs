@@ -1,0 +1,51 @@
+// The driver of the generated request bodies: `tests/derive_ui.rs` appends the code generated
+// from `tests/schemas/bodies` (the reviewed snapshot `generated_bodies`) to this file, then
+// compiles and runs the whole with the other UI cases.
+#![deny(warnings)]
+
+use operations::{NotePost, NotePostBody, NotePostQuery, NotePut};
+use resources::Note;
+use ucwa_runtime::operation::Operation;
+use ucwa_runtime::{Format, Link, Origin, Timestamp};
+
+fn main() {
+    let origin = Origin::parse("https://fe1.contoso.com").unwrap();
+    let link = Link::new("/ucwa/v1/applications/1/me/note");
+    let note = Note {
+        message: Some("Out until 3 & back <soon>".into()),
+        r#type: Some("Personal".into()),
+        ..Default::default()
+    };
+    for format in [Format::Json, Format::Xml] {
+        // PUT with the resource as the body, in the chosen format.
+        let request = NotePut::request(&origin, &link, &note, format).unwrap();
+        assert_eq!(request.method(), "PUT");
+        assert_eq!(request.headers()["content-type"], format.media_type());
+        let sent: Note = ucwa_runtime::codec::decode(format.media_type(), request.body()).unwrap();
+        assert_eq!(sent, note);
+        let done = ucwa_runtime::http::Response::builder().status(204).body(Vec::new()).unwrap();
+        NotePut::response(&done).unwrap();
+
+        // POST with fields, and an optional query parameter.
+        let body = NotePostBody {
+            message: Some("hello".into()),
+            expires: Some(Timestamp::from_unix_millis(1_364_856_373_000)),
+            ..Default::default()
+        };
+        let query = NotePostQuery { etag: Some("7".into()) };
+        let request = NotePost::request(&origin, &link, &query, &body, format).unwrap();
+        assert_eq!(request.uri().query(), Some("etag=7"));
+        let sent: NotePostBody = ucwa_runtime::codec::decode(format.media_type(), request.body()).unwrap();
+        assert_eq!(sent, body);
+        // An operation's input: no `rel` in JSON, an `<input>` root in XML.
+        let text = String::from_utf8(request.body().clone()).unwrap();
+        match format {
+            Format::Json => assert!(!text.contains("\"rel\""), "{text}"),
+            Format::Xml => assert!(text.contains("<input xmlns="), "{text}"),
+        }
+        let too_long = NotePostQuery { etag: Some("12345678901".into()) };
+        assert!(NotePost::request(&origin, &link, &too_long, &body, format).is_err());
+        assert!(NotePost::request(&origin, &link, &NotePostQuery { etag: None }, &body, format).is_ok());
+    }
+}
+

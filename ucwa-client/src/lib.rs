@@ -1,0 +1,276 @@
+//! An async client for UCWA 2.0 over the generated, sans-IO operations of [`ucwa`].
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use ucwa::operations::{ApplicationsPost, ApplicationsPostBody};
+//! use ucwa_client::Client;
+//!
+//! let client = Client::builder("https://fe1.contoso.com", "cwt=...").build()?;
+//! let body = ApplicationsPostBody {
+//!     culture: Some("en-US".into()),
+//!     endpoint_id: Some("a917c6f4-976c-4cf3-847d-cdfffa28ccdf".into()),
+//!     user_agent: Some("ContosoBot/1.0".into()),
+//!     ..Default::default()
+//! };
+//! let link = ucwa::Link::new("/ucwa/oauth/v1/applications");
+//! let request = ApplicationsPost::request(client.origin(), &link, &body, client.format())?;
+//! let application = client.send::<ApplicationsPost>(request).await?;
+//! let mut events = client.events(application.links.events.as_ref().ok_or("no event channel")?);
+//! while let Some(event) = events.next_event().await? {
+//!     println!("{:?} {}", event.event_type, event.rel);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The bearer token goes on every request, and only to the server's origin: a request for any
+//! other scheme, host or port is refused before a connection is made, and redirects are not
+//! followed. The token never appears in `Debug` output.
+#![deny(missing_docs)]
+
+mod events;
+
+use std::fmt;
+use std::time::Duration;
+
+use ucwa::http::{self, HeaderValue, header};
+use ucwa::operation::{Operation, OperationError, Success, UcwaError};
+use ucwa::{Format, Origin, RequestError, ResponseError};
+
+pub use events::EventChannel;
+
+/// A bearer token, kept out of `Debug` output and logs.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        Token(token.into())
+    }
+
+    fn header(&self) -> Result<HeaderValue, RequestError> {
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0))
+            .map_err(|_| RequestError::Http("the token is not a valid header value".to_owned()))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// What went wrong with a request.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError<E: std::error::Error + 'static = UcwaError> {
+    /// The request was not sent: it could not be built, or it was for another origin.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// The connection failed or timed out.
+    #[error("{method} {url}: {reason}")]
+    Transport {
+        /// The method.
+        method: String,
+        /// The URL (no token in it).
+        url: String,
+        /// What happened.
+        reason: String,
+    },
+    /// The server answered, with an error or something that is not UCWA.
+    #[error(transparent)]
+    Response(ResponseError<E>),
+}
+
+impl<E: std::error::Error + 'static> From<ResponseError<E>> for ClientError<E> {
+    fn from(error: ResponseError<E>) -> Self {
+        ClientError::Response(error)
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    origin: String,
+    token: Token,
+    format: Format,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    long_poll: Duration,
+}
+
+impl ClientBuilder {
+    /// Ask for and send `format` (JSON by default).
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// How long to wait for a connection (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long to wait for the answer to a request (30 s by default); the event channel waits
+    /// for its long poll instead.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// How long the server may hold a pending GET on the event channel before answering with no
+    /// events (sent as its `timeout` parameter; 180 s by default, the server's own default).
+    pub fn long_poll(mut self, timeout: Duration) -> Self {
+        self.long_poll = timeout;
+        self
+    }
+
+    /// The client.
+    pub fn build(self) -> Result<Client, RequestError> {
+        let origin = Origin::parse(&self.origin)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            // A redirect could lead the request, and its token, to another origin.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| RequestError::Http(e.to_string()))?;
+        Ok(Client {
+            http,
+            origin,
+            token: self.token,
+            format: self.format,
+            request_timeout: self.request_timeout,
+            long_poll: self.long_poll,
+        })
+    }
+}
+
+/// A client of one UCWA server.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    origin: Origin,
+    token: Token,
+    format: Format,
+    request_timeout: Duration,
+    long_poll: Duration,
+}
+
+impl Client {
+    /// A client of the server at `origin` (e.g. `https://fe1.contoso.com`) with a bearer token.
+    pub fn builder(origin: impl Into<String>, token: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            origin: origin.into(),
+            token: Token::new(token),
+            format: Format::Json,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            long_poll: Duration::from_secs(180),
+        }
+    }
+
+    /// The server's origin, to build requests with.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The representation this client asks for and sends.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Sends a request built by an operation's `request(..)` and reads the answer with the
+    /// operation's reader.
+    pub async fn send<O: Operation>(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<O::Output, ClientError<O::Error>> {
+        let response = self.execute(request, self.request_timeout).await?;
+        Ok(O::response(&response)?)
+    }
+
+    /// GETs the resource behind `link` (for links the schema has no operation for).
+    pub async fn get<R: ucwa::Resource>(&self, link: &ucwa::Link) -> Result<R, ClientError> {
+        let url = self.origin.resolve(&link.href)?;
+        let request =
+            ucwa::operation::build_request(http::Method::GET, url, &[], self.format, None)?;
+        let response = self.execute(request, self.request_timeout).await?;
+        Ok(ucwa::operation::parse_response::<_, R, UcwaError>(
+            &response,
+            <R as Success>::from_success,
+        )?)
+    }
+
+    /// The event channel that starts at `link` (the application's `events` link).
+    pub fn events(&self, link: &ucwa::Link) -> EventChannel {
+        EventChannel::new(self.clone(), link.clone(), self.long_poll)
+    }
+
+    /// Sends a request after checking its target is on the server's origin, with the token.
+    pub(crate) async fn execute<E: OperationError>(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Duration,
+    ) -> Result<http::Response<Vec<u8>>, ClientError<E>> {
+        let (parts, body) = request.into_parts();
+        let url =
+            url::Url::parse(&parts.uri.to_string()).map_err(|e| RequestError::InvalidHref {
+                href: parts.uri.to_string(),
+                reason: e.to_string(),
+            })?;
+        // The generated requests are already resolved against the origin; this also covers
+        // requests built by hand.
+        if url.origin() != self.origin.as_url().origin() {
+            return Err(RequestError::CrossOrigin {
+                href: url.to_string(),
+                origin: self.origin.to_string(),
+            }
+            .into());
+        }
+        let method = parts.method.clone();
+        let transport = |reason: String| ClientError::Transport {
+            method: method.to_string(),
+            url: url.to_string(),
+            reason,
+        };
+        let mut headers = parts.headers;
+        headers.insert(header::AUTHORIZATION, self.token.header()?);
+        let response = self
+            .http
+            .request(parts.method.clone(), url.clone())
+            .headers(headers)
+            .timeout(timeout)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| transport(describe(&e)))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| transport(describe(&e)))?;
+        let mut answer = http::Response::new(bytes.to_vec());
+        *answer.status_mut() = status;
+        *answer.headers_mut() = headers;
+        Ok(answer)
+    }
+}
+
+/// A reqwest error with its causes, which hold the useful part ("connection refused").
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = if error.is_timeout() {
+        "timed out".to_owned()
+    } else {
+        error.to_string()
+    };
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

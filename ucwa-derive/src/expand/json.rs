@@ -1,0 +1,205 @@
+//! The JSON codec of the three struct derives: a struct is a JSON object whose members are its
+//! fields, in declaration order, plus whatever the `unknown` field kept (serde `Serialize`, and
+//! a `Deserialize` visitor that borrows keys, refuses duplicates, and routes unknown members to
+//! the `unknown` field or to an error).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::ast::{Container, FieldKind};
+
+pub struct MapCodec<'c, 'a> {
+    pub cont: &'c Container<'a>,
+    /// Used in "expected ..." and "unknown member in ..." messages.
+    pub description: String,
+    /// For resources: the rel that a `rel` member must name.
+    pub rel: Option<String>,
+}
+
+impl MapCodec<'_, '_> {
+    pub fn expand(&self) -> TokenStream {
+        let ser = self.serialize();
+        let de = self.deserialize();
+        quote!(#ser #de)
+    }
+
+    fn serialize(&self) -> TokenStream {
+        let ident = self.cont.ident;
+        let krate = &self.cont.krate;
+        let rel_entry = self
+            .rel
+            .as_ref()
+            .map(|rel| quote!(__map.serialize_entry("rel", #rel)?;));
+        let entries = self.cont.fields().iter().map(|field| {
+            let name = field.ident;
+            let wire = field.wire().unwrap_or_default();
+            match &field.kind {
+                FieldKind::Property { .. } => quote! {
+                    if let ::core::option::Option::Some(__value) = &self.#name {
+                        __map.serialize_entry(#wire, __value)?;
+                    }
+                },
+                FieldKind::Rel { .. } => {
+                    let ty = field.ty;
+                    // Spanned on the field type, so a type that is not a `RelField` is reported there.
+                    quote_spanned! {ty.span()=>
+                        if !<#ty as #krate::RelField>::is_empty(&self.#name) {
+                            __map.serialize_entry(#wire, &#krate::__private::RelSer(&self.#name))?;
+                        }
+                    }
+                }
+                FieldKind::Links | FieldKind::Embedded => {
+                    let is_empty = match field.kind {
+                        FieldKind::Links => quote!(#krate::Links::is_empty),
+                        _ => quote!(#krate::Embedded::is_empty),
+                    };
+                    quote! {
+                    if !#is_empty(&self.#name) {
+                        __map.serialize_entry(#wire, &self.#name)?;
+                    }
+                    }
+                }
+                FieldKind::Unknown => quote! {
+                    for (__key, __value) in self.#name.iter() {
+                        __map.serialize_entry(__key, __value)?;
+                    }
+                },
+            }
+        });
+        quote! {
+            impl #krate::__private::serde::Serialize for #ident {
+                fn serialize<__S>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error>
+                where
+                    __S: #krate::__private::serde::Serializer,
+                {
+                    use #krate::__private::serde::ser::SerializeMap as _;
+                    let mut __map = __serializer.serialize_map(::core::option::Option::None)?;
+                    #rel_entry
+                    #(#entries)*
+                    __map.end()
+                }
+            }
+        }
+    }
+
+    fn deserialize(&self) -> TokenStream {
+        let ident = self.cont.ident;
+        let krate = &self.cont.krate;
+        let expecting = format!("{} (a JSON object)", self.description);
+        let description = &self.description;
+        let known: Vec<_> = self
+            .cont
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !matches!(f.kind, FieldKind::Unknown))
+            .map(|(i, f)| (format_ident!("__field{}", i), f))
+            .collect();
+        let unknown = self.cont.fields().iter().find(|f| matches!(f.kind, FieldKind::Unknown));
+
+        let locals = known.iter().map(|(local, field)| {
+            let ty = field.ty;
+            quote!(let mut #local: ::core::option::Option<#ty> = ::core::option::Option::None;)
+        });
+        let arms = known.iter().map(|(local, field)| {
+            let wire = field.wire().unwrap_or_default();
+            let ty = field.ty;
+            // Spanned on the field type, so a type that does not fit is reported there.
+            let decode = match field.kind {
+                FieldKind::Rel { .. } => quote_spanned! {ty.span()=>
+                    __map.next_value_seed(#krate::__private::RelSeed::<#ty>::new(#wire))?
+                },
+                _ => quote_spanned! {ty.span()=> __map.next_value::<#ty>()? },
+            };
+            quote! {
+                #wire => {
+                    if #local.is_some() {
+                        return ::core::result::Result::Err(
+                            <__A::Error as #krate::__private::serde::de::Error>::duplicate_field(#wire),
+                        );
+                    }
+                    #local = ::core::option::Option::Some(#decode);
+                }
+            }
+        });
+        let rel_arm = self.rel.as_ref().map(|rel| {
+            quote! {
+                "rel" => {
+                    let __rel = __map.next_value::<#krate::__private::Key<'de>>()?;
+                    if __rel.as_str() != #rel {
+                        return ::core::result::Result::Err(
+                            #krate::__private::wrong_rel(#rel, __rel.as_str()),
+                        );
+                    }
+                }
+            }
+        });
+        let (unknown_local, unknown_arm, unknown_init) = match unknown {
+            Some(field) => {
+                let name = field.ident;
+                let ty = field.ty;
+                (
+                    quote!(let mut __unknown = <#ty as ::core::default::Default>::default();),
+                    quote!(__unknown.insert(__key.into_string(), __map.next_value()?);),
+                    quote!(#name: __unknown,),
+                )
+            }
+            None => (
+                quote!(),
+                quote! {
+                    return ::core::result::Result::Err(
+                        #krate::__private::unknown_member(#description, __key.as_str()),
+                    );
+                },
+                quote!(),
+            ),
+        };
+        let inits = known.iter().map(|(local, field)| {
+            let name = field.ident;
+            quote!(#name: #local.unwrap_or_default(),)
+        });
+
+        quote! {
+            impl<'de> #krate::__private::serde::Deserialize<'de> for #ident {
+                fn deserialize<__D>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+                where
+                    __D: #krate::__private::serde::Deserializer<'de>,
+                {
+                    struct __Visitor;
+
+                    impl<'de> #krate::__private::serde::de::Visitor<'de> for __Visitor {
+                        type Value = #ident;
+
+                        fn expecting(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                            __f.write_str(#expecting)
+                        }
+
+                        fn visit_map<__A>(self, mut __map: __A) -> ::core::result::Result<#ident, __A::Error>
+                        where
+                            __A: #krate::__private::serde::de::MapAccess<'de>,
+                        {
+                            #(#locals)*
+                            #unknown_local
+                            while let ::core::option::Option::Some(__key) =
+                                __map.next_key::<#krate::__private::Key<'de>>()?
+                            {
+                                match __key.as_str() {
+                                    #rel_arm
+                                    #(#arms)*
+                                    _ => { #unknown_arm }
+                                }
+                            }
+                            ::core::result::Result::Ok(#ident {
+                                #(#inits)*
+                                #unknown_init
+                            })
+                        }
+                    }
+
+                    __deserializer.deserialize_map(__Visitor)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! The XML codec of the three struct derives and of enumerations: `<resource rel href>` with
+//! `<link>`, `<property>`/`<propertyList>` and nested `<resource>` children, read through the
+//! runtime's `xml::XmlReader` item by item.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Ident;
+
+use crate::ast::{Container, Field, FieldKind, option_inner};
+
+/// `XmlResource` for a `#[derive(Resource)]` struct.
+pub fn resource(cont: &Container, rel: &str) -> TokenStream {
+    let ident = cont.ident;
+    let krate = &cont.krate;
+    let is_input = cont.input.is_some();
+    let description = format!("a `{rel}` resource");
+    let properties: Vec<_> = cont
+        .fields()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match &f.kind {
+            FieldKind::Property { wire } => Some((format_ident!("__field{}", i), f, wire)),
+            _ => None,
+        })
+        .collect();
+    let links = cont.field(|k| matches!(k, FieldKind::Links));
+    let embedded = cont.field(|k| matches!(k, FieldKind::Embedded));
+    let unknown = cont.field(|k| matches!(k, FieldKind::Unknown));
+
+    let locals = properties.iter().map(|(local, field, _)| {
+        let inner = option_inner(field.ty).unwrap_or(field.ty);
+        quote!(let mut #local: ::core::option::Option<#inner> = ::core::option::Option::None;)
+    });
+    let property_arms = properties.iter().map(|(local, field, wire)| {
+        let inner = option_inner(field.ty).unwrap_or(field.ty);
+        let read = quote_spanned!(inner.span()=> <#inner as #krate::xml::XmlProperty>::from_xml(__value));
+        quote! {
+            #wire => {
+                if #local.is_some() {
+                    return ::core::result::Result::Err(#krate::__private::xml_error(
+                        __offset,
+                        ::std::format!("duplicate property `{}`", #wire),
+                    ));
+                }
+                #local = ::core::option::Option::Some(#read.map_err(|__m| {
+                    #krate::__private::xml_error(__offset, ::std::format!("property `{}`: {}", #wire, __m))
+                })?);
+            }
+        }
+    });
+    let unknown_name = unknown.map(|f| f.ident);
+    let unknown_property = match unknown_name {
+        Some(_) => quote! {
+            __unknown.insert(__name.into_owned(), #krate::xml::__generic::value_from_xml(__value));
+        },
+        None => quote! {
+            return ::core::result::Result::Err(#krate::__private::xml_error(
+                __offset,
+                ::std::format!("unknown property `{}` in {} (add an `#[ucwa(unknown)]` field to keep it)", __name, #description),
+            ));
+        },
+    };
+    // Links, and the self link from the `href` attribute.
+    let (links_local, link_arm, self_link, links_init) = match links {
+        Some(field) => {
+            let ty = field.ty;
+            let name = field.ident;
+            (
+                quote!(let mut __links = <#ty as ::core::default::Default>::default();),
+                quote! {
+                    #krate::xml::Item::Link { rel: __link_rel, link: __link } => {
+                        #krate::xml::XmlLinks::push_xml_link(&mut __links, __link_rel, __link)
+                            .map_err(|__m| __reader.error(__m))?;
+                    }
+                },
+                quote! {
+                    if let ::core::option::Option::Some(__self) = #krate::__private::self_link(&__start) {
+                        #krate::xml::XmlLinks::push_xml_link(&mut __links, "self".into(), __self)
+                            .map_err(|__m| #krate::__private::xml_error(__start.offset, __m))?;
+                    }
+                },
+                quote!(#name: __links,),
+            )
+        }
+        None => nested_fallback(krate, unknown.is_some(), "_links", &description),
+    };
+    let (embedded_local, embedded_arm, embedded_init) = match embedded {
+        Some(field) => {
+            let ty = field.ty;
+            let name = field.ident;
+            (
+                quote!(let mut __embedded = <#ty as ::core::default::Default>::default();),
+                quote! {
+                    #krate::xml::Item::Resource(__nested) => {
+                        #krate::xml::XmlEmbedded::read_xml_embedded(&mut __embedded, __reader, __nested)?;
+                    }
+                },
+                quote!(#name: __embedded,),
+            )
+        }
+        None => {
+            let (_, arm, _, _) =
+                nested_fallback(krate, unknown.is_some(), "_embedded", &description);
+            (quote!(), arm, quote!())
+        }
+    };
+    let unknown_local = unknown.map(|f| {
+        let ty = f.ty;
+        quote!(let mut __unknown = <#ty as ::core::default::Default>::default();)
+    });
+    let unknown_init = unknown_name.map(|name| quote!(#name: __unknown,));
+    let inits = properties.iter().map(|(local, field, _)| {
+        let name = field.ident;
+        quote!(#name: #local,)
+    });
+
+    let write_links = links.map(|f| {
+        let name = f.ident;
+        quote!(#krate::xml::XmlLinks::write_xml_links(&self.#name, __writer);)
+    });
+    let write_properties = properties.iter().map(|(_, field, wire)| {
+        let name = field.ident;
+        quote! {
+            if let ::core::option::Option::Some(__value) = &self.#name {
+                #krate::xml::XmlProperty::write_xml(__value, #wire, __writer);
+            }
+        }
+    });
+    let write_unknown = unknown_name.map(|name| {
+        quote! {
+            #krate::__private::write_unknown_members(__writer, &self.#name);
+        }
+    });
+    let write_embedded = embedded.map(|f| {
+        let name = f.ident;
+        quote!(#krate::xml::XmlEmbedded::write_xml_embedded(&self.#name, __writer);)
+    });
+
+    // An input has no rel attribute to write.
+    let rel_param = if is_input { quote!(_) } else { quote!(__rel) };
+    let (root, start, rel_property, end) = if is_input {
+        (
+            quote!(
+                const ROOT: &'static str = "input";
+            ),
+            quote!(__writer.start_element("input");),
+            quote!(),
+            quote!(__writer.end_element("input");),
+        )
+    } else {
+        (
+            quote!(),
+            quote!(__writer.start_resource(__rel, <Self as #krate::Resource>::self_link(self));),
+            quote!(__writer.property("rel", #rel);),
+            quote!(__writer.end_resource();),
+        )
+    };
+    quote! {
+        impl #krate::xml::XmlResource for #ident {
+            #root
+
+            fn read_xml(
+                __reader: &mut #krate::xml::XmlReader<'_>,
+                __start: #krate::xml::ResourceStart,
+            ) -> ::core::result::Result<Self, #krate::DecodeError> {
+                #(#locals)*
+                #unknown_local
+                #links_local
+                #embedded_local
+                #self_link
+                while let ::core::option::Option::Some(__item) = __reader.next_item()? {
+                    match __item {
+                        #krate::xml::Item::Property { name: __name, value: __value, offset: __offset } => {
+                            match &*__name {
+                                "rel" => {
+                                    if __value != #krate::xml::XmlValue::Text(#rel.into()) {
+                                        return ::core::result::Result::Err(#krate::__private::xml_error(
+                                            __offset,
+                                            ::std::format!("expected a `{}` resource, found rel {:?}", #rel, __value),
+                                        ));
+                                    }
+                                }
+                                #(#property_arms)*
+                                _ => { #unknown_property }
+                            }
+                        }
+                        #link_arm
+                        #embedded_arm
+                    }
+                }
+                ::core::result::Result::Ok(#ident {
+                    #(#inits)*
+                    #links_init
+                    #embedded_init
+                    #unknown_init
+                })
+            }
+
+            fn write_xml(&self, __writer: &mut #krate::xml::XmlWriter, #rel_param: &str) {
+                #start
+                #write_links
+                #rel_property
+                #(#write_properties)*
+                #write_unknown
+                #write_embedded
+                #end
+            }
+        }
+    }
+}
+
+/// For a resource without a links (or embedded) field: what arrives there is kept in the
+/// `unknown` field under `_links` (`_embedded`), like in JSON, or refused.
+fn nested_fallback(
+    krate: &syn::Path,
+    has_unknown: bool,
+    key: &str,
+    description: &str,
+) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+    let refuse = |what: &str| {
+        quote! {
+            return ::core::result::Result::Err(__reader.error(::std::format!(
+                "unexpected {} in {} (it has no field for `{}`)", #what, #description, #key
+            )));
+        }
+    };
+    let (link_body, resource_body, self_link) = if has_unknown {
+        (
+            quote! {
+                #krate::__private::push_nested_unknown(&mut __unknown, #key, __link_rel.into_owned(), #krate::xml::__generic::link_value(__link));
+            },
+            quote! {
+                let __rel = __nested.rel.clone();
+                let __value = #krate::xml::__generic::read_resource(__reader, __nested)?;
+                #krate::__private::push_nested_unknown(&mut __unknown, #key, __rel, __value);
+            },
+            quote! {
+                if let ::core::option::Option::Some(__self) = #krate::__private::self_link(&__start) {
+                    #krate::__private::set_unknown_self(&mut __unknown, __self);
+                }
+            },
+        )
+    } else {
+        (refuse("<link>"), refuse("<resource>"), quote!())
+    };
+    if key == "_links" {
+        (
+            quote!(),
+            quote!(#krate::xml::Item::Link { rel: __link_rel, link: __link } => { #link_body }),
+            self_link,
+            quote!(),
+        )
+    } else {
+        (
+            quote!(),
+            quote!(#krate::xml::Item::Resource(__nested) => { #resource_body }),
+            quote!(),
+            quote!(),
+        )
+    }
+}
+
+/// The rel fields of a links or embedded struct, each with its rel, and its `unknown` field if
+/// any.
+fn rels_and_unknown<'c, 'a>(cont: &'c Container<'a>) -> (Vec<(&'c Field<'a>, &'c str)>, Option<&'a Ident>) {
+    let rels = cont
+        .fields()
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FieldKind::Rel { rel } => Some((f, rel.as_str())),
+            _ => None,
+        })
+        .collect();
+    let unknown = cont
+        .field(|k| matches!(k, FieldKind::Unknown))
+        .map(|f| f.ident);
+    (rels, unknown)
+}
+
+/// `XmlLinks` for a `#[derive(Links)]` struct.
+pub fn links(cont: &Container) -> TokenStream {
+    let ident = cont.ident;
+    let krate = &cont.krate;
+    let description = format!("the `_links` of `{ident}`");
+    let (rels, unknown) = rels_and_unknown(cont);
+    let arms = rels.iter().map(|(field, wire)| {
+        let name = field.ident;
+        let ty = field.ty;
+        let convert = quote_spanned! {ty.span()=>
+            <<#ty as #krate::RelField>::Item as #krate::xml::XmlLinkItem>::from_link(link)
+        };
+        let push = quote_spanned! {ty.span()=>
+            <#ty as #krate::RelField>::push_item(&mut self.#name, __item)
+        };
+        quote! {
+            #wire => {
+                let __item = #convert.map_err(|__m| ::std::format!("link `{}`: {}", #wire, __m))?;
+                #push.map_err(|__m| ::std::format!("link `{}`: {}", #wire, __m))
+            }
+        }
+    });
+    let fallback = match unknown {
+        Some(name) => quote! {
+            #krate::xml::__generic::push(&mut self.#name, rel.into_owned(), #krate::xml::__generic::link_value(link));
+            ::core::result::Result::Ok(())
+        },
+        None => quote! {
+            ::core::result::Result::Err(::std::format!(
+                "unknown link `{}` in {} (add an `#[ucwa(unknown)]` field to keep it)", rel, #description
+            ))
+        },
+    };
+    let writes = rels.iter().filter(|(_, wire)| *wire != "self").map(|(field, wire)| {
+        let name = field.ident;
+        let ty = field.ty;
+        quote_spanned! {ty.span()=>
+            for __item in <#ty as #krate::RelField>::items(&self.#name) {
+                #krate::xml::XmlLinkItem::write_link(__item, #wire, __writer);
+            }
+        }
+    });
+    let write_unknown = unknown
+        .map(|name| quote!(#krate::xml::__generic::write_unknown_links(__writer, &self.#name);));
+    quote! {
+        impl #krate::xml::XmlLinks for #ident {
+            fn push_xml_link(&mut self, rel: ::std::borrow::Cow<'_, str>, link: #krate::Link) -> ::core::result::Result<(), ::std::string::String> {
+                match &*rel {
+                    #(#arms)*
+                    _ => { #fallback }
+                }
+            }
+
+            fn write_xml_links(&self, __writer: &mut #krate::xml::XmlWriter) {
+                #(#writes)*
+                #write_unknown
+            }
+        }
+    }
+}
+
+/// `XmlEmbedded` for a `#[derive(Embedded)]` struct.
+pub fn embedded(cont: &Container) -> TokenStream {
+    let ident = cont.ident;
+    let krate = &cont.krate;
+    let description = format!("the `_embedded` resources of `{ident}`");
+    let (rels, unknown) = rels_and_unknown(cont);
+    let arms = rels.iter().map(|(field, wire)| {
+        let name = field.ident;
+        let ty = field.ty;
+        let read = quote_spanned! {ty.span()=>
+            <<#ty as #krate::RelField>::Item as #krate::xml::XmlResource>::read_xml(__reader, __start)
+        };
+        let push = quote_spanned! {ty.span()=>
+            <#ty as #krate::RelField>::push_item(&mut self.#name, __item)
+        };
+        quote! {
+            #wire => {
+                let __item = #read?;
+                #push.map_err(|__m| {
+                    #krate::__private::xml_error(__offset, ::std::format!("embedded `{}`: {}", #wire, __m))
+                })
+            }
+        }
+    });
+    let fallback = match unknown {
+        Some(name) => quote! {
+            let __value = #krate::xml::__generic::read_resource(__reader, __start)?;
+            #krate::xml::__generic::push(&mut self.#name, __rel, __value);
+            ::core::result::Result::Ok(())
+        },
+        None => quote! {
+            ::core::result::Result::Err(#krate::__private::xml_error(__offset, ::std::format!(
+                "unknown embedded resource `{}` in {} (add an `#[ucwa(unknown)]` field to keep it)", __rel, #description
+            )))
+        },
+    };
+    let writes = rels.iter().map(|(field, wire)| {
+        let name = field.ident;
+        let ty = field.ty;
+        quote_spanned! {ty.span()=>
+            for __item in <#ty as #krate::RelField>::items(&self.#name) {
+                #krate::xml::XmlResource::write_xml(__item, __writer, #wire);
+            }
+        }
+    });
+    let write_unknown =
+        unknown.map(|name| quote!(#krate::xml::__generic::write_embedded(__writer, &self.#name);));
+    quote! {
+        impl #krate::xml::XmlEmbedded for #ident {
+            fn read_xml_embedded(
+                &mut self,
+                __reader: &mut #krate::xml::XmlReader<'_>,
+                __start: #krate::xml::ResourceStart,
+            ) -> ::core::result::Result<(), #krate::DecodeError> {
+                let __offset = __start.offset;
+                let __rel = __start.rel.clone();
+                match __rel.as_str() {
+                    #(#arms)*
+                    _ => { #fallback }
+                }
+            }
+
+            fn write_xml_embedded(&self, __writer: &mut #krate::xml::XmlWriter) {
+                #(#writes)*
+                #write_unknown
+            }
+        }
+    }
+}
+
+/// `XmlScalar` and `XmlProperty` for a `#[derive(Enumeration)]` enum.
+pub fn enumeration(cont: &Container) -> TokenStream {
+    let ident = cont.ident;
+    let krate = &cont.krate;
+    let expecting = format!("a `{ident}` value");
+    quote! {
+        impl #krate::xml::XmlScalar for #ident {
+            fn from_xml_text(__text: &str) -> ::core::result::Result<Self, ::std::string::String> {
+                <Self as #krate::Enumeration>::from_wire(__text).ok_or_else(|| {
+                    ::std::format!(
+                        "expected {}: one of {:?}, found `{}`",
+                        #expecting,
+                        <Self as #krate::Enumeration>::MEMBERS,
+                        __text
+                    )
+                })
+            }
+
+            fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(#krate::Enumeration::as_str(self))
+            }
+        }
+
+        impl #krate::xml::XmlProperty for #ident {
+            fn from_xml(__value: #krate::xml::XmlValue<'_>) -> ::core::result::Result<Self, ::std::string::String> {
+                #krate::xml::scalar_from_xml(__value)
+            }
+
+            fn write_xml(&self, __name: &str, __writer: &mut #krate::xml::XmlWriter) {
+                #krate::xml::scalar_write_xml(self, __name, __writer)
+            }
+        }
+    }
+}

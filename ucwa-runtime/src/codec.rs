@@ -1,0 +1,120 @@
+//! One entry point for both representations, chosen by media type.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{DecodeError, ErrorBody, Resource};
+
+/// The representation a payload was in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `application/json`, `application/vnd.microsoft.com.ucwa+json`.
+    Json,
+    /// `application/xml`, `application/vnd.microsoft.com.ucwa+xml`.
+    Xml,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Json => "JSON",
+            Format::Xml => "XML",
+        })
+    }
+}
+
+impl Format {
+    /// The media type to send in `Accept` and `Content-Type`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Xml => "application/xml",
+        }
+    }
+
+    /// The representation a `Content-Type` names: `application/json`, `application/xml` or
+    /// their `application/vnd.microsoft.com.ucwa+json` / `+xml` forms, parameters (such as
+    /// `charset`) and case ignored.
+    pub fn from_content_type(content_type: &str) -> Option<Format> {
+        let essence = content_type.split(';').next().unwrap_or_default().trim();
+        let is = |media_type: &str| essence.eq_ignore_ascii_case(media_type);
+        if is("application/json") || is("application/vnd.microsoft.com.ucwa+json") {
+            Some(Format::Json)
+        } else if is("application/xml") || is("application/vnd.microsoft.com.ucwa+xml") {
+            Some(Format::Xml)
+        } else {
+            None
+        }
+    }
+}
+
+/// A value that travels in both representations: every resource, and the error body.
+pub trait Payload: Serialize + DeserializeOwned {
+    /// Decodes the XML representation.
+    fn from_xml(payload: &[u8]) -> Result<Self, DecodeError>;
+    /// Encodes the XML representation.
+    fn to_xml(&self) -> Vec<u8>;
+}
+
+impl<T: Resource> Payload for T {
+    fn from_xml(payload: &[u8]) -> Result<Self, DecodeError> {
+        crate::xml::from_slice(payload)
+    }
+
+    fn to_xml(&self) -> Vec<u8> {
+        crate::xml::to_vec(self)
+    }
+}
+
+impl Payload for ErrorBody {
+    fn from_xml(payload: &[u8]) -> Result<Self, DecodeError> {
+        ErrorBody::from_xml(payload)
+    }
+
+    fn to_xml(&self) -> Vec<u8> {
+        ErrorBody::to_xml(self)
+    }
+}
+
+/// Decodes a payload in the representation its `Content-Type` names.
+///
+/// ```
+/// #[derive(Debug, PartialEq, ucwa_runtime::Resource)]
+/// #[ucwa(rel = "participant")]
+/// struct Participant {
+///     name: Option<String>,
+/// }
+///
+/// let json: Participant = ucwa_runtime::codec::decode("application/json; charset=utf-8", br#"{"name": "Ann"}"#)?;
+/// let xml: Participant = ucwa_runtime::codec::decode(
+///     "application/vnd.microsoft.com.ucwa+xml",
+///     br#"<resource rel="participant"><property name="name">Ann</property></resource>"#,
+/// )?;
+/// assert_eq!(json, xml);
+/// assert!(ucwa_runtime::codec::decode::<Participant>("text/html", b"<html/>").is_err());
+/// # Ok::<(), ucwa_runtime::DecodeError>(())
+/// ```
+pub fn decode<T: Payload>(content_type: &str, payload: &[u8]) -> Result<T, DecodeError> {
+    match Format::from_content_type(content_type) {
+        Some(format) => decode_as(format, payload),
+        None => Err(DecodeError::media_type(content_type)),
+    }
+}
+
+/// Decodes a payload known to be in `format`.
+pub fn decode_as<T: Payload>(format: Format, payload: &[u8]) -> Result<T, DecodeError> {
+    match format {
+        Format::Json => crate::json::from_slice(payload),
+        Format::Xml => T::from_xml(payload),
+    }
+}
+
+/// Encodes a value in `format`; send it with `format.media_type()` as its `Content-Type`.
+pub fn encode<T: Payload>(format: Format, value: &T) -> Vec<u8> {
+    match format {
+        Format::Json => crate::json::to_vec(value),
+        Format::Xml => value.to_xml(),
+    }
+}

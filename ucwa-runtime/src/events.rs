@@ -1,0 +1,578 @@
+//! The event channel: what a pending GET on the `events` resource returns, in JSON or XML.
+//!
+//! A batch has `self` and `next` links (or `resync`, or `resume`), and senders, each with the
+//! events it sent in order. An event has a type, a link to the resource it is about, maybe an
+//! `in` link, the resource itself when the server embeds it, and for operations a status and a
+//! reason. Embedded resources decode into the generated type of their rel through
+//! [`ResourceSet`], which the generated `resources::AnyResource` implements.
+
+use serde_json::{Map, Value};
+
+use crate::xml::{Element, ResourceStart, XmlReader};
+use crate::{DecodeError, ErrorBody, Format, Href, Link, Resource, Unknown};
+
+/// Resources decodable by rel, when the type is known only at run time.
+pub trait ResourceSet: Sized {
+    /// Decodes the JSON value of a resource whose rel is `rel`.
+    fn from_json(rel: &str, value: Value) -> Result<Self, String>;
+    /// Reads a `<resource>` whose start tag was read.
+    fn read_xml(reader: &mut XmlReader<'_>, start: ResourceStart) -> Result<Self, DecodeError>;
+    /// The resource's rel.
+    fn rel(&self) -> &str;
+    /// The resource as a JSON value.
+    fn to_json(&self) -> Value;
+    /// Writes the resource as `<resource rel=..>`.
+    fn write_xml(&self, writer: &mut crate::xml::XmlWriter);
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, crate::Enumeration)]
+#[non_exhaustive]
+pub enum EventType {
+    /// A resource was added.
+    #[ucwa(name = "added")]
+    Added,
+    /// A resource or operation changed.
+    #[ucwa(name = "updated")]
+    Updated,
+    /// A resource was deleted.
+    #[ucwa(name = "deleted")]
+    Deleted,
+    /// An operation started.
+    #[ucwa(name = "started")]
+    Started,
+    /// An operation completed (see [`Event::status`] and [`Event::reason`]).
+    #[ucwa(name = "completed")]
+    Completed,
+    /// A type this version does not know, kept as received.
+    #[ucwa(other)]
+    Other(String),
+}
+
+/// One event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event<R> {
+    /// What happened.
+    pub event_type: EventType,
+    /// The rel of the resource the event is about, e.g. `audioVideoInvitation`.
+    pub rel: String,
+    /// The link to that resource.
+    pub link: Link,
+    /// The collection it was added to or removed from, when the server says (`in`).
+    pub in_link: Option<Link>,
+    /// The rel of that collection, when given.
+    pub in_rel: Option<String>,
+    /// The resource itself, when the server embedded it.
+    pub resource: Option<R>,
+    /// For operations: `Success` or `Failure`.
+    pub status: Option<String>,
+    /// For failed operations and server-initiated changes: why.
+    pub reason: Option<ErrorBody>,
+    /// Members this version does not know.
+    pub unknown: Unknown,
+}
+
+impl<R> Event<R> {
+    /// Whether the event is about a resource of type `T`.
+    ///
+    /// ```
+    /// # #[derive(ucwa_runtime::Resource)]
+    /// # #[ucwa(rel = "audioVideoInvitation")]
+    /// # struct AudioVideoInvitation {}
+    /// # fn f<R>(event: &ucwa_runtime::events::Event<R>) {
+    /// if event.names::<AudioVideoInvitation>() {
+    ///     // fetch `event.link`, or use `event.resource`
+    /// }
+    /// # }
+    /// ```
+    pub fn names<T: Resource>(&self) -> bool {
+        self.rel == T::REL
+    }
+}
+
+/// The resource that sent events, and those events in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sender<R> {
+    /// The sender's rel, e.g. `communication`.
+    pub rel: String,
+    /// The sender's href.
+    pub href: Href,
+    /// Its events, in order.
+    pub events: Vec<Event<R>>,
+}
+
+/// One answer of the event channel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventBatch<R> {
+    /// The link this batch was fetched from.
+    pub self_link: Option<Link>,
+    /// Where to send the next pending GET.
+    pub next: Option<Link>,
+    /// Present when the client lost its place: follow it, and drop cached transient state.
+    pub resync: Option<Link>,
+    /// Like `next`, after a long inactivity that reset transient state (resend any query
+    /// parameters such as `timeout`).
+    pub resume: Option<Link>,
+    /// The senders, in order (a sender may appear more than once).
+    pub senders: Vec<Sender<R>>,
+    /// Links of the batch this version does not know.
+    pub unknown_links: Unknown,
+}
+
+impl<R> Default for EventBatch<R> {
+    fn default() -> Self {
+        EventBatch {
+            self_link: None,
+            next: None,
+            resync: None,
+            resume: None,
+            senders: Vec::new(),
+            unknown_links: Unknown::default(),
+        }
+    }
+}
+
+impl<R: ResourceSet> EventBatch<R> {
+    /// Every event with its sender, in order.
+    pub fn events(&self) -> impl Iterator<Item = (&Sender<R>, &Event<R>)> {
+        self.senders
+            .iter()
+            .flat_map(|sender| sender.events.iter().map(move |event| (sender, event)))
+    }
+
+    /// The link to follow for the next pending GET: `resync`, else `resume`, else `next`.
+    pub fn follow(&self) -> Option<&Link> {
+        self.resync
+            .as_ref()
+            .or(self.resume.as_ref())
+            .or(self.next.as_ref())
+    }
+
+    /// Decodes a batch in the representation its `Content-Type` names.
+    pub fn decode(content_type: &str, payload: &[u8]) -> Result<Self, DecodeError> {
+        match Format::from_content_type(content_type) {
+            Some(Format::Json) => Self::from_json(payload),
+            Some(Format::Xml) => Self::from_xml(payload),
+            None => Err(DecodeError::media_type(content_type)),
+        }
+    }
+
+    /// Decodes a JSON batch.
+    pub fn from_json(payload: &[u8]) -> Result<Self, DecodeError> {
+        let value: Value = crate::json::from_slice(payload)?;
+        let object = as_object(&value, "$")?;
+        let mut batch = EventBatch::default();
+        if let Some(links) = object.get("_links") {
+            for (rel, link) in as_object(links, "$._links")? {
+                let at = format!("$._links.{rel}");
+                let slot = match rel.as_str() {
+                    "self" => &mut batch.self_link,
+                    "next" => &mut batch.next,
+                    "resync" => &mut batch.resync,
+                    "resume" => &mut batch.resume,
+                    _ => {
+                        batch.unknown_links.insert(rel.clone(), link.clone());
+                        continue;
+                    }
+                };
+                *slot = Some(link_from_json(link, &at)?);
+            }
+        }
+        if let Some(senders) = object.get("sender") {
+            for (i, sender) in one_or_many(senders).enumerate() {
+                batch
+                    .senders
+                    .push(sender_from_json(sender, &format!("$.sender[{i}]"))?);
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Decodes an XML batch: `<events href><link rel="next"/><sender rel href><added rel href>
+    /// [<resource>..</resource>]</added>..</sender></events>`.
+    pub fn from_xml(payload: &[u8]) -> Result<Self, DecodeError> {
+        let mut reader = XmlReader::new(payload)?;
+        let root = reader.root_element("events")?;
+        let mut batch = EventBatch {
+            self_link: root.attribute("href").map(Link::new),
+            ..EventBatch::default()
+        };
+        if !root.empty {
+            while let Some(child) = reader.next_element()? {
+                match child.name.as_str() {
+                    "link" => {
+                        let (rel, link) = link_from_xml(&child)?;
+                        reader.skip_element(&child)?;
+                        match rel.as_str() {
+                            "self" => batch.self_link = Some(link),
+                            "next" => batch.next = Some(link),
+                            "resync" => batch.resync = Some(link),
+                            "resume" => batch.resume = Some(link),
+                            _ => crate::xml::__generic::push(
+                                &mut batch.unknown_links,
+                                rel,
+                                crate::xml::__generic::link_value(link),
+                            ),
+                        }
+                    }
+                    "sender" => batch.senders.push(sender_from_xml(&mut reader, &child)?),
+                    other => {
+                        return Err(reader.error(format!(
+                            "unexpected <{other}> in <events>; expected <link> or <sender>"
+                        )));
+                    }
+                }
+            }
+        }
+        reader.finish()?;
+        Ok(batch)
+    }
+}
+
+impl<R: ResourceSet> EventBatch<R> {
+    /// Encodes the batch in `format` (what a server sends).
+    pub fn encode(&self, format: Format) -> Vec<u8> {
+        match format {
+            Format::Json => crate::json::to_vec(&self.to_json()),
+            Format::Xml => self.to_xml(),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let mut links = Map::new();
+        for (rel, link) in [
+            ("self", &self.self_link),
+            ("next", &self.next),
+            ("resync", &self.resync),
+            ("resume", &self.resume),
+        ] {
+            if let Some(link) = link {
+                links.insert(
+                    rel.to_owned(),
+                    crate::xml::__generic::link_value(link.clone()),
+                );
+            }
+        }
+        for (rel, value) in self.unknown_links.iter() {
+            links.insert(rel.clone(), value.clone());
+        }
+        let senders: Vec<Value> = self
+            .senders
+            .iter()
+            .map(|sender| {
+                let events: Vec<Value> = sender.events.iter().map(event_to_json).collect();
+                serde_json::json!({"rel": sender.rel, "href": sender.href.as_str(), "events": events})
+            })
+            .collect();
+        let mut object = Map::new();
+        object.insert("_links".to_owned(), Value::Object(links));
+        if !senders.is_empty() {
+            object.insert("sender".to_owned(), Value::Array(senders));
+        }
+        Value::Object(object)
+    }
+
+    fn to_xml(&self) -> Vec<u8> {
+        let mut writer = crate::xml::XmlWriter::new();
+        let href = self.self_link.as_ref().map(|l| l.href.as_str());
+        writer.start_element_with("events", &[("href", href)]);
+        for (rel, link) in [
+            ("next", &self.next),
+            ("resync", &self.resync),
+            ("resume", &self.resume),
+        ] {
+            if let Some(link) = link {
+                writer.link(rel, link);
+            }
+        }
+        crate::xml::__generic::write_unknown_links(&mut writer, &self.unknown_links);
+        for sender in &self.senders {
+            writer.start_element_with(
+                "sender",
+                &[
+                    ("rel", Some(&sender.rel)),
+                    ("href", Some(sender.href.as_str())),
+                ],
+            );
+            for event in &sender.events {
+                let name = crate::Enumeration::as_str(&event.event_type).to_owned();
+                let attributes = [
+                    ("rel", Some(event.rel.as_str())),
+                    ("href", Some(event.link.href.as_str())),
+                    ("title", event.link.title.as_deref()),
+                    ("status", event.status.as_deref()),
+                ];
+                let empty =
+                    event.resource.is_none() && event.in_link.is_none() && event.reason.is_none();
+                if empty {
+                    writer.empty_element_with(&name, &attributes);
+                    continue;
+                }
+                writer.start_element_with(&name, &attributes);
+                if let Some(link) = &event.in_link {
+                    writer.empty_element_with(
+                        "in",
+                        &[
+                            ("rel", event.in_rel.as_deref()),
+                            ("href", Some(link.href.as_str())),
+                        ],
+                    );
+                }
+                if let Some(resource) = &event.resource {
+                    resource.write_xml(&mut writer);
+                }
+                if let Some(reason) = &event.reason {
+                    reason.write_xml(&mut writer);
+                }
+                writer.end_element(&name);
+            }
+            writer.end_element("sender");
+        }
+        writer.end_element("events");
+        writer.finish()
+    }
+}
+
+fn event_to_json<R: ResourceSet>(event: &Event<R>) -> Value {
+    let mut link = Map::new();
+    link.insert("rel".to_owned(), Value::String(event.rel.clone()));
+    if let Value::Object(rest) = crate::xml::__generic::link_value(event.link.clone()) {
+        link.extend(rest);
+    }
+    let mut object = Map::new();
+    object.insert("link".to_owned(), Value::Object(link));
+    if let Some(in_link) = &event.in_link {
+        let mut value = crate::xml::__generic::link_value(in_link.clone());
+        if let (Value::Object(map), Some(rel)) = (&mut value, &event.in_rel) {
+            map.insert("rel".to_owned(), Value::String(rel.clone()));
+        }
+        object.insert("in".to_owned(), value);
+    }
+    if let Some(resource) = &event.resource {
+        let mut embedded = Map::new();
+        embedded.insert(resource.rel().to_owned(), resource.to_json());
+        object.insert("_embedded".to_owned(), Value::Object(embedded));
+    }
+    if let Some(status) = &event.status {
+        object.insert("status".to_owned(), Value::String(status.clone()));
+    }
+    if let Some(reason) = &event.reason {
+        object.insert(
+            "reason".to_owned(),
+            serde_json::to_value(reason).unwrap_or(Value::Null),
+        );
+    }
+    for (key, value) in event.unknown.iter() {
+        object.insert(key.clone(), value.clone());
+    }
+    object.insert(
+        "type".to_owned(),
+        Value::String(crate::Enumeration::as_str(&event.event_type).to_owned()),
+    );
+    Value::Object(object)
+}
+
+fn error(at: &str, message: impl std::fmt::Display) -> DecodeError {
+    DecodeError::json_semantic(format!("at {at}: {message}"))
+}
+
+fn as_object<'v>(value: &'v Value, at: &str) -> Result<&'v Map<String, Value>, DecodeError> {
+    value
+        .as_object()
+        .ok_or_else(|| error(at, "expected an object"))
+}
+
+fn one_or_many(value: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
+    match value {
+        Value::Array(items) => Box::new(items.iter()),
+        Value::Null => Box::new(std::iter::empty()),
+        other => Box::new(std::iter::once(other)),
+    }
+}
+
+fn string(object: &Map<String, Value>, key: &str, at: &str) -> Result<String, DecodeError> {
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| error(at, format!("expected a string `{key}`")))
+}
+
+fn link_from_json(value: &Value, at: &str) -> Result<Link, DecodeError> {
+    serde_json::from_value(value.clone()).map_err(|e| error(at, e))
+}
+
+/// A link object that also names its rel: `{"rel": .., "href": .., "title": ..}`.
+fn rel_link_from_json(value: &Value, at: &str) -> Result<(String, Link), DecodeError> {
+    let object = as_object(value, at)?;
+    let rel = string(object, "rel", at)?;
+    let mut rest = object.clone();
+    rest.remove("rel");
+    Ok((rel, link_from_json(&Value::Object(rest), at)?))
+}
+
+fn sender_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Sender<R>, DecodeError> {
+    let object = as_object(value, at)?;
+    let mut sender = Sender {
+        rel: string(object, "rel", at)?,
+        href: Href::new(string(object, "href", at)?),
+        events: Vec::new(),
+    };
+    if let Some(events) = object.get("events") {
+        for (i, event) in one_or_many(events).enumerate() {
+            sender
+                .events
+                .push(event_from_json(event, &format!("{at}.events[{i}]"))?);
+        }
+    }
+    Ok(sender)
+}
+
+fn event_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Event<R>, DecodeError> {
+    let object = as_object(value, at)?;
+    let (rel, link) = match object.get("link") {
+        Some(link) => rel_link_from_json(link, &format!("{at}.link"))?,
+        None => return Err(error(at, "an event needs a `link`")),
+    };
+    let event_type = string(object, "type", at)?;
+    let mut event = Event {
+        event_type: <EventType as crate::Enumeration>::from_wire(&event_type)
+            .unwrap_or(EventType::Other(event_type)),
+        rel,
+        link,
+        in_link: None,
+        in_rel: None,
+        resource: None,
+        status: None,
+        reason: None,
+        unknown: Unknown::default(),
+    };
+    for (key, value) in object {
+        match key.as_str() {
+            "link" | "type" => {}
+            "in" => {
+                let object = as_object(value, &format!("{at}.in"))?;
+                event.in_rel = object.get("rel").and_then(Value::as_str).map(str::to_owned);
+                let mut rest = object.clone();
+                rest.remove("rel");
+                event.in_link = Some(link_from_json(&Value::Object(rest), &format!("{at}.in"))?);
+            }
+            "status" => event.status = value.as_str().map(str::to_owned),
+            "reason" => {
+                event.reason = Some(
+                    serde_json::from_value(value.clone())
+                        .map_err(|e| error(&format!("{at}.reason"), e))?,
+                );
+            }
+            "_embedded" => {
+                let embedded = as_object(value, &format!("{at}._embedded"))?;
+                let mut entries = embedded.iter();
+                if let Some((rel, value)) = entries.next() {
+                    let resource = R::from_json(rel, value.clone())
+                        .map_err(|e| error(&format!("{at}._embedded.{rel}"), e))?;
+                    event.resource = Some(resource);
+                }
+                let rest: Map<String, Value> =
+                    entries.map(|(k, v)| (k.clone(), v.clone())).collect();
+                if !rest.is_empty() {
+                    event
+                        .unknown
+                        .insert("_embedded".to_owned(), Value::Object(rest));
+                }
+            }
+            _ => {
+                event.unknown.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Ok(event)
+}
+
+fn link_from_xml(element: &Element) -> Result<(String, Link), DecodeError> {
+    let missing = |what: &str| {
+        DecodeError::xml(
+            element.offset,
+            format!("a <{}> element needs a `{what}` attribute", element.name),
+        )
+    };
+    let rel = element.attribute("rel").ok_or_else(|| missing("rel"))?;
+    let href = element.attribute("href").ok_or_else(|| missing("href"))?;
+    let mut link = Link::new(href);
+    link.title = element.attribute("title").map(str::to_owned);
+    Ok((rel.to_owned(), link))
+}
+
+fn sender_from_xml<R: ResourceSet>(
+    reader: &mut XmlReader<'_>,
+    element: &Element,
+) -> Result<Sender<R>, DecodeError> {
+    let (rel, link) = link_from_xml(element)?;
+    let mut sender = Sender {
+        rel,
+        href: link.href,
+        events: Vec::new(),
+    };
+    if element.empty {
+        return Ok(sender);
+    }
+    while let Some(child) = reader.next_element()? {
+        sender.events.push(event_from_xml(reader, &child)?);
+    }
+    Ok(sender)
+}
+
+/// `<added rel href [status]>` with optional `<resource>`, `<link rel="in">`, `<reason>` and
+/// `<property name="status">` children; the element's name is the event type.
+fn event_from_xml<R: ResourceSet>(
+    reader: &mut XmlReader<'_>,
+    element: &Element,
+) -> Result<Event<R>, DecodeError> {
+    let (rel, link) = link_from_xml(element)?;
+    let mut event = Event {
+        event_type: <EventType as crate::Enumeration>::from_wire(&element.name)
+            .unwrap_or_else(|| EventType::Other(element.name.clone())),
+        rel,
+        link,
+        in_link: None,
+        in_rel: None,
+        resource: None,
+        status: element.attribute("status").map(str::to_owned),
+        reason: None,
+        unknown: Unknown::default(),
+    };
+    if element.empty {
+        return Ok(event);
+    }
+    while let Some(child) = reader.next_element()? {
+        match child.name.as_str() {
+            "resource" => {
+                let start = reader.begin_resource(&child)?;
+                event.resource = Some(R::read_xml(reader, start)?);
+            }
+            "in" => {
+                let (rel, link) = link_from_xml(&child)?;
+                reader.skip_element(&child)?;
+                event.in_rel = Some(rel);
+                event.in_link = Some(link);
+            }
+            "link" if child.attribute("rel") == Some("in") => {
+                let (_, link) = link_from_xml(&child)?;
+                reader.skip_element(&child)?;
+                event.in_link = Some(link);
+            }
+            "reason" => event.reason = Some(ErrorBody::read_xml(reader, child.empty)?),
+            "property" if child.attribute("name") == Some("status") => {
+                event.status = Some(reader.element_text(&child)?);
+            }
+            other => {
+                return Err(DecodeError::xml(
+                    child.offset,
+                    format!(
+                        "unexpected <{other}> in an event; expected <resource>, <in>, <reason> or <property name=\"status\">"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(event)
+}

@@ -1,0 +1,57 @@
+//! Invoking operations without doing I/O: building an `http::Request` from a link and checked
+//! parameters, and reading an `http::Response` into a typed value or a typed error. Any HTTP
+//! client can carry them.
+//!
+//! - [`origin`](Origin): which hrefs may be requested at all;
+//! - `request`: query parameters checked against their limits, the body, `Accept`;
+//! - `response`: a success into the operation's [`Success`] output, an error status into its
+//!   [`OperationError`], anything else into [`NotUcwa`];
+//! - `errors`: what every operation shares: [`GenericError`] and the common [`UcwaError`].
+
+mod errors;
+mod origin;
+mod request;
+mod response;
+
+use http::{Method, Response, StatusCode};
+
+pub use errors::{GenericError, UcwaError, describe};
+pub use origin::Origin;
+pub use request::{Body, RequestError, build_request, check_parameter};
+pub use response::{NotUcwa, ResponseError, Success, parse_response};
+
+use crate::ErrorBody;
+
+/// An operation of the schema: generated for each, with an inherent `request(..)` that builds
+/// the request from a link and checked parameters (its signature depends on the operation's
+/// query parameters and body).
+pub trait Operation {
+    /// The HTTP method.
+    const METHOD: Method;
+    /// The rel of the link (and resource) the operation is invoked on.
+    const REL: &'static str;
+    /// What a success gives: a resource, or `()`.
+    type Output: Success;
+    /// The operation's typed errors.
+    type Error: OperationError;
+
+    /// Reads the answer to the request: the output, a typed error from the operation's table
+    /// (or the common error), or [`NotUcwa`].
+    fn response<B: AsRef<[u8]>>(
+        response: &Response<B>,
+    ) -> Result<Self::Output, ResponseError<Self::Error>> {
+        parse_response(response, Self::Output::from_success)
+    }
+}
+
+/// The typed error of one operation, built from an error status and body. Derived with
+/// `#[derive(OperationError)]` on an enum with one variant per row of the operation's error
+/// table and a `#[ucwa(common)]` variant holding a [`UcwaError`].
+pub trait OperationError: std::error::Error + Sized + 'static {
+    /// Classifies an error answer by its status and subcode.
+    fn classify(status: StatusCode, body: ErrorBody) -> Self;
+    /// The HTTP status of the answer.
+    fn status(&self) -> u16;
+    /// The error body: code, subcode, message, parameters, debug information.
+    fn body(&self) -> &ErrorBody;
+}

@@ -1,0 +1,153 @@
+//! Reading an answer: a success into the operation's output, an error status into its typed
+//! error, anything else into [`NotUcwa`].
+
+use std::fmt;
+
+use http::{Response, StatusCode, header};
+
+use super::OperationError;
+use crate::{DecodeError, ErrorBody, Format};
+
+/// A response that is not from UCWA: an HTML page from a proxy, an empty body, a body in
+/// another media type, or an error body that does not decode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotUcwa {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The start of the body, lossily decoded, at most [`NotUcwa::EXCERPT`] characters.
+    pub excerpt: String,
+    /// Why it is not a UCWA answer.
+    pub reason: String,
+}
+
+impl NotUcwa {
+    /// The longest excerpt kept, in characters.
+    pub const EXCERPT: usize = 200;
+
+    fn new<B: AsRef<[u8]>>(response: &Response<B>, reason: impl Into<String>) -> Self {
+        let body = response.body().as_ref();
+        let text = String::from_utf8_lossy(&body[..body.len().min(Self::EXCERPT * 4)]);
+        let mut excerpt: String = text.chars().take(Self::EXCERPT).collect();
+        if text.chars().count() > Self::EXCERPT {
+            excerpt.push('…');
+        }
+        NotUcwa {
+            status: response.status(),
+            content_type: content_type(response).map(str::to_owned),
+            excerpt,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for NotUcwa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the server's answer is not a UCWA payload ({}): status {}, Content-Type {}",
+            self.reason,
+            self.status,
+            self.content_type.as_deref().unwrap_or("(none)")
+        )?;
+        if !self.excerpt.is_empty() {
+            write!(f, ", body starts {:?}", self.excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for NotUcwa {}
+
+/// Why an operation did not give its result.
+#[derive(Debug, thiserror::Error)]
+pub enum ResponseError<E: std::error::Error + 'static> {
+    /// UCWA answered with an error, typed by the operation's error table.
+    #[error(transparent)]
+    Ucwa(E),
+    /// The answer is not from UCWA.
+    #[error(transparent)]
+    NotUcwa(NotUcwa),
+    /// A success whose body does not decode into the documented resource.
+    #[error("the {status} answer does not decode: {error}")]
+    Decode {
+        /// The HTTP status.
+        status: StatusCode,
+        /// What is wrong with the body.
+        error: DecodeError,
+    },
+}
+
+fn content_type<B>(response: &Response<B>) -> Option<&str> {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// Reads an answer: a success is decoded by `success` (given the representation and the body),
+/// an error status becomes `E`, anything not from UCWA becomes [`NotUcwa`].
+pub fn parse_response<B, T, E>(
+    response: &Response<B>,
+    success: impl FnOnce(Format, &[u8]) -> Result<T, DecodeError>,
+) -> Result<T, ResponseError<E>>
+where
+    B: AsRef<[u8]>,
+    E: OperationError,
+{
+    let status = response.status();
+    let body = response.body().as_ref();
+    let format = content_type(response).and_then(Format::from_content_type);
+    if status.is_success() {
+        return success(format.unwrap_or(Format::Json), body).map_err(|error| {
+            if format.is_none() && !body.is_empty() {
+                ResponseError::NotUcwa(NotUcwa::new(
+                    response,
+                    "a success in an unexpected media type",
+                ))
+            } else {
+                ResponseError::Decode { status, error }
+            }
+        });
+    }
+    let Some(format) = format else {
+        let reason = if body.is_empty() {
+            "an error status without a body"
+        } else {
+            "an error status with a body in another media type"
+        };
+        return Err(ResponseError::NotUcwa(NotUcwa::new(response, reason)));
+    };
+    match crate::codec::decode_as::<ErrorBody>(format, body) {
+        Ok(error) => Err(ResponseError::Ucwa(E::classify(status, error))),
+        Err(e) => Err(ResponseError::NotUcwa(NotUcwa::new(
+            response,
+            format!(
+                "an error status whose body is not a UCWA error: {}",
+                e.message()
+            ),
+        ))),
+    }
+}
+
+/// What a success of an operation gives, read from the answer's representation and body.
+///
+/// A resource is decoded (an empty body is an error); `()`, for operations whose success has
+/// no body, accepts any body.
+pub trait Success: Sized {
+    /// Reads the body of a success.
+    fn from_success(format: Format, body: &[u8]) -> Result<Self, DecodeError>;
+}
+
+impl Success for () {
+    fn from_success(_: Format, _: &[u8]) -> Result<(), DecodeError> {
+        Ok(())
+    }
+}
+
+impl<T: crate::Resource> Success for T {
+    fn from_success(format: Format, body: &[u8]) -> Result<T, DecodeError> {
+        crate::codec::decode_as(format, body)
+    }
+}

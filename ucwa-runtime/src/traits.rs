@@ -1,0 +1,50 @@
+//! The traits that `#[derive(Resource, Links, Embedded, Enumeration)]` implement.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::Link;
+use crate::xml::{XmlEmbedded, XmlLinks, XmlResource};
+
+/// A UCWA resource: a typed view of one `rel`'s payload.
+///
+/// Derived with `#[derive(ucwa_runtime::Resource)]`, which implements its codecs too: `Serialize` and
+/// `Deserialize` for JSON, [`XmlResource`] for XML.
+pub trait Resource: Serialize + DeserializeOwned + XmlResource {
+    /// The resource's rel, e.g. `participant`.
+    const REL: &'static str;
+
+    /// The link to this resource itself (`_links.self`), which identifies it.
+    fn self_link(&self) -> Option<&Link>;
+}
+
+/// The `_links` of a resource. Derived with `#[derive(ucwa_runtime::Links)]`.
+pub trait Links: Serialize + DeserializeOwned + XmlLinks + Default {
+    /// The `self` link, if the struct has a field for it and the payload had one.
+    fn self_link(&self) -> Option<&Link>;
+
+    /// Whether there is no link at all (the `_links` member is then left out).
+    fn is_empty(&self) -> bool;
+}
+
+/// The `_embedded` resources of a resource. Derived with `#[derive(ucwa_runtime::Embedded)]`.
+pub trait Embedded: Serialize + DeserializeOwned + XmlEmbedded + Default {
+    /// Whether nothing is embedded (the `_embedded` member is then left out).
+    fn is_empty(&self) -> bool;
+}
+
+/// A UCWA enumeration. Derived with `#[derive(ucwa_runtime::Enumeration)]`.
+///
+/// UCWA adds members over time, so a derived enumeration with an `#[ucwa(other)]` variant keeps
+/// values it does not know and writes them back unchanged.
+pub trait Enumeration: Sized + crate::xml::XmlScalar {
+    /// The members known to this version of the schema, as written on the wire.
+    const MEMBERS: &'static [&'static str];
+
+    /// The value as written on the wire.
+    fn as_str(&self) -> &str;
+
+    /// The member with this wire name, the catch-all variant for a name the enumeration does
+    /// not know, or `None` when it has no catch-all.
+    fn from_wire(value: &str) -> Option<Self>;
+}

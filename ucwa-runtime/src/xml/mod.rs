@@ -1,0 +1,140 @@
+//! UCWA's XML representation (`application/xml`, `application/vnd.microsoft.com.ucwa+xml`):
+//! `<resource rel href>` with `<link>`, `<property>`, `<propertyList>` and nested
+//! `<resource>` children, in the namespace [`NAMESPACE`].
+//!
+//! Decoding streams over the input with quick-xml (no tree is built), refuses DTDs and unknown
+//! entities, bounds nesting at [`MAX_DEPTH`], and reports errors with their byte offset.
+
+#[doc(hidden)]
+pub mod generic;
+mod reader;
+mod value;
+mod writer;
+
+pub use reader::{Element, Item, MAX_DEPTH, ResourceStart, SimpleChild, XmlReader, XmlValue};
+pub use value::{XmlLinkItem, XmlProperty, XmlScalar, scalar_from_xml, scalar_write_xml};
+pub use writer::XmlWriter;
+
+#[doc(hidden)]
+pub use generic as __generic;
+
+use crate::{DecodeError, Resource};
+
+/// The namespace of UCWA's XML.
+pub const NAMESPACE: &str = "http://schemas.microsoft.com/rtc/2012/03/ucwa";
+
+/// A resource in XML. Implemented by `#[derive(ucwa_runtime::Resource)]`.
+pub trait XmlResource: Sized {
+    /// The root element of a document holding it: `resource`, or `input` for the body of an
+    /// operation.
+    const ROOT: &'static str = "resource";
+
+    /// Reads the content of a `<resource>` whose start tag was read, up to its end tag.
+    fn read_xml(reader: &mut XmlReader<'_>, start: ResourceStart) -> Result<Self, DecodeError>;
+
+    /// Writes the resource as `<resource rel="{rel}" href="{self link}">`.
+    fn write_xml(&self, writer: &mut XmlWriter, rel: &str);
+}
+
+impl<T: XmlResource> XmlResource for Box<T> {
+    fn read_xml(reader: &mut XmlReader<'_>, start: ResourceStart) -> Result<Self, DecodeError> {
+        T::read_xml(reader, start).map(Box::new)
+    }
+
+    fn write_xml(&self, writer: &mut XmlWriter, rel: &str) {
+        (**self).write_xml(writer, rel)
+    }
+}
+
+/// The `<link>` children of a resource. Implemented by `#[derive(ucwa_runtime::Links)]`.
+pub trait XmlLinks: Default {
+    /// Takes one `<link>` (the self link arrives as `self`, from the resource's `href`).
+    fn push_xml_link(
+        &mut self,
+        rel: std::borrow::Cow<'_, str>,
+        link: crate::Link,
+    ) -> Result<(), String>;
+
+    /// Writes every link but `self`, which is the `href` of the resource.
+    fn write_xml_links(&self, writer: &mut XmlWriter);
+}
+
+/// The nested `<resource>` children of a resource. Implemented by `#[derive(ucwa_runtime::Embedded)]`.
+pub trait XmlEmbedded: Default {
+    /// Reads one nested resource, whose `rel` attribute is its rel in `_embedded`.
+    fn read_xml_embedded(
+        &mut self,
+        reader: &mut XmlReader<'_>,
+        start: ResourceStart,
+    ) -> Result<(), DecodeError>;
+
+    /// Writes every embedded resource.
+    fn write_xml_embedded(&self, writer: &mut XmlWriter);
+}
+
+/// Decodes an XML payload into a resource.
+///
+/// ```
+/// #[derive(Debug, ucwa_runtime::Resource)]
+/// #[ucwa(rel = "participant")]
+/// struct Participant {
+///     name: Option<String>,
+///     in_lobby: Option<bool>,
+///     #[ucwa(links)]
+///     links: ParticipantLinks,
+/// }
+/// #[derive(Debug, Default, ucwa_runtime::Links)]
+/// struct ParticipantLinks {
+///     #[ucwa(rel = "self")]
+///     self_: Option<ucwa_runtime::Link>,
+/// }
+///
+/// let xml = br#"<resource rel="participant" href="/p/1" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">
+///   <property name="name">Joe Smith</property>
+///   <property name="inLobby">True</property>
+/// </resource>"#;
+/// let participant: Participant = ucwa_runtime::xml::from_slice(xml).unwrap();
+/// assert_eq!(participant.links.self_.unwrap().href.as_str(), "/p/1");
+/// assert_eq!(participant.name.as_deref(), Some("Joe Smith"));
+/// assert_eq!(participant.in_lobby, Some(true));
+/// ```
+pub fn from_slice<T: Resource>(payload: &[u8]) -> Result<T, DecodeError> {
+    let mut reader = XmlReader::new(payload)?;
+    if T::ROOT != "resource" {
+        let start = reader.root_input(T::ROOT, T::REL)?;
+        let input = T::read_xml(&mut reader, start)?;
+        reader.finish()?;
+        return Ok(input);
+    }
+    let start = reader.root_resource()?;
+    if start.rel != T::REL {
+        return Err(DecodeError::xml(
+            start.offset,
+            format!(
+                "expected a `{}` resource, found rel `{}`",
+                T::REL,
+                start.rel
+            ),
+        ));
+    }
+    let resource = T::read_xml(&mut reader, start)?;
+    reader.finish()?;
+    Ok(resource)
+}
+
+/// Decodes an XML payload held in a string.
+pub fn from_str<T: Resource>(payload: &str) -> Result<T, DecodeError> {
+    from_slice(payload.as_bytes())
+}
+
+/// Encodes a resource as an XML payload.
+pub fn to_vec<T: Resource>(resource: &T) -> Vec<u8> {
+    let mut writer = XmlWriter::new();
+    resource.write_xml(&mut writer, T::REL);
+    writer.finish()
+}
+
+/// Encodes a resource as an XML payload in a string.
+pub fn to_string<T: Resource>(resource: &T) -> String {
+    String::from_utf8(to_vec(resource)).unwrap_or_default()
+}
