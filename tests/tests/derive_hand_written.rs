@@ -132,8 +132,10 @@ fn strict_types_refuse_what_they_do_not_know() {
 
 #[test]
 fn dates_are_checked() {
-    let err = ucwa_runtime::json::from_str::<ContactPresence>(r#"{"lastActive": "2013-04-01T12:00:00Z"}"#)
-        .unwrap_err();
+    let err = ucwa_runtime::json::from_str::<ContactPresence>(
+        r#"{"lastActive": "2013-04-01T12:00:00Z"}"#,
+    )
+    .unwrap_err();
     assert!(
         err.message().starts_with(
             "expected a date such as `/Date(1364856373000)/`, found `2013-04-01T12:00:00Z`"

@@ -225,9 +225,7 @@ async fn every_error_path_of_escalate_audio_video() {
     {
         Err(ClientError::Response(ResponseError::Ucwa(EscalateAudioVideoPostError::Common(
             UcwaError::Generic {
-                status: 415,
-                kind,
-                ..
+                status: 415, kind, ..
             },
         )))) => {
             assert_eq!(kind, GenericError::UnsupportedMediaType);

@@ -219,51 +219,31 @@ fn every_error_row_of_the_schema_is_typed() {
                 let typed = match (resource.name.as_str(), op.method.as_str()) {
                     ("escalateAudioVideo", "POST") => {
                         typed(EscalateAudioVideoPost::response(&response), |e| {
-                            !matches!(
-                                e,
-                                EscalateAudioVideoPostError::Common(_)
-                            )
+                            !matches!(e, EscalateAudioVideoPostError::Common(_))
                         })
                     }
                     ("audioVideoInvitation", "GET") => {
                         typed(AudioVideoInvitationGet::response(&response), |e| {
-                            !matches!(
-                                e,
-                                AudioVideoInvitationGetError::Common(_)
-                            )
+                            !matches!(e, AudioVideoInvitationGetError::Common(_))
                         })
                     }
                     ("participant", "GET") => {
                         typed(ucwa::operations::ParticipantGet::response(&response), |e| {
-                            !matches!(
-                                e,
-                                ParticipantGetError::Common(_)
-                            )
+                            !matches!(e, ParticipantGetError::Common(_))
                         })
                     }
                     ("audioVideo", "GET") => {
                         typed(ucwa::operations::AudioVideoGet::response(&response), |e| {
-                            !matches!(
-                                e,
-                                AudioVideoGetError::Common(_)
-                            )
+                            !matches!(e, AudioVideoGetError::Common(_))
                         })
                     }
                     ("applications", "POST") => typed(
                         ucwa::operations::ApplicationsPost::response(&response),
-                        |e| {
-                            !matches!(
-                                e,
-                                ucwa::operations::ApplicationsPostError::Common(_)
-                            )
-                        },
+                        |e| !matches!(e, ucwa::operations::ApplicationsPostError::Common(_)),
                     ),
                     ("application", "GET") => {
                         typed(ucwa::operations::ApplicationGet::response(&response), |e| {
-                            !matches!(
-                                e,
-                                ucwa::operations::ApplicationGetError::Common(_)
-                            )
+                            !matches!(e, ucwa::operations::ApplicationGetError::Common(_))
                         })
                     }
                     (resource, method) => panic!("no case for {method} {resource}: add it here"),

@@ -2,8 +2,9 @@
 //!
 //! A schema directory holds `resources/*.json` and `enumerations/*.json` (the format is
 //! described in the repository's `schema/README.md`, and `schema/ucwa-schema.json` is its JSON
-//! Schema). The output is one Rust file with an `enumerations` and a `resources` module of
-//! plain types carrying the `ucwa` derives.
+//! Schema). The output is one Rust file with `enumerations`, `resources` and `operations`
+//! modules of plain types carrying the derives of `ucwa-derive`, naming the runtime as
+//! `::ucwa_runtime` and nothing else.
 //!
 //! From a build script (writes `OUT_DIR/ucwa.rs`, only when its content changed):
 //!
@@ -14,7 +15,7 @@
 //! }
 //! ```
 //!
-//! and in the crate, with `ucwa` as a dependency:
+//! and in the crate, with `ucwa-runtime` as a dependency:
 //!
 //! ```ignore
 //! include!(concat!(env!("OUT_DIR"), "/ucwa.rs"));

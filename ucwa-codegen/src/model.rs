@@ -147,7 +147,7 @@ pub struct Response {
     pub description: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyncError {
     /// e.g. `Conflict`.
     pub error: String,

@@ -113,7 +113,10 @@ pub enum VariantKind {
     /// The enumeration's catch-all, holding values it does not know.
     Other,
     /// A row of an operation's error table: its status and subcode (`None`: without one).
-    Error { status: u16, subcode: Option<String> },
+    Error {
+        status: u16,
+        subcode: Option<String>,
+    },
     /// The operation error's variant for every error its table does not list.
     Common,
 }
@@ -126,7 +129,10 @@ impl<'a> Container<'a> {
         if !input.generics.params.is_empty() {
             cx.error_spanned_by(
                 &input.generics,
-                format!("#[derive({})] does not support generic types", derive.name()),
+                format!(
+                    "#[derive({})] does not support generic types",
+                    derive.name()
+                ),
             );
         }
         let data = match (&input.data, derive.is_enum()) {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use syn::Fields;
 
-use crate::ast::{Container, Derive, FieldKind, VariantKind, option_inner};
+use crate::ast::{Container, Derive, FieldKind, Variant, VariantKind, option_inner};
 use crate::ctxt::Ctxt;
 
 pub fn check(cx: &Ctxt, cont: &Container) {
@@ -112,17 +112,13 @@ fn check_enumeration(cx: &Ctxt, cont: &Container) {
                     );
                 }
             }
-            _ => {
-                if !holds_one(variant.fields) {
-                    cx.error_spanned_by(
-                        variant.ident,
-                        "the `other` variant holds the unknown value: write it as `Other(String)`",
-                    );
-                }
-                if other.replace(variant.ident).is_some() {
-                    cx.error_spanned_by(variant.ident, "only one variant can be `other`");
-                }
-            }
+            _ => the_one_holder(
+                cx,
+                variant,
+                &mut other,
+                "other",
+                "the unknown value: write it as `Other(String)`",
+            ),
         }
     }
 }
@@ -150,17 +146,13 @@ fn check_operation_error(cx: &Ctxt, cont: &Container) {
                     );
                 }
             }
-            _ => {
-                if !holds_one(variant.fields) {
-                    cx.error_spanned_by(
-                        variant.ident,
-                        "the `common` variant holds the common error: write it as `Common(UcwaError)`",
-                    );
-                }
-                if common.replace(variant.ident).is_some() {
-                    cx.error_spanned_by(variant.ident, "only one variant can be `common`");
-                }
-            }
+            _ => the_one_holder(
+                cx,
+                variant,
+                &mut common,
+                "common",
+                "the common error: write it as `Common(UcwaError)`",
+            ),
         }
     }
     if common.is_none() {
@@ -168,6 +160,22 @@ fn check_operation_error(cx: &Ctxt, cont: &Container) {
             cont.ident,
             "#[derive(OperationError)] needs a `#[ucwa(common)] Common(UcwaError)` variant for the errors the table does not list",
         );
+    }
+}
+
+/// The catch-all variant of an enum (`other`, `common`): there is one, and it holds one value.
+fn the_one_holder<'a>(
+    cx: &Ctxt,
+    variant: &Variant<'a>,
+    seen: &mut Option<&'a syn::Ident>,
+    key: &str,
+    holds: &str,
+) {
+    if !holds_one(variant.fields) {
+        cx.error_spanned_by(variant.ident, format!("the `{key}` variant holds {holds}"));
+    }
+    if seen.replace(variant.ident).is_some() {
+        cx.error_spanned_by(variant.ident, format!("only one variant can be `{key}`"));
     }
 }
 

@@ -22,6 +22,8 @@
 #![deny(missing_docs)]
 
 mod channel;
+mod protocol;
+mod resources;
 mod routes;
 mod state;
 

@@ -19,10 +19,13 @@ pub fn emit(schema: &Schema) -> String {
     let enumerations = schema.enumerations.iter().map(enumeration::emit);
     let resources = schema.resources.iter().map(resource::emit);
     let any_resource = resource::any_resource(&schema.resources);
-    let operations = schema
-        .resources
-        .iter()
-        .flat_map(|r| r.operations.iter().map(move |op| operation::emit(r, op)));
+    let tables = operation::ErrorTables::new(&schema.resources);
+    let operations = schema.resources.iter().flat_map(|r| {
+        let tables = &tables;
+        r.operations
+            .iter()
+            .map(move |op| operation::emit(r, op, tables))
+    });
     let tokens: TokenStream = quote! {
         /// UCWA enumerations. Each keeps values it does not know in its `Other` variant.
         pub mod enumerations {

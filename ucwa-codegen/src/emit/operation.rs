@@ -3,6 +3,8 @@
 //! takes query parameters, and an error enum from its table of synchronous errors, carrying
 //! `#[derive(OperationError)]`.
 
+use std::collections::BTreeMap;
+
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,12 +13,53 @@ use super::docs::{doc, sentence};
 use crate::model::*;
 use crate::naming;
 
-pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
-    let base = format!(
+/// The Rust name of an operation, e.g. `EscalateAudioVideoPost`.
+fn base_name(resource: &Resource, op: &Operation) -> String {
+    format!(
         "{}{}",
         naming::type_name(&resource.name),
         op.method.to_lowercase().to_upper_camel_case()
-    );
+    )
+}
+
+/// Which operations share one error enum: the reference gives many operations the very same
+/// table, and one enum per distinct table keeps the generated code (and its build) from
+/// repeating it. The first operation with a table (in emission order) owns the enum; the
+/// others name it through a type alias.
+pub struct ErrorTables {
+    /// For each operation's base name: the operations sharing its table, owner first.
+    sharing: BTreeMap<String, Vec<String>>,
+}
+
+impl ErrorTables {
+    pub fn new(resources: &[Resource]) -> Self {
+        let mut by_table: Vec<(&[SyncError], Vec<String>)> = Vec::new();
+        for resource in resources {
+            for op in &resource.operations {
+                let base = base_name(resource, op);
+                match by_table
+                    .iter_mut()
+                    .find(|(table, _)| *table == op.errors.as_slice())
+                {
+                    Some((_, ops)) => ops.push(base),
+                    None => by_table.push((&op.errors, vec![base])),
+                }
+            }
+        }
+        let sharing = by_table
+            .into_iter()
+            .flat_map(|(_, ops)| ops.clone().into_iter().map(move |op| (op, ops.clone())))
+            .collect();
+        ErrorTables { sharing }
+    }
+
+    fn sharers(&self, base: &str) -> &[String] {
+        self.sharing.get(base).map_or(&[], Vec::as_slice)
+    }
+}
+
+pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenStream {
+    let base = base_name(resource, op);
     let name = naming::ident(&base);
     let error_name = naming::ident(&format!("{base}Error"));
     let query_name = naming::ident(&format!("{base}Query"));
@@ -183,7 +226,19 @@ pub fn emit(resource: &Resource, op: &Operation) -> TokenStream {
         },
         body_doc,
     ]);
-    let errors = error_enum(&error_name, &base, op);
+    let errors = match tables.sharers(&base) {
+        [owner, ..] if *owner != base => {
+            let owner_error = naming::ident(&format!("{owner}Error"));
+            let docs = doc([format!(
+                "The errors of [`{base}`]: its table is that of [`{owner}`], so its type is [`{owner}Error`]."
+            )]);
+            quote! {
+                #docs
+                pub type #error_name = #owner_error;
+            }
+        }
+        sharers => error_enum(&error_name, sharers, op),
+    };
 
     quote! {
         #op_docs
@@ -251,14 +306,14 @@ fn query_struct(name: &proc_macro2::Ident, op: &Operation) -> TokenStream {
     }
 }
 
-fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStream {
+/// The enum of one table, for the operations in `sharers` (the owner first).
+fn error_enum(name: &proc_macro2::Ident, sharers: &[String], op: &Operation) -> TokenStream {
     // A variant per row, named by its subcode, or by its error for the row without one; a
     // name used twice (or taken by `Common`) is qualified by the error.
     let simple = |e: &SyncError| e.subcode.clone().unwrap_or_else(|| e.error.clone());
     let variants = op.errors.iter().map(|e| {
         let name = simple(e);
-        let taken =
-            op.errors.iter().filter(|o| simple(o) == name).count() > 1 || name == "Common";
+        let taken = op.errors.iter().filter(|o| simple(o) == name).count() > 1 || name == "Common";
         let name = if taken {
             format!(
                 "{}{}",
@@ -290,8 +345,18 @@ fn error_enum(name: &proc_macro2::Ident, base: &str, op: &Operation) -> TokenStr
             #variant(Box<::ucwa_runtime::ErrorBody>),
         }
     });
+    let links: Vec<String> = sharers.iter().map(|op| format!("[`{op}`]")).collect();
+    let operations = match links.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => links.concat(),
+    };
     let docs = doc([format!(
-        "The errors of [`{base}`]: those its table lists, and in `Common` those of every operation and any other, kept whole."
+        "The errors of {operations}: those {} lists, and in `Common` those of every operation and any other, kept whole.",
+        if sharers.len() > 1 {
+            "their table"
+        } else {
+            "its table"
+        }
     )]);
     quote! {
         #docs

@@ -43,6 +43,7 @@ impl MapCodec<'_, '_> {
                 FieldKind::Rel { .. } => {
                     let ty = field.ty;
                     // Spanned on the field type, so a type that is not a `RelField` is reported there.
+                    let krate = super::respan(krate, ty.span());
                     quote_spanned! {ty.span()=>
                         if !<#ty as #krate::RelField>::is_empty(&self.#name) {
                             __map.serialize_entry(#wire, &#krate::__private::RelSer(&self.#name))?;
@@ -96,7 +97,11 @@ impl MapCodec<'_, '_> {
             .filter(|(_, f)| !matches!(f.kind, FieldKind::Unknown))
             .map(|(i, f)| (format_ident!("__field{}", i), f))
             .collect();
-        let unknown = self.cont.fields().iter().find(|f| matches!(f.kind, FieldKind::Unknown));
+        let unknown = self
+            .cont
+            .fields()
+            .iter()
+            .find(|f| matches!(f.kind, FieldKind::Unknown));
 
         let locals = known.iter().map(|(local, field)| {
             let ty = field.ty;
@@ -106,6 +111,7 @@ impl MapCodec<'_, '_> {
             let wire = field.wire().unwrap_or_default();
             let ty = field.ty;
             // Spanned on the field type, so a type that does not fit is reported there.
+            let krate = super::respan(krate, ty.span());
             let decode = match field.kind {
                 FieldKind::Rel { .. } => quote_spanned! {ty.span()=>
                     __map.next_value_seed(#krate::__private::RelSeed::<#ty>::new(#wire))?

@@ -6,8 +6,8 @@ mod json;
 mod operation_error;
 mod xml;
 
-use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::{Container, Derive, FieldKind};
@@ -27,7 +27,11 @@ fn resource(cont: &Container) -> TokenStream {
     let ident = cont.ident;
     let krate = &cont.krate;
     // Checked: a resource has its rel.
-    let rel = cont.rel.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    let rel = cont
+        .rel
+        .as_ref()
+        .map(syn::LitStr::value)
+        .unwrap_or_default();
     let is_input = cont.input.is_some();
     let self_link = match cont.field(|k| matches!(k, FieldKind::Links)) {
         Some(links) => {
@@ -71,7 +75,10 @@ fn relations(cont: &Container) -> TokenStream {
         let ty = field.ty;
         match field.kind {
             FieldKind::Unknown => quote!(self.#name.is_empty()),
-            _ => quote_spanned!(ty.span()=> <#ty as #krate::RelField>::is_empty(&self.#name)),
+            _ => {
+                let krate = respan(krate, ty.span());
+                quote_spanned!(ty.span()=> <#ty as #krate::RelField>::is_empty(&self.#name))
+            }
         }
     });
     let is_empty = quote!(true #(&& #empties)*);
@@ -120,4 +127,18 @@ fn relations(cont: &Container) -> TokenStream {
         },
     };
     quote!(#json #xml #trait_impl)
+}
+
+/// The runtime's path with every token at `span`. Code spanned on a field's type names the
+/// runtime through it, so that an error in that code points at the type (once), not at the
+/// derive.
+fn respan(krate: &syn::Path, span: Span) -> TokenStream {
+    krate
+        .to_token_stream()
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect()
 }

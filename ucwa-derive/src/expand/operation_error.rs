@@ -27,7 +27,9 @@ pub fn expand(cont: &Container) -> TokenStream {
                     Some(s) => quote!(::core::option::Option::Some(#s)),
                     None => quote!(::core::option::Option::None),
                 };
-                classify.push(quote!((#code, #subcode) => Self::#name(::std::boxed::Box::new(__body)),));
+                classify.push(
+                    quote!((#code, #subcode) => Self::#name(::std::boxed::Box::new(__body)),),
+                );
                 status.push(quote!(Self::#name(_) => #code,));
                 body.push(quote!(Self::#name(__body) => __body,));
             }

@@ -4,8 +4,8 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::Ident;
+use syn::spanned::Spanned;
 
 use crate::ast::{Container, Field, FieldKind, option_inner};
 
@@ -34,6 +34,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
     });
     let property_arms = properties.iter().map(|(local, field, wire)| {
         let inner = option_inner(field.ty).unwrap_or(field.ty);
+        let krate = super::respan(krate, inner.span());
         let read = quote_spanned!(inner.span()=> <#inner as #krate::xml::XmlProperty>::from_xml(__value));
         quote! {
             #wire => {
@@ -263,7 +264,9 @@ fn nested_fallback(
 
 /// The rel fields of a links or embedded struct, each with its rel, and its `unknown` field if
 /// any.
-fn rels_and_unknown<'c, 'a>(cont: &'c Container<'a>) -> (Vec<(&'c Field<'a>, &'c str)>, Option<&'a Ident>) {
+fn rels_and_unknown<'c, 'a>(
+    cont: &'c Container<'a>,
+) -> (Vec<(&'c Field<'a>, &'c str)>, Option<&'a Ident>) {
     let rels = cont
         .fields()
         .iter()
@@ -287,6 +290,7 @@ pub fn links(cont: &Container) -> TokenStream {
     let arms = rels.iter().map(|(field, wire)| {
         let name = field.ident;
         let ty = field.ty;
+        let krate = super::respan(krate, ty.span());
         let convert = quote_spanned! {ty.span()=>
             <<#ty as #krate::RelField>::Item as #krate::xml::XmlLinkItem>::from_link(link)
         };
@@ -311,15 +315,19 @@ pub fn links(cont: &Container) -> TokenStream {
             ))
         },
     };
-    let writes = rels.iter().filter(|(_, wire)| *wire != "self").map(|(field, wire)| {
-        let name = field.ident;
-        let ty = field.ty;
-        quote_spanned! {ty.span()=>
-            for __item in <#ty as #krate::RelField>::items(&self.#name) {
-                #krate::xml::XmlLinkItem::write_link(__item, #wire, __writer);
+    let writes = rels
+        .iter()
+        .filter(|(_, wire)| *wire != "self")
+        .map(|(field, wire)| {
+            let name = field.ident;
+            let ty = field.ty;
+            let krate = super::respan(krate, ty.span());
+            quote_spanned! {ty.span()=>
+                for __item in <#ty as #krate::RelField>::items(&self.#name) {
+                    #krate::xml::XmlLinkItem::write_link(__item, #wire, __writer);
+                }
             }
-        }
-    });
+        });
     let write_unknown = unknown
         .map(|name| quote!(#krate::xml::__generic::write_unknown_links(__writer, &self.#name);));
     quote! {
@@ -348,6 +356,7 @@ pub fn embedded(cont: &Container) -> TokenStream {
     let arms = rels.iter().map(|(field, wire)| {
         let name = field.ident;
         let ty = field.ty;
+        let krate = super::respan(krate, ty.span());
         let read = quote_spanned! {ty.span()=>
             <<#ty as #krate::RelField>::Item as #krate::xml::XmlResource>::read_xml(__reader, __start)
         };
@@ -378,6 +387,7 @@ pub fn embedded(cont: &Container) -> TokenStream {
     let writes = rels.iter().map(|(field, wire)| {
         let name = field.ident;
         let ty = field.ty;
+        let krate = super::respan(krate, ty.span());
         quote_spanned! {ty.span()=>
             for __item in <#ty as #krate::RelField>::items(&self.#name) {
                 #krate::xml::XmlResource::write_xml(__item, __writer, #wire);

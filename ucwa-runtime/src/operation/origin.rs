@@ -63,4 +63,3 @@ impl fmt::Display for Origin {
         f.write_str(&self.0.origin().ascii_serialization())
     }
 }
-

@@ -114,4 +114,3 @@ pub fn build_request(
         .body(bytes)
         .map_err(|e| RequestError::Http(e.to_string()))
 }
-

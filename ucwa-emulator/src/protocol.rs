@@ -1,0 +1,258 @@
+//! HTTP as UCWA speaks it, for every handler alike: the bearer token, the representation chosen
+//! by `Accept`, the checks on what a request sends, and the answers, error bodies included.
+//!
+//! The handlers only decide which answer to give. How an answer looks on the wire lives here,
+//! once, so that every resource fails the way a real server does (the same codes, subcodes and
+//! `parameters`) and answers in the format the client asked for, whichever handler it reached.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State as Extract};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use ucwa::http::request::Parts;
+use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
+use ucwa::{ErrorBody, Format, Payload};
+
+use crate::state::State;
+
+/// What the web server in front of UCWA sends with a 401: HTML, not a UCWA error body, since
+/// UCWA itself never sees the request.
+const UNAUTHORIZED_PAGE: &str = "<html><head><title>401 - Unauthorized</title></head><body><h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>";
+
+/// No bearer token, or another one: 401, as the web server in front of UCWA answers it.
+pub(crate) async fn authorize(
+    Extract(state): Extract<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let expected = format!("Bearer {}", state.config.token);
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if given == Some(expected.as_str()) {
+        return next.run(request).await;
+    }
+    let mut response = answer(StatusCode::UNAUTHORIZED, "text/html", UNAUTHORIZED_PAGE);
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(
+            "Bearer trusted_issuers=\"\", client_id=\"00000004-0000-0ff1-ce00-000000000000\"",
+        ),
+    );
+    response
+}
+
+/// The representation the client asked for by `Accept`; JSON when it did not say. Every answer,
+/// error answers included, is in it.
+pub(crate) struct Negotiated(pub(crate) Format);
+
+impl<S: Sync> FromRequestParts<S> for Negotiated {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(Negotiated(format(&parts.headers)))
+    }
+}
+
+fn format(headers: &HeaderMap) -> Format {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|accept| {
+            accept
+                .split(',')
+                .find_map(|part| Format::from_content_type(part.trim()))
+        })
+        .unwrap_or(Format::Json)
+}
+
+fn answer(status: StatusCode, content_type: &'static str, body: impl Into<Body>) -> Response {
+    let mut response = Response::new(body.into());
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// A body already encoded in `format`.
+pub(crate) fn respond(format: Format, status: StatusCode, body: Vec<u8>) -> Response {
+    answer(status, format.media_type(), body)
+}
+
+pub(crate) fn payload<T: Payload>(format: Format, status: StatusCode, value: &T) -> Response {
+    respond(format, status, ucwa::codec::encode(format, value))
+}
+
+/// An error answer. Handlers pass it up through `?` from each check they make, and a
+/// `Response` is large, so it is boxed until it is sent.
+pub(crate) struct Refusal(Box<Response>);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+pub(crate) fn error(format: Format, status: StatusCode, body: ErrorBody) -> Refusal {
+    Refusal(Box::new(payload(format, status, &body)))
+}
+
+fn failure(
+    format: Format,
+    status: StatusCode,
+    code: &str,
+    subcode: Option<&str>,
+    message: &str,
+) -> Refusal {
+    error(
+        format,
+        status,
+        ErrorBody {
+            code: code.to_owned(),
+            subcode: subcode.map(str::to_owned),
+            message: Some(message.to_owned()),
+            ..ErrorBody::default()
+        },
+    )
+}
+
+pub(crate) fn not_found(format: Format) -> Refusal {
+    failure(
+        format,
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        Some("ResourceNotFound"),
+        "The resource does not exist.",
+    )
+}
+
+/// Unlike [`not_found`], tells the client its application is gone, so that it makes a new one.
+pub(crate) fn no_application(format: Format) -> Refusal {
+    failure(
+        format,
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        Some("ApplicationNotFound"),
+        "The application does not exist.",
+    )
+}
+
+/// 409 `AlreadyExists`: the request repeats one that was already carried out.
+pub(crate) fn already_exists(format: Format, message: &str) -> Refusal {
+    failure(
+        format,
+        StatusCode::CONFLICT,
+        "Conflict",
+        Some("AlreadyExists"),
+        message,
+    )
+}
+
+/// 400 `ParameterValidationFailure` naming each invalid parameter and why.
+pub(crate) fn invalid_parameters(format: Format, problems: &[(&str, String)]) -> Refusal {
+    let parameters: serde_json::Map<String, serde_json::Value> = problems
+        .iter()
+        .map(|(name, reason)| ((*name).to_owned(), json!(reason)))
+        .collect();
+    let names: Vec<&str> = problems.iter().map(|(name, _)| *name).collect();
+    error(
+        format,
+        StatusCode::BAD_REQUEST,
+        ErrorBody {
+            code: "BadRequest".into(),
+            subcode: Some("ParameterValidationFailure".into()),
+            message: Some(format!("Invalid parameters: {}.", names.join(", "))),
+            parameters: Some(serde_json::Value::Object(parameters)),
+            ..ErrorBody::default()
+        },
+    )
+}
+
+/// Checks a text parameter: present, not empty, at most `max` characters. Problems are
+/// collected rather than answered at once, because the server names every invalid parameter.
+pub(crate) fn check(
+    problems: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    value: Option<&str>,
+    max: usize,
+) {
+    match value {
+        None | Some("") => problems.push((name, "required".to_owned())),
+        Some(value) if value.chars().count() > max => {
+            problems.push((
+                name,
+                format!("{} characters; at most {max}", value.chars().count()),
+            ));
+        }
+        Some(_) => {}
+    }
+}
+
+fn unsupported_media_type(format: Format, message: &str) -> Refusal {
+    failure(
+        format,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UnsupportedMediaType",
+        None,
+        message,
+    )
+}
+
+fn content_type(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// The body, decoded from whichever of JSON and XML its `Content-Type` names (which need not be
+/// the format of the answer): 415 for anything else, 400 for a body that does not decode.
+pub(crate) fn decode<T: Payload>(
+    format: Format,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Refusal> {
+    let Some(sent) = Format::from_content_type(content_type(headers)) else {
+        return Err(unsupported_media_type(format, "Send JSON or XML."));
+    };
+    ucwa::codec::decode_as(sent, body).map_err(|e| {
+        failure(
+            format,
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            Some("DeserializationFailure"),
+            e.message(),
+        )
+    })
+}
+
+/// The SDP offer a body carries: 415 unless sent as `application/sdp`, 400 when empty.
+pub(crate) fn sdp_offer<'a>(
+    format: Format,
+    headers: &HeaderMap,
+    body: &'a [u8],
+) -> Result<&'a [u8], Refusal> {
+    let is_sdp = content_type(headers)
+        .split(';')
+        .next()
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/sdp"));
+    if !is_sdp {
+        return Err(unsupported_media_type(
+            format,
+            "The SDP offer must be sent as application/sdp.",
+        ));
+    }
+    if body.is_empty() {
+        return Err(invalid_parameters(
+            format,
+            &[("sdp", "required".to_owned())],
+        ));
+    }
+    Ok(body)
+}
