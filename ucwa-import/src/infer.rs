@@ -16,6 +16,8 @@ pub enum Type {
     Integer,
     Number,
     Date,
+    /// A duration (`TimeSpan` in the tables).
+    TimeSpan,
     Uri,
     Enumeration(String),
     Array(Box<Type>),

@@ -7,9 +7,11 @@
 //! sample shows of every rel; `infer.rs` decides types from that evidence.
 
 pub mod infer;
+mod json;
 pub mod markdown;
 pub mod observe;
 pub mod page;
+pub mod schema;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

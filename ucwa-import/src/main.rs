@@ -28,6 +28,12 @@ enum Command {
     /// Prints what was read: pages, rows, operations, samples, the samples that do not parse,
     /// the properties no evidence types, and every problem.
     Stats,
+    /// Writes the schema files the pages give into `--out` (a folder with `resources/` and
+    /// `enumerations/`).
+    Write {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -44,6 +50,28 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Stats => stats(&reference),
+        Command::Write { out } => {
+            let imported = ucwa_import::schema::import(&reference);
+            for (path, text) in &imported.files {
+                let path = out.join(path);
+                if let Some(dir) = path.parent()
+                    && let Err(e) = std::fs::create_dir_all(dir)
+                {
+                    eprintln!("ucwa-import: {}: {e}", dir.display());
+                    return ExitCode::FAILURE;
+                }
+                if let Err(e) = std::fs::write(&path, text) {
+                    eprintln!("ucwa-import: {}: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+            println!(
+                "wrote {} files to {} ({} properties untyped)",
+                imported.files.len(),
+                out.display(),
+                imported.untyped.len()
+            );
+        }
     }
     ExitCode::SUCCESS
 }
