@@ -150,7 +150,7 @@ fn resource(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Resou
         ],
     )?;
     let name = reader.req_text(obj, "name");
-    let description = reader.req_text(obj, "description");
+    let description = reader.opt_str(obj, "description").unwrap_or_default();
     let properties = list(reader, obj, "properties", |r, v, p| {
         property(r, v, p, false)
     });
@@ -163,7 +163,7 @@ fn resource(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Resou
     check_file_name(reader, file, &name);
     Some(Resource {
         name,
-        description: description?,
+        description,
         properties,
         links,
         embedded,
@@ -177,7 +177,7 @@ fn resource(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Resou
 fn enumeration(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Enumeration> {
     let obj = reader.object(value, "$", &["$schema", "name", "description", "members"])?;
     let name = reader.req_text(obj, "name");
-    let description = reader.req_text(obj, "description");
+    let description = reader.opt_str(obj, "description").unwrap_or_default();
     if !obj.map.contains_key("members") {
         reader.error(
             "$",
@@ -187,18 +187,18 @@ fn enumeration(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<En
     let members = list(reader, obj, "members", |r, v, p| {
         let obj = r.object(v, p, &["name", "description"])?;
         let name = r.req_text(obj, "name");
-        let description = r.req_text(obj, "description");
+        let description = r.opt_str(obj, "description").unwrap_or_default();
         Some(Member {
             at: p.to_owned(),
             name: name?,
-            description: description?,
+            description,
         })
     });
     let name = name?;
     check_file_name(reader, file, &name);
     Some(Enumeration {
         name,
-        description: description?,
+        description,
         members,
         file: file.to_path_buf(),
     })
@@ -222,7 +222,9 @@ const TYPES: &[&str] = &[
     "string",
     "boolean",
     "integer",
+    "number",
     "date",
+    "timeSpan",
     "uri",
     "enumeration",
     "array",
@@ -247,7 +249,7 @@ fn property(
     }
     let obj = reader.object(value, path, &allowed)?;
     let name = reader.req_text(obj, "name");
-    let description = reader.req_text(obj, "description");
+    let description = reader.opt_str(obj, "description").unwrap_or_default();
     let ty = value_type(reader, obj);
     let max_length = reader.opt_u64(obj, "maxLength");
     if max_length.is_some() && !matches!(ty, Some(ValueType::String | ValueType::Uri)) {
@@ -260,7 +262,7 @@ fn property(
     Some(Property {
         at: path.to_owned(),
         name: name?,
-        description: description?,
+        description,
         ty: ty?,
         max_length,
         required,
@@ -288,7 +290,9 @@ fn value_type(reader: &mut Reader<'_>, obj: Obj<'_>) -> Option<ValueType> {
         "string" => ValueType::String,
         "boolean" => ValueType::Boolean,
         "integer" => ValueType::Integer,
+        "number" => ValueType::Number,
         "date" => ValueType::Date,
+        "timeSpan" => ValueType::TimeSpan,
         "uri" => ValueType::Uri,
         "enumeration" => {
             if !enumeration {
@@ -327,7 +331,7 @@ fn link(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Link> {
         &["rel", "description", "kind", "target", "many", "mediaType"],
     )?;
     let rel = reader.req_text(obj, "rel");
-    let description = reader.req_text(obj, "description");
+    let description = reader.opt_str(obj, "description").unwrap_or_default();
     let kind = reader.req_choice(obj, "kind", &["resource", "operation", "data"]);
     let target = reader.opt_str(obj, "target");
     let many = reader.opt_bool(obj, "many").unwrap_or(false);
@@ -352,7 +356,7 @@ fn link(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Link> {
     Some(Link {
         at: path.to_owned(),
         rel: rel?,
-        description: description?,
+        description,
         kind,
         target,
         many,
@@ -362,13 +366,13 @@ fn link(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Link> {
 fn embedded(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Embedded> {
     let obj = reader.object(value, path, &["rel", "description", "target", "many"])?;
     let rel = reader.req_text(obj, "rel");
-    let description = reader.req_text(obj, "description");
+    let description = reader.opt_str(obj, "description").unwrap_or_default();
     let target = reader.req_text(obj, "target");
     let many = reader.opt_bool(obj, "many").unwrap_or(false);
     Some(Embedded {
         at: path.to_owned(),
         rel: rel?,
-        description: description?,
+        description,
         target: target?,
         many,
     })
@@ -507,8 +511,13 @@ fn request_body(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Re
 }
 
 fn event(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Event> {
-    let obj = reader.object(value, path, &["type", "sender", "priority", "description"])?;
+    let obj = reader.object(
+        value,
+        path,
+        &["type", "resource", "sender", "priority", "description"],
+    )?;
     let event_type = reader.req_text(obj, "type");
+    let resource = reader.opt_str(obj, "resource");
     let sender = reader.req_text(obj, "sender");
     let priority = reader.req_choice(obj, "priority", &["high", "medium", "low"]);
     let description = reader.opt_str(obj, "description").unwrap_or_default();
@@ -518,7 +527,9 @@ fn event(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Event> {
         _ => Priority::Low,
     };
     Some(Event {
+        at: path.to_owned(),
         event_type: event_type?,
+        resource,
         sender: sender?,
         priority,
         description,

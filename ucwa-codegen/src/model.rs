@@ -59,8 +59,12 @@ pub enum ValueType {
     String,
     Boolean,
     Integer,
+    /// A number that may have a fraction.
+    Number,
     /// `/Date(ms)/` in JSON, ISO 8601 in XML.
     Date,
+    /// A duration.
+    TimeSpan,
     /// A URI value such as `sip:..` or `tel:..` (not a link).
     Uri,
     /// A member of the named enumeration.
@@ -160,8 +164,13 @@ pub struct SyncError {
 
 #[derive(Clone, Debug)]
 pub struct Event {
+    /// Where it is in its file, as a JSON path.
+    pub at: String,
     /// `added`, `updated`, `deleted`, `started`, `completed`, …
     pub event_type: String,
+    /// The resource the event is about, when not the one whose file lists it (a page may list
+    /// events about other resources).
+    pub resource: Option<String>,
     /// The rel of the resource that sends the event, e.g. `communication`.
     pub sender: String,
     pub priority: Priority,

@@ -237,6 +237,12 @@ impl Validator<'_> {
         for op in &r.operations {
             self.operation(file, op, &mut methods);
         }
+
+        for e in &r.events {
+            if let Some(resource) = &e.resource {
+                self.resource_ref(file, &child(&e.at, "resource"), resource);
+            }
+        }
     }
 
     fn property<'n>(

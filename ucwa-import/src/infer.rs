@@ -2,7 +2,7 @@
 //! an enumeration its description links to, else from the values the samples show. What the
 //! evidence cannot settle is `None`, for the overrides file to decide.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -23,23 +23,39 @@ pub enum Type {
     Array(Box<Type>),
 }
 
+/// The enumerations of the reference: name → members.
+pub type Enumerations = BTreeMap<String, BTreeSet<String>>;
+
 /// Why a type was chosen, for the importer's report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Evidence {
     /// The description links to an enumeration's page.
     Enumeration,
+    /// The property is named for an enumeration (`direction`: `Direction`; `state` of an
+    /// invitation: `InvitationState`) and every value seen is one of its members.
+    EnumerationName,
     /// The samples' values.
     Samples,
 }
 
-/// The type of a property from the enumerations its description links to and the values seen.
+/// The type of property `name` of `resource`: the enumeration its description links to, else
+/// the enumeration it is named for (when the values seen are members), else what the values
+/// seen agree on.
 pub fn property_type(
+    resource: &str,
+    name: &str,
     refs: &[String],
-    enumerations: &BTreeSet<String>,
+    enumerations: &Enumerations,
     seen: &[Seen],
 ) -> Option<(Type, Evidence)> {
-    let enumeration = refs.iter().find(|r| enumerations.contains(*r));
+    let enumeration = refs.iter().find(|r| enumerations.contains_key(*r));
     let from_samples = from_samples(seen);
+    if enumeration.is_none()
+        && matches!(from_samples, None | Some(Type::String))
+        && let Some(named) = enumeration_named(resource, name, enumerations, seen)
+    {
+        return Some((Type::Enumeration(named), Evidence::EnumerationName));
+    }
     match (enumeration, from_samples) {
         // An array of enumeration values: the samples say array, the description says which.
         (Some(name), Some(Type::Array(_))) => Some((
@@ -52,10 +68,62 @@ pub fn property_type(
     }
 }
 
+/// The enumeration `name` is named for: `Name` itself, or `XName` where `X` ends the
+/// resource's name (`audioVideoInvitation.state`: `InvitationState`), the longest such `X`
+/// first; only when every string value seen is one of its members.
+fn enumeration_named(
+    resource: &str,
+    name: &str,
+    enumerations: &Enumerations,
+    seen: &[Seen],
+) -> Option<String> {
+    let upper = |s: &str| {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+            .unwrap_or_default()
+    };
+    let property = upper(name);
+    let resource = upper(resource);
+    // The suffixes of the resource's name at word (capital) boundaries, longest first, then
+    // none.
+    let mut prefixes: Vec<&str> = resource
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| &resource[i..])
+        .collect();
+    prefixes.push("");
+    let values: Vec<&str> = seen
+        .iter()
+        .filter_map(|s| match s {
+            Seen::Json(Value::String(v)) => Some(v.as_str()),
+            Seen::XmlText(v) => Some(v.as_str()),
+            _ => None,
+        })
+        .collect();
+    prefixes.into_iter().find_map(|prefix| {
+        let candidate = format!("{prefix}{property}");
+        let members = enumerations.get(&candidate)?;
+        values
+            .iter()
+            .all(|v| members.contains(*v))
+            .then_some(candidate)
+    })
+}
+
 /// The one type every value seen agrees on; `None` when nothing was seen or values disagree
 /// in a way that no type covers.
 fn from_samples(seen: &[Seen]) -> Option<Type> {
-    let types: BTreeSet<Type> = seen.iter().filter_map(seen_type).collect();
+    // JSON carries types and XML does not (`<property>1234567</property>` may be a string of
+    // digits): XML decides only when no JSON sample shows the property.
+    let json: Vec<&Seen> = seen.iter().filter(|s| matches!(s, Seen::Json(_))).collect();
+    let evidence: Vec<&Seen> = if json.is_empty() {
+        seen.iter().collect()
+    } else {
+        json
+    };
+    let types: BTreeSet<Type> = evidence.into_iter().filter_map(seen_type).collect();
     let mut types = types.into_iter();
     let first = types.next()?;
     types.try_fold(first, unify)
@@ -155,8 +223,45 @@ fn string_type(s: &str, xml: bool) -> Type {
 mod tests {
     use super::*;
 
-    fn enums() -> BTreeSet<String> {
-        ["Role".to_owned()].into()
+    fn enums() -> Enumerations {
+        [
+            ("Role", &["Attendee", "Leader"][..]),
+            ("InvitationState", &["Connecting", "Connected"][..]),
+            ("Direction", &["Incoming", "Outgoing"][..]),
+        ]
+        .into_iter()
+        .map(|(name, members)| {
+            (
+                name.to_owned(),
+                members.iter().map(|m| (*m).to_owned()).collect(),
+            )
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_property_named_for_an_enumeration_is_one_when_its_values_are_members() {
+        let seen = [Seen::Json("Connecting".into())];
+        assert_eq!(
+            property_type("audioVideoInvitation", "state", &[], &enums(), &seen),
+            Some((
+                Type::Enumeration("InvitationState".into()),
+                Evidence::EnumerationName
+            ))
+        );
+        assert_eq!(
+            property_type("audioVideoInvitation", "direction", &[], &enums(), &[]),
+            Some((
+                Type::Enumeration("Direction".into()),
+                Evidence::EnumerationName
+            ))
+        );
+        // A value that is no member: a string after all.
+        let other = [Seen::Json("Sideways".into())];
+        assert_eq!(
+            property_type("audioVideoInvitation", "direction", &[], &enums(), &other),
+            Some((Type::String, Evidence::Samples))
+        );
     }
 
     #[test]
@@ -166,7 +271,7 @@ mod tests {
             Seen::XmlText("Leader".into()),
         ];
         assert_eq!(
-            property_type(&["Role".into()], &enums(), &seen),
+            property_type("participant", "role", &["Role".into()], &enums(), &seen),
             Some((Type::Enumeration("Role".into()), Evidence::Enumeration))
         );
     }
@@ -192,6 +297,11 @@ mod tests {
         );
         assert_eq!(from_samples(&[Seen::Json(Value::Array(vec![]))]), None);
         assert_eq!(from_samples(&[]), None);
+        let digits = [
+            Seen::Json("1234567".into()),
+            Seen::XmlText("1234567".into()),
+        ];
+        assert_eq!(from_samples(&digits), Some(Type::String));
         let conflict = [Seen::Json(true.into()), Seen::Json(3.into())];
         assert_eq!(from_samples(&conflict), None);
     }

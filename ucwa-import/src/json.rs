@@ -7,7 +7,8 @@
 pub enum Json {
     Null,
     Bool(bool),
-    Number(i64),
+    /// As written, so that no number is rounded on its way through.
+    Number(String),
     String(String),
     Array(Vec<Json>),
     Object(Vec<(String, Json)>),
@@ -43,6 +44,48 @@ impl Json {
         }
     }
 
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Sets the member `key` of an object, in place if it is there, else at the end; `Null`
+    /// removes it.
+    pub fn set(&mut self, key: &str, value: Json) {
+        let Json::Object(members) = self else {
+            return;
+        };
+        match (members.iter().position(|(k, _)| k == key), value) {
+            (Some(at), Json::Null) => {
+                members.remove(at);
+            }
+            (None, Json::Null) => {}
+            (Some(at), value) => members[at].1 = value,
+            (None, value) => members.push((key.to_owned(), value)),
+        }
+    }
+
+    /// From a parsed value (object members in the parser's order).
+    pub fn from_value(value: &serde_json::Value) -> Json {
+        use serde_json::Value;
+        match value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Number(n.to_string()),
+            Value::String(s) => Json::String(s.clone()),
+            Value::Array(items) => Json::Array(items.iter().map(Json::from_value).collect()),
+            Value::Object(members) => Json::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Json::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
     /// The text of a file: two-space indentation; an object or array whose members are all
     /// scalars (or small objects) stays on one line.
     pub fn to_file(&self) -> String {
@@ -69,7 +112,7 @@ impl Json {
         match self {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Json::Number(n) => out.push_str(&n.to_string()),
+            Json::Number(n) => out.push_str(n),
             Json::String(s) => out.push_str(&serde_json::Value::String(s.clone()).to_string()),
             Json::Array(items) if items.is_empty() => out.push_str("[]"),
             Json::Object(members) if members.is_empty() => out.push_str("{}"),
@@ -160,13 +203,13 @@ impl From<bool> for Json {
 
 impl From<u64> for Json {
     fn from(n: u64) -> Json {
-        Json::Number(n as i64)
+        Json::Number(n.to_string())
     }
 }
 
 impl From<u16> for Json {
     fn from(n: u16) -> Json {
-        Json::Number(n.into())
+        Json::Number(n.to_string())
     }
 }
 
@@ -187,7 +230,9 @@ mod tests {
             .with(
                 "properties",
                 vec![
-                    Json::object().with("name", "role").with("type", "enumeration"),
+                    Json::object()
+                        .with("name", "role")
+                        .with("type", "enumeration"),
                     Json::object().with("name", "a\"b").with("maxLength", 50u64),
                 ],
             )

@@ -6,10 +6,12 @@
 //! blocks; `page.rs` reads them into what the page states; `observe.rs` gathers what every
 //! sample shows of every rel; `infer.rs` decides types from that evidence.
 
+pub mod files;
 pub mod infer;
 mod json;
 pub mod markdown;
 pub mod observe;
+pub mod overrides;
 pub mod page;
 pub mod schema;
 
@@ -100,6 +102,19 @@ impl Reference {
             }
         }
         Ok(reference)
+    }
+
+    /// The enumerations: name → members.
+    pub fn enumeration_members(&self) -> infer::Enumerations {
+        self.enumerations
+            .iter()
+            .map(|e| {
+                (
+                    e.name.clone(),
+                    e.members.iter().map(|m| m.name.clone()).collect(),
+                )
+            })
+            .collect()
     }
 
     /// The counts that cross-check a reading of the pages.

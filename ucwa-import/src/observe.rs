@@ -30,8 +30,22 @@ pub struct Shape {
     pub count: usize,
     /// Its hrefs were `data:` URIs.
     pub data: bool,
+    /// The media types of those `data:` URIs.
+    pub media_types: std::collections::BTreeSet<String>,
     /// A `title` was given.
     pub titled: bool,
+}
+
+impl Shape {
+    fn see_href(&mut self, href: &str) {
+        if let Some(rest) = href.strip_prefix("data:") {
+            self.data = true;
+            let media_type = rest.split([';', ',']).next().unwrap_or_default();
+            if !media_type.is_empty() {
+                self.media_types.insert(media_type.to_owned());
+            }
+        }
+    }
 }
 
 /// Everything seen of one rel.
@@ -96,7 +110,7 @@ impl Observations {
                         shape.array |= value.is_array();
                         for item in one_or_many(value) {
                             let href = item.get("href").and_then(Value::as_str).unwrap_or("");
-                            shape.data |= href.starts_with("data:");
+                            shape.see_href(href);
                             shape.titled |= item.get("title").is_some();
                         }
                     }
@@ -176,9 +190,7 @@ impl Observations {
                     let rel = child.attribute("rel").unwrap_or_default().to_owned();
                     let shape = resource.links.entry(rel.clone()).or_default();
                     shape.count += 1;
-                    shape.data |= child
-                        .attribute("href")
-                        .is_some_and(|h| h.starts_with("data:"));
+                    shape.see_href(child.attribute("href").unwrap_or_default());
                     shape.titled |= child.attribute("title").is_some();
                     *counts.entry((false, rel)).or_default() += 1;
                 }

@@ -11,42 +11,72 @@ use crate::Reference;
 use crate::infer::{self, Type};
 use crate::json::Json;
 use crate::observe::{Observations, Resource as Seen};
+use crate::overrides::{self, Override};
 use crate::page::{BodyDef, HttpMessage, OperationDef, QueryRow, ResourcePage};
 
 /// What the importer made: the files by path under `schema/`, and what it could not decide.
 #[derive(Debug, Default)]
 pub struct Imported {
     pub files: BTreeMap<String, String>,
-    /// `resource.property` names whose type no evidence gives.
+    /// Untyped items no override covers, and overrides that apply to nothing: each must be
+    /// resolved (in `overrides.json`) before the schema is written.
+    pub errors: Vec<String>,
+    /// `resource.property` names whose type no evidence gives, and `resource._embedded.rel`
+    /// for embedded resources with no page.
     pub untyped: Vec<String>,
 }
 
 /// Everything the emitters consult besides the page being written.
 struct Context<'a> {
-    enumerations: BTreeSet<String>,
+    enumerations: infer::Enumerations,
     /// Resource pages by name.
     pages: BTreeMap<&'a str, &'a ResourcePage>,
     seen: &'a Observations,
+    /// The types evidence gives each property name, over every page: a property no sample of
+    /// its own resource shows takes the type its name has everywhere else, when that is one
+    /// type (`name`, `uri`, `emailAddresses` of the contact-shaped resources).
+    by_name: BTreeMap<String, BTreeSet<Type>>,
 }
 
-pub fn import(reference: &Reference) -> Imported {
+impl Context<'_> {
+    fn evidence(&self, page: &str, row: &crate::page::Row) -> Option<Type> {
+        let values = self
+            .seen
+            .resources
+            .get(page)
+            .and_then(|o| o.properties.get(&row.name))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        infer::property_type(page, &row.name, &row.refs, &self.enumerations, values).map(|(t, _)| t)
+    }
+}
+
+pub fn import(reference: &Reference, overrides: &[Override]) -> Imported {
     let seen = Observations::gather(reference);
     let cx = Context {
-        enumerations: reference
-            .enumerations
-            .iter()
-            .map(|e| e.name.clone())
-            .collect(),
+        enumerations: reference.enumeration_members(),
         pages: reference
             .resources
             .iter()
             .map(|r| (r.name.as_str(), r))
             .collect(),
         seen: &seen,
+        by_name: BTreeMap::new(),
     };
-    let mut imported = Imported::default();
+    let mut by_name: BTreeMap<String, BTreeSet<Type>> = BTreeMap::new();
     for page in &reference.resources {
-        let file = resource(&cx, page, &mut imported.untyped);
+        for row in &page.properties {
+            if let Some(ty) = cx.evidence(&page.name, row) {
+                by_name.entry(row.name.clone()).or_default().insert(ty);
+            }
+        }
+    }
+    let cx = Context { by_name, ..cx };
+    let mut imported = Imported::default();
+    let mut applied = BTreeSet::new();
+    for page in &reference.resources {
+        let mut file = resource(&cx, page, &mut imported.untyped);
+        applied.extend(overrides::apply(&mut file, &page.name, overrides));
         imported
             .files
             .insert(format!("resources/{}.json", page.name), file.to_file());
@@ -65,44 +95,104 @@ pub fn import(reference: &Reference) -> Imported {
             .files
             .insert(format!("enumerations/{}.json", page.name), file.to_file());
     }
+    for name in &imported.untyped {
+        let (resource, item) = name.split_once('.').unwrap_or((name, ""));
+        let (list, item) = match item.strip_prefix("_embedded.") {
+            Some(rel) => ("embedded", rel),
+            None => ("properties", item),
+        };
+        let covered = overrides
+            .iter()
+            .any(|o| o.resource == resource && o.list == list && o.item == item);
+        if !covered {
+            imported.errors.push(format!(
+                "{name}: no sample, enumeration or name elsewhere gives its type; add an entry to the overrides file"
+            ));
+        }
+    }
+    for (index, o) in overrides.iter().enumerate() {
+        if !applied.contains(&index) {
+            imported.errors.push(format!(
+                "{}: changes nothing in `{}` (no such page or item, or the import already gives it): remove the entry",
+                o.at, o.resource
+            ));
+        }
+    }
     imported
 }
 
 fn resource(cx: &Context, page: &ResourcePage, untyped: &mut Vec<String>) -> Json {
     let empty = Seen::default();
     let seen = cx.seen.resources.get(&page.name).unwrap_or(&empty);
+    // A name the table lists as a property but the samples carry as a `data:` link is a link.
+    let data_links: Vec<Json> = page
+        .properties
+        .iter()
+        .filter_map(|p| {
+            let shape = seen.links.get(&p.name).filter(|s| s.data)?;
+            let media_type = (shape.media_types.len() == 1)
+                .then(|| shape.media_types.first().cloned())
+                .flatten();
+            Some(
+                Json::object()
+                    .with("rel", &p.name)
+                    .with("kind", "data")
+                    .with_opt("mediaType", media_type),
+            )
+        })
+        .collect();
     let properties = page
         .properties
         .iter()
+        .filter(|p| !seen.links.get(&p.name).is_some_and(|s| s.data))
         .map(|p| {
-            let values = seen
-                .properties
-                .get(&p.name)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let ty = infer::property_type(&p.refs, &cx.enumerations, values).map(|(t, _)| t);
+            let ty = cx.evidence(&page.name, p).or_else(|| {
+                let types = cx.by_name.get(&p.name)?;
+                (types.len() == 1).then(|| types.first().cloned()).flatten()
+            });
             if ty.is_none() {
                 untyped.push(format!("{}.{}", page.name, p.name));
             }
             let item = Json::object().with("name", &p.name);
-            let item = type_members(item, ty.as_ref().unwrap_or(&Type::String));
+            // Untyped: the overrides file must give the type (the import fails until it does).
+            let item = match &ty {
+                Some(ty) => type_members(item, ty),
+                None => item,
+            };
             item.with_opt("maxLength", max_length(&p.description))
         })
         .collect();
     let embedded_rels: BTreeSet<&str> = seen.embedded.keys().map(String::as_str).collect();
+    // A page may list a link twice; it is one rel.
+    let mut listed = BTreeSet::new();
     let links = page
         .links
         .iter()
-        .filter(|l| l.name != "self" && !embedded_rels.contains(l.name.as_str()))
+        // A row the samples show only under `_embedded` is an embedded resource, not a link.
+        .filter(|l| {
+            l.name != "self"
+                && (seen.links.contains_key(&l.name) || !embedded_rels.contains(l.name.as_str()))
+        })
+        .filter(|l| listed.insert(l.name.as_str()))
         .map(|l| link(cx, seen, &l.name))
+        .chain(data_links)
         .collect();
+    // An embedded rel with no page of its own has no type to decode into: it stays in the
+    // `unknown` member until an override gives it one.
     let embedded = seen
         .embedded
         .iter()
+        .filter(|(rel, _)| {
+            let known = cx.pages.contains_key(rel.as_str());
+            if !known {
+                untyped.push(format!("{}._embedded.{rel}", page.name));
+            }
+            known
+        })
         .map(|(rel, shape)| {
             Json::object()
                 .with("rel", rel)
-                .with_opt("target", cx.pages.contains_key(rel.as_str()).then_some(rel))
+                .with("target", rel)
                 .with_opt("many", (shape.array || shape.repeated).then_some(true))
         })
         .collect();
@@ -210,9 +300,13 @@ fn operation(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Json {
     let response = Json::object()
         .with("status", status)
         .with_opt("resource", response_resource);
+    // A table may list a row (status and subcode) twice, with two descriptions; it is one
+    // error.
+    let mut listed = BTreeSet::new();
     let errors = op
         .errors
         .iter()
+        .filter(|e| listed.insert((e.code, e.subcode.as_deref())))
         .map(|e| {
             Json::object()
                 .with("error", &e.error)
@@ -274,17 +368,17 @@ fn field(cx: &Context, row: &QueryRow) -> Json {
         .with_opt("maxLength", max_length(&row.description))
 }
 
-fn field_type(description: &str, refs: &[String], enumerations: &BTreeSet<String>) -> Type {
+fn field_type(description: &str, refs: &[String], enumerations: &infer::Enumerations) -> Type {
     let d = description.trim_end();
     if let Some(open) = d.rfind('(')
         && let Some(close) = d[open..].find(')')
     {
         let name = &d[open + 1..open + close];
-        if enumerations.contains(name) {
+        if enumerations.contains_key(name) {
             return Type::Enumeration(name.to_owned());
         }
     }
-    if let Some(name) = refs.iter().find(|r| enumerations.contains(*r)) {
+    if let Some(name) = refs.iter().find(|r| enumerations.contains_key(*r)) {
         return Type::Enumeration(name.clone());
     }
     let hint = d.trim_end_matches('.');
@@ -334,15 +428,21 @@ mod tests {
 
     #[test]
     fn limits_and_field_types_come_from_the_descriptions() {
-        assert_eq!(max_length("The ID.The maximum length is 50 characters."), Some(50));
+        assert_eq!(
+            max_length("The ID.The maximum length is 50 characters."),
+            Some(50)
+        );
         assert_eq!(max_length("The subject."), None);
-        let enums: BTreeSet<String> = ["Importance".to_owned()].into();
+        let enums: infer::Enumerations = [("Importance".to_owned(), BTreeSet::new())].into();
         let ty = |d: &str| field_type(d, &[], &enums);
         assert_eq!(ty("The subject.String"), Type::String);
         assert_eq!(ty("Whether.Nullable Boolean"), Type::Boolean);
         assert_eq!(ty("How long.Nullable TimeSpan"), Type::TimeSpan);
         assert_eq!(ty("Count, at most 10.Nullable Int32"), Type::Integer);
-        assert_eq!(ty("Names.Array of String"), Type::Array(Box::new(Type::String)));
+        assert_eq!(
+            ty("Names.Array of String"),
+            Type::Array(Box::new(Type::String))
+        );
         assert_eq!(
             ty("The importance.(Importance)Normal, Urgent, or Emergency"),
             Type::Enumeration("Importance".into())

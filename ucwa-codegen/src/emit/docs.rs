@@ -3,6 +3,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The reference page of a resource or an enumeration, e.g. `participant_ref`, as a link.
+pub fn reference(page: &str) -> String {
+    format!(
+        "[Reference page](https://learn.microsoft.com/en-us/skype-sdk/ucwa/{}_ref).",
+        page.to_ascii_lowercase()
+    )
+}
+
 /// `#[doc = ".."]` attributes for `paragraphs`, separated by blank doc lines; empty paragraphs
 /// are left out.
 pub fn doc<S: AsRef<str>>(paragraphs: impl IntoIterator<Item = S>) -> TokenStream {
@@ -27,10 +35,10 @@ pub fn doc<S: AsRef<str>>(paragraphs: impl IntoIterator<Item = S>) -> TokenStrea
     quote!(#(#[doc = #lines])*)
 }
 
-/// Ends a sentence with a period if it has no closing punctuation.
+/// Ends a sentence with a period if it has no closing punctuation; empty stays empty.
 pub fn sentence(text: &str) -> String {
     let text = text.trim();
-    if text.ends_with(['.', '!', '?', ':']) {
+    if text.is_empty() || text.ends_with(['.', '!', '?', ':']) {
         text.to_owned()
     } else {
         format!("{text}.")

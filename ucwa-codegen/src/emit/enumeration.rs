@@ -3,17 +3,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc, sentence};
+use super::docs::{doc, reference, sentence};
 use crate::model::Enumeration;
 use crate::naming;
 
 pub fn emit(e: &Enumeration) -> TokenStream {
     let name = naming::ident(&naming::type_name(&e.name));
-    let docs = doc([sentence(&e.description)]);
+    let docs = doc([
+        sentence(&e.description),
+        format!("The `{}` enumeration. {}", e.name, reference(&e.name)),
+    ]);
     let variants = e.members.iter().map(|m| {
         let variant = naming::ident(&naming::variant_name(&m.name));
         let wire = &m.name;
-        let docs = doc([sentence(&m.description)]);
+        let docs = doc([format!("`{wire}`."), sentence(&m.description)]);
         quote! {
             #docs
             #[ucwa(name = #wire)]

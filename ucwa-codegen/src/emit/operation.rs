@@ -172,6 +172,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                     .map(|n| format!(" At most {n} characters."))
                     .unwrap_or_default();
                 let docs = doc([
+                    format!("The `{wire}` field."),
                     sentence(&f.description),
                     format!("{required}{limit}").trim().to_owned(),
                 ]);

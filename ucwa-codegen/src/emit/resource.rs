@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::article;
-use super::docs::{doc, sentence};
+use super::docs::{doc, reference, sentence};
 use crate::model::*;
 use crate::naming;
 
@@ -16,7 +16,7 @@ pub fn emit(r: &Resource) -> TokenStream {
 
     let docs = doc([
         sentence(&r.description),
-        format!("Its rel is `{rel}`."),
+        format!("Its rel is `{rel}`. {}", reference(rel)),
         operations_doc(r),
         events_doc(r),
         scopes_doc(r),
@@ -89,7 +89,15 @@ fn property(p: &Property) -> TokenStream {
         .max_length
         .map(|n| format!("At most {n} characters."))
         .unwrap_or_default();
-    let docs = doc([sentence(&p.description), limit]);
+    let what = match &p.ty {
+        ValueType::Enumeration(name) => format!(
+            "The `{wire}` property, a [`{}`](super::enumerations::{}).",
+            naming::type_name(name),
+            naming::type_name(name)
+        ),
+        _ => format!("The `{wire}` property."),
+    };
+    let docs = doc([what, sentence(&p.description), limit]);
     quote! {
         #docs
         #[ucwa(name = #wire)]
@@ -102,7 +110,9 @@ pub(super) fn value_type(ty: &ValueType) -> TokenStream {
         ValueType::String => quote!(String),
         ValueType::Boolean => quote!(bool),
         ValueType::Integer => quote!(i64),
+        ValueType::Number => quote!(f64),
         ValueType::Date => quote!(::ucwa_runtime::Timestamp),
+        ValueType::TimeSpan => quote!(::ucwa_runtime::TimeSpan),
         ValueType::Uri => quote!(::ucwa_runtime::Uri),
         ValueType::Enumeration(name) => {
             let name = naming::ident(&naming::type_name(name));
@@ -123,23 +133,28 @@ fn link(l: &Link) -> TokenStream {
             quote!(::ucwa_runtime::Link),
             l.target
                 .as_ref()
-                .map(|t| format!("Points to a `{t}` resource."))
-                .unwrap_or_default(),
+                .map(|t| {
+                    format!(
+                        "The `{rel}` link, to a [`{}`] resource.",
+                        naming::type_name(t)
+                    )
+                })
+                .unwrap_or_else(|| format!("The `{rel}` link.")),
         ),
         LinkKind::Operation => (
             quote!(::ucwa_runtime::Link),
             l.target
                 .as_ref()
-                .map(|t| format!("Invokes the `{t}` operation."))
-                .unwrap_or_default(),
+                .map(|t| format!("The `{rel}` link, to invoke the `{t}` operation."))
+                .unwrap_or_else(|| format!("The `{rel}` link, to invoke an operation.")),
         ),
         LinkKind::Data { media_type } => (
             quote!(::ucwa_runtime::DataUri),
             match media_type {
-                Some(media_type) => {
-                    format!("A `data:` URI carrying `{media_type}` content; `decode()` returns it.")
-                }
-                None => "A `data:` URI; `decode()` returns its content.".to_owned(),
+                Some(media_type) => format!(
+                    "The `{rel}` link: a `data:` URI carrying `{media_type}` content; `decode()` returns it."
+                ),
+                None => format!("The `{rel}` link: a `data:` URI; `decode()` returns its content."),
             },
         ),
     };
@@ -148,7 +163,7 @@ fn link(l: &Link) -> TokenStream {
     } else {
         quote!(Option<#item>)
     };
-    let docs = doc([sentence(&l.description), what]);
+    let docs = doc([what, sentence(&l.description)]);
     quote! {
         #docs
         #[ucwa(rel = #rel)]
@@ -166,7 +181,13 @@ fn embedded(e: &Embedded) -> TokenStream {
     } else {
         quote!(Option<Box<#target>>)
     };
-    let docs = doc([sentence(&e.description)]);
+    let docs = doc([
+        format!(
+            "The `{rel}` resource embedded, a [`{}`].",
+            naming::type_name(&e.target)
+        ),
+        sentence(&e.description),
+    ]);
     quote! {
         #docs
         #[ucwa(rel = #rel)]
@@ -207,8 +228,12 @@ fn events_doc(r: &Resource) -> String {
             Priority::Medium => "medium",
             Priority::Low => "low",
         };
+        let about = match &e.resource {
+            Some(resource) => format!(" about {} `{resource}`", article(resource)),
+            None => String::new(),
+        };
         text.push_str(&format!(
-            "\n- `{}`, sent by `{}` with {priority} priority",
+            "\n- `{}`{about}, sent by `{}` with {priority} priority",
             e.event_type, e.sender
         ));
         if !e.description.trim().is_empty() {

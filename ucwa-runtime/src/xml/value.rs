@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::reader::XmlValue;
 use super::writer::XmlWriter;
-use crate::{DataUri, Link, Timestamp, Uri};
+use crate::{DataUri, Link, TimeSpan, Timestamp, Uri};
 
 /// A value that is written as the text of a `<property>` or an `<item>`.
 pub trait XmlScalar: Sized {
@@ -54,7 +54,7 @@ macro_rules! scalar_property {
     )*};
 }
 
-scalar_property!(String, bool, i64, Timestamp, Uri);
+scalar_property!(String, bool, i64, f64, Timestamp, TimeSpan, Uri);
 
 impl XmlScalar for String {
     fn from_xml_text(text: &str) -> Result<Self, String> {
@@ -90,6 +90,28 @@ impl XmlScalar for i64 {
         text.trim()
             .parse()
             .map_err(|_| format!("expected an integer, found `{text}`"))
+    }
+
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+}
+
+impl XmlScalar for f64 {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse()
+            .map_err(|_| format!("expected a number, found `{text}`"))
+    }
+
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+}
+
+impl XmlScalar for TimeSpan {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        TimeSpan::parse(text.trim()).map_err(|e| e.to_string())
     }
 
     fn to_xml_text(&self) -> Cow<'_, str> {

@@ -1,0 +1,228 @@
+//! The one overrides file (`ucwa-import/overrides.json`): what the pages cannot tell — a type
+//! no sample shows, a sample that contradicts its table, an embedded rel with no page — each
+//! entry with a one-line reason. The schema is the importer's output with these applied,
+//! nothing else; an entry that applies to nothing is an error, so none outlives its cause.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::json::Json;
+
+/// One entry: which item of which resource, what to do, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    pub resource: String,
+    /// `properties`, `links` or `embedded`.
+    pub list: &'static str,
+    /// The item's `name` (properties) or `rel` (links, embedded).
+    pub item: String,
+    pub action: Action,
+    pub reason: String,
+    /// Where it is in the file, for messages: `overrides[3]`.
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Sets members of the item (`null` removes one); adds the item when the pages lack it.
+    Set(Vec<(String, Value)>),
+    /// Leaves the item out of the schema.
+    Remove,
+}
+
+/// The selector keys and the list each names.
+const SELECTORS: [(&str, &str, &str); 3] = [
+    ("property", "properties", "name"),
+    ("link", "links", "rel"),
+    ("embedded", "embedded", "rel"),
+];
+
+pub fn load(path: &Path) -> Result<Vec<Override>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn parse(text: &str) -> Result<Vec<Override>, String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let entries = value
+        .get("overrides")
+        .and_then(Value::as_array)
+        .ok_or("expected an object with an `overrides` array")?;
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let at = format!("overrides[{i}]");
+        let object = entry
+            .as_object()
+            .ok_or_else(|| format!("{at}: expected an object"))?;
+        for key in object.keys() {
+            let known = ["resource", "set", "remove", "reason"].contains(&key.as_str())
+                || key.starts_with('$')
+                || SELECTORS.iter().any(|(k, _, _)| k == key);
+            if !known {
+                return Err(format!(
+                    "{at}: unknown key `{key}`; expected `resource`, one of `property`, `link`, `embedded`, then `set` or `remove`, and `reason`"
+                ));
+            }
+        }
+        let text = |key: &str| {
+            object
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned)
+        };
+        let resource = text("resource").ok_or_else(|| format!("{at}: `resource` is required"))?;
+        let reason = text("reason").ok_or_else(|| {
+            format!("{at}: `reason` is required: say in one line why the pages are not enough")
+        })?;
+        let selected: Vec<_> = SELECTORS
+            .iter()
+            .filter_map(|(key, list, _)| text(key).map(|item| (*list, item)))
+            .collect();
+        let [(list, item)] = selected.as_slice() else {
+            return Err(format!(
+                "{at}: name exactly one item, with `property`, `link` or `embedded`"
+            ));
+        };
+        let action = match (object.get("set"), object.get("remove")) {
+            (Some(Value::Object(set)), None) => {
+                Action::Set(set.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            }
+            (None, Some(Value::Bool(true))) => Action::Remove,
+            _ => {
+                return Err(format!(
+                    "{at}: give either `set` (an object of members) or `remove: true`"
+                ));
+            }
+        };
+        out.push(Override {
+            resource,
+            list,
+            item: item.clone(),
+            action,
+            reason,
+            at,
+        });
+    }
+    Ok(out)
+}
+
+/// Applies the overrides of `resource` to its file; returns which overrides applied (by index
+/// into `overrides`): an entry that finds nothing to change is not among them.
+pub fn apply(file: &mut Json, resource: &str, overrides: &[Override]) -> Vec<usize> {
+    let mut applied = Vec::new();
+    for (index, o) in overrides.iter().enumerate() {
+        if o.resource != resource {
+            continue;
+        }
+        let key = SELECTORS
+            .iter()
+            .find(|(_, list, _)| *list == o.list)
+            .map_or("name", |(_, _, key)| *key);
+        let Json::Object(members) = file else {
+            continue;
+        };
+        let list = match members.iter_mut().find(|(k, _)| k == o.list) {
+            Some((_, Json::Array(items))) => items,
+            Some(_) => continue,
+            None => {
+                members.push((o.list.to_owned(), Json::Array(Vec::new())));
+                match members.last_mut() {
+                    Some((_, Json::Array(items))) => items,
+                    _ => continue,
+                }
+            }
+        };
+        let position = list
+            .iter()
+            .position(|item| item.get(key) == Some(&Json::from(&o.item)));
+        match (&o.action, position) {
+            (Action::Remove, Some(at)) => {
+                list.remove(at);
+                applied.push(index);
+            }
+            // Removing what the importer already leaves out (an embedded rel with no page)
+            // acknowledges it.
+            (Action::Remove, None) => applied.push(index),
+            (Action::Set(set), Some(at)) => {
+                let before = list[at].clone();
+                for (k, v) in set {
+                    list[at].set(k, Json::from_value(v));
+                }
+                // An entry that changes nothing has outlived its cause.
+                if list[at] != before {
+                    applied.push(index);
+                }
+            }
+            (Action::Set(set), None) => {
+                let mut item = Json::object().with(key, &o.item);
+                for (k, v) in set {
+                    item.set(k, Json::from_value(v));
+                }
+                list.push(item);
+                applied.push(index);
+            }
+        }
+        if list.is_empty() {
+            members.retain(|(k, _)| k != o.list);
+        }
+    }
+    applied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_need_one_item_an_action_and_a_reason() {
+        let ok = r#"{"overrides": [
+            {"resource": "invitation", "property": "state", "set": {"type": "enumeration", "enumeration": "InvitationState"}, "reason": "The table names no enumeration."},
+            {"resource": "x", "embedded": "y", "remove": true, "reason": "No page."}
+        ]}"#;
+        let parsed = parse(ok).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[1].action, Action::Remove);
+        for (bad, message) in [
+            (
+                r#"{"overrides": [{"resource": "x", "property": "p", "set": {}}]}"#,
+                "`reason` is required",
+            ),
+            (
+                r#"{"overrides": [{"resource": "x", "set": {}, "reason": "r"}]}"#,
+                "name exactly one item",
+            ),
+            (
+                r#"{"overrides": [{"resource": "x", "property": "p", "reason": "r"}]}"#,
+                "either `set`",
+            ),
+            (
+                r#"{"overrides": [{"resource": "x", "propety": "p", "set": {}, "reason": "r"}]}"#,
+                "unknown key `propety`",
+            ),
+        ] {
+            let error = parse(bad).unwrap_err();
+            assert!(error.contains(message), "{error}");
+        }
+    }
+
+    #[test]
+    fn set_merges_removes_and_adds() {
+        let mut file = Json::object().with("name", "invitation").with(
+            "properties",
+            vec![Json::object().with("name", "state").with("type", "string")],
+        );
+        let overrides = parse(r#"{"overrides": [
+            {"resource": "invitation", "property": "state", "set": {"type": "enumeration", "enumeration": "InvitationState"}, "reason": "r"},
+            {"resource": "invitation", "link": "mediaOffer", "set": {"kind": "data"}, "reason": "r"},
+            {"resource": "other", "property": "state", "remove": true, "reason": "r"}
+        ]}"#)
+        .unwrap();
+        assert_eq!(apply(&mut file, "invitation", &overrides), [0, 1]);
+        assert_eq!(
+            file.to_file(),
+            "{\n  \"name\": \"invitation\",\n  \"properties\": [\n    { \"name\": \"state\", \"type\": \"enumeration\", \"enumeration\": \"InvitationState\" }\n  ],\n  \"links\": [\n    { \"rel\": \"mediaOffer\", \"kind\": \"data\" }\n  ]\n}\n"
+        );
+    }
+}
