@@ -111,18 +111,22 @@ fn the_channel_samples_decode_alike_in_json_and_xml() {
                 (EventType::Added, "location"),
             ]
         );
-        // `communication` is not in the schema: kept as JSON, with its PUT token.
+        // `communication`, typed; the member its page does not list (the token a PUT must
+        // carry back) is kept.
         let (_, first) = batch.events().next().unwrap();
         match first.resource.as_ref().unwrap() {
-            AnyResource::Other { rel, value } => {
-                assert_eq!(rel, "communication");
+            AnyResource::Communication(communication) => {
                 assert_eq!(
-                    value["56de7bbf-1081-43e6-bbf2-1cabf3224c83"],
+                    communication.unknown["56de7bbf-1081-43e6-bbf2-1cabf3224c83"],
                     "please pass this in a PUT request"
                 );
                 assert_eq!(
-                    value["_links"]["self"]["href"],
+                    communication.links.self_.as_ref().unwrap().href.as_str(),
                     "/ucwa/oauth/v1/applications/102/communication"
+                );
+                assert_eq!(
+                    communication.supported_modalities.as_deref(),
+                    Some(&[ucwa::enumerations::ModalityType::Messaging][..])
                 );
             }
             other => panic!("{other:?}"),

@@ -32,9 +32,9 @@ fn adding_a_property_adds_a_documented_field() {
         .as_array_mut()
         .unwrap()
         .push(serde_json::json!({
-            "name": "mobilePhoneNumber",
+            "name": "satellitePhoneNumber",
             "type": "uri",
-            "description": "The participant's mobile phone."
+            "description": "The participant's satellite phone."
         }));
     fs::write(&file, serde_json::to_string_pretty(&participant).unwrap()).unwrap();
 
@@ -48,9 +48,9 @@ fn adding_a_property_adds_a_documented_field() {
     assert_eq!(
         added,
         [
-            "/// The participant's mobile phone.",
-            "#[ucwa(name = \"mobilePhoneNumber\")]",
-            "pub mobile_phone_number: Option<::ucwa_runtime::Uri>,",
+            "/// The participant's satellite phone.",
+            "#[ucwa(name = \"satellitePhoneNumber\")]",
+            "pub satellite_phone_number: Option<::ucwa_runtime::Uri>,",
         ]
     );
     fs::remove_dir_all(&dir).unwrap();
@@ -86,7 +86,7 @@ fn no_replacement_of_any_value_makes_the_generator_panic() {
         serde_json::json!({}),
         serde_json::json!([{}]),
     ];
-    let dir = copy_schema("mutations");
+    let dir = closed_subset("mutations", &["participant", "escalateAudioVideo"]);
     let mut runs = 0;
     for file in [
         "resources/participant.json",
@@ -111,6 +111,77 @@ fn no_replacement_of_any_value_makes_the_generator_panic() {
     }
     assert!(runs > 1000, "only {runs} runs");
     fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A schema of only `resources` and every enumeration, with the references to the other
+/// resources taken out (link targets, embedded resources, response resources, events about
+/// others), so that it validates and emits on its own: each run of the mutation test then
+/// goes through emission, not only validation, in a fraction of the whole schema's time.
+fn closed_subset(name: &str, resources: &[&str]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ucwa-schema-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("resources")).unwrap();
+    fs::create_dir_all(dir.join("enumerations")).unwrap();
+    for entry in fs::read_dir(Path::new(SCHEMA).join("enumerations")).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(
+            &path,
+            dir.join("enumerations").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    let inside = |v: &Value| v.as_str().is_some_and(|r| resources.contains(&r));
+    for resource in resources {
+        let file = format!("resources/{resource}.json");
+        let mut value: Value =
+            serde_json::from_str(&fs::read_to_string(Path::new(SCHEMA).join(&file)).unwrap())
+                .unwrap();
+        let list = |value: &mut Value, key: &str| -> Vec<Value> {
+            value
+                .as_object_mut()
+                .unwrap()
+                .remove(key)
+                .and_then(|v| v.as_array().cloned())
+                .unwrap_or_default()
+        };
+        let mut links = list(&mut value, "links");
+        for link in &mut links {
+            if !link.get("target").is_none_or(&inside) {
+                link.as_object_mut().unwrap().remove("target");
+            }
+        }
+        let mut embedded = list(&mut value, "embedded");
+        embedded.retain(|e| inside(&e["target"]));
+        let mut events = list(&mut value, "events");
+        events.retain(|e| e.get("resource").is_none_or(&inside));
+        let mut operations = list(&mut value, "operations");
+        for op in &mut operations {
+            let response = op["response"].as_object_mut().unwrap();
+            if !response.get("resource").is_none_or(&inside) {
+                response.remove("resource");
+            }
+            if op["request"]["kind"] == "resource" && !inside(&op["request"]["resource"]) {
+                op.as_object_mut().unwrap().remove("request");
+            }
+        }
+        let object = value.as_object_mut().unwrap();
+        for (key, items) in [
+            ("links", links),
+            ("embedded", embedded),
+            ("operations", operations),
+            ("events", events),
+        ] {
+            if !items.is_empty() {
+                object.insert(key.to_owned(), Value::Array(items));
+            }
+        }
+        fs::write(dir.join(&file), value.to_string()).unwrap();
+    }
+    Builder::new()
+        .schema_dir(&dir)
+        .render()
+        .expect("the closed subset is a valid schema");
+    dir
 }
 
 fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {

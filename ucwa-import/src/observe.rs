@@ -34,6 +34,9 @@ pub struct Shape {
     pub media_types: std::collections::BTreeSet<String>,
     /// A `title` was given.
     pub titled: bool,
+    /// For embedded resources: the `rel` members the JSON objects carried (a participant
+    /// embedded under `from` says `"rel": "participant"`).
+    pub rels: std::collections::BTreeSet<String>,
 }
 
 impl Shape {
@@ -121,6 +124,9 @@ impl Observations {
                         shape.count += 1;
                         shape.array |= value.is_array();
                         for item in one_or_many(value) {
+                            if let Some(rel) = item.get("rel").and_then(Value::as_str) {
+                                shape.rels.insert(rel.to_owned());
+                            }
                             nested.push((child.clone(), item.clone()));
                         }
                     }

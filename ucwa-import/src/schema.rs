@@ -179,21 +179,26 @@ fn resource(cx: &Context, page: &ResourcePage, untyped: &mut Vec<String>) -> Jso
         .collect();
     // An embedded rel with no page of its own has no type to decode into: it stays in the
     // `unknown` member until an override gives it one.
+    // Its type: the resource the embedded JSON objects name with their `rel` (a participant
+    // under `from`), else the page of the rel.
     let embedded = seen
         .embedded
         .iter()
-        .filter(|(rel, _)| {
-            let known = cx.pages.contains_key(rel.as_str());
-            if !known {
+        .filter_map(|(rel, shape)| {
+            let named = (shape.rels.len() == 1)
+                .then(|| shape.rels.first())
+                .flatten()
+                .filter(|r| cx.pages.contains_key(r.as_str()));
+            let target = named.or_else(|| cx.pages.contains_key(rel.as_str()).then_some(rel));
+            if target.is_none() {
                 untyped.push(format!("{}._embedded.{rel}", page.name));
             }
-            known
-        })
-        .map(|(rel, shape)| {
-            Json::object()
-                .with("rel", rel)
-                .with("target", rel)
-                .with_opt("many", (shape.array || shape.repeated).then_some(true))
+            Some(
+                Json::object()
+                    .with("rel", rel)
+                    .with("target", target?)
+                    .with_opt("many", (shape.array || shape.repeated).then_some(true)),
+            )
         })
         .collect();
     let operations = page
@@ -267,7 +272,7 @@ fn link(cx: &Context, seen: &Seen, rel: &str) -> Json {
         .with("kind", kind)
         .with_opt(
             "target",
-            (kind == "resource" && target.is_some()).then_some(rel),
+            (kind != "data" && target.is_some()).then_some(rel),
         )
         .with_opt("many", (shape.array || shape.repeated).then_some(true))
 }

@@ -3,6 +3,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The schema's own sentence when it has one, else `fact`: every generated item is documented,
+/// and the schema's words (the team's, never the reference's) say more than the fact.
+pub fn described(description: &str, fact: impl FnOnce() -> String) -> String {
+    let description = sentence(description);
+    if description.is_empty() {
+        fact()
+    } else {
+        description
+    }
+}
+
 /// The reference page of a resource or an enumeration, e.g. `participant_ref`, as a link.
 pub fn reference(page: &str) -> String {
     format!(

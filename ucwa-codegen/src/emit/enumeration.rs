@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc, reference, sentence};
+use super::docs::{described, doc, reference, sentence};
 use crate::model::Enumeration;
 use crate::naming;
 
@@ -16,7 +16,7 @@ pub fn emit(e: &Enumeration) -> TokenStream {
     let variants = e.members.iter().map(|m| {
         let variant = naming::ident(&naming::variant_name(&m.name));
         let wire = &m.name;
-        let docs = doc([format!("`{wire}`."), sentence(&m.description)]);
+        let docs = doc([described(&m.description, || format!("`{wire}`."))]);
         quote! {
             #docs
             #[ucwa(name = #wire)]

@@ -71,7 +71,8 @@ pub(crate) fn article(word: &str) -> &'static str {
 }
 
 /// Puts a blank line between consecutive items, which prettyplease does not do inside modules.
-/// An item ends with a line holding only `}` and the next item starts at the same indentation;
+/// An item ends with a line holding only `}` (or is one line ending with `;`) and the next item
+/// starts at the same indentation;
 /// the generated code has no multi-line literals, so no line inside a literal can look like that.
 fn separate_items(source: &str) -> String {
     let lines: Vec<&str> = source.lines().collect();
@@ -84,7 +85,10 @@ fn separate_items(source: &str) -> String {
         };
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
-        if line.trim() == "}" && next_indent == indent && starts_item(next.trim_start()) {
+        // An item ends with `}`, or on its own line with `;` (a unit struct, a type alias).
+        let ends_item =
+            line.trim() == "}" || (line.trim_start().starts_with("pub ") && line.ends_with(';'));
+        if ends_item && next_indent == indent && starts_item(next.trim_start()) {
             out.push('\n');
         }
     }

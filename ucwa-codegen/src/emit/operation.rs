@@ -9,7 +9,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc, sentence};
+use super::docs::{described, doc, sentence};
 use crate::model::*;
 use crate::naming;
 
@@ -140,8 +140,11 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                     })
                 },
                 format!(
-                    "`body` is sent as `{media_type}`: {}{more}",
-                    sentence(description).trim_end_matches('.').to_owned() + "."
+                    "`body` is sent as `{media_type}`.{}{more}",
+                    match sentence(description) {
+                        d if d.is_empty() => d,
+                        d => format!(" {d}"),
+                    }
                 ),
                 quote!(),
             )
@@ -172,8 +175,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                     .map(|n| format!(" At most {n} characters."))
                     .unwrap_or_default();
                 let docs = doc([
-                    format!("The `{wire}` field."),
-                    sentence(&f.description),
+                    described(&f.description, || format!("The `{wire}` field.")),
                     format!("{required}{limit}").trim().to_owned(),
                 ]);
                 quote! {
@@ -289,7 +291,7 @@ fn query_struct(name: &proc_macro2::Ident, op: &Operation) -> TokenStream {
             .unwrap_or_default();
         let required = if q.required { "Required." } else { "Optional." };
         let docs = doc([
-            format!("`{}`: {}", q.name, sentence(&q.description)),
+            described(&q.description, || format!("The `{}` parameter.", q.name)),
             format!("{required} {limit}").trim().to_owned(),
         ]);
         quote! {
@@ -325,16 +327,18 @@ fn error_enum(name: &proc_macro2::Ident, sharers: &[String], op: &Operation) -> 
             name
         };
         let variant = naming::ident(&naming::variant_name(&name));
-        let docs = doc([format!(
-            "{} `{}`{}: {}",
-            e.code,
-            e.error,
-            e.subcode
-                .as_ref()
-                .map(|s| format!(" with subcode `{s}`"))
-                .unwrap_or_else(|| " without a subcode".to_owned()),
-            sentence(&e.description)
-        )]);
+        let docs = doc([
+            format!(
+                "{} `{}`{}.",
+                e.code,
+                e.error,
+                e.subcode
+                    .as_ref()
+                    .map(|s| format!(" with subcode `{s}`"))
+                    .unwrap_or_else(|| " without a subcode".to_owned()),
+            ),
+            sentence(&e.description),
+        ]);
         let code = proc_macro2::Literal::u16_unsuffixed(e.code);
         let row = match &e.subcode {
             Some(subcode) => quote!(#[ucwa(status = #code, subcode = #subcode)]),

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::article;
-use super::docs::{doc, reference, sentence};
+use super::docs::{described, doc, reference, sentence};
 use crate::model::*;
 use crate::naming;
 
@@ -89,15 +89,10 @@ fn property(p: &Property) -> TokenStream {
         .max_length
         .map(|n| format!("At most {n} characters."))
         .unwrap_or_default();
-    let what = match &p.ty {
-        ValueType::Enumeration(name) => format!(
-            "The `{wire}` property, a [`{}`](super::enumerations::{}).",
-            naming::type_name(name),
-            naming::type_name(name)
-        ),
-        _ => format!("The `{wire}` property."),
-    };
-    let docs = doc([what, sentence(&p.description), limit]);
+    let docs = doc([
+        described(&p.description, || format!("The `{wire}` property.")),
+        limit,
+    ]);
     quote! {
         #docs
         #[ucwa(name = #wire)]
@@ -135,7 +130,8 @@ fn link(l: &Link) -> TokenStream {
                 .as_ref()
                 .map(|t| {
                     format!(
-                        "The `{rel}` link, to a [`{}`] resource.",
+                        "The `{rel}` link, to {} [`{}`] resource.",
+                        article(t),
                         naming::type_name(t)
                     )
                 })
@@ -163,7 +159,7 @@ fn link(l: &Link) -> TokenStream {
     } else {
         quote!(Option<#item>)
     };
-    let docs = doc([what, sentence(&l.description)]);
+    let docs = doc([sentence(&l.description), what]);
     quote! {
         #docs
         #[ucwa(rel = #rel)]
@@ -181,13 +177,12 @@ fn embedded(e: &Embedded) -> TokenStream {
     } else {
         quote!(Option<Box<#target>>)
     };
-    let docs = doc([
+    let docs = doc([described(&e.description, || {
         format!(
             "The `{rel}` resource embedded, a [`{}`].",
             naming::type_name(&e.target)
-        ),
-        sentence(&e.description),
-    ]);
+        )
+    })]);
     quote! {
         #docs
         #[ucwa(rel = #rel)]
