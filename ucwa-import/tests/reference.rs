@@ -86,3 +86,29 @@ fn the_core_pages_read_as_they_are_written() {
     let members: Vec<_> = role.members.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(members, ["Attendee", "Leader", "Unknown"]);
 }
+
+/// `schema/` is exactly what the import of the pages with the overrides writes (what
+/// `cargo run -p ucwa-import -- check` says, in the test command too).
+#[test]
+fn the_schema_is_the_import_of_the_reference() {
+    let Some(reference) = ucwa_import::reference_for_tests() else {
+        return;
+    };
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let overrides = ucwa_import::overrides::load(&manifest.join("overrides.json")).unwrap();
+    let imported = ucwa_import::schema::import(&reference, &overrides);
+    assert_eq!(imported.errors, Vec::<String>::new());
+    let diff = ucwa_import::files::diff(&manifest.join("../schema"), &imported.files).unwrap();
+    assert!(
+        diff.is_empty(),
+        "schema/ differs from the import (run `cargo run -p ucwa-import -- import`): {diff:?}"
+    );
+    assert_eq!(
+        imported
+            .files
+            .keys()
+            .filter(|p| p.starts_with("resources/"))
+            .count(),
+        237
+    );
+}
