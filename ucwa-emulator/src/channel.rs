@@ -121,6 +121,7 @@ impl Channel {
                     rel,
                     href: Href::new(href),
                     events: vec![event],
+                    unreadable: Vec::new(),
                 }),
             }
         }

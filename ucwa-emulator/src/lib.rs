@@ -117,6 +117,28 @@ impl Emulator {
         self.state.inject_fault(status, body);
     }
 
+    /// Queues `event`, as sent by the resource `sender_rel` at `sender_href`, on the event
+    /// channel of every application: with [`ucwa::events::Event::undecoded`] set, it carries a
+    /// resource that does not decode into its type (written as its source), for testing how a
+    /// client survives what a newer server sends.
+    pub fn push_event(
+        &self,
+        sender_rel: &str,
+        sender_href: &str,
+        event: ucwa::events::Event<ucwa::resources::AnyResource>,
+    ) {
+        for app in self.state.apps() {
+            app.channel.push(sender_rel, sender_href, event.clone());
+        }
+    }
+
+    /// Answers the next pending GET of an event channel with `body` as `content_type` instead
+    /// of its batch (which is formed as usual and kept, as a real server keeps it): what a
+    /// client sees when a proxy or a cut connection mangles an answer.
+    pub fn garble_next_event_batch(&self, content_type: &str, body: Vec<u8>) {
+        self.state.garble_next_batch(content_type.to_owned(), body);
+    }
+
     /// Stops serving and waits until it has.
     pub async fn shutdown(mut self) {
         self.stop();

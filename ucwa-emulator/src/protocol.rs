@@ -85,6 +85,16 @@ pub(crate) fn respond(format: Format, status: StatusCode, body: Vec<u8>) -> Resp
     answer(status, format.media_type(), body)
 }
 
+/// An answer in any media type (for injected faults); a Content-Type that is not a valid
+/// header value is sent as `application/octet-stream`.
+pub(crate) fn respond_as(content_type: &str, status: StatusCode, body: Vec<u8>) -> Response {
+    let mut response = answer(status, "application/octet-stream", body);
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}
+
 pub(crate) fn payload<T: Payload>(format: Format, status: StatusCode, value: &T) -> Response {
     respond(format, status, ucwa::codec::encode(format, value))
 }

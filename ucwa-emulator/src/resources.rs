@@ -161,6 +161,7 @@ fn event(
         in_link: None,
         in_rel: None,
         resource: Some(resource),
+        undecoded: None,
         status: None,
         reason: None,
         unknown: Unknown::default(),

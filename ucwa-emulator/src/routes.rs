@@ -23,7 +23,7 @@ use crate::APPLICATIONS_PATH;
 use crate::channel::Channel;
 use crate::protocol::{
     Negotiated, Refusal, already_exists, authorize, check, decode, error, invalid_parameters,
-    no_application, not_found, payload, respond, sdp_offer,
+    no_application, not_found, payload, respond, respond_as, sdp_offer,
 };
 use crate::resources::{self, CONVERSATION, PARTICIPANT};
 use crate::state::{App, Calls, State};
@@ -248,5 +248,8 @@ async fn events(
         .map(Duration::from_secs)
         .map_or(state.config.long_poll, |t| t.min(state.config.long_poll));
     let batch = app.channel.get(ack, wait).await;
+    if let Some((content_type, body)) = state.take_garbled_batch() {
+        return Ok(respond_as(&content_type, StatusCode::OK, body));
+    }
     Ok(respond(format, StatusCode::OK, batch.encode(format)))
 }

@@ -16,6 +16,9 @@ pub struct State {
     apps: Mutex<HashMap<u64, Arc<App>>>,
     next_id: AtomicU64,
     faults: Mutex<VecDeque<(StatusCode, ErrorBody)>>,
+    /// Bodies that replace the next answers of the event channel (a proxy's page, a cut
+    /// answer), with their Content-Type.
+    garbled_batches: Mutex<VecDeque<(String, Vec<u8>)>>,
     closed: AtomicBool,
 }
 
@@ -69,6 +72,7 @@ impl State {
             apps: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(100),
             faults: Mutex::new(VecDeque::new()),
+            garbled_batches: Mutex::new(VecDeque::new()),
             closed: AtomicBool::new(false),
         }
     }
@@ -93,6 +97,19 @@ impl State {
 
     pub fn take_fault(&self) -> Option<(StatusCode, ErrorBody)> {
         lock(&self.faults).pop_front()
+    }
+
+    /// Every application, for what is done to all of them.
+    pub fn apps(&self) -> Vec<Arc<App>> {
+        lock(&self.apps).values().cloned().collect()
+    }
+
+    pub fn garble_next_batch(&self, content_type: String, body: Vec<u8>) {
+        lock(&self.garbled_batches).push_back((content_type, body));
+    }
+
+    pub fn take_garbled_batch(&self) -> Option<(String, Vec<u8>)> {
+        lock(&self.garbled_batches).pop_front()
     }
 
     /// Releases every pending GET, so that shutdown does not wait for long polls.

@@ -108,9 +108,19 @@ pub fn parse(text: &str) -> Result<Vec<Override>, String> {
     Ok(out)
 }
 
+/// What applying an entry did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// It changed the file.
+    Changed,
+    /// It removes an item the file does not have: right only for an item the importer leaves
+    /// out and reports (an embedded rel with no page), which the caller checks.
+    NothingToRemove,
+}
+
 /// Applies the overrides of `resource` to its file; returns which overrides applied (by index
-/// into `overrides`): an entry that finds nothing to change is not among them.
-pub fn apply(file: &mut Json, resource: &str, overrides: &[Override]) -> Vec<usize> {
+/// into `overrides`) and how: an entry that finds nothing to change is not among them.
+pub fn apply(file: &mut Json, resource: &str, overrides: &[Override]) -> Vec<(usize, Applied)> {
     let mut applied = Vec::new();
     for (index, o) in overrides.iter().enumerate() {
         if o.resource != resource {
@@ -140,11 +150,9 @@ pub fn apply(file: &mut Json, resource: &str, overrides: &[Override]) -> Vec<usi
         match (&o.action, position) {
             (Action::Remove, Some(at)) => {
                 list.remove(at);
-                applied.push(index);
+                applied.push((index, Applied::Changed));
             }
-            // Removing what the importer already leaves out (an embedded rel with no page)
-            // acknowledges it.
-            (Action::Remove, None) => applied.push(index),
+            (Action::Remove, None) => applied.push((index, Applied::NothingToRemove)),
             (Action::Set(set), Some(at)) => {
                 let before = list[at].clone();
                 for (k, v) in set {
@@ -152,7 +160,7 @@ pub fn apply(file: &mut Json, resource: &str, overrides: &[Override]) -> Vec<usi
                 }
                 // An entry that changes nothing has outlived its cause.
                 if list[at] != before {
-                    applied.push(index);
+                    applied.push((index, Applied::Changed));
                 }
             }
             (Action::Set(set), None) => {
@@ -161,7 +169,7 @@ pub fn apply(file: &mut Json, resource: &str, overrides: &[Override]) -> Vec<usi
                     item.set(k, Json::from_value(v));
                 }
                 list.push(item);
-                applied.push(index);
+                applied.push((index, Applied::Changed));
             }
         }
         if list.is_empty() {
@@ -219,7 +227,10 @@ mod tests {
             {"resource": "other", "property": "state", "remove": true, "reason": "r"}
         ]}"#)
         .unwrap();
-        assert_eq!(apply(&mut file, "invitation", &overrides), [0, 1]);
+        assert_eq!(
+            apply(&mut file, "invitation", &overrides),
+            [(0, Applied::Changed), (1, Applied::Changed)]
+        );
         assert_eq!(
             file.to_file(),
             "{\n  \"name\": \"invitation\",\n  \"properties\": [\n    { \"name\": \"state\", \"type\": \"enumeration\", \"enumeration\": \"InvitationState\" }\n  ],\n  \"links\": [\n    { \"rel\": \"mediaOffer\", \"kind\": \"data\" }\n  ]\n}\n"

@@ -73,7 +73,7 @@ pub fn import(reference: &Reference, overrides: &[Override]) -> Imported {
     }
     let cx = Context { by_name, ..cx };
     let mut imported = Imported::default();
-    let mut applied = BTreeSet::new();
+    let mut applied = Vec::new();
     for page in &reference.resources {
         let mut file = resource(&cx, page, &mut imported.untyped);
         applied.extend(overrides::apply(&mut file, &page.name, overrides));
@@ -111,7 +111,17 @@ pub fn import(reference: &Reference, overrides: &[Override]) -> Imported {
         }
     }
     for (index, o) in overrides.iter().enumerate() {
-        if !applied.contains(&index) {
+        // Removing an item the import does not make counts only for one it reports.
+        let reported = |item: &str| {
+            imported
+                .untyped
+                .iter()
+                .any(|u| u == &format!("{}._embedded.{item}", o.resource))
+        };
+        let took = applied.iter().any(|(i, how)| {
+            *i == index && (*how == overrides::Applied::Changed || reported(&o.item))
+        });
+        if !took {
             imported.errors.push(format!(
                 "{}: changes nothing in `{}` (no such page or item, or the import already gives it): remove the entry",
                 o.at, o.resource

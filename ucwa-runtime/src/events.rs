@@ -5,6 +5,12 @@
 //! `in` link, the resource itself when the server embeds it, and for operations a status and a
 //! reason. Embedded resources decode into the generated type of their rel through
 //! [`ResourceSet`], which the generated `resources::AnyResource` implements.
+//!
+//! A batch decodes event by event, so that the channel never sticks on one event: an embedded
+//! resource that does not decode into its type (a server newer than the schema, a value of an
+//! unexpected type) is delivered as [`Undecoded`] beside its event, and an event that cannot be
+//! read at all is kept in its sender's [`Sender::unreadable`]; the other events are typed as
+//! usual. Only a batch that is not an event batch at all is an error.
 
 use serde_json::{Map, Value};
 
@@ -62,8 +68,11 @@ pub struct Event<R> {
     pub in_link: Option<Link>,
     /// The rel of that collection, when given.
     pub in_rel: Option<String>,
-    /// The resource itself, when the server embedded it.
+    /// The resource itself, when the server embedded it and it decoded into its type.
     pub resource: Option<R>,
+    /// The resource the server embedded, when it did not decode into its type: kept as
+    /// received, with why. At most one of `resource` and `undecoded` is set.
+    pub undecoded: Option<Undecoded>,
     /// For operations: `Success` or `Failure`.
     pub status: Option<String>,
     /// For failed operations and server-initiated changes: why.
@@ -90,6 +99,36 @@ impl<R> Event<R> {
     }
 }
 
+/// An embedded resource that did not decode into the type of its rel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undecoded {
+    /// Its rel.
+    pub rel: String,
+    /// Its source as received (a JSON value or an XML `<resource>` element), written back as
+    /// is when the batch is encoded in the same representation.
+    pub source: Source,
+    /// Why it did not decode.
+    pub error: DecodeError,
+}
+
+/// Part of a payload, kept as received.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A JSON value.
+    Json(Value),
+    /// An XML element, start tag to end tag.
+    Xml(String),
+}
+
+/// An event that could not be read at all (no link, no type, a malformed child).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unreadable {
+    /// The event as received.
+    pub source: Source,
+    /// Why it could not be read.
+    pub error: DecodeError,
+}
+
 /// The resource that sent events, and those events in order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sender<R> {
@@ -99,6 +138,8 @@ pub struct Sender<R> {
     pub href: Href,
     /// Its events, in order.
     pub events: Vec<Event<R>>,
+    /// Its events that could not be read, in order.
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// One answer of the event channel.
@@ -230,7 +271,9 @@ impl<R: ResourceSet> EventBatch<R> {
 }
 
 impl<R: ResourceSet> EventBatch<R> {
-    /// Encodes the batch in `format` (what a server sends).
+    /// Encodes the batch in `format` (what a server sends). Undecoded resources and unreadable
+    /// events are written back as they came, in the representation they came in (and left out
+    /// of the other).
     pub fn encode(&self, format: Format) -> Vec<u8> {
         match format {
             Format::Json => crate::json::to_vec(&self.to_json()),
@@ -260,7 +303,17 @@ impl<R: ResourceSet> EventBatch<R> {
             .senders
             .iter()
             .map(|sender| {
-                let events: Vec<Value> = sender.events.iter().map(event_to_json).collect();
+                // What was kept as JSON source goes back as it came.
+                let unreadable = sender.unreadable.iter().filter_map(|u| match &u.source {
+                    Source::Json(value) => Some(value.clone()),
+                    Source::Xml(_) => None,
+                });
+                let events: Vec<Value> = sender
+                    .events
+                    .iter()
+                    .map(event_to_json)
+                    .chain(unreadable)
+                    .collect();
                 serde_json::json!({"rel": sender.rel, "href": sender.href.as_str(), "events": events})
             })
             .collect();
@@ -302,8 +355,14 @@ impl<R: ResourceSet> EventBatch<R> {
                     ("title", event.link.title.as_deref()),
                     ("status", event.status.as_deref()),
                 ];
-                let empty =
-                    event.resource.is_none() && event.in_link.is_none() && event.reason.is_none();
+                let undecoded = event.undecoded.as_ref().and_then(|u| match &u.source {
+                    Source::Xml(source) => Some(source),
+                    Source::Json(_) => None,
+                });
+                let empty = event.resource.is_none()
+                    && undecoded.is_none()
+                    && event.in_link.is_none()
+                    && event.reason.is_none();
                 if empty {
                     writer.empty_element_with(&name, &attributes);
                     continue;
@@ -321,10 +380,18 @@ impl<R: ResourceSet> EventBatch<R> {
                 if let Some(resource) = &event.resource {
                     resource.write_xml(&mut writer);
                 }
+                if let Some(source) = undecoded {
+                    writer.raw_element(source);
+                }
                 if let Some(reason) = &event.reason {
                     reason.write_xml(&mut writer);
                 }
                 writer.end_element(&name);
+            }
+            for unreadable in &sender.unreadable {
+                if let Source::Xml(source) = &unreadable.source {
+                    writer.raw_element(source);
+                }
             }
             writer.end_element("sender");
         }
@@ -351,6 +418,16 @@ fn event_to_json<R: ResourceSet>(event: &Event<R>) -> Value {
     if let Some(resource) = &event.resource {
         let mut embedded = Map::new();
         embedded.insert(resource.rel().to_owned(), resource.to_json());
+        object.insert("_embedded".to_owned(), Value::Object(embedded));
+    }
+    if let Some(Undecoded {
+        rel,
+        source: Source::Json(value),
+        ..
+    }) = &event.undecoded
+    {
+        let mut embedded = Map::new();
+        embedded.insert(rel.clone(), value.clone());
         object.insert("_embedded".to_owned(), Value::Object(embedded));
     }
     if let Some(status) = &event.status {
@@ -417,12 +494,17 @@ fn sender_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Sender<R>
         rel: string(object, "rel", at)?,
         href: Href::new(string(object, "href", at)?),
         events: Vec::new(),
+        unreadable: Vec::new(),
     };
     if let Some(events) = object.get("events") {
         for (i, event) in one_or_many(events).enumerate() {
-            sender
-                .events
-                .push(event_from_json(event, &format!("{at}.events[{i}]"))?);
+            match event_from_json(event, &format!("{at}.events[{i}]")) {
+                Ok(event) => sender.events.push(event),
+                Err(error) => sender.unreadable.push(Unreadable {
+                    source: Source::Json(event.clone()),
+                    error,
+                }),
+            }
         }
     }
     Ok(sender)
@@ -443,6 +525,7 @@ fn event_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Event<R>, 
         in_link: None,
         in_rel: None,
         resource: None,
+        undecoded: None,
         status: None,
         reason: None,
         unknown: Unknown::default(),
@@ -468,9 +551,16 @@ fn event_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Event<R>, 
                 let embedded = as_object(value, &format!("{at}._embedded"))?;
                 let mut entries = embedded.iter();
                 if let Some((rel, value)) = entries.next() {
-                    let resource = R::from_json(rel, value.clone())
-                        .map_err(|e| error(&format!("{at}._embedded.{rel}"), e))?;
-                    event.resource = Some(resource);
+                    match R::from_json(rel, value.clone()) {
+                        Ok(resource) => event.resource = Some(resource),
+                        Err(e) => {
+                            event.undecoded = Some(Undecoded {
+                                rel: rel.clone(),
+                                source: Source::Json(value.clone()),
+                                error: error(&format!("{at}._embedded.{rel}"), e),
+                            })
+                        }
+                    }
                 }
                 let rest: Map<String, Value> =
                     entries.map(|(k, v)| (k.clone(), v.clone())).collect();
@@ -486,6 +576,15 @@ fn event_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Event<R>, 
         }
     }
     Ok(event)
+}
+
+/// An embedded `<resource>` read from its own source.
+fn resource_from_xml_source<R: ResourceSet>(source: &str) -> Result<R, DecodeError> {
+    let mut reader = XmlReader::new(source.as_bytes())?;
+    let start = reader.root_resource()?;
+    let resource = R::read_xml(&mut reader, start)?;
+    reader.finish()?;
+    Ok(resource)
 }
 
 fn link_from_xml(element: &Element) -> Result<(String, Link), DecodeError> {
@@ -511,18 +610,41 @@ fn sender_from_xml<R: ResourceSet>(
         rel,
         href: link.href,
         events: Vec::new(),
+        unreadable: Vec::new(),
     };
     if element.empty {
         return Ok(sender);
     }
     while let Some(child) = reader.next_element()? {
-        sender.events.push(event_from_xml(reader, &child)?);
+        // Each event is read from its own source, so that one that does not read leaves the
+        // reader where the next one starts.
+        let source = reader.element_source(&child)?;
+        match event_from_xml_source(source, &child) {
+            Ok(event) => sender.events.push(event),
+            Err(error) => sender.unreadable.push(Unreadable {
+                source: Source::Xml(source.to_owned()),
+                error: error.shifted(child.offset),
+            }),
+        }
     }
     Ok(sender)
 }
 
+/// An event read from its own source (`element` is its start, read in the batch).
+fn event_from_xml_source<R: ResourceSet>(
+    source: &str,
+    element: &Element,
+) -> Result<Event<R>, DecodeError> {
+    let mut reader = XmlReader::new(source.as_bytes())?;
+    let start = reader.root_element(&element.name)?;
+    let event = event_from_xml(&mut reader, &start)?;
+    reader.finish()?;
+    Ok(event)
+}
+
 /// `<added rel href [status]>` with optional `<resource>`, `<link rel="in">`, `<reason>` and
-/// `<property name="status">` children; the element's name is the event type.
+/// `<property name="status">` children; the element's name is the event type. Offsets in its
+/// errors are from the start of the event's source.
 fn event_from_xml<R: ResourceSet>(
     reader: &mut XmlReader<'_>,
     element: &Element,
@@ -536,6 +658,7 @@ fn event_from_xml<R: ResourceSet>(
         in_link: None,
         in_rel: None,
         resource: None,
+        undecoded: None,
         status: element.attribute("status").map(str::to_owned),
         reason: None,
         unknown: Unknown::default(),
@@ -546,8 +669,18 @@ fn event_from_xml<R: ResourceSet>(
     while let Some(child) = reader.next_element()? {
         match child.name.as_str() {
             "resource" => {
-                let start = reader.begin_resource(&child)?;
-                event.resource = Some(R::read_xml(reader, start)?);
+                let rel = child.attribute("rel").unwrap_or_default().to_owned();
+                let source = reader.element_source(&child)?;
+                match resource_from_xml_source::<R>(source) {
+                    Ok(resource) => event.resource = Some(resource),
+                    Err(error) => {
+                        event.undecoded = Some(Undecoded {
+                            rel,
+                            source: Source::Xml(source.to_owned()),
+                            error: error.shifted(child.offset),
+                        })
+                    }
+                }
             }
             "in" => {
                 let (rel, link) = link_from_xml(&child)?;

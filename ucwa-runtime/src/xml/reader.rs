@@ -474,6 +474,15 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
+    /// Reads the rest of an element started by [`XmlReader::next_element`] and returns its
+    /// source, start tag to end tag, to be decoded on its own (with its offset): a part of a
+    /// document that does not decode then does not stop the reading of the rest.
+    pub fn element_source(&mut self, element: &Element) -> Result<&'a str, DecodeError> {
+        self.skip_element(element)?;
+        let end = self.reader.buffer_position() as usize;
+        Ok(&self.input[element.offset as usize..end])
+    }
+
     /// The text of an element started by [`XmlReader::next_element`], up to its end tag.
     pub fn element_text(&mut self, element: &Element) -> Result<String, DecodeError> {
         if element.empty {

@@ -165,6 +165,13 @@ impl XmlWriter {
         self.out.push_str(">\n");
     }
 
+    /// An element kept as its source (read from another document), indented as a unit.
+    pub fn raw_element(&mut self, source: &str) {
+        self.indent();
+        self.out.push_str(source.trim());
+        self.out.push('\n');
+    }
+
     /// The document.
     pub fn finish(self) -> Vec<u8> {
         self.out.into_bytes()
