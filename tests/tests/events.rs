@@ -4,6 +4,7 @@
 mod common;
 
 use common::fixture;
+use ucwa::Format;
 use ucwa::events::EventType;
 use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, EventBatch, Participant};
 
@@ -216,20 +217,32 @@ fn resync_and_resume_are_followed_first() {
 }
 
 #[test]
-fn broken_batches_say_where() {
-    let err = EventBatch::from_json(
+fn broken_events_and_batches_say_where() {
+    // An event that cannot be read is kept aside, with where and why.
+    let batch = EventBatch::from_json(
         br#"{"sender": [{"rel": "me", "href": "/me", "events": [{"type": "added"}]}]}"#,
     )
-    .unwrap_err();
+    .unwrap();
     assert_eq!(
-        err.message(),
+        batch.senders[0].unreadable[0].error.message(),
         "at $.sender[0].events[0]: an event needs a `link`"
     );
-    let err = EventBatch::from_xml(
-        br#"<events><sender rel="me" href="/me"><added href="/x"/></sender></events>"#,
-    )
-    .unwrap_err();
-    assert_eq!(err.message(), "a <added> element needs a `rel` attribute");
+    let xml = br#"<events><sender rel="me" href="/me"><added href="/x"/></sender></events>"#;
+    let batch = EventBatch::from_xml(xml).unwrap();
+    let error = &batch.senders[0].unreadable[0].error;
+    assert_eq!(error.message(), "a <added> element needs a `rel` attribute");
+    // The offset is the event's in the whole batch.
+    assert_eq!(
+        error.position(),
+        Some(ucwa::Position::Offset(
+            xml.windows(6).position(|w| w == b"<added").unwrap() as u64
+        ))
+    );
+    // A batch that is not one is an error.
+    let err = EventBatch::from_json(br#"{"sender": [{"href": "/me"}]}"#).unwrap_err();
+    assert_eq!(err.message(), "at $.sender[0]: expected a string `rel`");
+    let err = EventBatch::from_xml(b"<events><sender").unwrap_err();
+    assert!(err.message().starts_with("malformed XML"), "{err}");
     let err = EventBatch::decode("text/html", b"<html/>").unwrap_err();
     assert_eq!(err.format(), None);
 }
@@ -273,5 +286,74 @@ fn batches_encode_and_decode_back_in_both_formats() {
             // JSON keeps everything: the batch comes back equal.
             assert_eq!(back, batch);
         }
+    }
+}
+
+/// A batch with a resource that does not decode (a boolean where a newer server might send a
+/// string) and an event without a link, among good events: the good ones are typed, the bad
+/// resource is delivered as `undecoded` with its source and why, the unreadable event is kept
+/// aside, and the batch encodes back with both as they came.
+#[test]
+fn one_bad_event_does_not_spoil_its_batch() {
+    let json = br#"{"_links": {"next": {"href": "/e?ack=2"}}, "sender": [{"rel": "conversation", "href": "/c/1", "events": [
+        {"link": {"rel": "participant", "href": "/c/1/p/1"}, "type": "added", "_embedded": {"participant": {"rel": "participant", "name": "One"}}},
+        {"link": {"rel": "participant", "href": "/c/1/p/2"}, "type": "added", "_embedded": {"participant": {"rel": "participant", "inLobby": "sometimes"}}},
+        {"type": "added"},
+        {"link": {"rel": "participant", "href": "/c/1/p/3"}, "type": "added", "_embedded": {"participant": {"rel": "participant", "name": "Three"}}}
+    ]}]}"#;
+    let xml = br#"<?xml version="1.0" encoding="utf-8"?>
+<events href="/e?ack=1" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">
+  <link rel="next" href="/e?ack=2" />
+  <sender rel="conversation" href="/c/1">
+    <added rel="participant" href="/c/1/p/1"><resource rel="participant" href="/c/1/p/1"><property name="name">One</property></resource></added>
+    <added rel="participant" href="/c/1/p/2"><resource rel="participant" href="/c/1/p/2"><property name="inLobby">sometimes</property></resource></added>
+    <added><resource rel="participant" href="/c/1/p/9" /></added>
+    <added rel="participant" href="/c/1/p/3"><resource rel="participant" href="/c/1/p/3"><property name="name">Three</property></resource></added>
+  </sender>
+</events>"#;
+    for (format, payload) in [(Format::Json, &json[..]), (Format::Xml, &xml[..])] {
+        let batch = EventBatch::decode(format.media_type(), payload).unwrap();
+        assert_eq!(batch.next.as_ref().unwrap().href.as_str(), "/e?ack=2");
+        let sender = &batch.senders[0];
+        let names: Vec<_> = sender
+            .events
+            .iter()
+            .map(|e| match &e.resource {
+                Some(AnyResource::Participant(p)) => p.name.clone(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [Some("One".to_owned()), None, Some("Three".to_owned())],
+            "{format}"
+        );
+        let undecoded = sender.events[1].undecoded.as_ref().expect("kept");
+        assert_eq!(undecoded.rel, "participant");
+        assert!(
+            undecoded.error.to_string().contains("sometimes"),
+            "{format}: {}",
+            undecoded.error
+        );
+        assert_eq!(sender.events[1].link.href.as_str(), "/c/1/p/2");
+        assert_eq!(sender.unreadable.len(), 1, "{format}");
+        assert!(
+            sender.unreadable[0].error.to_string().contains("link")
+                || sender.unreadable[0].error.to_string().contains("rel"),
+            "{format}: {}",
+            sender.unreadable[0].error
+        );
+        // Written back as they came, and read again the same.
+        let again = EventBatch::decode(format.media_type(), &batch.encode(format)).unwrap();
+        assert_eq!(again.senders[0].events.len(), 3);
+        assert_eq!(
+            again.senders[0].events[1]
+                .undecoded
+                .as_ref()
+                .unwrap()
+                .source,
+            undecoded.source
+        );
+        assert_eq!(again.senders[0].unreadable.len(), 1);
     }
 }

@@ -1,10 +1,15 @@
-//! The event channel as a sequence of pending GETs.
+//! The event channel as a sequence of pending GETs, which never sticks: events whose resource
+//! does not decode are delivered with [`Event::undecoded`] set, events that cannot be read at
+//! all are kept aside ([`EventChannel::take_unreadable`]), and an answer that is not an event
+//! batch at all is reported once, after which the channel starts again from its first link
+//! (the server answers that with `resync` when it must) instead of asking for it again.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use ucwa::Link;
-use ucwa::events::Event;
+use ucwa::ResponseError;
+use ucwa::events::{Event, Unreadable};
 use ucwa::http::Method;
 use ucwa::operation::UcwaError;
 use ucwa::resources::{AnyResource, EventBatch};
@@ -16,22 +21,50 @@ use crate::{Client, ClientError};
 #[derive(Debug)]
 pub struct EventChannel {
     client: Client,
+    /// The link the channel started from, where it starts again after an answer that is not
+    /// an event batch.
+    start: Link,
     next: Link,
     long_poll: Duration,
     pending: VecDeque<Event<AnyResource>>,
-    /// Set when the server sent `resync` or `resume`: cached transient state is stale.
+    /// Events that could not be read, oldest first, at most [`EventChannel::UNREADABLE_KEPT`].
+    unreadable: VecDeque<Unreadable>,
+    /// Unreadable events dropped because more arrived than are kept.
+    unreadable_dropped: u64,
+    /// Set when the server sent `resync` or `resume`, or the channel started again: cached
+    /// transient state is stale.
     reset: bool,
+    /// Set when the last answer was not an event batch: the channel has started again, and an
+    /// event stream goes on.
+    recovered: bool,
 }
 
 impl EventChannel {
     pub(crate) fn new(client: Client, start: Link, long_poll: Duration) -> Self {
         EventChannel {
             client,
-            next: start,
+            next: start.clone(),
+            start,
             long_poll,
             pending: VecDeque::new(),
+            unreadable: VecDeque::new(),
+            unreadable_dropped: 0,
             reset: false,
+            recovered: false,
         }
+    }
+
+    /// How many unreadable events are kept for [`EventChannel::take_unreadable`]; older ones
+    /// are dropped (and counted) when more arrive before they are taken.
+    pub const UNREADABLE_KEPT: usize = 64;
+
+    /// The events that could not be read at all since the last call (each with its source and
+    /// why), and how many more were dropped because they were not taken in time.
+    pub fn take_unreadable(&mut self) -> (Vec<Unreadable>, u64) {
+        (
+            self.unreadable.drain(..).collect(),
+            std::mem::take(&mut self.unreadable_dropped),
+        )
     }
 
     /// The link the next pending GET will follow.
@@ -65,13 +98,29 @@ impl EventChannel {
         // The server holds the request for up to the long poll; give it a margin.
         let wait = self.long_poll + Duration::from_secs(15);
         let response = self.client.execute::<UcwaError>(request, wait).await?;
-        let batch: EventBatch =
+        self.recovered = false;
+        let parsed =
             ucwa::operation::parse_response::<_, _, UcwaError>(&response, |format, body| {
                 match format {
                     ucwa::Format::Json => EventBatch::from_json(body),
                     ucwa::Format::Xml => EventBatch::from_xml(body),
                 }
-            })?;
+            });
+        let batch: EventBatch = match parsed {
+            Ok(batch) => batch,
+            // A success that is not an event batch (a proxy's page, a cut answer): asking for
+            // the same link again could get it again, forever. Start again from the first
+            // link; the server says `resync` if state was lost.
+            Err(error @ (ResponseError::Decode { .. } | ResponseError::NotUcwa(_)))
+                if response.status().is_success() =>
+            {
+                self.next = self.start.clone();
+                self.reset = true;
+                self.recovered = true;
+                return Err(error.into());
+            }
+            Err(error) => return Err(error.into()),
+        };
         if batch.resync.is_some() || batch.resume.is_some() {
             self.reset = true;
         }
@@ -91,15 +140,24 @@ impl EventChannel {
             let before = self.next.clone();
             let batch = self.next_batch().await?;
             let had_next = batch.follow().is_some();
-            self.pending
-                .extend(batch.senders.into_iter().flat_map(|sender| sender.events));
+            for sender in batch.senders {
+                self.pending.extend(sender.events);
+                for unreadable in sender.unreadable {
+                    if self.unreadable.len() == Self::UNREADABLE_KEPT {
+                        self.unreadable.pop_front();
+                        self.unreadable_dropped += 1;
+                    }
+                    self.unreadable.push_back(unreadable);
+                }
+            }
             if self.pending.is_empty() && !had_next && before == self.next {
                 return Ok(None);
             }
         }
     }
 
-    /// The events as an async stream.
+    /// The events as an async stream. An error is an item; the stream goes on after one the
+    /// channel recovered from (an answer that was not an event batch) and ends after any other.
     pub fn into_stream(
         self,
     ) -> impl futures_util::Stream<Item = Result<Event<AnyResource>, ClientError>> {
@@ -108,7 +166,10 @@ impl EventChannel {
             match channel.next_event().await {
                 Ok(Some(event)) => Some((Ok(event), Some(channel))),
                 Ok(None) => None,
-                Err(error) => Some((Err(error), None)),
+                Err(error) => {
+                    let goes_on = channel.recovered;
+                    Some((Err(error), goes_on.then_some(channel)))
+                }
             }
         })
     }
