@@ -89,7 +89,7 @@ fn is_companion(name: &str, ty: &str) -> bool {
         .iter()
         .find_map(|method| rest.strip_prefix(method))
         .unwrap_or(rest);
-    ["", "Links", "Embedded", "Error", "Query", "Body"].contains(&rest)
+    ["", "Links", "Embedded", "Rel", "Error", "Query", "Body"].contains(&rest)
 }
 
 #[test]

@@ -163,7 +163,7 @@ fn errors_name_the_position_and_the_problem() {
         ucwa::json::from_str::<Participant>(r#"{"rel": "audioVideoInvitation"}"#).unwrap_err();
     assert_eq!(
         err.message(),
-        "expected a `participant` resource, found rel `audioVideoInvitation`"
+        "expected a `participant` resource (or `acceptedByParticipant`, `from`, `localParticipant`, which share its type), found rel `audioVideoInvitation`"
     );
 
     let err =

@@ -43,7 +43,7 @@ fn malformed_xml_is_reported_with_its_byte_offset() {
     let err = decode(r#"<resource rel="audioVideoInvitation"></resource>"#).unwrap_err();
     assert_eq!(
         err.message(),
-        "expected a `participant` resource, found rel `audioVideoInvitation`"
+        "expected a `participant` resource (or `acceptedByParticipant`, `from`, `localParticipant`, which share its type), found rel `audioVideoInvitation`"
     );
 
     let err =

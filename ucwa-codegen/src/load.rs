@@ -141,6 +141,7 @@ fn resource(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Resou
             "$schema",
             "name",
             "description",
+            "shape",
             "properties",
             "links",
             "embedded",
@@ -151,6 +152,7 @@ fn resource(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Resou
     )?;
     let name = reader.req_text(obj, "name");
     let description = reader.opt_str(obj, "description").unwrap_or_default();
+    let shape = reader.opt_str(obj, "shape");
     let properties = list(reader, obj, "properties", |r, v, p| {
         property(r, v, p, false)
     });
@@ -164,6 +166,7 @@ fn resource(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Resou
     Some(Resource {
         name,
         description,
+        shape,
         properties,
         links,
         embedded,

@@ -19,6 +19,15 @@ impl Schema {
         self.resources.iter().find(|r| r.name == name)
     }
 
+    /// The rels that share `owner`'s type (resources whose `shape` is `owner`), in file order.
+    pub fn sharers(&self, owner: &str) -> Vec<&str> {
+        self.resources
+            .iter()
+            .filter(|r| r.shape.as_deref() == Some(owner))
+            .map(|r| r.name.as_str())
+            .collect()
+    }
+
     /// The enumeration named `name`.
     pub fn enumeration(&self, name: &str) -> Option<&Enumeration> {
         self.enumerations.iter().find(|e| e.name == name)
@@ -31,6 +40,9 @@ pub struct Resource {
     /// The rel, e.g. `audioVideoInvitation`.
     pub name: String,
     pub description: String,
+    /// The resource whose type this one shares (`from` is participant-shaped): it has no
+    /// properties, links or embedded resources of its own.
+    pub shape: Option<String>,
     pub properties: Vec<Property>,
     pub links: Vec<Link>,
     pub embedded: Vec<Embedded>,

@@ -67,6 +67,11 @@ pub fn embedded_type_name(resource: &str) -> String {
     format!("{}Embedded", name_core(&type_name(resource)))
 }
 
+/// The enum of the rels that share a resource's type (`ParticipantRel`).
+pub fn rels_type_name(resource: &str) -> String {
+    format!("{}Rel", name_core(&type_name(resource)))
+}
+
 /// A field for a property or rel: `inLobby` → `in_lobby`, `self` → `self_`, `type` → `r#type`.
 pub fn field_name(name: &str) -> String {
     keyword_safe(name.to_snake_case())

@@ -143,11 +143,15 @@ impl Validator<'_> {
                 &r.file,
                 "$.name",
             );
-            for ty in [
+            let mut own = vec![
                 naming::type_name(&r.name),
                 naming::links_type_name(&r.name),
                 naming::embedded_type_name(&r.name),
-            ] {
+            ];
+            if !schema.sharers(&r.name).is_empty() {
+                own.push(naming::rels_type_name(&r.name));
+            }
+            for ty in own {
                 self.prelude(&r.file, &ty);
                 types.claim(self, ty.clone(), &format!("`{ty}`"), &r.file, "$.name");
             }
@@ -183,6 +187,29 @@ impl Validator<'_> {
 
     fn resource(&mut self, r: &Resource) {
         let file = r.file.as_path();
+        if let Some(shape) = &r.shape {
+            self.resource_ref(file, "$.shape", shape);
+            if self
+                .schema
+                .resource(shape)
+                .is_some_and(|owner| owner.shape.is_some())
+            {
+                self.error(
+                    file,
+                    "$.shape",
+                    format!("`{shape}` itself shares another resource's type; name that one"),
+                );
+            }
+            if !(r.properties.is_empty() && r.links.is_empty() && r.embedded.is_empty()) {
+                self.error(
+                    file,
+                    "$",
+                    format!(
+                        "a resource with a `shape` has the properties, links and embedded resources of `{shape}`; remove its own"
+                    ),
+                );
+            }
+        }
 
         let mut wire = Namespace::new("property");
         let mut rust = Namespace::new("field name").reserve(

@@ -38,7 +38,13 @@ impl Derive {
 
     fn member_keys(self) -> &'static [Key] {
         match self {
-            Derive::Resource => &[Key::Name, Key::Links, Key::Embedded, Key::Unknown],
+            Derive::Resource => &[
+                Key::Name,
+                Key::Links,
+                Key::Embedded,
+                Key::Unknown,
+                Key::Rels,
+            ],
             Derive::Links | Derive::Embedded => &[Key::Rel, Key::Unknown],
             Derive::Enumeration => &[Key::Name, Key::Other],
             Derive::OperationError => &[Key::Status, Key::Subcode, Key::Common],
@@ -85,6 +91,9 @@ pub enum FieldKind {
     Embedded,
     /// What no other field claims, kept whole.
     Unknown,
+    /// Which of the rels of a shared shape the value has: an `Enumeration` of them, whose
+    /// default is the shape's own rel.
+    Rels,
 }
 
 impl Field<'_> {
@@ -96,6 +105,7 @@ impl Field<'_> {
             FieldKind::Links => Some("_links"),
             FieldKind::Embedded => Some("_embedded"),
             FieldKind::Unknown => None,
+            FieldKind::Rels => Some("rel"),
         }
     }
 }
@@ -206,7 +216,7 @@ impl<'a> Field<'a> {
     fn from_ast(cx: &Ctxt, field: &'a syn::Field, derive: Derive) -> Option<Self> {
         let attrs = Attrs::parse(cx, &field.attrs, derive.member_keys());
         let ident = field.ident.as_ref()?;
-        let markers: Vec<Key> = [Key::Links, Key::Embedded, Key::Unknown]
+        let markers: Vec<Key> = [Key::Links, Key::Embedded, Key::Unknown, Key::Rels]
             .into_iter()
             .filter(|key| attrs.flag(*key).is_some())
             .collect();
@@ -217,12 +227,13 @@ impl<'a> Field<'a> {
             (Derive::Resource, [marker]) if attrs.name.is_none() => match marker {
                 Key::Links => FieldKind::Links,
                 Key::Embedded => FieldKind::Embedded,
+                Key::Rels => FieldKind::Rels,
                 _ => FieldKind::Unknown,
             },
             (Derive::Resource, _) => {
                 cx.error_spanned_by(
                     ident,
-                    "a field is one of: a property (optionally `name = \"..\"`), `links`, `embedded` or `unknown`",
+                    "a field is one of: a property (optionally `name = \"..\"`), `links`, `embedded`, `unknown` or `rels`",
                 );
                 return None;
             }

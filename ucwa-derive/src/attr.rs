@@ -27,10 +27,12 @@ pub enum Key {
     Subcode,
     /// `common`: the variant holding every error the table does not list.
     Common,
+    /// `rels`: the field of a shared shape's type that holds which rel a value has.
+    Rels,
 }
 
 impl Key {
-    const ALL: [Key; 11] = [
+    const ALL: [Key; 12] = [
         Key::Crate,
         Key::Rel,
         Key::Input,
@@ -42,6 +44,7 @@ impl Key {
         Key::Status,
         Key::Subcode,
         Key::Common,
+        Key::Rels,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Key {
             Key::Status => "status",
             Key::Subcode => "subcode",
             Key::Common => "common",
+            Key::Rels => "rels",
         }
     }
 
@@ -151,7 +155,8 @@ impl Attrs {
                     | Key::Embedded
                     | Key::Unknown
                     | Key::Other
-                    | Key::Common => {
+                    | Key::Common
+                    | Key::Rels => {
                         twice(parsed.flag(key).is_some());
                         parsed.flags.push((key, meta.path.clone()));
                     }

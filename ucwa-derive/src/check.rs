@@ -60,6 +60,9 @@ fn check_input(cx: &Ctxt, cont: &Container) {
         return;
     }
     for field in cont.fields() {
+        if matches!(field.kind, FieldKind::Rels) {
+            cx.error_spanned_by(field.ident, "the body of an operation (`input`) has no rel");
+        }
         if matches!(field.kind, FieldKind::Links | FieldKind::Embedded) {
             cx.error_spanned_by(
                 field.ident,
@@ -84,6 +87,7 @@ fn check_fields_unique(cx: &Ctxt, cont: &Container) {
             continue;
         };
         let message = match &field.kind {
+            FieldKind::Rels => "more than one field is marked `rels`".to_owned(),
             FieldKind::Links => "more than one field is marked `links`".to_owned(),
             FieldKind::Embedded => "more than one field is marked `embedded`".to_owned(),
             FieldKind::Rel { rel } => format!("rel `{rel}` is already held by field `{previous}`"),

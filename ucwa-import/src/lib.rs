@@ -14,6 +14,7 @@ pub mod observe;
 pub mod overrides;
 pub mod page;
 pub mod schema;
+mod shapes;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -74,12 +74,17 @@ pub fn import(reference: &Reference, overrides: &[Override]) -> Imported {
     let cx = Context { by_name, ..cx };
     let mut imported = Imported::default();
     let mut applied = Vec::new();
+    let mut resources = BTreeMap::new();
     for page in &reference.resources {
         let mut file = resource(&cx, page, &mut imported.untyped);
         applied.extend(overrides::apply(&mut file, &page.name, overrides));
+        resources.insert(page.name.clone(), file);
+    }
+    crate::shapes::share(&mut resources);
+    for (name, file) in resources {
         imported
             .files
-            .insert(format!("resources/{}.json", page.name), file.to_file());
+            .insert(format!("resources/{name}.json"), file.to_file());
     }
     for page in &reference.enumerations {
         let members = page

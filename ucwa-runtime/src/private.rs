@@ -96,6 +96,29 @@ pub fn wrong_rel<E: serde::de::Error>(expected: &str, found: &str) -> E {
     ))
 }
 
+/// What a shared shape accepts, for messages: its own rel first, then those sharing its type.
+pub fn expected_rels(members: &[&str]) -> String {
+    match members.split_first() {
+        Some((own, [])) => format!("a `{own}` resource"),
+        Some((own, others)) => {
+            let others: Vec<String> = others.iter().map(|r| format!("`{r}`")).collect();
+            format!(
+                "a `{own}` resource (or {}, which share its type)",
+                others.join(", ")
+            )
+        }
+        None => "a resource".to_owned(),
+    }
+}
+
+/// The error for a payload whose `rel` is none of those a shared shape accepts.
+pub fn wrong_rels<E: serde::de::Error>(expected: &[&str], found: &str) -> E {
+    E::custom(format_args!(
+        "expected {}, found rel `{found}`",
+        expected_rels(expected)
+    ))
+}
+
 /// The error for a member that the type does not know and has no `#[ucwa(unknown)]` field for.
 pub fn unknown_member<E: serde::de::Error>(container: &str, key: &str) -> E {
     E::custom(format_args!(

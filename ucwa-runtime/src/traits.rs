@@ -14,6 +14,21 @@ pub trait Resource: Serialize + DeserializeOwned + XmlResource {
     /// The resource's rel, e.g. `participant`.
     const REL: &'static str;
 
+    /// The rel of this value: [`Resource::REL`], unless the type is a shape several rels share
+    /// (a participant-shaped `from`), which keeps the one it came with.
+    fn rel(&self) -> &str {
+        Self::REL
+    }
+
+    /// The rels whose payloads decode into the type: [`Resource::REL`], then those of the
+    /// resources sharing its shape.
+    const RELS: &'static [&'static str] = &[Self::REL];
+
+    /// Whether a payload with this rel decodes into the type.
+    fn accepts_rel(rel: &str) -> bool {
+        Self::RELS.contains(&rel)
+    }
+
     /// The link to this resource itself (`_links.self`), which identifies it.
     fn self_link(&self) -> Option<&Link>;
 }

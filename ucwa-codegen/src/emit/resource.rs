@@ -8,11 +8,15 @@ use super::docs::{described, doc, reference, sentence};
 use crate::model::*;
 use crate::naming;
 
-pub fn emit(r: &Resource) -> TokenStream {
+pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
     let name = naming::ident(&naming::type_name(&r.name));
     let links_name = naming::ident(&naming::links_type_name(&r.name));
     let embedded_name = naming::ident(&naming::embedded_type_name(&r.name));
     let rel = &r.name;
+    if let Some(owner) = &r.shape {
+        return shared(r, owner);
+    }
+    let (rels_field, rels_enum) = rels(r, &schema.sharers(&r.name));
 
     let docs = doc([
         sentence(&r.description),
@@ -46,6 +50,7 @@ pub fn emit(r: &Resource) -> TokenStream {
         #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Resource)]
         #[ucwa(rel = #rel)]
         pub struct #name {
+            #rels_field
             #(#properties)*
             #links_field_docs
             #[ucwa(links)]
@@ -78,7 +83,79 @@ pub fn emit(r: &Resource) -> TokenStream {
             #[ucwa(unknown)]
             pub unknown: ::ucwa_runtime::Unknown,
         }
+
+        #rels_enum
     }
+}
+
+/// A resource that shares `owner`'s type: an alias, documented with its own facts.
+fn shared(r: &Resource, owner: &str) -> TokenStream {
+    let name = naming::ident(&naming::type_name(&r.name));
+    let owner_type = naming::type_name(owner);
+    let owner_ident = naming::ident(&owner_type);
+    let variant = naming::variant_name(&r.name);
+    let rels_type = naming::rels_type_name(owner);
+    let docs = doc([
+        sentence(&r.description),
+        format!(
+            "Its rel is `{}`. {} It has the shape of {} `{owner}`, so it is the type [`{owner_type}`], whose `rel` is [`{rels_type}::{variant}`] for it.",
+            r.name,
+            reference(&r.name),
+            article(owner)
+        ),
+        operations_doc(r),
+        events_doc(r),
+        scopes_doc(r),
+    ]);
+    quote! {
+        #docs
+        pub type #name = #owner_ident;
+    }
+}
+
+/// For a resource whose type others share: the field saying which rel a value has, and the
+/// enum of those rels (its own first, the default).
+fn rels(r: &Resource, sharers: &[&str]) -> (TokenStream, TokenStream) {
+    if sharers.is_empty() {
+        return (quote!(), quote!());
+    }
+    let type_name = naming::type_name(&r.name);
+    let rels_name = naming::ident(&naming::rels_type_name(&r.name));
+    let field_docs = doc([format!(
+        "Which of the rels sharing this type the value has: `{}` unless it came as another.",
+        r.name
+    )]);
+    let enum_docs = doc([format!(
+        "The rels whose resources have the shape of [`{type_name}`], and so are that type."
+    )]);
+    let variants = std::iter::once(r.name.as_str())
+        .chain(sharers.iter().copied())
+        .enumerate()
+        .map(|(i, rel)| {
+            let variant = naming::ident(&naming::variant_name(rel));
+            let docs = doc([format!("`{rel}`.")]);
+            let default = (i == 0).then(|| quote!(#[default]));
+            quote! {
+                #docs
+                #default
+                #[ucwa(name = #rel)]
+                #variant,
+            }
+        });
+    (
+        quote! {
+            #field_docs
+            #[ucwa(rels)]
+            pub rel: #rels_name,
+        },
+        quote! {
+            #enum_docs
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::ucwa_runtime::Enumeration)]
+            pub enum #rels_name {
+                #(#variants)*
+            }
+        },
+    )
 }
 
 fn property(p: &Property) -> TokenStream {

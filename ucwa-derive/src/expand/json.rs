@@ -27,10 +27,15 @@ impl MapCodec<'_, '_> {
     fn serialize(&self) -> TokenStream {
         let ident = self.cont.ident;
         let krate = &self.cont.krate;
-        let rel_entry = self
-            .rel
-            .as_ref()
-            .map(|rel| quote!(__map.serialize_entry("rel", #rel)?;));
+        let rels = self.cont.field(|k| matches!(k, FieldKind::Rels));
+        let rel_entry = self.rel.as_ref().map(|rel| match rels {
+            // A shared shape writes the rel the value came with.
+            Some(field) => {
+                let name = field.ident;
+                quote!(__map.serialize_entry("rel", #krate::Enumeration::as_str(&self.#name))?;)
+            }
+            None => quote!(__map.serialize_entry("rel", #rel)?;),
+        });
         let entries = self.cont.fields().iter().map(|field| {
             let name = field.ident;
             let wire = field.wire().unwrap_or_default();
@@ -66,6 +71,8 @@ impl MapCodec<'_, '_> {
                         __map.serialize_entry(__key, __value)?;
                     }
                 },
+                // Written as `rel`, first.
+                FieldKind::Rels => quote!(),
             }
         });
         quote! {
@@ -94,7 +101,7 @@ impl MapCodec<'_, '_> {
             .fields()
             .iter()
             .enumerate()
-            .filter(|(_, f)| !matches!(f.kind, FieldKind::Unknown))
+            .filter(|(_, f)| !matches!(f.kind, FieldKind::Unknown | FieldKind::Rels))
             .map(|(i, f)| (format_ident!("__field{}", i), f))
             .collect();
         let unknown = self
@@ -129,8 +136,25 @@ impl MapCodec<'_, '_> {
                 }
             }
         });
-        let rel_arm = self.rel.as_ref().map(|rel| {
-            quote! {
+        let rels = self.cont.field(|k| matches!(k, FieldKind::Rels));
+        let rel_arm = self.rel.as_ref().map(|rel| match rels {
+            Some(field) => {
+                let ty = field.ty;
+                quote! {
+                    "rel" => {
+                        let __rel = __map.next_value::<#krate::__private::Key<'de>>()?;
+                        __rels = ::core::option::Option::Some(
+                            <#ty as #krate::Enumeration>::from_wire(__rel.as_str()).ok_or_else(|| {
+                                #krate::__private::wrong_rels(
+                                    <#ty as #krate::Enumeration>::MEMBERS,
+                                    __rel.as_str(),
+                                )
+                            })?,
+                        );
+                    }
+                }
+            }
+            None => quote! {
                 "rel" => {
                     let __rel = __map.next_value::<#krate::__private::Key<'de>>()?;
                     if __rel.as_str() != #rel {
@@ -139,8 +163,20 @@ impl MapCodec<'_, '_> {
                         );
                     }
                 }
-            }
+            },
         });
+        let (rels_local, rels_init) = match rels {
+            Some(field) => {
+                let ty = field.ty;
+                let name = field.ident;
+                (
+                    quote!(let mut __rels: ::core::option::Option<#ty> = ::core::option::Option::None;),
+                    // No `rel` member: the shape's own rel.
+                    quote!(#name: __rels.unwrap_or_default(),),
+                )
+            }
+            None => (quote!(), quote!()),
+        };
         let (unknown_local, unknown_arm, unknown_init) = match unknown {
             Some(field) => {
                 let name = field.ident;
@@ -187,6 +223,7 @@ impl MapCodec<'_, '_> {
                         {
                             #(#locals)*
                             #unknown_local
+                            #rels_local
                             while let ::core::option::Option::Some(__key) =
                                 __map.next_key::<#krate::__private::Key<'de>>()?
                             {
@@ -199,6 +236,7 @@ impl MapCodec<'_, '_> {
                             ::core::result::Result::Ok(#ident {
                                 #(#inits)*
                                 #unknown_init
+                                #rels_init
                             })
                         }
                     }

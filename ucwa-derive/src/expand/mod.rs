@@ -52,6 +52,17 @@ fn resource(cont: &Container) -> TokenStream {
     }
     .expand();
     let xml = xml::resource(cont, &rel);
+    let shared = cont.field(|k| matches!(k, FieldKind::Rels)).map(|field| {
+        let name = field.ident;
+        let ty = field.ty;
+        quote! {
+            const RELS: &'static [&'static str] = <#ty as #krate::Enumeration>::MEMBERS;
+
+            fn rel(&self) -> &str {
+                #krate::Enumeration::as_str(&self.#name)
+            }
+        }
+    });
     quote! {
         #json
         #xml
@@ -62,6 +73,8 @@ fn resource(cont: &Container) -> TokenStream {
             fn self_link(&self) -> ::core::option::Option<&#krate::Link> {
                 #self_link
             }
+
+            #shared
         }
     }
 }

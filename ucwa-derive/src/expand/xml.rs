@@ -111,6 +111,53 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
         quote!(let mut __unknown = <#ty as ::core::default::Default>::default();)
     });
     let unknown_init = unknown_name.map(|name| quote!(#name: __unknown,));
+    // A shared shape: which of its rels the element has (its `rel` attribute, else the shape's
+    // own), and a `rel` property must be one of them.
+    let rels = cont.field(|k| matches!(k, FieldKind::Rels));
+    let (rels_local, rels_init, rel_check) = match rels {
+        Some(field) => {
+            let ty = field.ty;
+            let name = field.ident;
+            (
+                quote! {
+                    let mut __rels: #ty = <#ty as #krate::Enumeration>::from_wire(&__start.rel)
+                        .unwrap_or_default();
+                },
+                quote!(#name: __rels,),
+                quote! {
+                    let __found = match &__value {
+                        #krate::xml::XmlValue::Text(__text) => <#ty as #krate::Enumeration>::from_wire(__text),
+                        _ => ::core::option::Option::None,
+                    };
+                    match __found {
+                        ::core::option::Option::Some(__found) => __rels = __found,
+                        ::core::option::Option::None => {
+                            return ::core::result::Result::Err(#krate::__private::xml_error(
+                                __offset,
+                                ::std::format!(
+                                    "expected {}, found rel {:?}",
+                                    #krate::__private::expected_rels(<#ty as #krate::Enumeration>::MEMBERS),
+                                    __value
+                                ),
+                            ));
+                        }
+                    }
+                },
+            )
+        }
+        None => (
+            quote!(),
+            quote!(),
+            quote! {
+                if __value != #krate::xml::XmlValue::Text(#rel.into()) {
+                    return ::core::result::Result::Err(#krate::__private::xml_error(
+                        __offset,
+                        ::std::format!("expected a `{}` resource, found rel {:?}", #rel, __value),
+                    ));
+                }
+            },
+        ),
+    };
     let inits = properties.iter().map(|(local, field, _)| {
         let name = field.ident;
         quote!(#name: #local,)
@@ -153,7 +200,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
         (
             quote!(),
             quote!(__writer.start_resource(__rel, <Self as #krate::Resource>::self_link(self));),
-            quote!(__writer.property("rel", #rel);),
+            quote!(__writer.property("rel", <Self as #krate::Resource>::rel(self));),
             quote!(__writer.end_resource();),
         )
     };
@@ -167,6 +214,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
             ) -> ::core::result::Result<Self, #krate::DecodeError> {
                 #(#locals)*
                 #unknown_local
+                #rels_local
                 #links_local
                 #embedded_local
                 #self_link
@@ -175,12 +223,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
                         #krate::xml::Item::Property { name: __name, value: __value, offset: __offset } => {
                             match &*__name {
                                 "rel" => {
-                                    if __value != #krate::xml::XmlValue::Text(#rel.into()) {
-                                        return ::core::result::Result::Err(#krate::__private::xml_error(
-                                            __offset,
-                                            ::std::format!("expected a `{}` resource, found rel {:?}", #rel, __value),
-                                        ));
-                                    }
+                                    #rel_check
                                 }
                                 #(#property_arms)*
                                 _ => { #unknown_property }
@@ -195,6 +238,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
                     #links_init
                     #embedded_init
                     #unknown_init
+                    #rels_init
                 })
             }
 

@@ -107,12 +107,12 @@ pub fn from_slice<T: Resource>(payload: &[u8]) -> Result<T, DecodeError> {
         return Ok(input);
     }
     let start = reader.root_resource()?;
-    if start.rel != T::REL {
+    if !T::accepts_rel(&start.rel) {
         return Err(DecodeError::xml(
             start.offset,
             format!(
-                "expected a `{}` resource, found rel `{}`",
-                T::REL,
+                "expected {}, found rel `{}`",
+                crate::__private::expected_rels(T::RELS),
                 start.rel
             ),
         ));
@@ -130,7 +130,7 @@ pub fn from_str<T: Resource>(payload: &str) -> Result<T, DecodeError> {
 /// Encodes a resource as an XML payload.
 pub fn to_vec<T: Resource>(resource: &T) -> Vec<u8> {
     let mut writer = XmlWriter::new();
-    resource.write_xml(&mut writer, T::REL);
+    resource.write_xml(&mut writer, resource.rel());
     writer.finish()
 }
 
