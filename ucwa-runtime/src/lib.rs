@@ -40,6 +40,7 @@
 // The derive macros name this crate `::ucwa_runtime`, which must also resolve inside it.
 extern crate self as ucwa_runtime;
 
+mod bare;
 pub mod codec;
 mod data_uri;
 mod decode_error;
@@ -60,6 +61,7 @@ pub mod xml;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use bare::{NoEmbedded, SelfLinkOnly};
 pub use codec::{Format, Payload};
 pub use data_uri::{DataUri, DataUriError};
 pub use decode_error::{DecodeError, Position};

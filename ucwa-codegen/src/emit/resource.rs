@@ -44,6 +44,44 @@ pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
     ]);
     let links_field_docs = doc(["Links to related resources and operations."]);
     let embedded_field_docs = doc(["Resources embedded in this one."]);
+    // Nothing of their own: the runtime's types, rather than a derived struct per resource.
+    let (links_type, links_struct) = if r.links.is_empty() {
+        (quote!(::ucwa_runtime::SelfLinkOnly), quote!())
+    } else {
+        (
+            quote!(#links_name),
+            quote! {
+                #links_docs
+                #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Links)]
+                pub struct #links_name {
+                    #self_docs
+                    #[ucwa(rel = "self")]
+                    pub self_: Option<::ucwa_runtime::Link>,
+                    #(#links)*
+                    #unknown_links_docs
+                    #[ucwa(unknown)]
+                    pub unknown: ::ucwa_runtime::Unknown,
+                }
+            },
+        )
+    };
+    let (embedded_type, embedded_struct) = if r.embedded.is_empty() {
+        (quote!(::ucwa_runtime::NoEmbedded), quote!())
+    } else {
+        (
+            quote!(#embedded_name),
+            quote! {
+                #embedded_docs
+                #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Embedded)]
+                pub struct #embedded_name {
+                    #(#embedded)*
+                    #unknown_embedded_docs
+                    #[ucwa(unknown)]
+                    pub unknown: ::ucwa_runtime::Unknown,
+                }
+            },
+        )
+    };
 
     quote! {
         #docs
@@ -54,35 +92,18 @@ pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
             #(#properties)*
             #links_field_docs
             #[ucwa(links)]
-            pub links: #links_name,
+            pub links: #links_type,
             #embedded_field_docs
             #[ucwa(embedded)]
-            pub embedded: #embedded_name,
+            pub embedded: #embedded_type,
             #unknown_docs
             #[ucwa(unknown)]
             pub unknown: ::ucwa_runtime::Unknown,
         }
 
-        #links_docs
-        #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Links)]
-        pub struct #links_name {
-            #self_docs
-            #[ucwa(rel = "self")]
-            pub self_: Option<::ucwa_runtime::Link>,
-            #(#links)*
-            #unknown_links_docs
-            #[ucwa(unknown)]
-            pub unknown: ::ucwa_runtime::Unknown,
-        }
+        #links_struct
 
-        #embedded_docs
-        #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Embedded)]
-        pub struct #embedded_name {
-            #(#embedded)*
-            #unknown_embedded_docs
-            #[ucwa(unknown)]
-            pub unknown: ::ucwa_runtime::Unknown,
-        }
+        #embedded_struct
 
         #rels_enum
     }
