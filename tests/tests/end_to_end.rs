@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::create_application;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -12,13 +14,12 @@ use ucwa::events::EventType;
 use ucwa::http::StatusCode;
 use ucwa::operation::{GenericError, UcwaError};
 use ucwa::operations::{
-    ApplicationsPost, ApplicationsPostBody, EscalateAudioVideoPost, EscalateAudioVideoPostError,
-    EscalateAudioVideoPostQuery,
+    EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
 };
-use ucwa::resources::{AnyResource, Application, AudioVideo, AudioVideoInvitation, Participant};
+use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, Participant};
 use ucwa::{ErrorBody, Format, Link, RequestError, ResponseError};
 use ucwa_client::{Client, ClientError, EventChannel};
-use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
+use ucwa_emulator::{Config, Emulator};
 
 const SDP: &[u8] = b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nm=audio 50010 RTP/AVP 0\r\nm=video 50020 RTP/AVP 96\r\n";
 
@@ -37,23 +38,6 @@ fn client(emulator: &Emulator, format: Format) -> Client {
         .long_poll(Duration::from_secs(5))
         .build()
         .unwrap()
-}
-
-async fn create_application(client: &Client) -> Application {
-    let body = ApplicationsPostBody {
-        culture: Some("en-US".into()),
-        endpoint_id: Some("e2e".into()),
-        user_agent: Some("ucwa-tests/1".into()),
-        ..Default::default()
-    };
-    let request = ApplicationsPost::request(
-        client.origin(),
-        &Link::new(APPLICATIONS_PATH),
-        &body,
-        client.format(),
-    )
-    .unwrap();
-    client.send::<ApplicationsPost>(request).await.unwrap()
 }
 
 /// The call announced on a new application's event channel.

@@ -3,15 +3,16 @@
 //! an answer that is not an event batch (a proxy's HTML page, a cut JSON or XML answer) is an
 //! error once and the channel starts again, and every good event is received exactly once.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ucwa::events::{Event, EventType, Source, Undecoded};
-use ucwa::operations::{ApplicationsPost, ApplicationsPostBody};
 use ucwa::resources::{AnyResource, Participant};
-use ucwa::{Format, Link, Unknown};
+use ucwa::{Format, Link};
 use ucwa_client::{Client, ClientError, EventChannel};
-use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
+use ucwa_emulator::{Config, Emulator};
 
 const SENDER: &str = "/ucwa/oauth/v1/applications/100/communication/conversations/1";
 
@@ -27,20 +28,7 @@ async fn setup(format: Format) -> (Emulator, EventChannel) {
         .long_poll(Duration::from_secs(2))
         .build()
         .unwrap();
-    let body = ApplicationsPostBody {
-        culture: Some("en-US".into()),
-        endpoint_id: Some("liveness".into()),
-        user_agent: Some("ucwa-tests/1".into()),
-        ..Default::default()
-    };
-    let request = ApplicationsPost::request(
-        client.origin(),
-        &Link::new(APPLICATIONS_PATH),
-        &body,
-        format,
-    )
-    .unwrap();
-    let application = client.send::<ApplicationsPost>(request).await.unwrap();
+    let application = common::create_application(&client).await;
     let mut events = client.events(application.links.events.as_ref().unwrap());
     // The call every new application has.
     let call = events.next_event().await.unwrap().unwrap();
@@ -53,17 +41,11 @@ fn event(
     resource: Option<AnyResource>,
     undecoded: Option<Undecoded>,
 ) -> Event<AnyResource> {
+    let link = Link::new(format!("{SENDER}/participants/{n}"));
     Event {
-        event_type: EventType::Added,
-        rel: "participant".into(),
-        link: Link::new(format!("{SENDER}/participants/{n}")),
-        in_link: None,
-        in_rel: None,
         resource,
         undecoded,
-        status: None,
-        reason: None,
-        unknown: Unknown::default(),
+        ..Event::new(EventType::Added, "participant", link)
     }
 }
 

@@ -8,7 +8,7 @@
 use ucwa::enumerations::{Direction, Importance, InvitationState, Role, SourceNetwork};
 use ucwa::events::{Event, EventType};
 use ucwa::resources::{AnyResource, Application, AudioVideo, AudioVideoInvitation, Participant};
-use ucwa::{DataUri, Link, Unknown, Uri};
+use ucwa::{DataUri, Link, Uri};
 
 use crate::APPLICATIONS_PATH;
 use crate::state::App;
@@ -155,15 +155,7 @@ fn event(
     resource: AnyResource,
 ) -> Event<AnyResource> {
     Event {
-        event_type,
-        rel: rel.to_owned(),
-        link,
-        in_link: None,
-        in_rel: None,
         resource: Some(resource),
-        undecoded: None,
-        status: None,
-        reason: None,
-        unknown: Unknown::default(),
+        ..Event::new(event_type, rel, link)
     }
 }

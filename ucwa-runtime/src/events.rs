@@ -82,6 +82,22 @@ pub struct Event<R> {
 }
 
 impl<R> Event<R> {
+    /// An event of `event_type` about the resource `rel` at `link`, with nothing else yet.
+    pub fn new(event_type: EventType, rel: impl Into<String>, link: Link) -> Self {
+        Event {
+            event_type,
+            rel: rel.into(),
+            link,
+            in_link: None,
+            in_rel: None,
+            resource: None,
+            undecoded: None,
+            status: None,
+            reason: None,
+            unknown: Unknown::default(),
+        }
+    }
+
     /// Whether the event is about a resource of type `T`.
     ///
     /// ```
@@ -517,19 +533,9 @@ fn event_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Event<R>, 
         None => return Err(error(at, "an event needs a `link`")),
     };
     let event_type = string(object, "type", at)?;
-    let mut event = Event {
-        event_type: <EventType as crate::Enumeration>::from_wire(&event_type)
-            .unwrap_or(EventType::Other(event_type)),
-        rel,
-        link,
-        in_link: None,
-        in_rel: None,
-        resource: None,
-        undecoded: None,
-        status: None,
-        reason: None,
-        unknown: Unknown::default(),
-    };
+    let event_type = <EventType as crate::Enumeration>::from_wire(&event_type)
+        .unwrap_or(EventType::Other(event_type));
+    let mut event = Event::new(event_type, rel, link);
     for (key, value) in object {
         match key.as_str() {
             "link" | "type" => {}
@@ -650,19 +656,10 @@ fn event_from_xml<R: ResourceSet>(
     element: &Element,
 ) -> Result<Event<R>, DecodeError> {
     let (rel, link) = link_from_xml(element)?;
-    let mut event = Event {
-        event_type: <EventType as crate::Enumeration>::from_wire(&element.name)
-            .unwrap_or_else(|| EventType::Other(element.name.clone())),
-        rel,
-        link,
-        in_link: None,
-        in_rel: None,
-        resource: None,
-        undecoded: None,
-        status: element.attribute("status").map(str::to_owned),
-        reason: None,
-        unknown: Unknown::default(),
-    };
+    let event_type = <EventType as crate::Enumeration>::from_wire(&element.name)
+        .unwrap_or_else(|| EventType::Other(element.name.clone()));
+    let mut event = Event::new(event_type, rel, link);
+    event.status = element.attribute("status").map(str::to_owned);
     if element.empty {
         return Ok(event);
     }

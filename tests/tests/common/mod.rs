@@ -18,7 +18,26 @@ pub fn json_value(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).expect("the fixture is valid JSON")
 }
 
-use ucwa::operations::EscalateAudioVideoPostError;
+use ucwa::operations::{ApplicationsPost, ApplicationsPostBody, EscalateAudioVideoPostError};
+use ucwa::resources::Application;
+
+/// Creates an application on the server `client` talks to (the emulator's `applications`).
+pub async fn create_application(client: &ucwa_client::Client) -> Application {
+    let body = ApplicationsPostBody {
+        culture: Some("en-US".into()),
+        endpoint_id: Some("e2e".into()),
+        user_agent: Some("ucwa-tests/1".into()),
+        ..Default::default()
+    };
+    let request = ApplicationsPost::request(
+        client.origin(),
+        &ucwa::Link::new(ucwa_emulator::APPLICATIONS_PATH),
+        &body,
+        client.format(),
+    )
+    .unwrap();
+    client.send::<ApplicationsPost>(request).await.unwrap()
+}
 
 /// A row of escalateAudioVideo's error table: status, code, subcode, and the check that an
 /// error is the row's own variant.
