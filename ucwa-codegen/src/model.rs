@@ -28,6 +28,17 @@ impl Schema {
             .collect()
     }
 
+    /// Whether `r` has nothing of its own but its rel and self link (most operation resources),
+    /// and so is the runtime's generic `Bare` under a marker type for its rel rather than a
+    /// struct of its own. A type other rels share is never bare: it carries which rel it has.
+    pub fn is_bare(&self, r: &Resource) -> bool {
+        r.shape.is_none()
+            && r.properties.is_empty()
+            && r.links.is_empty()
+            && r.embedded.is_empty()
+            && self.sharers(&r.name).is_empty()
+    }
+
     /// The enumeration named `name`.
     pub fn enumeration(&self, name: &str) -> Option<&Enumeration> {
         self.enumerations.iter().find(|e| e.name == name)

@@ -148,7 +148,8 @@ impl Validator<'_> {
                 naming::links_type_name(&r.name),
                 naming::embedded_type_name(&r.name),
             ];
-            if !schema.sharers(&r.name).is_empty() {
+            // A shared type's enum of rels, or a bare resource's marker of its rel.
+            if !schema.sharers(&r.name).is_empty() || schema.is_bare(r) {
                 own.push(naming::rels_type_name(&r.name));
             }
             for ty in own {

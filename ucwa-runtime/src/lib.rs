@@ -61,7 +61,7 @@ pub mod xml;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use bare::{NoEmbedded, SelfLinkOnly};
+pub use bare::{Bare, BareRel, NoEmbedded, SelfLinkOnly};
 pub use codec::{Format, Payload};
 pub use data_uri::{DataUri, DataUriError};
 pub use decode_error::{DecodeError, Position};

@@ -16,6 +16,9 @@ pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
     if let Some(owner) = &r.shape {
         return shared(r, owner);
     }
+    if schema.is_bare(r) {
+        return bare(r);
+    }
     let (rels_field, rels_enum) = rels(r, &schema.sharers(&r.name));
 
     let docs = doc([
@@ -131,6 +134,41 @@ fn shared(r: &Resource, owner: &str) -> TokenStream {
     quote! {
         #docs
         pub type #name = #owner_ident;
+    }
+}
+
+/// A resource with nothing of its own: the runtime's `Bare` under a marker type for its rel.
+fn bare(r: &Resource) -> TokenStream {
+    let name = naming::ident(&naming::type_name(&r.name));
+    let rel = &r.name;
+    let marker_name = naming::rels_type_name(rel);
+    let marker = naming::ident(&marker_name);
+    let docs = doc([
+        sentence(&r.description),
+        format!(
+            "Its rel is `{rel}`. {} It has no properties, links or embedded resources of its own, so it is the runtime's [`Bare`](::ucwa_runtime::Bare) resource for the rel [`{marker_name}`].",
+            reference(rel)
+        ),
+        operations_doc(r),
+        events_doc(r),
+        scopes_doc(r),
+    ]
+    .iter());
+    let marker_docs = doc([format!(
+        "The rel `{rel}`, as a type: see [`{}`].",
+        naming::type_name(rel)
+    )]);
+    quote! {
+        #docs
+        pub type #name = ::ucwa_runtime::Bare<#marker>;
+
+        #marker_docs
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct #marker;
+
+        impl ::ucwa_runtime::BareRel for #marker {
+            const REL: &'static str = #rel;
+        }
     }
 }
 
