@@ -494,8 +494,8 @@ fn answers_not_from_ucwa_are_refused_with_what_they_were() {
 fn get_operations_need_only_a_link() {
     let inv: ucwa::resources::AudioVideoInvitation =
         ucwa::json::from_slice(&fixture("audioVideoInvitation.response.json")).unwrap();
-    let self_link = ucwa::Resource::self_link(&inv).unwrap();
-    let request = AudioVideoInvitationGet::request(&origin(), self_link, Format::Json).unwrap();
+    let self_link = ucwa::Resource::typed_self_link(&inv).unwrap();
+    let request = AudioVideoInvitationGet::request(&origin(), &self_link, Format::Json).unwrap();
     assert_eq!(request.method(), Method::GET);
     assert_eq!(
         request.uri().path(),

@@ -12,6 +12,7 @@ use ucwa::ResponseError;
 use ucwa::events::{Event, Unreadable};
 use ucwa::http::Method;
 use ucwa::operation::UcwaError;
+use ucwa::resources::Events;
 use ucwa::resources::{AnyResource, EventBatch};
 
 use crate::{Client, ClientError};
@@ -23,8 +24,8 @@ pub struct EventChannel {
     client: Client,
     /// The link the channel started from, where it starts again after an answer that is not
     /// an event batch.
-    start: Link,
-    next: Link,
+    start: Link<Events>,
+    next: Link<Events>,
     long_poll: Duration,
     pending: VecDeque<Event<AnyResource>>,
     /// Events that could not be read, oldest first, at most [`EventChannel::UNREADABLE_KEPT`].
@@ -40,7 +41,7 @@ pub struct EventChannel {
 }
 
 impl EventChannel {
-    pub(crate) fn new(client: Client, start: Link, long_poll: Duration) -> Self {
+    pub(crate) fn new(client: Client, start: Link<Events>, long_poll: Duration) -> Self {
         EventChannel {
             client,
             next: start.clone(),
@@ -68,7 +69,7 @@ impl EventChannel {
     }
 
     /// The link the next pending GET will follow.
-    pub fn position(&self) -> &Link {
+    pub fn position(&self) -> &Link<Events> {
         &self.next
     }
 
@@ -125,7 +126,7 @@ impl EventChannel {
             self.reset = true;
         }
         if let Some(next) = batch.follow() {
-            self.next = next.clone();
+            self.next = next.to_cast();
         }
         Ok(batch)
     }

@@ -51,10 +51,10 @@ pub(crate) fn application(app: &App) -> Application {
         user_agent: Some(app.user_agent.clone()),
         ..Application::default()
     };
-    application.links.self_ = Some(Link::new(app_path(app.id)));
-    application.links.events = Some(app.channel.first_link());
-    application.links.policies = Some(Link::new(format!("{}/policies", app_path(app.id))));
-    application.links.batch = Some(Link::new(format!("{}/batch", app_path(app.id))));
+    application.links.self_ = Some(Link::to(app_path(app.id)));
+    application.links.events = Some(app.channel.first_link().cast());
+    application.links.policies = Some(Link::to(format!("{}/policies", app_path(app.id))));
+    application.links.batch = Some(Link::to(format!("{}/batch", app_path(app.id))));
     application
 }
 
@@ -64,10 +64,10 @@ pub(crate) fn audio_video(app: u64) -> AudioVideo {
         state: Some("Connected".into()),
         ..AudioVideo::default()
     };
-    audio_video.links.self_ = Some(Link::new(base.clone()));
-    audio_video.links.conversation = Some(Link::new(conversation_path(app)));
-    audio_video.links.escalate_audio_video = Some(Link::new(format!("{base}/escalateAudioVideo")));
-    audio_video.links.stop_audio_video = Some(Link::new(format!("{base}/stopAudioVideo")));
+    audio_video.links.self_ = Some(Link::to(base.clone()));
+    audio_video.links.conversation = Some(Link::to(conversation_path(app)));
+    audio_video.links.escalate_audio_video = Some(Link::to(format!("{base}/escalateAudioVideo")));
+    audio_video.links.stop_audio_video = Some(Link::to(format!("{base}/stopAudioVideo")));
     audio_video
 }
 
@@ -81,11 +81,11 @@ pub(crate) fn participant(app: u64) -> Participant {
         local: Some(false),
         ..Participant::default()
     };
-    participant.links.self_ = Some(Link::new(format!(
+    participant.links.self_ = Some(Link::to(format!(
         "{}/participants/{PARTICIPANT}",
         conversation_path(app)
     )));
-    participant.links.conversation = Some(Link::new(conversation_path(app)));
+    participant.links.conversation = Some(Link::to(conversation_path(app)));
     participant
 }
 
@@ -115,12 +115,12 @@ pub(crate) fn invitation(
         ..AudioVideoInvitation::default()
     };
     let links = &mut invitation.links;
-    links.self_ = Some(Link::new(base.clone()));
+    links.self_ = Some(Link::to(base.clone()));
     links.media_offer = Some(DataUri::from_bytes("application/sdp", sdp));
-    links.audio_video = Some(Link::new(audio_video_path(app.id)));
-    links.conversation = Some(Link::new(conversation_path(app.id)));
-    links.cancel = Some(Link::new(format!("{base}/cancel")));
-    links.from = from.links.self_.clone();
+    links.audio_video = Some(Link::to(audio_video_path(app.id)));
+    links.conversation = Some(Link::to(conversation_path(app.id)));
+    links.cancel = Some(Link::to(format!("{base}/cancel")));
+    links.from = from.links.self_.clone().map(Link::cast);
     invitation.embedded.from = Some(Box::new(from.clone()));
     invitation
 }

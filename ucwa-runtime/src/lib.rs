@@ -66,7 +66,7 @@ pub use codec::{Format, Payload};
 pub use data_uri::{DataUri, DataUriError};
 pub use decode_error::{DecodeError, Position};
 pub use error_body::ErrorBody;
-pub use link::{Href, Link};
+pub use link::{Href, Link, Untyped};
 pub use operation::{Origin, RequestError, ResponseError};
 pub use relation::{OneOrMany, RelField};
 pub use time_span::{TimeSpan, TimeSpanError};

@@ -10,7 +10,7 @@ use ucwa_runtime::{Format, Link, Origin, Timestamp};
 
 fn main() {
     let origin = Origin::parse("https://fe1.contoso.com").unwrap();
-    let link = Link::new("/ucwa/v1/applications/1/me/note");
+    let link = Link::to("/ucwa/v1/applications/1/me/note");
     let note = Note {
         message: Some("Out until 3 & back <soon>".into()),
         r#type: Some("Personal".into()),

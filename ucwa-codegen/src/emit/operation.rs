@@ -243,6 +243,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
         sharers => error_enum(&error_name, sharers, op),
     };
 
+    let resource_type = naming::ident(&naming::type_name(rel));
     quote! {
         #op_docs
         #[derive(Clone, Copy, Debug)]
@@ -252,7 +253,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
             #request_docs
             pub fn request(
                 origin: &::ucwa_runtime::Origin,
-                target: &::ucwa_runtime::Link,
+                target: &::ucwa_runtime::Link<super::resources::#resource_type>,
                 #query_param
                 #body_param
                 format: ::ucwa_runtime::Format,

@@ -259,9 +259,17 @@ pub(super) fn value_type(ty: &ValueType) -> TokenStream {
 fn link(l: &Link) -> TokenStream {
     let field = naming::ident(&naming::field_name(&l.rel));
     let rel = &l.rel;
+    // Typed by its target, which the schema's validation has checked is one of its resources.
+    let typed = || match &l.target {
+        Some(target) => {
+            let target = naming::ident(&naming::type_name(target));
+            quote!(::ucwa_runtime::Link<#target>)
+        }
+        None => quote!(::ucwa_runtime::Link),
+    };
     let (item, what) = match &l.kind {
         LinkKind::Resource => (
-            quote!(::ucwa_runtime::Link),
+            typed(),
             l.target
                 .as_ref()
                 .map(|t| {
@@ -274,7 +282,7 @@ fn link(l: &Link) -> TokenStream {
                 .unwrap_or_else(|| format!("The `{rel}` link.")),
         ),
         LinkKind::Operation => (
-            quote!(::ucwa_runtime::Link),
+            typed(),
             l.target
                 .as_ref()
                 .map(|t| format!("The `{rel}` link, to invoke the `{t}` operation."))
