@@ -511,3 +511,56 @@ fn get_operations_need_only_a_link() {
     .unwrap();
     assert_eq!(back, inv);
 }
+
+/// Every PUT is conditional: its request takes the resource's entity tag and sends it as
+/// `If-Match`; the answers to a missing or stale tag are typed.
+#[test]
+fn a_put_carries_the_entity_tag_it_was_given() {
+    use ucwa::operation::ETag;
+    use ucwa::operations::{MyOnlineMeetingPut, MyOnlineMeetingPutBody, MyOnlineMeetingPutError};
+
+    let meeting: ucwa::Link<ucwa::resources::MyOnlineMeeting> =
+        ucwa::Link::to("/ucwa/oauth/v1/applications/1/onlineMeetings/myOnlineMeetings/F1");
+    let body = MyOnlineMeetingPutBody {
+        subject: Some("Weekly sync".into()),
+        ..Default::default()
+    };
+    let answer = Response::builder()
+        .status(200)
+        .header("ETag", "3109609770")
+        .body(Vec::<u8>::new())
+        .unwrap();
+    let etag = ETag::of(&answer).unwrap();
+    for format in [Format::Json, Format::Xml] {
+        let request =
+            MyOnlineMeetingPut::request(&origin(), &meeting, &body, &etag, format).unwrap();
+        assert_eq!(request.method(), Method::PUT);
+        assert_eq!(request.headers()[header::IF_MATCH], "3109609770");
+    }
+
+    for (status, code, expected) in [
+        (412, "PreconditionFailed", GenericError::PreconditionFailed),
+        (
+            428,
+            "PreconditionRequired",
+            GenericError::PreconditionRequired,
+        ),
+    ] {
+        let response = Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(format!(r#"{{"code":"{code}","message":"m"}}"#).into_bytes())
+            .unwrap();
+        match MyOnlineMeetingPut::response(&response) {
+            Err(ResponseError::Ucwa(MyOnlineMeetingPutError::Common(UcwaError::Generic {
+                status: found,
+                kind,
+                ..
+            }))) => {
+                assert_eq!(found, status);
+                assert_eq!(kind, expected);
+            }
+            other => panic!("{status}: {other:?}"),
+        }
+    }
+}

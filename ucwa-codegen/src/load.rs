@@ -392,12 +392,14 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
             "description",
             "query",
             "request",
+            "ifMatch",
             "response",
             "errors",
         ],
     )?;
     let method = reader.req_choice(obj, "method", METHODS);
     let description = reader.opt_str(obj, "description").unwrap_or_default();
+    let if_match = reader.opt_bool(obj, "ifMatch").unwrap_or(false);
     let query = list(reader, obj, "query", |r, v, p| {
         let obj = r.object(v, p, &["name", "description", "required", "maxLength"])?;
         let name = r.req_text(obj, "name");
@@ -452,6 +454,7 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
         description,
         query,
         request: request.map_or(Some(None), |r| r.map(Some))?,
+        if_match,
         response: response?,
         errors,
     })

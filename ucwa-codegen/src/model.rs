@@ -138,6 +138,8 @@ pub struct Operation {
     pub description: String,
     pub query: Vec<QueryParameter>,
     pub request: Option<RequestBody>,
+    /// Whether the request carries `If-Match` with the resource's entity tag.
+    pub if_match: bool,
     pub response: Response,
     pub errors: Vec<SyncError>,
 }

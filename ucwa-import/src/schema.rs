@@ -341,6 +341,8 @@ fn operation(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Json {
         .with("method", &op.method)
         .with_list("query", query)
         .with_opt("request", request(cx, page, op))
+        // UCWA refuses every PUT without `If-Match` (the HTTP and Versioning concept pages).
+        .with_opt("ifMatch", (op.method == "PUT").then_some(true))
         .with("response", response)
         .with_list("errors", errors)
 }

@@ -67,7 +67,7 @@ pub use data_uri::{DataUri, DataUriError};
 pub use decode_error::{DecodeError, Position};
 pub use error_body::ErrorBody;
 pub use link::{Href, Link, Untyped};
-pub use operation::{Origin, RequestError, ResponseError};
+pub use operation::{ETag, Origin, RequestError, ResponseError};
 pub use relation::{OneOrMany, RelField};
 pub use time_span::{TimeSpan, TimeSpanError};
 pub use timestamp::{Timestamp, TimestampError};

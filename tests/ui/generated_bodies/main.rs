@@ -5,7 +5,7 @@
 
 use operations::{NotePost, NotePostBody, NotePostQuery, NotePut};
 use resources::Note;
-use ucwa_runtime::operation::Operation;
+use ucwa_runtime::operation::{ETag, Operation};
 use ucwa_runtime::{Format, Link, Origin, Timestamp};
 
 fn main() {
@@ -17,9 +17,11 @@ fn main() {
         ..Default::default()
     };
     for format in [Format::Json, Format::Xml] {
-        // PUT with the resource as the body, in the chosen format.
-        let request = NotePut::request(&origin, &link, &note, format).unwrap();
+        // PUT with the resource as the body, in the chosen format, and its entity tag.
+        let etag = ETag::new("\"3109609770\"").unwrap();
+        let request = NotePut::request(&origin, &link, &note, &etag, format).unwrap();
         assert_eq!(request.method(), "PUT");
+        assert_eq!(request.headers()["if-match"], "\"3109609770\"");
         assert_eq!(request.headers()["content-type"], format.media_type());
         let sent: Note = ucwa_runtime::codec::decode(format.media_type(), request.body()).unwrap();
         assert_eq!(sent, note);

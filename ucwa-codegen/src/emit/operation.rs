@@ -228,6 +228,12 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                 .to_owned()
         },
         body_doc,
+        if op.if_match {
+            "`if_match` is the entity tag of the resource as last read (its `ETag`, or its `etag` property): the server refuses the request without it, and with a stale one (`PreconditionFailed`: read the resource again)."
+                .to_owned()
+        } else {
+            String::new()
+        },
     ]);
     let errors = match tables.sharers(&base) {
         [owner, ..] if *owner != base => {
@@ -244,6 +250,21 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
     };
 
     let resource_type = naming::ident(&naming::type_name(rel));
+    let build = quote! {
+        ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, format, #body_expr)
+    };
+    let (if_match_param, build) = if op.if_match {
+        (
+            quote!(if_match: &::ucwa_runtime::operation::ETag,),
+            quote! {
+                let mut request = #build?;
+                if_match.set_if_match(&mut request);
+                Ok(request)
+            },
+        )
+    } else {
+        (quote!(), build)
+    };
     quote! {
         #op_docs
         #[derive(Clone, Copy, Debug)]
@@ -256,12 +277,13 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                 target: &::ucwa_runtime::Link<super::resources::#resource_type>,
                 #query_param
                 #body_param
+                #if_match_param
                 format: ::ucwa_runtime::Format,
             ) -> Result<::ucwa_runtime::http::Request<Vec<u8>>, ::ucwa_runtime::RequestError> {
                 #pairs_decl
                 #(#checks)*
                 let url = origin.resolve(&target.href)?;
-                ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, format, #body_expr)
+                #build
             }
         }
 
