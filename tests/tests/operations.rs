@@ -564,3 +564,79 @@ fn a_put_carries_the_entity_tag_it_was_given() {
         }
     }
 }
+
+/// Content a body sends as a `data:` URI goes under `_links` in JSON and as a `<link>` of the
+/// `<input>` in XML, and reads back; an answer that is only a `Location` gives the typed link.
+#[test]
+fn start_messaging_sends_its_message_as_a_data_link_and_gives_the_invitation_link() {
+    use ucwa::operations::{
+        StartMessagingPost, StartMessagingPostBody, StartMessagingPostBodyLinks,
+        StartMessagingPostQuery,
+    };
+    let start: ucwa::Link<ucwa::resources::StartMessaging> =
+        ucwa::Link::to("/ucwa/oauth/v1/applications/192/communication/startMessaging");
+    let body = StartMessagingPostBody {
+        to: Some("sip:john@contoso.com".into()),
+        links: StartMessagingPostBodyLinks {
+            message: Some(ucwa::DataUri::from_bytes("text/html", b"<b>hi</b>")),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    for format in [Format::Json, Format::Xml] {
+        let request = StartMessagingPost::request(
+            &origin(),
+            &start,
+            &StartMessagingPostQuery::default(),
+            &body,
+            format,
+        )
+        .unwrap();
+        let text = String::from_utf8(request.body().clone()).unwrap();
+        match format {
+            Format::Json => assert!(
+                text.contains(
+                    r#""_links":{"message":{"href":"data:text/html;base64,PGI+aGk8L2I+"}}"#
+                ),
+                "{text}"
+            ),
+            Format::Xml => assert!(
+                text.contains(
+                    r#"<link rel="message" href="data:text/html;base64,PGI+aGk8L2I+" />"#
+                ),
+                "{text}"
+            ),
+        }
+        let back: StartMessagingPostBody =
+            ucwa::codec::decode(format.media_type(), request.body()).unwrap();
+        assert_eq!(back, body);
+        assert_eq!(
+            back.links.message.unwrap().decode().unwrap(),
+            b"<b>hi</b>".to_vec()
+        );
+    }
+
+    let created = Response::builder()
+        .status(201)
+        .header(
+            header::LOCATION,
+            "/ucwa/oauth/v1/applications/192/communication/messagingInvitations/602",
+        )
+        .body(Vec::<u8>::new())
+        .unwrap();
+    let invitation: ucwa::Link<ucwa::resources::MessagingInvitation> =
+        StartMessagingPost::response(&created).unwrap();
+    assert_eq!(
+        invitation.href.as_str(),
+        "/ucwa/oauth/v1/applications/192/communication/messagingInvitations/602"
+    );
+    let no_location = Response::builder()
+        .status(201)
+        .body(Vec::<u8>::new())
+        .unwrap();
+    let err = StartMessagingPost::response(&no_location).unwrap_err();
+    assert!(
+        err.to_string().contains("without a `Location` header"),
+        "{err}"
+    );
+}

@@ -200,7 +200,7 @@ impl Client {
         let response = self.execute(request, self.request_timeout).await?;
         Ok(ucwa::operation::parse_response::<_, R, UcwaError>(
             &response,
-            <R as Success>::from_success,
+            |format, body| <R as Success>::from_success(format, response.headers(), body),
         )?)
     }
 

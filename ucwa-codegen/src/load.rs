@@ -461,13 +461,25 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
 }
 
 fn response(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Response> {
-    let obj = reader.object(value, path, &["status", "resource", "description"])?;
+    let obj = reader.object(
+        value,
+        path,
+        &["status", "resource", "location", "description"],
+    )?;
     let status = reader.req_int_in(obj, "status", 100..=599);
     let resource = reader.opt_str(obj, "resource");
+    let location = reader.opt_bool(obj, "location").unwrap_or(false);
     let description = reader.opt_str(obj, "description").unwrap_or_default();
+    if location && resource.is_none() {
+        reader.error(
+            &child(path, "location"),
+            "`location` says the answer gives the link to the resource it created: name it in `resource`",
+        );
+    }
     Some(Response {
         status: status?,
         resource,
+        location,
         description,
     })
 }
@@ -476,12 +488,19 @@ fn request_body(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Re
     let obj = reader.object(
         value,
         path,
-        &["kind", "mediaTypes", "description", "fields", "resource"],
+        &[
+            "kind",
+            "mediaTypes",
+            "description",
+            "fields",
+            "links",
+            "resource",
+        ],
     )?;
     let kind = reader.req_choice(obj, "kind", &["bytes", "fields", "resource"])?;
     let allowed: &[&str] = match kind.as_str() {
         "bytes" => &["kind", "mediaTypes", "description"],
-        "fields" => &["kind", "fields"],
+        "fields" => &["kind", "fields", "links"],
         _ => &["kind", "resource"],
     };
     for key in obj.map.keys() {
@@ -509,6 +528,16 @@ fn request_body(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Re
         }
         "fields" => RequestBody::Fields {
             fields: list(reader, obj, "fields", |r, v, p| property(r, v, p, true)),
+            links: list(reader, obj, "links", |r, v, p| {
+                let link = link(r, v, p)?;
+                if !matches!(link.kind, LinkKind::Data { .. }) {
+                    r.error(
+                        &child(p, "kind"),
+                        "a request body carries only links of `\"kind\": \"data\"` (content in a `data:` URI)",
+                    );
+                }
+                Some(link)
+            }),
         },
         _ => RequestBody::Resource {
             resource: reader.req_text(obj, "resource")?,

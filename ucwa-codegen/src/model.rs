@@ -161,8 +161,12 @@ pub enum RequestBody {
         media_types: Vec<String>,
         description: String,
     },
-    /// A JSON or XML body with these fields.
-    Fields { fields: Vec<Property> },
+    /// A JSON or XML body with these fields, and these links: `data:` URIs carrying content
+    /// (an invitation's first message, an SDP offer).
+    Fields {
+        fields: Vec<Property>,
+        links: Vec<Link>,
+    },
     /// A whole resource (for PUT).
     Resource { resource: String },
 }
@@ -171,8 +175,10 @@ pub enum RequestBody {
 pub struct Response {
     /// The success status, e.g. 201.
     pub status: u16,
-    /// The resource in the body, if any.
+    /// The resource in the body, if any; with `location`, the resource created, whose link is
+    /// the `Location` header of a bodiless answer.
     pub resource: Option<String>,
+    pub location: bool,
     pub description: String,
 }
 

@@ -351,11 +351,28 @@ impl Validator<'_> {
             Some(RequestBody::Resource { resource }) => {
                 self.resource_ref(file, &format!("{}.request.resource", op.at), resource);
             }
-            Some(RequestBody::Fields { fields }) => {
+            Some(RequestBody::Fields { fields, links }) => {
                 let mut wire = Namespace::new("request field");
-                let mut rust = Namespace::new("field name");
+                let mut rust = Namespace::new("field name")
+                    .reserve(["links", "unknown"], "the generated field");
                 for field in fields {
                     self.property(file, field, &mut wire, &mut rust);
+                }
+                let mut wire = Namespace::new("link rel");
+                let mut rust = Namespace::new("field name").reserve(
+                    naming::RELATION_FIELDS.iter().copied(),
+                    "the generated field",
+                );
+                for link in links {
+                    self.claim_name(
+                        file,
+                        &child(&link.at, "rel"),
+                        "link rel",
+                        &link.rel,
+                        naming::field_name,
+                        &mut wire,
+                        &mut rust,
+                    );
                 }
             }
             Some(RequestBody::Bytes { .. }) | None => {}

@@ -68,6 +68,17 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
 
     // The answer.
     let (output, output_doc) = match &op.response.resource {
+        // Created, and where: its state comes on the event channel.
+        Some(target) if op.response.location => {
+            let ty = naming::ident(&naming::type_name(target));
+            (
+                quote!(::ucwa_runtime::Link<super::resources::#ty>),
+                format!(
+                    "A success ({}) has no body: it gives the link to the `{target}` it created (its `Location`), whose progress arrives on the event channel.",
+                    op.response.status
+                ),
+            )
+        }
         Some(target) => {
             let ty = naming::ident(&naming::type_name(target));
             (
@@ -163,8 +174,9 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                 quote!(),
             )
         }
-        Some(RequestBody::Fields { fields }) => {
+        Some(RequestBody::Fields { fields, links }) => {
             let body_name = naming::ident(&format!("{base}Body"));
+            let links_name = naming::ident(&format!("{base}BodyLinks"));
             let props = fields.iter().map(|f| {
                 let field = naming::ident(&naming::field_name(&f.name));
                 let wire = &f.name;
@@ -186,6 +198,32 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
             });
             let docs = doc([format!("The body of [`{base}`].")]);
             let unknown_docs = doc(["Other members to send."]);
+            // Content the body carries in `data:` URIs goes under `_links` (`<link>` in XML).
+            let (links_field, links_struct) = if links.is_empty() {
+                (quote!(), quote!())
+            } else {
+                let fields = links.iter().map(super::resource::link);
+                let field_docs = doc(["Content sent as `data:` URIs (`_links`)."]);
+                let struct_docs = doc([format!("The links of [`{base}Body`].")]);
+                let unknown_links_docs = doc(["Other links to send."]);
+                (
+                    quote! {
+                        #field_docs
+                        #[ucwa(links)]
+                        pub links: #links_name,
+                    },
+                    quote! {
+                        #struct_docs
+                        #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Links)]
+                        pub struct #links_name {
+                            #(#fields)*
+                            #unknown_links_docs
+                            #[ucwa(unknown)]
+                            pub unknown: ::ucwa_runtime::Unknown,
+                        }
+                    },
+                )
+            };
             (
                 quote!(body: &#body_name,),
                 quote! {
@@ -201,10 +239,13 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                     #[ucwa(rel = #rel, input)]
                     pub struct #body_name {
                         #(#props)*
+                        #links_field
                         #unknown_docs
                         #[ucwa(unknown)]
                         pub unknown: ::ucwa_runtime::Unknown,
                     }
+
+                    #links_struct
                 },
             )
         }

@@ -256,7 +256,8 @@ pub(super) fn value_type(ty: &ValueType) -> TokenStream {
     }
 }
 
-fn link(l: &Link) -> TokenStream {
+/// A field of a `_links` struct (a resource's, or a request body's).
+pub(super) fn link(l: &Link) -> TokenStream {
     let field = naming::ident(&naming::field_name(&l.rel));
     let rel = &l.rel;
     // Typed by its target, which the schema's validation has checked is one of its resources.

@@ -44,7 +44,9 @@ pub trait Operation {
     fn response<B: AsRef<[u8]>>(
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError<Self::Error>> {
-        parse_response(response, Self::Output::from_success)
+        parse_response(response, |format, body| {
+            Self::Output::from_success(format, response.headers(), body)
+        })
     }
 }
 
