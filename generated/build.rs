@@ -6,5 +6,9 @@
 //! changed does not rerun this script.
 
 fn main() -> Result<(), ucwa_codegen::Error> {
-    ucwa_codegen::Builder::new().schema_dir("schema").generate()
+    ucwa_codegen::Builder::new()
+        .schema_dir("schema")
+        // One cargo feature per area of the schema, declared in Cargo.toml.
+        .features_per_area(true)
+        .generate()
 }

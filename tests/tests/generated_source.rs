@@ -96,6 +96,7 @@ fn is_companion(name: &str, ty: &str) -> bool {
 fn generated_source_snapshot() {
     let generated = ucwa_codegen::Builder::new()
         .schema_dir(schema_dir())
+        .features_per_area(true)
         .render()
         .unwrap();
     insta::assert_snapshot!("generated_source", reviewed_items(&generated.source));
@@ -105,6 +106,7 @@ fn generated_source_snapshot() {
 fn the_snapshotted_source_is_the_one_compiled_into_ucwa() {
     let generated = ucwa_codegen::Builder::new()
         .schema_dir(schema_dir())
+        .features_per_area(true)
         .render()
         .unwrap();
     assert_eq!(generated.source, ucwa::__GENERATED_SOURCE);

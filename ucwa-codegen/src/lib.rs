@@ -46,6 +46,7 @@ pub struct Builder {
     schema_dir: PathBuf,
     out_dir: Option<PathBuf>,
     file_name: String,
+    features_per_area: bool,
 }
 
 impl Default for Builder {
@@ -70,6 +71,7 @@ impl Builder {
             schema_dir: PathBuf::from("schema"),
             out_dir: None,
             file_name: "ucwa.rs".to_owned(),
+            features_per_area: false,
         }
     }
 
@@ -91,6 +93,17 @@ impl Builder {
         self
     }
 
+    /// Puts each resource whose schema file names an `area` (and its operations, and its
+    /// `AnyResource` variant) behind the cargo feature of that name, so that a user compiles
+    /// only the areas they enable: a link to a resource whose area is off is an untyped `Link`,
+    /// and a resource embedded from such an area stays in `unknown`. The crate including the
+    /// output must declare one feature per area (an undeclared one is an `unexpected_cfgs`
+    /// warning). Off by default: everything is generated unconditionally.
+    pub fn features_per_area(mut self, enabled: bool) -> Self {
+        self.features_per_area = enabled;
+        self
+    }
+
     /// Loads and validates the schema without generating anything.
     pub fn check(&self) -> Result<Schema, Error> {
         self.load().1
@@ -99,7 +112,7 @@ impl Builder {
     /// Loads, validates and generates, returning the source.
     pub fn render(&self) -> Result<Generated, Error> {
         let schema = self.check()?;
-        let source = emit::emit(&schema);
+        let source = emit::emit(&schema, self.features_per_area);
         Ok(Generated { source, schema })
     }
 
@@ -112,7 +125,7 @@ impl Builder {
         for file in &files {
             println!("cargo:rerun-if-changed={}", file.display());
         }
-        let source = emit::emit(&schema?);
+        let source = emit::emit(&schema?, self.features_per_area);
         let path = self.output_path()?;
         write_if_changed(&path, &source)
             .map(drop)

@@ -141,6 +141,7 @@ fn resource(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Resou
             "$schema",
             "name",
             "description",
+            "area",
             "shape",
             "properties",
             "links",
@@ -152,6 +153,20 @@ fn resource(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Resou
     )?;
     let name = reader.req_text(obj, "name");
     let description = reader.opt_str(obj, "description").unwrap_or_default();
+    let area = reader.opt_str(obj, "area");
+    if let Some(area) = &area {
+        // It becomes a cargo feature name.
+        let valid = area.starts_with(|c: char| c.is_ascii_lowercase())
+            && area
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid {
+            reader.error(
+                "$.area",
+                format!("the area {area:?} becomes a cargo feature: expected lowercase letters, digits and `-`, starting with a letter"),
+            );
+        }
+    }
     let shape = reader.opt_str(obj, "shape");
     let properties = list(reader, obj, "properties", |r, v, p| {
         property(r, v, p, false)
@@ -166,6 +181,7 @@ fn resource(reader: &mut Reader<'_>, value: &Value, file: &Path) -> Option<Resou
     Some(Resource {
         name,
         description,
+        area,
         shape,
         properties,
         links,

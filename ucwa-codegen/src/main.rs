@@ -31,6 +31,9 @@ enum Command {
         /// Print the generated source to stdout instead.
         #[arg(long)]
         stdout: bool,
+        /// Put each area's resources behind a cargo feature of its name (as `ucwa` does).
+        #[arg(long)]
+        features_per_area: bool,
     },
     /// Validate the schema and report every problem, generating nothing.
     Check {
@@ -64,8 +67,11 @@ fn run(command: Command) -> Result<(), String> {
             schema,
             out,
             stdout,
+            features_per_area,
         } => {
-            let builder = Builder::new().schema_dir(schema);
+            let builder = Builder::new()
+                .schema_dir(schema)
+                .features_per_area(features_per_area);
             let Generated { source, schema } = builder.render().map_err(|e| e.to_string())?;
             let lines = source.lines().count();
             match out {

@@ -51,6 +51,9 @@ pub struct Resource {
     /// The rel, e.g. `audioVideoInvitation`.
     pub name: String,
     pub description: String,
+    /// Its area (`communication`, `people`, …), a cargo feature of the generated crate when
+    /// the builder makes one per area; `None` for the core.
+    pub area: Option<String>,
     /// The resource whose type this one shares (`from` is participant-shaped): it has no
     /// properties, links or embedded resources of its own.
     pub shape: Option<String>,

@@ -6,6 +6,7 @@
 //! blocks; `page.rs` reads them into what the page states; `observe.rs` gathers what every
 //! sample shows of every rel; `infer.rs` decides types from that evidence.
 
+pub mod areas;
 pub mod files;
 pub mod infer;
 mod json;

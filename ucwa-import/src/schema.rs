@@ -32,6 +32,8 @@ struct Context<'a> {
     /// Resource pages by name.
     pages: BTreeMap<&'a str, &'a ResourcePage>,
     seen: &'a Observations,
+    /// The area of each page (`None`: core).
+    areas: BTreeMap<String, Option<&'static str>>,
     /// The types evidence gives each property name, over every page: a property no sample of
     /// its own resource shows takes the type its name has everywhere else, when that is one
     /// type (`name`, `uri`, `emailAddresses` of the contact-shaped resources).
@@ -61,6 +63,7 @@ pub fn import(reference: &Reference, overrides: &[Override]) -> Imported {
             .map(|r| (r.name.as_str(), r))
             .collect(),
         seen: &seen,
+        areas: crate::areas::areas(&reference.resources),
         by_name: BTreeMap::new(),
     };
     let mut by_name: BTreeMap<String, BTreeSet<Type>> = BTreeMap::new();
@@ -244,6 +247,7 @@ fn resource(cx: &Context, page: &ResourcePage, untyped: &mut Vec<String>) -> Jso
     Json::object()
         .with("$schema", "../ucwa-schema.json")
         .with("name", &page.name)
+        .with_opt("area", cx.areas.get(&page.name).copied().flatten())
         .with_list("properties", properties)
         .with_list("links", links)
         .with_list("embedded", embedded)

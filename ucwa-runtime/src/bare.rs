@@ -53,6 +53,14 @@ pub struct Bare<R: BareRel> {
     pub unknown: Unknown,
 }
 
+impl<R: BareRel> crate::RelItem for Bare<R> {
+    type Wire = Self;
+
+    fn from_wire(wire: Self) -> Self {
+        wire
+    }
+}
+
 impl<R: BareRel> crate::Resource for Bare<R> {
     const REL: &'static str = R::REL;
 

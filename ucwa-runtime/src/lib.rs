@@ -68,7 +68,7 @@ pub use decode_error::{DecodeError, Position};
 pub use error_body::ErrorBody;
 pub use link::{Href, Link, Untyped};
 pub use operation::{ETag, Origin, RequestError, ResponseError};
-pub use relation::{OneOrMany, RelField};
+pub use relation::{OneOrMany, RelField, RelItem};
 pub use time_span::{TimeSpan, TimeSpanError};
 pub use timestamp::{Timestamp, TimestampError};
 pub use traits::{Embedded, Enumeration, Links, Resource};

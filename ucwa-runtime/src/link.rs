@@ -162,17 +162,27 @@ impl<T: ?Sized> fmt::Debug for Link<T> {
 
 impl<T: ?Sized> Serialize for Link<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 1 + usize::from(self.title.is_some()) + self.unknown.len();
-        let mut map = serializer.serialize_map(Some(len))?;
-        map.serialize_entry("href", self.href.as_str())?;
-        if let Some(title) = &self.title {
-            map.serialize_entry("title", title)?;
-        }
-        for (key, value) in self.unknown.iter() {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        serialize_link(&self.href, self.title.as_deref(), &self.unknown, serializer)
     }
+}
+
+// Not generic over the target, so that it is compiled once per serializer for every link type.
+fn serialize_link<S: Serializer>(
+    href: &Href,
+    title: Option<&str>,
+    unknown: &Unknown,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let len = 1 + usize::from(title.is_some()) + unknown.len();
+    let mut map = serializer.serialize_map(Some(len))?;
+    map.serialize_entry("href", href.as_str())?;
+    if let Some(title) = title {
+        map.serialize_entry("title", title)?;
+    }
+    for (key, value) in unknown.iter() {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
 }
 
 impl<'de, T: ?Sized> Deserialize<'de> for Link<T> {

@@ -74,7 +74,7 @@ impl<'de, F: RelField> DeserializeSeed<'de> for RelSeed<F> {
     type Value = F;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<F, D::Error> {
-        let items = OneOrMany::<F::Item>::deserialize(deserializer)?;
+        let items = OneOrMany::<crate::relation::Wire<F::Item>>::deserialize(deserializer)?;
         F::from_items(items)
             .map_err(|reason| serde::de::Error::custom(format_args!("`{}`: {reason}", self.rel)))
     }

@@ -65,13 +65,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
 )]
 pub trait RelField: Default {
     /// The type of one item.
-    type Item: Serialize + DeserializeOwned;
+    type Item: RelItem;
 
     /// Whether the field holds nothing; an empty field is left out of the payload.
     fn is_empty(&self) -> bool;
 
     /// Builds the field from what a payload held, or says why it does not fit.
-    fn from_items(items: OneOrMany<Self::Item>) -> Result<Self, String>;
+    fn from_items(items: OneOrMany<Wire<Self::Item>>) -> Result<Self, String>;
 
     /// Writes the field in the shape its type declares.
     fn serialize_items<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
@@ -81,6 +81,45 @@ pub trait RelField: Default {
 
     /// The items, in order.
     fn items(&self) -> &[Self::Item];
+}
+
+/// One item under a rel: a [`Link`](crate::Link) to some resource, a
+/// [`DataUri`](crate::DataUri), or a resource (implemented by `#[derive(Resource)]`).
+pub trait RelItem: Serialize + Sized {
+    /// What is decoded from a payload: the item itself, or, for a typed link, the untyped
+    /// link, so that the decoding of links is compiled once for all their targets rather than
+    /// once for each.
+    type Wire: DeserializeOwned;
+
+    /// The item from what was decoded.
+    fn from_wire(wire: Self::Wire) -> Self;
+}
+
+/// What an item of a rel is decoded as.
+pub type Wire<T> = <T as RelItem>::Wire;
+
+impl<T: ?Sized> RelItem for crate::Link<T> {
+    type Wire = crate::Link;
+
+    fn from_wire(wire: crate::Link) -> Self {
+        wire.cast()
+    }
+}
+
+impl RelItem for crate::DataUri {
+    type Wire = crate::DataUri;
+
+    fn from_wire(wire: crate::DataUri) -> Self {
+        wire
+    }
+}
+
+impl<R: crate::Resource> RelItem for Box<R> {
+    type Wire = Box<R>;
+
+    fn from_wire(wire: Box<R>) -> Self {
+        wire
+    }
 }
 
 fn at_most_one<T>(items: OneOrMany<T>) -> Result<Option<T>, String> {
@@ -96,15 +135,15 @@ fn at_most_one<T>(items: OneOrMany<T>) -> Result<Option<T>, String> {
     }
 }
 
-impl<T: Serialize + DeserializeOwned> RelField for Option<T> {
+impl<T: RelItem> RelField for Option<T> {
     type Item = T;
 
     fn is_empty(&self) -> bool {
         self.is_none()
     }
 
-    fn from_items(items: OneOrMany<T>) -> Result<Self, String> {
-        at_most_one(items)
+    fn from_items(items: OneOrMany<Wire<T>>) -> Result<Self, String> {
+        at_most_one(items).map(|item| item.map(T::from_wire))
     }
 
     fn serialize_items<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -130,17 +169,17 @@ impl<T: Serialize + DeserializeOwned> RelField for Option<T> {
     }
 }
 
-impl<T: Serialize + DeserializeOwned> RelField for Vec<T> {
+impl<T: RelItem> RelField for Vec<T> {
     type Item = T;
 
     fn is_empty(&self) -> bool {
         Vec::is_empty(self)
     }
 
-    fn from_items(items: OneOrMany<T>) -> Result<Self, String> {
+    fn from_items(items: OneOrMany<Wire<T>>) -> Result<Self, String> {
         Ok(match items {
-            OneOrMany::One(item) => vec![item],
-            OneOrMany::Many(items) => items,
+            OneOrMany::One(item) => vec![T::from_wire(item)],
+            OneOrMany::Many(items) => items.into_iter().map(T::from_wire).collect(),
         })
     }
 

@@ -10,6 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{described, doc, sentence};
+use super::gate::{Gate, Gates};
 use crate::model::*;
 use crate::naming;
 
@@ -29,14 +30,18 @@ fn base_name(resource: &Resource, op: &Operation) -> String {
 pub struct ErrorTables {
     /// For each operation's base name: the operations sharing its table, owner first.
     sharing: BTreeMap<String, Vec<String>>,
+    /// The resource of each operation, by base name.
+    resource_of: BTreeMap<String, String>,
 }
 
 impl ErrorTables {
     pub fn new(resources: &[Resource]) -> Self {
         let mut by_table: Vec<(&[SyncError], Vec<String>)> = Vec::new();
+        let mut resource_of = BTreeMap::new();
         for resource in resources {
             for op in &resource.operations {
                 let base = base_name(resource, op);
+                resource_of.insert(base.clone(), resource.name.clone());
                 match by_table
                     .iter_mut()
                     .find(|(table, _)| *table == op.errors.as_slice())
@@ -50,7 +55,20 @@ impl ErrorTables {
             .into_iter()
             .flat_map(|(_, ops)| ops.clone().into_iter().map(move |op| (op, ops.clone())))
             .collect();
-        ErrorTables { sharing }
+        ErrorTables {
+            sharing,
+            resource_of,
+        }
+    }
+
+    /// Where the error enum owned by the first of `sharers` exists: wherever one of them is.
+    fn gate(&self, sharers: &[String], gates: &Gates) -> Gate {
+        gates.any_resource(
+            sharers
+                .iter()
+                .filter_map(|op| self.resource_of.get(op))
+                .map(String::as_str),
+        )
     }
 
     fn sharers(&self, base: &str) -> &[String] {
@@ -58,13 +76,27 @@ impl ErrorTables {
     }
 }
 
-pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenStream {
+pub fn emit(
+    resource: &Resource,
+    op: &Operation,
+    tables: &ErrorTables,
+    gates: &Gates,
+) -> TokenStream {
     let base = base_name(resource, op);
     let name = naming::ident(&base);
     let error_name = naming::ident(&format!("{base}Error"));
     let query_name = naming::ident(&format!("{base}Query"));
     let rel = &resource.name;
     let method = naming::ident(&op.method);
+    // On with its resource, and with the resources its answer and body are typed by.
+    let mut gate = gates.resource(rel);
+    for typed in [&op.response.resource, &body_resource(op)]
+        .into_iter()
+        .flatten()
+    {
+        gate = gate.and(&gates.type_name(typed));
+    }
+    let cfg = gate.cfg();
 
     // The answer.
     let (output, output_doc) = match &op.response.resource {
@@ -96,7 +128,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
     };
 
     // Query parameters.
-    let query_struct = (!op.query.is_empty()).then(|| query_struct(&query_name, op));
+    let query_struct = (!op.query.is_empty()).then(|| query_struct(&query_name, op, &cfg));
     let query_param = (!op.query.is_empty()).then(|| quote!(query: &#query_name,));
     let checks = op.query.iter().map(|q| {
         let field = naming::ident(&naming::field_name(&q.name));
@@ -202,7 +234,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
             let (links_field, links_struct) = if links.is_empty() {
                 (quote!(), quote!())
             } else {
-                let fields = links.iter().map(super::resource::link);
+                let fields = links.iter().map(|l| super::resource::link(l, &gate, gates));
                 let field_docs = doc(["Content sent as `data:` URIs (`_links`)."]);
                 let struct_docs = doc([format!("The links of [`{base}Body`].")]);
                 let unknown_links_docs = doc(["Other links to send."]);
@@ -214,6 +246,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                     },
                     quote! {
                         #struct_docs
+                        #cfg
                         #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Links)]
                         pub struct #links_name {
                             #(#fields)*
@@ -235,6 +268,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                 "`body` is sent in `format`.".to_owned(),
                 quote! {
                     #docs
+                    #cfg
                     #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Resource)]
                     #[ucwa(rel = #rel, input)]
                     pub struct #body_name {
@@ -282,12 +316,14 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
             let docs = doc([format!(
                 "The errors of [`{base}`]: its table is that of [`{owner}`], so its type is [`{owner}Error`]."
             )]);
+            let cfg = gates.resource(rel).cfg();
             quote! {
                 #docs
+                #cfg
                 pub type #error_name = #owner_error;
             }
         }
-        sharers => error_enum(&error_name, sharers, op),
+        sharers => error_enum(&error_name, sharers, op, &tables.gate(sharers, gates)),
     };
 
     let resource_type = naming::ident(&naming::type_name(rel));
@@ -308,9 +344,11 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
     };
     quote! {
         #op_docs
+        #cfg
         #[derive(Clone, Copy, Debug)]
         pub struct #name;
 
+        #cfg
         impl #name {
             #request_docs
             pub fn request(
@@ -328,6 +366,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
             }
         }
 
+        #cfg
         impl ::ucwa_runtime::operation::Operation for #name {
             const METHOD: ::ucwa_runtime::http::Method = ::ucwa_runtime::http::Method::#method;
             const REL: &'static str = #rel;
@@ -341,7 +380,7 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
     }
 }
 
-fn query_struct(name: &proc_macro2::Ident, op: &Operation) -> TokenStream {
+fn query_struct(name: &proc_macro2::Ident, op: &Operation, cfg: &TokenStream) -> TokenStream {
     let fields = op.query.iter().map(|q| {
         let field = naming::ident(&naming::field_name(&q.name));
         let ty = if q.required {
@@ -366,6 +405,7 @@ fn query_struct(name: &proc_macro2::Ident, op: &Operation) -> TokenStream {
     let docs = doc(["The query parameters of the operation."]);
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         pub struct #name {
             #(#fields)*
@@ -374,7 +414,13 @@ fn query_struct(name: &proc_macro2::Ident, op: &Operation) -> TokenStream {
 }
 
 /// The enum of one table, for the operations in `sharers` (the owner first).
-fn error_enum(name: &proc_macro2::Ident, sharers: &[String], op: &Operation) -> TokenStream {
+fn error_enum(
+    name: &proc_macro2::Ident,
+    sharers: &[String],
+    op: &Operation,
+    gate: &Gate,
+) -> TokenStream {
+    let cfg = gate.cfg();
     // A variant per row, named by its subcode, or by its error for the row without one; a
     // name used twice (or taken by `Common`) is qualified by the error.
     let simple = |e: &SyncError| e.subcode.clone().unwrap_or_else(|| e.error.clone());
@@ -429,6 +475,7 @@ fn error_enum(name: &proc_macro2::Ident, sharers: &[String], op: &Operation) -> 
     )]);
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, PartialEq, ::ucwa_runtime::OperationError)]
         #[non_exhaustive]
         pub enum #name {
@@ -437,5 +484,13 @@ fn error_enum(name: &proc_macro2::Ident, sharers: &[String], op: &Operation) -> 
             #[ucwa(common)]
             Common(::ucwa_runtime::operation::UcwaError),
         }
+    }
+}
+
+/// The resource a request body is, when it is a whole resource.
+fn body_resource(op: &Operation) -> Option<String> {
+    match &op.request {
+        Some(RequestBody::Resource { resource }) => Some(resource.clone()),
+        _ => None,
     }
 }

@@ -5,21 +5,24 @@ use quote::quote;
 
 use super::article;
 use super::docs::{described, doc, reference, sentence};
+use super::gate::{Gate, Gates};
 use crate::model::*;
 use crate::naming;
 
-pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
+pub fn emit(r: &Resource, schema: &Schema, gates: &Gates) -> TokenStream {
     let name = naming::ident(&naming::type_name(&r.name));
     let links_name = naming::ident(&naming::links_type_name(&r.name));
     let embedded_name = naming::ident(&naming::embedded_type_name(&r.name));
     let rel = &r.name;
     if let Some(owner) = &r.shape {
-        return shared(r, owner);
+        return shared(r, owner, &gates.resource(&r.name));
     }
+    let gate = gates.type_name(&r.name);
     if schema.is_bare(r) {
-        return bare(r);
+        return bare(r, &gate);
     }
-    let (rels_field, rels_enum) = rels(r, &schema.sharers(&r.name));
+    let cfg = gate.cfg();
+    let (rels_field, rels_enum) = rels(r, &schema.sharers(&r.name), &gates.type_name(&r.name));
 
     let docs = doc([
         sentence(&r.description),
@@ -30,8 +33,8 @@ pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
     ]
     .iter());
     let properties = r.properties.iter().map(property);
-    let links = r.links.iter().map(link);
-    let embedded = r.embedded.iter().map(embedded);
+    let links = r.links.iter().map(|l| link(l, &gate, gates));
+    let embedded = r.embedded.iter().map(|e| embedded(e, &gate, gates));
     let a = article(rel);
     let links_docs = doc([format!("The links of {a} `{rel}` resource (`_links`).")]);
     let embedded_docs = doc([format!(
@@ -55,6 +58,7 @@ pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
             quote!(#links_name),
             quote! {
                 #links_docs
+                #cfg
                 #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Links)]
                 pub struct #links_name {
                     #self_docs
@@ -75,6 +79,7 @@ pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
             quote!(#embedded_name),
             quote! {
                 #embedded_docs
+                #cfg
                 #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Embedded)]
                 pub struct #embedded_name {
                     #(#embedded)*
@@ -88,6 +93,7 @@ pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
 
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Resource)]
         #[ucwa(rel = #rel)]
         pub struct #name {
@@ -113,7 +119,7 @@ pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
 }
 
 /// A resource that shares `owner`'s type: an alias, documented with its own facts.
-fn shared(r: &Resource, owner: &str) -> TokenStream {
+fn shared(r: &Resource, owner: &str, gate: &Gate) -> TokenStream {
     let name = naming::ident(&naming::type_name(&r.name));
     let owner_type = naming::type_name(owner);
     let owner_ident = naming::ident(&owner_type);
@@ -131,14 +137,16 @@ fn shared(r: &Resource, owner: &str) -> TokenStream {
         events_doc(r),
         scopes_doc(r),
     ]);
+    let cfg = gate.cfg();
     quote! {
         #docs
+        #cfg
         pub type #name = #owner_ident;
     }
 }
 
 /// A resource with nothing of its own: the runtime's `Bare` under a marker type for its rel.
-fn bare(r: &Resource) -> TokenStream {
+fn bare(r: &Resource, gate: &Gate) -> TokenStream {
     let name = naming::ident(&naming::type_name(&r.name));
     let rel = &r.name;
     let marker_name = naming::rels_type_name(rel);
@@ -158,14 +166,18 @@ fn bare(r: &Resource) -> TokenStream {
         "The rel `{rel}`, as a type: see [`{}`].",
         naming::type_name(rel)
     )]);
+    let cfg = gate.cfg();
     quote! {
         #docs
+        #cfg
         pub type #name = ::ucwa_runtime::Bare<#marker>;
 
         #marker_docs
+        #cfg
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct #marker;
 
+        #cfg
         impl ::ucwa_runtime::BareRel for #marker {
             const REL: &'static str = #rel;
         }
@@ -174,7 +186,7 @@ fn bare(r: &Resource) -> TokenStream {
 
 /// For a resource whose type others share: the field saying which rel a value has, and the
 /// enum of those rels (its own first, the default).
-fn rels(r: &Resource, sharers: &[&str]) -> (TokenStream, TokenStream) {
+fn rels(r: &Resource, sharers: &[&str], gate: &Gate) -> (TokenStream, TokenStream) {
     if sharers.is_empty() {
         return (quote!(), quote!());
     }
@@ -187,6 +199,7 @@ fn rels(r: &Resource, sharers: &[&str]) -> (TokenStream, TokenStream) {
     let enum_docs = doc([format!(
         "The rels whose resources have the shape of [`{type_name}`], and so are that type."
     )]);
+    let cfg = gate.cfg();
     let variants = std::iter::once(r.name.as_str())
         .chain(sharers.iter().copied())
         .enumerate()
@@ -209,6 +222,7 @@ fn rels(r: &Resource, sharers: &[&str]) -> (TokenStream, TokenStream) {
         },
         quote! {
             #enum_docs
+            #cfg
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ::ucwa_runtime::Enumeration)]
             pub enum #rels_name {
                 #(#variants)*
@@ -256,8 +270,8 @@ pub(super) fn value_type(ty: &ValueType) -> TokenStream {
     }
 }
 
-/// A field of a `_links` struct (a resource's, or a request body's).
-pub(super) fn link(l: &Link) -> TokenStream {
+/// A field of a `_links` struct (a resource's, or a request body's) compiled under `container`.
+pub(super) fn link(l: &Link, container: &Gate, gates: &Gates) -> TokenStream {
     let field = naming::ident(&naming::field_name(&l.rel));
     let rel = &l.rel;
     // Typed by its target, which the schema's validation has checked is one of its resources.
@@ -268,6 +282,13 @@ pub(super) fn link(l: &Link) -> TokenStream {
         }
         None => quote!(::ucwa_runtime::Link),
     };
+    // A target of an area that may be off: typed when it is on, untyped otherwise.
+    let target_gate = l
+        .target
+        .as_ref()
+        .filter(|_| !matches!(l.kind, LinkKind::Data { .. }))
+        .map(|t| gates.type_name(t))
+        .filter(|g| !container.implies(g));
     let (item, what) = match &l.kind {
         LinkKind::Resource => (
             typed(),
@@ -299,20 +320,51 @@ pub(super) fn link(l: &Link) -> TokenStream {
             },
         ),
     };
-    let ty = if l.many {
-        quote!(Vec<#item>)
-    } else {
-        quote!(Option<#item>)
+    let holder = |item: TokenStream| {
+        if l.many {
+            quote!(Vec<#item>)
+        } else {
+            quote!(Option<#item>)
+        }
     };
+    let ty = holder(item);
     let docs = doc([sentence(&l.description), what]);
-    quote! {
-        #docs
-        #[ucwa(rel = #rel)]
-        pub #field: #ty,
+    match target_gate {
+        None => quote! {
+            #docs
+            #[ucwa(rel = #rel)]
+            pub #field: #ty,
+        },
+        Some(gate) => {
+            let (on, off) = (gate.cfg(), gate.cfg_not());
+            let untyped = holder(quote!(::ucwa_runtime::Link));
+            let off_docs = doc([
+                sentence(&l.description),
+                format!("The `{rel}` link, untyped: the feature of its target's area is off."),
+            ]);
+            quote! {
+                #docs
+                #on
+                #[ucwa(rel = #rel)]
+                pub #field: #ty,
+                #off_docs
+                #off
+                #[ucwa(rel = #rel)]
+                pub #field: #untyped,
+            }
+        }
     }
 }
 
-fn embedded(e: &Embedded) -> TokenStream {
+/// A field of an `_embedded` struct compiled under `container`; a target of an area that may be
+/// off has its field only when it is on (else what arrives is kept in `unknown`).
+fn embedded(e: &Embedded, container: &Gate, gates: &Gates) -> TokenStream {
+    let target_gate = gates.type_name(&e.target);
+    let cfg = if container.implies(&target_gate) {
+        quote!()
+    } else {
+        target_gate.cfg()
+    };
     let field = naming::ident(&naming::field_name(&e.rel));
     let rel = &e.rel;
     let target = naming::ident(&naming::type_name(&e.target));
@@ -330,6 +382,7 @@ fn embedded(e: &Embedded) -> TokenStream {
     })]);
     quote! {
         #docs
+        #cfg
         #[ucwa(rel = #rel)]
         pub #field: #ty,
     }
@@ -401,8 +454,12 @@ fn scopes_doc(r: &Resource) -> String {
 
 /// `AnyResource`, every resource of the schema by rel, for payloads whose type is known only at
 /// run time (what an event embeds), and the `EventBatch` of the event channel over it.
-pub fn any_resource(resources: &[Resource]) -> TokenStream {
-    let variants = resources.iter().map(|r| {
+pub fn any_resource(resources: &[Resource], gates: &Gates) -> TokenStream {
+    let cfgs: Vec<TokenStream> = resources
+        .iter()
+        .map(|r| gates.resource(&r.name).cfg())
+        .collect();
+    let variants = resources.iter().zip(&cfgs).map(|(r, cfg)| {
         let ty = naming::ident(&naming::type_name(&r.name));
         let docs = doc([format!(
             "{} `{}` resource.",
@@ -411,35 +468,42 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
         )]);
         quote! {
             #docs
+            #cfg
             #ty(Box<#ty>),
         }
     });
-    let json_arms = resources.iter().map(|r| {
+    let json_arms = resources.iter().zip(&cfgs).map(|(r, cfg)| {
         let ty = naming::ident(&naming::type_name(&r.name));
         let rel = &r.name;
         quote! {
+            #cfg
             #rel => ::ucwa_runtime::serde_json::from_value(value)
                 .map(|r| Self::#ty(Box::new(r)))
                 .map_err(|e| e.to_string()),
         }
     });
-    let xml_arms = resources.iter().map(|r| {
+    let xml_arms = resources.iter().zip(&cfgs).map(|(r, cfg)| {
         let ty = naming::ident(&naming::type_name(&r.name));
         let rel = &r.name;
         quote! {
+            #cfg
             #rel => <#ty as ::ucwa_runtime::xml::XmlResource>::read_xml(reader, start)
                 .map(|r| Self::#ty(Box::new(r))),
         }
     });
-    let rel_arms = resources.iter().map(|r| {
+    let rel_arms = resources.iter().zip(&cfgs).map(|(r, cfg)| {
         let ty = naming::ident(&naming::type_name(&r.name));
         let rel = &r.name;
-        quote!(Self::#ty(_) => #rel,)
+        quote!(#cfg Self::#ty(_) => #rel,)
     });
-    let tys: Vec<_> = resources
-        .iter()
-        .map(|r| naming::ident(&naming::type_name(&r.name)))
-        .collect();
+    let json_writes = resources.iter().zip(&cfgs).map(|(r, cfg)| {
+        let ty = naming::ident(&naming::type_name(&r.name));
+        quote!(#cfg Self::#ty(r) => ::ucwa_runtime::serde_json::to_value(r).unwrap_or_default(),)
+    });
+    let xml_writes = resources.iter().zip(&cfgs).map(|(r, cfg)| {
+        let ty = naming::ident(&naming::type_name(&r.name));
+        quote!(#cfg Self::#ty(r) => ::ucwa_runtime::xml::XmlResource::write_xml(r.as_ref(), writer, AnyResource::rel(self)),)
+    });
     quote! {
         /// Any resource of the schema, by rel: what the event channel embeds.
         #[derive(Clone, Debug, PartialEq)]
@@ -493,14 +557,14 @@ pub fn any_resource(resources: &[Resource]) -> TokenStream {
 
             fn to_json(&self) -> ::ucwa_runtime::serde_json::Value {
                 match self {
-                    #(Self::#tys(r) => ::ucwa_runtime::serde_json::to_value(r).unwrap_or_default(),)*
+                    #(#json_writes)*
                     Self::Other { value, .. } => value.clone(),
                 }
             }
 
             fn write_xml(&self, writer: &mut ::ucwa_runtime::xml::XmlWriter) {
                 match self {
-                    #(Self::#tys(r) => ::ucwa_runtime::xml::XmlResource::write_xml(r.as_ref(), writer, AnyResource::rel(self)),)*
+                    #(#xml_writes)*
                     Self::Other { rel, value } => ::ucwa_runtime::xml::__generic::write_resource(writer, rel, value),
                 }
             }

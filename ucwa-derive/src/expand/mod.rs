@@ -76,6 +76,14 @@ fn resource(cont: &Container) -> TokenStream {
 
             #shared
         }
+
+        impl #krate::RelItem for #ident {
+            type Wire = Self;
+
+            fn from_wire(wire: Self) -> Self {
+                wire
+            }
+        }
     }
 }
 
