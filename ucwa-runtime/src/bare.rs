@@ -167,7 +167,12 @@ impl<'de> serde::de::Visitor<'de> for PartsVisitor {
                 }
                 "_embedded" => embedded = Some(map.next_value()?),
                 _ => {
-                    unknown.insert(key.into_string(), map.next_value()?);
+                    crate::__private::keep_unknown(
+                        &mut unknown,
+                        "a bare resource",
+                        key.into_string(),
+                        map.next_value()?,
+                    );
                 }
             }
         }
@@ -229,9 +234,12 @@ fn read_xml_parts(
                         ));
                     }
                 } else {
-                    parts
-                        .unknown
-                        .insert(name.into_owned(), generic::value_from_xml(value));
+                    crate::__private::keep_unknown(
+                        &mut parts.unknown,
+                        "a bare resource",
+                        name.into_owned(),
+                        generic::value_from_xml(value),
+                    );
                 }
             }
             Item::Link { rel, link } => parts

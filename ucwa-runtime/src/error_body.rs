@@ -68,6 +68,7 @@ impl ErrorBody {
                 "debugInfo" => body.debug_info = bag_value(child),
                 _ => {
                     if let Some(value) = bag_value(child) {
+                        crate::audit::record("an error body", &name);
                         body.unknown.insert(name, value);
                     }
                 }

@@ -265,11 +265,14 @@ impl<R: ResourceSet> EventBatch<R> {
                             "next" => batch.next = Some(link),
                             "resync" => batch.resync = Some(link),
                             "resume" => batch.resume = Some(link),
-                            _ => crate::xml::__generic::push(
-                                &mut batch.unknown_links,
-                                rel,
-                                crate::xml::__generic::link_value(link),
-                            ),
+                            _ => {
+                                crate::audit::record("the links of an event batch", &rel);
+                                crate::xml::__generic::push(
+                                    &mut batch.unknown_links,
+                                    rel,
+                                    crate::xml::__generic::link_value(link),
+                                )
+                            }
                         }
                     }
                     "sender" => batch.senders.push(sender_from_xml(&mut reader, &child)?),
@@ -577,6 +580,7 @@ fn event_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Event<R>, 
                 }
             }
             _ => {
+                crate::audit::record("an event", key);
                 event.unknown.insert(key.clone(), value.clone());
             }
         }

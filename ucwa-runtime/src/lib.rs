@@ -40,6 +40,7 @@
 // The derive macros name this crate `::ucwa_runtime`, which must also resolve inside it.
 extern crate self as ucwa_runtime;
 
+pub mod audit;
 mod bare;
 pub mod codec;
 mod data_uri;

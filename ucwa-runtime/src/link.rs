@@ -215,6 +215,7 @@ impl<'de> Visitor<'de> for LinkVisitor {
                 }
                 "title" => title = map.next_value()?,
                 _ => {
+                    crate::audit::record("a link", key.as_str());
                     unknown.insert(key.into_string(), map.next_value()?);
                 }
             }

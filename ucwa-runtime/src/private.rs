@@ -153,13 +153,37 @@ pub fn write_unknown_members(writer: &mut crate::xml::XmlWriter, unknown: &crate
     }
 }
 
-/// Appends `item` under `unknown[key][rel]` (`key` is `_links` or `_embedded`).
-pub fn push_nested_unknown(
+/// Keeps a member the type does not know (and notes it for an audit).
+pub fn keep_unknown(
     unknown: &mut crate::Unknown,
-    key: &str,
+    within: &'static str,
+    name: String,
+    value: serde_json::Value,
+) {
+    crate::audit::record(within, &name);
+    unknown.insert(name, value);
+}
+
+/// Keeps one more item under a rel the type does not know, as one value or a list (and notes
+/// it for an audit).
+pub fn keep_unknown_item(
+    unknown: &mut crate::Unknown,
+    within: &'static str,
     rel: String,
     item: serde_json::Value,
 ) {
+    crate::audit::record(within, &rel);
+    crate::xml::__generic::push(unknown, rel, item);
+}
+
+/// Appends `item` under `unknown[key][rel]` (`key` is `_links` or `_embedded`).
+pub fn push_nested_unknown(
+    unknown: &mut crate::Unknown,
+    key: &'static str,
+    rel: String,
+    item: serde_json::Value,
+) {
+    crate::audit::record(key, &rel);
     let nested = unknown
         .entry(key.to_owned())
         .or_insert_with(|| serde_json::Value::Object(Default::default()));
@@ -177,6 +201,7 @@ pub fn self_link(start: &crate::xml::ResourceStart) -> Option<crate::Link> {
 
 /// Keeps the self link of a resource without a links field as `unknown._links.self`.
 pub fn set_unknown_self(unknown: &mut crate::Unknown, link: crate::Link) {
+    crate::audit::record("_links", "self");
     let nested = unknown
         .entry("_links".to_owned())
         .or_insert_with(|| serde_json::Value::Object(Default::default()));

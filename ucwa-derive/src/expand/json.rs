@@ -183,7 +183,7 @@ impl MapCodec<'_, '_> {
                 let ty = field.ty;
                 (
                     quote!(let mut __unknown = <#ty as ::core::default::Default>::default();),
-                    quote!(__unknown.insert(__key.into_string(), __map.next_value()?);),
+                    quote!(#krate::__private::keep_unknown(&mut __unknown, #description, __key.into_string(), __map.next_value()?);),
                     quote!(#name: __unknown,),
                 )
             }

@@ -53,7 +53,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
     let unknown_name = unknown.map(|f| f.ident);
     let unknown_property = match unknown_name {
         Some(_) => quote! {
-            __unknown.insert(__name.into_owned(), #krate::xml::__generic::value_from_xml(__value));
+            #krate::__private::keep_unknown(&mut __unknown, #description, __name.into_owned(), #krate::xml::__generic::value_from_xml(__value));
         },
         None => quote! {
             return ::core::result::Result::Err(#krate::__private::xml_error(
@@ -350,7 +350,7 @@ pub fn links(cont: &Container) -> TokenStream {
     });
     let fallback = match unknown {
         Some(name) => quote! {
-            #krate::xml::__generic::push(&mut self.#name, rel.into_owned(), #krate::xml::__generic::link_value(link));
+            #krate::__private::keep_unknown_item(&mut self.#name, #description, rel.into_owned(), #krate::xml::__generic::link_value(link));
             ::core::result::Result::Ok(())
         },
         None => quote! {
@@ -419,7 +419,7 @@ pub fn embedded(cont: &Container) -> TokenStream {
     let fallback = match unknown {
         Some(name) => quote! {
             let __value = #krate::xml::__generic::read_resource(__reader, __start)?;
-            #krate::xml::__generic::push(&mut self.#name, __rel, __value);
+            #krate::__private::keep_unknown_item(&mut self.#name, #description, __rel, __value);
             ::core::result::Result::Ok(())
         },
         None => quote! {

@@ -312,6 +312,7 @@ impl<'a> XmlReader<'a> {
             "href" => href = Some(value.into_owned()),
             "title" => link.title = Some(value.into_owned()),
             _ => {
+                crate::audit::record("a link", name);
                 unknown.insert(
                     name.to_owned(),
                     serde_json::Value::String(value.into_owned()),
