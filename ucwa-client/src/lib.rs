@@ -27,7 +27,10 @@
 //! followed. The token never appears in `Debug` output.
 #![deny(missing_docs)]
 
+pub mod auth;
+pub mod diagnostics;
 mod events;
+mod header_value;
 
 use std::fmt;
 use std::time::Duration;
@@ -37,6 +40,7 @@ use ucwa::operation::{Operation, OperationError, Success, UcwaError};
 use ucwa::{Format, Origin, RequestError, ResponseError};
 
 pub use events::EventChannel;
+pub use header_value::SyntaxError;
 
 /// A bearer token, kept out of `Debug` output and logs.
 #[derive(Clone)]

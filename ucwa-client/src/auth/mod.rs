@@ -1,0 +1,3 @@
+//! Authentication: the 401 challenges ([`challenge`]).
+
+pub mod challenge;
