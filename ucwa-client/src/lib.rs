@@ -28,43 +28,23 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+mod body;
 pub mod diagnostics;
 mod events;
 mod header_value;
 
-use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-use ucwa::http::{self, HeaderValue, header};
+use ucwa::http::{self, StatusCode, header};
 use ucwa::operation::{Operation, OperationError, Success, UcwaError};
 use ucwa::{Format, Origin, RequestError, ResponseError};
 
+pub use auth::{AuthError, Token, TokenProvider};
 pub use events::EventChannel;
+
+use auth::hosts::Hosts;
 pub use header_value::SyntaxError;
-
-/// A bearer token, kept out of `Debug` output and logs.
-#[derive(Clone)]
-pub struct Token(String);
-
-impl Token {
-    /// Wraps a token.
-    pub fn new(token: impl Into<String>) -> Self {
-        Token(token.into())
-    }
-
-    fn header(&self) -> Result<HeaderValue, RequestError> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0))
-            .map_err(|_| RequestError::Http("the token is not a valid header value".to_owned()))?;
-        value.set_sensitive(true);
-        Ok(value)
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
-    }
-}
 
 /// What went wrong with a request.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +65,9 @@ pub enum ClientError<E: std::error::Error + 'static = UcwaError> {
     /// The server answered, with an error or something that is not UCWA.
     #[error(transparent)]
     Response(ResponseError<E>),
+    /// No token could be had for the server, or the server refused a fresh one.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
 }
 
 impl<E: std::error::Error + 'static> From<ResponseError<E>> for ClientError<E> {
@@ -97,14 +80,29 @@ impl<E: std::error::Error + 'static> From<ResponseError<E>> for ClientError<E> {
 #[derive(Debug)]
 pub struct ClientBuilder {
     origin: String,
-    token: Token,
+    credentials: Credentials,
+    http: Option<reqwest::Client>,
     format: Format,
     connect_timeout: Duration,
     request_timeout: Duration,
     long_poll: Duration,
 }
 
+#[derive(Debug)]
+enum Credentials {
+    Token(Token),
+    Provider(Arc<dyn TokenProvider>),
+}
+
 impl ClientBuilder {
+    /// Send requests with this client instead of one made here (for proxies, extra root
+    /// certificates, its own timeouts). Give it `redirect::Policy::none()`: UCWA answers are
+    /// never redirects, and reqwest drops the token only on redirects to another host.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// Ask for and send `format` (JSON by default).
     pub fn format(mut self, format: Format) -> Self {
         self.format = format;
@@ -134,20 +132,28 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, RequestError> {
         let origin = Origin::parse(&self.origin)?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            // A redirect could lead the request, and its token, to another origin.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| RequestError::Http(e.to_string()))?;
-        Ok(Client {
+        let http = match self.http {
+            Some(http) => http,
+            None => default_http(self.connect_timeout)?,
+        };
+        let hosts = match self.credentials {
+            Credentials::Token(token) => {
+                let hosts = Hosts::new(None, http.clone(), self.request_timeout);
+                hosts.preset(origin.as_url(), token);
+                hosts
+            }
+            Credentials::Provider(provider) => {
+                Hosts::new(Some(provider), http.clone(), self.request_timeout)
+            }
+        };
+        Ok(Client::from_parts(
             http,
             origin,
-            token: self.token,
-            format: self.format,
-            request_timeout: self.request_timeout,
-            long_poll: self.long_poll,
-        })
+            Arc::new(hosts),
+            self.format,
+            self.request_timeout,
+            self.long_poll,
+        ))
     }
 }
 
@@ -156,7 +162,9 @@ impl ClientBuilder {
 pub struct Client {
     http: reqwest::Client,
     origin: Origin,
-    token: Token,
+    /// Shared with the sign-in that made this client, so that discovery's tokens and this
+    /// client's are renewed in one place.
+    hosts: Arc<Hosts>,
     format: Format,
     request_timeout: Duration,
     long_poll: Duration,
@@ -165,13 +173,45 @@ pub struct Client {
 impl Client {
     /// A client of the server at `origin` (e.g. `https://fe1.contoso.com`) with a bearer token.
     pub fn builder(origin: impl Into<String>, token: impl Into<String>) -> ClientBuilder {
+        Self::builder_with(origin, Credentials::Token(Token::new(token)))
+    }
+
+    /// A client of the server at `origin` that gets its token from `provider` when the server
+    /// challenges, and a fresh one when the token is about to expire or is refused.
+    pub fn with_provider(
+        origin: impl Into<String>,
+        provider: Arc<dyn TokenProvider>,
+    ) -> ClientBuilder {
+        Self::builder_with(origin, Credentials::Provider(provider))
+    }
+
+    fn builder_with(origin: impl Into<String>, credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
             origin: origin.into(),
-            token: Token::new(token),
+            credentials,
+            http: None,
             format: Format::Json,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             long_poll: Duration::from_secs(180),
+        }
+    }
+
+    pub(crate) fn from_parts(
+        http: reqwest::Client,
+        origin: Origin,
+        hosts: Arc<Hosts>,
+        format: Format,
+        request_timeout: Duration,
+        long_poll: Duration,
+    ) -> Self {
+        Client {
+            http,
+            origin,
+            hosts,
+            format,
+            request_timeout,
+            long_poll,
         }
     }
 
@@ -233,34 +273,66 @@ impl Client {
             }
             .into());
         }
-        let method = parts.method.clone();
         let transport = |reason: String| ClientError::Transport {
-            method: method.to_string(),
+            method: parts.method.to_string(),
             url: url.to_string(),
             reason,
         };
-        let mut headers = parts.headers;
-        headers.insert(header::AUTHORIZATION, self.token.header()?);
-        let response = self
-            .http
-            .request(parts.method.clone(), url.clone())
-            .headers(headers)
-            .timeout(timeout)
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| transport(describe(&e)))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| transport(describe(&e)))?;
-        let mut answer = http::Response::new(bytes.to_vec());
-        *answer.status_mut() = status;
-        *answer.headers_mut() = headers;
-        Ok(answer)
+        let mut token = self.hosts.for_request(self.origin.as_url()).await?;
+        let mut renewed = false;
+        loop {
+            let mut headers = parts.headers.clone();
+            if let Some(token) = &token {
+                headers.insert(header::AUTHORIZATION, token.header()?);
+            }
+            let response = self
+                .http
+                .request(parts.method.clone(), url.clone())
+                .headers(headers)
+                .timeout(timeout)
+                .body(body.clone())
+                .send()
+                .await
+                .map_err(|e| transport(describe(&e)))?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            if status == StatusCode::UNAUTHORIZED && self.hosts.can_renew() {
+                if renewed {
+                    // One fresh token per request: a server that refuses it would refuse the
+                    // next one too.
+                    return Err(AuthError::Rejected {
+                        resource: self.origin.to_string(),
+                        diagnostics: diagnostics::from_headers(&headers),
+                    }
+                    .into());
+                }
+                let origin = self.origin.as_url();
+                token = self
+                    .hosts
+                    .after_unauthorized(origin, &headers, token.as_ref())
+                    .await?;
+                renewed = true;
+                continue;
+            }
+            let bytes = body::read(response, body::UCWA_LIMIT)
+                .await
+                .map_err(transport)?;
+            let mut answer = http::Response::new(bytes);
+            *answer.status_mut() = status;
+            *answer.headers_mut() = headers;
+            return Ok(answer);
+        }
     }
+}
+
+/// The client made when the user gives none: no redirects, since one could lead the request,
+/// and its token, to another origin.
+pub(crate) fn default_http(connect_timeout: Duration) -> Result<reqwest::Client, RequestError> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| RequestError::Http(e.to_string()))
 }
 
 /// A reqwest error with its causes, which hold the useful part ("connection refused").

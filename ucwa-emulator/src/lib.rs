@@ -22,10 +22,13 @@
 #![deny(missing_docs)]
 
 mod channel;
+mod clock;
+mod discovery;
 mod protocol;
 mod resources;
 mod routes;
 mod state;
+mod tokens;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +39,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use ucwa::ErrorBody;
 use ucwa::http::StatusCode;
+
+pub use clock::Clock;
+pub use discovery::{ROOT_PATH, USER_PATH};
+pub use tokens::TOKEN_PATH;
 
 use state::State;
 
@@ -52,6 +59,30 @@ pub struct Config {
     /// How long a pending GET on the event channel is held when the client does not say
     /// (`timeout`), and the longest it may ask for.
     pub long_poll: Duration,
+    /// The user the token endpoint knows, by sign-in address (matched without case).
+    pub user: String,
+    /// That user's password.
+    pub password: String,
+    /// The meeting anonymous users may join (`urn:microsoft.rtc:anonmeeting`): its URI.
+    pub meeting_uri: String,
+    /// That meeting's key.
+    pub meeting_key: String,
+    /// How long a user's token lives on the emulator's [`Clock`] (8 hours by default).
+    pub token_lifetime: Duration,
+    /// How long an anonymous attendee's token lives (1 hour by default).
+    pub anonymous_token_lifetime: Duration,
+    /// Serve the applications on a second origin (its own listener, on the same address
+    /// with another port), which accepts only tokens from its own token endpoint.
+    pub applications_on_second_origin: bool,
+    /// The host name the user resource gives for that second origin (map it to the
+    /// emulator's address in the client's resolver).
+    pub applications_host: String,
+    /// Send the `Bearer` and `MsRtcOAuth` challenges merged into one `WWW-Authenticate`
+    /// value, as some proxies do, instead of one header each.
+    pub merge_challenges: bool,
+    /// Answer the entry point at `lyncdiscoverinternal.*` (by `Host`); when false it answers
+    /// 404, as a network with no internal entry point does.
+    pub internal_discovery: bool,
 }
 
 impl Default for Config {
@@ -60,6 +91,16 @@ impl Default for Config {
             token: "emulator-token".to_owned(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             long_poll: Duration::from_secs(180),
+            user: "lene@contoso.com".to_owned(),
+            password: "pass@word1".to_owned(),
+            meeting_uri: "sip:john@contoso.com;gruu;opaque=app:conf:focus:id:5LB7MRBC".to_owned(),
+            meeting_key: "5LB7MRBC".to_owned(),
+            token_lifetime: tokens::USER_TOKEN_LIFETIME,
+            anonymous_token_lifetime: tokens::ANONYMOUS_TOKEN_LIFETIME,
+            applications_on_second_origin: false,
+            applications_host: "127.0.0.1".to_owned(),
+            merge_challenges: false,
+            internal_discovery: true,
         }
     }
 }
@@ -68,32 +109,80 @@ impl Default for Config {
 pub struct Emulator {
     addr: SocketAddr,
     state: Arc<State>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    shutdown: Vec<oneshot::Sender<()>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Emulator {
     /// Starts serving in the background.
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
-        let listener = TcpListener::bind(config.listen).await?;
-        let addr = listener.local_addr()?;
-        let state = Arc::new(State::new(config));
-        let app = routes::router(state.clone());
-        let (shutdown, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(error) = served.await {
-                eprintln!("ucwa-emulator: {error}");
-            }
-        });
+        let mut listeners = vec![TcpListener::bind(config.listen).await?];
+        if config.applications_on_second_origin {
+            let second = SocketAddr::new(config.listen.ip(), 0);
+            listeners.push(TcpListener::bind(second).await?);
+        }
+        let sites = listeners
+            .iter()
+            .map(TcpListener::local_addr)
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let state = Arc::new(State::new(config, Clock::new(), sites.clone()));
+        let mut shutdown = Vec::new();
+        let mut tasks = Vec::new();
+        for (site, listener) in listeners.into_iter().enumerate() {
+            let app = routes::router(state.clone(), site);
+            let (stop, stopped) = oneshot::channel::<()>();
+            shutdown.push(stop);
+            tasks.push(tokio::spawn(async move {
+                let served = axum::serve(listener, app).with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                });
+                if let Err(error) = served.await {
+                    eprintln!("ucwa-emulator: {error}");
+                }
+            }));
+        }
         Ok(Emulator {
-            addr,
+            addr: sites[0],
             state,
-            shutdown: Some(shutdown),
-            task: Some(task),
+            shutdown,
+            tasks,
         })
+    }
+
+    /// The origin of the applications: the second origin when configured, else [`Self::origin`].
+    pub fn applications_origin(&self) -> String {
+        format!(
+            "http://{}",
+            self.state.sites.last().copied().unwrap_or(self.addr)
+        )
+    }
+
+    /// The user the token endpoint knows.
+    pub fn user(&self) -> &str {
+        &self.state.config.user
+    }
+
+    /// The emulator's clock, to move past expiries.
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    /// The bearer tokens origin `site` (0: the first, 1: the applications' own) was sent,
+    /// oldest first (at most the last 256).
+    pub fn tokens_seen(&self, site: usize) -> Vec<String> {
+        self.state.tokens_seen(site)
+    }
+
+    /// Makes the entry point (`/`) answer with only a `redirect` link to `href` (`None`: the
+    /// root itself again).
+    pub fn redirect_root(&self, href: Option<String>) {
+        self.state.set_root_redirect(href);
+    }
+
+    /// Makes the next GET of the user resource answer with only a `redirect` link to `href`,
+    /// as a pool that is not the user's home pool does.
+    pub fn redirect_user_once(&self, href: String) {
+        self.state.set_user_redirect(Some(href));
     }
 
     /// The origin to give clients, e.g. `http://127.0.0.1:40123`.
@@ -142,14 +231,14 @@ impl Emulator {
     /// Stops serving and waits until it has.
     pub async fn shutdown(mut self) {
         self.stop();
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }
 
     fn stop(&mut self) {
         self.state.close();
-        if let Some(shutdown) = self.shutdown.take() {
+        for shutdown in self.shutdown.drain(..) {
             let _ = shutdown.send(());
         }
     }

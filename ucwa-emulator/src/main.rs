@@ -23,6 +23,15 @@ struct Args {
     /// The longest a pending GET on the event channel is held, in seconds.
     #[arg(long, default_value_t = 180)]
     long_poll: u64,
+    /// The sign-in address the token endpoint accepts (password grant).
+    #[arg(long, default_value = "lene@contoso.com")]
+    user: String,
+    /// That user's password.
+    #[arg(long, default_value = "pass@word1")]
+    password: String,
+    /// Serve the applications on a second port that demands its own token.
+    #[arg(long)]
+    second_origin: bool,
 }
 
 #[tokio::main]
@@ -32,6 +41,10 @@ async fn main() -> ExitCode {
         token: args.token,
         listen: args.listen,
         long_poll: Duration::from_secs(args.long_poll),
+        user: args.user,
+        password: args.password,
+        applications_on_second_origin: args.second_origin,
+        ..Config::default()
     };
     let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
@@ -41,9 +54,11 @@ async fn main() -> ExitCode {
         }
     };
     eprintln!(
-        "ucwa-emulator: serving {}{APPLICATIONS_PATH} (bearer token `{}`); Ctrl-C stops",
+        "ucwa-emulator: discovery at {}/, applications at {}{APPLICATIONS_PATH} (bearer token `{}`, or sign in as {}); Ctrl-C stops",
         emulator.origin(),
-        emulator.token()
+        emulator.applications_origin(),
+        emulator.token(),
+        emulator.user(),
     );
     let _ = tokio::signal::ctrl_c().await;
     emulator.shutdown().await;

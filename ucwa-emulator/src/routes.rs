@@ -21,12 +21,14 @@ use ucwa::operations::ApplicationsPostBody;
 
 use crate::APPLICATIONS_PATH;
 use crate::channel::Channel;
+use crate::discovery;
 use crate::protocol::{
-    Negotiated, Refusal, already_exists, authorize, check, decode, error, invalid_parameters,
-    no_application, not_found, payload, respond, respond_as, sdp_offer,
+    Negotiated, Refusal, already_exists, check, decode, error, invalid_parameters, no_application,
+    not_found, payload, respond, respond_as, sdp_offer,
 };
 use crate::resources::{self, CONVERSATION, PARTICIPANT};
 use crate::state::{App, Calls, State};
+use crate::tokens::{Site, TOKEN_PATH, authorize, token_endpoint};
 
 type Shared = Arc<State>;
 
@@ -34,35 +36,59 @@ type Shared = Arc<State>;
 /// and the first to fail is the one answered.
 type Answer = Result<Response, Refusal>;
 
-pub(crate) fn router(state: Shared) -> Router {
+/// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
+/// token endpoint on the first, the token endpoint and UCWA wherever the applications are.
+pub(crate) fn router(state: Shared, site: usize) -> Router {
+    let guard = Site {
+        state: state.clone(),
+        index: site,
+    };
     let app = "/ucwa/oauth/v1/applications/{app}";
-    Router::new()
-        .route(APPLICATIONS_PATH, post(create_application))
-        .route(app, get(get_application))
-        .route(&format!("{app}/events"), get(events))
-        .route(
-            &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
-            get(get_audio_video),
-        )
-        .route(
-            &format!(
-                "{app}/communication/conversations/{{conversation}}/audioVideo/escalateAudioVideo"
-            ),
-            post(escalate),
-        )
-        .route(
-            &format!("{app}/communication/invitations/{{invitation}}"),
-            get(get_invitation),
-        )
-        .route(
-            &format!(
-                "{app}/communication/conversations/{{conversation}}/participants/{{participant}}"
-            ),
-            get(get_participant),
-        )
+    let mut protected = Router::new();
+    if site == 0 {
+        protected = protected.route(
+            discovery::USER_PATH,
+            get(discovery::user).with_state(guard.clone()),
+        );
+    }
+    let serves_applications = (site == 1) == state.config.applications_on_second_origin;
+    if serves_applications {
+        protected = protected
+            .route(APPLICATIONS_PATH, post(create_application))
+            .route(app, get(get_application))
+            .route(&format!("{app}/events"), get(events))
+            .route(
+                &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
+                get(get_audio_video),
+            )
+            .route(
+                &format!(
+                    "{app}/communication/conversations/{{conversation}}/audioVideo/escalateAudioVideo"
+                ),
+                post(escalate),
+            )
+            .route(
+                &format!("{app}/communication/invitations/{{invitation}}"),
+                get(get_invitation),
+            )
+            .route(
+                &format!(
+                    "{app}/communication/conversations/{{conversation}}/participants/{{participant}}"
+                ),
+                get(get_participant),
+            );
+    }
+    let protected = protected
         .fallback(|Negotiated(format): Negotiated| async move { not_found(format) })
-        .layer(middleware::from_fn_with_state(state.clone(), authorize))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(guard.clone(), authorize))
+        .with_state(state);
+    let mut public = Router::new().route(TOKEN_PATH, post(token_endpoint));
+    if site == 0 {
+        public = public
+            .route("/", get(discovery::entry_point))
+            .route(discovery::ROOT_PATH, get(discovery::root_resource));
+    }
+    public.with_state(guard).merge(protected)
 }
 
 /// The application `id`; a 404 that tells the client to make a new one when there is none.

@@ -10,9 +10,24 @@ use ucwa::resources::{AudioVideoInvitation, Participant};
 
 use crate::Config;
 use crate::channel::Channel;
+use crate::clock::Clock;
+use crate::tokens::Issued;
+
+/// How many bearer tokens each origin remembers having been sent (for tests that check no
+/// token reached a host it was not issued by); the oldest are forgotten first.
+const TOKENS_SEEN_KEPT: usize = 256;
 
 pub struct State {
     pub config: Config,
+    pub clock: Clock,
+    /// The address of each origin: the first (discovery, token endpoint, and the applications
+    /// unless they have their own) and, when configured, the applications' own.
+    pub sites: Vec<std::net::SocketAddr>,
+    issued: Mutex<HashMap<String, Issued>>,
+    next_token: AtomicU64,
+    seen: Mutex<Vec<VecDeque<String>>>,
+    root_redirect: Mutex<Option<String>>,
+    user_redirect: Mutex<Option<String>>,
     apps: Mutex<HashMap<u64, Arc<App>>>,
     next_id: AtomicU64,
     faults: Mutex<VecDeque<(StatusCode, ErrorBody)>>,
@@ -66,15 +81,88 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl State {
-    pub fn new(config: Config) -> Self {
+    pub fn new(config: Config, clock: Clock, sites: Vec<std::net::SocketAddr>) -> Self {
         State {
             config,
+            clock,
+            seen: Mutex::new(vec![VecDeque::new(); sites.len()]),
+            sites,
+            issued: Mutex::new(HashMap::new()),
+            next_token: AtomicU64::new(1),
+            root_redirect: Mutex::new(None),
+            user_redirect: Mutex::new(None),
             apps: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(100),
             faults: Mutex::new(VecDeque::new()),
             garbled_batches: Mutex::new(VecDeque::new()),
             closed: AtomicBool::new(false),
         }
+    }
+
+    /// Issues a token valid on origin `site` for `lifetime` of the emulator's clock.
+    pub fn issue(&self, site: usize, lifetime: std::time::Duration, anonymous: bool) -> String {
+        let n = self.next_token.fetch_add(1, Ordering::Relaxed);
+        let token = format!("cwt=emulator-{site}-{n}");
+        let issued = Issued {
+            site,
+            expires_at: self.clock.now() + lifetime,
+            anonymous,
+        };
+        let mut tokens = lock(&self.issued);
+        let now = self.clock.now();
+        // Expired tokens are refused anyway; dropping them keeps the table bounded by what
+        // is live.
+        tokens.retain(|_, t| t.expires_at > now);
+        tokens.insert(token.clone(), issued);
+        token
+    }
+
+    pub fn issued(&self, token: &str) -> Option<Issued> {
+        lock(&self.issued).get(token).cloned()
+    }
+
+    /// Whether origin `site` takes `token`: one it issued and that has not expired, or the
+    /// configured static token on the first origin.
+    pub fn accepts(&self, site: usize, token: &str) -> bool {
+        if site == 0 && token == self.config.token {
+            return true;
+        }
+        self.issued(token)
+            .is_some_and(|t| t.site == site && t.expires_at > self.clock.now())
+    }
+
+    pub fn saw_token(&self, site: usize, token: &str) {
+        let mut seen = lock(&self.seen);
+        if let Some(seen) = seen.get_mut(site) {
+            if seen.len() == TOKENS_SEEN_KEPT {
+                seen.pop_front();
+            }
+            seen.push_back(token.to_owned());
+        }
+    }
+
+    pub fn tokens_seen(&self, site: usize) -> Vec<String> {
+        lock(&self.seen)
+            .get(site)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn set_root_redirect(&self, href: Option<String>) {
+        *lock(&self.root_redirect) = href;
+    }
+
+    pub fn root_redirect(&self) -> Option<String> {
+        lock(&self.root_redirect).clone()
+    }
+
+    pub fn set_user_redirect(&self, href: Option<String>) {
+        *lock(&self.user_redirect) = href;
+    }
+
+    /// The user redirect, once: the pool it points to serves the user resource itself.
+    pub fn take_user_redirect(&self) -> Option<String> {
+        lock(&self.user_redirect).take()
     }
 
     pub fn next_id(&self) -> u64 {
