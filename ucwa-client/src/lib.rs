@@ -30,18 +30,22 @@
 pub mod auth;
 mod body;
 pub mod diagnostics;
+pub mod discovery;
 mod events;
 mod header_value;
+mod signin;
+mod transport;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use ucwa::http::{self, StatusCode, header};
+use ucwa::http;
 use ucwa::operation::{Operation, OperationError, Success, UcwaError};
 use ucwa::{Format, Origin, RequestError, ResponseError};
 
 pub use auth::{AuthError, Token, TokenProvider};
 pub use events::EventChannel;
+pub use signin::{SignIn, SignInError};
 
 use auth::hosts::Hosts;
 pub use header_value::SyntaxError;
@@ -68,6 +72,24 @@ pub enum ClientError<E: std::error::Error + 'static = UcwaError> {
     /// No token could be had for the server, or the server refused a fresh one.
     #[error(transparent)]
     Auth(#[from] AuthError),
+}
+
+impl<E: std::error::Error + 'static> From<transport::SendError> for ClientError<E> {
+    fn from(error: transport::SendError) -> Self {
+        match error {
+            transport::SendError::Request(e) => ClientError::Request(e),
+            transport::SendError::Transport {
+                method,
+                url,
+                reason,
+            } => ClientError::Transport {
+                method,
+                url,
+                reason,
+            },
+            transport::SendError::Auth(e) => ClientError::Auth(e),
+        }
+    }
 }
 
 impl<E: std::error::Error + 'static> From<ResponseError<E>> for ClientError<E> {
@@ -273,55 +295,8 @@ impl Client {
             }
             .into());
         }
-        let transport = |reason: String| ClientError::Transport {
-            method: parts.method.to_string(),
-            url: url.to_string(),
-            reason,
-        };
-        let mut token = self.hosts.for_request(self.origin.as_url()).await?;
-        let mut renewed = false;
-        loop {
-            let mut headers = parts.headers.clone();
-            if let Some(token) = &token {
-                headers.insert(header::AUTHORIZATION, token.header()?);
-            }
-            let response = self
-                .http
-                .request(parts.method.clone(), url.clone())
-                .headers(headers)
-                .timeout(timeout)
-                .body(body.clone())
-                .send()
-                .await
-                .map_err(|e| transport(describe(&e)))?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            if status == StatusCode::UNAUTHORIZED && self.hosts.can_renew() {
-                if renewed {
-                    // One fresh token per request: a server that refuses it would refuse the
-                    // next one too.
-                    return Err(AuthError::Rejected {
-                        resource: self.origin.to_string(),
-                        diagnostics: diagnostics::from_headers(&headers),
-                    }
-                    .into());
-                }
-                let origin = self.origin.as_url();
-                token = self
-                    .hosts
-                    .after_unauthorized(origin, &headers, token.as_ref())
-                    .await?;
-                renewed = true;
-                continue;
-            }
-            let bytes = body::read(response, body::UCWA_LIMIT)
-                .await
-                .map_err(transport)?;
-            let mut answer = http::Response::new(bytes);
-            *answer.status_mut() = status;
-            *answer.headers_mut() = headers;
-            return Ok(answer);
-        }
+        let request = http::Request::from_parts(parts, body);
+        Ok(transport::send(&self.http, &self.hosts, request, &url, timeout).await?)
     }
 }
 

@@ -1,0 +1,183 @@
+//! What a user writes to sign in: a sign-in address and a password (or a token provider), and
+//! optionally a discovery URL, the format, and their own `reqwest::Client`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ucwa_client::SignIn::new("lene@contoso.com")?
+//!     .password("pass@word1")
+//!     .connect()
+//!     .await?;
+//! println!("applications at {}", client.origin());
+//! # Ok(()) }
+//! ```
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ucwa::{Format, Origin};
+
+use crate::auth::hosts::Hosts;
+use crate::auth::{PasswordGrant, TokenProvider};
+use crate::discovery::{Discovered, Discovery, DiscoveryConfig, DiscoveryError, SignInAddress};
+use crate::{Client, default_http};
+
+/// Signs a user in: discovery, then a [`Client`] of the user's applications host, every host
+/// with its own token from one provider.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub(crate) address: SignInAddress,
+    pub(crate) provider: Option<Arc<dyn TokenProvider>>,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) discovery: DiscoveryConfig,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) long_poll: Duration,
+}
+
+/// Why signing in failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Discovery did not find the applications.
+    #[error(transparent)]
+    Discovery(#[from] DiscoveryError),
+    /// No credentials were given.
+    #[error("give a password or a token provider")]
+    NoCredentials,
+    /// The HTTP client could not be made, or the applications link is not an origin.
+    #[error(transparent)]
+    Request(#[from] ucwa::RequestError),
+}
+
+impl SignIn {
+    /// Signs in `address` (`user@domain`); the domain gives the discovery entry points.
+    pub fn new(address: &str) -> Result<SignIn, SignInError> {
+        Ok(SignIn {
+            address: address.parse()?,
+            provider: None,
+            http: None,
+            discovery: DiscoveryConfig::default(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            long_poll: Duration::from_secs(180),
+        })
+    }
+
+    /// Authenticates with the `password` grant, as the sign-in address.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.provider = Some(Arc::new(PasswordGrant::new(
+            self.address.as_str(),
+            password,
+        )));
+        self
+    }
+
+    /// Gets tokens from `provider` (Azure AD, an anonymous meeting, a static token, ...).
+    pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    /// Starts discovery at `url` instead of the `lyncdiscover` names of the domain (for
+    /// example [`crate::discovery::ONLINE_ENTRY_POINT`]).
+    pub fn discovery_url(mut self, url: url::Url) -> Self {
+        self.discovery.entry_point = Some(url);
+        self
+    }
+
+    /// Also tries HTTP entry points and accepts HTTP links: for test servers only.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.discovery.allow_http = allow;
+        self
+    }
+
+    /// Lets redirects lead to hosts in `domain` too, besides the sign-in domain.
+    pub fn trust_domain(mut self, domain: impl Into<String>) -> Self {
+        self.discovery.trusted_domains.push(domain.into());
+        self
+    }
+
+    /// Asks for and sends `format` (JSON by default), discovery included.
+    pub fn format(mut self, format: Format) -> Self {
+        self.discovery.format = format;
+        self
+    }
+
+    /// Sends every request with this client (proxies, extra root certificates, resolver
+    /// overrides); give it `redirect::Policy::none()`.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// How long each request may take (30 s by default; discovery's probes too).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self.discovery.timeout = timeout;
+        self
+    }
+
+    /// How long the server may hold a pending GET on the event channel (180 s by default).
+    pub fn long_poll(mut self, timeout: Duration) -> Self {
+        self.long_poll = timeout;
+        self
+    }
+
+    pub(crate) fn parts(&self) -> Result<(reqwest::Client, Arc<Hosts>), SignInError> {
+        let provider = self.provider.clone().ok_or(SignInError::NoCredentials)?;
+        let http = match &self.http {
+            Some(http) => http.clone(),
+            None => default_http(self.connect_timeout)?,
+        };
+        let hosts = Arc::new(Hosts::new(
+            Some(provider),
+            http.clone(),
+            self.request_timeout,
+        ));
+        Ok((http, hosts))
+    }
+
+    pub(crate) async fn discover_with(
+        &self,
+        http: &reqwest::Client,
+        hosts: &Hosts,
+    ) -> Result<Discovered, SignInError> {
+        let discovery = Discovery {
+            http,
+            hosts,
+            config: &self.discovery,
+            address: &self.address,
+        };
+        Ok(discovery.run().await?)
+    }
+
+    /// Runs discovery only.
+    pub async fn discover(&self) -> Result<Discovered, SignInError> {
+        let (http, hosts) = self.parts()?;
+        self.discover_with(&http, &hosts).await
+    }
+
+    /// Runs discovery and gives a client of the applications host, which shares the tokens
+    /// discovery got (one per host).
+    pub async fn connect(&self) -> Result<Client, SignInError> {
+        let (http, hosts) = self.parts()?;
+        let discovered = self.discover_with(&http, &hosts).await?;
+        self.client_for(&http, hosts, &discovered)
+    }
+
+    pub(crate) fn client_for(
+        &self,
+        http: &reqwest::Client,
+        hosts: Arc<Hosts>,
+        discovered: &Discovered,
+    ) -> Result<Client, SignInError> {
+        let origin = Origin::parse(&discovered.applications.origin().ascii_serialization())?;
+        Ok(Client::from_parts(
+            http.clone(),
+            origin,
+            hosts,
+            self.discovery.format,
+            self.request_timeout,
+            self.long_poll,
+        ))
+    }
+}
