@@ -33,6 +33,7 @@ pub mod diagnostics;
 pub mod discovery;
 mod events;
 mod header_value;
+mod lifecycle;
 mod signin;
 mod transport;
 
@@ -45,6 +46,7 @@ use ucwa::{Format, Origin, RequestError, ResponseError};
 
 pub use auth::{AuthError, Token, TokenProvider};
 pub use events::EventChannel;
+pub use lifecycle::{Session, SessionError, Status};
 pub use signin::{SignIn, SignInError};
 
 use auth::hosts::Hosts;

@@ -19,6 +19,7 @@ use ucwa::{Format, Origin};
 use crate::auth::hosts::Hosts;
 use crate::auth::{PasswordGrant, TokenProvider};
 use crate::discovery::{Discovered, Discovery, DiscoveryConfig, DiscoveryError, SignInAddress};
+use crate::lifecycle::LifecycleConfig;
 use crate::{Client, default_http};
 
 /// Signs a user in: discovery, then a [`Client`] of the user's applications host, every host
@@ -32,6 +33,7 @@ pub struct SignIn {
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
     pub(crate) long_poll: Duration,
+    pub(crate) lifecycle: LifecycleConfig,
 }
 
 /// Why signing in failed.
@@ -59,6 +61,7 @@ impl SignIn {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             long_poll: Duration::from_secs(180),
+            lifecycle: LifecycleConfig::default(),
         })
     }
 
@@ -119,6 +122,46 @@ impl SignIn {
     /// How long the server may hold a pending GET on the event channel (180 s by default).
     pub fn long_poll(mut self, timeout: Duration) -> Self {
         self.long_poll = timeout;
+        self
+    }
+
+    /// The application's `UserAgent`, `EndpointId` and `Culture` (by default
+    /// `ucwa-client/<version>`, `ucwa-client`, `en-US`). The endpoint id should stay the same
+    /// for one device across sign-ins.
+    pub fn application(
+        mut self,
+        user_agent: impl Into<String>,
+        endpoint_id: impl Into<String>,
+        culture: impl Into<String>,
+    ) -> Self {
+        self.lifecycle.user_agent = user_agent.into();
+        self.lifecycle.endpoint_id = endpoint_id.into();
+        self.lifecycle.culture = culture.into();
+        self
+    }
+
+    /// What makeMeAvailable sends (messaging in plain text by default).
+    pub fn make_me_available(mut self, body: ucwa::operations::MakeMeAvailablePostBody) -> Self {
+        self.lifecycle.make_me_available = body;
+        self
+    }
+
+    /// How often activity is reported (150 s by default; the server lowers the user's
+    /// availability after four minutes without).
+    pub fn keep_alive(mut self, period: Duration) -> Self {
+        self.lifecycle.keep_alive = period;
+        self
+    }
+
+    /// How long the event reader waits after a failed pending GET before the next (1 s).
+    pub fn retry_delay(mut self, delay: Duration) -> Self {
+        self.lifecycle.retry_delay = delay;
+        self
+    }
+
+    /// How many events wait for a slow subscriber before it starts missing them (256).
+    pub fn event_queue(mut self, capacity: usize) -> Self {
+        self.lifecycle.event_queue = capacity;
         self
     }
 

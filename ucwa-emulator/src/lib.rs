@@ -83,6 +83,12 @@ pub struct Config {
     /// Answer the entry point at `lyncdiscoverinternal.*` (by `Host`); when false it answers
     /// 404, as a network with no internal entry point does.
     pub internal_discovery: bool,
+    /// How long an application may go without a request before the emulator deletes it
+    /// (15 minutes by default), on its [`Clock`].
+    pub application_expiry: Duration,
+    /// Create applications whose user is already available, so that makeMeAvailable answers
+    /// 409 `AlreadyExists` (as when another application of the same endpoint made it so).
+    pub applications_start_available: bool,
 }
 
 impl Default for Config {
@@ -101,6 +107,8 @@ impl Default for Config {
             applications_host: "127.0.0.1".to_owned(),
             merge_challenges: false,
             internal_discovery: true,
+            application_expiry: Duration::from_secs(15 * 60),
+            applications_start_available: false,
         }
     }
 }
@@ -160,6 +168,38 @@ impl Emulator {
     /// The user the token endpoint knows.
     pub fn user(&self) -> &str {
         &self.state.config.user
+    }
+
+    /// Deletes every application (as a server restart does); how many there were.
+    pub fn delete_applications(&self) -> usize {
+        self.state.remove_all()
+    }
+
+    /// The ids of the live applications (expired ones are still listed until next used).
+    pub fn application_ids(&self) -> Vec<u64> {
+        let mut ids: Vec<u64> = self.state.apps().iter().map(|a| a.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Whether application `id` was made available, and how often it reported activity.
+    pub fn availability(&self, id: u64) -> Option<(bool, u64)> {
+        self.state.app(id).map(|app| {
+            (
+                app.available.load(std::sync::atomic::Ordering::SeqCst),
+                app.activity_reports
+                    .load(std::sync::atomic::Ordering::SeqCst),
+            )
+        })
+    }
+
+    /// Forgets that the users of every application were made available, so that
+    /// reportMyActivity answers 409 `MakeMeAvailableRequired`.
+    pub fn forget_availability(&self) {
+        for app in self.state.apps() {
+            app.available
+                .store(false, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     /// The emulator's clock, to move past expiries.

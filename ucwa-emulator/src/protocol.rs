@@ -121,6 +121,35 @@ pub(crate) fn no_application(format: Format) -> Refusal {
     )
 }
 
+/// 410 `InactiveApplicationExpired`: the application was idle too long and is gone.
+pub(crate) fn application_expired(format: Format) -> Refusal {
+    failure(
+        format,
+        StatusCode::GONE,
+        "Gone",
+        Some("InactiveApplicationExpired"),
+        "The application expired.",
+    )
+}
+
+/// 409 with `subcode`.
+pub(crate) fn conflict(format: Format, subcode: &str, message: &str) -> Refusal {
+    failure(
+        format,
+        StatusCode::CONFLICT,
+        "Conflict",
+        Some(subcode),
+        message,
+    )
+}
+
+/// 204, no body.
+pub(crate) fn no_content() -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response
+}
+
 /// 409 `AlreadyExists`: the request repeats one that was already carried out.
 pub(crate) fn already_exists(format: Format, message: &str) -> Refusal {
     failure(

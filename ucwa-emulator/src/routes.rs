@@ -6,6 +6,7 @@
 //! look like to [`crate::resources`].
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,17 +18,18 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use ucwa::Format;
 use ucwa::http::{HeaderMap, StatusCode};
-use ucwa::operations::ApplicationsPostBody;
+use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
 
 use crate::APPLICATIONS_PATH;
 use crate::channel::Channel;
 use crate::discovery;
 use crate::protocol::{
-    Negotiated, Refusal, already_exists, check, decode, error, invalid_parameters, no_application,
-    not_found, payload, respond, respond_as, sdp_offer,
+    Negotiated, Refusal, already_exists, application_expired, check, conflict, decode, error,
+    invalid_parameters, no_application, no_content, not_found, payload, respond, respond_as,
+    sdp_offer,
 };
 use crate::resources::{self, CONVERSATION, PARTICIPANT};
-use crate::state::{App, Calls, State};
+use crate::state::{App, Calls, Lookup, State};
 use crate::tokens::{Site, TOKEN_PATH, authorize, token_endpoint};
 
 type Shared = Arc<State>;
@@ -55,7 +57,9 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
     if serves_applications {
         protected = protected
             .route(APPLICATIONS_PATH, post(create_application))
-            .route(app, get(get_application))
+            .route(app, get(get_application).delete(delete_application))
+            .route(&format!("{app}/me/makeMeAvailable"), post(make_me_available))
+            .route(&format!("{app}/me/reportMyActivity"), post(report_my_activity))
             .route(&format!("{app}/events"), get(events))
             .route(
                 &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
@@ -92,8 +96,14 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
 }
 
 /// The application `id`; a 404 that tells the client to make a new one when there is none.
+/// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404
+/// `ApplicationNotFound` when there is none, so that the client makes a new one.
 fn application_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
-    state.app(id).ok_or_else(|| no_application(format))
+    match state.lookup(id) {
+        Lookup::Found(app) => Ok(app),
+        Lookup::Expired => Err(application_expired(format)),
+        Lookup::Missing => Err(no_application(format)),
+    }
 }
 
 /// The application `id`, when `conversation` is its call; the application is looked up first,
@@ -146,6 +156,9 @@ async fn create_application(
         instance_id: input.instance_id,
         calls: Mutex::new(Calls::new(resources::participant(id))),
         channel: Channel::new(resources::events_path(id)),
+        available: AtomicBool::new(state.config.applications_start_available),
+        last_seen: Mutex::new(state.clock.now()),
+        activity_reports: AtomicU64::new(0),
     });
     app.channel.push(
         "conversation",
@@ -164,6 +177,51 @@ async fn get_application(
     let app = application_at(&state, id, format)?;
     let application = resources::application(&app);
     Ok(payload(format, StatusCode::OK, &application))
+}
+
+async fn delete_application(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<u64>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    application_at(&state, id, format)?;
+    state.remove(id);
+    Ok(no_content())
+}
+
+/// `makeMeAvailable`: 204 the first time, 409 `AlreadyExists` after.
+async fn make_me_available(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<u64>,
+    Negotiated(format): Negotiated,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let app = application_at(&state, id, format)?;
+    let _: MakeMeAvailablePostBody = decode(format, &headers, &body)?;
+    if app.available.swap(true, Ordering::SeqCst) {
+        return Err(already_exists(format, "The user is already available."));
+    }
+    Ok(no_content())
+}
+
+/// `reportMyActivity`: 204 once the user was made available, 409 `MakeMeAvailableRequired`
+/// before.
+async fn report_my_activity(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<u64>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    let app = application_at(&state, id, format)?;
+    if !app.available.load(Ordering::SeqCst) {
+        return Err(conflict(
+            format,
+            "MakeMeAvailableRequired",
+            "Call makeMeAvailable first.",
+        ));
+    }
+    app.activity_reports.fetch_add(1, Ordering::SeqCst);
+    Ok(no_content())
 }
 
 async fn get_audio_video(

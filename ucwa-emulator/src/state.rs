@@ -46,6 +46,20 @@ pub struct App {
     pub instance_id: Option<String>,
     pub calls: Mutex<Calls>,
     pub channel: Channel,
+    /// Whether makeMeAvailable was called.
+    pub available: AtomicBool,
+    /// When the application last made a request, on the emulator's clock.
+    pub last_seen: Mutex<std::time::Duration>,
+    /// How many times it reported activity.
+    pub activity_reports: AtomicU64,
+}
+
+/// What looking up an application finds.
+pub enum Lookup {
+    Found(Arc<App>),
+    /// It was idle past the expiry and is deleted now; later lookups find nothing.
+    Expired,
+    Missing,
 }
 
 /// The application's call: its remote participant and the invitations made on it.
@@ -177,6 +191,44 @@ impl State {
 
     pub fn app(&self, id: u64) -> Option<Arc<App>> {
         lock(&self.apps).get(&id).cloned()
+    }
+
+    /// The application `id`, deleted first if it has been idle longer than the expiry; a
+    /// found application counts the lookup as its activity.
+    pub fn lookup(&self, id: u64) -> Lookup {
+        let now = self.clock.now();
+        let mut apps = lock(&self.apps);
+        let Some(app) = apps.get(&id).cloned() else {
+            return Lookup::Missing;
+        };
+        let mut last_seen = lock(&app.last_seen);
+        if now.saturating_sub(*last_seen) > self.config.application_expiry {
+            drop(last_seen);
+            apps.remove(&id);
+            app.channel.close();
+            return Lookup::Expired;
+        }
+        *last_seen = now;
+        drop(last_seen);
+        Lookup::Found(app)
+    }
+
+    /// Deletes application `id`; whether there was one.
+    pub fn remove(&self, id: u64) -> bool {
+        let removed = lock(&self.apps).remove(&id);
+        if let Some(app) = &removed {
+            app.channel.close();
+        }
+        removed.is_some()
+    }
+
+    /// Deletes every application, as a server restart or an administrator does.
+    pub fn remove_all(&self) -> usize {
+        let apps: Vec<Arc<App>> = lock(&self.apps).drain().map(|(_, a)| a).collect();
+        for app in &apps {
+            app.channel.close();
+        }
+        apps.len()
     }
 
     pub fn inject_fault(&self, status: StatusCode, body: ErrorBody) {
