@@ -26,8 +26,11 @@ pub(crate) async fn entry_point(
     Negotiated(format): Negotiated,
     headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-    let host = own_origin(&headers);
-    if !site.state.config.internal_discovery && host.starts_with("http://lyncdiscoverinternal.") {
+    let host = own_origin(&site.state, &headers);
+    let internal = host
+        .split_once("://")
+        .is_some_and(|(_, name)| name.starts_with("lyncdiscoverinternal."));
+    if !site.state.config.internal_discovery && internal {
         return Err(not_found(format));
     }
     if let Some(href) = site.state.root_redirect() {
@@ -39,8 +42,13 @@ pub(crate) async fn entry_point(
 }
 
 /// `GET /Autodiscover/AutodiscoverService.svc/root`: the root, never redirected.
-pub(crate) async fn root_resource(Negotiated(format): Negotiated, headers: HeaderMap) -> Response {
-    payload(format, StatusCode::OK, &root(&own_origin(&headers)))
+pub(crate) async fn root_resource(
+    Extract(site): Extract<Site>,
+    Negotiated(format): Negotiated,
+    headers: HeaderMap,
+) -> Response {
+    let host = own_origin(&site.state, &headers);
+    payload(format, StatusCode::OK, &root(&host))
 }
 
 fn root(host: &str) -> Root {
@@ -59,7 +67,7 @@ pub(crate) async fn user(
     Negotiated(format): Negotiated,
     headers: HeaderMap,
 ) -> Response {
-    let host = own_origin(&headers);
+    let host = own_origin(&site.state, &headers);
     let mut user = User::default();
     if let Some(href) = site.state.take_user_redirect() {
         user.links.redirect = Some(Link::new(href));
@@ -69,7 +77,8 @@ pub(crate) async fn user(
     let applications = if state.config.applications_on_second_origin {
         let port = state.sites.get(1).map(|a| a.port()).unwrap_or_default();
         format!(
-            "http://{}:{port}{APPLICATIONS_PATH}",
+            "{}://{}:{port}{APPLICATIONS_PATH}",
+            state.scheme(),
             state.config.applications_host
         )
     } else {

@@ -28,6 +28,7 @@ mod protocol;
 mod resources;
 mod routes;
 mod state;
+mod tls;
 mod tokens;
 
 use std::net::SocketAddr;
@@ -89,6 +90,9 @@ pub struct Config {
     /// Create applications whose user is already available, so that makeMeAvailable answers
     /// 409 `AlreadyExists` (as when another application of the same endpoint made it so).
     pub applications_start_available: bool,
+    /// Serve HTTPS, with a certificate made at start for these names (and `localhost`,
+    /// `127.0.0.1`); clients trust [`Emulator::certificate_pem`]. `None`: plain HTTP.
+    pub tls_names: Option<Vec<String>>,
 }
 
 impl Default for Config {
@@ -109,6 +113,7 @@ impl Default for Config {
             internal_discovery: true,
             application_expiry: Duration::from_secs(15 * 60),
             applications_start_available: false,
+            tls_names: None,
         }
     }
 }
@@ -119,6 +124,9 @@ pub struct Emulator {
     state: Arc<State>,
     shutdown: Vec<oneshot::Sender<()>>,
     tasks: Vec<JoinHandle<()>>,
+    /// The TLS accept loops, which do not end on their own.
+    acceptors: Vec<JoinHandle<()>>,
+    certificate: Option<String>,
 }
 
 impl Emulator {
@@ -133,36 +141,60 @@ impl Emulator {
             .iter()
             .map(TcpListener::local_addr)
             .collect::<std::io::Result<Vec<_>>>()?;
+        let tls = match &config.tls_names {
+            Some(names) => Some(tls::Tls::new(names)?),
+            None => None,
+        };
+        let certificate = tls.as_ref().map(|t| t.pem.clone());
         let state = Arc::new(State::new(config, Clock::new(), sites.clone()));
         let mut shutdown = Vec::new();
         let mut tasks = Vec::new();
+        let mut acceptors = Vec::new();
         for (site, listener) in listeners.into_iter().enumerate() {
             let app = routes::router(state.clone(), site);
             let (stop, stopped) = oneshot::channel::<()>();
             shutdown.push(stop);
-            tasks.push(tokio::spawn(async move {
-                let served = axum::serve(listener, app).with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                });
-                if let Err(error) = served.await {
-                    eprintln!("ucwa-emulator: {error}");
+            let stopped = async {
+                let _ = stopped.await;
+            };
+            let task = match &tls {
+                Some(tls) => {
+                    let (listener, acceptor) = tls.listen(listener)?;
+                    acceptors.push(acceptor);
+                    tokio::spawn(async move {
+                        let served = axum::serve(listener, app).with_graceful_shutdown(stopped);
+                        if let Err(error) = served.await {
+                            eprintln!("ucwa-emulator: {error}");
+                        }
+                    })
                 }
-            }));
+                None => tokio::spawn(async move {
+                    let served = axum::serve(listener, app).with_graceful_shutdown(stopped);
+                    if let Err(error) = served.await {
+                        eprintln!("ucwa-emulator: {error}");
+                    }
+                }),
+            };
+            tasks.push(task);
         }
         Ok(Emulator {
             addr: sites[0],
             state,
             shutdown,
             tasks,
+            acceptors,
+            certificate,
         })
     }
 
     /// The origin of the applications: the second origin when configured, else [`Self::origin`].
     pub fn applications_origin(&self) -> String {
-        format!(
-            "http://{}",
-            self.state.sites.last().copied().unwrap_or(self.addr)
-        )
+        format!("{}://{}", self.state.scheme(), self.applications_addr())
+    }
+
+    /// The address the applications are served at.
+    pub fn applications_addr(&self) -> SocketAddr {
+        self.state.sites.last().copied().unwrap_or(self.addr)
     }
 
     /// The user the token endpoint knows.
@@ -225,9 +257,14 @@ impl Emulator {
         self.state.set_user_redirect(Some(href));
     }
 
-    /// The origin to give clients, e.g. `http://127.0.0.1:40123`.
+    /// The origin to give clients, e.g. `http://127.0.0.1:40123` (`https` with TLS).
     pub fn origin(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.state.scheme(), self.addr)
+    }
+
+    /// The certificate to trust (PEM), when serving HTTPS.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate.as_deref()
     }
 
     /// The address it listens on.
@@ -278,6 +315,9 @@ impl Emulator {
 
     fn stop(&mut self) {
         self.state.close();
+        for acceptor in self.acceptors.drain(..) {
+            acceptor.abort();
+        }
         for shutdown in self.shutdown.drain(..) {
             let _ = shutdown.send(());
         }

@@ -162,6 +162,15 @@ impl State {
             .unwrap_or_default()
     }
 
+    /// `https` when serving TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.config.tls_names.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
     pub fn set_root_redirect(&self, href: Option<String>) {
         *lock(&self.root_redirect) = href;
     }

@@ -50,12 +50,12 @@ pub(crate) struct Site {
 
 /// The scheme and authority a request was addressed to, from its `Host`, for links and
 /// challenges that point back at the same origin under the name the client used.
-pub(crate) fn own_origin(headers: &HeaderMap) -> String {
+pub(crate) fn own_origin(state: &State, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1");
-    format!("http://{host}")
+    format!("{}://{host}", state.scheme())
 }
 
 /// A request to a protected resource: through with a token this origin accepts, else 401.
@@ -82,7 +82,7 @@ fn challenge(site: &Site, headers: &HeaderMap) -> Response {
     let bearer = "Bearer trusted_issuers=\"\", client_id=\"00000004-0000-0ff1-ce00-000000000000\"";
     let oauth = format!(
         "MsRtcOAuth href=\"{}{TOKEN_PATH}\",grant_type=\"{GRANTS}\"",
-        own_origin(headers)
+        own_origin(&site.state, headers)
     );
     let mut response = Response::new(Body::from(UNAUTHORIZED_PAGE));
     *response.status_mut() = StatusCode::UNAUTHORIZED;
