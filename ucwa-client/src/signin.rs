@@ -3,11 +3,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = ucwa_client::SignIn::new("lene@contoso.com")?
+//! let (client, discovered) = ucwa_client::SignIn::new("lene@contoso.com")?
 //!     .password("pass@word1")
 //!     .connect()
 //!     .await?;
-//! println!("applications at {}", client.origin());
+//! println!("applications at {} ({})", discovered.applications, client.format());
 //! # Ok(()) }
 //! ```
 
@@ -200,11 +200,13 @@ impl SignIn {
     }
 
     /// Runs discovery and gives a client of the applications host, which shares the tokens
-    /// discovery got (one per host).
-    pub async fn connect(&self) -> Result<Client, SignInError> {
+    /// discovery got (one per host), with where discovery led (the `applications` link to
+    /// create applications at).
+    pub async fn connect(&self) -> Result<(Client, Discovered), SignInError> {
         let (http, hosts) = self.parts()?;
         let discovered = self.discover_with(&http, &hosts).await?;
-        self.client_for(&http, hosts, &discovered)
+        let client = self.client_for(&http, hosts, &discovered)?;
+        Ok((client, discovered))
     }
 
     pub(crate) fn client_for(

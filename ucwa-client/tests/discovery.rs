@@ -100,7 +100,7 @@ async fn the_internal_entry_point_answers_first_in_json_and_xml() {
             discovered.applications.as_str(),
             format!("http://{INTERNAL}/ucwa/oauth/v1/applications")
         );
-        let client = signing_in.connect().await.unwrap();
+        let (client, _) = signing_in.connect().await.unwrap();
         assert_eq!(client.format(), format);
         create_application(&client).await;
     }
@@ -295,14 +295,10 @@ async fn applications_on_another_origin_get_their_own_token() {
         ..Config::default()
     })
     .await;
-    let pool: SocketAddr = emulator
-        .applications_origin()
-        .trim_start_matches("http://")
-        .parse()
-        .unwrap();
+    let pool = emulator.applications_addr();
     let http = http_resolving(&[(INTERNAL, emulator.addr()), ("pool.contoso.test", pool)]);
     for format in [Format::Json, Format::Xml] {
-        let client = sign_in(http.clone())
+        let (client, _) = sign_in(http.clone())
             .format(format)
             .connect()
             .await
