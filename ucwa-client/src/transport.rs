@@ -82,6 +82,11 @@ pub(crate) async fn send(
             renewed = true;
             continue;
         }
+        if status.is_client_error() || status.is_server_error() {
+            // The server's own reason, for the logs: the reference advises against acting on it.
+            let diagnostics = diagnostics::from_headers(&headers);
+            tracing::warn!(%status, %url, ?diagnostics, "error answer");
+        }
         let bytes = body::read(response, body::UCWA_LIMIT)
             .await
             .map_err(transport)?;

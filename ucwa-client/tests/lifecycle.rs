@@ -292,3 +292,77 @@ async fn a_slow_subscriber_is_told_what_it_missed_and_blocks_nothing() {
     );
     session.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_replaced_pending_get_is_reported_and_the_channel_goes_on() {
+    let emulator = emulator(Config::default()).await;
+    let session = signing_in(emulator.addr(), Format::Json)
+        .start()
+        .await
+        .unwrap();
+    let mut status = session.status();
+    // Someone else reads the same application's events: the session's pending GET is
+    // replaced, and the session's next one replaces the intruder's.
+    let intruder = session.client();
+    let link = session.application().links.events.clone().unwrap();
+    // Once the session has read the first batch (the call), its pending GET waits for the
+    // second.
+    let mut events = session.events();
+    let first = tokio::time::timeout(Duration::from_secs(10), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.rel, "audioVideo");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let second = ucwa::Link::new(link.href.as_str().replace("ack=1", "ack=2"));
+    let intruding = tokio::spawn(async move { intruder.events(&second).next_batch().await });
+    assert_eq!(next_status(&mut status).await, Status::PGetReplaced);
+    let answer = tokio::time::timeout(Duration::from_secs(10), intruding)
+        .await
+        .unwrap()
+        .unwrap();
+    match answer {
+        Err(ucwa_client::ClientError::Response(ucwa::ResponseError::Ucwa(error))) => {
+            assert_eq!(error.status(), 409);
+            assert_eq!(error.body().subcode.as_deref(), Some("PGetReplaced"));
+        }
+        other => panic!("{other:?}"),
+    }
+    emulator.push_event("me", "/x/me", marker(3));
+    marker_arrives(&mut events, 3).await;
+    session.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_emulator_takes_the_application_keys_in_any_case() {
+    let emulator = emulator(Config::default()).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}{}", emulator.origin(), ucwa_emulator::APPLICATIONS_PATH);
+    let bodies = [
+        (
+            "application/json",
+            r#"{"UserAgent":"UCWA Samples","EndpointId":"a917c6f4","Culture":"en-US"}"#,
+        ),
+        (
+            "application/vnd.microsoft.com.ucwa+xml",
+            r#"<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="USERAGENT">UCWA Samples</property><property name="endpointid">a917c6f4</property><property name="Culture">en-US</property></input>"#,
+        ),
+    ];
+    for (content_type, body) in bodies {
+        let answer = http
+            .post(&url)
+            .bearer_auth(emulator.token())
+            .header("content-type", content_type)
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 201, "{content_type}");
+        let application: serde_json::Value =
+            serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+        assert_eq!(application["userAgent"], "UCWA Samples", "{content_type}");
+        assert_eq!(application["endpointId"], "a917c6f4");
+        assert_eq!(application["culture"], "en-US");
+    }
+}

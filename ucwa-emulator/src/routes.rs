@@ -127,7 +127,24 @@ async fn create_application(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let input: ApplicationsPostBody = decode(format, &headers, &body)?;
+    let mut input: ApplicationsPostBody = decode(format, &headers, &body)?;
+    // The server takes these keys in any case (`UserAgent` as the reference's own samples
+    // send it); the decoded body matches them exactly and keeps others aside.
+    for (name, slot) in [
+        ("culture", &mut input.culture),
+        ("endpointId", &mut input.endpoint_id),
+        ("userAgent", &mut input.user_agent),
+        ("instanceId", &mut input.instance_id),
+    ] {
+        if slot.is_none() {
+            *slot = input
+                .unknown
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .and_then(|(_, value)| value.as_str())
+                .map(str::to_owned);
+        }
+    }
     let mut problems = Vec::new();
     check(&mut problems, "culture", input.culture.as_deref(), 100);
     check(
@@ -331,7 +348,13 @@ async fn events(
         .and_then(|t| t.parse::<u64>().ok())
         .map(Duration::from_secs)
         .map_or(state.config.long_poll, |t| t.min(state.config.long_poll));
-    let batch = app.channel.get(ack, wait).await;
+    let Ok(batch) = app.channel.get(ack, wait).await else {
+        return Err(conflict(
+            format,
+            "PGetReplaced",
+            "Another pending GET replaced this one.",
+        ));
+    };
     if let Some((content_type, body)) = state.take_garbled_batch() {
         return Ok(respond_as(&content_type, StatusCode::OK, body));
     }
