@@ -10,7 +10,9 @@
 //! subdomain of it, or a domain the user trusts, so that a spoofed entry point cannot send the
 //! user's credentials elsewhere. The same check applies to the user resource's own `redirect`
 //! (a user homed on another pool), after which the user resource there is asked again, with
-//! that host's own token.
+//! that host's own token, and to every `user` link, since the user resource is where
+//! credentials are first asked for. The `applications` link, which comes from the
+//! authenticated user resource, need only be HTTPS (Online pools are in another domain).
 //!
 //! The result can be kept ([`DiscoveryCache`]) until the server answers 403 or 502, or a few
 //! connection errors in a row, as the reference says; then discovery runs again.
@@ -236,7 +238,12 @@ pub(crate) struct Discovery<'a> {
 
 /// What one GET brought.
 enum Fetched {
-    Resource { url: url::Url, body: Vec<u8> },
+    Resource {
+        url: url::Url,
+        body: Vec<u8>,
+    },
+    /// An HTTP redirect, to the `Location` given.
+    Redirect(String),
     Failed(String, Option<StatusCode>),
 }
 
@@ -254,7 +261,10 @@ impl Discovery<'_> {
                 root = self.decode::<Root>(&href, &body)?;
                 root_url = href;
             }
+            // The user resource is where credentials are first asked for: it gets the same
+            // check as a redirect.
             let mut user_url = self.link(&root_url, root.links.user.as_ref(), "user")?;
+            check_redirect(&user_url, self.address.domain(), self.config)?;
             loop {
                 let body = self.fetch_ok(&user_url).await?;
                 let user = self.decode::<User>(&user_url, &body)?;
@@ -269,6 +279,7 @@ impl Discovery<'_> {
                         Some(user) => self.resolve(&href, &user.href)?,
                         None => href,
                     };
+                    check_redirect(&user_url, self.address.domain(), self.config)?;
                     continue;
                 }
                 let applications =
@@ -315,11 +326,9 @@ impl Discovery<'_> {
         for _ in 0..MAX_REDIRECTS {
             match self.fetch(&url).await {
                 Fetched::Resource { url, body } => return Ok((url, body)),
-                Fetched::Failed(reason, _) => {
-                    let Some(location) = reason.strip_prefix("redirect:") else {
-                        return Err(reason);
-                    };
-                    let next = url.join(location).map_err(|e| {
+                Fetched::Failed(reason, _) => return Err(reason),
+                Fetched::Redirect(location) => {
+                    let next = url.join(&location).map_err(|e| {
                         format!("a redirect to `{location}`, which is not a URL: {e}")
                     })?;
                     let host = next.host_str().unwrap_or_default();
@@ -364,7 +373,7 @@ impl Discovery<'_> {
                 .get(header::LOCATION)
                 .and_then(|l| l.to_str().ok());
             return match location {
-                Some(location) => Fetched::Failed(format!("redirect:{location}"), Some(status)),
+                Some(location) => Fetched::Redirect(location.to_owned()),
                 None => Fetched::Failed(format!("{status} without a Location"), Some(status)),
             };
         }
@@ -385,6 +394,12 @@ impl Discovery<'_> {
                 url: url.to_string(),
                 reason,
                 status,
+            }),
+            // Past the entry point, resources are reached by their links, not by redirects.
+            Fetched::Redirect(location) => Err(DiscoveryError::Failed {
+                url: url.to_string(),
+                reason: format!("an HTTP redirect to {location}, which is not followed here"),
+                status: None,
             }),
         }
     }

@@ -172,6 +172,48 @@ async fn redirecting_to(location: &'static str) -> SocketAddr {
     addr
 }
 
+/// Answers every connection with 200 and `body` as JSON.
+async fn answering(body: &'static str) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer).await;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_user_link_out_of_the_domain_is_refused_before_any_credential_is_sent() {
+    let emulator = emulator(Config::default()).await;
+    let root = answering(
+        r#"{"_links":{"self":{"href":"http://lyncdiscoverinternal.contoso.test/"},"user":{"href":"http://lyncweb.evil.example/Autodiscover/AutodiscoverService.svc/root/oauth/user"}}}"#,
+    )
+    .await;
+    let provider = counting();
+    let error = sign_in(http_resolving(&[
+        (INTERNAL, root),
+        ("lyncweb.evil.example", emulator.addr()),
+    ]))
+    .token_provider(provider.clone())
+    .discover()
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&error, SignInError::Discovery(DiscoveryError::UnsafeRedirect { href, reason }) if href.contains("lyncweb.evil.example") && reason.contains("contoso.test")),
+        "{error}"
+    );
+    assert_eq!(provider.asked.load(Ordering::SeqCst), 0);
+    assert!(emulator.tokens_seen(0).is_empty());
+}
+
 #[tokio::test]
 async fn an_http_redirect_to_another_domain_is_a_failed_probe() {
     let elsewhere = redirecting_to("http://lyncdiscover.evil.example/").await;
