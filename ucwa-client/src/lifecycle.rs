@@ -242,6 +242,11 @@ impl SignIn {
     /// Signs in and starts the application's lifecycle: discovery, the application, the user
     /// made available, the keep-alive and the event channel.
     pub async fn start(self) -> Result<Session, SessionError> {
+        let span = tracing::info_span!("sign_in", domain = %self.address.domain());
+        self.start_in(span.clone()).instrument(span).await
+    }
+
+    async fn start_in(self, span: tracing::Span) -> Result<Session, SessionError> {
         let (http, hosts) = self.parts()?;
         let discovered = self.discover_with(&http, &hosts).await?;
         let client = self.client_for(&http, hosts.clone(), &discovered)?;
@@ -267,8 +272,11 @@ impl SignIn {
             events: events.clone(),
             status: status.clone(),
         };
-        let span = tracing::info_span!("application");
-        let task = tokio::spawn(owner.run(stopped).instrument(span));
+        let task = tokio::spawn(
+            owner
+                .run(stopped)
+                .instrument(tracing::info_span!(parent: &span, "application")),
+        );
         Ok(Session {
             current: watching,
             events,
@@ -295,6 +303,7 @@ async fn create(
         .map_err(|e| SessionError::Create(e.into()))?;
     let application = client
         .send::<ApplicationsPost>(request)
+        .instrument(tracing::info_span!("create_application"))
         .await
         .map_err(SessionError::Create)?;
     tracing::info!(
@@ -327,7 +336,11 @@ async fn make_available(
         client.format(),
     )
     .map_err(|e| SessionError::MakeMeAvailable(e.into()))?;
-    match client.send::<MakeMeAvailablePost>(request).await {
+    let answer = client
+        .send::<MakeMeAvailablePost>(request)
+        .instrument(tracing::info_span!("make_me_available"))
+        .await;
+    match answer {
         // Already available: what this call was for.
         Ok(())
         | Err(ClientError::Response(ResponseError::Ucwa(

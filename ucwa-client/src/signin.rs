@@ -14,6 +14,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tracing::Instrument;
 use ucwa::{Format, Origin};
 
 use crate::auth::hosts::Hosts;
@@ -204,7 +205,8 @@ impl SignIn {
     /// create applications at).
     pub async fn connect(&self) -> Result<(Client, Discovered), SignInError> {
         let (http, hosts) = self.parts()?;
-        let discovered = self.discover_with(&http, &hosts).await?;
+        let span = tracing::info_span!("sign_in", domain = %self.address.domain());
+        let discovered = self.discover_with(&http, &hosts).instrument(span).await?;
         let client = self.client_for(&http, hosts, &discovered)?;
         Ok((client, discovered))
     }
