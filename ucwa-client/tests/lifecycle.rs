@@ -366,3 +366,47 @@ async fn the_emulator_takes_the_application_keys_in_any_case() {
         assert_eq!(application["culture"], "en-US");
     }
 }
+
+#[tokio::test]
+async fn a_403_while_recovering_runs_discovery_again_and_other_errors_do_not() {
+    let emulator = emulator(Config::default()).await;
+    let session = signing_in(emulator.addr(), Format::Json)
+        .keep_alive(Duration::from_millis(50))
+        .start()
+        .await
+        .unwrap();
+    let mut status = session.status();
+    assert_eq!(emulator.entry_point_hits(), 1);
+
+    // A 500 while creating: no rediscovery, the next keep-alive tries again.
+    let failure = |code: &str| ucwa::ErrorBody {
+        code: code.into(),
+        message: Some("injected".into()),
+        ..ucwa::ErrorBody::default()
+    };
+    emulator.fail_next_application(
+        ucwa::http::StatusCode::INTERNAL_SERVER_ERROR,
+        failure("ServiceFailure"),
+    );
+    emulator.delete_applications();
+    assert!(matches!(
+        next_status(&mut status).await,
+        Status::RecoveryFailed { reason } if reason.contains("500")
+    ));
+    assert!(matches!(
+        next_status(&mut status).await,
+        Status::Recovered { .. }
+    ));
+    assert_eq!(emulator.entry_point_hits(), 1);
+
+    // A 403: the discovered links are dropped and discovery runs again before the retry.
+    emulator.fail_next_application(ucwa::http::StatusCode::FORBIDDEN, failure("Forbidden"));
+    emulator.delete_applications();
+    assert!(matches!(
+        next_status(&mut status).await,
+        Status::Recovered { .. }
+    ));
+    assert_eq!(emulator.entry_point_hits(), 2);
+    assert_eq!(emulator.application_ids(), [id(&session)]);
+    session.shutdown().await;
+}

@@ -26,6 +26,9 @@ pub(crate) async fn entry_point(
     Negotiated(format): Negotiated,
     headers: HeaderMap,
 ) -> Result<Response, Refusal> {
+    site.state
+        .entry_point_hits
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let host = own_origin(&site.state, &headers);
     let internal = host
         .split_once("://")

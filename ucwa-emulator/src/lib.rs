@@ -202,6 +202,19 @@ impl Emulator {
         &self.state.config.user
     }
 
+    /// Makes the next application creation fail with this status and error body (a 403 or 502
+    /// tells a client to run discovery again).
+    pub fn fail_next_application(&self, status: StatusCode, body: ErrorBody) {
+        self.state.inject_create_fault(status, body);
+    }
+
+    /// How many times the discovery entry point (`/`) was asked.
+    pub fn entry_point_hits(&self) -> u64 {
+        self.state
+            .entry_point_hits
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Deletes every application (as a server restart does); how many there were.
     pub fn delete_applications(&self) -> usize {
         self.state.remove_all()

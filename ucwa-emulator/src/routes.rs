@@ -127,6 +127,9 @@ async fn create_application(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
+    if let Some((status, body)) = state.take_create_fault() {
+        return Err(error(format, status, body));
+    }
     let mut input: ApplicationsPostBody = decode(format, &headers, &body)?;
     // The server takes these keys in any case (`UserAgent` as the reference's own samples
     // send it); the decoded body matches them exactly and keeps others aside.

@@ -27,6 +27,10 @@ pub struct State {
     next_token: AtomicU64,
     seen: Mutex<Vec<VecDeque<String>>>,
     root_redirect: Mutex<Option<String>>,
+    /// Faults for the next application creations, as for escalations.
+    create_faults: Mutex<VecDeque<(StatusCode, ErrorBody)>>,
+    /// How many times the discovery entry point was asked.
+    pub entry_point_hits: AtomicU64,
     user_redirect: Mutex<Option<String>>,
     apps: Mutex<HashMap<u64, Arc<App>>>,
     next_id: AtomicU64,
@@ -104,6 +108,8 @@ impl State {
             issued: Mutex::new(HashMap::new()),
             next_token: AtomicU64::new(1),
             root_redirect: Mutex::new(None),
+            create_faults: Mutex::new(VecDeque::new()),
+            entry_point_hits: AtomicU64::new(0),
             user_redirect: Mutex::new(None),
             apps: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(100),
@@ -242,6 +248,14 @@ impl State {
 
     pub fn inject_fault(&self, status: StatusCode, body: ErrorBody) {
         lock(&self.faults).push_back((status, body));
+    }
+
+    pub fn inject_create_fault(&self, status: StatusCode, body: ErrorBody) {
+        lock(&self.create_faults).push_back((status, body));
+    }
+
+    pub fn take_create_fault(&self) -> Option<(StatusCode, ErrorBody)> {
+        lock(&self.create_faults).pop_front()
     }
 
     pub fn take_fault(&self) -> Option<(StatusCode, ErrorBody)> {
