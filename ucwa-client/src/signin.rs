@@ -228,3 +228,32 @@ impl SignIn {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_is_not_in_debug_output() {
+        let signing_in = SignIn::new("lene@contoso.com")
+            .unwrap()
+            .password("s3cret-Passw0rd");
+        let debug = format!("{signing_in:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(debug.contains("Password(<redacted>)"), "{debug}");
+        assert!(debug.contains("lene@contoso.com"), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn signing_in_without_credentials_or_with_a_bad_address_is_a_clear_error() {
+        assert!(matches!(
+            SignIn::new("lene@contoso.com").unwrap().discover().await,
+            Err(SignInError::NoCredentials)
+        ));
+        let error = SignIn::new("lene.contoso.com").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`lene.contoso.com` is not a sign-in address (user@domain): it has no `@`"
+        );
+    }
+}

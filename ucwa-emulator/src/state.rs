@@ -17,6 +17,9 @@ use crate::tokens::Issued;
 /// token reached a host it was not issued by); the oldest are forgotten first.
 const TOKENS_SEEN_KEPT: usize = 256;
 
+/// The most live tokens the emulator keeps.
+const MAX_LIVE_TOKENS: usize = 10_000;
+
 pub struct State {
     pub config: Config,
     pub clock: Clock,
@@ -133,6 +136,16 @@ impl State {
         // Expired tokens are refused anyway; dropping them keeps the table bounded by what
         // is live.
         tokens.retain(|_, t| t.expires_at > now);
+        if tokens.len() >= MAX_LIVE_TOKENS {
+            // A client asking for tokens in a loop: the one closest to expiry goes.
+            if let Some(first) = tokens
+                .iter()
+                .min_by_key(|(_, t)| t.expires_at)
+                .map(|(k, _)| k.clone())
+            {
+                tokens.remove(&first);
+            }
+        }
         tokens.insert(token.clone(), issued);
         token
     }

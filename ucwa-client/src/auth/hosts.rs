@@ -95,10 +95,11 @@ impl Hosts {
         };
         let mut entries = self.lock();
         if entries.len() >= MAX_HOSTS && !entries.contains_key(&origin.origin()) {
-            // Forgetting a token costs a 401 and a token request; the oldest to renew go first.
+            // Forgetting a token costs a 401 and a token request; the soonest to renew go
+            // first, tokens that never expire (static ones) last.
             if let Some(oldest) = entries
                 .iter()
-                .min_by_key(|(_, e)| e.renew_at)
+                .min_by_key(|(_, e)| (e.renew_at.is_none(), e.renew_at))
                 .map(|(o, _)| o.clone())
             {
                 entries.remove(&oldest);
