@@ -16,8 +16,10 @@ use ucwa::operation::{GenericError, UcwaError};
 use ucwa::operations::{
     EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
 };
-use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, Participant};
-use ucwa::{ErrorBody, Format, Link, RequestError, ResponseError};
+use ucwa::resources::{
+    AnyResource, AudioVideo, AudioVideoInvitation, EscalateAudioVideo, Participant,
+};
+use ucwa::{ErrorBody, Format, Link, RequestError, Resource, ResponseError};
 use ucwa_client::{Client, ClientError, EventChannel};
 use ucwa_emulator::{Config, Emulator};
 
@@ -53,7 +55,7 @@ async fn the_call(events: &mut EventChannel) -> AudioVideo {
 
 /// A new application's event channel, past the announcement of its call, and the call's
 /// `escalateAudioVideo` link.
-async fn escalation_link(client: &Client) -> (EventChannel, Link) {
+async fn escalation_link(client: &Client) -> (EventChannel, Link<EscalateAudioVideo>) {
     let application = create_application(client).await;
     let mut events = client.events(application.links.events.as_ref().unwrap());
     let link = the_call(&mut events)
@@ -73,7 +75,7 @@ fn query(operation_id: &str) -> EscalateAudioVideoPostQuery {
 
 async fn escalate(
     client: &Client,
-    link: &Link,
+    link: &Link<EscalateAudioVideo>,
     operation_id: &str,
 ) -> Result<AudioVideoInvitation, ClientError<EscalateAudioVideoPostError>> {
     let request = EscalateAudioVideoPost::request(
@@ -120,7 +122,7 @@ async fn the_escalation_flow_in_both_formats() {
 
         // The invitation and its participant by GET, following links.
         let fetched: AudioVideoInvitation = client
-            .get(created.links.self_.as_ref().unwrap())
+            .get(&created.typed_self_link().unwrap())
             .await
             .unwrap();
         assert_eq!(fetched, created);
@@ -279,7 +281,7 @@ async fn requests_for_another_origin_are_refused_before_any_connection() {
         "http://{elsewhere_addr}/ucwa/oauth/v1/applications/1/x"
     ));
     // Through a generated operation…
-    match escalate(&client, &foreign, "x").await {
+    match escalate(&client, &foreign.to_cast(), "x").await {
         Err(ClientError::Request(RequestError::CrossOrigin { href, origin })) => {
             assert_eq!(href, foreign.href.as_str());
             assert_eq!(origin, emulator.origin());
@@ -287,7 +289,10 @@ async fn requests_for_another_origin_are_refused_before_any_connection() {
         other => panic!("{other:?}"),
     }
     // …by following a link…
-    let err = client.get::<Participant>(&foreign).await.unwrap_err();
+    let err = client
+        .get::<Participant>(&foreign.to_cast())
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, ClientError::Request(RequestError::CrossOrigin { .. })),
         "{err}"
@@ -389,7 +394,7 @@ async fn a_lost_answer_is_asked_again_and_resync_is_followed() {
     assert_eq!(first.events().count(), 1);
 
     // An ack the server cannot serve: resync, which the channel follows and reports.
-    let mut lost = client.events(&Link::new(start.href.as_str().replace("ack=1", "ack=99")));
+    let mut lost = client.events(&Link::to(start.href.as_str().replace("ack=1", "ack=99")));
     let batch = lost.next_batch().await.unwrap();
     assert!(batch.resync.is_some());
     assert!(lost.take_reset());
@@ -413,7 +418,7 @@ async fn a_server_that_does_not_answer_times_out() {
         .unwrap();
     let started = std::time::Instant::now();
     let err = client
-        .get::<Participant>(&Link::new("/ucwa/p/1"))
+        .get::<Participant>(&Link::to("/ucwa/p/1"))
         .await
         .unwrap_err();
     match &err {

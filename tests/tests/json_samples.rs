@@ -37,7 +37,9 @@ fn assert_sample_participant(p: &Participant) {
         Some("tel:+14251111111")
     );
 
-    let href = |link: &Option<ucwa::Link>| link.as_ref().map(|l| l.href.as_str().to_owned());
+    fn href<T>(link: &Option<ucwa::Link<T>>) -> Option<String> {
+        link.as_ref().map(|l| l.href.as_str().to_owned())
+    }
     let sub = |tail: &str| Some(format!("{PARTICIPANT}/{tail}"));
     let links = &p.links;
     assert_eq!(
@@ -147,7 +149,9 @@ fn assert_sample_invitation(inv: &AudioVideoInvitation) {
     assert_eq!(inv.zip.as_deref(), Some("samplevalue"));
 
     let links = &inv.links;
-    let href = |link: &Option<ucwa::Link>| link.as_ref().map(|l| l.href.as_str().to_owned());
+    fn href<T>(link: &Option<ucwa::Link<T>>) -> Option<String> {
+        link.as_ref().map(|l| l.href.as_str().to_owned())
+    }
     let app = |tail: &str| Some(format!("/ucwa/v1/applications/192/{tail}"));
     assert_eq!(
         inv.self_link().map(|l| l.href.as_str()),

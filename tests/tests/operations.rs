@@ -494,8 +494,8 @@ fn answers_not_from_ucwa_are_refused_with_what_they_were() {
 fn get_operations_need_only_a_link() {
     let inv: ucwa::resources::AudioVideoInvitation =
         ucwa::json::from_slice(&fixture("audioVideoInvitation.response.json")).unwrap();
-    let self_link = ucwa::Resource::self_link(&inv).unwrap();
-    let request = AudioVideoInvitationGet::request(&origin(), self_link, Format::Json).unwrap();
+    let self_link = ucwa::Resource::typed_self_link(&inv).unwrap();
+    let request = AudioVideoInvitationGet::request(&origin(), &self_link, Format::Json).unwrap();
     assert_eq!(request.method(), Method::GET);
     assert_eq!(
         request.uri().path(),
@@ -510,4 +510,133 @@ fn get_operations_need_only_a_link() {
     ))
     .unwrap();
     assert_eq!(back, inv);
+}
+
+/// Every PUT is conditional: its request takes the resource's entity tag and sends it as
+/// `If-Match`; the answers to a missing or stale tag are typed.
+#[test]
+fn a_put_carries_the_entity_tag_it_was_given() {
+    use ucwa::operation::ETag;
+    use ucwa::operations::{MyOnlineMeetingPut, MyOnlineMeetingPutBody, MyOnlineMeetingPutError};
+
+    let meeting: ucwa::Link<ucwa::resources::MyOnlineMeeting> =
+        ucwa::Link::to("/ucwa/oauth/v1/applications/1/onlineMeetings/myOnlineMeetings/F1");
+    let body = MyOnlineMeetingPutBody {
+        subject: Some("Weekly sync".into()),
+        ..Default::default()
+    };
+    let answer = Response::builder()
+        .status(200)
+        .header("ETag", "3109609770")
+        .body(Vec::<u8>::new())
+        .unwrap();
+    let etag = ETag::of(&answer).unwrap();
+    for format in [Format::Json, Format::Xml] {
+        let request =
+            MyOnlineMeetingPut::request(&origin(), &meeting, &body, &etag, format).unwrap();
+        assert_eq!(request.method(), Method::PUT);
+        assert_eq!(request.headers()[header::IF_MATCH], "3109609770");
+    }
+
+    for (status, code, expected) in [
+        (412, "PreconditionFailed", GenericError::PreconditionFailed),
+        (
+            428,
+            "PreconditionRequired",
+            GenericError::PreconditionRequired,
+        ),
+    ] {
+        let response = Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(format!(r#"{{"code":"{code}","message":"m"}}"#).into_bytes())
+            .unwrap();
+        match MyOnlineMeetingPut::response(&response) {
+            Err(ResponseError::Ucwa(MyOnlineMeetingPutError::Common(UcwaError::Generic {
+                status: found,
+                kind,
+                ..
+            }))) => {
+                assert_eq!(found, status);
+                assert_eq!(kind, expected);
+            }
+            other => panic!("{status}: {other:?}"),
+        }
+    }
+}
+
+/// Content a body sends as a `data:` URI goes under `_links` in JSON and as a `<link>` of the
+/// `<input>` in XML, and reads back; an answer that is only a `Location` gives the typed link.
+#[test]
+fn start_messaging_sends_its_message_as_a_data_link_and_gives_the_invitation_link() {
+    use ucwa::operations::{
+        StartMessagingPost, StartMessagingPostBody, StartMessagingPostBodyLinks,
+        StartMessagingPostQuery,
+    };
+    let start: ucwa::Link<ucwa::resources::StartMessaging> =
+        ucwa::Link::to("/ucwa/oauth/v1/applications/192/communication/startMessaging");
+    let body = StartMessagingPostBody {
+        to: Some("sip:john@contoso.com".into()),
+        links: StartMessagingPostBodyLinks {
+            message: Some(ucwa::DataUri::from_bytes("text/html", b"<b>hi</b>")),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    for format in [Format::Json, Format::Xml] {
+        let request = StartMessagingPost::request(
+            &origin(),
+            &start,
+            &StartMessagingPostQuery::default(),
+            &body,
+            format,
+        )
+        .unwrap();
+        let text = String::from_utf8(request.body().clone()).unwrap();
+        match format {
+            Format::Json => assert!(
+                text.contains(
+                    r#""_links":{"message":{"href":"data:text/html;base64,PGI+aGk8L2I+"}}"#
+                ),
+                "{text}"
+            ),
+            Format::Xml => assert!(
+                text.contains(
+                    r#"<link rel="message" href="data:text/html;base64,PGI+aGk8L2I+" />"#
+                ),
+                "{text}"
+            ),
+        }
+        let back: StartMessagingPostBody =
+            ucwa::codec::decode(format.media_type(), request.body()).unwrap();
+        assert_eq!(back, body);
+        assert_eq!(
+            back.links.message.unwrap().decode().unwrap(),
+            b"<b>hi</b>".to_vec()
+        );
+    }
+
+    let created = Response::builder()
+        .status(201)
+        .header(
+            header::LOCATION,
+            "/ucwa/oauth/v1/applications/192/communication/messagingInvitations/602",
+        )
+        .body(Vec::<u8>::new())
+        .unwrap();
+    let invitation: ucwa::Link<ucwa::resources::MessagingInvitation> =
+        StartMessagingPost::response(&created).unwrap();
+    assert_eq!(
+        invitation.href.as_str(),
+        "/ucwa/oauth/v1/applications/192/communication/messagingInvitations/602"
+    );
+    let no_location = Response::builder()
+        .status(201)
+        .body(Vec::<u8>::new())
+        .unwrap();
+    let err = StartMessagingPost::response(&no_location).unwrap_err();
+    assert!(
+        err.to_string().contains("without a `Location` header"),
+        "{err}"
+    );
 }

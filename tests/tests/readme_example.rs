@@ -1,5 +1,5 @@
-//! The README's operation example, compiled and run; the test also checks that the README shows
-//! exactly this code.
+//! The README's examples (calling an operation; an instant message), compiled and run; the test
+//! also checks that the README shows exactly this code.
 
 mod common;
 
@@ -68,6 +68,84 @@ fn readme_example(
     Ok(())
 }
 
+fn readme_im_example(
+    communication_json: &[u8],
+    messaging_json: &[u8],
+) -> Result<(), Box<dyn Error>> {
+    // README begin
+    use ucwa::operation::Operation;
+    use ucwa::operations::{
+        SendMessagePost, SendMessagePostQuery, StartMessagingPost, StartMessagingPostBody,
+        StartMessagingPostBodyLinks, StartMessagingPostQuery,
+    };
+    use ucwa::resources::{Communication, Messaging, MessagingInvitation};
+    use ucwa::{DataUri, Format, Link, Origin, http};
+
+    let origin = Origin::parse("https://fe1.contoso.com")?;
+    // The application's `communication` resource offers `startMessaging`.
+    let communication: Communication = ucwa::json::from_slice(communication_json)?;
+    let start = communication
+        .links
+        .start_messaging
+        .as_ref()
+        .ok_or("messaging not offered")?;
+    let body = StartMessagingPostBody {
+        to: Some("sip:john@contoso.com".into()),
+        subject: Some("Build status".into()),
+        operation_id: Some("74cb7404e0a247d5a2d4eb0376a47dbf".into()),
+        // The first message travels in the invitation, as a `data:` URI.
+        links: StartMessagingPostBodyLinks {
+            message: Some(DataUri::from_bytes("text/plain", b"The build is green.")),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let query = StartMessagingPostQuery::default();
+    let request = StartMessagingPost::request(&origin, start, &query, &body, Format::Json)?;
+    let sent: serde_json::Value = serde_json::from_slice(request.body())?;
+    assert_eq!(
+        sent["_links"]["message"]["href"],
+        "data:text/plain;base64,VGhlIGJ1aWxkIGlzIGdyZWVuLg=="
+    );
+
+    // UCWA answers 201 with the invitation's link; its progress comes on the event channel.
+    let created = http::Response::builder()
+        .status(201)
+        .header(
+            "location",
+            "/ucwa/oauth/v1/applications/192/communication/messagingInvitations/602",
+        )
+        .body(Vec::new())?;
+    let invitation: Link<MessagingInvitation> = StartMessagingPost::response(&created)?;
+    assert!(
+        invitation
+            .href
+            .as_str()
+            .ends_with("/messagingInvitations/602")
+    );
+
+    // Once connected, the conversation's `messaging` resource offers `sendMessage`.
+    let messaging: Messaging = ucwa::json::from_slice(messaging_json)?;
+    let send = messaging
+        .links
+        .send_message
+        .as_ref()
+        .ok_or("cannot send yet")?;
+    let query = SendMessagePostQuery {
+        operation_id: "5a6d1ef3b3464a4ab1bd8ba71ea5ee7b".into(),
+    };
+    let request = SendMessagePost::request(
+        &origin,
+        send,
+        &query,
+        b"Deploying now.".to_vec(),
+        Format::Json,
+    )?;
+    assert_eq!(request.headers()["content-type"], "text/plain");
+    // README end
+    Ok(())
+}
+
 #[test]
 fn the_readme_example_runs() {
     readme_example(
@@ -79,19 +157,35 @@ fn the_readme_example_runs() {
 }
 
 #[test]
-fn the_readme_shows_this_example() {
+fn the_readme_im_example_runs() {
+    readme_im_example(
+        &common::fixture("communication.response.json"),
+        &common::fixture("messaging.response.json"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_readme_shows_these_examples() {
     let source = include_str!("readme_example.rs");
-    let begin = source.find("// README begin\n").unwrap() + "// README begin\n".len();
-    let end = source.find("    // README end").unwrap();
-    let code: String = source[begin..end]
-        .lines()
-        .map(|line| line.strip_prefix("    ").unwrap_or(line))
-        .map(|line| format!("{line}\n"))
-        .collect();
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-    assert!(
-        readme.contains(&format!("```rust\n{code}```")),
-        "README.md must show the example of tests/tests/readme_example.rs as:\n{code}"
-    );
+    let mut rest = source;
+    let mut shown = 0;
+    while let Some(begin) = rest.find("    // README begin\n") {
+        rest = &rest[begin + "    // README begin\n".len()..];
+        let end = rest.find("    // README end").unwrap();
+        let code: String = rest[..end]
+            .lines()
+            .map(|line| line.strip_prefix("    ").unwrap_or(line))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert!(
+            readme.contains(&format!("```rust\n{code}```")),
+            "README.md must show this example of tests/tests/readme_example.rs:\n{code}"
+        );
+        rest = &rest[end..];
+        shown += 1;
+    }
+    assert_eq!(shown, 2, "the examples between README begin/end markers");
 }

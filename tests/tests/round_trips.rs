@@ -25,9 +25,9 @@ fn enumeration<E: Enumeration + Clone + std::fmt::Debug + 'static>(
     ]
 }
 
-fn link() -> impl Strategy<Value = Link> {
+fn link<T: 'static>() -> impl Strategy<Value = Link<T>> {
     (text(), proptest::option::of(text())).prop_map(|(href, title)| {
-        let mut link = Link::new(href);
+        let mut link = Link::to(href);
         link.title = title;
         link
     })

@@ -410,10 +410,9 @@ impl Discovery<'_> {
             header::CONTENT_TYPE,
             http::HeaderValue::from_static(self.config.format.media_type()),
         );
-        ucwa::operation::parse_response::<_, R, UcwaError>(
-            &response,
-            <R as ucwa::operation::Success>::from_success,
-        )
+        ucwa::operation::parse_response::<_, R, UcwaError>(&response, |format, body| {
+            <R as ucwa::operation::Success>::from_success(format, response.headers(), body)
+        })
         .map_err(|e| DiscoveryError::Failed {
             url: url.to_string(),
             reason: format!("not the expected resource: {e}"),
@@ -430,10 +429,10 @@ impl Discovery<'_> {
             })
     }
 
-    fn link(
+    fn link<T>(
         &self,
         base: &url::Url,
-        link: Option<&ucwa::Link>,
+        link: Option<&ucwa::Link<T>>,
         rel: &'static str,
     ) -> Result<url::Url, DiscoveryError> {
         let link = link.ok_or_else(|| DiscoveryError::MissingLink {

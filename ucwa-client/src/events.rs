@@ -12,6 +12,7 @@ use ucwa::ResponseError;
 use ucwa::events::{Event, Unreadable};
 use ucwa::http::Method;
 use ucwa::operation::UcwaError;
+use ucwa::resources::Events;
 use ucwa::resources::{AnyResource, EventBatch};
 
 use crate::{Client, ClientError};
@@ -23,8 +24,8 @@ pub struct EventChannel {
     client: Client,
     /// The link the channel started from, where it starts again after an answer that is not
     /// an event batch.
-    start: Link,
-    next: Link,
+    start: Link<Events>,
+    next: Link<Events>,
     long_poll: Duration,
     /// The server's aggregation timers (`low`, `medium`) and this request's `priority`, sent
     /// when set.
@@ -45,7 +46,7 @@ pub struct EventChannel {
 }
 
 impl EventChannel {
-    pub(crate) fn new(client: Client, start: Link, long_poll: Duration) -> Self {
+    pub(crate) fn new(client: Client, start: Link<Events>, long_poll: Duration) -> Self {
         EventChannel {
             client,
             next: start.clone(),
@@ -118,7 +119,7 @@ impl EventChannel {
     }
 
     /// The link the next pending GET will follow.
-    pub fn position(&self) -> &Link {
+    pub fn position(&self) -> &Link<Events> {
         &self.next
     }
 
@@ -164,7 +165,7 @@ impl EventChannel {
             self.reset = true;
         }
         if let Some(next) = batch.follow() {
-            self.next = next.clone();
+            self.next = next.to_cast();
         }
         Ok(batch)
     }
@@ -223,7 +224,7 @@ mod tests {
         let client = Client::builder("https://fe1.contoso.com", "t")
             .build()
             .unwrap();
-        let link = Link::new("/ucwa/oauth/v1/applications/1/events?ack=5&timeout=900&low=1&x=y");
+        let link = Link::to("/ucwa/oauth/v1/applications/1/events?ack=5&timeout=900&low=1&x=y");
         let channel = client.events(&link);
         assert_eq!(
             channel.request_url().unwrap().as_str(),

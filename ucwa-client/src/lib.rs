@@ -12,7 +12,7 @@
 //!     user_agent: Some("ContosoBot/1.0".into()),
 //!     ..Default::default()
 //! };
-//! let link = ucwa::Link::new("/ucwa/oauth/v1/applications");
+//! let link = ucwa::Link::to("/ucwa/oauth/v1/applications");
 //! let request = ApplicationsPost::request(client.origin(), &link, &body, client.format())?;
 //! let application = client.send::<ApplicationsPost>(request).await?;
 //! let mut events = client.events(application.links.events.as_ref().ok_or("no event channel")?);
@@ -259,20 +259,21 @@ impl Client {
         Ok(O::response(&response)?)
     }
 
-    /// GETs the resource behind `link` (for links the schema has no operation for).
-    pub async fn get<R: ucwa::Resource>(&self, link: &ucwa::Link) -> Result<R, ClientError> {
+    /// GETs the resource behind `link`, typed by where the link leads (`Link<Participant>` gives
+    /// a `Participant`); an untyped link is typed with `link.to_cast::<R>()`.
+    pub async fn get<R: ucwa::Resource>(&self, link: &ucwa::Link<R>) -> Result<R, ClientError> {
         let url = self.origin.resolve(&link.href)?;
         let request =
             ucwa::operation::build_request(http::Method::GET, url, &[], self.format, None)?;
         let response = self.execute(request, self.request_timeout).await?;
         Ok(ucwa::operation::parse_response::<_, R, UcwaError>(
             &response,
-            <R as Success>::from_success,
+            |format, body| <R as Success>::from_success(format, response.headers(), body),
         )?)
     }
 
     /// The event channel that starts at `link` (the application's `events` link).
-    pub fn events(&self, link: &ucwa::Link) -> EventChannel {
+    pub fn events(&self, link: &ucwa::Link<ucwa::resources::Events>) -> EventChannel {
         EventChannel::new(self.clone(), link.clone(), self.long_poll)
     }
 

@@ -224,11 +224,11 @@ fn outcome<E: OperationError>(error: &ClientError<E>) -> Option<Outcome> {
     }
 }
 
-fn me_link(
+fn me_link<T>(
     application: &Application,
-    pick: fn(&ucwa::resources::MeLinks) -> Option<&Link>,
+    pick: fn(&ucwa::resources::MeLinks) -> Option<&Link<T>>,
     rel: &'static str,
-) -> Result<Link, SessionError> {
+) -> Result<Link<T>, SessionError> {
     application
         .embedded
         .me
@@ -298,7 +298,7 @@ async fn create(
         user_agent: Some(config.user_agent.clone()),
         ..ApplicationsPostBody::default()
     };
-    let link = Link::new(discovered.applications.as_str());
+    let link = Link::to(discovered.applications.as_str());
     let request = ApplicationsPost::request(client.origin(), &link, &body, client.format())
         .map_err(|e| SessionError::Create(e.into()))?;
     let application = client
@@ -357,7 +357,7 @@ async fn make_available(
 /// Keeps one pending GET outstanding until the application is gone; returns why it is.
 async fn read_events(
     client: Client,
-    start: Link,
+    start: Link<ucwa::resources::Events>,
     retry_delay: Duration,
     events: broadcast::Sender<Event<AnyResource>>,
     status: broadcast::Sender<Status>,
@@ -580,6 +580,8 @@ impl Owner {
         let Some(link) = application.links.self_.clone() else {
             return;
         };
+        // The application's `self` link is untyped in the schema; it is the application.
+        let link = link.cast();
         let result = match ApplicationDelete::request(client.origin(), &link, client.format()) {
             Ok(request) => client.send::<ApplicationDelete>(request).await,
             Err(error) => Err(error.into()),

@@ -56,7 +56,7 @@ async fn create_application(client: &Client) {
         user_agent: Some("ucwa-client-tests/1".into()),
         ..Default::default()
     };
-    let link = ucwa::Link::new(ucwa_emulator::APPLICATIONS_PATH);
+    let link = ucwa::Link::to(ucwa_emulator::APPLICATIONS_PATH);
     let request =
         ApplicationsPost::request(client.origin(), &link, &body, client.format()).unwrap();
     client.send::<ApplicationsPost>(request).await.unwrap();

@@ -314,7 +314,7 @@ async fn a_replaced_pending_get_is_reported_and_the_channel_goes_on() {
         .unwrap();
     assert_eq!(first.rel, "audioVideo");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let second = ucwa::Link::new(link.href.as_str().replace("ack=1", "ack=2"));
+    let second = ucwa::Link::to(link.href.as_str().replace("ack=1", "ack=2"));
     let intruding = tokio::spawn(async move { intruder.events(&second).next_batch().await });
     assert_eq!(next_status(&mut status).await, Status::PGetReplaced);
     let answer = tokio::time::timeout(Duration::from_secs(10), intruding)

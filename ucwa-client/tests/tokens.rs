@@ -30,7 +30,7 @@ async fn create_application(
     };
     let request = ApplicationsPost::request(
         client.origin(),
-        &ucwa::Link::new(APPLICATIONS_PATH),
+        &ucwa::Link::to(APPLICATIONS_PATH),
         &body,
         client.format(),
     )
@@ -173,7 +173,7 @@ async fn each_host_gets_its_own_token_and_none_reaches_the_other() {
         .build()
         .unwrap();
     let user: ucwa::resources::User = discovery
-        .get(&ucwa::Link::new(format!(
+        .get(&ucwa::Link::to(format!(
             "{}{}",
             emulator.origin(),
             ucwa_emulator::USER_PATH

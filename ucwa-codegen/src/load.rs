@@ -392,12 +392,14 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
             "description",
             "query",
             "request",
+            "ifMatch",
             "response",
             "errors",
         ],
     )?;
     let method = reader.req_choice(obj, "method", METHODS);
     let description = reader.opt_str(obj, "description").unwrap_or_default();
+    let if_match = reader.opt_bool(obj, "ifMatch").unwrap_or(false);
     let query = list(reader, obj, "query", |r, v, p| {
         let obj = r.object(v, p, &["name", "description", "required", "maxLength"])?;
         let name = r.req_text(obj, "name");
@@ -452,19 +454,32 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
         description,
         query,
         request: request.map_or(Some(None), |r| r.map(Some))?,
+        if_match,
         response: response?,
         errors,
     })
 }
 
 fn response(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Response> {
-    let obj = reader.object(value, path, &["status", "resource", "description"])?;
+    let obj = reader.object(
+        value,
+        path,
+        &["status", "resource", "location", "description"],
+    )?;
     let status = reader.req_int_in(obj, "status", 100..=599);
     let resource = reader.opt_str(obj, "resource");
+    let location = reader.opt_bool(obj, "location").unwrap_or(false);
     let description = reader.opt_str(obj, "description").unwrap_or_default();
+    if location && resource.is_none() {
+        reader.error(
+            &child(path, "location"),
+            "`location` says the answer gives the link to the resource it created: name it in `resource`",
+        );
+    }
     Some(Response {
         status: status?,
         resource,
+        location,
         description,
     })
 }
@@ -473,12 +488,19 @@ fn request_body(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Re
     let obj = reader.object(
         value,
         path,
-        &["kind", "mediaTypes", "description", "fields", "resource"],
+        &[
+            "kind",
+            "mediaTypes",
+            "description",
+            "fields",
+            "links",
+            "resource",
+        ],
     )?;
     let kind = reader.req_choice(obj, "kind", &["bytes", "fields", "resource"])?;
     let allowed: &[&str] = match kind.as_str() {
         "bytes" => &["kind", "mediaTypes", "description"],
-        "fields" => &["kind", "fields"],
+        "fields" => &["kind", "fields", "links"],
         _ => &["kind", "resource"],
     };
     for key in obj.map.keys() {
@@ -506,6 +528,16 @@ fn request_body(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Re
         }
         "fields" => RequestBody::Fields {
             fields: list(reader, obj, "fields", |r, v, p| property(r, v, p, true)),
+            links: list(reader, obj, "links", |r, v, p| {
+                let link = link(r, v, p)?;
+                if !matches!(link.kind, LinkKind::Data { .. }) {
+                    r.error(
+                        &child(p, "kind"),
+                        "a request body carries only links of `\"kind\": \"data\"` (content in a `data:` URI)",
+                    );
+                }
+                Some(link)
+            }),
         },
         _ => RequestBody::Resource {
             resource: reader.req_text(obj, "resource")?,

@@ -28,6 +28,17 @@ impl Schema {
             .collect()
     }
 
+    /// Whether `r` has nothing of its own but its rel and self link (most operation resources),
+    /// and so is the runtime's generic `Bare` under a marker type for its rel rather than a
+    /// struct of its own. A type other rels share is never bare: it carries which rel it has.
+    pub fn is_bare(&self, r: &Resource) -> bool {
+        r.shape.is_none()
+            && r.properties.is_empty()
+            && r.links.is_empty()
+            && r.embedded.is_empty()
+            && self.sharers(&r.name).is_empty()
+    }
+
     /// The enumeration named `name`.
     pub fn enumeration(&self, name: &str) -> Option<&Enumeration> {
         self.enumerations.iter().find(|e| e.name == name)
@@ -127,6 +138,8 @@ pub struct Operation {
     pub description: String,
     pub query: Vec<QueryParameter>,
     pub request: Option<RequestBody>,
+    /// Whether the request carries `If-Match` with the resource's entity tag.
+    pub if_match: bool,
     pub response: Response,
     pub errors: Vec<SyncError>,
 }
@@ -148,8 +161,12 @@ pub enum RequestBody {
         media_types: Vec<String>,
         description: String,
     },
-    /// A JSON or XML body with these fields.
-    Fields { fields: Vec<Property> },
+    /// A JSON or XML body with these fields, and these links: `data:` URIs carrying content
+    /// (an invitation's first message, an SDP offer).
+    Fields {
+        fields: Vec<Property>,
+        links: Vec<Link>,
+    },
     /// A whole resource (for PUT).
     Resource { resource: String },
 }
@@ -158,8 +175,10 @@ pub enum RequestBody {
 pub struct Response {
     /// The success status, e.g. 201.
     pub status: u16,
-    /// The resource in the body, if any.
+    /// The resource in the body, if any; with `location`, the resource created, whose link is
+    /// the `Location` header of a bodiless answer.
     pub resource: Option<String>,
+    pub location: bool,
     pub description: String,
 }
 

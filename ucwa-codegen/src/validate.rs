@@ -148,7 +148,8 @@ impl Validator<'_> {
                 naming::links_type_name(&r.name),
                 naming::embedded_type_name(&r.name),
             ];
-            if !schema.sharers(&r.name).is_empty() {
+            // A shared type's enum of rels, or a bare resource's marker of its rel.
+            if !schema.sharers(&r.name).is_empty() || schema.is_bare(r) {
                 own.push(naming::rels_type_name(&r.name));
             }
             for ty in own {
@@ -350,11 +351,28 @@ impl Validator<'_> {
             Some(RequestBody::Resource { resource }) => {
                 self.resource_ref(file, &format!("{}.request.resource", op.at), resource);
             }
-            Some(RequestBody::Fields { fields }) => {
+            Some(RequestBody::Fields { fields, links }) => {
                 let mut wire = Namespace::new("request field");
-                let mut rust = Namespace::new("field name");
+                let mut rust = Namespace::new("field name")
+                    .reserve(["links", "unknown"], "the generated field");
                 for field in fields {
                     self.property(file, field, &mut wire, &mut rust);
+                }
+                let mut wire = Namespace::new("link rel");
+                let mut rust = Namespace::new("field name").reserve(
+                    naming::RELATION_FIELDS.iter().copied(),
+                    "the generated field",
+                );
+                for link in links {
+                    self.claim_name(
+                        file,
+                        &child(&link.at, "rel"),
+                        "link rel",
+                        &link.rel,
+                        naming::field_name,
+                        &mut wire,
+                        &mut rust,
+                    );
                 }
             }
             Some(RequestBody::Bytes { .. }) | None => {}

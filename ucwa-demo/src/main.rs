@@ -164,7 +164,7 @@ async fn run(args: Args) -> Result<(), String> {
     };
     let request = ApplicationsPost::request(
         client.origin(),
-        &Link::new(applications.as_str()),
+        &Link::to(applications.as_str()),
         &body,
         format,
     )
@@ -287,7 +287,7 @@ async fn find_call(
         return match event.resource {
             Some(AnyResource::AudioVideo(audio_video)) => Ok(*audio_video),
             _ => client
-                .get(&event.link)
+                .get(&event.link.to_cast())
                 .await
                 .map_err(|e| format!("reading the call: {e}")),
         };
@@ -309,7 +309,7 @@ async fn find_invitation(
         let invitation = match event.resource {
             Some(AnyResource::AudioVideoInvitation(invitation)) => *invitation,
             _ => client
-                .get(&event.link)
+                .get(&event.link.to_cast())
                 .await
                 .map_err(|e| format!("reading the invitation: {e}"))?,
         };
@@ -385,12 +385,15 @@ fn describe(invitation: &AudioVideoInvitation) -> String {
     line("operationId", show(invitation.operation_id.clone()));
     line("sessionContext", show(invitation.session_context.clone()));
     let operations: Vec<&str> = [
-        ("acceptWithAnswer", &invitation.links.accept_with_answer),
-        ("cancel", &invitation.links.cancel),
-        ("decline", &invitation.links.decline),
+        (
+            "acceptWithAnswer",
+            invitation.links.accept_with_answer.is_some(),
+        ),
+        ("cancel", invitation.links.cancel.is_some()),
+        ("decline", invitation.links.decline.is_some()),
     ]
     .into_iter()
-    .filter(|(_, link)| link.is_some())
+    .filter(|(_, present)| *present)
     .map(|(name, _)| name)
     .collect();
     line(

@@ -54,7 +54,8 @@ fn check_properties(cx: &Ctxt, cont: &Container) {
     }
 }
 
-/// The body of an operation is properties only.
+/// The body of an operation is properties, and links for content sent as `data:` URIs (an
+/// invitation's first message); it embeds nothing and has no rel.
 fn check_input(cx: &Ctxt, cont: &Container) {
     if cont.input.is_none() {
         return;
@@ -63,10 +64,10 @@ fn check_input(cx: &Ctxt, cont: &Container) {
         if matches!(field.kind, FieldKind::Rels) {
             cx.error_spanned_by(field.ident, "the body of an operation (`input`) has no rel");
         }
-        if matches!(field.kind, FieldKind::Links | FieldKind::Embedded) {
+        if matches!(field.kind, FieldKind::Embedded) {
             cx.error_spanned_by(
                 field.ident,
-                "the body of an operation (`input`) has no links or embedded resources",
+                "the body of an operation (`input`) has no embedded resources",
             );
         }
     }

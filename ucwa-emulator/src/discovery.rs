@@ -38,7 +38,7 @@ pub(crate) async fn entry_point(
     }
     if let Some(href) = site.state.root_redirect() {
         let mut root = Root::default();
-        root.links.redirect = Some(Link::new(href));
+        root.links.redirect = Some(Link::to(href));
         return Ok(payload(format, StatusCode::OK, &root));
     }
     Ok(payload(format, StatusCode::OK, &root(&host)))
@@ -56,9 +56,9 @@ pub(crate) async fn root_resource(
 
 fn root(host: &str) -> Root {
     let mut root = Root::default();
-    root.links.self_ = Some(Link::new(format!("{host}{ROOT_PATH}")));
-    root.links.user = Some(Link::new(format!("{host}{USER_PATH}")));
-    root.links.xframe = Some(Link::new(format!("{host}{XFRAME_PATH}")));
+    root.links.self_ = Some(Link::to(format!("{host}{ROOT_PATH}")));
+    root.links.user = Some(Link::to(format!("{host}{USER_PATH}")));
+    root.links.xframe = Some(Link::to(format!("{host}{XFRAME_PATH}")));
     root
 }
 
@@ -73,7 +73,7 @@ pub(crate) async fn user(
     let host = own_origin(&site.state, &headers);
     let mut user = User::default();
     if let Some(href) = site.state.take_user_redirect() {
-        user.links.redirect = Some(Link::new(href));
+        user.links.redirect = Some(Link::to(href));
         return payload(format, StatusCode::OK, &user);
     }
     let state = &site.state;
@@ -87,8 +87,8 @@ pub(crate) async fn user(
     } else {
         format!("{host}{APPLICATIONS_PATH}")
     };
-    user.links.self_ = Some(Link::new(format!("{host}{USER_PATH}")));
-    user.links.applications = Some(Link::new(applications));
-    user.links.xframe = Some(Link::new(format!("{host}{XFRAME_PATH}")));
+    user.links.self_ = Some(Link::to(format!("{host}{USER_PATH}")));
+    user.links.applications = Some(Link::to(applications));
+    user.links.xframe = Some(Link::to(format!("{host}{XFRAME_PATH}")));
     payload(format, StatusCode::OK, &user)
 }

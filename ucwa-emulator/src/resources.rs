@@ -55,9 +55,9 @@ fn me(app: u64) -> Me {
         uri: Some(Uri::new("sip:lene@contoso.com")),
         ..Me::default()
     };
-    me.links.self_ = Some(Link::new(base.clone()));
-    me.links.make_me_available = Some(Link::new(format!("{base}/makeMeAvailable")));
-    me.links.report_my_activity = Some(Link::new(format!("{base}/reportMyActivity")));
+    me.links.self_ = Some(Link::to(base.clone()));
+    me.links.make_me_available = Some(Link::to(format!("{base}/makeMeAvailable")));
+    me.links.report_my_activity = Some(Link::to(format!("{base}/reportMyActivity")));
     me
 }
 
@@ -71,10 +71,10 @@ pub(crate) fn application(app: &App) -> Application {
         user_agent: Some(app.user_agent.clone()),
         ..Application::default()
     };
-    application.links.self_ = Some(Link::new(app_path(app.id)));
-    application.links.events = Some(app.channel.first_link());
-    application.links.policies = Some(Link::new(format!("{}/policies", app_path(app.id))));
-    application.links.batch = Some(Link::new(format!("{}/batch", app_path(app.id))));
+    application.links.self_ = Some(Link::to(app_path(app.id)));
+    application.links.events = Some(app.channel.first_link().cast());
+    application.links.policies = Some(Link::to(format!("{}/policies", app_path(app.id))));
+    application.links.batch = Some(Link::to(format!("{}/batch", app_path(app.id))));
     application.embedded.me = Some(Box::new(me(app.id)));
     application
 }
@@ -85,10 +85,10 @@ pub(crate) fn audio_video(app: u64) -> AudioVideo {
         state: Some("Connected".into()),
         ..AudioVideo::default()
     };
-    audio_video.links.self_ = Some(Link::new(base.clone()));
-    audio_video.links.conversation = Some(Link::new(conversation_path(app)));
-    audio_video.links.escalate_audio_video = Some(Link::new(format!("{base}/escalateAudioVideo")));
-    audio_video.links.stop_audio_video = Some(Link::new(format!("{base}/stopAudioVideo")));
+    audio_video.links.self_ = Some(Link::to(base.clone()));
+    audio_video.links.conversation = Some(Link::to(conversation_path(app)));
+    audio_video.links.escalate_audio_video = Some(Link::to(format!("{base}/escalateAudioVideo")));
+    audio_video.links.stop_audio_video = Some(Link::to(format!("{base}/stopAudioVideo")));
     audio_video
 }
 
@@ -102,11 +102,11 @@ pub(crate) fn participant(app: u64) -> Participant {
         local: Some(false),
         ..Participant::default()
     };
-    participant.links.self_ = Some(Link::new(format!(
+    participant.links.self_ = Some(Link::to(format!(
         "{}/participants/{PARTICIPANT}",
         conversation_path(app)
     )));
-    participant.links.conversation = Some(Link::new(conversation_path(app)));
+    participant.links.conversation = Some(Link::to(conversation_path(app)));
     participant
 }
 
@@ -136,12 +136,12 @@ pub(crate) fn invitation(
         ..AudioVideoInvitation::default()
     };
     let links = &mut invitation.links;
-    links.self_ = Some(Link::new(base.clone()));
+    links.self_ = Some(Link::to(base.clone()));
     links.media_offer = Some(DataUri::from_bytes("application/sdp", sdp));
-    links.audio_video = Some(Link::new(audio_video_path(app.id)));
-    links.conversation = Some(Link::new(conversation_path(app.id)));
-    links.cancel = Some(Link::new(format!("{base}/cancel")));
-    links.from = from.links.self_.clone();
+    links.audio_video = Some(Link::to(audio_video_path(app.id)));
+    links.conversation = Some(Link::to(conversation_path(app.id)));
+    links.cancel = Some(Link::to(format!("{base}/cancel")));
+    links.from = from.links.self_.clone().map(Link::cast);
     invitation.embedded.from = Some(Box::new(from.clone()));
     invitation
 }

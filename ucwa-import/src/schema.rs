@@ -317,9 +317,16 @@ fn operation(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Json {
             .find(|n| cx.pages.contains_key(n.as_str())),
         _ => None,
     };
+    // The samples answer `201 Created` with a `Location` and no body: the link is the answer.
+    let location = [&op.json_response, &op.xml_response]
+        .into_iter()
+        .flatten()
+        .any(|m| m.header("Location").is_some() && m.body.trim().is_empty());
+    let location = location && response_resource.is_some();
     let response = Json::object()
         .with("status", status)
-        .with_opt("resource", response_resource);
+        .with_opt("resource", response_resource)
+        .with_opt("location", location.then_some(true));
     // A table may list a row (status and subcode) twice, with two descriptions; it is one
     // error.
     let mut listed = BTreeSet::new();
@@ -341,6 +348,8 @@ fn operation(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Json {
         .with("method", &op.method)
         .with_list("query", query)
         .with_opt("request", request(cx, page, op))
+        // UCWA refuses every PUT without `If-Match` (the HTTP and Versioning concept pages).
+        .with_opt("ifMatch", (op.method == "PUT").then_some(true))
         .with("response", response)
         .with_list("errors", errors)
 }
@@ -372,9 +381,23 @@ fn request(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Option<Json>
                 .with("kind", "resource")
                 .with("resource", &page.name),
         ),
-        BodyDef::Fields(fields) => {
-            let fields: Vec<Json> = fields.iter().map(|f| field(cx, f)).collect();
-            Some(Json::object().with("kind", "fields").with("fields", fields))
+        BodyDef::Fields(rows) => {
+            // An "ExternalResource" row is content the body sends as a `data:` URI under
+            // `_links` (startMessaging's sample: `"_links": {"message": {"href": "data:…"}}`).
+            let (links, fields): (Vec<&QueryRow>, Vec<&QueryRow>) = rows
+                .iter()
+                .partition(|row| row.description.trim_end().ends_with("ExternalResource"));
+            let fields: Vec<Json> = fields.into_iter().map(|f| field(cx, f)).collect();
+            let links: Vec<Json> = links
+                .into_iter()
+                .map(|row| Json::object().with("rel", &row.name).with("kind", "data"))
+                .collect();
+            Some(
+                Json::object()
+                    .with("kind", "fields")
+                    .with("fields", fields)
+                    .with_list("links", links),
+            )
         }
     }
 }

@@ -175,7 +175,7 @@ impl Serialize for DataUri {
 impl<'de> Deserialize<'de> for DataUri {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let link = Link::deserialize(deserializer)?;
+        let link: Link = Link::deserialize(deserializer)?;
         if link.title.is_some() || !link.unknown.is_empty() {
             // A DataUri has nowhere to keep them; refusing beats dropping them.
             return Err(D::Error::custom(

@@ -98,6 +98,15 @@ impl DecodeError {
         }
     }
 
+    /// An answer whose headers lack what it must carry (the `Location` of a `201 Created`).
+    pub(crate) fn header(message: &str) -> Self {
+        DecodeError {
+            format: None,
+            position: None,
+            message: message.to_owned(),
+        }
+    }
+
     pub(crate) fn media_type(content_type: &str) -> Self {
         DecodeError {
             format: None,

@@ -61,13 +61,13 @@ pub mod xml;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use bare::{NoEmbedded, SelfLinkOnly};
+pub use bare::{Bare, BareRel, NoEmbedded, SelfLinkOnly};
 pub use codec::{Format, Payload};
 pub use data_uri::{DataUri, DataUriError};
 pub use decode_error::{DecodeError, Position};
 pub use error_body::ErrorBody;
-pub use link::{Href, Link};
-pub use operation::{Origin, RequestError, ResponseError};
+pub use link::{Href, Link, Untyped};
+pub use operation::{ETag, Origin, RequestError, ResponseError};
 pub use relation::{OneOrMany, RelField};
 pub use time_span::{TimeSpan, TimeSpanError};
 pub use timestamp::{Timestamp, TimestampError};

@@ -1,6 +1,7 @@
 //! Links: `{"href": .., "title": ..}` in JSON, `<link rel href title/>` in XML.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -61,32 +62,91 @@ impl AsRef<str> for Href {
     }
 }
 
-/// A link to another resource or operation.
+/// The target of a [`Link`] whose resource type is not known: a link the schema does not
+/// describe, the `self` link, an event's link, or a link to a resource of an area whose cargo
+/// feature is off.
+#[derive(Debug)]
+pub enum Untyped {}
+
+/// A link to another resource or operation, typed by its target where the schema knows it:
+/// `Link<Participant>` leads to a participant, and the generated request functions of the
+/// `participant` resource take only such a link. `Link` alone is [`Link<Untyped>`](Untyped).
 ///
-/// The rel of a link is the name of the field that holds it (or its key in `unknown`).
-#[derive(Clone, PartialEq, Default)]
-pub struct Link {
+/// The rel of a link is the name of the field that holds it (or its key in `unknown`). A link
+/// of one type becomes another with [`Link::cast`], for a link that arrived untyped (an event's
+/// link) and is known to lead to a given resource.
+pub struct Link<T: ?Sized = Untyped> {
     /// Where the link points.
     pub href: Href,
     /// Human-readable name of the target, when the server gives one.
     pub title: Option<String>,
     /// Attributes of the link other than `href` and `title`, kept so that nothing is lost.
     pub unknown: Unknown,
+    target: PhantomData<fn() -> T>,
 }
 
 impl Link {
-    /// A link to `href` without a title.
+    /// An untyped link to `href` without a title ([`Link::to`] makes a typed one).
     pub fn new(href: impl Into<Href>) -> Self {
+        Link::to(href)
+    }
+}
+
+impl<T: ?Sized> Link<T> {
+    /// A link to `href` without a title, typed by where it is used (`Link::<Participant>::to`).
+    pub fn to(href: impl Into<Href>) -> Self {
         Link {
             href: href.into(),
             title: None,
             unknown: Unknown::default(),
+            target: PhantomData,
+        }
+    }
+
+    /// The same link, typed as leading to a `U` (or untyped, with `cast::<Untyped>()`).
+    pub fn cast<U: ?Sized>(self) -> Link<U> {
+        Link {
+            href: self.href,
+            title: self.title,
+            unknown: self.unknown,
+            target: PhantomData,
+        }
+    }
+
+    /// A copy of the link, typed as leading to a `U`.
+    pub fn to_cast<U: ?Sized>(&self) -> Link<U> {
+        self.clone().cast()
+    }
+}
+
+// Written by hand rather than derived: a derive would require `T` itself to be `Clone`,
+// `PartialEq`, … although a link holds no `T`.
+
+impl<T: ?Sized> Clone for Link<T> {
+    fn clone(&self) -> Self {
+        Link {
+            href: self.href.clone(),
+            title: self.title.clone(),
+            unknown: self.unknown.clone(),
+            target: PhantomData,
         }
     }
 }
 
+impl<T: ?Sized> PartialEq for Link<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.href == other.href && self.title == other.title && self.unknown == other.unknown
+    }
+}
+
+impl<T: ?Sized> Default for Link<T> {
+    fn default() -> Self {
+        Link::to(Href::default())
+    }
+}
+
 /// Leaves out an absent title and empty unknown attributes, which most links have.
-impl fmt::Debug for Link {
+impl<T: ?Sized> fmt::Debug for Link<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("Link");
         s.field("href", &self.href);
@@ -100,7 +160,7 @@ impl fmt::Debug for Link {
     }
 }
 
-impl Serialize for Link {
+impl<T: ?Sized> Serialize for Link<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let len = 1 + usize::from(self.title.is_some()) + self.unknown.len();
         let mut map = serializer.serialize_map(Some(len))?;
@@ -115,44 +175,44 @@ impl Serialize for Link {
     }
 }
 
-impl<'de> Deserialize<'de> for Link {
+impl<'de, T: ?Sized> Deserialize<'de> for Link<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct LinkVisitor;
+        // One visitor for every target type.
+        deserializer.deserialize_map(LinkVisitor).map(Link::cast)
+    }
+}
 
-        impl<'de> Visitor<'de> for LinkVisitor {
-            type Value = Link;
+struct LinkVisitor;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a link object with an `href`")
-            }
+impl<'de> Visitor<'de> for LinkVisitor {
+    type Value = Link;
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Link, A::Error> {
-                let mut href: Option<String> = None;
-                let mut title = None;
-                let mut unknown = Unknown::default();
-                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
-                    match key.as_str() {
-                        "href" => {
-                            if href.is_some() {
-                                return Err(de::Error::duplicate_field("href"));
-                            }
-                            href = Some(map.next_value()?);
-                        }
-                        "title" => title = map.next_value()?,
-                        _ => {
-                            unknown.insert(key.into_string(), map.next_value()?);
-                        }
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a link object with an `href`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Link, A::Error> {
+        let mut href: Option<String> = None;
+        let mut title = None;
+        let mut unknown = Unknown::default();
+        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+            match key.as_str() {
+                "href" => {
+                    if href.is_some() {
+                        return Err(de::Error::duplicate_field("href"));
                     }
+                    href = Some(map.next_value()?);
                 }
-                let href = href.ok_or_else(|| de::Error::missing_field("href"))?;
-                Ok(Link {
-                    href: Href(href),
-                    title,
-                    unknown,
-                })
+                "title" => title = map.next_value()?,
+                _ => {
+                    unknown.insert(key.into_string(), map.next_value()?);
+                }
             }
         }
-
-        deserializer.deserialize_map(LinkVisitor)
+        let href = href.ok_or_else(|| de::Error::missing_field("href"))?;
+        let mut link = Link::new(Href(href));
+        link.title = title;
+        link.unknown = unknown;
+        Ok(link)
     }
 }

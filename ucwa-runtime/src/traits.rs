@@ -7,6 +7,10 @@ use crate::Link;
 use crate::xml::{XmlEmbedded, XmlLinks, XmlResource};
 
 /// A UCWA resource: a typed view of one `rel`'s payload.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a UCWA resource",
+    note = "a link the schema gives no target is a `Link<Untyped>`; if you know where it leads, type it with `link.to_cast::<TheResource>()`"
+)]
 ///
 /// Derived with `#[derive(ucwa_runtime::Resource)]`, which implements its codecs too: `Serialize` and
 /// `Deserialize` for JSON, [`XmlResource`] for XML.
@@ -31,6 +35,12 @@ pub trait Resource: Serialize + DeserializeOwned + XmlResource {
 
     /// The link to this resource itself (`_links.self`), which identifies it.
     fn self_link(&self) -> Option<&Link>;
+
+    /// A copy of the self link, typed as leading to this resource: what the resource's own
+    /// operations (a GET to refresh it, a PUT, a DELETE) take.
+    fn typed_self_link(&self) -> Option<Link<Self>> {
+        self.self_link().map(Link::to_cast)
+    }
 }
 
 /// The `_links` of a resource. Derived with `#[derive(ucwa_runtime::Links)]`.

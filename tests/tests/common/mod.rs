@@ -31,7 +31,7 @@ pub async fn create_application(client: &ucwa_client::Client) -> Application {
     };
     let request = ApplicationsPost::request(
         client.origin(),
-        &ucwa::Link::new(ucwa_emulator::APPLICATIONS_PATH),
+        &ucwa::Link::to(ucwa_emulator::APPLICATIONS_PATH),
         &body,
         client.format(),
     )

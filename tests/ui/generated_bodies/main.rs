@@ -5,21 +5,23 @@
 
 use operations::{NotePost, NotePostBody, NotePostQuery, NotePut};
 use resources::Note;
-use ucwa_runtime::operation::Operation;
+use ucwa_runtime::operation::{ETag, Operation};
 use ucwa_runtime::{Format, Link, Origin, Timestamp};
 
 fn main() {
     let origin = Origin::parse("https://fe1.contoso.com").unwrap();
-    let link = Link::new("/ucwa/v1/applications/1/me/note");
+    let link = Link::to("/ucwa/v1/applications/1/me/note");
     let note = Note {
         message: Some("Out until 3 & back <soon>".into()),
         r#type: Some("Personal".into()),
         ..Default::default()
     };
     for format in [Format::Json, Format::Xml] {
-        // PUT with the resource as the body, in the chosen format.
-        let request = NotePut::request(&origin, &link, &note, format).unwrap();
+        // PUT with the resource as the body, in the chosen format, and its entity tag.
+        let etag = ETag::new("\"3109609770\"").unwrap();
+        let request = NotePut::request(&origin, &link, &note, &etag, format).unwrap();
         assert_eq!(request.method(), "PUT");
+        assert_eq!(request.headers()["if-match"], "\"3109609770\"");
         assert_eq!(request.headers()["content-type"], format.media_type());
         let sent: Note = ucwa_runtime::codec::decode(format.media_type(), request.body()).unwrap();
         assert_eq!(sent, note);

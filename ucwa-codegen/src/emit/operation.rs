@@ -68,6 +68,17 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
 
     // The answer.
     let (output, output_doc) = match &op.response.resource {
+        // Created, and where: its state comes on the event channel.
+        Some(target) if op.response.location => {
+            let ty = naming::ident(&naming::type_name(target));
+            (
+                quote!(::ucwa_runtime::Link<super::resources::#ty>),
+                format!(
+                    "A success ({}) has no body: it gives the link to the `{target}` it created (its `Location`), whose progress arrives on the event channel.",
+                    op.response.status
+                ),
+            )
+        }
         Some(target) => {
             let ty = naming::ident(&naming::type_name(target));
             (
@@ -163,8 +174,9 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                 quote!(),
             )
         }
-        Some(RequestBody::Fields { fields }) => {
+        Some(RequestBody::Fields { fields, links }) => {
             let body_name = naming::ident(&format!("{base}Body"));
+            let links_name = naming::ident(&format!("{base}BodyLinks"));
             let props = fields.iter().map(|f| {
                 let field = naming::ident(&naming::field_name(&f.name));
                 let wire = &f.name;
@@ -186,6 +198,32 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
             });
             let docs = doc([format!("The body of [`{base}`].")]);
             let unknown_docs = doc(["Other members to send."]);
+            // Content the body carries in `data:` URIs goes under `_links` (`<link>` in XML).
+            let (links_field, links_struct) = if links.is_empty() {
+                (quote!(), quote!())
+            } else {
+                let fields = links.iter().map(super::resource::link);
+                let field_docs = doc(["Content sent as `data:` URIs (`_links`)."]);
+                let struct_docs = doc([format!("The links of [`{base}Body`].")]);
+                let unknown_links_docs = doc(["Other links to send."]);
+                (
+                    quote! {
+                        #field_docs
+                        #[ucwa(links)]
+                        pub links: #links_name,
+                    },
+                    quote! {
+                        #struct_docs
+                        #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Links)]
+                        pub struct #links_name {
+                            #(#fields)*
+                            #unknown_links_docs
+                            #[ucwa(unknown)]
+                            pub unknown: ::ucwa_runtime::Unknown,
+                        }
+                    },
+                )
+            };
             (
                 quote!(body: &#body_name,),
                 quote! {
@@ -201,10 +239,13 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                     #[ucwa(rel = #rel, input)]
                     pub struct #body_name {
                         #(#props)*
+                        #links_field
                         #unknown_docs
                         #[ucwa(unknown)]
                         pub unknown: ::ucwa_runtime::Unknown,
                     }
+
+                    #links_struct
                 },
             )
         }
@@ -228,6 +269,12 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
                 .to_owned()
         },
         body_doc,
+        if op.if_match {
+            "`if_match` is the entity tag of the resource as last read (its `ETag`, or its `etag` property): the server refuses the request without it, and with a stale one (`PreconditionFailed`: read the resource again)."
+                .to_owned()
+        } else {
+            String::new()
+        },
     ]);
     let errors = match tables.sharers(&base) {
         [owner, ..] if *owner != base => {
@@ -243,6 +290,22 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
         sharers => error_enum(&error_name, sharers, op),
     };
 
+    let resource_type = naming::ident(&naming::type_name(rel));
+    let build = quote! {
+        ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, format, #body_expr)
+    };
+    let (if_match_param, build) = if op.if_match {
+        (
+            quote!(if_match: &::ucwa_runtime::operation::ETag,),
+            quote! {
+                let mut request = #build?;
+                if_match.set_if_match(&mut request);
+                Ok(request)
+            },
+        )
+    } else {
+        (quote!(), build)
+    };
     quote! {
         #op_docs
         #[derive(Clone, Copy, Debug)]
@@ -252,15 +315,16 @@ pub fn emit(resource: &Resource, op: &Operation, tables: &ErrorTables) -> TokenS
             #request_docs
             pub fn request(
                 origin: &::ucwa_runtime::Origin,
-                target: &::ucwa_runtime::Link,
+                target: &::ucwa_runtime::Link<super::resources::#resource_type>,
                 #query_param
                 #body_param
+                #if_match_param
                 format: ::ucwa_runtime::Format,
             ) -> Result<::ucwa_runtime::http::Request<Vec<u8>>, ::ucwa_runtime::RequestError> {
                 #pairs_decl
                 #(#checks)*
                 let url = origin.resolve(&target.href)?;
-                ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, format, #body_expr)
+                #build
             }
         }
 

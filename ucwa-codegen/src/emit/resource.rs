@@ -16,6 +16,9 @@ pub fn emit(r: &Resource, schema: &Schema) -> TokenStream {
     if let Some(owner) = &r.shape {
         return shared(r, owner);
     }
+    if schema.is_bare(r) {
+        return bare(r);
+    }
     let (rels_field, rels_enum) = rels(r, &schema.sharers(&r.name));
 
     let docs = doc([
@@ -134,6 +137,41 @@ fn shared(r: &Resource, owner: &str) -> TokenStream {
     }
 }
 
+/// A resource with nothing of its own: the runtime's `Bare` under a marker type for its rel.
+fn bare(r: &Resource) -> TokenStream {
+    let name = naming::ident(&naming::type_name(&r.name));
+    let rel = &r.name;
+    let marker_name = naming::rels_type_name(rel);
+    let marker = naming::ident(&marker_name);
+    let docs = doc([
+        sentence(&r.description),
+        format!(
+            "Its rel is `{rel}`. {} It has no properties, links or embedded resources of its own, so it is the runtime's [`Bare`](::ucwa_runtime::Bare) resource for the rel [`{marker_name}`].",
+            reference(rel)
+        ),
+        operations_doc(r),
+        events_doc(r),
+        scopes_doc(r),
+    ]
+    .iter());
+    let marker_docs = doc([format!(
+        "The rel `{rel}`, as a type: see [`{}`].",
+        naming::type_name(rel)
+    )]);
+    quote! {
+        #docs
+        pub type #name = ::ucwa_runtime::Bare<#marker>;
+
+        #marker_docs
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct #marker;
+
+        impl ::ucwa_runtime::BareRel for #marker {
+            const REL: &'static str = #rel;
+        }
+    }
+}
+
 /// For a resource whose type others share: the field saying which rel a value has, and the
 /// enum of those rels (its own first, the default).
 fn rels(r: &Resource, sharers: &[&str]) -> (TokenStream, TokenStream) {
@@ -218,12 +256,21 @@ pub(super) fn value_type(ty: &ValueType) -> TokenStream {
     }
 }
 
-fn link(l: &Link) -> TokenStream {
+/// A field of a `_links` struct (a resource's, or a request body's).
+pub(super) fn link(l: &Link) -> TokenStream {
     let field = naming::ident(&naming::field_name(&l.rel));
     let rel = &l.rel;
+    // Typed by its target, which the schema's validation has checked is one of its resources.
+    let typed = || match &l.target {
+        Some(target) => {
+            let target = naming::ident(&naming::type_name(target));
+            quote!(::ucwa_runtime::Link<#target>)
+        }
+        None => quote!(::ucwa_runtime::Link),
+    };
     let (item, what) = match &l.kind {
         LinkKind::Resource => (
-            quote!(::ucwa_runtime::Link),
+            typed(),
             l.target
                 .as_ref()
                 .map(|t| {
@@ -236,7 +283,7 @@ fn link(l: &Link) -> TokenStream {
                 .unwrap_or_else(|| format!("The `{rel}` link.")),
         ),
         LinkKind::Operation => (
-            quote!(::ucwa_runtime::Link),
+            typed(),
             l.target
                 .as_ref()
                 .map(|t| format!("The `{rel}` link, to invoke the `{t}` operation."))

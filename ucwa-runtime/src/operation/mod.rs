@@ -6,9 +6,12 @@
 //! - `request`: query parameters checked against their limits, the body, `Accept`;
 //! - `response`: a success into the operation's [`Success`] output, an error status into its
 //!   [`OperationError`], anything else into [`NotUcwa`];
+//! - `headers`: [`ETag`] (`If-Match` on every PUT) and [`ResourceVersion`]
+//!   (`X-MS-RequiresMinResourceVersion`);
 //! - `errors`: what every operation shares: [`GenericError`] and the common [`UcwaError`].
 
 mod errors;
+mod headers;
 mod origin;
 mod request;
 mod response;
@@ -16,6 +19,7 @@ mod response;
 use http::{Method, Response, StatusCode};
 
 pub use errors::{GenericError, UcwaError, describe};
+pub use headers::{ETag, REQUIRES_MIN_RESOURCE_VERSION, ResourceVersion};
 pub use origin::Origin;
 pub use request::{Body, RequestError, build_request, check_parameter};
 pub use response::{NotUcwa, ResponseError, Success, parse_response};
@@ -40,7 +44,9 @@ pub trait Operation {
     fn response<B: AsRef<[u8]>>(
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError<Self::Error>> {
-        parse_response(response, Self::Output::from_success)
+        parse_response(response, |format, body| {
+            Self::Output::from_success(format, response.headers(), body)
+        })
     }
 }
 

@@ -50,6 +50,14 @@ pub enum RequestError {
         /// The length given, in characters.
         found: usize,
     },
+    /// A header value cannot be sent.
+    #[error("invalid `{name}` header: {reason}")]
+    InvalidHeader {
+        /// The header.
+        name: &'static str,
+        /// What is wrong with the value.
+        reason: String,
+    },
     /// The link is not a usable HTTP target.
     #[error("cannot build the request: {0}")]
     Http(String),

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use http::{Response, StatusCode, header};
+use http::{HeaderMap, Response, StatusCode, header};
 
 use super::OperationError;
 use crate::{DecodeError, ErrorBody, Format};
@@ -131,23 +131,41 @@ where
     }
 }
 
-/// What a success of an operation gives, read from the answer's representation and body.
+/// What a success of an operation gives, read from the answer's representation, headers and
+/// body.
 ///
 /// A resource is decoded (an empty body is an error); `()`, for operations whose success has
-/// no body, accepts any body.
+/// no body, accepts any body; a [`Link`](crate::Link) is the `Location` of what a `201
+/// Created` made (an invitation, a message), whose state then arrives on the event channel.
 pub trait Success: Sized {
-    /// Reads the body of a success.
-    fn from_success(format: Format, body: &[u8]) -> Result<Self, DecodeError>;
+    /// Reads a success.
+    fn from_success(format: Format, headers: &HeaderMap, body: &[u8]) -> Result<Self, DecodeError>;
 }
 
 impl Success for () {
-    fn from_success(_: Format, _: &[u8]) -> Result<(), DecodeError> {
+    fn from_success(_: Format, _: &HeaderMap, _: &[u8]) -> Result<(), DecodeError> {
         Ok(())
     }
 }
 
 impl<T: crate::Resource> Success for T {
-    fn from_success(format: Format, body: &[u8]) -> Result<T, DecodeError> {
+    fn from_success(format: Format, _: &HeaderMap, body: &[u8]) -> Result<T, DecodeError> {
         crate::codec::decode_as(format, body)
+    }
+}
+
+impl<T: ?Sized> Success for crate::Link<T> {
+    fn from_success(
+        _: Format,
+        headers: &HeaderMap,
+        _: &[u8],
+    ) -> Result<crate::Link<T>, DecodeError> {
+        let location = headers
+            .get(header::LOCATION)
+            .ok_or_else(|| DecodeError::header("a `201 Created` without a `Location` header"))?;
+        let location = location
+            .to_str()
+            .map_err(|_| DecodeError::header("the `Location` header is not ASCII text"))?;
+        Ok(crate::Link::to(location))
     }
 }

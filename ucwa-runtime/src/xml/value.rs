@@ -166,9 +166,9 @@ pub trait XmlLinkItem: Sized {
     fn write_link(&self, rel: &str, writer: &mut XmlWriter);
 }
 
-impl XmlLinkItem for Link {
+impl<T: ?Sized> XmlLinkItem for Link<T> {
     fn from_link(link: Link) -> Result<Self, String> {
-        Ok(link)
+        Ok(link.cast())
     }
 
     fn write_link(&self, rel: &str, writer: &mut XmlWriter) {

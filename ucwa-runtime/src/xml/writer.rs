@@ -65,15 +65,25 @@ impl XmlWriter {
     }
 
     /// `<link rel href title .../>`.
-    pub fn link(&mut self, rel: &str, link: &Link) {
+    pub fn link<T: ?Sized>(&mut self, rel: &str, link: &Link<T>) {
+        self.link_parts(
+            rel,
+            link.href.as_str(),
+            link.title.as_deref(),
+            &link.unknown,
+        );
+    }
+
+    // Not generic over the link's target, so that it is compiled once.
+    fn link_parts(&mut self, rel: &str, href: &str, title: Option<&str>, unknown: &crate::Unknown) {
         self.indent();
         self.out.push_str("<link");
         self.attribute("rel", rel);
-        self.attribute("href", link.href.as_str());
-        if let Some(title) = &link.title {
+        self.attribute("href", href);
+        if let Some(title) = title {
             self.attribute("title", title);
         }
-        for (name, value) in link.unknown.iter() {
+        for (name, value) in unknown.iter() {
             match value {
                 serde_json::Value::String(s) => self.attribute(name, s),
                 other => self.attribute(name, &other.to_string()),
