@@ -245,6 +245,7 @@ async fn the_anonymous_meeting_grant_renews_with_the_same_identity() {
     emulator.clock().advance(Duration::from_secs(3601));
     create_application(&client).await.unwrap();
     assert_eq!(provider.asked.load(Ordering::SeqCst), 2);
+    assert_eq!(emulator.anonymous_renewals(), 1);
 
     let wrong_key = Client::with_provider(
         emulator.origin(),

@@ -208,6 +208,13 @@ impl Emulator {
         self.state.inject_create_fault(status, body);
     }
 
+    /// How many anonymous meeting tokens were renewed with the token they replace.
+    pub fn anonymous_renewals(&self) -> u64 {
+        self.state
+            .anonymous_renewals
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// How many times the discovery entry point (`/`) was asked.
     pub fn entry_point_hits(&self) -> u64 {
         self.state

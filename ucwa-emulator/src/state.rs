@@ -34,6 +34,8 @@ pub struct State {
     create_faults: Mutex<VecDeque<(StatusCode, ErrorBody)>>,
     /// How many times the discovery entry point was asked.
     pub entry_point_hits: AtomicU64,
+    /// How many anonymous tokens were renewed (`ms_rtc_renew`).
+    pub anonymous_renewals: AtomicU64,
     user_redirect: Mutex<Option<String>>,
     apps: Mutex<HashMap<u64, Arc<App>>>,
     next_id: AtomicU64,
@@ -113,6 +115,7 @@ impl State {
             root_redirect: Mutex::new(None),
             create_faults: Mutex::new(VecDeque::new()),
             entry_point_hits: AtomicU64::new(0),
+            anonymous_renewals: AtomicU64::new(0),
             user_redirect: Mutex::new(None),
             apps: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(100),

@@ -128,7 +128,8 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
             let meeting = field("ms_rtc_conferenceuri") == Some(config.meeting_uri.as_str())
                 && field("password") == Some(config.meeting_key.as_str());
             // A renewal must name a token this origin issued to an anonymous user.
-            let renewal = field("ms_rtc_renew").is_none_or(|old| {
+            let renewing = field("ms_rtc_renew");
+            let renewal = renewing.is_none_or(|old| {
                 state
                     .issued(old)
                     .is_some_and(|i| i.anonymous && i.site == site.index)
@@ -140,6 +141,11 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
                         "28020;source=\"emulator\";reason=\"The meeting or its key is not valid.\"",
                     ),
                 );
+            }
+            if renewing.is_some() {
+                state
+                    .anonymous_renewals
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             true
         }
