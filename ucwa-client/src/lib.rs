@@ -25,6 +25,10 @@
 //! The bearer token goes on every request, and only to the server's origin: a request for any
 //! other scheme, host or port is refused before a connection is made, and redirects are not
 //! followed. The token never appears in `Debug` output.
+//!
+//! Most users start from a sign-in address instead of a token: [`SignIn`] runs autodiscovery
+//! ([`discovery`]), gets a token for each host from a [`TokenProvider`] ([`auth`]), and
+//! [`SignIn::start`] keeps an application alive in the background ([`Session`]).
 #![deny(missing_docs)]
 
 pub mod auth;

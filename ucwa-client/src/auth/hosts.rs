@@ -134,8 +134,8 @@ impl Hosts {
                 entry.expires_at.is_some_and(|at| now >= at),
             )
         };
-        if self.provider.is_some() && !challenges.0.is_empty() {
-            match self.renew(origin, challenges, Some(&token)).await {
+        if let Some(provider) = self.provider.as_ref().filter(|_| !challenges.0.is_empty()) {
+            match self.renew(provider, origin, challenges, Some(&token)).await {
                 Ok(fresh) => return Ok(Some(fresh)),
                 // The old token may still do; if not, the 401 will say so.
                 Err(error) => tracing::warn!(%error, "renewing the token ahead of expiry failed"),
@@ -156,25 +156,22 @@ impl Hosts {
         headers: &HeaderMap,
         sent: Option<&Token>,
     ) -> Result<Option<Token>, AuthError> {
-        if self.provider.is_none() {
+        let Some(provider) = &self.provider else {
             return Ok(None);
-        }
+        };
         let challenges = Challenges::from_headers(headers)?;
-        self.renew(origin, challenges, sent).await.map(Some)
+        self.renew(provider, origin, challenges, sent)
+            .await
+            .map(Some)
     }
 
     async fn renew(
         &self,
+        provider: &Arc<dyn TokenProvider>,
         origin: &url::Url,
         challenges: Challenges,
         replacing: Option<&Token>,
     ) -> Result<Token, AuthError> {
-        let Some(provider) = &self.provider else {
-            return Err(AuthError::NoChallenge {
-                resource: origin_text(origin),
-                scheme: "any",
-            });
-        };
         let _one_at_a_time = self.fetching.lock().await;
         // Another request may have renewed it while this one waited.
         if let Some(entry) = self.lock().get(&origin.origin())
