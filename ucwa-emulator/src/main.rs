@@ -32,6 +32,13 @@ struct Args {
     /// Serve the applications on a second port that demands its own token.
     #[arg(long)]
     second_origin: bool,
+    /// Serve HTTPS with a certificate made now for this name (repeatable; `localhost` and
+    /// `127.0.0.1` are always in it).
+    #[arg(long = "tls-name", value_name = "NAME")]
+    tls_names: Vec<String>,
+    /// With --tls-name: write the certificate (PEM) here, for clients to trust.
+    #[arg(long, value_name = "PATH", requires = "tls_names")]
+    certificate_out: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -44,6 +51,7 @@ async fn main() -> ExitCode {
         user: args.user,
         password: args.password,
         applications_on_second_origin: args.second_origin,
+        tls_names: (!args.tls_names.is_empty()).then_some(args.tls_names),
         ..Config::default()
     };
     let emulator = match Emulator::start(config).await {
@@ -53,6 +61,16 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let (Some(path), Some(pem)) = (&args.certificate_out, emulator.certificate_pem()) {
+        if let Err(error) = std::fs::write(path, pem) {
+            eprintln!(
+                "ucwa-emulator: cannot write the certificate to {}: {error}",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        eprintln!("ucwa-emulator: certificate written to {}", path.display());
+    }
     eprintln!(
         "ucwa-emulator: discovery at {}/, applications at {}{APPLICATIONS_PATH} (bearer token `{}`, or sign in as {}); Ctrl-C stops",
         emulator.origin(),
