@@ -132,34 +132,36 @@ async fn already_available_is_fine() {
 }
 
 #[tokio::test]
-async fn the_keep_alive_keeps_the_application_past_the_emulators_expiry() {
+async fn the_keep_alive_keeps_the_application_past_the_emulators_expiry_in_json_and_xml() {
     let emulator = emulator(Config::default()).await;
-    let session = signing_in(emulator.addr(), Format::Json)
-        .keep_alive(Duration::from_millis(30))
-        .start()
-        .await
-        .unwrap();
-    let mut status = session.status();
-    let first = id(&session);
-    // Twenty minutes of the emulator's time, past its fifteen-minute expiry, a minute at a
-    // time; the pending GET (held up to 180 s) is no request in between, so only the
-    // keep-alive keeps the application.
-    for _ in 0..20 {
-        emulator.clock().advance(Duration::from_secs(60));
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    for format in [Format::Json, Format::Xml] {
+        let session = signing_in(emulator.addr(), format)
+            .keep_alive(Duration::from_millis(30))
+            .start()
+            .await
+            .unwrap();
+        let mut status = session.status();
+        let first = id(&session);
+        // Twenty minutes of the emulator's time, past its fifteen-minute expiry, a minute at
+        // a time; the pending GET (held up to 180 s) is no request in between, so only the
+        // keep-alive keeps the application.
+        for _ in 0..20 {
+            emulator.clock().advance(Duration::from_secs(60));
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(id(&session), first);
+        let (available, reports) = emulator.availability(first).unwrap();
+        assert!(available);
+        assert!(reports >= 10, "{format:?}: {reports} reports");
+        assert!(
+            matches!(
+                status.try_recv(),
+                Err(broadcast::error::TryRecvError::Empty)
+            ),
+            "{format:?}: no recovery was needed"
+        );
+        session.shutdown().await;
     }
-    assert_eq!(id(&session), first);
-    let (available, reports) = emulator.availability(first).unwrap();
-    assert!(available);
-    assert!(reports >= 10, "{reports} reports");
-    assert!(
-        matches!(
-            status.try_recv(),
-            Err(broadcast::error::TryRecvError::Empty)
-        ),
-        "no recovery was needed"
-    );
-    session.shutdown().await;
 }
 
 #[tokio::test]
@@ -226,24 +228,26 @@ async fn a_deleted_application_is_replaced() {
 #[tokio::test]
 async fn make_me_available_required_is_answered_with_make_me_available() {
     let emulator = emulator(Config::default()).await;
-    let session = signing_in(emulator.addr(), Format::Json)
-        .keep_alive(Duration::from_millis(50))
-        .start()
-        .await
-        .unwrap();
-    let mut status = session.status();
-    emulator.forget_availability();
-    assert_eq!(
-        emulator.availability(id(&session)).map(|a| a.0),
-        Some(false)
-    );
-    let available = tokio::time::timeout(Duration::from_secs(10), status.recv())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(available, Status::Available);
-    assert_eq!(emulator.availability(id(&session)).map(|a| a.0), Some(true));
-    session.shutdown().await;
+    for format in [Format::Json, Format::Xml] {
+        let session = signing_in(emulator.addr(), format)
+            .keep_alive(Duration::from_millis(50))
+            .start()
+            .await
+            .unwrap();
+        let mut status = session.status();
+        emulator.forget_availability();
+        assert_eq!(
+            emulator.availability(id(&session)).map(|a| a.0),
+            Some(false)
+        );
+        let available = tokio::time::timeout(Duration::from_secs(10), status.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(available, Status::Available, "{format:?}");
+        assert_eq!(emulator.availability(id(&session)).map(|a| a.0), Some(true));
+        session.shutdown().await;
+    }
 }
 
 #[tokio::test]
@@ -294,7 +298,7 @@ async fn a_slow_subscriber_is_told_what_it_missed_and_blocks_nothing() {
 }
 
 #[tokio::test]
-async fn a_replaced_pending_get_is_reported_and_the_channel_goes_on() {
+async fn a_replaced_pending_get_is_reported_and_the_channel_goes_on_in_json_and_xml() {
     let emulator = emulator(Config::default()).await;
     let session = signing_in(emulator.addr(), Format::Json)
         .start()
