@@ -27,6 +27,11 @@ pub struct EventChannel {
     start: Link<Events>,
     next: Link<Events>,
     long_poll: Duration,
+    /// The server's aggregation timers (`low`, `medium`) and this request's `priority`, sent
+    /// when set.
+    low: Option<Duration>,
+    medium: Option<Duration>,
+    priority: Option<u32>,
     pending: VecDeque<Event<AnyResource>>,
     /// Events that could not be read, oldest first, at most [`EventChannel::UNREADABLE_KEPT`].
     unreadable: VecDeque<Unreadable>,
@@ -47,6 +52,9 @@ impl EventChannel {
             next: start.clone(),
             start,
             long_poll,
+            low: None,
+            medium: None,
+            priority: None,
             pending: VecDeque::new(),
             unreadable: VecDeque::new(),
             unreadable_dropped: 0,
@@ -68,6 +76,48 @@ impl EventChannel {
         )
     }
 
+    /// How long the server may gather low- and medium-urgency events before answering (its
+    /// `low` and `medium` parameters; the server takes 5 s to 1800 s, 15 s and 5 s when
+    /// unset).
+    pub fn aggregation(mut self, low: Duration, medium: Duration) -> Self {
+        self.low = Some(low);
+        self.medium = Some(medium);
+        self
+    }
+
+    /// This channel's requests' `priority`: of two pending GETs for the same `ack`, the
+    /// server keeps the one with the higher priority.
+    pub fn priority(mut self, priority: u32) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// The URL of the next pending GET: the `next` link with the long-poll parameters (sent
+    /// each time, since the server keeps them only until a `resume`).
+    fn request_url(&self) -> Result<url::Url, ucwa::RequestError> {
+        const OURS: [&str; 4] = ["timeout", "low", "medium", "priority"];
+        let mut url = self.client.origin().resolve(&self.next.href)?;
+        let others: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !OURS.contains(&k.as_ref()))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut pairs = url.query_pairs_mut();
+        pairs.clear().extend_pairs(others);
+        pairs.append_pair("timeout", &self.long_poll.as_secs().to_string());
+        if let Some(low) = self.low {
+            pairs.append_pair("low", &low.as_secs().to_string());
+        }
+        if let Some(medium) = self.medium {
+            pairs.append_pair("medium", &medium.as_secs().to_string());
+        }
+        if let Some(priority) = self.priority {
+            pairs.append_pair("priority", &priority.to_string());
+        }
+        drop(pairs);
+        Ok(url)
+    }
+
     /// The link the next pending GET will follow.
     pub fn position(&self) -> &Link<Events> {
         &self.next
@@ -82,18 +132,7 @@ impl EventChannel {
     /// The next batch: one pending GET, held by the server until it has events or the long poll
     /// ends (an empty batch).
     pub async fn next_batch(&mut self) -> Result<EventBatch, ClientError> {
-        let mut url = self.client.origin().resolve(&self.next.href)?;
-        // The server remembers `timeout`; sending it each time keeps it after a `resume`.
-        let seconds = self.long_poll.as_secs().to_string();
-        let others: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| k != "timeout")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        url.query_pairs_mut()
-            .clear()
-            .extend_pairs(others)
-            .append_pair("timeout", &seconds);
+        let url = self.request_url()?;
         let request =
             ucwa::operation::build_request(Method::GET, url, &[], self.client.format(), None)?;
         // The server holds the request for up to the long poll; give it a margin.
@@ -173,5 +212,30 @@ impl EventChannel {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_long_poll_parameters_replace_those_of_the_link() {
+        let client = Client::builder("https://fe1.contoso.com", "t")
+            .build()
+            .unwrap();
+        let link = Link::to("/ucwa/oauth/v1/applications/1/events?ack=5&timeout=900&low=1&x=y");
+        let channel = client.events(&link);
+        assert_eq!(
+            channel.request_url().unwrap().as_str(),
+            "https://fe1.contoso.com/ucwa/oauth/v1/applications/1/events?ack=5&x=y&timeout=180"
+        );
+        let channel = channel
+            .aggregation(Duration::from_secs(600), Duration::from_secs(300))
+            .priority(2);
+        assert_eq!(
+            channel.request_url().unwrap().as_str(),
+            "https://fe1.contoso.com/ucwa/oauth/v1/applications/1/events?ack=5&x=y&timeout=180&low=600&medium=300&priority=2"
+        );
     }
 }

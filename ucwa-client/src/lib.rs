@@ -25,42 +25,36 @@
 //! The bearer token goes on every request, and only to the server's origin: a request for any
 //! other scheme, host or port is refused before a connection is made, and redirects are not
 //! followed. The token never appears in `Debug` output.
+//!
+//! Most users start from a sign-in address instead of a token: [`SignIn`] runs autodiscovery
+//! ([`discovery`]), gets a token for each host from a [`TokenProvider`] ([`auth`]), and
+//! [`SignIn::start`] keeps an application alive in the background ([`Session`]).
 #![deny(missing_docs)]
 
+pub mod auth;
+mod body;
+pub mod diagnostics;
+pub mod discovery;
 mod events;
+mod header_value;
+mod lifecycle;
+mod signin;
+mod transport;
 
-use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-use ucwa::http::{self, HeaderValue, header};
+use ucwa::http;
 use ucwa::operation::{Operation, OperationError, Success, UcwaError};
 use ucwa::{Format, Origin, RequestError, ResponseError};
 
+pub use auth::{AuthError, Token, TokenProvider};
 pub use events::EventChannel;
+pub use lifecycle::{Session, SessionError, Status};
+pub use signin::{SignIn, SignInError};
 
-/// A bearer token, kept out of `Debug` output and logs.
-#[derive(Clone)]
-pub struct Token(String);
-
-impl Token {
-    /// Wraps a token.
-    pub fn new(token: impl Into<String>) -> Self {
-        Token(token.into())
-    }
-
-    fn header(&self) -> Result<HeaderValue, RequestError> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0))
-            .map_err(|_| RequestError::Http("the token is not a valid header value".to_owned()))?;
-        value.set_sensitive(true);
-        Ok(value)
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
-    }
-}
+use auth::hosts::Hosts;
+pub use header_value::SyntaxError;
 
 /// What went wrong with a request.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +75,27 @@ pub enum ClientError<E: std::error::Error + 'static = UcwaError> {
     /// The server answered, with an error or something that is not UCWA.
     #[error(transparent)]
     Response(ResponseError<E>),
+    /// No token could be had for the server, or the server refused a fresh one.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+}
+
+impl<E: std::error::Error + 'static> From<transport::SendError> for ClientError<E> {
+    fn from(error: transport::SendError) -> Self {
+        match error {
+            transport::SendError::Request(e) => ClientError::Request(e),
+            transport::SendError::Transport {
+                method,
+                url,
+                reason,
+            } => ClientError::Transport {
+                method,
+                url,
+                reason,
+            },
+            transport::SendError::Auth(e) => ClientError::Auth(e),
+        }
+    }
 }
 
 impl<E: std::error::Error + 'static> From<ResponseError<E>> for ClientError<E> {
@@ -93,14 +108,29 @@ impl<E: std::error::Error + 'static> From<ResponseError<E>> for ClientError<E> {
 #[derive(Debug)]
 pub struct ClientBuilder {
     origin: String,
-    token: Token,
+    credentials: Credentials,
+    http: Option<reqwest::Client>,
     format: Format,
     connect_timeout: Duration,
     request_timeout: Duration,
     long_poll: Duration,
 }
 
+#[derive(Debug)]
+enum Credentials {
+    Token(Token),
+    Provider(Arc<dyn TokenProvider>),
+}
+
 impl ClientBuilder {
+    /// Send requests with this client instead of one made here (for proxies, extra root
+    /// certificates, its own timeouts). Give it `redirect::Policy::none()`: UCWA answers are
+    /// never redirects, and reqwest drops the token only on redirects to another host.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// Ask for and send `format` (JSON by default).
     pub fn format(mut self, format: Format) -> Self {
         self.format = format;
@@ -130,20 +160,28 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, RequestError> {
         let origin = Origin::parse(&self.origin)?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            // A redirect could lead the request, and its token, to another origin.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| RequestError::Http(e.to_string()))?;
-        Ok(Client {
+        let http = match self.http {
+            Some(http) => http,
+            None => default_http(self.connect_timeout)?,
+        };
+        let hosts = match self.credentials {
+            Credentials::Token(token) => {
+                let hosts = Hosts::new(None, http.clone(), self.request_timeout);
+                hosts.preset(origin.as_url(), token);
+                hosts
+            }
+            Credentials::Provider(provider) => {
+                Hosts::new(Some(provider), http.clone(), self.request_timeout)
+            }
+        };
+        Ok(Client::from_parts(
             http,
             origin,
-            token: self.token,
-            format: self.format,
-            request_timeout: self.request_timeout,
-            long_poll: self.long_poll,
-        })
+            Arc::new(hosts),
+            self.format,
+            self.request_timeout,
+            self.long_poll,
+        ))
     }
 }
 
@@ -152,7 +190,9 @@ impl ClientBuilder {
 pub struct Client {
     http: reqwest::Client,
     origin: Origin,
-    token: Token,
+    /// Shared with the sign-in that made this client, so that discovery's tokens and this
+    /// client's are renewed in one place.
+    hosts: Arc<Hosts>,
     format: Format,
     request_timeout: Duration,
     long_poll: Duration,
@@ -161,13 +201,45 @@ pub struct Client {
 impl Client {
     /// A client of the server at `origin` (e.g. `https://fe1.contoso.com`) with a bearer token.
     pub fn builder(origin: impl Into<String>, token: impl Into<String>) -> ClientBuilder {
+        Self::builder_with(origin, Credentials::Token(Token::new(token)))
+    }
+
+    /// A client of the server at `origin` that gets its token from `provider` when the server
+    /// challenges, and a fresh one when the token is about to expire or is refused.
+    pub fn with_provider(
+        origin: impl Into<String>,
+        provider: Arc<dyn TokenProvider>,
+    ) -> ClientBuilder {
+        Self::builder_with(origin, Credentials::Provider(provider))
+    }
+
+    fn builder_with(origin: impl Into<String>, credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
             origin: origin.into(),
-            token: Token::new(token),
+            credentials,
+            http: None,
             format: Format::Json,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             long_poll: Duration::from_secs(180),
+        }
+    }
+
+    pub(crate) fn from_parts(
+        http: reqwest::Client,
+        origin: Origin,
+        hosts: Arc<Hosts>,
+        format: Format,
+        request_timeout: Duration,
+        long_poll: Duration,
+    ) -> Self {
+        Client {
+            http,
+            origin,
+            hosts,
+            format,
+            request_timeout,
+            long_poll,
         }
     }
 
@@ -230,34 +302,19 @@ impl Client {
             }
             .into());
         }
-        let method = parts.method.clone();
-        let transport = |reason: String| ClientError::Transport {
-            method: method.to_string(),
-            url: url.to_string(),
-            reason,
-        };
-        let mut headers = parts.headers;
-        headers.insert(header::AUTHORIZATION, self.token.header()?);
-        let response = self
-            .http
-            .request(parts.method.clone(), url.clone())
-            .headers(headers)
-            .timeout(timeout)
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| transport(describe(&e)))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| transport(describe(&e)))?;
-        let mut answer = http::Response::new(bytes.to_vec());
-        *answer.status_mut() = status;
-        *answer.headers_mut() = headers;
-        Ok(answer)
+        let request = http::Request::from_parts(parts, body);
+        Ok(transport::send(&self.http, &self.hosts, request, &url, timeout).await?)
     }
+}
+
+/// The client made when the user gives none: no redirects, since one could lead the request,
+/// and its token, to another origin.
+pub(crate) fn default_http(connect_timeout: Duration) -> Result<reqwest::Client, RequestError> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| RequestError::Http(e.to_string()))
 }
 
 /// A reqwest error with its causes, which hold the useful part ("connection refused").

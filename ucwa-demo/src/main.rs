@@ -1,7 +1,11 @@
 //! `ucwa-demo`: escalates an audio/video call end to end.
 //!
-//! By default it starts the embedded UCWA emulator on loopback; with `--server URL --token
-//! TOKEN` it talks to a real Skype for Business Server instead. It creates an application,
+//! By default it starts the embedded UCWA emulator on loopback, over HTTPS with a certificate
+//! made at start, and signs in to it as a user would: discovery from the sign-in address (the
+//! `lyncdiscover` names mapped to the emulator by the HTTP client's resolver), the password
+//! grant on each host that challenges, the applications on their own host. With
+//! `--sign-in ADDRESS --password PASSWORD` it does the same against a real deployment; with
+//! `--server URL --token TOKEN` it skips sign-in and uses the token as given. It creates an application,
 //! finds the call to escalate on the event channel, escalates it with an SDP offer, waits for
 //! the audioVideoInvitation in the event channel and prints it. Progress goes to stderr, the
 //! invitation to stdout; a failure ends with a clear message and a non-zero exit.
@@ -10,13 +14,17 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, ValueEnum};
+use std::sync::Arc;
 use ucwa::events::EventType;
 use ucwa::operations::{
     ApplicationsPost, ApplicationsPostBody, EscalateAudioVideoPost, EscalateAudioVideoPostQuery,
 };
 use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation};
 use ucwa::{Format, Link};
-use ucwa_client::{Client, EventChannel};
+
+use ucwa_client::auth::provider::TokenFuture;
+use ucwa_client::auth::{PasswordGrant, TokenRequest};
+use ucwa_client::{Client, EventChannel, SignIn, TokenProvider};
 use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
 
 #[derive(Parser)]
@@ -26,13 +34,20 @@ use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
     about = "Escalate an audio/video call with UCWA 2.0, end to end"
 )]
 struct Args {
-    /// A real server's origin, e.g. `https://fe1.contoso.com` (default: the embedded emulator).
+    /// Sign in to a real deployment as this user (`user@domain`), through autodiscovery
+    /// (default: the embedded emulator's user).
+    #[arg(long, requires = "password", conflicts_with = "server")]
+    sign_in: Option<String>,
+    /// The password for --sign-in.
+    #[arg(long, env = "UCWA_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// A real server's origin, e.g. `https://fe1.contoso.com`, with --token instead of signing in.
     #[arg(long, requires = "token")]
     server: Option<String>,
     /// The bearer token for --server.
     #[arg(long, env = "UCWA_TOKEN", hide_env_values = true)]
     token: Option<String>,
-    /// The path of the applications resource on the server.
+    /// The path of the applications resource on --server (sign-in discovers it).
     #[arg(long, default_value = APPLICATIONS_PATH)]
     applications: String,
     /// The representation to use.
@@ -81,34 +96,66 @@ async fn run(args: Args) -> Result<(), String> {
     };
     let wait = Duration::from_secs(args.wait);
     // The emulator lives until the end of `run`.
-    let (origin, token, _emulator) = match (args.server, args.token) {
-        (Some(server), Some(token)) => (server, token, None),
+    let mut _emulator = None;
+    let (client, applications) = match (args.server, args.token, args.sign_in, args.password) {
+        (Some(server), Some(token), _, _) => {
+            let client = Client::builder(server, token)
+                .format(format)
+                .long_poll(wait)
+                .build()
+                .map_err(|e| e.to_string())?;
+            let applications = format!("{}{}", client.origin(), args.applications);
+            (client, applications)
+        }
+        (_, _, Some(address), Some(password)) => {
+            let signing_in = SignIn::new(&address)
+                .map_err(|e| e.to_string())?
+                .token_provider(Arc::new(Announced(PasswordGrant::new(&address, password))));
+            sign_in(signing_in, format, wait).await?
+        }
         _ => {
-            let emulator = Emulator::start(Config::default())
-                .await
-                .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
+            let emulator = Emulator::start(Config {
+                tls_names: Some(EMULATED_HOSTS.iter().map(|h| (*h).to_owned()).collect()),
+                applications_on_second_origin: true,
+                applications_host: EMULATED_POOL.to_owned(),
+                ..Config::default()
+            })
+            .await
+            .map_err(|e| format!("cannot start the embedded emulator: {e}"))?;
             eprintln!(
-                "started the embedded UCWA emulator at {}",
-                emulator.origin()
-            );
-            (
+                "started the embedded UCWA emulator at {} (applications at {}), over HTTPS; \
+                 {} and {} resolve to it",
                 emulator.origin(),
-                emulator.token().to_owned(),
-                Some(emulator),
-            )
+                emulator.applications_origin(),
+                EMULATED_HOSTS[0],
+                EMULATED_POOL,
+            );
+            let pem = emulator.certificate_pem().unwrap_or_default();
+            let certificate = reqwest::Certificate::from_pem(pem.as_bytes())
+                .map_err(|e| format!("the emulator's certificate: {e}"))?;
+            // The user's own HTTP client: the emulator's certificate is its only root, and the
+            // discovery names lead to the emulator, the way a test network's DNS would.
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .tls_certs_only([certificate])
+                .resolve(EMULATED_HOSTS[0], emulator.addr())
+                .resolve(EMULATED_POOL, emulator.applications_addr())
+                .build()
+                .map_err(|e| e.to_string())?;
+            let address = emulator.user().to_owned();
+            let signing_in = SignIn::new(&address)
+                .map_err(|e| e.to_string())?
+                .token_provider(Arc::new(Announced(PasswordGrant::new(
+                    &address,
+                    "pass@word1",
+                ))))
+                .http_client(http);
+            _emulator = Some(emulator);
+            sign_in(signing_in, format, wait).await?
         }
     };
-    let client = Client::builder(origin, token)
-        .format(format)
-        .long_poll(wait)
-        .build()
-        .map_err(|e| e.to_string())?;
 
-    eprintln!(
-        "creating an application at {}{} ({format})…",
-        client.origin(),
-        args.applications
-    );
+    eprintln!("creating an application at {applications} ({format})…");
     let body = ApplicationsPostBody {
         culture: Some("en-US".into()),
         endpoint_id: Some(unique_id()),
@@ -117,7 +164,7 @@ async fn run(args: Args) -> Result<(), String> {
     };
     let request = ApplicationsPost::request(
         client.origin(),
-        &Link::to(args.applications.as_str()),
+        &Link::to(applications.as_str()),
         &body,
         format,
     )
@@ -176,6 +223,52 @@ async fn run(args: Args) -> Result<(), String> {
     let invitation = find_invitation(&client, &mut events, &query.operation_id, wait).await?;
     print!("{}", describe(&invitation));
     Ok(())
+}
+
+/// The names the embedded emulator answers for: the internal discovery entry point of the
+/// emulator's user's domain, and the pool its applications are on.
+const EMULATED_HOSTS: [&str; 2] = ["lyncdiscoverinternal.contoso.com", EMULATED_POOL];
+const EMULATED_POOL: &str = "pool1.contoso.com";
+
+/// Discovery and the client of the applications host, each step printed.
+async fn sign_in(
+    signing_in: SignIn,
+    format: Format,
+    wait: Duration,
+) -> Result<(Client, String), String> {
+    let signing_in = signing_in.format(format).long_poll(wait);
+    eprintln!("discovering the UCWA server from the sign-in address…");
+    let (client, discovered) = signing_in
+        .connect()
+        .await
+        .map_err(|e| format!("signing in: {e}"))?;
+    eprintln!(
+        "discovered: root {}, user {}, applications {}",
+        discovered.root, discovered.user, discovered.applications
+    );
+    Ok((client, discovered.applications.to_string()))
+}
+
+/// A token provider that says which host it got a token for (never the token).
+#[derive(Debug)]
+struct Announced<P>(P);
+
+impl<P: TokenProvider> TokenProvider for Announced<P> {
+    fn token<'a>(&'a self, request: TokenRequest<'a>) -> TokenFuture<'a> {
+        Box::pin(async move {
+            let host = request.resource.origin().ascii_serialization();
+            eprintln!("{host} asks for a token; using the password grant…");
+            let issued = self.0.token(request).await?;
+            eprintln!(
+                "got a token for {host}{}",
+                issued
+                    .expires_in
+                    .map(|d| format!(", valid {} s", d.as_secs()))
+                    .unwrap_or_default()
+            );
+            Ok(issued)
+        })
+    }
 }
 
 /// The call to escalate: the first audioVideo the event channel announces.

@@ -15,6 +15,8 @@ fn demo(args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// Through discovery and the password grant over HTTPS, a token for each of the emulator's two
+/// hosts, then the escalation.
 #[test]
 fn escalates_against_the_embedded_emulator_in_both_formats() {
     for format in ["json", "xml"] {
@@ -42,8 +44,15 @@ fn escalates_against_the_embedded_emulator_in_both_formats() {
         );
         // Progress on stderr, in order.
         let steps = [
-            "started the embedded UCWA emulator at http://127.0.0.1:",
-            "creating an application",
+            "started the embedded UCWA emulator at https://127.0.0.1:",
+            "discovering the UCWA server from the sign-in address",
+            "https://lyncdiscoverinternal.contoso.com asks for a token",
+            "got a token for https://lyncdiscoverinternal.contoso.com, valid 28800 s",
+            "discovered: root https://lyncdiscoverinternal.contoso.com/",
+            "applications https://pool1.contoso.com:",
+            "creating an application at https://pool1.contoso.com:",
+            "https://pool1.contoso.com:",
+            "asks for a token",
             "waiting on the event channel for an audio/video call",
             "escalating",
             "the server accepted it",

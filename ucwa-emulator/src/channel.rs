@@ -19,7 +19,13 @@ struct Inner {
     batches: BTreeMap<u64, Vec<(String, String, Event<AnyResource>)>>,
     next_ack: u64,
     closed: bool,
+    /// Counts pending GETs: each one takes the next number, and a GET that sees a later number
+    /// than its own has been replaced.
+    latest_get: u64,
 }
+
+/// A pending GET that a later one replaced (409 `PGetReplaced`): one reader per channel.
+pub struct Replaced;
 
 pub struct Channel {
     base: String,
@@ -37,6 +43,7 @@ impl Channel {
                 batches: BTreeMap::new(),
                 next_ack: 1,
                 closed: false,
+                latest_get: 0,
             }),
             notify: Notify::new(),
         }
@@ -64,14 +71,25 @@ impl Channel {
         self.notify.notify_waiters();
     }
 
-    /// Answers the pending GET for `ack`, waiting up to `wait` for events.
-    pub async fn get(&self, ack: u64, wait: Duration) -> EventBatch {
+    /// Answers the pending GET for `ack`, waiting up to `wait` for events, unless another
+    /// pending GET arrives meanwhile.
+    pub async fn get(&self, ack: u64, wait: Duration) -> Result<EventBatch, Replaced> {
         let deadline = tokio::time::Instant::now() + wait;
+        let me = {
+            let mut inner = self.lock();
+            inner.latest_get += 1;
+            inner.latest_get
+        };
+        // Wake the GET this one replaces.
+        self.notify.notify_waiters();
         loop {
             // Register interest before looking, so a push in between is not missed.
             let notified = self.notify.notified();
             {
                 let mut inner = self.lock();
+                if inner.latest_get != me {
+                    return Err(Replaced);
+                }
                 let oldest = inner
                     .batches
                     .keys()
@@ -83,22 +101,22 @@ impl Channel {
                     inner.batches.retain(|&n, _| n >= ack);
                 }
                 if let Some(events) = inner.batches.get(&ack) {
-                    return self.batch(ack, events.clone());
+                    return Ok(self.batch(ack, events.clone()));
                 }
                 if ack != inner.next_ack {
                     // Out of range: nothing was dropped above, so `oldest` still holds.
-                    return EventBatch {
+                    return Ok(EventBatch {
                         self_link: Some(self.link(ack)),
                         resync: Some(self.link(oldest)),
                         ..EventBatch::default()
-                    };
+                    });
                 }
                 let timed_out = tokio::time::Instant::now() >= deadline;
                 if !inner.pending.is_empty() || timed_out || inner.closed {
                     let events = std::mem::take(&mut inner.pending);
                     inner.batches.insert(ack, events.clone());
                     inner.next_ack += 1;
-                    return self.batch(ack, events);
+                    return Ok(self.batch(ack, events));
                 }
             }
             let _ = tokio::time::timeout_at(deadline, notified).await;

@@ -22,10 +22,14 @@
 #![deny(missing_docs)]
 
 mod channel;
+mod clock;
+mod discovery;
 mod protocol;
 mod resources;
 mod routes;
 mod state;
+mod tls;
+mod tokens;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +40,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use ucwa::ErrorBody;
 use ucwa::http::StatusCode;
+
+pub use clock::Clock;
+pub use discovery::{ROOT_PATH, USER_PATH};
+pub use tokens::TOKEN_PATH;
 
 use state::State;
 
@@ -52,6 +60,39 @@ pub struct Config {
     /// How long a pending GET on the event channel is held when the client does not say
     /// (`timeout`), and the longest it may ask for.
     pub long_poll: Duration,
+    /// The user the token endpoint knows, by sign-in address (matched without case).
+    pub user: String,
+    /// That user's password.
+    pub password: String,
+    /// The meeting anonymous users may join (`urn:microsoft.rtc:anonmeeting`): its URI.
+    pub meeting_uri: String,
+    /// That meeting's key.
+    pub meeting_key: String,
+    /// How long a user's token lives on the emulator's [`Clock`] (8 hours by default).
+    pub token_lifetime: Duration,
+    /// How long an anonymous attendee's token lives (1 hour by default).
+    pub anonymous_token_lifetime: Duration,
+    /// Serve the applications on a second origin (its own listener, on the same address
+    /// with another port), which accepts only tokens from its own token endpoint.
+    pub applications_on_second_origin: bool,
+    /// The host name the user resource gives for that second origin (map it to the
+    /// emulator's address in the client's resolver).
+    pub applications_host: String,
+    /// Send the `Bearer` and `MsRtcOAuth` challenges merged into one `WWW-Authenticate`
+    /// value, as some proxies do, instead of one header each.
+    pub merge_challenges: bool,
+    /// Answer the entry point at `lyncdiscoverinternal.*` (by `Host`); when false it answers
+    /// 404, as a network with no internal entry point does.
+    pub internal_discovery: bool,
+    /// How long an application may go without a request before the emulator deletes it
+    /// (15 minutes by default), on its [`Clock`].
+    pub application_expiry: Duration,
+    /// Create applications whose user is already available, so that makeMeAvailable answers
+    /// 409 `AlreadyExists` (as when another application of the same endpoint made it so).
+    pub applications_start_available: bool,
+    /// Serve HTTPS, with a certificate made at start for these names (and `localhost`,
+    /// `127.0.0.1`); clients trust [`Emulator::certificate_pem`]. `None`: plain HTTP.
+    pub tls_names: Option<Vec<String>>,
 }
 
 impl Default for Config {
@@ -60,6 +101,19 @@ impl Default for Config {
             token: "emulator-token".to_owned(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             long_poll: Duration::from_secs(180),
+            user: "lene@contoso.com".to_owned(),
+            password: "pass@word1".to_owned(),
+            meeting_uri: "sip:john@contoso.com;gruu;opaque=app:conf:focus:id:5LB7MRBC".to_owned(),
+            meeting_key: "5LB7MRBC".to_owned(),
+            token_lifetime: tokens::USER_TOKEN_LIFETIME,
+            anonymous_token_lifetime: tokens::ANONYMOUS_TOKEN_LIFETIME,
+            applications_on_second_origin: false,
+            applications_host: "127.0.0.1".to_owned(),
+            merge_challenges: false,
+            internal_discovery: true,
+            application_expiry: Duration::from_secs(15 * 60),
+            applications_start_available: false,
+            tls_names: None,
         }
     }
 }
@@ -68,37 +122,169 @@ impl Default for Config {
 pub struct Emulator {
     addr: SocketAddr,
     state: Arc<State>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    shutdown: Vec<oneshot::Sender<()>>,
+    tasks: Vec<JoinHandle<()>>,
+    /// The TLS accept loops, which do not end on their own.
+    acceptors: Vec<JoinHandle<()>>,
+    certificate: Option<String>,
 }
 
 impl Emulator {
     /// Starts serving in the background.
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
-        let listener = TcpListener::bind(config.listen).await?;
-        let addr = listener.local_addr()?;
-        let state = Arc::new(State::new(config));
-        let app = routes::router(state.clone());
-        let (shutdown, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app).with_graceful_shutdown(async {
+        let mut listeners = vec![TcpListener::bind(config.listen).await?];
+        if config.applications_on_second_origin {
+            let second = SocketAddr::new(config.listen.ip(), 0);
+            listeners.push(TcpListener::bind(second).await?);
+        }
+        let sites = listeners
+            .iter()
+            .map(TcpListener::local_addr)
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let tls = match &config.tls_names {
+            Some(names) => Some(tls::Tls::new(names)?),
+            None => None,
+        };
+        let certificate = tls.as_ref().map(|t| t.pem.clone());
+        let state = Arc::new(State::new(config, Clock::new(), sites.clone()));
+        let mut shutdown = Vec::new();
+        let mut tasks = Vec::new();
+        let mut acceptors = Vec::new();
+        for (site, listener) in listeners.into_iter().enumerate() {
+            let app = routes::router(state.clone(), site);
+            let (stop, stopped) = oneshot::channel::<()>();
+            shutdown.push(stop);
+            let stopped = async {
                 let _ = stopped.await;
-            });
-            if let Err(error) = served.await {
-                eprintln!("ucwa-emulator: {error}");
-            }
-        });
+            };
+            let task = match &tls {
+                Some(tls) => {
+                    let (listener, acceptor) = tls.listen(listener)?;
+                    acceptors.push(acceptor);
+                    tokio::spawn(async move {
+                        let served = axum::serve(listener, app).with_graceful_shutdown(stopped);
+                        if let Err(error) = served.await {
+                            eprintln!("ucwa-emulator: {error}");
+                        }
+                    })
+                }
+                None => tokio::spawn(async move {
+                    let served = axum::serve(listener, app).with_graceful_shutdown(stopped);
+                    if let Err(error) = served.await {
+                        eprintln!("ucwa-emulator: {error}");
+                    }
+                }),
+            };
+            tasks.push(task);
+        }
         Ok(Emulator {
-            addr,
+            addr: sites[0],
             state,
-            shutdown: Some(shutdown),
-            task: Some(task),
+            shutdown,
+            tasks,
+            acceptors,
+            certificate,
         })
     }
 
-    /// The origin to give clients, e.g. `http://127.0.0.1:40123`.
+    /// The origin of the applications: the second origin when configured, else [`Self::origin`].
+    pub fn applications_origin(&self) -> String {
+        format!("{}://{}", self.state.scheme(), self.applications_addr())
+    }
+
+    /// The address the applications are served at.
+    pub fn applications_addr(&self) -> SocketAddr {
+        self.state.sites.last().copied().unwrap_or(self.addr)
+    }
+
+    /// The user the token endpoint knows.
+    pub fn user(&self) -> &str {
+        &self.state.config.user
+    }
+
+    /// Makes the next application creation fail with this status and error body (a 403 or 502
+    /// tells a client to run discovery again).
+    pub fn fail_next_application(&self, status: StatusCode, body: ErrorBody) {
+        self.state.inject_create_fault(status, body);
+    }
+
+    /// How many anonymous meeting tokens were renewed with the token they replace.
+    pub fn anonymous_renewals(&self) -> u64 {
+        self.state
+            .anonymous_renewals
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many times the discovery entry point (`/`) was asked.
+    pub fn entry_point_hits(&self) -> u64 {
+        self.state
+            .entry_point_hits
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Deletes every application (as a server restart does); how many there were.
+    pub fn delete_applications(&self) -> usize {
+        self.state.remove_all()
+    }
+
+    /// The ids of the live applications (expired ones are still listed until next used).
+    pub fn application_ids(&self) -> Vec<u64> {
+        let mut ids: Vec<u64> = self.state.apps().iter().map(|a| a.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Whether application `id` was made available, and how often it reported activity.
+    pub fn availability(&self, id: u64) -> Option<(bool, u64)> {
+        self.state.app(id).map(|app| {
+            (
+                app.available.load(std::sync::atomic::Ordering::SeqCst),
+                app.activity_reports
+                    .load(std::sync::atomic::Ordering::SeqCst),
+            )
+        })
+    }
+
+    /// Forgets that the users of every application were made available, so that
+    /// reportMyActivity answers 409 `MakeMeAvailableRequired`.
+    pub fn forget_availability(&self) {
+        for app in self.state.apps() {
+            app.available
+                .store(false, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// The emulator's clock, to move past expiries.
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    /// The bearer tokens origin `site` (0: the first, 1: the applications' own) was sent,
+    /// oldest first (at most the last 256).
+    pub fn tokens_seen(&self, site: usize) -> Vec<String> {
+        self.state.tokens_seen(site)
+    }
+
+    /// Makes the entry point (`/`) answer with only a `redirect` link to `href` (`None`: the
+    /// root itself again).
+    pub fn redirect_root(&self, href: Option<String>) {
+        self.state.set_root_redirect(href);
+    }
+
+    /// Makes the next GET of the user resource answer with only a `redirect` link to `href`,
+    /// as a pool that is not the user's home pool does.
+    pub fn redirect_user_once(&self, href: String) {
+        self.state.set_user_redirect(Some(href));
+    }
+
+    /// The origin to give clients, e.g. `http://127.0.0.1:40123` (`https` with TLS).
     pub fn origin(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.state.scheme(), self.addr)
+    }
+
+    /// The certificate to trust (PEM), when serving HTTPS.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate.as_deref()
     }
 
     /// The address it listens on.
@@ -142,14 +328,17 @@ impl Emulator {
     /// Stops serving and waits until it has.
     pub async fn shutdown(mut self) {
         self.stop();
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }
 
     fn stop(&mut self) {
         self.state.close();
-        if let Some(shutdown) = self.shutdown.take() {
+        for acceptor in self.acceptors.drain(..) {
+            acceptor.abort();
+        }
+        for shutdown in self.shutdown.drain(..) {
             let _ = shutdown.send(());
         }
     }

@@ -23,6 +23,22 @@ struct Args {
     /// The longest a pending GET on the event channel is held, in seconds.
     #[arg(long, default_value_t = 180)]
     long_poll: u64,
+    /// The sign-in address the token endpoint accepts (password grant).
+    #[arg(long, default_value = "lene@contoso.com")]
+    user: String,
+    /// That user's password.
+    #[arg(long, default_value = "pass@word1")]
+    password: String,
+    /// Serve the applications on a second port that demands its own token.
+    #[arg(long)]
+    second_origin: bool,
+    /// Serve HTTPS with a certificate made now for this name (repeatable; `localhost` and
+    /// `127.0.0.1` are always in it).
+    #[arg(long = "tls-name", value_name = "NAME")]
+    tls_names: Vec<String>,
+    /// With --tls-name: write the certificate (PEM) here, for clients to trust.
+    #[arg(long, value_name = "PATH", requires = "tls_names")]
+    certificate_out: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -32,6 +48,11 @@ async fn main() -> ExitCode {
         token: args.token,
         listen: args.listen,
         long_poll: Duration::from_secs(args.long_poll),
+        user: args.user,
+        password: args.password,
+        applications_on_second_origin: args.second_origin,
+        tls_names: (!args.tls_names.is_empty()).then_some(args.tls_names),
+        ..Config::default()
     };
     let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
@@ -40,10 +61,22 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let (Some(path), Some(pem)) = (&args.certificate_out, emulator.certificate_pem()) {
+        if let Err(error) = std::fs::write(path, pem) {
+            eprintln!(
+                "ucwa-emulator: cannot write the certificate to {}: {error}",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        eprintln!("ucwa-emulator: certificate written to {}", path.display());
+    }
     eprintln!(
-        "ucwa-emulator: serving {}{APPLICATIONS_PATH} (bearer token `{}`); Ctrl-C stops",
+        "ucwa-emulator: discovery at {}/, applications at {}{APPLICATIONS_PATH} (bearer token `{}`, or sign in as {}); Ctrl-C stops",
         emulator.origin(),
-        emulator.token()
+        emulator.applications_origin(),
+        emulator.token(),
+        emulator.user(),
     );
     let _ = tokio::signal::ctrl_c().await;
     emulator.shutdown().await;

@@ -1,4 +1,4 @@
-//! HTTP as UCWA speaks it, for every handler alike: the bearer token, the representation chosen
+//! HTTP as UCWA speaks it, for every handler alike: the representation chosen
 //! by `Accept`, the checks on what a request sends, and the answers, error bodies included.
 //!
 //! The handlers only decide which answer to give. How an answer looks on the wire lives here,
@@ -6,46 +6,14 @@
 //! `parameters`) and answers in the format the client asked for, whichever handler it reached.
 
 use std::convert::Infallible;
-use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request, State as Extract};
-use axum::middleware::Next;
+use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use ucwa::http::request::Parts;
 use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
 use ucwa::{ErrorBody, Format, Payload};
-
-use crate::state::State;
-
-/// What the web server in front of UCWA sends with a 401: HTML, not a UCWA error body, since
-/// UCWA itself never sees the request.
-const UNAUTHORIZED_PAGE: &str = "<html><head><title>401 - Unauthorized</title></head><body><h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>";
-
-/// No bearer token, or another one: 401, as the web server in front of UCWA answers it.
-pub(crate) async fn authorize(
-    Extract(state): Extract<Arc<State>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let expected = format!("Bearer {}", state.config.token);
-    let given = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    if given == Some(expected.as_str()) {
-        return next.run(request).await;
-    }
-    let mut response = answer(StatusCode::UNAUTHORIZED, "text/html", UNAUTHORIZED_PAGE);
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static(
-            "Bearer trusted_issuers=\"\", client_id=\"00000004-0000-0ff1-ce00-000000000000\"",
-        ),
-    );
-    response
-}
 
 /// The representation the client asked for by `Accept`; JSON when it did not say. Every answer,
 /// error answers included, is in it.
@@ -151,6 +119,35 @@ pub(crate) fn no_application(format: Format) -> Refusal {
         Some("ApplicationNotFound"),
         "The application does not exist.",
     )
+}
+
+/// 410 `InactiveApplicationExpired`: the application was idle too long and is gone.
+pub(crate) fn application_expired(format: Format) -> Refusal {
+    failure(
+        format,
+        StatusCode::GONE,
+        "Gone",
+        Some("InactiveApplicationExpired"),
+        "The application expired.",
+    )
+}
+
+/// 409 with `subcode`.
+pub(crate) fn conflict(format: Format, subcode: &str, message: &str) -> Refusal {
+    failure(
+        format,
+        StatusCode::CONFLICT,
+        "Conflict",
+        Some(subcode),
+        message,
+    )
+}
+
+/// 204, no body.
+pub(crate) fn no_content() -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response
 }
 
 /// 409 `AlreadyExists`: the request repeats one that was already carried out.

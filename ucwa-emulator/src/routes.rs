@@ -6,6 +6,7 @@
 //! look like to [`crate::resources`].
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,16 +18,19 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use ucwa::Format;
 use ucwa::http::{HeaderMap, StatusCode};
-use ucwa::operations::ApplicationsPostBody;
+use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
 
 use crate::APPLICATIONS_PATH;
 use crate::channel::Channel;
+use crate::discovery;
 use crate::protocol::{
-    Negotiated, Refusal, already_exists, authorize, check, decode, error, invalid_parameters,
-    no_application, not_found, payload, respond, respond_as, sdp_offer,
+    Negotiated, Refusal, already_exists, application_expired, check, conflict, decode, error,
+    invalid_parameters, no_application, no_content, not_found, payload, respond, respond_as,
+    sdp_offer,
 };
 use crate::resources::{self, CONVERSATION, PARTICIPANT};
-use crate::state::{App, Calls, State};
+use crate::state::{App, Calls, Lookup, State};
+use crate::tokens::{Site, TOKEN_PATH, authorize, token_endpoint};
 
 type Shared = Arc<State>;
 
@@ -34,40 +38,72 @@ type Shared = Arc<State>;
 /// and the first to fail is the one answered.
 type Answer = Result<Response, Refusal>;
 
-pub(crate) fn router(state: Shared) -> Router {
+/// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
+/// token endpoint on the first, the token endpoint and UCWA wherever the applications are.
+pub(crate) fn router(state: Shared, site: usize) -> Router {
+    let guard = Site {
+        state: state.clone(),
+        index: site,
+    };
     let app = "/ucwa/oauth/v1/applications/{app}";
-    Router::new()
-        .route(APPLICATIONS_PATH, post(create_application))
-        .route(app, get(get_application))
-        .route(&format!("{app}/events"), get(events))
-        .route(
-            &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
-            get(get_audio_video),
-        )
-        .route(
-            &format!(
-                "{app}/communication/conversations/{{conversation}}/audioVideo/escalateAudioVideo"
-            ),
-            post(escalate),
-        )
-        .route(
-            &format!("{app}/communication/invitations/{{invitation}}"),
-            get(get_invitation),
-        )
-        .route(
-            &format!(
-                "{app}/communication/conversations/{{conversation}}/participants/{{participant}}"
-            ),
-            get(get_participant),
-        )
+    let mut protected = Router::new();
+    if site == 0 {
+        protected = protected.route(
+            discovery::USER_PATH,
+            get(discovery::user).with_state(guard.clone()),
+        );
+    }
+    let serves_applications = (site == 1) == state.config.applications_on_second_origin;
+    if serves_applications {
+        protected = protected
+            .route(APPLICATIONS_PATH, post(create_application))
+            .route(app, get(get_application).delete(delete_application))
+            .route(&format!("{app}/me/makeMeAvailable"), post(make_me_available))
+            .route(&format!("{app}/me/reportMyActivity"), post(report_my_activity))
+            .route(&format!("{app}/events"), get(events))
+            .route(
+                &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
+                get(get_audio_video),
+            )
+            .route(
+                &format!(
+                    "{app}/communication/conversations/{{conversation}}/audioVideo/escalateAudioVideo"
+                ),
+                post(escalate),
+            )
+            .route(
+                &format!("{app}/communication/invitations/{{invitation}}"),
+                get(get_invitation),
+            )
+            .route(
+                &format!(
+                    "{app}/communication/conversations/{{conversation}}/participants/{{participant}}"
+                ),
+                get(get_participant),
+            );
+    }
+    let protected = protected
         .fallback(|Negotiated(format): Negotiated| async move { not_found(format) })
-        .layer(middleware::from_fn_with_state(state.clone(), authorize))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(guard.clone(), authorize))
+        .with_state(state);
+    let mut public = Router::new().route(TOKEN_PATH, post(token_endpoint));
+    if site == 0 {
+        public = public
+            .route("/", get(discovery::entry_point))
+            .route(discovery::ROOT_PATH, get(discovery::root_resource));
+    }
+    public.with_state(guard).merge(protected)
 }
 
 /// The application `id`; a 404 that tells the client to make a new one when there is none.
+/// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404
+/// `ApplicationNotFound` when there is none, so that the client makes a new one.
 fn application_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
-    state.app(id).ok_or_else(|| no_application(format))
+    match state.lookup(id) {
+        Lookup::Found(app) => Ok(app),
+        Lookup::Expired => Err(application_expired(format)),
+        Lookup::Missing => Err(no_application(format)),
+    }
 }
 
 /// The application `id`, when `conversation` is its call; the application is looked up first,
@@ -91,7 +127,27 @@ async fn create_application(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let input: ApplicationsPostBody = decode(format, &headers, &body)?;
+    if let Some((status, body)) = state.take_create_fault() {
+        return Err(error(format, status, body));
+    }
+    let mut input: ApplicationsPostBody = decode(format, &headers, &body)?;
+    // The server takes these keys in any case (`UserAgent` as the reference's own samples
+    // send it); the decoded body matches them exactly and keeps others aside.
+    for (name, slot) in [
+        ("culture", &mut input.culture),
+        ("endpointId", &mut input.endpoint_id),
+        ("userAgent", &mut input.user_agent),
+        ("instanceId", &mut input.instance_id),
+    ] {
+        if slot.is_none() {
+            *slot = input
+                .unknown
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .and_then(|(_, value)| value.as_str())
+                .map(str::to_owned);
+        }
+    }
     let mut problems = Vec::new();
     check(&mut problems, "culture", input.culture.as_deref(), 100);
     check(
@@ -120,6 +176,9 @@ async fn create_application(
         instance_id: input.instance_id,
         calls: Mutex::new(Calls::new(resources::participant(id))),
         channel: Channel::new(resources::events_path(id)),
+        available: AtomicBool::new(state.config.applications_start_available),
+        last_seen: Mutex::new(state.clock.now()),
+        activity_reports: AtomicU64::new(0),
     });
     app.channel.push(
         "conversation",
@@ -138,6 +197,51 @@ async fn get_application(
     let app = application_at(&state, id, format)?;
     let application = resources::application(&app);
     Ok(payload(format, StatusCode::OK, &application))
+}
+
+async fn delete_application(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<u64>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    application_at(&state, id, format)?;
+    state.remove(id);
+    Ok(no_content())
+}
+
+/// `makeMeAvailable`: 204 the first time, 409 `AlreadyExists` after.
+async fn make_me_available(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<u64>,
+    Negotiated(format): Negotiated,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let app = application_at(&state, id, format)?;
+    let _: MakeMeAvailablePostBody = decode(format, &headers, &body)?;
+    if app.available.swap(true, Ordering::SeqCst) {
+        return Err(already_exists(format, "The user is already available."));
+    }
+    Ok(no_content())
+}
+
+/// `reportMyActivity`: 204 once the user was made available, 409 `MakeMeAvailableRequired`
+/// before.
+async fn report_my_activity(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<u64>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    let app = application_at(&state, id, format)?;
+    if !app.available.load(Ordering::SeqCst) {
+        return Err(conflict(
+            format,
+            "MakeMeAvailableRequired",
+            "Call makeMeAvailable first.",
+        ));
+    }
+    app.activity_reports.fetch_add(1, Ordering::SeqCst);
+    Ok(no_content())
 }
 
 async fn get_audio_video(
@@ -247,7 +351,13 @@ async fn events(
         .and_then(|t| t.parse::<u64>().ok())
         .map(Duration::from_secs)
         .map_or(state.config.long_poll, |t| t.min(state.config.long_poll));
-    let batch = app.channel.get(ack, wait).await;
+    let Ok(batch) = app.channel.get(ack, wait).await else {
+        return Err(conflict(
+            format,
+            "PGetReplaced",
+            "Another pending GET replaced this one.",
+        ));
+    };
     if let Some((content_type, body)) = state.take_garbled_batch() {
         return Ok(respond_as(&content_type, StatusCode::OK, body));
     }

@@ -10,9 +10,33 @@ use ucwa::resources::{AudioVideoInvitation, Participant};
 
 use crate::Config;
 use crate::channel::Channel;
+use crate::clock::Clock;
+use crate::tokens::Issued;
+
+/// How many bearer tokens each origin remembers having been sent (for tests that check no
+/// token reached a host it was not issued by); the oldest are forgotten first.
+const TOKENS_SEEN_KEPT: usize = 256;
+
+/// The most live tokens the emulator keeps.
+const MAX_LIVE_TOKENS: usize = 10_000;
 
 pub struct State {
     pub config: Config,
+    pub clock: Clock,
+    /// The address of each origin: the first (discovery, token endpoint, and the applications
+    /// unless they have their own) and, when configured, the applications' own.
+    pub sites: Vec<std::net::SocketAddr>,
+    issued: Mutex<HashMap<String, Issued>>,
+    next_token: AtomicU64,
+    seen: Mutex<Vec<VecDeque<String>>>,
+    root_redirect: Mutex<Option<String>>,
+    /// Faults for the next application creations, as for escalations.
+    create_faults: Mutex<VecDeque<(StatusCode, ErrorBody)>>,
+    /// How many times the discovery entry point was asked.
+    pub entry_point_hits: AtomicU64,
+    /// How many anonymous tokens were renewed (`ms_rtc_renew`).
+    pub anonymous_renewals: AtomicU64,
+    user_redirect: Mutex<Option<String>>,
     apps: Mutex<HashMap<u64, Arc<App>>>,
     next_id: AtomicU64,
     faults: Mutex<VecDeque<(StatusCode, ErrorBody)>>,
@@ -31,6 +55,20 @@ pub struct App {
     pub instance_id: Option<String>,
     pub calls: Mutex<Calls>,
     pub channel: Channel,
+    /// Whether makeMeAvailable was called.
+    pub available: AtomicBool,
+    /// When the application last made a request, on the emulator's clock.
+    pub last_seen: Mutex<std::time::Duration>,
+    /// How many times it reported activity.
+    pub activity_reports: AtomicU64,
+}
+
+/// What looking up an application finds.
+pub enum Lookup {
+    Found(Arc<App>),
+    /// It was idle past the expiry and is deleted now; later lookups find nothing.
+    Expired,
+    Missing,
 }
 
 /// The application's call: its remote participant and the invitations made on it.
@@ -66,15 +104,110 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl State {
-    pub fn new(config: Config) -> Self {
+    pub fn new(config: Config, clock: Clock, sites: Vec<std::net::SocketAddr>) -> Self {
         State {
             config,
+            clock,
+            seen: Mutex::new(vec![VecDeque::new(); sites.len()]),
+            sites,
+            issued: Mutex::new(HashMap::new()),
+            next_token: AtomicU64::new(1),
+            root_redirect: Mutex::new(None),
+            create_faults: Mutex::new(VecDeque::new()),
+            entry_point_hits: AtomicU64::new(0),
+            anonymous_renewals: AtomicU64::new(0),
+            user_redirect: Mutex::new(None),
             apps: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(100),
             faults: Mutex::new(VecDeque::new()),
             garbled_batches: Mutex::new(VecDeque::new()),
             closed: AtomicBool::new(false),
         }
+    }
+
+    /// Issues a token valid on origin `site` for `lifetime` of the emulator's clock.
+    pub fn issue(&self, site: usize, lifetime: std::time::Duration, anonymous: bool) -> String {
+        let n = self.next_token.fetch_add(1, Ordering::Relaxed);
+        let token = format!("cwt=emulator-{site}-{n}");
+        let issued = Issued {
+            site,
+            expires_at: self.clock.now() + lifetime,
+            anonymous,
+        };
+        let mut tokens = lock(&self.issued);
+        let now = self.clock.now();
+        // Expired tokens are refused anyway; dropping them keeps the table bounded by what
+        // is live.
+        tokens.retain(|_, t| t.expires_at > now);
+        if tokens.len() >= MAX_LIVE_TOKENS {
+            // A client asking for tokens in a loop: the one closest to expiry goes.
+            if let Some(first) = tokens
+                .iter()
+                .min_by_key(|(_, t)| t.expires_at)
+                .map(|(k, _)| k.clone())
+            {
+                tokens.remove(&first);
+            }
+        }
+        tokens.insert(token.clone(), issued);
+        token
+    }
+
+    pub fn issued(&self, token: &str) -> Option<Issued> {
+        lock(&self.issued).get(token).cloned()
+    }
+
+    /// Whether origin `site` takes `token`: one it issued and that has not expired, or the
+    /// configured static token on the first origin.
+    pub fn accepts(&self, site: usize, token: &str) -> bool {
+        if site == 0 && token == self.config.token {
+            return true;
+        }
+        self.issued(token)
+            .is_some_and(|t| t.site == site && t.expires_at > self.clock.now())
+    }
+
+    pub fn saw_token(&self, site: usize, token: &str) {
+        let mut seen = lock(&self.seen);
+        if let Some(seen) = seen.get_mut(site) {
+            if seen.len() == TOKENS_SEEN_KEPT {
+                seen.pop_front();
+            }
+            seen.push_back(token.to_owned());
+        }
+    }
+
+    pub fn tokens_seen(&self, site: usize) -> Vec<String> {
+        lock(&self.seen)
+            .get(site)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// `https` when serving TLS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.config.tls_names.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
+    pub fn set_root_redirect(&self, href: Option<String>) {
+        *lock(&self.root_redirect) = href;
+    }
+
+    pub fn root_redirect(&self) -> Option<String> {
+        lock(&self.root_redirect).clone()
+    }
+
+    pub fn set_user_redirect(&self, href: Option<String>) {
+        *lock(&self.user_redirect) = href;
+    }
+
+    /// The user redirect, once: the pool it points to serves the user resource itself.
+    pub fn take_user_redirect(&self) -> Option<String> {
+        lock(&self.user_redirect).take()
     }
 
     pub fn next_id(&self) -> u64 {
@@ -91,8 +224,54 @@ impl State {
         lock(&self.apps).get(&id).cloned()
     }
 
+    /// The application `id`, deleted first if it has been idle longer than the expiry; a
+    /// found application counts the lookup as its activity.
+    pub fn lookup(&self, id: u64) -> Lookup {
+        let now = self.clock.now();
+        let mut apps = lock(&self.apps);
+        let Some(app) = apps.get(&id).cloned() else {
+            return Lookup::Missing;
+        };
+        let mut last_seen = lock(&app.last_seen);
+        if now.saturating_sub(*last_seen) > self.config.application_expiry {
+            drop(last_seen);
+            apps.remove(&id);
+            app.channel.close();
+            return Lookup::Expired;
+        }
+        *last_seen = now;
+        drop(last_seen);
+        Lookup::Found(app)
+    }
+
+    /// Deletes application `id`; whether there was one.
+    pub fn remove(&self, id: u64) -> bool {
+        let removed = lock(&self.apps).remove(&id);
+        if let Some(app) = &removed {
+            app.channel.close();
+        }
+        removed.is_some()
+    }
+
+    /// Deletes every application, as a server restart or an administrator does.
+    pub fn remove_all(&self) -> usize {
+        let apps: Vec<Arc<App>> = lock(&self.apps).drain().map(|(_, a)| a).collect();
+        for app in &apps {
+            app.channel.close();
+        }
+        apps.len()
+    }
+
     pub fn inject_fault(&self, status: StatusCode, body: ErrorBody) {
         lock(&self.faults).push_back((status, body));
+    }
+
+    pub fn inject_create_fault(&self, status: StatusCode, body: ErrorBody) {
+        lock(&self.create_faults).push_back((status, body));
+    }
+
+    pub fn take_create_fault(&self) -> Option<(StatusCode, ErrorBody)> {
+        lock(&self.create_faults).pop_front()
     }
 
     pub fn take_fault(&self) -> Option<(StatusCode, ErrorBody)> {

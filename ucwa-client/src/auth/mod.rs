@@ -1,0 +1,97 @@
+//! Authentication: the 401 challenges ([`challenge`]), the token endpoint ([`token`]), where
+//! tokens come from ([`provider`]) and the token of each host (`hosts`).
+//!
+//! A token belongs to the host (scheme, host and port) that challenged for it: the discovery
+//! host and the applications host each get their own, through their own challenge, and a token
+//! is only ever sent to its own host. A token is renewed shortly before its `expires_in` runs
+//! out; a 401 on a request that carried a token gets one fresh token and one retry, never more.
+
+pub mod challenge;
+pub(crate) mod hosts;
+pub mod provider;
+pub mod token;
+
+use ucwa::http::StatusCode;
+
+pub use challenge::{Bearer, Challenge, ChallengeError, Challenges, GrantType, MsRtcOAuth};
+pub use provider::{AnonymousMeeting, PasswordGrant, StaticToken, TokenProvider, TokenRequest};
+pub use token::{Grant, IssuedToken, Password, Token, TokenError, TokenErrorCode};
+
+use crate::diagnostics::Diagnostic;
+
+/// Why no token could be had.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// The token endpoint refused, saying why.
+    #[error("the token endpoint refused: {0}")]
+    Refused(TokenError),
+    /// The token endpoint answered with neither a token nor an OAuth error.
+    #[error("the token endpoint's answer ({status}) cannot be read: {reason}")]
+    UnreadableAnswer {
+        /// Its status.
+        status: StatusCode,
+        /// What is wrong with it.
+        reason: String,
+        /// Its `X-Ms-Diagnostics`.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The token endpoint could not be reached.
+    #[error("token endpoint {url}: {reason}")]
+    Transport {
+        /// The endpoint.
+        url: String,
+        /// What happened.
+        reason: String,
+    },
+    /// The 401's challenges could not be read.
+    #[error(transparent)]
+    Challenge(#[from] ChallengeError),
+    /// The 401 has no challenge this provider can answer.
+    #[error("{resource} answered 401 without a {scheme} challenge")]
+    NoChallenge {
+        /// The host that answered.
+        resource: String,
+        /// The scheme the provider needs.
+        scheme: &'static str,
+    },
+    /// The server does not offer the grant the provider uses.
+    #[error("{resource} does not offer the {grant} grant (it offers: {offered})")]
+    GrantNotOffered {
+        /// The host that challenged.
+        resource: String,
+        /// The grant the provider uses.
+        grant: String,
+        /// The grants offered, comma-separated.
+        offered: String,
+    },
+    /// The challenge sends the credentials to a token endpoint on another host, which could
+    /// be anyone's.
+    #[error(
+        "refusing to send credentials for {resource} to the token endpoint {href} on another host"
+    )]
+    ForeignTokenEndpoint {
+        /// The host that challenged.
+        resource: String,
+        /// The endpoint it named.
+        href: String,
+    },
+    /// A static token was asked for for a host it does not belong to.
+    #[error("the static token is for {origin}, not {resource}")]
+    NotForThisHost {
+        /// The host of the token.
+        origin: String,
+        /// The host asked for.
+        resource: String,
+    },
+    /// The server refused a token fresh from the provider: retrying would loop.
+    #[error("{resource} refused a fresh token (401 again)")]
+    Rejected {
+        /// The host that refused.
+        resource: String,
+        /// The `X-Ms-Diagnostics` of its answer.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The user's provider failed.
+    #[error("the token provider failed: {0}")]
+    Provider(Box<dyn std::error::Error + Send + Sync>),
+}

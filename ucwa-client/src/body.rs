@@ -1,0 +1,28 @@
+//! Reading an answer's body with a limit, so that a server (or something pretending to be one)
+//! cannot make the client hold an unbounded amount of memory.
+
+use crate::describe;
+
+/// The most a UCWA answer may hold: far above any resource or event batch the reference
+/// shows, well below what would hurt.
+pub(crate) const UCWA_LIMIT: usize = 8 * 1024 * 1024;
+/// The most a token endpoint or discovery answer may hold: these are a few hundred bytes.
+pub(crate) const SMALL_LIMIT: usize = 64 * 1024;
+
+/// The body, or why it could not be read (too long, or the connection failed).
+pub(crate) async fn read(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(format!("the answer is longer than {limit} bytes"));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+        if body.len() + chunk.len() > limit {
+            return Err(format!("the answer is longer than {limit} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

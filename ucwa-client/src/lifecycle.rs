@@ -1,0 +1,596 @@
+//! The application's life after sign-in, in one background task per application:
+//!
+//! - it creates the application and makes the user available (409 `AlreadyExists` is fine:
+//!   the user already is);
+//! - it reports activity on a timer (every 150 s by default, inside the four minutes after
+//!   which the user's availability drops), and calls makeMeAvailable again when the server
+//!   answers `MakeMeAvailableRequired`;
+//! - it owns the event channel: one reader task keeps exactly one pending GET outstanding, so
+//!   the server never sees the application idle, and hands every event to subscribers through
+//!   a bounded `broadcast` queue. A subscriber that falls behind is told how many events it
+//!   missed (`RecvError::Lagged`) and never slows the reader, so no subscriber can make the
+//!   application expire;
+//! - when the application is gone (404 `ApplicationNotFound`, 410 `InactiveApplicationExpired`
+//!   on any of its requests) it creates a new one, makes the user available again and says
+//!   so on the status stream ([`Status::Recovered`]); when creating fails with 403 or 502 it
+//!   runs discovery again first, as the reference says;
+//! - [`Session::shutdown`] deletes the application.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{broadcast, oneshot, watch};
+use tokio::task::JoinHandle;
+use tracing::Instrument;
+use ucwa::events::Event;
+use ucwa::operation::OperationError;
+use ucwa::operations::{
+    ApplicationDelete, ApplicationsPost, ApplicationsPostBody, MakeMeAvailablePost,
+    MakeMeAvailablePostBody, MakeMeAvailablePostError, ReportMyActivityPost,
+    ReportMyActivityPostError,
+};
+use ucwa::resources::{AnyResource, Application};
+use ucwa::{Link, ResponseError};
+
+use crate::auth::hosts::Hosts;
+use crate::discovery::{Discovered, DiscoveryCache, Outcome};
+use crate::{Client, ClientError, SignIn, SignInError};
+
+/// What the application's owner reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The user is available for incoming communications.
+    Available,
+    /// The application was gone and a new one replaced it.
+    Recovered {
+        /// The old application's `self` link.
+        previous: String,
+        /// The new one's.
+        application: String,
+        /// Why the old one was gone (status and subcode).
+        reason: String,
+    },
+    /// Replacing a gone application failed; it is tried again at the next keep-alive.
+    RecoveryFailed {
+        /// Why.
+        reason: String,
+    },
+    /// A keep-alive failed for a reason other than the application being gone.
+    KeepAliveFailed {
+        /// Why.
+        reason: String,
+    },
+    /// A pending GET failed; the reader asks again after a pause.
+    EventChannelFailed {
+        /// Why.
+        reason: String,
+    },
+    /// Another pending GET on the same channel replaced this one (409 `PGetReplaced`): some
+    /// other client reads this application's events.
+    PGetReplaced,
+    /// The server told the client to drop cached transient state (`resync` or `resume`).
+    Resynchronized,
+}
+
+/// What the application is created and kept with.
+#[derive(Clone, Debug)]
+pub(crate) struct LifecycleConfig {
+    pub user_agent: String,
+    pub endpoint_id: String,
+    pub culture: String,
+    pub keep_alive: Duration,
+    pub retry_delay: Duration,
+    pub event_queue: usize,
+    pub make_me_available: MakeMeAvailablePostBody,
+}
+
+impl Default for LifecycleConfig {
+    fn default() -> Self {
+        LifecycleConfig {
+            user_agent: concat!("ucwa-client/", env!("CARGO_PKG_VERSION")).to_owned(),
+            endpoint_id: "ucwa-client".to_owned(),
+            culture: "en-US".to_owned(),
+            keep_alive: Duration::from_secs(150),
+            retry_delay: Duration::from_secs(1),
+            event_queue: 256,
+            make_me_available: MakeMeAvailablePostBody {
+                supported_modalities: Some(ucwa::enumerations::ModalityType::Messaging),
+                supported_message_formats: Some(ucwa::enumerations::MessageFormat::Plain),
+                ..MakeMeAvailablePostBody::default()
+            },
+        }
+    }
+}
+
+/// A signed-in user's application, kept alive and recovered in the background.
+#[derive(Debug)]
+pub struct Session {
+    current: watch::Receiver<Current>,
+    events: broadcast::Sender<Event<AnyResource>>,
+    status: broadcast::Sender<Status>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// The client and application in use; both change when the application is replaced (the
+/// client only if discovery ran again and led elsewhere).
+#[derive(Clone, Debug)]
+struct Current {
+    client: Client,
+    application: Arc<Application>,
+}
+
+/// Why the session could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// Discovery or the client failed.
+    #[error(transparent)]
+    SignIn(#[from] SignInError),
+    /// Creating the application failed.
+    #[error("creating the application: {0}")]
+    Create(ClientError<ucwa::operations::ApplicationsPostError>),
+    /// makeMeAvailable failed.
+    #[error("makeMeAvailable: {0}")]
+    MakeMeAvailable(ClientError<MakeMeAvailablePostError>),
+    /// The application has no link that the lifecycle needs.
+    #[error("the application has no `{0}` link")]
+    MissingLink(&'static str),
+}
+
+impl Session {
+    /// The client of the applications host.
+    pub fn client(&self) -> Client {
+        self.current.borrow().client.clone()
+    }
+
+    /// The application in use now.
+    pub fn application(&self) -> Arc<Application> {
+        self.current.borrow().application.clone()
+    }
+
+    /// Every event from now on. The queue is bounded: a receiver that falls behind gets
+    /// `RecvError::Lagged(n)` with the number of events it missed, then the newest ones.
+    pub fn events(&self) -> broadcast::Receiver<Event<AnyResource>> {
+        self.events.subscribe()
+    }
+
+    /// What the owner reports from now on (bounded like [`Session::events`]).
+    pub fn status(&self) -> broadcast::Receiver<Status> {
+        self.status.subscribe()
+    }
+
+    /// Stops the keep-alive and the event channel and deletes the application.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // The owner deletes the application on its own once told; it cannot be awaited here.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// What the owner task holds.
+struct Owner {
+    signin: SignIn,
+    http: reqwest::Client,
+    hosts: Arc<Hosts>,
+    cache: DiscoveryCache,
+    config: LifecycleConfig,
+    current: watch::Sender<Current>,
+    events: broadcast::Sender<Event<AnyResource>>,
+    status: broadcast::Sender<Status>,
+}
+
+/// The status and subcode of an error answer, if the server gave one.
+fn answer<E: OperationError>(error: &ClientError<E>) -> Option<(u16, Option<&str>)> {
+    match error {
+        ClientError::Response(ResponseError::Ucwa(e)) => {
+            Some((e.status(), e.body().subcode.as_deref()))
+        }
+        ClientError::Response(ResponseError::NotUcwa(n)) => Some((n.status.as_u16(), None)),
+        _ => None,
+    }
+}
+
+/// Why the application is gone, when `error` says it is.
+fn gone<E: OperationError>(error: &ClientError<E>) -> Option<String> {
+    match answer(error)? {
+        (404, Some("ApplicationNotFound")) => Some("404 ApplicationNotFound".to_owned()),
+        (410, Some("InactiveApplicationExpired")) => {
+            Some("410 InactiveApplicationExpired".to_owned())
+        }
+        _ => None,
+    }
+}
+
+fn outcome<E: OperationError>(error: &ClientError<E>) -> Option<Outcome> {
+    match error {
+        ClientError::Transport { .. } => Some(Outcome::ConnectionError),
+        _ => answer(error).and_then(|(status, _)| {
+            ucwa::http::StatusCode::from_u16(status)
+                .ok()
+                .map(Outcome::Status)
+        }),
+    }
+}
+
+fn me_link<T>(
+    application: &Application,
+    pick: fn(&ucwa::resources::MeLinks) -> Option<&Link<T>>,
+    rel: &'static str,
+) -> Result<Link<T>, SessionError> {
+    application
+        .embedded
+        .me
+        .as_ref()
+        .and_then(|me| pick(&me.links))
+        .cloned()
+        .ok_or(SessionError::MissingLink(rel))
+}
+
+impl SignIn {
+    /// Signs in and starts the application's lifecycle: discovery, the application, the user
+    /// made available, the keep-alive and the event channel.
+    pub async fn start(self) -> Result<Session, SessionError> {
+        let span = tracing::info_span!("sign_in", domain = %self.address.domain());
+        self.start_in(span.clone()).instrument(span).await
+    }
+
+    async fn start_in(self, span: tracing::Span) -> Result<Session, SessionError> {
+        let (http, hosts) = self.parts()?;
+        let discovered = self.discover_with(&http, &hosts).await?;
+        let client = self.client_for(&http, hosts.clone(), &discovered)?;
+        let mut cache = DiscoveryCache::default();
+        cache.store(discovered.clone());
+        let config = self.lifecycle.clone();
+        let application = create(&client, &discovered, &config).await?;
+        let (events, _) = broadcast::channel(config.event_queue.max(1));
+        let (status, _) = broadcast::channel(64);
+        make_available(&client, &application, &config, &status).await?;
+        let (current, watching) = watch::channel(Current {
+            client,
+            application: Arc::new(application),
+        });
+        let (stop, stopped) = oneshot::channel();
+        let owner = Owner {
+            signin: self,
+            http,
+            hosts,
+            cache,
+            config,
+            current,
+            events: events.clone(),
+            status: status.clone(),
+        };
+        let task = tokio::spawn(
+            owner
+                .run(stopped)
+                .instrument(tracing::info_span!(parent: &span, "application")),
+        );
+        Ok(Session {
+            current: watching,
+            events,
+            status,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+async fn create(
+    client: &Client,
+    discovered: &Discovered,
+    config: &LifecycleConfig,
+) -> Result<Application, SessionError> {
+    let body = ApplicationsPostBody {
+        culture: Some(config.culture.clone()),
+        endpoint_id: Some(config.endpoint_id.clone()),
+        user_agent: Some(config.user_agent.clone()),
+        ..ApplicationsPostBody::default()
+    };
+    let link = Link::to(discovered.applications.as_str());
+    let request = ApplicationsPost::request(client.origin(), &link, &body, client.format())
+        .map_err(|e| SessionError::Create(e.into()))?;
+    let application = client
+        .send::<ApplicationsPost>(request)
+        .instrument(tracing::info_span!("create_application"))
+        .await
+        .map_err(SessionError::Create)?;
+    tracing::info!(
+        application = application
+            .links
+            .self_
+            .as_ref()
+            .map(|l| l.href.as_str())
+            .unwrap_or_default(),
+        "application created"
+    );
+    Ok(application)
+}
+
+async fn make_available(
+    client: &Client,
+    application: &Application,
+    config: &LifecycleConfig,
+    status: &broadcast::Sender<Status>,
+) -> Result<(), SessionError> {
+    let link = me_link(
+        application,
+        |l| l.make_me_available.as_ref(),
+        "makeMeAvailable",
+    )?;
+    let request = MakeMeAvailablePost::request(
+        client.origin(),
+        &link,
+        &config.make_me_available,
+        client.format(),
+    )
+    .map_err(|e| SessionError::MakeMeAvailable(e.into()))?;
+    let answer = client
+        .send::<MakeMeAvailablePost>(request)
+        .instrument(tracing::info_span!("make_me_available"))
+        .await;
+    match answer {
+        // Already available: what this call was for.
+        Ok(())
+        | Err(ClientError::Response(ResponseError::Ucwa(
+            MakeMeAvailablePostError::AlreadyExists(_),
+        ))) => {
+            tracing::info!("available");
+            let _ = status.send(Status::Available);
+            Ok(())
+        }
+        Err(error) => Err(SessionError::MakeMeAvailable(error)),
+    }
+}
+
+/// Keeps one pending GET outstanding until the application is gone; returns why it is.
+async fn read_events(
+    client: Client,
+    start: Link<ucwa::resources::Events>,
+    retry_delay: Duration,
+    events: broadcast::Sender<Event<AnyResource>>,
+    status: broadcast::Sender<Status>,
+) -> String {
+    let mut channel = client.events(&start);
+    loop {
+        match channel.next_batch().await {
+            Ok(batch) => {
+                if channel.take_reset() {
+                    let _ = status.send(Status::Resynchronized);
+                }
+                for sender in batch.senders {
+                    for event in sender.events {
+                        // No receiver is not an error: events are offered, not owed.
+                        let _ = events.send(event);
+                    }
+                }
+            }
+            Err(error) => {
+                if let Some(reason) = gone(&error) {
+                    return reason;
+                }
+                let report = match answer(&error) {
+                    Some((409, Some("PGetReplaced"))) => Status::PGetReplaced,
+                    _ => Status::EventChannelFailed {
+                        reason: error.to_string(),
+                    },
+                };
+                tracing::warn!(?report, "event channel");
+                let _ = status.send(report);
+                tokio::time::sleep(retry_delay).await;
+            }
+        }
+    }
+}
+
+impl Owner {
+    fn current(&self) -> Current {
+        self.current.borrow().clone()
+    }
+
+    fn spawn_reader(&self) -> Result<JoinHandle<String>, SessionError> {
+        let Current {
+            client,
+            application,
+        } = self.current();
+        let start = application
+            .links
+            .events
+            .clone()
+            .ok_or(SessionError::MissingLink("events"))?;
+        Ok(tokio::spawn(
+            read_events(
+                client,
+                start,
+                self.config.retry_delay,
+                self.events.clone(),
+                self.status.clone(),
+            )
+            .in_current_span(),
+        ))
+    }
+
+    async fn run(mut self, mut stopped: oneshot::Receiver<()>) {
+        let period = self.config.keep_alive;
+        let mut keep_alive = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut reader = self.spawn_reader().ok();
+        loop {
+            tokio::select! {
+                _ = &mut stopped => break,
+                _ = keep_alive.tick() => {
+                    if let Err(reason) = self.report_activity().await {
+                        self.recover(reason, &mut reader).await;
+                    }
+                }
+                reason = async {
+                    match reader.as_mut() {
+                        Some(reader) => reader.await.unwrap_or_else(|e| e.to_string()),
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    reader = None;
+                    self.recover(reason, &mut reader).await;
+                }
+            }
+        }
+        if let Some(reader) = reader {
+            reader.abort();
+        }
+        self.delete().await;
+    }
+
+    /// One keep-alive; `Err` with the reason when the application is gone.
+    async fn report_activity(&mut self) -> Result<(), String> {
+        let Current {
+            client,
+            application,
+        } = self.current();
+        let link = match me_link(
+            &application,
+            |l| l.report_my_activity.as_ref(),
+            "reportMyActivity",
+        ) {
+            Ok(link) => link,
+            Err(error) => {
+                let _ = self.status.send(Status::KeepAliveFailed {
+                    reason: error.to_string(),
+                });
+                return Ok(());
+            }
+        };
+        let result = match ReportMyActivityPost::request(client.origin(), &link, client.format()) {
+            Ok(request) => client.send::<ReportMyActivityPost>(request).await,
+            Err(error) => Err(error.into()),
+        };
+        match result {
+            Ok(()) => {
+                tracing::debug!("activity reported");
+                Ok(())
+            }
+            Err(error) => {
+                if let Some(reason) = gone(&error) {
+                    return Err(reason);
+                }
+                if let ClientError::Response(ResponseError::Ucwa(
+                    ReportMyActivityPostError::MakeMeAvailableRequired(_),
+                )) = &error
+                {
+                    // The server forgot the user's availability: give it again.
+                    if make_available(&client, &application, &self.config, &self.status)
+                        .await
+                        .is_ok()
+                    {
+                        return Ok(());
+                    }
+                }
+                if let Some(outcome) = outcome(&error) {
+                    self.cache.observe(outcome);
+                }
+                let _ = self.status.send(Status::KeepAliveFailed {
+                    reason: error.to_string(),
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Replaces a gone application; on failure, reports it and leaves the next keep-alive
+    /// to try again.
+    async fn recover(&mut self, reason: String, reader: &mut Option<JoinHandle<String>>) {
+        if let Some(old) = reader.take() {
+            old.abort();
+        }
+        let previous = self.current().application.links.self_.clone();
+        tracing::warn!(%reason, "the application is gone; creating a new one");
+        match self.replace().await {
+            Ok(current) => {
+                let application = current.application.links.self_.clone();
+                self.current.send_replace(current);
+                *reader = self.spawn_reader().ok();
+                let _ = self.status.send(Status::Recovered {
+                    previous: previous
+                        .map(|l| l.href.as_str().to_owned())
+                        .unwrap_or_default(),
+                    application: application
+                        .map(|l| l.href.as_str().to_owned())
+                        .unwrap_or_default(),
+                    reason,
+                });
+            }
+            Err(error) => {
+                let _ = self.status.send(Status::RecoveryFailed {
+                    reason: error.to_string(),
+                });
+            }
+        }
+    }
+
+    async fn replace(&mut self) -> Result<Current, SessionError> {
+        let mut client = self.current().client;
+        let discovered = match self.cache.get() {
+            Some(discovered) => discovered.clone(),
+            None => self.rediscover(&mut client).await?,
+        };
+        let application = match create(&client, &discovered, &self.config).await {
+            Ok(application) => application,
+            Err(SessionError::Create(error)) => {
+                let dropped = outcome(&error).is_some_and(|o| self.cache.observe(o));
+                if !dropped {
+                    return Err(SessionError::Create(error));
+                }
+                let discovered = self.rediscover(&mut client).await?;
+                create(&client, &discovered, &self.config).await?
+            }
+            Err(other) => return Err(other),
+        };
+        make_available(&client, &application, &self.config, &self.status).await?;
+        Ok(Current {
+            client,
+            application: Arc::new(application),
+        })
+    }
+
+    async fn rediscover(&mut self, client: &mut Client) -> Result<Discovered, SessionError> {
+        tracing::info!("running discovery again");
+        let discovered = self.signin.discover_with(&self.http, &self.hosts).await?;
+        *client = self
+            .signin
+            .client_for(&self.http, self.hosts.clone(), &discovered)?;
+        self.cache.store(discovered.clone());
+        Ok(discovered)
+    }
+
+    async fn delete(&self) {
+        let Current {
+            client,
+            application,
+        } = self.current();
+        let Some(link) = application.links.self_.clone() else {
+            return;
+        };
+        // The application's `self` link is untyped in the schema; it is the application.
+        let link = link.cast();
+        let result = match ApplicationDelete::request(client.origin(), &link, client.format()) {
+            Ok(request) => client.send::<ApplicationDelete>(request).await,
+            Err(error) => Err(error.into()),
+        };
+        match result {
+            Ok(()) => tracing::info!("application deleted"),
+            // Gone already is what deleting wants.
+            Err(error) if gone(&error).is_some() => {}
+            Err(error) => tracing::warn!(%error, "deleting the application failed"),
+        }
+    }
+}

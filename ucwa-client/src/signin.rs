@@ -1,0 +1,259 @@
+//! What a user writes to sign in: a sign-in address and a password (or a token provider), and
+//! optionally a discovery URL, the format, and their own `reqwest::Client`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let (client, discovered) = ucwa_client::SignIn::new("lene@contoso.com")?
+//!     .password("pass@word1")
+//!     .connect()
+//!     .await?;
+//! println!("applications at {} ({})", discovered.applications, client.format());
+//! # Ok(()) }
+//! ```
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tracing::Instrument;
+use ucwa::{Format, Origin};
+
+use crate::auth::hosts::Hosts;
+use crate::auth::{PasswordGrant, TokenProvider};
+use crate::discovery::{Discovered, Discovery, DiscoveryConfig, DiscoveryError, SignInAddress};
+use crate::lifecycle::LifecycleConfig;
+use crate::{Client, default_http};
+
+/// Signs a user in: discovery, then a [`Client`] of the user's applications host, every host
+/// with its own token from one provider.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    pub(crate) address: SignInAddress,
+    pub(crate) provider: Option<Arc<dyn TokenProvider>>,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) discovery: DiscoveryConfig,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) long_poll: Duration,
+    pub(crate) lifecycle: LifecycleConfig,
+}
+
+/// Why signing in failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Discovery did not find the applications.
+    #[error(transparent)]
+    Discovery(#[from] DiscoveryError),
+    /// No credentials were given.
+    #[error("give a password or a token provider")]
+    NoCredentials,
+    /// The HTTP client could not be made, or the applications link is not an origin.
+    #[error(transparent)]
+    Request(#[from] ucwa::RequestError),
+}
+
+impl SignIn {
+    /// Signs in `address` (`user@domain`); the domain gives the discovery entry points.
+    pub fn new(address: &str) -> Result<SignIn, SignInError> {
+        Ok(SignIn {
+            address: address.parse()?,
+            provider: None,
+            http: None,
+            discovery: DiscoveryConfig::default(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            long_poll: Duration::from_secs(180),
+            lifecycle: LifecycleConfig::default(),
+        })
+    }
+
+    /// Authenticates with the `password` grant, as the sign-in address.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.provider = Some(Arc::new(PasswordGrant::new(
+            self.address.as_str(),
+            password,
+        )));
+        self
+    }
+
+    /// Gets tokens from `provider` (Azure AD, an anonymous meeting, a static token, ...).
+    pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    /// Starts discovery at `url` instead of the `lyncdiscover` names of the domain (for
+    /// example [`crate::discovery::ONLINE_ENTRY_POINT`]).
+    pub fn discovery_url(mut self, url: url::Url) -> Self {
+        self.discovery.entry_point = Some(url);
+        self
+    }
+
+    /// Also tries HTTP entry points and accepts HTTP links: for test servers only.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.discovery.allow_http = allow;
+        self
+    }
+
+    /// Lets redirects lead to hosts in `domain` too, besides the sign-in domain.
+    pub fn trust_domain(mut self, domain: impl Into<String>) -> Self {
+        self.discovery.trusted_domains.push(domain.into());
+        self
+    }
+
+    /// Asks for and sends `format` (JSON by default), discovery included.
+    pub fn format(mut self, format: Format) -> Self {
+        self.discovery.format = format;
+        self
+    }
+
+    /// Sends every request with this client (proxies, extra root certificates, resolver
+    /// overrides); give it `redirect::Policy::none()`.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// How long each request may take (30 s by default; discovery's probes too).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self.discovery.timeout = timeout;
+        self
+    }
+
+    /// How long the server may hold a pending GET on the event channel (180 s by default).
+    pub fn long_poll(mut self, timeout: Duration) -> Self {
+        self.long_poll = timeout;
+        self
+    }
+
+    /// The application's `UserAgent`, `EndpointId` and `Culture` (by default
+    /// `ucwa-client/<version>`, `ucwa-client`, `en-US`). The endpoint id should stay the same
+    /// for one device across sign-ins.
+    pub fn application(
+        mut self,
+        user_agent: impl Into<String>,
+        endpoint_id: impl Into<String>,
+        culture: impl Into<String>,
+    ) -> Self {
+        self.lifecycle.user_agent = user_agent.into();
+        self.lifecycle.endpoint_id = endpoint_id.into();
+        self.lifecycle.culture = culture.into();
+        self
+    }
+
+    /// What makeMeAvailable sends (messaging in plain text by default).
+    pub fn make_me_available(mut self, body: ucwa::operations::MakeMeAvailablePostBody) -> Self {
+        self.lifecycle.make_me_available = body;
+        self
+    }
+
+    /// How often activity is reported (150 s by default; the server lowers the user's
+    /// availability after four minutes without).
+    pub fn keep_alive(mut self, period: Duration) -> Self {
+        self.lifecycle.keep_alive = period;
+        self
+    }
+
+    /// How long the event reader waits after a failed pending GET before the next (1 s).
+    pub fn retry_delay(mut self, delay: Duration) -> Self {
+        self.lifecycle.retry_delay = delay;
+        self
+    }
+
+    /// How many events wait for a slow subscriber before it starts missing them (256).
+    pub fn event_queue(mut self, capacity: usize) -> Self {
+        self.lifecycle.event_queue = capacity;
+        self
+    }
+
+    pub(crate) fn parts(&self) -> Result<(reqwest::Client, Arc<Hosts>), SignInError> {
+        let provider = self.provider.clone().ok_or(SignInError::NoCredentials)?;
+        let http = match &self.http {
+            Some(http) => http.clone(),
+            None => default_http(self.connect_timeout)?,
+        };
+        let hosts = Arc::new(Hosts::new(
+            Some(provider),
+            http.clone(),
+            self.request_timeout,
+        ));
+        Ok((http, hosts))
+    }
+
+    pub(crate) async fn discover_with(
+        &self,
+        http: &reqwest::Client,
+        hosts: &Hosts,
+    ) -> Result<Discovered, SignInError> {
+        let discovery = Discovery {
+            http,
+            hosts,
+            config: &self.discovery,
+            address: &self.address,
+        };
+        Ok(discovery.run().await?)
+    }
+
+    /// Runs discovery only.
+    pub async fn discover(&self) -> Result<Discovered, SignInError> {
+        let (http, hosts) = self.parts()?;
+        self.discover_with(&http, &hosts).await
+    }
+
+    /// Runs discovery and gives a client of the applications host, which shares the tokens
+    /// discovery got (one per host), with where discovery led (the `applications` link to
+    /// create applications at).
+    pub async fn connect(&self) -> Result<(Client, Discovered), SignInError> {
+        let (http, hosts) = self.parts()?;
+        let span = tracing::info_span!("sign_in", domain = %self.address.domain());
+        let discovered = self.discover_with(&http, &hosts).instrument(span).await?;
+        let client = self.client_for(&http, hosts, &discovered)?;
+        Ok((client, discovered))
+    }
+
+    pub(crate) fn client_for(
+        &self,
+        http: &reqwest::Client,
+        hosts: Arc<Hosts>,
+        discovered: &Discovered,
+    ) -> Result<Client, SignInError> {
+        let origin = Origin::parse(&discovered.applications.origin().ascii_serialization())?;
+        Ok(Client::from_parts(
+            http.clone(),
+            origin,
+            hosts,
+            self.discovery.format,
+            self.request_timeout,
+            self.long_poll,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_is_not_in_debug_output() {
+        let signing_in = SignIn::new("lene@contoso.com")
+            .unwrap()
+            .password("s3cret-Passw0rd");
+        let debug = format!("{signing_in:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(debug.contains("Password(<redacted>)"), "{debug}");
+        assert!(debug.contains("lene@contoso.com"), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn signing_in_without_credentials_or_with_a_bad_address_is_a_clear_error() {
+        assert!(matches!(
+            SignIn::new("lene@contoso.com").unwrap().discover().await,
+            Err(SignInError::NoCredentials)
+        ));
+        let error = SignIn::new("lene.contoso.com").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`lene.contoso.com` is not a sign-in address (user@domain): it has no `@`"
+        );
+    }
+}

@@ -1,0 +1,416 @@
+//! The application's lifecycle against the emulator: created and made available after
+//! discovery, kept alive past the emulator's expiry, recovered when the emulator deletes or
+//! expires it, events to subscribers through a bounded queue, deleted on shutdown. Time is
+//! the emulator's clock, advanced by the test; the client's intervals are configured short.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+use ucwa::Format;
+use ucwa::events::{Event, EventType};
+use ucwa_client::{Session, SignIn, Status};
+use ucwa_emulator::{Config, Emulator};
+
+const ADDRESS: &str = "lene@contoso.test";
+const INTERNAL: &str = "lyncdiscoverinternal.contoso.test";
+
+async fn emulator(config: Config) -> Emulator {
+    Emulator::start(Config {
+        user: ADDRESS.to_owned(),
+        ..config
+    })
+    .await
+    .unwrap()
+}
+
+fn signing_in(addr: SocketAddr, format: Format) -> SignIn {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(INTERNAL, addr)
+        .build()
+        .unwrap();
+    SignIn::new(ADDRESS)
+        .unwrap()
+        .password("pass@word1")
+        .allow_http(true)
+        .http_client(http)
+        .format(format)
+        .retry_delay(Duration::from_millis(20))
+}
+
+fn id(session: &Session) -> u64 {
+    let id = session.application().id.clone().unwrap();
+    u64::from_str_radix(&id, 16).unwrap()
+}
+
+/// The next status that is not `Available` (which recoveries also report), within 10 s.
+async fn next_status(status: &mut broadcast::Receiver<Status>) -> Status {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match status.recv().await.unwrap() {
+                Status::Available => continue,
+                other => return other,
+            }
+        }
+    })
+    .await
+    .expect("a status within 10 s")
+}
+
+/// Waits for the marker event `n`, past the events a new application gets on its own (the
+/// call it is in), within 10 s.
+async fn marker_arrives(
+    events: &mut broadcast::Receiver<Event<ucwa::resources::AnyResource>>,
+    n: usize,
+) {
+    let wanted = format!("/marker/{n}");
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let event = events.recv().await.unwrap();
+            if event.link.href.as_str().ends_with(&wanted) {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("the marker within 10 s");
+}
+
+fn marker(n: usize) -> Event<ucwa::resources::AnyResource> {
+    Event::new(
+        EventType::Updated,
+        "me",
+        ucwa::Link::new(format!("/ucwa/oauth/v1/applications/marker/{n}")),
+    )
+}
+
+#[tokio::test]
+async fn sign_in_creates_an_available_application_and_shutdown_deletes_it() {
+    let emulator = emulator(Config::default()).await;
+    for format in [Format::Json, Format::Xml] {
+        let session = signing_in(emulator.addr(), format)
+            .application("lifecycle-tests/1", "endpoint-1", "fr-FR")
+            .start()
+            .await
+            .unwrap();
+        let application = session.application();
+        assert_eq!(application.user_agent.as_deref(), Some("lifecycle-tests/1"));
+        assert_eq!(application.endpoint_id.as_deref(), Some("endpoint-1"));
+        assert_eq!(application.culture.as_deref(), Some("fr-FR"));
+        assert_eq!(emulator.availability(id(&session)), Some((true, 0)));
+        assert_eq!(session.client().format(), format);
+
+        let mut events = session.events();
+        emulator.push_event("me", "/ucwa/oauth/v1/applications/x/me", marker(1));
+        marker_arrives(&mut events, 1).await;
+
+        let ids = emulator.application_ids();
+        session.shutdown().await;
+        assert_eq!(
+            emulator.application_ids().len(),
+            ids.len() - 1,
+            "{format:?}"
+        );
+    }
+    assert!(emulator.application_ids().is_empty());
+}
+
+#[tokio::test]
+async fn already_available_is_fine() {
+    let emulator = emulator(Config {
+        applications_start_available: true,
+        ..Config::default()
+    })
+    .await;
+    let session = signing_in(emulator.addr(), Format::Json)
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(emulator.availability(id(&session)), Some((true, 0)));
+    session.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_keep_alive_keeps_the_application_past_the_emulators_expiry_in_json_and_xml() {
+    let emulator = emulator(Config::default()).await;
+    for format in [Format::Json, Format::Xml] {
+        let session = signing_in(emulator.addr(), format)
+            .keep_alive(Duration::from_millis(30))
+            .start()
+            .await
+            .unwrap();
+        let mut status = session.status();
+        let first = id(&session);
+        // Twenty minutes of the emulator's time, past its fifteen-minute expiry, a minute at
+        // a time; the pending GET (held up to 180 s) is no request in between, so only the
+        // keep-alive keeps the application.
+        for _ in 0..20 {
+            emulator.clock().advance(Duration::from_secs(60));
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(id(&session), first);
+        let (available, reports) = emulator.availability(first).unwrap();
+        assert!(available);
+        assert!(reports >= 10, "{format:?}: {reports} reports");
+        assert!(
+            matches!(
+                status.try_recv(),
+                Err(broadcast::error::TryRecvError::Empty)
+            ),
+            "{format:?}: no recovery was needed"
+        );
+        session.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn an_expired_application_is_replaced_in_json_and_xml() {
+    let emulator = emulator(Config {
+        // Pending GETs come back every second, each a request to the application.
+        long_poll: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .await;
+    for format in [Format::Json, Format::Xml] {
+        let session = signing_in(emulator.addr(), format)
+            .long_poll(Duration::from_secs(1))
+            .keep_alive(Duration::from_secs(3600))
+            .start()
+            .await
+            .unwrap();
+        let mut status = session.status();
+        let first = id(&session);
+        emulator.clock().advance(Duration::from_secs(16 * 60));
+        match next_status(&mut status).await {
+            Status::Recovered {
+                previous,
+                application,
+                reason,
+            } => {
+                assert_eq!(reason, "410 InactiveApplicationExpired");
+                assert!(previous.ends_with(&first.to_string()), "{previous}");
+                assert_ne!(previous, application);
+            }
+            other => panic!("{other:?}"),
+        }
+        let second = id(&session);
+        assert_ne!(first, second);
+        assert_eq!(emulator.availability(second).map(|a| a.0), Some(true));
+        // The new application's channel delivers.
+        let mut events = session.events();
+        emulator.push_event("me", "/x/me", marker(2));
+        marker_arrives(&mut events, 2).await;
+        session.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_application_is_replaced() {
+    let emulator = emulator(Config::default()).await;
+    for format in [Format::Json, Format::Xml] {
+        let session = signing_in(emulator.addr(), format).start().await.unwrap();
+        let mut status = session.status();
+        let first = id(&session);
+        assert!(emulator.delete_applications() >= 1);
+        match next_status(&mut status).await {
+            Status::Recovered { reason, .. } => assert_eq!(reason, "404 ApplicationNotFound"),
+            other => panic!("{other:?}"),
+        }
+        let second = id(&session);
+        assert_ne!(first, second);
+        assert_eq!(emulator.application_ids(), [second]);
+        session.shutdown().await;
+        assert!(emulator.application_ids().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn make_me_available_required_is_answered_with_make_me_available() {
+    let emulator = emulator(Config::default()).await;
+    for format in [Format::Json, Format::Xml] {
+        let session = signing_in(emulator.addr(), format)
+            .keep_alive(Duration::from_millis(50))
+            .start()
+            .await
+            .unwrap();
+        let mut status = session.status();
+        emulator.forget_availability();
+        assert_eq!(
+            emulator.availability(id(&session)).map(|a| a.0),
+            Some(false)
+        );
+        let available = tokio::time::timeout(Duration::from_secs(10), status.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(available, Status::Available, "{format:?}");
+        assert_eq!(emulator.availability(id(&session)).map(|a| a.0), Some(true));
+        session.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_slow_subscriber_is_told_what_it_missed_and_blocks_nothing() {
+    let emulator = emulator(Config::default()).await;
+    let session = signing_in(emulator.addr(), Format::Json)
+        .event_queue(4)
+        .start()
+        .await
+        .unwrap();
+    let mut fast = session.events();
+    // The call the application is in is announced first; the test starts after it.
+    let first = tokio::time::timeout(Duration::from_secs(10), fast.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.rel, "audioVideo");
+    let mut slow = session.events();
+    for n in 0..10 {
+        emulator.push_event("me", "/x/me", marker(n));
+    }
+    // The fast subscriber sees all ten as they come, the queue never holding more than four.
+    let mut seen = Vec::new();
+    while seen.len() < 10 {
+        let event = tokio::time::timeout(Duration::from_secs(10), fast.recv())
+            .await
+            .unwrap();
+        match event {
+            Ok(event) => seen.push(event.link.href.as_str().to_owned()),
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                // The ten may come in one batch, faster than this loop reads.
+                seen.extend((0..missed).map(|_| String::new()));
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    match slow.recv().await {
+        Err(broadcast::error::RecvError::Lagged(missed)) => assert_eq!(missed, 6),
+        other => panic!("{other:?}"),
+    }
+    let next = slow.recv().await.unwrap();
+    assert!(
+        next.link.href.as_str().ends_with("/marker/6"),
+        "{}",
+        next.link.href.as_str()
+    );
+    session.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_replaced_pending_get_is_reported_and_the_channel_goes_on_in_json_and_xml() {
+    let emulator = emulator(Config::default()).await;
+    let session = signing_in(emulator.addr(), Format::Json)
+        .start()
+        .await
+        .unwrap();
+    let mut status = session.status();
+    // Someone else reads the same application's events: the session's pending GET is
+    // replaced, and the session's next one replaces the intruder's.
+    let intruder = session.client();
+    let link = session.application().links.events.clone().unwrap();
+    // Once the session has read the first batch (the call), its pending GET waits for the
+    // second.
+    let mut events = session.events();
+    let first = tokio::time::timeout(Duration::from_secs(10), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.rel, "audioVideo");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let second = ucwa::Link::to(link.href.as_str().replace("ack=1", "ack=2"));
+    let intruding = tokio::spawn(async move { intruder.events(&second).next_batch().await });
+    assert_eq!(next_status(&mut status).await, Status::PGetReplaced);
+    let answer = tokio::time::timeout(Duration::from_secs(10), intruding)
+        .await
+        .unwrap()
+        .unwrap();
+    match answer {
+        Err(ucwa_client::ClientError::Response(ucwa::ResponseError::Ucwa(error))) => {
+            assert_eq!(error.status(), 409);
+            assert_eq!(error.body().subcode.as_deref(), Some("PGetReplaced"));
+        }
+        other => panic!("{other:?}"),
+    }
+    emulator.push_event("me", "/x/me", marker(3));
+    marker_arrives(&mut events, 3).await;
+    session.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_emulator_takes_the_application_keys_in_any_case() {
+    let emulator = emulator(Config::default()).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}{}", emulator.origin(), ucwa_emulator::APPLICATIONS_PATH);
+    let bodies = [
+        (
+            "application/json",
+            r#"{"UserAgent":"UCWA Samples","EndpointId":"a917c6f4","Culture":"en-US"}"#,
+        ),
+        (
+            "application/vnd.microsoft.com.ucwa+xml",
+            r#"<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="USERAGENT">UCWA Samples</property><property name="endpointid">a917c6f4</property><property name="Culture">en-US</property></input>"#,
+        ),
+    ];
+    for (content_type, body) in bodies {
+        let answer = http
+            .post(&url)
+            .bearer_auth(emulator.token())
+            .header("content-type", content_type)
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 201, "{content_type}");
+        let application: serde_json::Value =
+            serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+        assert_eq!(application["userAgent"], "UCWA Samples", "{content_type}");
+        assert_eq!(application["endpointId"], "a917c6f4");
+        assert_eq!(application["culture"], "en-US");
+    }
+}
+
+#[tokio::test]
+async fn a_403_while_recovering_runs_discovery_again_and_other_errors_do_not() {
+    let emulator = emulator(Config::default()).await;
+    let session = signing_in(emulator.addr(), Format::Json)
+        .keep_alive(Duration::from_millis(50))
+        .start()
+        .await
+        .unwrap();
+    let mut status = session.status();
+    assert_eq!(emulator.entry_point_hits(), 1);
+
+    // A 500 while creating: no rediscovery, the next keep-alive tries again.
+    let failure = |code: &str| ucwa::ErrorBody {
+        code: code.into(),
+        message: Some("injected".into()),
+        ..ucwa::ErrorBody::default()
+    };
+    emulator.fail_next_application(
+        ucwa::http::StatusCode::INTERNAL_SERVER_ERROR,
+        failure("ServiceFailure"),
+    );
+    emulator.delete_applications();
+    assert!(matches!(
+        next_status(&mut status).await,
+        Status::RecoveryFailed { reason } if reason.contains("500")
+    ));
+    assert!(matches!(
+        next_status(&mut status).await,
+        Status::Recovered { .. }
+    ));
+    assert_eq!(emulator.entry_point_hits(), 1);
+
+    // A 403: the discovered links are dropped and discovery runs again before the retry.
+    emulator.fail_next_application(ucwa::http::StatusCode::FORBIDDEN, failure("Forbidden"));
+    emulator.delete_applications();
+    assert!(matches!(
+        next_status(&mut status).await,
+        Status::Recovered { .. }
+    ));
+    assert_eq!(emulator.entry_point_hits(), 2);
+    assert_eq!(emulator.application_ids(), [id(&session)]);
+    session.shutdown().await;
+}

@@ -1,0 +1,205 @@
+//! Authentication as the web server in front of UCWA does it: every request to a protected
+//! resource carries a bearer token issued by *this* origin's token endpoint (or the configured
+//! static token, on the first origin), else a 401 with the `Bearer` and `MsRtcOAuth`
+//! challenges; and the token endpoint (`/WebTicket/oauthtoken`) with the `password` and
+//! `urn:microsoft.rtc:anonmeeting` grants and the OAuth error answers.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State as Extract};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde_json::json;
+use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
+
+use crate::state::State;
+
+/// Where each origin's token endpoint is.
+pub const TOKEN_PATH: &str = "/WebTicket/oauthtoken";
+
+/// The grants the challenge offers (Windows authentication is offered, as real servers do,
+/// and refused by the endpoint: the emulator has no domain to check it against).
+const GRANTS: &str = "urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password";
+
+/// What the web server in front of UCWA sends with a 401: HTML, not a UCWA error body, since
+/// UCWA itself never sees the request.
+const UNAUTHORIZED_PAGE: &str = "<html><head><title>401 - Unauthorized</title></head><body><h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>";
+
+/// The most a token request may hold.
+const FORM_LIMIT: usize = 16 * 1024;
+
+/// A token this emulator issued.
+#[derive(Clone, Debug)]
+pub(crate) struct Issued {
+    /// The origin (0: the first, 1: the applications origin) whose endpoint issued it, and
+    /// the only one that accepts it.
+    pub site: usize,
+    pub expires_at: Duration,
+    pub anonymous: bool,
+}
+
+/// One origin's handlers' state: the shared state and which origin this is.
+#[derive(Clone)]
+pub(crate) struct Site {
+    pub state: Arc<State>,
+    pub index: usize,
+}
+
+/// The scheme and authority a request was addressed to, from its `Host`, for links and
+/// challenges that point back at the same origin under the name the client used.
+pub(crate) fn own_origin(state: &State, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    format!("{}://{host}", state.scheme())
+}
+
+/// A request to a protected resource: through with a token this origin accepts, else 401.
+pub(crate) async fn authorize(
+    Extract(site): Extract<Site>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if let Some(token) = given {
+        site.state.saw_token(site.index, token);
+        if site.state.accepts(site.index, token) {
+            return next.run(request).await;
+        }
+    }
+    challenge(&site, request.headers())
+}
+
+fn challenge(site: &Site, headers: &HeaderMap) -> Response {
+    let bearer = "Bearer trusted_issuers=\"\", client_id=\"00000004-0000-0ff1-ce00-000000000000\"";
+    let oauth = format!(
+        "MsRtcOAuth href=\"{}{TOKEN_PATH}\",grant_type=\"{GRANTS}\"",
+        own_origin(&site.state, headers)
+    );
+    let mut response = Response::new(Body::from(UNAUTHORIZED_PAGE));
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    let answer = response.headers_mut();
+    answer.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    let values = if site.state.config.merge_challenges {
+        vec![format!("{bearer}, {oauth}")]
+    } else {
+        vec![bearer.to_owned(), oauth]
+    };
+    for value in values {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            answer.append(header::WWW_AUTHENTICATE, value);
+        }
+    }
+    response
+}
+
+/// `POST /WebTicket/oauthtoken`.
+pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) -> Response {
+    if body.len() > FORM_LIMIT {
+        return refuse("invalid_request", None);
+    }
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let state = &site.state;
+    let config = &state.config;
+    let field = |name: &str| form.get(name).map(String::as_str);
+    let grant = field("grant_type");
+    let anonymous = match grant {
+        None => return refuse("invalid_request", None),
+        Some("password") => {
+            let known = field("username").is_some_and(|u| u.eq_ignore_ascii_case(&config.user))
+                && field("password") == Some(config.password.as_str());
+            if !known {
+                return refuse(
+                    "invalid_grant",
+                    Some("28020;source=\"emulator\";reason=\"The credentials are not valid.\""),
+                );
+            }
+            false
+        }
+        Some("urn:microsoft.rtc:anonmeeting") => {
+            let meeting = field("ms_rtc_conferenceuri") == Some(config.meeting_uri.as_str())
+                && field("password") == Some(config.meeting_key.as_str());
+            // A renewal must name a token this origin issued to an anonymous user.
+            let renewing = field("ms_rtc_renew");
+            let renewal = renewing.is_none_or(|old| {
+                state
+                    .issued(old)
+                    .is_some_and(|i| i.anonymous && i.site == site.index)
+            });
+            if !meeting || !renewal {
+                return refuse(
+                    "invalid_grant",
+                    Some(
+                        "28020;source=\"emulator\";reason=\"The meeting or its key is not valid.\"",
+                    ),
+                );
+            }
+            if renewing.is_some() {
+                state
+                    .anonymous_renewals
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            true
+        }
+        Some(_) => {
+            return refuse(
+                "unsupported_grant_type",
+                Some("28029;source=\"emulator\";reason=\"This grant is not accepted here.\""),
+            );
+        }
+    };
+    let lifetime = if anonymous {
+        config.anonymous_token_lifetime
+    } else {
+        config.token_lifetime
+    };
+    let token = state.issue(site.index, lifetime, anonymous);
+    let body = json!({
+        "access_token": token,
+        "expires_in": lifetime.as_secs(),
+        "ms_rtc_identityscope": if anonymous { "anonymous" } else { "local" },
+        "token_type": "Bearer",
+    });
+    json_answer(StatusCode::OK, body, None)
+}
+
+fn refuse(error: &str, diagnostics: Option<&'static str>) -> Response {
+    json_answer(
+        StatusCode::BAD_REQUEST,
+        json!({ "error": error }),
+        diagnostics,
+    )
+}
+
+fn json_answer(
+    status: StatusCode,
+    body: serde_json::Value,
+    diagnostics: Option<&'static str>,
+) -> Response {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    // Token answers must not be cached by anything in between.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(diagnostics) = diagnostics {
+        headers.insert("x-ms-diagnostics", HeaderValue::from_static(diagnostics));
+    }
+    response
+}
+
+/// How long a token lives when the configuration does not say: eight hours for users, one for
+/// anonymous meeting attendees, as the reference gives.
+pub(crate) const USER_TOKEN_LIFETIME: Duration = Duration::from_secs(8 * 3600);
+pub(crate) const ANONYMOUS_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
