@@ -5,7 +5,8 @@
 //! A resource's area is where it lives: the first path segment after the application
 //! (`/ucwa/oauth/v1/applications/192/people/…`) in the URLs its page's sample requests are sent
 //! to. A page without request samples takes the area of the resource that sends its events, or
-//! else of the resources that link to it, when they agree; otherwise it is core.
+//! else of the resources that link to it, when they agree; otherwise it is core. The resources
+//! of the application's lifecycle (`me`, makeMeAvailable) are core.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,6 +43,11 @@ pub const AREAS: [(&str, &[&str]); 4] = [
     ("me", &["me", "photo"]),
     ("online-meetings", &["onlineMeetings"]),
 ];
+
+/// The resources of the application's lifecycle, core whatever paths their samples use: every
+/// application that wants to be reachable makes itself available through `me`
+/// (makeMeAvailable's samples post under `communication`, the link is on `me`).
+pub const LIFECYCLE: [&str; 3] = ["me", "makeMeAvailable", "makeMeAvailable2"];
 
 fn area_of_segment(segment: &str) -> Option<&'static str> {
     AREAS
@@ -109,7 +115,11 @@ pub fn areas(pages: &[ResourcePage]) -> BTreeMap<String, Option<&'static str>> {
     }
     pages
         .iter()
-        .map(|p| (p.name.clone(), found.get(&p.name).copied().flatten()))
+        .map(|p| {
+            let area = found.get(&p.name).copied().flatten();
+            let area = area.filter(|_| !LIFECYCLE.contains(&p.name.as_str()));
+            (p.name.clone(), area)
+        })
         .collect()
 }
 
