@@ -94,8 +94,11 @@ impl Default for LifecycleConfig {
             retry_delay: Duration::from_secs(1),
             event_queue: 256,
             make_me_available: MakeMeAvailablePostBody {
-                supported_modalities: Some(ucwa::enumerations::ModalityType::Messaging),
-                supported_message_formats: Some(ucwa::enumerations::MessageFormat::Plain),
+                supported_modalities: Some(vec![ucwa::enumerations::ModalityType::Messaging]),
+                supported_message_formats: Some(vec![
+                    ucwa::enumerations::MessageFormat::Plain,
+                    ucwa::enumerations::MessageFormat::Html,
+                ]),
                 ..MakeMeAvailablePostBody::default()
             },
         }

@@ -422,7 +422,13 @@ fn field_type(description: &str, refs: &[String], enumerations: &infer::Enumerat
     {
         let name = &d[open + 1..open + close];
         if enumerations.contains_key(name) {
-            return Type::Enumeration(name.to_owned());
+            let member = Type::Enumeration(name.to_owned());
+            // "Array of (ModalityType)Audio, Video, …": a list of members.
+            return if d[..open].trim_end().ends_with("Array of") {
+                Type::Array(Box::new(member))
+            } else {
+                member
+            };
         }
     }
     if let Some(name) = refs.iter().find(|r| enumerations.contains_key(*r)) {
