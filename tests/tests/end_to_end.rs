@@ -236,7 +236,19 @@ async fn every_error_path_of_escalate_audio_video() {
             );
             let client = self::client(&emulator, format);
             match escalate(&client, &link, &format!("fault-{i}-{format}")).await {
-                Err(ClientError::Response(ResponseError::Ucwa(error))) => {
+                Err(failure @ ClientError::Response(ResponseError::Ucwa(_))) => {
+                    // The server's X-Ms-Diagnostics, parsed.
+                    let diagnostics = failure.diagnostics();
+                    assert_eq!(diagnostics.len(), 1, "{failure:?}");
+                    assert_eq!(diagnostics[0].id, ucwa_emulator::DIAGNOSTIC_ID);
+                    assert_eq!(
+                        diagnostics[0].reason.as_deref(),
+                        Some(subcode.unwrap_or(code))
+                    );
+                    assert_eq!(diagnostics[0].source.as_deref(), Some("ucwa-emulator"));
+                    let ClientError::Response(ResponseError::Ucwa(error)) = failure else {
+                        unreachable!()
+                    };
                     assert!(
                         is_variant(&error),
                         "{status} {subcode:?} {format}: {error:?}"

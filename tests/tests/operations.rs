@@ -640,3 +640,43 @@ fn start_messaging_sends_its_message_as_a_data_link_and_gives_the_invitation_lin
         "{err}"
     );
 }
+
+/// `X-Ms-Diagnostics` is kept on every error answer: in the typed error's body, and on an
+/// answer that is not UCWA (a bodiless 503 says nothing else).
+#[test]
+fn the_diagnostics_header_is_kept_on_every_error() {
+    let header = r#"28020;reason="No valid security token.";source="fe1.contoso.com""#;
+    let bodiless = Response::builder()
+        .status(503)
+        .header("X-Ms-Diagnostics", header)
+        .body(Vec::<u8>::new())
+        .unwrap();
+    match AudioVideoInvitationGet::response(&bodiless) {
+        Err(ResponseError::NotUcwa(answer)) => {
+            assert_eq!(answer.diagnostics.as_deref(), Some(header));
+            assert!(
+                answer.to_string().contains("No valid security token."),
+                "{answer}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let typed = Response::builder()
+        .status(409)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-ms-diagnostics", header)
+        .body(br#"{"code":"Conflict","subcode":"AlreadyExists"}"#.to_vec())
+        .unwrap();
+    match AudioVideoInvitationGet::response(&typed) {
+        Err(ResponseError::Ucwa(error)) => {
+            assert_eq!(error.body().diagnostics.as_deref(), Some(header));
+            // Not a member of the body: it does not go back out with it.
+            assert!(
+                !String::from_utf8(ucwa::json::to_vec(error.body()))
+                    .unwrap()
+                    .contains("28020")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

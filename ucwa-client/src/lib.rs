@@ -104,6 +104,23 @@ impl<E: std::error::Error + 'static> From<ResponseError<E>> for ClientError<E> {
     }
 }
 
+impl<E: ucwa::operation::OperationError> ClientError<E> {
+    /// The server's `X-Ms-Diagnostics` on the answer this error is about (an error status, or
+    /// an answer that is not UCWA), parsed; empty when it sent none or the header does not
+    /// parse (its text is still in the error body's `diagnostics`).
+    pub fn diagnostics(&self) -> Vec<diagnostics::Diagnostic> {
+        let raw = match self {
+            ClientError::Response(ResponseError::Ucwa(error)) => {
+                error.body().diagnostics.as_deref()
+            }
+            ClientError::Response(ResponseError::NotUcwa(answer)) => answer.diagnostics.as_deref(),
+            _ => None,
+        };
+        raw.and_then(|raw| diagnostics::parse(raw).ok())
+            .unwrap_or_default()
+    }
+}
+
 /// Builds a [`Client`].
 #[derive(Debug)]
 pub struct ClientBuilder {

@@ -43,6 +43,7 @@ use ucwa::http::StatusCode;
 
 pub use clock::Clock;
 pub use discovery::{ROOT_PATH, USER_PATH};
+pub use protocol::DIAGNOSTIC_ID;
 pub use tokens::TOKEN_PATH;
 
 use state::State;

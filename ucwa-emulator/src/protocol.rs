@@ -77,9 +77,26 @@ impl IntoResponse for Refusal {
     }
 }
 
+/// An error answer, with the `X-Ms-Diagnostics` a server adds to each (a number, and where the
+/// answer comes from).
 pub(crate) fn error(format: Format, status: StatusCode, body: ErrorBody) -> Refusal {
-    Refusal(Box::new(payload(format, status, &body)))
+    let mut response = payload(format, status, &body);
+    let diagnostics = format!(
+        "{};reason=\"{}\";source=\"ucwa-emulator\"",
+        DIAGNOSTIC_ID,
+        body.subcode
+            .as_deref()
+            .unwrap_or(&body.code)
+            .replace('"', "'")
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&diagnostics) {
+        response.headers_mut().insert("x-ms-diagnostics", value);
+    }
+    Refusal(Box::new(response))
 }
+
+/// The diagnostic number of the emulator's error answers (UCWA's are server specific).
+pub const DIAGNOSTIC_ID: u32 = 1000;
 
 fn failure(
     format: Format,

@@ -32,6 +32,11 @@ pub struct ErrorBody {
     /// Members not listed above.
     #[serde(flatten)]
     pub unknown: Unknown,
+    /// The answer's `X-Ms-Diagnostics` header as sent (error ids, the server that answered,
+    /// a reason), set by `operation::parse_response`: not a member of the body. `ucwa-client`
+    /// reads its fields.
+    #[serde(skip)]
+    pub diagnostics: Option<String>,
 }
 
 impl ErrorBody {

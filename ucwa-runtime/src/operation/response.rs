@@ -20,6 +20,8 @@ pub struct NotUcwa {
     pub excerpt: String,
     /// Why it is not a UCWA answer.
     pub reason: String,
+    /// The answer's `X-Ms-Diagnostics` header, if any: often all a bodiless error says.
+    pub diagnostics: Option<String>,
 }
 
 impl NotUcwa {
@@ -38,6 +40,7 @@ impl NotUcwa {
             content_type: content_type(response).map(str::to_owned),
             excerpt,
             reason: reason.into(),
+            diagnostics: diagnostics(response),
         }
     }
 }
@@ -53,6 +56,9 @@ impl fmt::Display for NotUcwa {
         )?;
         if !self.excerpt.is_empty() {
             write!(f, ", body starts {:?}", self.excerpt)?;
+        }
+        if let Some(diagnostics) = &self.diagnostics {
+            write!(f, ", X-Ms-Diagnostics {diagnostics:?}")?;
         }
         Ok(())
     }
@@ -77,6 +83,14 @@ pub enum ResponseError<E: std::error::Error + 'static> {
         /// What is wrong with the body.
         error: DecodeError,
     },
+}
+
+/// The `X-Ms-Diagnostics` header, as text.
+fn diagnostics<B>(response: &Response<B>) -> Option<String> {
+    response
+        .headers()
+        .get("x-ms-diagnostics")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 fn content_type<B>(response: &Response<B>) -> Option<&str> {
@@ -120,7 +134,10 @@ where
         return Err(ResponseError::NotUcwa(NotUcwa::new(response, reason)));
     };
     match crate::codec::decode_as::<ErrorBody>(format, body) {
-        Ok(error) => Err(ResponseError::Ucwa(E::classify(status, error))),
+        Ok(mut error) => {
+            error.diagnostics = diagnostics(response);
+            Err(ResponseError::Ucwa(E::classify(status, error)))
+        }
         Err(e) => Err(ResponseError::NotUcwa(NotUcwa::new(
             response,
             format!(
