@@ -680,3 +680,82 @@ fn the_diagnostics_header_is_kept_on_every_error() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The numeric limits of the reference's tables are checked before a request is built, on query
+/// parameters (`timeout` of the event channel: 180 to 1800) and body fields (`ringDelay`: 0 to
+/// 55), and so are the lengths of body fields; the errors name the parameter and the limit.
+#[test]
+fn numeric_ranges_and_field_lengths_are_checked() {
+    use ucwa::operations::{
+        EventsGet, EventsGetQuery, SimultaneousRingToTeamPost, SimultaneousRingToTeamPostBody,
+        SimultaneousRingToTeamPostQuery, StartMessagingPost, StartMessagingPostBody,
+        StartMessagingPostQuery,
+    };
+    let events: ucwa::Link<ucwa::resources::Events> =
+        ucwa::Link::to("/ucwa/oauth/v1/applications/1/events?ack=1");
+    let with_timeout = |t: &str| EventsGetQuery {
+        timeout: Some(t.into()),
+        ..Default::default()
+    };
+    assert!(EventsGet::request(&origin(), &events, &with_timeout("900"), Format::Json).is_ok());
+    let err =
+        EventsGet::request(&origin(), &events, &with_timeout("60"), Format::Json).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`timeout` is 60; it must be from 180 to 1800"
+    );
+    let err =
+        EventsGet::request(&origin(), &events, &with_timeout("3m"), Format::Json).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`timeout` must be a whole number, found \"3m\""
+    );
+
+    let team: ucwa::Link<ucwa::resources::SimultaneousRingToTeam> =
+        ucwa::Link::to("/ucwa/oauth/v1/applications/1/me/simultaneousRingToTeam");
+    let body = |delay| SimultaneousRingToTeamPostBody {
+        ring_delay: Some(delay),
+        ..Default::default()
+    };
+    let query = SimultaneousRingToTeamPostQuery::default();
+    assert!(
+        SimultaneousRingToTeamPost::request(&origin(), &team, &query, &body(55), Format::Xml)
+            .is_ok()
+    );
+    let err = SimultaneousRingToTeamPost::request(&origin(), &team, &query, &body(56), Format::Xml)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`ringDelay` is 56; it must be from 0 to 55"
+    );
+    let err =
+        SimultaneousRingToTeamPost::request(&origin(), &team, &query, &body(-1), Format::Json)
+            .unwrap_err();
+    assert!(matches!(
+        err,
+        RequestError::OutOfRange {
+            name: "ringDelay",
+            found: -1,
+            ..
+        }
+    ));
+
+    let start: ucwa::Link<ucwa::resources::StartMessaging> =
+        ucwa::Link::to("/ucwa/oauth/v1/applications/1/communication/startMessaging");
+    let long = StartMessagingPostBody {
+        subject: Some("s".repeat(251)),
+        ..Default::default()
+    };
+    let err = StartMessagingPost::request(
+        &origin(),
+        &start,
+        &StartMessagingPostQuery::default(),
+        &long,
+        Format::Json,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the field `subject` is 251 characters long; the limit is 250"
+    );
+}

@@ -260,6 +260,8 @@ fn property(
         "description",
         "type",
         "maxLength",
+        "minimum",
+        "maximum",
         "enumeration",
         "items",
     ];
@@ -278,14 +280,39 @@ fn property(
         );
     }
     let required = reader.opt_bool(obj, "required").unwrap_or(false);
+    let range = range(reader, obj, path);
+    if !range.is_empty() && !matches!(ty, Some(ValueType::Integer | ValueType::Number)) {
+        reader.error(
+            path,
+            "`minimum` and `maximum` apply only to `integer` and `number` values",
+        );
+    }
     Some(Property {
         at: path.to_owned(),
         name: name?,
         description,
         ty: ty?,
         max_length,
+        range,
         required,
     })
+}
+
+/// `minimum` and `maximum`, the first not above the second.
+fn range(reader: &mut Reader<'_>, obj: Obj<'_>, path: &str) -> Range {
+    let range = Range {
+        minimum: reader.opt_u64(obj, "minimum"),
+        maximum: reader.opt_u64(obj, "maximum"),
+    };
+    if let (Some(min), Some(max)) = (range.minimum, range.maximum)
+        && min > max
+    {
+        reader.error(
+            &child(path, "minimum"),
+            format!("the minimum {min} is above the maximum {max}"),
+        );
+    }
+    range
 }
 
 /// `type` with, for enumerations, `enumeration`, and for arrays, `items`.
@@ -417,17 +444,30 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
     let description = reader.opt_str(obj, "description").unwrap_or_default();
     let if_match = reader.opt_bool(obj, "ifMatch").unwrap_or(false);
     let query = list(reader, obj, "query", |r, v, p| {
-        let obj = r.object(v, p, &["name", "description", "required", "maxLength"])?;
+        let obj = r.object(
+            v,
+            p,
+            &[
+                "name",
+                "description",
+                "required",
+                "maxLength",
+                "minimum",
+                "maximum",
+            ],
+        )?;
         let name = r.req_text(obj, "name");
         let description = r.opt_str(obj, "description").unwrap_or_default();
         let required = r.opt_bool(obj, "required").unwrap_or(false);
         let max_length = r.opt_u64(obj, "maxLength");
+        let range = range(r, obj, p);
         Some(QueryParameter {
             at: p.to_owned(),
             name: name?,
             description,
             required,
             max_length,
+            range,
         })
     });
     // Each part is read in full before any `?`, so that every problem is reported.

@@ -75,6 +75,8 @@ pub struct Property {
     pub description: String,
     pub ty: ValueType,
     pub max_length: Option<u64>,
+    /// The least and greatest values of a number.
+    pub range: Range,
     /// For request body fields: whether the server requires it.
     pub required: bool,
 }
@@ -147,6 +149,19 @@ pub struct Operation {
     pub errors: Vec<SyncError>,
 }
 
+/// The least and greatest values a number may take (non-negative in UCWA's tables).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Range {
+    pub minimum: Option<u64>,
+    pub maximum: Option<u64>,
+}
+
+impl Range {
+    pub fn is_empty(&self) -> bool {
+        self.minimum.is_none() && self.maximum.is_none()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct QueryParameter {
     /// Where it is in its file, as a JSON path.
@@ -155,6 +170,8 @@ pub struct QueryParameter {
     pub description: String,
     pub required: bool,
     pub max_length: Option<u64>,
+    /// The least and greatest values of a number.
+    pub range: Range,
 }
 
 #[derive(Clone, Debug)]

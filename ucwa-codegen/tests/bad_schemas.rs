@@ -33,6 +33,7 @@ bad_schema! {
     file_layout => "file-layout",
     empty => "empty",
     not_an_object => "not-an-object",
+    limits => "limits",
 }
 
 #[test]

@@ -207,6 +207,12 @@ impl From<u64> for Json {
     }
 }
 
+impl From<i64> for Json {
+    fn from(n: i64) -> Json {
+        Json::Number(n.to_string())
+    }
+}
+
 impl From<u16> for Json {
     fn from(n: u16) -> Json {
         Json::Number(n.to_string())

@@ -305,6 +305,8 @@ fn operation(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Json {
                 .with("name", &q.name)
                 .with_opt("required", q.required.then_some(true))
                 .with_opt("maxLength", max_length(&q.description))
+                .with_opt("minimum", value_range(&q.description).0)
+                .with_opt("maximum", value_range(&q.description).1)
         })
         .collect();
     let status = op
@@ -409,10 +411,17 @@ fn request(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Option<Json>
 /// A field of a request body: its type from the hint the table's description ends with
 /// (`String`, `Nullable Boolean`, `Array of String`, `(Importance)…`, …).
 fn field(cx: &Context, row: &QueryRow) -> Json {
-    let ty = field_type(&row.description, &row.refs, &cx.enumerations);
+    let mut ty = field_type(&row.description, &row.refs, &cx.enumerations);
+    // A value with a numeric range is a number, whatever type hint the row ends with
+    // (a subscription's `duration` in minutes, a `ringDelay` in seconds).
+    if ty == Type::String && value_range(&row.description) != (None, None) {
+        ty = Type::Integer;
+    }
     let item = type_members(Json::object().with("name", &row.name), &ty);
     item.with_opt("required", row.required.then_some(true))
         .with_opt("maxLength", max_length(&row.description))
+        .with_opt("minimum", value_range(&row.description).0)
+        .with_opt("maximum", value_range(&row.description).1)
 }
 
 fn field_type(description: &str, refs: &[String], enumerations: &infer::Enumerations) -> Type {
@@ -463,6 +472,39 @@ fn max_length(description: &str) -> Option<u64> {
         }
     }
     None
+}
+
+/// "The maximum value is 30 and the minimum value is 10", "The minimum possible value is 5
+/// seconds and the maximum possible value is 1800 seconds", "range from 5 seconds to 60
+/// seconds": the least and the greatest value a number may take.
+fn value_range(description: &str) -> (Option<i64>, Option<i64>) {
+    let lower = description.to_ascii_lowercase();
+    let number_after = |marker: &str| -> Option<i64> {
+        let at = lower.find(marker)? + marker.len();
+        let digits: String = lower[at..]
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    let first = |markers: &[&str]| markers.iter().find_map(|m| number_after(m));
+    let mut minimum = first(&["minimum value is", "minimum possible value is"]);
+    let mut maximum = first(&["maximum value is", "maximum possible value is"]);
+    if let Some(at) = lower.find("range from") {
+        let rest = &lower[at + "range from".len()..];
+        let numbers: Vec<i64> = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        if let [low, high] = numbers[..] {
+            minimum = minimum.or(Some(low));
+            maximum = maximum.or(Some(high));
+        }
+    }
+    (minimum, maximum)
 }
 
 /// The status of a response sample's first line, `HTTP/1.1 201 Created`.

@@ -141,20 +141,54 @@ pub fn emit(
             }
             None => quote!(None),
         };
+        let numeric = (!q.range.is_empty()).then(|| {
+            let (min, max) = (bound(q.range.minimum), bound(q.range.maximum));
+            quote!(::ucwa_runtime::operation::check_numeric_parameter(#wire, value, #min, #max)?;)
+        });
         if q.required {
             quote! {
-                ::ucwa_runtime::operation::check_parameter(#wire, &query.#field, #required, #max)?;
-                pairs.push((#wire, query.#field.as_str()));
+                let value = &query.#field;
+                ::ucwa_runtime::operation::check_parameter(#wire, value, #required, #max)?;
+                #numeric
+                pairs.push((#wire, value.as_str()));
             }
         } else {
             quote! {
                 if let Some(value) = &query.#field {
                     ::ucwa_runtime::operation::check_parameter(#wire, value, #required, #max)?;
+                    #numeric
                     pairs.push((#wire, value.as_str()));
                 }
             }
         }
     });
+    // The limits of body fields, checked before anything is encoded.
+    let field_checks: Vec<TokenStream> = match &op.request {
+        Some(RequestBody::Fields { fields, .. }) => fields
+            .iter()
+            .filter_map(|f| {
+                let field = naming::ident(&naming::field_name(&f.name));
+                let wire = &f.name;
+                if let Some(n) = f.max_length {
+                    let n = proc_macro2::Literal::u64_unsuffixed(n);
+                    return Some(quote! {
+                        if let Some(value) = &body.#field {
+                            ::ucwa_runtime::operation::check_field_length(#wire, value.as_ref(), #n)?;
+                        }
+                    });
+                }
+                (!f.range.is_empty() && f.ty == ValueType::Integer).then(|| {
+                    let (min, max) = (bound(f.range.minimum), bound(f.range.maximum));
+                    quote! {
+                        if let Some(value) = body.#field {
+                            ::ucwa_runtime::operation::check_range(#wire, value, #min, #max)?;
+                        }
+                    }
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let pairs_decl = if op.query.is_empty() {
         quote!(let pairs: Vec<(&str, &str)> = Vec::new();)
     } else {
@@ -218,9 +252,12 @@ pub fn emit(
                     .max_length
                     .map(|n| format!(" At most {n} characters."))
                     .unwrap_or_default();
+                let range = range_doc(&f.range);
                 let docs = doc([
                     described(&f.description, || format!("The `{wire}` field.")),
-                    format!("{required}{limit}").trim().to_owned(),
+                    format!("{required}{limit} {range}")
+                        .trim()
+                        .replace("  ", " "),
                 ]);
                 quote! {
                     #docs
@@ -361,6 +398,7 @@ pub fn emit(
             ) -> Result<::ucwa_runtime::http::Request<Vec<u8>>, ::ucwa_runtime::RequestError> {
                 #pairs_decl
                 #(#checks)*
+                #(#field_checks)*
                 let url = origin.resolve(&target.href)?;
                 #build
             }
@@ -392,10 +430,20 @@ fn query_struct(name: &proc_macro2::Ident, op: &Operation, cfg: &TokenStream) ->
             .max_length
             .map(|n| format!("At most {n} characters."))
             .unwrap_or_default();
+        let range = if q.range.is_empty() {
+            String::new()
+        } else {
+            format!("A whole number. {}", range_doc(&q.range))
+        };
         let required = if q.required { "Required." } else { "Optional." };
         let docs = doc([
             described(&q.description, || format!("The `{}` parameter.", q.name)),
-            format!("{required} {limit}").trim().to_owned(),
+            [required, limit.as_str(), range.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
         ]);
         quote! {
             #docs
@@ -492,5 +540,26 @@ fn body_resource(op: &Operation) -> Option<String> {
     match &op.request {
         Some(RequestBody::Resource { resource }) => Some(resource.clone()),
         _ => None,
+    }
+}
+
+/// `Some(n)` or `None`, as tokens.
+fn bound(limit: Option<u64>) -> TokenStream {
+    match limit {
+        Some(n) => {
+            let n = proc_macro2::Literal::u64_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}
+
+/// "From 10 to 30.", "At least 5.", or nothing.
+fn range_doc(range: &Range) -> String {
+    match (range.minimum, range.maximum) {
+        (Some(min), Some(max)) => format!("From {min} to {max}."),
+        (Some(min), None) => format!("At least {min}."),
+        (None, Some(max)) => format!("At most {max}."),
+        (None, None) => String::new(),
     }
 }

@@ -21,7 +21,10 @@ use http::{Method, Response, StatusCode};
 pub use errors::{GenericError, UcwaError, describe};
 pub use headers::{ETag, REQUIRES_MIN_RESOURCE_VERSION, ResourceVersion};
 pub use origin::Origin;
-pub use request::{Body, RequestError, build_request, check_parameter};
+pub use request::{
+    Body, RequestError, build_request, check_field_length, check_numeric_parameter,
+    check_parameter, check_range,
+};
 pub use response::{NotUcwa, ResponseError, Success, parse_response};
 
 use crate::ErrorBody;

@@ -50,6 +50,36 @@ pub enum RequestError {
         /// The length given, in characters.
         found: usize,
     },
+    /// A field of the request body is longer than the server accepts.
+    #[error("the field `{name}` is {found} characters long; the limit is {max}")]
+    FieldTooLong {
+        /// The field.
+        name: &'static str,
+        /// The limit, in characters.
+        max: usize,
+        /// The length given, in characters.
+        found: usize,
+    },
+    /// A numeric parameter or field is not a whole number.
+    #[error("`{name}` must be a whole number, found {found:?}")]
+    NotANumber {
+        /// The parameter or field.
+        name: &'static str,
+        /// What was given.
+        found: String,
+    },
+    /// A numeric parameter or field is outside the range the server accepts.
+    #[error("`{name}` is {found}; it must be {}", describe_range(*.min, *.max))]
+    OutOfRange {
+        /// The parameter or field.
+        name: &'static str,
+        /// The least value accepted, if any.
+        min: Option<u64>,
+        /// The greatest value accepted, if any.
+        max: Option<u64>,
+        /// The value given.
+        found: i64,
+    },
     /// A header value cannot be sent.
     #[error("invalid `{name}` header: {reason}")]
     InvalidHeader {
@@ -80,6 +110,65 @@ pub fn check_parameter(
         }
     }
     Ok(())
+}
+
+fn describe_range(min: Option<u64>, max: Option<u64>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) => format!("from {min} to {max}"),
+        (Some(min), None) => format!("at least {min}"),
+        (None, Some(max)) => format!("at most {max}"),
+        (None, None) => "a number".to_owned(),
+    }
+}
+
+/// Checks a field of a request body against its length limit.
+pub fn check_field_length(name: &'static str, value: &str, max: usize) -> Result<(), RequestError> {
+    let found = value.chars().count();
+    if found > max {
+        return Err(RequestError::FieldTooLong { name, max, found });
+    }
+    Ok(())
+}
+
+/// Checks a number against its schema range.
+pub fn check_range(
+    name: &'static str,
+    value: i64,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<(), RequestError> {
+    let below = min.is_some_and(|min| value < 0 || (value as u64) < min);
+    let above = max.is_some_and(|max| value >= 0 && (value as u64) > max);
+    if below || above {
+        return Err(RequestError::OutOfRange {
+            name,
+            min,
+            max,
+            found: value,
+        });
+    }
+    Ok(())
+}
+
+/// Checks a query parameter that is a number: a whole number, within its range. An empty
+/// optional parameter is not checked (it is not sent).
+pub fn check_numeric_parameter(
+    name: &'static str,
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<(), RequestError> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let number = value
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| RequestError::NotANumber {
+            name,
+            found: value.chars().take(40).collect(),
+        })?;
+    check_range(name, number, min, max)
 }
 
 /// The body of a request and its media type.
