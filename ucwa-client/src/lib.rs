@@ -38,6 +38,7 @@ pub mod discovery;
 mod events;
 mod header_value;
 mod lifecycle;
+pub mod settings;
 mod signin;
 mod transport;
 
@@ -51,10 +52,23 @@ use ucwa::{Format, Origin, RequestError, ResponseError};
 pub use auth::{AuthError, Token, TokenProvider};
 pub use events::EventChannel;
 pub use lifecycle::{Session, SessionError, Status};
+pub use settings::SettingError;
 pub use signin::{SignIn, SignInError};
 
 use auth::hosts::Hosts;
 pub use header_value::SyntaxError;
+
+/// Why a [`Client`] could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The origin is not a server's, or the HTTP client could not be made.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// A setting is out of its range.
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+}
 
 /// What went wrong with a request.
 #[derive(Debug, thiserror::Error)]
@@ -169,13 +183,16 @@ impl ClientBuilder {
 
     /// How long the server may hold a pending GET on the event channel before answering with no
     /// events (sent as its `timeout` parameter; 180 s by default, the server's own default).
+    /// [`ClientBuilder::build`] refuses less than 1 s or more than 15 min
+    /// ([`settings::MAX_LONG_POLL`]).
     pub fn long_poll(mut self, timeout: Duration) -> Self {
         self.long_poll = timeout;
         self
     }
 
     /// The client.
-    pub fn build(self) -> Result<Client, RequestError> {
+    pub fn build(self) -> Result<Client, BuildError> {
+        let long_poll = settings::long_poll(self.long_poll)?;
         let origin = Origin::parse(&self.origin)?;
         let http = match self.http {
             Some(http) => http,
@@ -197,7 +214,7 @@ impl ClientBuilder {
             Arc::new(hosts),
             self.format,
             self.request_timeout,
-            self.long_poll,
+            long_poll,
         ))
     }
 }

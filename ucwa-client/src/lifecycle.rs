@@ -70,6 +70,13 @@ pub enum Status {
     PGetReplaced,
     /// The server told the client to drop cached transient state (`resync` or `resume`).
     Resynchronized,
+    /// The owner stopped for good: nothing keeps the application alive or reads its events
+    /// any more, and it may be left undeleted on the server (until it expires). The session
+    /// must be started again.
+    Stopped {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// What the application is created and kept with.
@@ -275,11 +282,12 @@ impl SignIn {
             events: events.clone(),
             status: status.clone(),
         };
-        let task = tokio::spawn(
+        let owner = tokio::spawn(
             owner
                 .run(stopped)
                 .instrument(tracing::info_span!(parent: &span, "application")),
         );
+        let task = tokio::spawn(supervise(owner, status.clone()));
         Ok(Session {
             current: watching,
             events,
@@ -288,6 +296,26 @@ impl SignIn {
             task: Some(task),
         })
     }
+}
+
+/// Waits for the owner; if it panicked, says so on the status stream, since the application
+/// it kept is then neither kept alive nor deleted, and nobody would otherwise know.
+async fn supervise(owner: JoinHandle<()>, status: broadcast::Sender<Status>) {
+    let Err(error) = owner.await else { return };
+    let reason = if error.is_panic() {
+        let payload = error.into_panic();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!("the application's owner panicked: {message}; the application was not deleted")
+    } else {
+        // Cancelled: only a runtime shutting down does that (the session never aborts it).
+        format!("the application's owner was cancelled: {error}")
+    };
+    tracing::error!(%reason, "the session stopped");
+    let _ = status.send(Status::Stopped { reason });
 }
 
 async fn create(
@@ -595,5 +623,34 @@ impl Owner {
             Err(error) if gone(&error).is_some() => {}
             Err(error) => tracing::warn!(%error, "deleting the application failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_owner_is_reported_as_stopped() {
+        let (status, mut watching) = broadcast::channel(4);
+        let owner = tokio::spawn(async { panic!("boom") });
+        supervise(owner, status).await;
+        assert_eq!(
+            watching.recv().await.unwrap(),
+            Status::Stopped {
+                reason: "the application's owner panicked: boom; the application was not deleted"
+                    .to_owned()
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn an_owner_that_ends_normally_reports_nothing() {
+        let (status, mut watching) = broadcast::channel(4);
+        supervise(tokio::spawn(async {}), status).await;
+        assert!(matches!(
+            watching.try_recv(),
+            Err(broadcast::error::TryRecvError::Closed)
+        ));
     }
 }

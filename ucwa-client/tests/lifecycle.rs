@@ -175,7 +175,7 @@ async fn an_expired_application_is_replaced_in_json_and_xml() {
     for format in [Format::Json, Format::Xml] {
         let session = signing_in(emulator.addr(), format)
             .long_poll(Duration::from_secs(1))
-            .keep_alive(Duration::from_secs(3600))
+            .keep_alive(Duration::from_secs(200))
             .start()
             .await
             .unwrap();
