@@ -157,6 +157,12 @@ impl ClientBuilder {
     /// Send requests with this client instead of one made here (for proxies, extra root
     /// certificates, its own timeouts). Give it `redirect::Policy::none()`: UCWA answers are
     /// never redirects, and reqwest drops the token only on redirects to another host.
+    ///
+    /// An `http://` origin sends the token (and a token provider's credentials, such as a
+    /// password grant's password) in clear text: for test servers only. With a token provider,
+    /// a host that links elsewhere (Skype for Business Online's applications on the user's
+    /// pool) is challenged separately and gets its own token; a `Client` itself only ever
+    /// sends requests to its own origin.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self

@@ -92,7 +92,9 @@ impl SignIn {
         self
     }
 
-    /// Also tries HTTP entry points and accepts HTTP links: for test servers only.
+    /// Also tries HTTP entry points and accepts HTTP links: for test servers only. Over HTTP
+    /// the password grant (user name and password) and every bearer token travel in clear
+    /// text, readable by anyone on the path.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.discovery.allow_http = allow;
         self
@@ -111,7 +113,13 @@ impl SignIn {
     }
 
     /// Sends every request with this client (proxies, extra root certificates, resolver
-    /// overrides); give it `redirect::Policy::none()`.
+    /// overrides); give it `redirect::Policy::none()`. If it follows redirects, discovery
+    /// checks where each answer came from as it checks a redirect, and refuses it otherwise.
+    ///
+    /// With [`SignIn::allow_http`], the password and the tokens this client sends to HTTP
+    /// hosts travel in clear text. The `applications` link discovery ends on may name another
+    /// host than discovery's (Skype for Business Online names the user's pool): that host gets
+    /// its own 401 challenge, answered by the same provider, and its own token.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
