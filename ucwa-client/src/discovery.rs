@@ -146,6 +146,7 @@ pub struct Attempt {
 
 /// Why discovery did not find the `applications` link.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DiscoveryError {
     /// The sign-in address is not `user@domain`.
     #[error("`{address}` is not a sign-in address (user@domain): {reason}")]

@@ -45,6 +45,7 @@ use crate::{Client, ClientError, SignIn, SignInError, settings};
 
 /// What the application's owner reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Status {
     /// The user is available for incoming communications.
     Available,

@@ -109,6 +109,7 @@ pub struct Bearer {
 
 /// A `WWW-Authenticate` header that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ChallengeError {
     /// A header value is not valid syntax.
     #[error("WWW-Authenticate header #{header}: {source}")]
