@@ -241,6 +241,23 @@ mod tests {
     }
 
     #[test]
+    fn timeouts_out_of_range_are_refused_when_the_client_is_built() {
+        let built = |builder: crate::ClientBuilder| match builder.build() {
+            Err(crate::BuildError::Setting(error)) => error.parameter,
+            other => panic!("{other:?}"),
+        };
+        let builder = || Client::builder("https://fe1.contoso.com", "t");
+        assert_eq!(
+            built(builder().request_timeout(Duration::ZERO)),
+            "request_timeout"
+        );
+        assert_eq!(
+            built(builder().connect_timeout(Duration::MAX)),
+            "connect_timeout"
+        );
+    }
+
+    #[test]
     fn the_long_poll_parameters_replace_those_of_the_link() {
         let client = Client::builder("https://fe1.contoso.com", "t")
             .build()

@@ -174,14 +174,16 @@ impl ClientBuilder {
         self
     }
 
-    /// How long to wait for a connection (10 s by default).
+    /// How long to wait for a connection (10 s by default; more than 0 and at most 10 min,
+    /// checked by [`ClientBuilder::build`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// How long to wait for the answer to a request (30 s by default); the event channel waits
-    /// for its long poll instead.
+    /// How long to wait for the answer to a request (30 s by default; more than 0 and at most
+    /// 10 min, checked by [`ClientBuilder::build`]); the event channel waits for its long poll
+    /// instead.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self
@@ -199,6 +201,8 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, BuildError> {
         let long_poll = settings::long_poll(self.long_poll)?;
+        settings::timeout("connect_timeout", self.connect_timeout)?;
+        settings::timeout("request_timeout", self.request_timeout)?;
         let origin = Origin::parse(&self.origin)?;
         let http = match self.http {
             Some(http) => http,

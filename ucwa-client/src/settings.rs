@@ -16,6 +16,9 @@ pub const MIN_LONG_POLL: Duration = Duration::from_secs(1);
 pub const MAX_LONG_POLL: Duration = Duration::from_secs(15 * 60);
 /// The longest wait between two failed pending GETs, and so the cap of their backoff.
 pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+/// The longest a request, or a connection, may be waited for: a zero timeout would fail
+/// every request at once, and one of hours would hang a caller on a dead server.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// The most events kept for a slow subscriber (`tokio::sync::broadcast` panics on huge
 /// capacities, and each slot is memory held for the session's life).
 pub const MAX_EVENT_QUEUE: usize = 65_536;
@@ -60,6 +63,16 @@ pub(crate) fn long_poll(value: Duration) -> Result<Duration, SettingError> {
     )
 }
 
+pub(crate) fn timeout(parameter: &'static str, value: Duration) -> Result<Duration, SettingError> {
+    duration(
+        parameter,
+        value,
+        Duration::ZERO,
+        MAX_TIMEOUT,
+        "more than 0 and at most 10 min",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +93,13 @@ mod tests {
         assert!(long_poll(Duration::from_millis(999)).is_err());
         assert_eq!(long_poll(MAX_LONG_POLL), Ok(MAX_LONG_POLL));
         assert_eq!(long_poll(MIN_LONG_POLL), Ok(MIN_LONG_POLL));
+        assert_eq!(
+            timeout("request_timeout", Duration::ZERO)
+                .unwrap_err()
+                .to_string(),
+            "`request_timeout` is 0ns; it must be more than 0 and at most 10 min"
+        );
+        assert!(timeout("connect_timeout", Duration::MAX).is_err());
+        assert_eq!(timeout("request_timeout", MAX_TIMEOUT), Ok(MAX_TIMEOUT));
     }
 }

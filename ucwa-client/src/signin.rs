@@ -125,7 +125,8 @@ impl SignIn {
         self
     }
 
-    /// How long each request may take (30 s by default; discovery's probes too).
+    /// How long each request may take (30 s by default; discovery's probes too; more than 0
+    /// and at most 10 min, checked when signing in).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self.discovery.timeout = timeout;
@@ -186,6 +187,7 @@ impl SignIn {
     /// Refuses the settings that would panic, overflow or spin later, naming the parameter.
     pub(crate) fn check_settings(&self) -> Result<(), SettingError> {
         settings::long_poll(self.long_poll)?;
+        settings::timeout("request_timeout", self.request_timeout)?;
         let lifecycle = &self.lifecycle;
         settings::duration(
             "keep_alive",
@@ -318,6 +320,10 @@ mod tests {
             )
         );
         assert_eq!(refused(base().event_queue(0)).0, "event_queue");
+        assert_eq!(
+            refused(base().request_timeout(Duration::ZERO)).0,
+            "request_timeout"
+        );
         assert_eq!(refused(base().event_queue(usize::MAX)).0, "event_queue");
         // Refused before any request: discovery of a domain that does not exist is not tried.
         assert!(matches!(
