@@ -83,9 +83,9 @@ pub enum Status {
     /// The server told the client to drop cached transient state (`resync` or `resume`).
     Resynchronized,
     /// The owner stopped for good (a panic, or the credentials refused: `invalid_grant` or a
-    /// fresh token refused, where retrying would risk locking the account out): nothing keeps the application alive or reads its events
-    /// any more, and it may be left undeleted on the server (until it expires). The session
-    /// must be started again.
+    /// fresh token refused, where retrying would risk locking the account out): nothing keeps
+    /// the application alive or reads its events any more, and it may be left undeleted on
+    /// the server (until it expires). The session must be started again.
     Stopped {
         /// Why.
         reason: String,

@@ -367,19 +367,31 @@ async fn a_batch_without_a_next_link_is_reported_and_asked_again_after_the_delay
         let session = signing_in(emulator.addr(), format).start().await.unwrap();
         let mut status = session.status();
         let mut events = session.events();
-        // An answer that is an event batch, but with no `next` link.
-        let body = ucwa::resources::EventBatch::default().encode(format);
-        emulator.garble_next_event_batch(format.media_type(), body);
-        emulator.push_event("me", "/x/me", marker(4));
-        match next_status(&mut status).await {
+        // Answers that are event batches, but with no `next` link: twice in a row, the wait
+        // doubles; after a good batch, it is back to the retry delay.
+        let broken = || {
+            let body = ucwa::resources::EventBatch::default().encode(format);
+            emulator.garble_next_event_batch(format.media_type(), body);
+        };
+        let mut failure = async |wait: &str| match next_status(&mut status).await {
             Status::EventChannelFailed { reason } => assert_eq!(
-                reason, "the batch has no `next` link; asking for the same one again in 20ms",
+                reason,
+                format!("the batch has no `next` link; asking for the same one again in {wait}"),
                 "{format:?}"
             ),
             other => panic!("{format:?}: {other:?}"),
-        }
-        // The same link asked again gets the batch the broken answer replaced.
+        };
+        broken();
+        broken();
+        emulator.push_event("me", "/x/me", marker(4));
+        failure("20ms").await;
+        failure("40ms").await;
+        // The same link asked again gets the batch the broken answers replaced.
         marker_arrives(&mut events, 4).await;
+        broken();
+        emulator.push_event("me", "/x/me", marker(5));
+        failure("20ms").await;
+        marker_arrives(&mut events, 5).await;
         session.shutdown().await;
     }
 }
