@@ -146,6 +146,7 @@ pub struct Attempt {
 
 /// Why discovery did not find the `applications` link.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DiscoveryError {
     /// The sign-in address is not `user@domain`.
     #[error("`{address}` is not a sign-in address (user@domain): {reason}")]
@@ -257,7 +258,7 @@ impl Discovery<'_> {
             while let Some(redirect) = root.links.redirect.clone() {
                 let href = self.follow(&root_url, &redirect.href, &mut redirects)?;
                 tracing::info!(%href, "the root redirects");
-                let body = self.fetch_ok(&href).await?;
+                let (href, body) = self.fetch_ok(&href).await?;
                 root = self.decode::<Root>(&href, &body)?;
                 root_url = href;
             }
@@ -266,14 +267,15 @@ impl Discovery<'_> {
             let mut user_url = self.link(&root_url, root.links.user.as_ref(), "user")?;
             check_redirect(&user_url, self.address.domain(), self.config)?;
             loop {
-                let body = self.fetch_ok(&user_url).await?;
+                let (url, body) = self.fetch_ok(&user_url).await?;
+                user_url = url;
                 let user = self.decode::<User>(&user_url, &body)?;
                 if let Some(redirect) = &user.links.redirect {
                     // The user is homed elsewhere: the target is a root (or a user resource)
                     // on that pool, asked with that host's own token.
                     let href = self.follow(&user_url, &redirect.href, &mut redirects)?;
                     tracing::info!(%href, "the user resource redirects");
-                    let body = self.fetch_ok(&href).await?;
+                    let (href, body) = self.fetch_ok(&href).await?;
                     let there = self.decode::<Root>(&href, &body)?;
                     user_url = match there.links.user {
                         Some(user) => self.resolve(&href, &user.href)?,
@@ -331,18 +333,27 @@ impl Discovery<'_> {
                     let next = url.join(&location).map_err(|e| {
                         format!("a redirect to `{location}`, which is not a URL: {e}")
                     })?;
-                    let host = next.host_str().unwrap_or_default();
-                    if !in_domain(host, self.address.domain()) {
-                        return Err(format!("a redirect to another domain ({next})"));
-                    }
-                    if next.scheme() != "https" && !self.config.allow_http {
-                        return Err(format!("a redirect to HTTP ({next})"));
-                    }
+                    self.check_followed(&next)?;
                     url = next;
                 }
             }
         }
         Err(format!("more than {MAX_REDIRECTS} redirects"))
+    }
+
+    /// The check on an HTTP redirect's target: in the sign-in domain (or one trusted as
+    /// [`check_redirect`] says), and HTTPS unless HTTP is allowed; `Err` with why not.
+    fn check_followed(&self, next: &url::Url) -> Result<(), String> {
+        let host = next.host_str().unwrap_or_default();
+        if !in_domain(host, self.address.domain())
+            && check_redirect(next, self.address.domain(), self.config).is_err()
+        {
+            return Err(format!("a redirect to another domain ({next})"));
+        }
+        if next.scheme() != "https" && !self.config.allow_http {
+            return Err(format!("a redirect to HTTP ({next})"));
+        }
+        Ok(())
     }
 
     /// A GET in the chosen format, with the host's token if it has or gets one.
@@ -380,16 +391,30 @@ impl Discovery<'_> {
         if !status.is_success() {
             return Fetched::Failed(status.to_string(), Some(status));
         }
+        // A `reqwest::Client` of the user's that follows redirects answers from where they
+        // led: that place gets the same check as a redirect this code follows (else the
+        // answer is refused, as a failed probe), and it is the base of the answer's relative
+        // links.
+        let answered_from = response
+            .extensions()
+            .get::<transport::FinalUrl>()
+            .map_or_else(|| url.clone(), |f| f.0.clone());
+        if answered_from != *url
+            && let Err(reason) = self.check_followed(&answered_from)
+        {
+            return Fetched::Failed(reason, None);
+        }
         Fetched::Resource {
-            url: url.clone(),
+            url: answered_from,
             body: response.into_body(),
         }
     }
 
-    /// A GET after the entry point: anything but a resource is an error.
-    async fn fetch_ok(&self, url: &url::Url) -> Result<Vec<u8>, DiscoveryError> {
+    /// A GET after the entry point: anything but a resource is an error. The URL returned is
+    /// where the answer came from (see [`Discovery::fetch`]).
+    async fn fetch_ok(&self, url: &url::Url) -> Result<(url::Url, Vec<u8>), DiscoveryError> {
         match self.fetch(url).await {
-            Fetched::Resource { body, .. } => Ok(body),
+            Fetched::Resource { url, body } => Ok((url, body)),
             Fetched::Failed(reason, status) => Err(DiscoveryError::Failed {
                 url: url.to_string(),
                 reason,

@@ -136,7 +136,8 @@ impl EventChannel {
         let request =
             ucwa::operation::build_request(Method::GET, url, &[], self.client.format(), None)?;
         // The server holds the request for up to the long poll; give it a margin.
-        let wait = self.long_poll + Duration::from_secs(15);
+        // Saturating: the long poll is checked when the client is built, but must never panic.
+        let wait = self.long_poll.saturating_add(Duration::from_secs(15));
         let response = self.client.execute::<UcwaError>(request, wait).await?;
         self.recovered = false;
         let parsed =
@@ -218,6 +219,43 @@ impl EventChannel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_poll_out_of_range_is_refused_when_the_client_is_built() {
+        for (given, text) in [
+            (Duration::MAX, format!("{:?}", Duration::MAX)),
+            (Duration::ZERO, "0ns".to_owned()),
+            (Duration::from_secs(901), "901s".to_owned()),
+        ] {
+            match Client::builder("https://fe1.contoso.com", "t")
+                .long_poll(given)
+                .build()
+            {
+                Err(crate::BuildError::Setting(error)) => assert_eq!(
+                    error.to_string(),
+                    format!("`long_poll` is {text}; it must be between 1 s and 15 min")
+                ),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn timeouts_out_of_range_are_refused_when_the_client_is_built() {
+        let built = |builder: crate::ClientBuilder| match builder.build() {
+            Err(crate::BuildError::Setting(error)) => error.parameter,
+            other => panic!("{other:?}"),
+        };
+        let builder = || Client::builder("https://fe1.contoso.com", "t");
+        assert_eq!(
+            built(builder().request_timeout(Duration::ZERO)),
+            "request_timeout"
+        );
+        assert_eq!(
+            built(builder().connect_timeout(Duration::MAX)),
+            "connect_timeout"
+        );
+    }
 
     #[test]
     fn the_long_poll_parameters_replace_those_of_the_link() {

@@ -38,6 +38,7 @@ pub mod discovery;
 mod events;
 mod header_value;
 mod lifecycle;
+pub mod settings;
 mod signin;
 mod transport;
 
@@ -51,10 +52,23 @@ use ucwa::{Format, Origin, RequestError, ResponseError};
 pub use auth::{AuthError, Token, TokenProvider};
 pub use events::EventChannel;
 pub use lifecycle::{Session, SessionError, Status};
+pub use settings::SettingError;
 pub use signin::{SignIn, SignInError};
 
 use auth::hosts::Hosts;
 pub use header_value::SyntaxError;
+
+/// Why a [`Client`] could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The origin is not a server's, or the HTTP client could not be made.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// A setting is out of its range.
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+}
 
 /// What went wrong with a request.
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +157,12 @@ impl ClientBuilder {
     /// Send requests with this client instead of one made here (for proxies, extra root
     /// certificates, its own timeouts). Give it `redirect::Policy::none()`: UCWA answers are
     /// never redirects, and reqwest drops the token only on redirects to another host.
+    ///
+    /// An `http://` origin sends the token (and a token provider's credentials, such as a
+    /// password grant's password) in clear text: for test servers only. With a token provider,
+    /// a host that links elsewhere (Skype for Business Online's applications on the user's
+    /// pool) is challenged separately and gets its own token; a `Client` itself only ever
+    /// sends requests to its own origin.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -154,14 +174,16 @@ impl ClientBuilder {
         self
     }
 
-    /// How long to wait for a connection (10 s by default).
+    /// How long to wait for a connection (10 s by default; more than 0 and at most 10 min,
+    /// checked by [`ClientBuilder::build`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// How long to wait for the answer to a request (30 s by default); the event channel waits
-    /// for its long poll instead.
+    /// How long to wait for the answer to a request (30 s by default; more than 0 and at most
+    /// 10 min, checked by [`ClientBuilder::build`]); the event channel waits for its long poll
+    /// instead.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self
@@ -169,13 +191,18 @@ impl ClientBuilder {
 
     /// How long the server may hold a pending GET on the event channel before answering with no
     /// events (sent as its `timeout` parameter; 180 s by default, the server's own default).
+    /// [`ClientBuilder::build`] refuses less than 1 s or more than 15 min
+    /// ([`settings::MAX_LONG_POLL`]).
     pub fn long_poll(mut self, timeout: Duration) -> Self {
         self.long_poll = timeout;
         self
     }
 
     /// The client.
-    pub fn build(self) -> Result<Client, RequestError> {
+    pub fn build(self) -> Result<Client, BuildError> {
+        let long_poll = settings::long_poll(self.long_poll)?;
+        settings::timeout("connect_timeout", self.connect_timeout)?;
+        settings::timeout("request_timeout", self.request_timeout)?;
         let origin = Origin::parse(&self.origin)?;
         let http = match self.http {
             Some(http) => http,
@@ -197,7 +224,7 @@ impl ClientBuilder {
             Arc::new(hosts),
             self.format,
             self.request_timeout,
-            self.long_poll,
+            long_poll,
         ))
     }
 }

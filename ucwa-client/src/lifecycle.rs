@@ -9,7 +9,13 @@
 //!   the server never sees the application idle, and hands every event to subscribers through
 //!   a bounded `broadcast` queue. A subscriber that falls behind is told how many events it
 //!   missed (`RecvError::Lagged`) and never slows the reader, so no subscriber can make the
-//!   application expire;
+//!   application expire. A failed pending GET (or a batch with no `next` link) is retried
+//!   after the retry delay, doubled after each failure in a row up to 60 s; another client's
+//!   pending GET replacing the reader's (409 `PGetReplaced`) stops the reader for good
+//!   ([`Status::PGetReplaced`]) rather than replace that client's in turn, forever;
+//! - credentials refused for good (`invalid_grant`, or a fresh token refused) stop the owner
+//!   with [`Status::Stopped`]: retrying would be a password grant each time, which can lock
+//!   the account out;
 //! - when the application is gone (404 `ApplicationNotFound`, 410 `InactiveApplicationExpired`
 //!   on any of its requests) it creates a new one, makes the user available again and says
 //!   so on the status stream ([`Status::Recovered`]); when creating fails with 403 or 502 it
@@ -33,11 +39,13 @@ use ucwa::resources::{AnyResource, Application};
 use ucwa::{Link, ResponseError};
 
 use crate::auth::hosts::Hosts;
+use crate::auth::{AuthError, TokenError, TokenErrorCode};
 use crate::discovery::{Discovered, DiscoveryCache, Outcome};
-use crate::{Client, ClientError, SignIn, SignInError};
+use crate::{Client, ClientError, SignIn, SignInError, settings};
 
 /// What the application's owner reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Status {
     /// The user is available for incoming communications.
     Available,
@@ -60,16 +68,28 @@ pub enum Status {
         /// Why.
         reason: String,
     },
-    /// A pending GET failed; the reader asks again after a pause.
+    /// A pending GET failed, or its batch had no `next` link; the reader asks again after a
+    /// pause, which doubles with each failure in a row (from the retry delay up to 60 s).
     EventChannelFailed {
         /// Why.
         reason: String,
     },
     /// Another pending GET on the same channel replaced this one (409 `PGetReplaced`): some
-    /// other client reads this application's events.
+    /// other client reads this application's events. Terminal for the event channel: the
+    /// session stops reading events (asking again would replace the other client's pending
+    /// GET, which would replace this one's, in a loop) and no more events come, while the
+    /// keep-alive goes on. A recovered application gets a new channel.
     PGetReplaced,
     /// The server told the client to drop cached transient state (`resync` or `resume`).
     Resynchronized,
+    /// The owner stopped for good (a panic, or the credentials refused: `invalid_grant` or a
+    /// fresh token refused, where retrying would risk locking the account out): nothing keeps
+    /// the application alive or reads its events any more, and it may be left undeleted on
+    /// the server (until it expires). The session must be started again.
+    Stopped {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// What the application is created and kept with.
@@ -275,11 +295,12 @@ impl SignIn {
             events: events.clone(),
             status: status.clone(),
         };
-        let task = tokio::spawn(
+        let owner = tokio::spawn(
             owner
                 .run(stopped)
                 .instrument(tracing::info_span!(parent: &span, "application")),
         );
+        let task = tokio::spawn(supervise(owner, status.clone()));
         Ok(Session {
             current: watching,
             events,
@@ -288,6 +309,26 @@ impl SignIn {
             task: Some(task),
         })
     }
+}
+
+/// Waits for the owner; if it panicked, says so on the status stream, since the application
+/// it kept is then neither kept alive nor deleted, and nobody would otherwise know.
+async fn supervise(owner: JoinHandle<()>, status: broadcast::Sender<Status>) {
+    let Err(error) = owner.await else { return };
+    let reason = if error.is_panic() {
+        let payload = error.into_panic();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!("the application's owner panicked: {message}; the application was not deleted")
+    } else {
+        // Cancelled: only a runtime shutting down does that (the session never aborts it).
+        format!("the application's owner was cancelled: {error}")
+    };
+    tracing::error!(%reason, "the session stopped");
+    let _ = status.send(Status::Stopped { reason });
 }
 
 async fn create(
@@ -357,43 +398,105 @@ async fn make_available(
     }
 }
 
-/// Keeps one pending GET outstanding until the application is gone; returns why it is.
+/// Why the event reader stopped.
+#[derive(Debug)]
+enum End {
+    /// The application is gone (the reason): the owner replaces it.
+    Gone(String),
+    /// Another client's pending GET replaced this one. Asking again would replace the other
+    /// one's in turn, and so on every second: the reader stops, the keep-alive goes on.
+    Replaced,
+    /// The credentials are refused for good (the reason): every retry would be another
+    /// password grant, which can lock the account out. The owner stops.
+    Refused(String),
+}
+
+/// Whether `error` says the credentials are refused for good: the token endpoint's
+/// `invalid_grant`, or the server refusing a token fresh from the provider.
+fn refused<E: std::error::Error + 'static>(error: &ClientError<E>) -> bool {
+    matches!(
+        error,
+        ClientError::Auth(
+            AuthError::Rejected { .. }
+                | AuthError::Refused(TokenError {
+                    code: TokenErrorCode::InvalidGrant,
+                    ..
+                })
+        )
+    )
+}
+
+/// The wait after `delay`: doubled, up to [`settings::MAX_RETRY_DELAY`], so that a server
+/// or token endpoint that keeps failing is asked less and less often.
+fn back_off(delay: Duration) -> Duration {
+    delay.saturating_mul(2).min(settings::MAX_RETRY_DELAY)
+}
+
+/// Keeps one pending GET outstanding until the application is gone, another client takes the
+/// channel or the credentials are refused; returns which.
 async fn read_events(
     client: Client,
     start: Link<ucwa::resources::Events>,
     retry_delay: Duration,
     events: broadcast::Sender<Event<AnyResource>>,
     status: broadcast::Sender<Status>,
-) -> String {
+) -> End {
     let mut channel = client.events(&start);
+    // The wait before the next pending GET after a failure; back to `retry_delay` after a
+    // batch that goes on.
+    let mut delay = retry_delay;
     loop {
         match channel.next_batch().await {
             Ok(batch) => {
                 if channel.take_reset() {
                     let _ = status.send(Status::Resynchronized);
                 }
+                let goes_on = batch.follow().is_some();
                 for sender in batch.senders {
                     for event in sender.events {
                         // No receiver is not an error: events are offered, not owed.
                         let _ = events.send(event);
                     }
                 }
-            }
-            Err(error) => {
-                if let Some(reason) = gone(&error) {
-                    return reason;
+                if goes_on {
+                    delay = retry_delay;
+                    continue;
                 }
-                let report = match answer(&error) {
-                    Some((409, Some("PGetReplaced"))) => Status::PGetReplaced,
-                    _ => Status::EventChannelFailed {
-                        reason: error.to_string(),
-                    },
+                // No `next`: the channel asks for the same link again. A server always sends
+                // one, so this is a broken answer (a proxy's, a cut one); asking again at once
+                // would spin, and ending the channel would leave the application with no
+                // pending GET. So it counts as a failure: reported, and retried after the
+                // backoff, as the server answers a repeated `ack` with the same batch or a
+                // `resync`.
+                let report = Status::EventChannelFailed {
+                    reason: format!(
+                        "the batch has no `next` link; asking for the same one again in {delay:?}"
+                    ),
                 };
                 tracing::warn!(?report, "event channel");
                 let _ = status.send(report);
-                tokio::time::sleep(retry_delay).await;
+            }
+            Err(error) => {
+                if let Some(reason) = gone(&error) {
+                    return End::Gone(reason);
+                }
+                if refused(&error) {
+                    return End::Refused(error.to_string());
+                }
+                if let Some((409, Some("PGetReplaced"))) = answer(&error) {
+                    tracing::warn!("event channel: another pending GET replaced this one");
+                    let _ = status.send(Status::PGetReplaced);
+                    return End::Replaced;
+                }
+                let report = Status::EventChannelFailed {
+                    reason: error.to_string(),
+                };
+                tracing::warn!(?report, "event channel");
+                let _ = status.send(report);
             }
         }
+        tokio::time::sleep(delay).await;
+        delay = back_off(delay);
     }
 }
 
@@ -402,7 +505,7 @@ impl Owner {
         self.current.borrow().clone()
     }
 
-    fn spawn_reader(&self) -> Result<JoinHandle<String>, SessionError> {
+    fn spawn_reader(&self) -> Result<JoinHandle<End>, SessionError> {
         let Current {
             client,
             application,
@@ -429,33 +532,52 @@ impl Owner {
         let mut keep_alive = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut reader = self.spawn_reader().ok();
-        loop {
-            tokio::select! {
-                _ = &mut stopped => break,
-                _ = keep_alive.tick() => {
-                    if let Err(reason) = self.report_activity().await {
-                        self.recover(reason, &mut reader).await;
-                    }
-                }
-                reason = async {
+        let refused = loop {
+            let end = tokio::select! {
+                _ = &mut stopped => break None,
+                _ = keep_alive.tick() => match self.report_activity().await {
+                    Ok(()) => continue,
+                    Err(end) => end,
+                },
+                end = async {
                     match reader.as_mut() {
-                        Some(reader) => reader.await.unwrap_or_else(|e| e.to_string()),
+                        Some(reader) => reader.await.unwrap_or_else(|e| End::Gone(e.to_string())),
                         None => std::future::pending().await,
                     }
                 } => {
                     reader = None;
-                    self.recover(reason, &mut reader).await;
+                    end
                 }
+            };
+            match end {
+                End::Gone(reason) => {
+                    if let Err(reason) = self.recover(reason, &mut reader).await {
+                        break Some(reason);
+                    }
+                }
+                // Reported by the reader; the keep-alive goes on without it.
+                End::Replaced => {}
+                End::Refused(reason) => break Some(reason),
             }
-        }
+        };
         if let Some(reader) = reader {
             reader.abort();
+        }
+        if let Some(reason) = refused {
+            // Deleting would need a token, and so another refused password grant; the
+            // server deletes the application itself once it has been idle long enough.
+            let reason = format!(
+                "the credentials were refused ({reason}); stopped without deleting the application"
+            );
+            tracing::error!(%reason, "the session stopped");
+            let _ = self.status.send(Status::Stopped { reason });
+            return;
         }
         self.delete().await;
     }
 
-    /// One keep-alive; `Err` with the reason when the application is gone.
-    async fn report_activity(&mut self) -> Result<(), String> {
+    /// One keep-alive; `Err` when the application is gone or the credentials are refused.
+    async fn report_activity(&mut self) -> Result<(), End> {
         let Current {
             client,
             application,
@@ -484,7 +606,10 @@ impl Owner {
             }
             Err(error) => {
                 if let Some(reason) = gone(&error) {
-                    return Err(reason);
+                    return Err(End::Gone(reason));
+                }
+                if refused(&error) {
+                    return Err(End::Refused(error.to_string()));
                 }
                 if let ClientError::Response(ResponseError::Ucwa(
                     ReportMyActivityPostError::MakeMeAvailableRequired(_),
@@ -510,8 +635,12 @@ impl Owner {
     }
 
     /// Replaces a gone application; on failure, reports it and leaves the next keep-alive
-    /// to try again.
-    async fn recover(&mut self, reason: String, reader: &mut Option<JoinHandle<String>>) {
+    /// to try again, unless the credentials are refused (`Err` with why: the owner stops).
+    async fn recover(
+        &mut self,
+        reason: String,
+        reader: &mut Option<JoinHandle<End>>,
+    ) -> Result<(), String> {
         if let Some(old) = reader.take() {
             old.abort();
         }
@@ -531,11 +660,21 @@ impl Owner {
                         .unwrap_or_default(),
                     reason,
                 });
+                Ok(())
             }
             Err(error) => {
+                let credentials_refused = match &error {
+                    SessionError::Create(e) => refused(e),
+                    SessionError::MakeMeAvailable(e) => refused(e),
+                    _ => false,
+                };
+                if credentials_refused {
+                    return Err(error.to_string());
+                }
                 let _ = self.status.send(Status::RecoveryFailed {
                     reason: error.to_string(),
                 });
+                Ok(())
             }
         }
     }
@@ -595,5 +734,49 @@ impl Owner {
             Err(error) if gone(&error).is_some() => {}
             Err(error) => tracing::warn!(%error, "deleting the application failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_retry_delay_doubles_up_to_a_minute() {
+        let mut delay = Duration::from_secs(1);
+        let mut waits = Vec::new();
+        for _ in 0..9 {
+            waits.push(delay.as_secs());
+            delay = back_off(delay);
+        }
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(
+            back_off(settings::MAX_RETRY_DELAY),
+            settings::MAX_RETRY_DELAY
+        );
+    }
+
+    #[tokio::test]
+    async fn a_panicking_owner_is_reported_as_stopped() {
+        let (status, mut watching) = broadcast::channel(4);
+        let owner = tokio::spawn(async { panic!("boom") });
+        supervise(owner, status).await;
+        assert_eq!(
+            watching.recv().await.unwrap(),
+            Status::Stopped {
+                reason: "the application's owner panicked: boom; the application was not deleted"
+                    .to_owned()
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn an_owner_that_ends_normally_reports_nothing() {
+        let (status, mut watching) = broadcast::channel(4);
+        supervise(tokio::spawn(async {}), status).await;
+        assert!(matches!(
+            watching.try_recv(),
+            Err(broadcast::error::TryRecvError::Closed)
+        ));
     }
 }

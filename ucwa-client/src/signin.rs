@@ -21,6 +21,7 @@ use crate::auth::hosts::Hosts;
 use crate::auth::{PasswordGrant, TokenProvider};
 use crate::discovery::{Discovered, Discovery, DiscoveryConfig, DiscoveryError, SignInAddress};
 use crate::lifecycle::LifecycleConfig;
+use crate::settings::{self, SettingError};
 use crate::{Client, default_http};
 
 /// Signs a user in: discovery, then a [`Client`] of the user's applications host, every host
@@ -49,6 +50,9 @@ pub enum SignInError {
     /// The HTTP client could not be made, or the applications link is not an origin.
     #[error(transparent)]
     Request(#[from] ucwa::RequestError),
+    /// A setting is out of its range.
+    #[error(transparent)]
+    Setting(#[from] SettingError),
 }
 
 impl SignIn {
@@ -88,7 +92,9 @@ impl SignIn {
         self
     }
 
-    /// Also tries HTTP entry points and accepts HTTP links: for test servers only.
+    /// Also tries HTTP entry points and accepts HTTP links: for test servers only. Over HTTP
+    /// the password grant (user name and password) and every bearer token travel in clear
+    /// text, readable by anyone on the path.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.discovery.allow_http = allow;
         self
@@ -107,20 +113,28 @@ impl SignIn {
     }
 
     /// Sends every request with this client (proxies, extra root certificates, resolver
-    /// overrides); give it `redirect::Policy::none()`.
+    /// overrides); give it `redirect::Policy::none()`. If it follows redirects, discovery
+    /// checks where each answer came from as it checks a redirect, and refuses it otherwise.
+    ///
+    /// With [`SignIn::allow_http`], the password and the tokens this client sends to HTTP
+    /// hosts travel in clear text. The `applications` link discovery ends on may name another
+    /// host than discovery's (Skype for Business Online names the user's pool): that host gets
+    /// its own 401 challenge, answered by the same provider, and its own token.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
-    /// How long each request may take (30 s by default; discovery's probes too).
+    /// How long each request may take (30 s by default; discovery's probes too; more than 0
+    /// and at most 10 min, checked when signing in).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self.discovery.timeout = timeout;
         self
     }
 
-    /// How long the server may hold a pending GET on the event channel (180 s by default).
+    /// How long the server may hold a pending GET on the event channel (180 s by default;
+    /// 1 s to 15 min, checked when signing in).
     pub fn long_poll(mut self, timeout: Duration) -> Self {
         self.long_poll = timeout;
         self
@@ -148,25 +162,59 @@ impl SignIn {
     }
 
     /// How often activity is reported (150 s by default; the server lowers the user's
-    /// availability after four minutes without).
+    /// availability after four minutes without, so more than 3 min 30 s, or zero, is refused
+    /// when the session starts).
     pub fn keep_alive(mut self, period: Duration) -> Self {
         self.lifecycle.keep_alive = period;
         self
     }
 
-    /// How long the event reader waits after a failed pending GET before the next (1 s).
+    /// How long the event reader waits after a failed pending GET before the next (1 s;
+    /// more than zero and at most 60 s, checked when the session starts). The wait doubles
+    /// after each failure in a row, up to 60 s, and is back to this after a success.
     pub fn retry_delay(mut self, delay: Duration) -> Self {
         self.lifecycle.retry_delay = delay;
         self
     }
 
-    /// How many events wait for a slow subscriber before it starts missing them (256).
+    /// How many events wait for a slow subscriber before it starts missing them (256; 1 to
+    /// 65 536, checked when the session starts).
     pub fn event_queue(mut self, capacity: usize) -> Self {
         self.lifecycle.event_queue = capacity;
         self
     }
 
+    /// Refuses the settings that would panic, overflow or spin later, naming the parameter.
+    pub(crate) fn check_settings(&self) -> Result<(), SettingError> {
+        settings::long_poll(self.long_poll)?;
+        settings::timeout("request_timeout", self.request_timeout)?;
+        let lifecycle = &self.lifecycle;
+        settings::duration(
+            "keep_alive",
+            lifecycle.keep_alive,
+            Duration::ZERO,
+            settings::MAX_KEEP_ALIVE,
+            "more than 0 and at most 3 min 30 s (UCWA's limit is 4 min)",
+        )?;
+        settings::duration(
+            "retry_delay",
+            lifecycle.retry_delay,
+            Duration::ZERO,
+            settings::MAX_RETRY_DELAY,
+            "more than 0 and at most 60 s",
+        )?;
+        if !(1..=settings::MAX_EVENT_QUEUE).contains(&lifecycle.event_queue) {
+            return Err(SettingError {
+                parameter: "event_queue",
+                given: lifecycle.event_queue.to_string(),
+                allowed: "between 1 and 65536",
+            });
+        }
+        Ok(())
+    }
+
     pub(crate) fn parts(&self) -> Result<(reqwest::Client, Arc<Hosts>), SignInError> {
+        self.check_settings()?;
         let provider = self.provider.clone().ok_or(SignInError::NoCredentials)?;
         let http = match &self.http {
             Some(http) => http.clone(),
@@ -242,6 +290,59 @@ mod tests {
         assert!(!debug.contains("s3cret"), "{debug}");
         assert!(debug.contains("Password(<redacted>)"), "{debug}");
         assert!(debug.contains("lene@contoso.com"), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn settings_that_would_panic_overflow_or_spin_are_refused_by_name() {
+        let base = || SignIn::new("lene@contoso.com").unwrap().password("p");
+        let refused = |signing_in: SignIn| match signing_in.check_settings() {
+            Err(error) => (error.parameter, error.to_string()),
+            Ok(()) => panic!("accepted"),
+        };
+        assert_eq!(
+            refused(base().keep_alive(Duration::ZERO)),
+            (
+                "keep_alive",
+                "`keep_alive` is 0ns; it must be more than 0 and at most 3 min 30 s (UCWA's limit is 4 min)"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            refused(base().keep_alive(Duration::from_secs(211))).0,
+            "keep_alive"
+        );
+        assert_eq!(refused(base().long_poll(Duration::MAX)).0, "long_poll");
+        assert_eq!(
+            refused(base().retry_delay(Duration::ZERO)),
+            (
+                "retry_delay",
+                "`retry_delay` is 0ns; it must be more than 0 and at most 60 s".to_owned()
+            )
+        );
+        assert_eq!(refused(base().event_queue(0)).0, "event_queue");
+        assert_eq!(
+            refused(base().request_timeout(Duration::ZERO)).0,
+            "request_timeout"
+        );
+        assert_eq!(refused(base().event_queue(usize::MAX)).0, "event_queue");
+        // Refused before any request: discovery of a domain that does not exist is not tried.
+        assert!(matches!(
+            base().keep_alive(Duration::ZERO).discover().await,
+            Err(SignInError::Setting(SettingError {
+                parameter: "keep_alive",
+                ..
+            }))
+        ));
+        // The limits themselves are accepted.
+        assert_eq!(
+            base()
+                .keep_alive(settings::MAX_KEEP_ALIVE)
+                .retry_delay(settings::MAX_RETRY_DELAY)
+                .long_poll(settings::MAX_LONG_POLL)
+                .event_queue(settings::MAX_EVENT_QUEUE)
+                .check_settings(),
+            Ok(())
+        );
     }
 
     #[tokio::test]

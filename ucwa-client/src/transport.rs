@@ -35,6 +35,11 @@ impl From<RequestError> for SendError {
     }
 }
 
+/// Where an answer came from, in its extensions: not the URL asked when the user's own
+/// `reqwest::Client` followed redirects, which discovery must check and resolve links against.
+#[derive(Clone, Debug)]
+pub(crate) struct FinalUrl(pub url::Url);
+
 /// Sends `request` to `url` (already checked by the caller to be where it may go).
 pub(crate) async fn send(
     http: &reqwest::Client,
@@ -66,6 +71,7 @@ pub(crate) async fn send(
             .map_err(|e| transport(describe(&e)))?;
         let status = response.status();
         let headers = response.headers().clone();
+        let final_url = FinalUrl(response.url().clone());
         if status == StatusCode::UNAUTHORIZED && hosts.can_renew() {
             if renewed {
                 // One fresh token per request: a server that refuses it would refuse the next
@@ -93,6 +99,7 @@ pub(crate) async fn send(
         let mut answer = http::Response::new(bytes);
         *answer.status_mut() = status;
         *answer.headers_mut() = headers;
+        answer.extensions_mut().insert(final_url);
         return Ok(answer);
     }
 }

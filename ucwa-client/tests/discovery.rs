@@ -249,6 +249,53 @@ async fn an_http_redirect_to_another_domain_is_a_failed_probe() {
 }
 
 #[tokio::test]
+async fn redirects_followed_by_the_users_own_client_get_the_same_check_and_set_the_base() {
+    // reqwest's default policy follows redirects itself: discovery sees only where they led.
+    let following = |names: &[(&str, SocketAddr)]| {
+        let mut builder = reqwest::Client::builder();
+        for (name, addr) in names {
+            builder = builder.resolve(name, *addr);
+        }
+        builder.build().unwrap()
+    };
+    let emulator = emulator(Config::default()).await;
+
+    // Out of the domain: the emulator's root there is a failed probe, never used.
+    let elsewhere = redirecting_to("http://lyncdiscover.evil.example/").await;
+    let provider = counting();
+    let error = sign_in(following(&[
+        (INTERNAL, elsewhere),
+        ("lyncdiscover.evil.example", emulator.addr()),
+        (EXTERNAL, closed_port().await),
+    ]))
+    .token_provider(provider.clone())
+    .discover()
+    .await
+    .unwrap_err();
+    let SignInError::Discovery(DiscoveryError::NoEntryPoint { attempts }) = error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(
+        attempts[1].failure, "a redirect to another domain (http://lyncdiscover.evil.example/)",
+        "{attempts:?}"
+    );
+    assert_eq!(provider.asked.load(Ordering::SeqCst), 0);
+    assert!(emulator.tokens_seen(0).is_empty());
+
+    // Inside the domain: followed, and the root is where the answer came from.
+    let inside = redirecting_to("http://lyncweb.contoso.test/").await;
+    let discovered = sign_in(following(&[
+        (INTERNAL, inside),
+        ("lyncweb.contoso.test", emulator.addr()),
+    ]))
+    .discover()
+    .await
+    .unwrap();
+    assert_eq!(discovered.root.as_str(), "http://lyncweb.contoso.test/");
+    assert_eq!(discovered.user.host_str(), Some("lyncweb.contoso.test"));
+}
+
+#[tokio::test]
 async fn the_roots_redirect_is_followed_after_the_security_check() {
     let emulator = emulator(Config::default()).await;
     emulator.redirect_root(Some(format!("http://lyncweb.contoso.test{ROOT_PATH}")));

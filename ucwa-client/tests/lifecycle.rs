@@ -175,7 +175,7 @@ async fn an_expired_application_is_replaced_in_json_and_xml() {
     for format in [Format::Json, Format::Xml] {
         let session = signing_in(emulator.addr(), format)
             .long_poll(Duration::from_secs(1))
-            .keep_alive(Duration::from_secs(3600))
+            .keep_alive(Duration::from_secs(200))
             .start()
             .await
             .unwrap();
@@ -298,42 +298,133 @@ async fn a_slow_subscriber_is_told_what_it_missed_and_blocks_nothing() {
 }
 
 #[tokio::test]
-async fn a_replaced_pending_get_is_reported_and_the_channel_goes_on_in_json_and_xml() {
+async fn a_replaced_pending_get_stops_the_sessions_reader_in_json_and_xml() {
     let emulator = emulator(Config::default()).await;
+    for format in [Format::Json, Format::Xml] {
+        let session = signing_in(emulator.addr(), format).start().await.unwrap();
+        let mut status = session.status();
+        // Someone else reads the same application's events: the session's pending GET is
+        // replaced, and the session stops reading rather than replace the intruder's.
+        let intruder = session.client();
+        let link = session.application().links.events.clone().unwrap();
+        // Once the session has read the first batch (the call), its pending GET waits for the
+        // second.
+        let mut events = session.events();
+        let first = tokio::time::timeout(Duration::from_secs(10), events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.rel, "audioVideo", "{format:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let second = ucwa::Link::to(link.href.as_str().replace("ack=1", "ack=2"));
+        let mut intruding = intruder.events(&second);
+        let intruder_reads = tokio::spawn(async move {
+            let batch = intruding.next_batch().await;
+            (batch, intruding)
+        });
+        assert_eq!(
+            next_status(&mut status).await,
+            Status::PGetReplaced,
+            "{format:?}"
+        );
+        emulator.push_event("me", "/x/me", marker(3));
+        // The intruder's pending GET was not replaced in turn: it gets the event.
+        let (batch, _) = tokio::time::timeout(Duration::from_secs(10), intruder_reads)
+            .await
+            .unwrap()
+            .unwrap();
+        let batch = batch.unwrap();
+        let hrefs: Vec<&str> = batch
+            .senders
+            .iter()
+            .flat_map(|s| s.events.iter().map(|e| e.link.href.as_str()))
+            .collect();
+        assert!(hrefs.iter().any(|h| h.ends_with("/marker/3")), "{hrefs:?}");
+        // And the session reports nothing more and delivers nothing: its reader stopped.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            matches!(
+                status.try_recv(),
+                Err(broadcast::error::TryRecvError::Empty)
+            ),
+            "{format:?}"
+        );
+        assert!(
+            matches!(
+                events.try_recv(),
+                Err(broadcast::error::TryRecvError::Empty)
+            ),
+            "{format:?}"
+        );
+        session.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_batch_without_a_next_link_is_reported_and_asked_again_after_the_delay_in_json_and_xml() {
+    let emulator = emulator(Config::default()).await;
+    for format in [Format::Json, Format::Xml] {
+        let session = signing_in(emulator.addr(), format).start().await.unwrap();
+        let mut status = session.status();
+        let mut events = session.events();
+        // Answers that are event batches, but with no `next` link: twice in a row, the wait
+        // doubles; after a good batch, it is back to the retry delay.
+        let broken = || {
+            let body = ucwa::resources::EventBatch::default().encode(format);
+            emulator.garble_next_event_batch(format.media_type(), body);
+        };
+        let mut failure = async |wait: &str| match next_status(&mut status).await {
+            Status::EventChannelFailed { reason } => assert_eq!(
+                reason,
+                format!("the batch has no `next` link; asking for the same one again in {wait}"),
+                "{format:?}"
+            ),
+            other => panic!("{format:?}: {other:?}"),
+        };
+        broken();
+        broken();
+        emulator.push_event("me", "/x/me", marker(4));
+        failure("20ms").await;
+        failure("40ms").await;
+        // The same link asked again gets the batch the broken answers replaced.
+        marker_arrives(&mut events, 4).await;
+        broken();
+        emulator.push_event("me", "/x/me", marker(5));
+        failure("20ms").await;
+        marker_arrives(&mut events, 5).await;
+        session.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_changed_password_stops_the_session_after_one_refused_grant() {
+    let emulator = emulator(Config {
+        // Pending GETs come back every second, so the next one meets the revoked token.
+        long_poll: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .await;
     let session = signing_in(emulator.addr(), Format::Json)
+        .long_poll(Duration::from_secs(1))
         .start()
         .await
         .unwrap();
     let mut status = session.status();
-    // Someone else reads the same application's events: the session's pending GET is
-    // replaced, and the session's next one replaces the intruder's.
-    let intruder = session.client();
-    let link = session.application().links.events.clone().unwrap();
-    // Once the session has read the first batch (the call), its pending GET waits for the
-    // second.
-    let mut events = session.events();
-    let first = tokio::time::timeout(Duration::from_secs(10), events.recv())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(first.rel, "audioVideo");
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let second = ucwa::Link::to(link.href.as_str().replace("ack=1", "ack=2"));
-    let intruding = tokio::spawn(async move { intruder.events(&second).next_batch().await });
-    assert_eq!(next_status(&mut status).await, Status::PGetReplaced);
-    let answer = tokio::time::timeout(Duration::from_secs(10), intruding)
-        .await
-        .unwrap()
-        .unwrap();
-    match answer {
-        Err(ucwa_client::ClientError::Response(ucwa::ResponseError::Ucwa(error))) => {
-            assert_eq!(error.status(), 409);
-            assert_eq!(error.body().subcode.as_deref(), Some("PGetReplaced"));
+    let before = emulator.password_grants();
+    emulator.change_password("n3w-Passw0rd");
+    match next_status(&mut status).await {
+        Status::Stopped { reason } => {
+            assert!(reason.contains("400 invalid_grant"), "{reason}");
+            assert!(
+                reason.ends_with("stopped without deleting the application"),
+                "{reason}"
+            );
         }
         other => panic!("{other:?}"),
     }
-    emulator.push_event("me", "/x/me", marker(3));
-    marker_arrives(&mut events, 3).await;
+    // One refused grant, and no more: retries at 20 ms would have made dozens by now.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(emulator.password_grants() - before, 1);
     session.shutdown().await;
 }
 

@@ -326,6 +326,21 @@ impl Emulator {
         self.state.garble_next_batch(content_type.to_owned(), body);
     }
 
+    /// Changes the user's password and revokes every token issued, as a password change in
+    /// the directory does: the next request gets a 401, and a password grant with the old
+    /// password gets `invalid_grant`.
+    pub fn change_password(&self, password: &str) {
+        self.state.set_password(password.to_owned());
+        self.state.revoke_tokens();
+    }
+
+    /// How many password grants the token endpoint answered, accepted or not.
+    pub fn password_grants(&self) -> u64 {
+        self.state
+            .password_grants
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Stops serving and waits until it has.
     pub async fn shutdown(mut self) {
         self.stop();

@@ -43,6 +43,11 @@ pub struct State {
     /// Bodies that replace the next answers of the event channel (a proxy's page, a cut
     /// answer), with their Content-Type.
     garbled_batches: Mutex<VecDeque<(String, Vec<u8>)>>,
+    /// The user's password now (the configured one until changed), for testing what a
+    /// client does when it changes under a running session.
+    password: Mutex<String>,
+    /// How many password grants the token endpoint answered, accepted or not.
+    pub password_grants: AtomicU64,
     closed: AtomicBool,
 }
 
@@ -105,6 +110,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl State {
     pub fn new(config: Config, clock: Clock, sites: Vec<std::net::SocketAddr>) -> Self {
+        let password = Mutex::new(config.password.clone());
         State {
             config,
             clock,
@@ -121,6 +127,8 @@ impl State {
             next_id: AtomicU64::new(100),
             faults: Mutex::new(VecDeque::new()),
             garbled_batches: Mutex::new(VecDeque::new()),
+            password,
+            password_grants: AtomicU64::new(0),
             closed: AtomicBool::new(false),
         }
     }
@@ -151,6 +159,21 @@ impl State {
         }
         tokens.insert(token.clone(), issued);
         token
+    }
+
+    /// The user's password now.
+    pub fn password(&self) -> String {
+        lock(&self.password).clone()
+    }
+
+    /// Changes the user's password.
+    pub fn set_password(&self, password: String) {
+        *lock(&self.password) = password;
+    }
+
+    /// Forgets every token issued: the next request with one gets a 401.
+    pub fn revoke_tokens(&self) {
+        lock(&self.issued).clear();
     }
 
     pub fn issued(&self, token: &str) -> Option<Issued> {

@@ -114,8 +114,11 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
     let anonymous = match grant {
         None => return refuse("invalid_request", None),
         Some("password") => {
+            state
+                .password_grants
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let known = field("username").is_some_and(|u| u.eq_ignore_ascii_case(&config.user))
-                && field("password") == Some(config.password.as_str());
+                && field("password") == Some(state.password().as_str());
             if !known {
                 return refuse(
                     "invalid_grant",

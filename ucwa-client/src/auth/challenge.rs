@@ -6,10 +6,19 @@
 //! which is why this is a parser and not a split on commas: after a comma, a token followed by
 //! `=` is a parameter, and a token followed by anything else starts the next challenge.
 
+use std::collections::HashSet;
+
 use ucwa::http::HeaderMap;
 use ucwa::http::header::WWW_AUTHENTICATE;
 
 use crate::header_value::{Cursor, SyntaxError};
+
+/// The longest `WWW-Authenticate` value read, in bytes: UCWA's challenges take a few hundred;
+/// anything near this is not a challenge worth the parse.
+pub const MAX_HEADER_LEN: usize = 16 * 1024;
+
+/// The most parameters one challenge may have: UCWA's have two to four.
+pub const MAX_PARAMS: usize = 64;
 
 /// One challenge: a scheme and either a token68 or parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,6 +109,7 @@ pub struct Bearer {
 
 /// A `WWW-Authenticate` header that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ChallengeError {
     /// A header value is not valid syntax.
     #[error("WWW-Authenticate header #{header}: {source}")]
@@ -125,6 +135,28 @@ pub enum ChallengeError {
         /// The parameter.
         name: String,
     },
+    /// A header value is longer than [`MAX_HEADER_LEN`].
+    #[error("WWW-Authenticate header #{header} is {length} bytes long; the limit is {max}")]
+    TooLong {
+        /// Which header (from 1).
+        header: usize,
+        /// Its length, in bytes.
+        length: usize,
+        /// The limit ([`MAX_HEADER_LEN`]).
+        max: usize,
+    },
+    /// A challenge has more than [`MAX_PARAMS`] parameters.
+    #[error(
+        "WWW-Authenticate header #{header}: the {scheme} challenge has more than {max} parameters"
+    )]
+    TooManyParameters {
+        /// Which header (from 1).
+        header: usize,
+        /// The challenge's scheme.
+        scheme: String,
+        /// The limit ([`MAX_PARAMS`]).
+        max: usize,
+    },
     /// The `MsRtcOAuth` challenge has no `href`.
     #[error("the MsRtcOAuth challenge has no `href`")]
     NoHref,
@@ -144,17 +176,34 @@ pub enum ChallengeError {
 pub struct Challenges(pub Vec<Challenge>);
 
 impl Challenges {
-    /// The challenges of every `WWW-Authenticate` header in `headers`, in order.
+    /// The challenges of every `WWW-Authenticate` header in `headers`, in order. A header that
+    /// cannot be read is skipped when another can (a proxy's malformed `Basic` challenge must
+    /// not hide the server's `MsRtcOAuth`); when none can, the first one's error is returned.
     pub fn from_headers(headers: &HeaderMap) -> Result<Challenges, ChallengeError> {
         let mut all = Vec::new();
+        let mut first_error = None;
+        let mut any_read = false;
         for (index, value) in headers.get_all(WWW_AUTHENTICATE).iter().enumerate() {
             let header = index + 1;
-            let text = value
+            let parsed = value
                 .to_str()
-                .map_err(|_| ChallengeError::NotText { header })?;
-            all.extend(parse_header(header, text)?);
+                .map_err(|_| ChallengeError::NotText { header })
+                .and_then(|text| parse_header(header, text));
+            match parsed {
+                Ok(challenges) => {
+                    any_read = true;
+                    all.extend(challenges);
+                }
+                Err(error) => {
+                    tracing::debug!(%error, "skipping a WWW-Authenticate header");
+                    first_error.get_or_insert(error);
+                }
+            }
         }
-        Ok(Challenges(all))
+        match first_error {
+            Some(error) if !any_read => Err(error),
+            _ => Ok(Challenges(all)),
+        }
     }
 
     /// The first challenge with `scheme`, in any case.
@@ -200,6 +249,13 @@ pub fn parse(value: &str) -> Result<Vec<Challenge>, ChallengeError> {
 }
 
 fn parse_header(header: usize, value: &str) -> Result<Vec<Challenge>, ChallengeError> {
+    if value.len() > MAX_HEADER_LEN {
+        return Err(ChallengeError::TooLong {
+            header,
+            length: value.len(),
+            max: MAX_HEADER_LEN,
+        });
+    }
     let syntax = |source| ChallengeError::Syntax { header, source };
     let mut cursor = Cursor::new(value);
     let mut challenges = Vec::new();
@@ -222,7 +278,17 @@ fn parse_header(header: usize, value: &str) -> Result<Vec<Challenge>, ChallengeE
             if let Some(token68) = token68(&mut cursor) {
                 challenge.token68 = Some(token68.to_owned());
             } else {
-                params(&mut cursor, &mut challenge).map_err(syntax)?;
+                match params(&mut cursor, &mut challenge) {
+                    Ok(()) => {}
+                    Err(ParamsError::Syntax(source)) => return Err(syntax(source)),
+                    Err(ParamsError::TooMany) => {
+                        return Err(ChallengeError::TooManyParameters {
+                            header,
+                            scheme: challenge.scheme,
+                            max: MAX_PARAMS,
+                        });
+                    }
+                }
             }
         }
         if let Some(name) = duplicate(&challenge) {
@@ -263,15 +329,30 @@ fn token68<'a>(cursor: &mut Cursor<'a>) -> Option<&'a str> {
     None
 }
 
+enum ParamsError {
+    Syntax(SyntaxError),
+    /// More than [`MAX_PARAMS`].
+    TooMany,
+}
+
+impl From<SyntaxError> for ParamsError {
+    fn from(error: SyntaxError) -> Self {
+        ParamsError::Syntax(error)
+    }
+}
+
 /// The parameters of one challenge, up to the end or the comma before the next challenge.
-fn params(cursor: &mut Cursor<'_>, challenge: &mut Challenge) -> Result<(), SyntaxError> {
+fn params(cursor: &mut Cursor<'_>, challenge: &mut Challenge) -> Result<(), ParamsError> {
     loop {
+        if challenge.params.len() == MAX_PARAMS {
+            return Err(ParamsError::TooMany);
+        }
         let name = cursor
             .token()
             .ok_or_else(|| cursor.error("expected a parameter name"))?;
         cursor.skip_space();
         if !cursor.eat(b'=') {
-            return Err(cursor.error(format!("expected `=` after `{name}`")));
+            return Err(cursor.error(format!("expected `=` after `{name}`")).into());
         }
         cursor.skip_space();
         let value = cursor.value(b",")?;
@@ -298,17 +379,14 @@ fn params(cursor: &mut Cursor<'_>, challenge: &mut Challenge) -> Result<(), Synt
     }
 }
 
+/// The first parameter name seen twice (without case), in one pass.
 fn duplicate(challenge: &Challenge) -> Option<String> {
+    let mut seen = HashSet::with_capacity(challenge.params.len());
     challenge
         .params
         .iter()
-        .enumerate()
-        .find_map(|(i, (name, _))| {
-            challenge.params[..i]
-                .iter()
-                .any(|(earlier, _)| earlier.eq_ignore_ascii_case(name))
-                .then(|| name.clone())
-        })
+        .find(|(name, _)| !seen.insert(name.to_ascii_lowercase()))
+        .map(|(name, _)| name.clone())
 }
 
 #[cfg(test)]
@@ -533,15 +611,86 @@ mod tests {
             "{junk}"
         );
 
+        // When no header can be read, the first one's error is the answer.
         let mut headers = HeaderMap::new();
-        headers.append(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         headers.append(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer a=\"1"));
-        let second = Challenges::from_headers(&headers).unwrap_err();
+        headers.append(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=a b"),
+        );
+        let first = Challenges::from_headers(&headers).unwrap_err();
         assert!(
-            second
+            first
                 .to_string()
-                .starts_with("WWW-Authenticate header #2: at byte 9"),
-            "{second}"
+                .starts_with("WWW-Authenticate header #1: at byte 9"),
+            "{first}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_header_is_skipped_when_another_is_readable() {
+        // A proxy's malformed `Basic` challenge before and after the server's.
+        let mut headers = HeaderMap::new();
+        headers.append(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=a b"),
+        );
+        headers.append(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("MsRtcOAuth href=https://a.example/t,grant_type=\"password\""),
+        );
+        headers.append(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer a=\"1"));
+        let challenges = Challenges::from_headers(&headers).unwrap();
+        assert_eq!(
+            challenges.ms_rtc_oauth(),
+            Ok(Some(MsRtcOAuth {
+                href: "https://a.example/t".parse().unwrap(),
+                grant_types: vec![GrantType::Password],
+            }))
+        );
+        assert_eq!(challenges.0.len(), 1, "{challenges:?}");
+    }
+
+    #[test]
+    fn huge_headers_and_too_many_parameters_are_errors_naming_the_limit() {
+        let long = format!("Bearer realm=\"{}\"", "a".repeat(MAX_HEADER_LEN));
+        let error = parse(&long).unwrap_err();
+        assert_eq!(
+            error,
+            ChallengeError::TooLong {
+                header: 1,
+                length: MAX_HEADER_LEN + 15,
+                max: MAX_HEADER_LEN
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "WWW-Authenticate header #1 is {} bytes long; the limit is 16384",
+                MAX_HEADER_LEN + 15
+            )
+        );
+        // At the limit, a value is read.
+        let at_limit = format!("Bearer realm=\"{}\"", "a".repeat(MAX_HEADER_LEN - 15));
+        assert_eq!(at_limit.len(), MAX_HEADER_LEN);
+        assert_eq!(parse(&at_limit).unwrap().len(), 1);
+
+        let many = |n: usize| {
+            let params: Vec<String> = (0..n).map(|i| format!("p{i}=v")).collect();
+            format!("Bearer {}", params.join(", "))
+        };
+        assert_eq!(one(&many(MAX_PARAMS)).params.len(), 64);
+        let error = parse(&many(MAX_PARAMS + 1)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "WWW-Authenticate header #1: the Bearer challenge has more than 64 parameters"
+        );
+        // The duplicate check still finds the last of many distinct names repeated.
+        let mut repeated = many(MAX_PARAMS - 1);
+        repeated.push_str(", P62=w");
+        assert_eq!(
+            parse(&repeated).unwrap_err().to_string(),
+            "WWW-Authenticate header #1: the Bearer challenge has `P62` twice"
         );
     }
 

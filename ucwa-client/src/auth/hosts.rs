@@ -19,6 +19,11 @@ use crate::auth::token::{IssuedToken, Token};
 /// life): a request must not leave with a token that expires on its way.
 const RENEW_AHEAD: Duration = Duration::from_secs(300);
 
+/// The longest a token is trusted, whatever its `expires_in` says: a server (or a forged
+/// answer) may say `u64::MAX` seconds, which would overflow the clock, and a day-old token is
+/// renewed anyway at the next 401 if it still works.
+pub(crate) const MAX_TOKEN_LIFE: Duration = Duration::from_secs(24 * 3600);
+
 /// How many hosts keep a token; discovery touches two or three, a session one more per pool.
 const MAX_HOSTS: usize = 32;
 
@@ -87,10 +92,15 @@ impl Hosts {
     fn store(&self, origin: &url::Url, issued: IssuedToken, challenges: Challenges) {
         let now = Instant::now();
         let (renew_at, expires_at) = match issued.expires_in {
-            Some(life) => (
-                Some(now + life - RENEW_AHEAD.min(life / 10)),
-                Some(now + life),
-            ),
+            Some(life) => {
+                // Capped, so `now + life` cannot overflow; `checked_add` too, as `Instant`'s
+                // range is the platform's. A time past the clock's end is "never".
+                let life = life.min(MAX_TOKEN_LIFE);
+                (
+                    now.checked_add(life - RENEW_AHEAD.min(life / 10)),
+                    now.checked_add(life),
+                )
+            }
             None => (None, None),
         };
         let mut entries = self.lock();
@@ -232,6 +242,24 @@ mod tests {
         }
     }
 
+    /// Issues tokens that say they live `u64::MAX` seconds.
+    #[derive(Debug, Default)]
+    struct Endless {
+        asked: AtomicUsize,
+    }
+
+    impl TokenProvider for Endless {
+        fn token<'a>(&'a self, _request: TokenRequest<'a>) -> TokenFuture<'a> {
+            let n = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
+            Box::pin(async move {
+                Ok(IssuedToken {
+                    expires_in: Some(Duration::from_secs(u64::MAX)),
+                    ..IssuedToken::new(Token::new(format!("token-{n}")))
+                })
+            })
+        }
+    }
+
     fn challenge() -> HeaderMap {
         let mut headers = HeaderMap::new();
         headers.insert(
@@ -274,6 +302,31 @@ mod tests {
             *provider.replaced.lock().unwrap(),
             [None, Some("token-1".to_owned())]
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_huge_expires_in_is_capped_at_a_day_instead_of_overflowing() {
+        let provider = Arc::new(Endless::default());
+        let hosts = Hosts::new(
+            Some(provider.clone()),
+            reqwest::Client::new(),
+            Duration::from_secs(5),
+        );
+        let a = url("https://a.example");
+        let first = hosts
+            .after_unauthorized(&a, &challenge(), None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.secret(), "token-1");
+        // Trusted for a day, renewed 5 minutes before that day ends.
+        let day = MAX_TOKEN_LIFE.as_secs();
+        tokio::time::advance(Duration::from_secs(day - 301)).await;
+        assert_eq!(hosts.for_request(&a).await.unwrap(), Some(first));
+        tokio::time::advance(Duration::from_secs(2)).await;
+        let second = hosts.for_request(&a).await.unwrap().unwrap();
+        assert_eq!(second.secret(), "token-2");
+        assert_eq!(provider.asked.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test(start_paused = true)]

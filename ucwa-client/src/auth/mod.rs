@@ -21,6 +21,7 @@ use crate::diagnostics::Diagnostic;
 
 /// Why no token could be had.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AuthError {
     /// The token endpoint refused, saying why.
     #[error("the token endpoint refused: {0}")]

@@ -144,6 +144,7 @@ impl IssuedToken {
 
 /// The `error` of a refused token request.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenErrorCode {
     /// `invalid_request`: a parameter is missing or malformed.
     InvalidRequest,
