@@ -267,7 +267,7 @@ impl<R: ResourceSet> EventBatch<R> {
                             "resume" => batch.resume = Some(link),
                             _ => {
                                 crate::audit::record("the links of an event batch", &rel);
-                                crate::xml::__generic::push(
+                                crate::xml::__generic::push_link(
                                     &mut batch.unknown_links,
                                     rel,
                                     crate::xml::__generic::link_value(link),

@@ -164,7 +164,19 @@ pub fn keep_unknown(
     unknown.insert(name, value);
 }
 
-/// Keeps one more item under a rel the type does not know, as one value or a list (and notes
+/// Keeps one more link under a rel the type does not know, alone or in a list (and notes it
+/// for an audit).
+pub fn keep_unknown_link(
+    unknown: &mut crate::Unknown,
+    within: &'static str,
+    rel: String,
+    link: serde_json::Value,
+) {
+    crate::audit::record(within, &rel);
+    crate::xml::__generic::push_link(unknown, rel, link);
+}
+
+/// Keeps one more embedded resource under a rel the type does not know, in a list (and notes
 /// it for an audit).
 pub fn keep_unknown_item(
     unknown: &mut crate::Unknown,
@@ -188,7 +200,11 @@ pub fn push_nested_unknown(
         .entry(key.to_owned())
         .or_insert_with(|| serde_json::Value::Object(Default::default()));
     if let serde_json::Value::Object(map) = nested {
-        crate::xml::__generic::push(map, rel, item);
+        if key == "_links" {
+            crate::xml::__generic::push_link(map, rel, item);
+        } else {
+            crate::xml::__generic::push(map, rel, item);
+        }
     }
 }
 

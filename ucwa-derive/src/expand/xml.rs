@@ -350,7 +350,7 @@ pub fn links(cont: &Container) -> TokenStream {
     });
     let fallback = match unknown {
         Some(name) => quote! {
-            #krate::__private::keep_unknown_item(&mut self.#name, #description, rel.into_owned(), #krate::xml::__generic::link_value(link));
+            #krate::__private::keep_unknown_link(&mut self.#name, #description, rel.into_owned(), #krate::xml::__generic::link_value(link));
             ::core::result::Result::Ok(())
         },
         None => quote! {

@@ -28,7 +28,25 @@ pub fn link_value(link: Link) -> Value {
     serde_json::to_value(link).unwrap_or(Value::Null)
 }
 
-/// Appends `item` to the array kept under `rel`.
+/// Keeps a link under `rel`: alone, as most rels of `_links` hold one link (and as JSON writes
+/// it), then, from the second, in an array. XML cannot tell one `<link>` from a list of one.
+pub fn push_link(unknown: &mut Map<String, Value>, rel: String, link: Value) {
+    match unknown.entry(rel) {
+        serde_json::map::Entry::Vacant(entry) => {
+            entry.insert(link);
+        }
+        serde_json::map::Entry::Occupied(mut entry) => match entry.get_mut() {
+            Value::Array(items) => items.push(link),
+            other => {
+                let first = std::mem::take(other);
+                *other = Value::Array(vec![first, link]);
+            }
+        },
+    }
+}
+
+/// Appends `item` to the array kept under `rel` (embedded resources: collections, as JSON
+/// mostly writes them).
 pub fn push(unknown: &mut Map<String, Value>, rel: String, item: Value) {
     match unknown
         .entry(rel)
@@ -61,7 +79,7 @@ pub fn read_resource(
             Item::Property { name, value, .. } => {
                 object.insert(name.into_owned(), value_from_xml(value));
             }
-            Item::Link { rel, link } => push(&mut links, rel.into_owned(), link_value(link)),
+            Item::Link { rel, link } => push_link(&mut links, rel.into_owned(), link_value(link)),
             Item::Resource(start) => {
                 let rel = start.rel.clone();
                 let value = read_resource(reader, start)?;
