@@ -439,3 +439,60 @@ async fn applications_on_another_origin_get_their_own_token_in_json_and_xml() {
     );
     assert!(pool_tokens.iter().all(|t| t.starts_with("cwt=emulator-1-")));
 }
+
+/// Accepts every connection and never answers, holding it open.
+async fn silent() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_probe_that_times_out_is_a_failed_probe_and_discovery_falls_back() {
+    let emulator = emulator(Config::default()).await;
+    let hanging = silent().await;
+    let probe_timeout = std::time::Duration::from_millis(200);
+    for format in [Format::Json, Format::Xml] {
+        let http = http_resolving(&[(INTERNAL, hanging), (EXTERNAL, emulator.addr())]);
+        // Well under the 30 s default: only the configured timeout lets this finish in time.
+        let discovered = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            sign_in(http)
+                .format(format)
+                .request_timeout(probe_timeout)
+                .discover(),
+        )
+        .await
+        .expect("the hanging probe was given up on")
+        .unwrap();
+        assert_eq!(discovered.root.as_str(), format!("http://{EXTERNAL}/"));
+        assert_eq!(
+            discovered.user.as_str(),
+            format!("http://{EXTERNAL}{}", ucwa_emulator::USER_PATH)
+        );
+    }
+
+    // Both entry points hang: each probe is reported as timed out.
+    let http = http_resolving(&[(INTERNAL, hanging), (EXTERNAL, hanging)]);
+    let error = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        sign_in(http).request_timeout(probe_timeout).discover(),
+    )
+    .await
+    .expect("the hanging probes were given up on")
+    .unwrap_err();
+    let SignInError::Discovery(DiscoveryError::NoEntryPoint { attempts }) = error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(attempts.len(), 4, "{attempts:?}");
+    assert!(
+        attempts.iter().all(|a| a.failure.contains("timed out")),
+        "{attempts:?}"
+    );
+}
