@@ -258,3 +258,45 @@ async fn the_anonymous_meeting_grant_renews_with_the_same_identity() {
         Err(ClientError::Auth(AuthError::Refused(r))) if r.code == TokenErrorCode::InvalidGrant
     ));
 }
+
+#[tokio::test]
+async fn a_grant_the_token_endpoint_does_not_take_is_typed_unsupported_grant_type() {
+    for format in [Format::Json, Format::Xml] {
+        let emulator = emulator(Config::default()).await;
+        // The challenge still offers `password`; the endpoint refuses it.
+        emulator.refuse_grant("password");
+        let provider = counting(PasswordGrant::new(emulator.user(), "pass@word1"));
+        let client = Client::with_provider(emulator.origin(), provider.clone())
+            .format(format)
+            .build()
+            .unwrap();
+        match create_application(&client).await {
+            Err(ClientError::Auth(AuthError::Refused(refusal))) => {
+                assert_eq!(refusal.code, TokenErrorCode::UnsupportedGrantType);
+                assert_eq!(refusal.code.to_string(), "unsupported_grant_type");
+                assert_eq!(refusal.status.as_u16(), 400);
+                assert_eq!(refusal.diagnostics[0].id, 28029);
+                assert_eq!(refusal.diagnostics[0].source.as_deref(), Some("emulator"));
+            }
+            other => panic!("{format:?}: {other:?}"),
+        }
+        // Asked once: a refusal is not retried, and no token reached the server.
+        assert_eq!(provider.asked.load(Ordering::SeqCst), 1);
+        assert!(emulator.tokens_seen(0).is_empty());
+        assert!(emulator.application_ids().is_empty());
+
+        // The other grant is still taken.
+        let config = Config::default();
+        let anonymous = Client::with_provider(
+            emulator.origin(),
+            Arc::new(AnonymousMeeting::new(
+                &config.meeting_uri,
+                &config.meeting_key,
+            )),
+        )
+        .format(format)
+        .build()
+        .unwrap();
+        create_application(&anonymous).await.unwrap();
+    }
+}

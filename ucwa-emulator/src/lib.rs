@@ -334,6 +334,13 @@ impl Emulator {
         self.state.revoke_tokens();
     }
 
+    /// Makes the token endpoint answer `unsupported_grant_type` (400, with a diagnostic) to
+    /// `grant` (such as `password`) from now on, while the 401 challenge still offers it, as a
+    /// server whose policy disables a grant does.
+    pub fn refuse_grant(&self, grant: &str) {
+        self.state.refuse_grant(grant.to_owned());
+    }
+
     /// How many password grants the token endpoint answered, accepted or not.
     pub fn password_grants(&self) -> u64 {
         self.state

@@ -48,6 +48,9 @@ pub struct State {
     password: Mutex<String>,
     /// How many password grants the token endpoint answered, accepted or not.
     pub password_grants: AtomicU64,
+    /// Grants the token endpoint answers `unsupported_grant_type` to although the challenge
+    /// still offers them.
+    refused_grants: Mutex<Vec<String>>,
     closed: AtomicBool,
 }
 
@@ -129,6 +132,7 @@ impl State {
             garbled_batches: Mutex::new(VecDeque::new()),
             password,
             password_grants: AtomicU64::new(0),
+            refused_grants: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
         }
     }
@@ -222,6 +226,14 @@ impl State {
 
     pub fn root_redirect(&self) -> Option<String> {
         lock(&self.root_redirect).clone()
+    }
+
+    pub fn refuse_grant(&self, grant: String) {
+        lock(&self.refused_grants).push(grant);
+    }
+
+    pub fn grant_refused(&self, grant: &str) -> bool {
+        lock(&self.refused_grants).iter().any(|g| g == grant)
     }
 
     pub fn set_user_redirect(&self, href: Option<String>) {

@@ -113,6 +113,7 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
     let grant = field("grant_type");
     let anonymous = match grant {
         None => return refuse("invalid_request", None),
+        Some(grant) if state.grant_refused(grant) => return unsupported(),
         Some("password") => {
             state
                 .password_grants
@@ -152,12 +153,7 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
             }
             true
         }
-        Some(_) => {
-            return refuse(
-                "unsupported_grant_type",
-                Some("28029;source=\"emulator\";reason=\"This grant is not accepted here.\""),
-            );
-        }
+        Some(_) => return unsupported(),
     };
     let lifetime = if anonymous {
         config.anonymous_token_lifetime
@@ -172,6 +168,13 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
         "token_type": "Bearer",
     });
     json_answer(StatusCode::OK, body, None)
+}
+
+fn unsupported() -> Response {
+    refuse(
+        "unsupported_grant_type",
+        Some("28029;source=\"emulator\";reason=\"This grant is not accepted here.\""),
+    )
 }
 
 fn refuse(error: &str, diagnostics: Option<&'static str>) -> Response {
