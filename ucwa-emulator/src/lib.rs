@@ -94,6 +94,9 @@ pub struct Config {
     /// Serve HTTPS, with a certificate made at start for these names (and `localhost`,
     /// `127.0.0.1`); clients trust [`Emulator::certificate_pem`]. `None`: plain HTTP.
     pub tls_names: Option<Vec<String>>,
+    /// Add `authorization_uri` with this value to the `Bearer` challenge, as Skype for
+    /// Business Online does to send clients to Azure AD (`None`: left out, as on premises).
+    pub authorization_uri: Option<String>,
 }
 
 impl Default for Config {
@@ -115,6 +118,7 @@ impl Default for Config {
             application_expiry: Duration::from_secs(15 * 60),
             applications_start_available: false,
             tls_names: None,
+            authorization_uri: None,
         }
     }
 }

@@ -80,6 +80,10 @@ pub(crate) async fn authorize(
 
 fn challenge(site: &Site, headers: &HeaderMap) -> Response {
     let bearer = "Bearer trusted_issuers=\"\", client_id=\"00000004-0000-0ff1-ce00-000000000000\"";
+    let bearer = match &site.state.config.authorization_uri {
+        Some(uri) => format!("{bearer}, authorization_uri=\"{uri}\""),
+        None => bearer.to_owned(),
+    };
     let oauth = format!(
         "MsRtcOAuth href=\"{}{TOKEN_PATH}\",grant_type=\"{GRANTS}\"",
         own_origin(&site.state, headers)
@@ -91,7 +95,7 @@ fn challenge(site: &Site, headers: &HeaderMap) -> Response {
     let values = if site.state.config.merge_challenges {
         vec![format!("{bearer}, {oauth}")]
     } else {
-        vec![bearer.to_owned(), oauth]
+        vec![bearer, oauth]
     };
     for value in values {
         if let Ok(value) = HeaderValue::from_str(&value) {
