@@ -631,3 +631,88 @@ async fn repeated_connection_errors_drop_the_discovered_links() {
     assert_eq!(emulator.application_ids(), [id(&session)]);
     session.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_long_poll_parameters_set_when_signing_in_go_with_every_pending_get() {
+    for format in [Format::Json, Format::Xml] {
+        let emulator = emulator(Config::default()).await;
+        // The server holds a pending GET for 1 s; the client's request timeout is shorter,
+        // and must not cut the pending GET short: its own wait is longer than the long poll.
+        let session = signing_in(emulator.addr(), format)
+            .request_timeout(Duration::from_millis(300))
+            .long_poll(Duration::from_secs(1))
+            .event_aggregation(Duration::from_secs(60), Duration::from_secs(10))
+            .event_priority(7)
+            .start()
+            .await
+            .unwrap();
+        let mut status = session.status();
+        // The first pending GET returns at once (the new application's own events), the
+        // second is held the full second; the third shows the held one ended well.
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while emulator.event_queries().len() < 3 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("three pending GETs within 10 s");
+        loop {
+            match status.try_recv() {
+                Ok(Status::EventChannelFailed { reason }) => panic!("{format:?}: {reason}"),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        let queries = emulator.event_queries();
+        for (n, query) in queries.iter().enumerate() {
+            let value = |name: &str| {
+                query
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            };
+            assert_eq!(value("timeout"), Some("1"), "{format:?} #{n}: {query:?}");
+            assert_eq!(value("low"), Some("60"), "{query:?}");
+            assert_eq!(value("medium"), Some("10"), "{query:?}");
+            assert_eq!(value("priority"), Some("7"), "{query:?}");
+            assert!(value("ack").is_some(), "{query:?}");
+        }
+        // Each pending GET followed the one before: the acks go up.
+        let acks: Vec<u64> = queries
+            .iter()
+            .map(|q| {
+                q.iter()
+                    .find(|(k, _)| k == "ack")
+                    .unwrap()
+                    .1
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        assert!(acks.windows(2).all(|w| w[0] < w[1]), "{acks:?}");
+        session.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn without_settings_only_the_long_poll_is_sent() {
+    let emulator = emulator(Config::default()).await;
+    let session = signing_in(emulator.addr(), Format::Json)
+        .start()
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while emulator.event_queries().is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("a pending GET within 10 s");
+    let names: Vec<String> = emulator.event_queries()[0]
+        .iter()
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(names, ["ack", "timeout"]);
+    assert!(emulator.event_queries()[0].contains(&("timeout".to_owned(), "180".to_owned())));
+    session.shutdown().await;
+}

@@ -345,6 +345,12 @@ impl Emulator {
         self.state.refuse_grant(grant.to_owned());
     }
 
+    /// The query parameters of each pending GET on an event channel (`ack`, `timeout`, `low`,
+    /// `medium`, `priority`, …), sorted by name, oldest request first (at most the last 256).
+    pub fn event_queries(&self) -> Vec<Vec<(String, String)>> {
+        self.state.event_queries()
+    }
+
     /// How many password grants the token endpoint answered, accepted or not.
     pub fn password_grants(&self) -> u64 {
         self.state
