@@ -282,6 +282,7 @@ async fn a_grant_the_token_endpoint_does_not_take_is_typed_unsupported_grant_typ
         }
         // Asked once: a refusal is not retried, and no token reached the server.
         assert_eq!(provider.asked.load(Ordering::SeqCst), 1);
+        assert_eq!(emulator.password_grants(), 1);
         assert!(emulator.tokens_seen(0).is_empty());
         assert!(emulator.application_ids().is_empty());
 

@@ -117,7 +117,14 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
     let grant = field("grant_type");
     let anonymous = match grant {
         None => return refuse("invalid_request", None),
-        Some(grant) if state.grant_refused(grant) => return unsupported(),
+        Some(grant) if state.grant_refused(grant) => {
+            if grant == "password" {
+                state
+                    .password_grants
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            return unsupported();
+        }
         Some("password") => {
             state
                 .password_grants
