@@ -102,6 +102,10 @@ pub(crate) struct LifecycleConfig {
     pub retry_delay: Duration,
     pub event_queue: usize,
     pub make_me_available: MakeMeAvailablePostBody,
+    /// The event channel's `low` and `medium`, sent when set.
+    pub aggregation: Option<(Duration, Duration)>,
+    /// The event channel's `priority`, sent when set.
+    pub priority: Option<u32>,
 }
 
 impl Default for LifecycleConfig {
@@ -121,6 +125,8 @@ impl Default for LifecycleConfig {
                 ]),
                 ..MakeMeAvailablePostBody::default()
             },
+            aggregation: None,
+            priority: None,
         }
     }
 }
@@ -437,11 +443,18 @@ fn back_off(delay: Duration) -> Duration {
 async fn read_events(
     client: Client,
     start: Link<ucwa::resources::Events>,
-    retry_delay: Duration,
+    config: LifecycleConfig,
     events: broadcast::Sender<Event<AnyResource>>,
     status: broadcast::Sender<Status>,
 ) -> End {
+    let retry_delay = config.retry_delay;
     let mut channel = client.events(&start);
+    if let Some((low, medium)) = config.aggregation {
+        channel = channel.aggregation(low, medium);
+    }
+    if let Some(priority) = config.priority {
+        channel = channel.priority(priority);
+    }
     // The wait before the next pending GET after a failure; back to `retry_delay` after a
     // batch that goes on.
     let mut delay = retry_delay;
@@ -519,7 +532,7 @@ impl Owner {
             read_events(
                 client,
                 start,
-                self.config.retry_delay,
+                self.config.clone(),
                 self.events.clone(),
                 self.status.clone(),
             )

@@ -140,6 +140,23 @@ impl SignIn {
         self
     }
 
+    /// How long the server may gather low- and medium-urgency events before answering a
+    /// pending GET on the event channel: its `low` and `medium` parameters, sent with every
+    /// pending GET of the session's event reader (unset by default: the server takes 15 s and
+    /// 5 s; it accepts 5 s to 1800 s).
+    pub fn event_aggregation(mut self, low: Duration, medium: Duration) -> Self {
+        self.lifecycle.aggregation = Some((low, medium));
+        self
+    }
+
+    /// The `priority` sent with the session's pending GETs on the event channel: of two
+    /// pending GETs for the same `ack`, the server keeps the one with the higher priority
+    /// (unset by default).
+    pub fn event_priority(mut self, priority: u32) -> Self {
+        self.lifecycle.priority = Some(priority);
+        self
+    }
+
     /// The application's `UserAgent`, `EndpointId` and `Culture` (by default
     /// `ucwa-client/<version>`, `ucwa-client`, `en-US`). The endpoint id should stay the same
     /// for one device across sign-ins.

@@ -107,7 +107,8 @@ async fn the_internal_entry_point_answers_first_in_json_and_xml() {
 }
 
 #[tokio::test]
-async fn an_unreachable_or_missing_internal_entry_point_falls_back_to_the_external_one() {
+async fn an_unreachable_or_missing_internal_entry_point_falls_back_to_the_external_one_in_json_and_xml()
+ {
     let emulator_404 = emulator(Config {
         internal_discovery: false,
         ..Config::default()
@@ -115,18 +116,30 @@ async fn an_unreachable_or_missing_internal_entry_point_falls_back_to_the_extern
     .await;
     let refused = closed_port().await;
     let emulator = emulator(Config::default()).await;
-    for http in [
-        http_resolving(&[(INTERNAL, refused), (EXTERNAL, emulator.addr())]),
-        http_resolving(&[
-            (INTERNAL, emulator_404.addr()),
-            (EXTERNAL, emulator_404.addr()),
-        ]),
-    ] {
-        let discovered = sign_in(http).discover().await.unwrap();
-        assert_eq!(
-            discovered.user.as_str(),
-            format!("http://{EXTERNAL}{}", ucwa_emulator::USER_PATH)
-        );
+    for format in [Format::Json, Format::Xml] {
+        for http in [
+            http_resolving(&[(INTERNAL, refused), (EXTERNAL, emulator.addr())]),
+            http_resolving(&[
+                (INTERNAL, emulator_404.addr()),
+                (EXTERNAL, emulator_404.addr()),
+            ]),
+        ] {
+            let signing_in = sign_in(http).format(format);
+            let discovered = signing_in.discover().await.unwrap();
+            assert_eq!(discovered.root.as_str(), format!("http://{EXTERNAL}/"));
+            assert_eq!(
+                discovered.user.as_str(),
+                format!("http://{EXTERNAL}{}", ucwa_emulator::USER_PATH),
+                "{format:?}"
+            );
+            assert_eq!(
+                discovered.applications.as_str(),
+                format!("http://{EXTERNAL}{}", ucwa_emulator::APPLICATIONS_PATH)
+            );
+            let (client, _) = signing_in.connect().await.unwrap();
+            assert_eq!(client.format(), format);
+            create_application(&client).await;
+        }
     }
 }
 
@@ -296,88 +309,106 @@ async fn redirects_followed_by_the_users_own_client_get_the_same_check_and_set_t
 }
 
 #[tokio::test]
-async fn the_roots_redirect_is_followed_after_the_security_check() {
+async fn the_roots_redirect_is_followed_after_the_security_check_in_json_and_xml() {
     let emulator = emulator(Config::default()).await;
     emulator.redirect_root(Some(format!("http://lyncweb.contoso.test{ROOT_PATH}")));
     let http = http_resolving(&[
         (INTERNAL, emulator.addr()),
         ("lyncweb.contoso.test", emulator.addr()),
     ]);
-    let discovered = sign_in(http).discover().await.unwrap();
-    assert_eq!(
-        discovered.root.as_str(),
-        format!("http://lyncweb.contoso.test{ROOT_PATH}")
-    );
-    assert_eq!(discovered.user.host_str(), Some("lyncweb.contoso.test"));
+    for format in [Format::Json, Format::Xml] {
+        let hits = emulator.entry_point_hits();
+        let discovered = sign_in(http.clone())
+            .format(format)
+            .discover()
+            .await
+            .unwrap();
+        assert_eq!(
+            discovered.root.as_str(),
+            format!("http://lyncweb.contoso.test{ROOT_PATH}"),
+            "{format:?}"
+        );
+        assert_eq!(discovered.user.host_str(), Some("lyncweb.contoso.test"));
+        assert_eq!(
+            discovered.applications.host_str(),
+            Some("lyncweb.contoso.test")
+        );
+        // The entry point was asked once, and the redirect it answered was taken.
+        assert_eq!(emulator.entry_point_hits(), hits + 1);
+    }
 }
 
 #[tokio::test]
-async fn a_redirect_out_of_the_domain_is_refused_before_any_credential_is_sent() {
-    let emulator = emulator(Config::default()).await;
-    emulator.redirect_root(Some(format!("http://lyncweb.evil.example{ROOT_PATH}")));
-    let provider = counting();
-    let http = http_resolving(&[
-        (INTERNAL, emulator.addr()),
-        ("lyncweb.evil.example", emulator.addr()),
-    ]);
-    let error = sign_in(http)
-        .token_provider(provider.clone())
-        .discover()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&error, SignInError::Discovery(DiscoveryError::UnsafeRedirect { href, .. }) if href.contains("evil.example")),
-        "{error}"
-    );
-    assert_eq!(provider.asked.load(Ordering::SeqCst), 0);
-    assert!(emulator.tokens_seen(0).is_empty());
+async fn a_redirect_out_of_the_domain_is_refused_before_any_credential_is_sent_in_json_and_xml() {
+    for format in [Format::Json, Format::Xml] {
+        let emulator = emulator(Config::default()).await;
+        emulator.redirect_root(Some(format!("http://lyncweb.evil.example{ROOT_PATH}")));
+        let provider = counting();
+        let http = http_resolving(&[
+            (INTERNAL, emulator.addr()),
+            ("lyncweb.evil.example", emulator.addr()),
+        ]);
+        let error = sign_in(http.clone())
+            .format(format)
+            .token_provider(provider.clone())
+            .discover()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, SignInError::Discovery(DiscoveryError::UnsafeRedirect { href, .. }) if href.contains("evil.example")),
+            "{format:?}: {error}"
+        );
+        assert_eq!(provider.asked.load(Ordering::SeqCst), 0);
+        assert!(emulator.tokens_seen(0).is_empty());
 
-    // Unless the user trusts that domain.
-    let http = http_resolving(&[
-        (INTERNAL, emulator.addr()),
-        ("lyncweb.evil.example", emulator.addr()),
-    ]);
-    let discovered = sign_in(http)
-        .trust_domain("evil.example")
-        .discover()
-        .await
-        .unwrap();
-    assert_eq!(discovered.user.host_str(), Some("lyncweb.evil.example"));
+        // Unless the user trusts that domain.
+        let discovered = sign_in(http)
+            .format(format)
+            .trust_domain("evil.example")
+            .discover()
+            .await
+            .unwrap();
+        assert_eq!(discovered.user.host_str(), Some("lyncweb.evil.example"));
+    }
 }
 
 #[tokio::test]
-async fn the_user_redirect_leads_to_the_home_pool_with_its_own_token() {
+async fn the_user_redirect_leads_to_the_home_pool_with_its_own_token_in_json_and_xml() {
     let emulator = emulator(Config::default()).await;
-    emulator.redirect_user_once(format!("http://pool2.contoso.test{ROOT_PATH}"));
-    let provider = counting();
     let http = http_resolving(&[
         (INTERNAL, emulator.addr()),
         ("pool2.contoso.test", emulator.addr()),
     ]);
-    let discovered = sign_in(http)
-        .token_provider(provider.clone())
-        .discover()
-        .await
-        .unwrap();
-    assert_eq!(
-        discovered.user.as_str(),
-        format!("http://pool2.contoso.test{}", ucwa_emulator::USER_PATH)
-    );
-    assert_eq!(
-        discovered.applications.as_str(),
-        "http://pool2.contoso.test/ucwa/oauth/v1/applications"
-    );
-    assert_eq!(
-        *provider.resources.lock().unwrap(),
-        [
-            format!("http://{INTERNAL}"),
-            "http://pool2.contoso.test".to_owned()
-        ]
-    );
+    for format in [Format::Json, Format::Xml] {
+        emulator.redirect_user_once(format!("http://pool2.contoso.test{ROOT_PATH}"));
+        let provider = counting();
+        let discovered = sign_in(http.clone())
+            .format(format)
+            .token_provider(provider.clone())
+            .discover()
+            .await
+            .unwrap();
+        assert_eq!(
+            discovered.user.as_str(),
+            format!("http://pool2.contoso.test{}", ucwa_emulator::USER_PATH),
+            "{format:?}"
+        );
+        assert_eq!(
+            discovered.applications.as_str(),
+            "http://pool2.contoso.test/ucwa/oauth/v1/applications"
+        );
+        assert_eq!(
+            *provider.resources.lock().unwrap(),
+            [
+                format!("http://{INTERNAL}"),
+                "http://pool2.contoso.test".to_owned()
+            ]
+        );
+    }
 }
 
 #[tokio::test]
-async fn applications_on_another_origin_get_their_own_token() {
+async fn applications_on_another_origin_get_their_own_token_in_json_and_xml() {
     let emulator = emulator(Config {
         applications_on_second_origin: true,
         applications_host: "pool.contoso.test".to_owned(),
@@ -407,4 +438,61 @@ async fn applications_on_another_origin_get_their_own_token() {
             .all(|t| t.starts_with("cwt=emulator-0-"))
     );
     assert!(pool_tokens.iter().all(|t| t.starts_with("cwt=emulator-1-")));
+}
+
+/// Accepts every connection and never answers, holding it open.
+async fn silent() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_probe_that_times_out_is_a_failed_probe_and_discovery_falls_back() {
+    let emulator = emulator(Config::default()).await;
+    let hanging = silent().await;
+    let probe_timeout = std::time::Duration::from_millis(200);
+    for format in [Format::Json, Format::Xml] {
+        let http = http_resolving(&[(INTERNAL, hanging), (EXTERNAL, emulator.addr())]);
+        // Well under the 30 s default: only the configured timeout lets this finish in time.
+        let discovered = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            sign_in(http)
+                .format(format)
+                .request_timeout(probe_timeout)
+                .discover(),
+        )
+        .await
+        .expect("the hanging probe was given up on")
+        .unwrap();
+        assert_eq!(discovered.root.as_str(), format!("http://{EXTERNAL}/"));
+        assert_eq!(
+            discovered.user.as_str(),
+            format!("http://{EXTERNAL}{}", ucwa_emulator::USER_PATH)
+        );
+    }
+
+    // Both entry points hang: each probe is reported as timed out.
+    let http = http_resolving(&[(INTERNAL, hanging), (EXTERNAL, hanging)]);
+    let error = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        sign_in(http).request_timeout(probe_timeout).discover(),
+    )
+    .await
+    .expect("the hanging probes were given up on")
+    .unwrap_err();
+    let SignInError::Discovery(DiscoveryError::NoEntryPoint { attempts }) = error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(attempts.len(), 4, "{attempts:?}");
+    assert!(
+        attempts.iter().all(|a| a.failure.contains("timed out")),
+        "{attempts:?}"
+    );
 }

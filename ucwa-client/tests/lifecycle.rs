@@ -505,3 +505,214 @@ async fn a_403_while_recovering_runs_discovery_again_and_other_errors_do_not() {
     assert_eq!(emulator.application_ids(), [id(&session)]);
     session.shutdown().await;
 }
+
+fn injected(code: &str) -> ucwa::ErrorBody {
+    ucwa::ErrorBody {
+        code: code.into(),
+        message: Some("injected".into()),
+        ..ucwa::ErrorBody::default()
+    }
+}
+
+#[tokio::test]
+async fn a_502_while_recovering_runs_discovery_again_and_a_500_does_not_in_json_and_xml() {
+    for format in [Format::Json, Format::Xml] {
+        let emulator = emulator(Config::default()).await;
+        let session = signing_in(emulator.addr(), format)
+            .keep_alive(Duration::from_millis(50))
+            .start()
+            .await
+            .unwrap();
+        let mut status = session.status();
+        assert_eq!(emulator.entry_point_hits(), 1);
+
+        // A 500: the discovered links are kept; the next keep-alive tries again with them.
+        emulator.fail_next_application(
+            ucwa::http::StatusCode::INTERNAL_SERVER_ERROR,
+            injected("ServiceFailure"),
+        );
+        emulator.delete_applications();
+        assert!(matches!(
+            next_status(&mut status).await,
+            Status::RecoveryFailed { reason } if reason.contains("500")
+        ));
+        assert!(matches!(
+            next_status(&mut status).await,
+            Status::Recovered { .. }
+        ));
+        assert_eq!(emulator.entry_point_hits(), 1, "{format:?}");
+
+        // A 502: dropped, discovery runs again, and the retry with its links succeeds.
+        emulator.fail_next_application(
+            ucwa::http::StatusCode::BAD_GATEWAY,
+            injected("ServiceFailure"),
+        );
+        emulator.delete_applications();
+        assert!(matches!(
+            next_status(&mut status).await,
+            Status::Recovered { .. }
+        ));
+        assert_eq!(emulator.entry_point_hits(), 2, "{format:?}");
+        assert_eq!(emulator.application_ids(), [id(&session)]);
+        session.shutdown().await;
+    }
+}
+
+/// A TCP proxy to `target` that can be cut: while cut, it closes the connections it holds and
+/// every new one at once, so that clients see connection errors.
+struct Proxy {
+    addr: SocketAddr,
+    up: tokio::sync::watch::Sender<bool>,
+}
+
+impl Proxy {
+    async fn start(target: SocketAddr) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (up, watching) = tokio::sync::watch::channel(true);
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let mut up = watching.clone();
+                if !*up.borrow() {
+                    continue;
+                }
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = up.wait_for(|up| !*up) => {}
+                    }
+                });
+            }
+        });
+        Proxy { addr, up }
+    }
+
+    fn set_up(&self, up: bool) {
+        self.up.send_replace(up);
+    }
+}
+
+#[tokio::test]
+async fn repeated_connection_errors_drop_the_discovered_links() {
+    let emulator = emulator(Config::default()).await;
+    let proxy = Proxy::start(emulator.addr()).await;
+    let session = signing_in(proxy.addr, Format::Json)
+        .keep_alive(Duration::from_millis(50))
+        .start()
+        .await
+        .unwrap();
+    let mut status = session.status();
+    assert_eq!(emulator.entry_point_hits(), 1);
+
+    // The server cannot be reached for three keep-alives in a row.
+    proxy.set_up(false);
+    let mut keep_alives_failed = 0;
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while keep_alives_failed < 3 {
+            if let Status::KeepAliveFailed { .. } = status.recv().await.unwrap() {
+                keep_alives_failed += 1;
+            }
+        }
+    })
+    .await
+    .expect("three failed keep-alives within 10 s");
+
+    // Reachable again, with the application gone: it is replaced after discovery runs again.
+    emulator.delete_applications();
+    proxy.set_up(true);
+    assert!(matches!(
+        next_status(&mut status).await,
+        Status::Recovered { .. }
+    ));
+    assert_eq!(emulator.entry_point_hits(), 2);
+    assert_eq!(emulator.application_ids(), [id(&session)]);
+    session.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_long_poll_parameters_set_when_signing_in_go_with_every_pending_get() {
+    for format in [Format::Json, Format::Xml] {
+        let emulator = emulator(Config::default()).await;
+        // The server holds a pending GET for 1 s; the client's request timeout is shorter,
+        // and must not cut the pending GET short: its own wait is longer than the long poll.
+        let session = signing_in(emulator.addr(), format)
+            .request_timeout(Duration::from_millis(300))
+            .long_poll(Duration::from_secs(1))
+            .event_aggregation(Duration::from_secs(60), Duration::from_secs(10))
+            .event_priority(7)
+            .start()
+            .await
+            .unwrap();
+        let mut status = session.status();
+        // The first pending GET returns at once (the new application's own events), the
+        // second is held the full second; the third shows the held one ended well.
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while emulator.event_queries().len() < 3 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("three pending GETs within 10 s");
+        loop {
+            match status.try_recv() {
+                Ok(Status::EventChannelFailed { reason }) => panic!("{format:?}: {reason}"),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        let queries = emulator.event_queries();
+        for (n, query) in queries.iter().enumerate() {
+            let value = |name: &str| {
+                query
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            };
+            assert_eq!(value("timeout"), Some("1"), "{format:?} #{n}: {query:?}");
+            assert_eq!(value("low"), Some("60"), "{query:?}");
+            assert_eq!(value("medium"), Some("10"), "{query:?}");
+            assert_eq!(value("priority"), Some("7"), "{query:?}");
+            assert!(value("ack").is_some(), "{query:?}");
+        }
+        // Each pending GET followed the one before: the acks go up.
+        let acks: Vec<u64> = queries
+            .iter()
+            .map(|q| {
+                q.iter()
+                    .find(|(k, _)| k == "ack")
+                    .unwrap()
+                    .1
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        assert!(acks.windows(2).all(|w| w[0] < w[1]), "{acks:?}");
+        session.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn without_settings_only_the_long_poll_is_sent() {
+    let emulator = emulator(Config::default()).await;
+    let session = signing_in(emulator.addr(), Format::Json)
+        .start()
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while emulator.event_queries().is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("a pending GET within 10 s");
+    let names: Vec<String> = emulator.event_queries()[0]
+        .iter()
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(names, ["ack", "timeout"]);
+    assert!(emulator.event_queries()[0].contains(&("timeout".to_owned(), "180".to_owned())));
+    session.shutdown().await;
+}

@@ -258,3 +258,132 @@ async fn the_anonymous_meeting_grant_renews_with_the_same_identity() {
         Err(ClientError::Auth(AuthError::Refused(r))) if r.code == TokenErrorCode::InvalidGrant
     ));
 }
+
+#[tokio::test]
+async fn a_grant_the_token_endpoint_does_not_take_is_typed_unsupported_grant_type() {
+    for format in [Format::Json, Format::Xml] {
+        let emulator = emulator(Config::default()).await;
+        // The challenge still offers `password`; the endpoint refuses it.
+        emulator.refuse_grant("password");
+        let provider = counting(PasswordGrant::new(emulator.user(), "pass@word1"));
+        let client = Client::with_provider(emulator.origin(), provider.clone())
+            .format(format)
+            .build()
+            .unwrap();
+        match create_application(&client).await {
+            Err(ClientError::Auth(AuthError::Refused(refusal))) => {
+                assert_eq!(refusal.code, TokenErrorCode::UnsupportedGrantType);
+                assert_eq!(refusal.code.to_string(), "unsupported_grant_type");
+                assert_eq!(refusal.status.as_u16(), 400);
+                assert_eq!(refusal.diagnostics[0].id, 28029);
+                assert_eq!(refusal.diagnostics[0].source.as_deref(), Some("emulator"));
+            }
+            other => panic!("{format:?}: {other:?}"),
+        }
+        // Asked once: a refusal is not retried, and no token reached the server.
+        assert_eq!(provider.asked.load(Ordering::SeqCst), 1);
+        assert_eq!(emulator.password_grants(), 1);
+        assert!(emulator.tokens_seen(0).is_empty());
+        assert!(emulator.application_ids().is_empty());
+
+        // The other grant is still taken.
+        let config = Config::default();
+        let anonymous = Client::with_provider(
+            emulator.origin(),
+            Arc::new(AnonymousMeeting::new(
+                &config.meeting_uri,
+                &config.meeting_key,
+            )),
+        )
+        .format(format)
+        .build()
+        .unwrap();
+        create_application(&anonymous).await.unwrap();
+    }
+}
+
+const AUTHORIZATION_URI: &str = "https://login.windows.net/common/oauth2/authorize";
+const SERVER_CLIENT_ID: &str = "00000004-0000-0ff1-ce00-000000000000";
+
+/// What an Azure AD provider is asked with: the resource and the `Bearer` challenge's
+/// parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Asked {
+    resource: String,
+    authorization_uri: Option<String>,
+    client_id: Option<String>,
+}
+
+/// A provider in the Azure AD style, as a user writes it on an OAuth library: it reads the
+/// resource and the `Bearer` challenge and fetches a token for that resource. The fetching is
+/// the emulator's password grant here, standing in for Azure AD.
+#[derive(Debug)]
+struct AzureAdStyle {
+    fetch: PasswordGrant,
+    asked: std::sync::Mutex<Vec<Asked>>,
+}
+
+impl TokenProvider for AzureAdStyle {
+    fn token<'a>(&'a self, request: TokenRequest<'a>) -> TokenFuture<'a> {
+        let bearer = request.bearer();
+        self.asked.lock().unwrap().push(Asked {
+            resource: request.resource.origin().ascii_serialization(),
+            authorization_uri: bearer.as_ref().and_then(|b| b.authorization_uri.clone()),
+            client_id: bearer.and_then(|b| b.client_id),
+        });
+        self.fetch.token(request)
+    }
+}
+
+#[tokio::test]
+async fn an_azure_ad_style_provider_gets_the_resource_and_the_bearer_challenge_per_host() {
+    for format in [Format::Json, Format::Xml] {
+        let emulator = emulator(Config {
+            applications_on_second_origin: true,
+            authorization_uri: Some(AUTHORIZATION_URI.to_owned()),
+            ..Config::default()
+        })
+        .await;
+        let provider = Arc::new(AzureAdStyle {
+            fetch: PasswordGrant::new(emulator.user(), "pass@word1"),
+            asked: std::sync::Mutex::new(Vec::new()),
+        });
+        let discovery = Client::with_provider(emulator.origin(), provider.clone())
+            .format(format)
+            .build()
+            .unwrap();
+        let user_link =
+            ucwa::Link::to(format!("{}{}", emulator.origin(), ucwa_emulator::USER_PATH));
+        let user: ucwa::resources::User = discovery.get(&user_link).await.unwrap();
+        assert!(user.links.applications.is_some(), "{format:?}");
+        // A second request to the same host goes with the same token.
+        let _: ucwa::resources::User = discovery.get(&user_link).await.unwrap();
+
+        let pool = Client::with_provider(emulator.applications_origin(), provider.clone())
+            .format(format)
+            .build()
+            .unwrap();
+        create_application(&pool).await.unwrap();
+        create_application(&pool).await.unwrap();
+
+        let asked = |resource: String| Asked {
+            resource,
+            authorization_uri: Some(AUTHORIZATION_URI.to_owned()),
+            client_id: Some(SERVER_CLIENT_ID.to_owned()),
+        };
+        assert_eq!(
+            *provider.asked.lock().unwrap(),
+            [
+                asked(emulator.origin()),
+                asked(emulator.applications_origin())
+            ],
+            "{format:?}"
+        );
+        let first = emulator.tokens_seen(0);
+        let second = emulator.tokens_seen(1);
+        assert_eq!(first.len(), 2, "{first:?}");
+        assert_eq!(second.len(), 2, "{second:?}");
+        assert!(first.iter().all(|t| t.starts_with("cwt=emulator-0-")));
+        assert!(second.iter().all(|t| t.starts_with("cwt=emulator-1-")));
+    }
+}

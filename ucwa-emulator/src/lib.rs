@@ -94,6 +94,9 @@ pub struct Config {
     /// Serve HTTPS, with a certificate made at start for these names (and `localhost`,
     /// `127.0.0.1`); clients trust [`Emulator::certificate_pem`]. `None`: plain HTTP.
     pub tls_names: Option<Vec<String>>,
+    /// Add `authorization_uri` with this value to the `Bearer` challenge, as Skype for
+    /// Business Online does to send clients to Azure AD (`None`: left out, as on premises).
+    pub authorization_uri: Option<String>,
 }
 
 impl Default for Config {
@@ -115,6 +118,7 @@ impl Default for Config {
             application_expiry: Duration::from_secs(15 * 60),
             applications_start_available: false,
             tls_names: None,
+            authorization_uri: None,
         }
     }
 }
@@ -332,6 +336,19 @@ impl Emulator {
     pub fn change_password(&self, password: &str) {
         self.state.set_password(password.to_owned());
         self.state.revoke_tokens();
+    }
+
+    /// Makes the token endpoint answer `unsupported_grant_type` (400, with a diagnostic) to
+    /// `grant` (such as `password`) from now on, while the 401 challenge still offers it, as a
+    /// server whose policy disables a grant does.
+    pub fn refuse_grant(&self, grant: &str) {
+        self.state.refuse_grant(grant.to_owned());
+    }
+
+    /// The query parameters of each pending GET on an event channel (`ack`, `timeout`, `low`,
+    /// `medium`, `priority`, …), sorted by name, oldest request first (at most the last 256).
+    pub fn event_queries(&self) -> Vec<Vec<(String, String)>> {
+        self.state.event_queries()
     }
 
     /// How many password grants the token endpoint answered, accepted or not.

@@ -336,6 +336,7 @@ async fn events(
     Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
 ) -> Answer {
+    state.saw_event_query(&query);
     let app = application_at(&state, id, format)?;
     let ack = query
         .get("ack")

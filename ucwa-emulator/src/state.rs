@@ -43,11 +43,16 @@ pub struct State {
     /// Bodies that replace the next answers of the event channel (a proxy's page, a cut
     /// answer), with their Content-Type.
     garbled_batches: Mutex<VecDeque<(String, Vec<u8>)>>,
+    /// The query of each pending GET on an event channel, oldest first (at most 256).
+    event_queries: Mutex<VecDeque<Vec<(String, String)>>>,
     /// The user's password now (the configured one until changed), for testing what a
     /// client does when it changes under a running session.
     password: Mutex<String>,
     /// How many password grants the token endpoint answered, accepted or not.
     pub password_grants: AtomicU64,
+    /// Grants the token endpoint answers `unsupported_grant_type` to although the challenge
+    /// still offers them.
+    refused_grants: Mutex<Vec<String>>,
     closed: AtomicBool,
 }
 
@@ -127,8 +132,10 @@ impl State {
             next_id: AtomicU64::new(100),
             faults: Mutex::new(VecDeque::new()),
             garbled_batches: Mutex::new(VecDeque::new()),
+            event_queries: Mutex::new(VecDeque::new()),
             password,
             password_grants: AtomicU64::new(0),
+            refused_grants: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
         }
     }
@@ -224,6 +231,14 @@ impl State {
         lock(&self.root_redirect).clone()
     }
 
+    pub fn refuse_grant(&self, grant: String) {
+        lock(&self.refused_grants).push(grant);
+    }
+
+    pub fn grant_refused(&self, grant: &str) -> bool {
+        lock(&self.refused_grants).iter().any(|g| g == grant)
+    }
+
     pub fn set_user_redirect(&self, href: Option<String>) {
         *lock(&self.user_redirect) = href;
     }
@@ -308,6 +323,21 @@ impl State {
 
     pub fn garble_next_batch(&self, content_type: String, body: Vec<u8>) {
         lock(&self.garbled_batches).push_back((content_type, body));
+    }
+
+    pub fn saw_event_query(&self, query: &HashMap<String, String>) {
+        let mut pairs: Vec<(String, String)> =
+            query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        pairs.sort();
+        let mut queries = lock(&self.event_queries);
+        if queries.len() == 256 {
+            queries.pop_front();
+        }
+        queries.push_back(pairs);
+    }
+
+    pub fn event_queries(&self) -> Vec<Vec<(String, String)>> {
+        lock(&self.event_queries).iter().cloned().collect()
     }
 
     pub fn take_garbled_batch(&self) -> Option<(String, Vec<u8>)> {

@@ -80,6 +80,10 @@ pub(crate) async fn authorize(
 
 fn challenge(site: &Site, headers: &HeaderMap) -> Response {
     let bearer = "Bearer trusted_issuers=\"\", client_id=\"00000004-0000-0ff1-ce00-000000000000\"";
+    let bearer = match &site.state.config.authorization_uri {
+        Some(uri) => format!("{bearer}, authorization_uri=\"{uri}\""),
+        None => bearer.to_owned(),
+    };
     let oauth = format!(
         "MsRtcOAuth href=\"{}{TOKEN_PATH}\",grant_type=\"{GRANTS}\"",
         own_origin(&site.state, headers)
@@ -91,7 +95,7 @@ fn challenge(site: &Site, headers: &HeaderMap) -> Response {
     let values = if site.state.config.merge_challenges {
         vec![format!("{bearer}, {oauth}")]
     } else {
-        vec![bearer.to_owned(), oauth]
+        vec![bearer, oauth]
     };
     for value in values {
         if let Ok(value) = HeaderValue::from_str(&value) {
@@ -113,6 +117,14 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
     let grant = field("grant_type");
     let anonymous = match grant {
         None => return refuse("invalid_request", None),
+        Some(grant) if state.grant_refused(grant) => {
+            if grant == "password" {
+                state
+                    .password_grants
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            return unsupported();
+        }
         Some("password") => {
             state
                 .password_grants
@@ -152,12 +164,7 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
             }
             true
         }
-        Some(_) => {
-            return refuse(
-                "unsupported_grant_type",
-                Some("28029;source=\"emulator\";reason=\"This grant is not accepted here.\""),
-            );
-        }
+        Some(_) => return unsupported(),
     };
     let lifetime = if anonymous {
         config.anonymous_token_lifetime
@@ -172,6 +179,13 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
         "token_type": "Bearer",
     });
     json_answer(StatusCode::OK, body, None)
+}
+
+fn unsupported() -> Response {
+    refuse(
+        "unsupported_grant_type",
+        Some("28029;source=\"emulator\";reason=\"This grant is not accepted here.\""),
+    )
 }
 
 fn refuse(error: &str, diagnostics: Option<&'static str>) -> Response {
