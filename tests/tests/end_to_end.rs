@@ -471,3 +471,71 @@ async fn the_event_channel_is_a_stream() {
     assert_eq!(second.event_type, EventType::Started);
     assert!(second.names::<AudioVideoInvitation>());
 }
+
+/// Every answer is read up to the client's limit: a longer one is an error naming the limit
+/// and the setting, not an allocation — whether the server announces its length or streams it
+/// in chunks; a limit out of range is refused when building.
+#[tokio::test]
+async fn an_answer_longer_than_the_clients_limit_is_an_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    // A server on loopback that answers every request with a 2,000-byte JSON body, announced
+    // (Content-Length) on the first connection and chunked on the second.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let body = format!(
+            "{{\"rel\":\"participant\",\"name\":\"{}\"}}",
+            "x".repeat(1960)
+        );
+        for chunked in [false, true] {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await.unwrap();
+            let head = if chunked {
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_owned()
+            } else {
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                    body.len()
+                )
+            };
+            let mut answer = head.into_bytes();
+            if chunked {
+                for piece in body.as_bytes().chunks(500) {
+                    answer.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+                    answer.extend_from_slice(piece);
+                    answer.extend_from_slice(b"\r\n");
+                }
+                answer.extend_from_slice(b"0\r\n\r\n");
+            } else {
+                answer.extend_from_slice(body.as_bytes());
+            }
+            let _ = socket.write_all(&answer).await;
+        }
+    });
+    let small = Client::builder(origin.as_str(), "cwt=token")
+        .max_body_size(1024)
+        .build()
+        .unwrap();
+    for how in ["announced", "chunked"] {
+        match small.get::<Participant>(&Link::to("/ucwa/p/1")).await {
+            Err(ClientError::Transport { reason, .. }) => {
+                assert!(reason.contains("longer than 1024 bytes"), "{how}: {reason}");
+                assert!(reason.contains("max_body_size"), "{how}: {reason}");
+            }
+            other => panic!("{how}: {other:?}"),
+        }
+    }
+
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let err = Client::builder(emulator.origin(), emulator.token())
+        .max_body_size(10)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`max_body_size` is 10 bytes; it must be from 1 KiB (1024 bytes) to 1 GiB"
+    );
+    assert_eq!(ucwa_client::DEFAULT_MAX_BODY_SIZE, 8 * 1024 * 1024);
+}

@@ -3,9 +3,10 @@
 
 use crate::describe;
 
-/// The most a UCWA answer may hold: far above any resource or event batch the reference
+/// The most a UCWA answer may hold unless the client is told otherwise
+/// (`ClientBuilder::max_body_size`): far above any resource or event batch the reference
 /// shows, well below what would hurt.
-pub(crate) const UCWA_LIMIT: usize = 8 * 1024 * 1024;
+pub const DEFAULT_LIMIT: usize = 8 * 1024 * 1024;
 /// The most a token endpoint or discovery answer may hold: these are a few hundred bytes.
 pub(crate) const SMALL_LIMIT: usize = 64 * 1024;
 
@@ -15,14 +16,20 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: usize) -> Resul
         .content_length()
         .is_some_and(|length| length > limit as u64)
     {
-        return Err(format!("the answer is longer than {limit} bytes"));
+        return Err(too_long(limit));
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
         if body.len() + chunk.len() > limit {
-            return Err(format!("the answer is longer than {limit} bytes"));
+            return Err(too_long(limit));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+fn too_long(limit: usize) -> String {
+    format!(
+        "the answer is longer than {limit} bytes, the most this client reads (`ClientBuilder::max_body_size` sets it)"
+    )
 }

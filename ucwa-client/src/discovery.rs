@@ -368,15 +368,23 @@ impl Discovery<'_> {
             Ok(request) => request,
             Err(error) => return Fetched::Failed(error.to_string(), None),
         };
-        let response =
-            match transport::send(self.http, self.hosts, request, url, self.config.timeout).await {
-                Ok(response) => response,
-                Err(SendError::Transport { reason, .. }) => return Fetched::Failed(reason, None),
-                Err(SendError::Auth(error)) => return Fetched::Failed(error.to_string(), None),
-                Err(SendError::Request(error)) => {
-                    return Fetched::Failed(error.to_string(), None);
-                }
-            };
+        let response = match transport::send(
+            self.http,
+            self.hosts,
+            request,
+            url,
+            self.config.timeout,
+            crate::body::DEFAULT_LIMIT,
+        )
+        .await
+        {
+            Ok(response) => response,
+            Err(SendError::Transport { reason, .. }) => return Fetched::Failed(reason, None),
+            Err(SendError::Auth(error)) => return Fetched::Failed(error.to_string(), None),
+            Err(SendError::Request(error)) => {
+                return Fetched::Failed(error.to_string(), None);
+            }
+        };
         let status = response.status();
         if status.is_redirection() {
             let location = response

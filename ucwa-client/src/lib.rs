@@ -50,6 +50,7 @@ use ucwa::operation::{Operation, OperationError, Success, UcwaError};
 use ucwa::{Format, Origin, RequestError, ResponseError};
 
 pub use auth::{AuthError, Token, TokenProvider};
+pub use body::DEFAULT_LIMIT as DEFAULT_MAX_BODY_SIZE;
 pub use events::EventChannel;
 pub use lifecycle::{Session, SessionError, Status};
 pub use settings::SettingError;
@@ -145,6 +146,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     request_timeout: Duration,
     long_poll: Duration,
+    max_body: usize,
 }
 
 #[derive(Debug)]
@@ -198,9 +200,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes of an answer the client reads ([`DEFAULT_MAX_BODY_SIZE`], 8 MiB, by
+    /// default): a longer answer is an error naming the limit, not an allocation. From 1 KiB to
+    /// 1 GiB ([`settings::BODY_SIZE`]), checked by [`ClientBuilder::build`].
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
     /// The client.
     pub fn build(self) -> Result<Client, BuildError> {
         let long_poll = settings::long_poll(self.long_poll)?;
+        let max_body = settings::body_size(self.max_body)?;
         settings::timeout("connect_timeout", self.connect_timeout)?;
         settings::timeout("request_timeout", self.request_timeout)?;
         let origin = Origin::parse(&self.origin)?;
@@ -218,14 +229,16 @@ impl ClientBuilder {
                 Hosts::new(Some(provider), http.clone(), self.request_timeout)
             }
         };
-        Ok(Client::from_parts(
+        let mut client = Client::from_parts(
             http,
             origin,
             Arc::new(hosts),
             self.format,
             self.request_timeout,
             long_poll,
-        ))
+        );
+        client.max_body = max_body;
+        Ok(client)
     }
 }
 
@@ -240,6 +253,8 @@ pub struct Client {
     format: Format,
     request_timeout: Duration,
     long_poll: Duration,
+    /// The most bytes of an answer read.
+    max_body: usize,
 }
 
 impl Client {
@@ -266,6 +281,7 @@ impl Client {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             long_poll: Duration::from_secs(180),
+            max_body: body::DEFAULT_LIMIT,
         }
     }
 
@@ -284,6 +300,7 @@ impl Client {
             format,
             request_timeout,
             long_poll,
+            max_body: body::DEFAULT_LIMIT,
         }
     }
 
@@ -347,7 +364,15 @@ impl Client {
             .into());
         }
         let request = http::Request::from_parts(parts, body);
-        Ok(transport::send(&self.http, &self.hosts, request, &url, timeout).await?)
+        Ok(transport::send(
+            &self.http,
+            &self.hosts,
+            request,
+            &url,
+            timeout,
+            self.max_body,
+        )
+        .await?)
     }
 }
 

@@ -23,6 +23,22 @@ pub const MAX_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// capacities, and each slot is memory held for the session's life).
 pub const MAX_EVENT_QUEUE: usize = 65_536;
 
+/// The range of `ClientBuilder::max_body_size`: below 1 KiB not even an error answer fits; above
+/// 1 GiB is no longer a bound.
+pub const BODY_SIZE: std::ops::RangeInclusive<usize> = 1024..=1024 * 1024 * 1024;
+
+/// `value` if it is in [`BODY_SIZE`].
+pub(crate) fn body_size(value: usize) -> Result<usize, SettingError> {
+    if !BODY_SIZE.contains(&value) {
+        return Err(SettingError {
+            parameter: "max_body_size",
+            given: format!("{value} bytes"),
+            allowed: "from 1 KiB (1024 bytes) to 1 GiB",
+        });
+    }
+    Ok(value)
+}
+
 /// A setting out of its range.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("`{parameter}` is {given}; it must be {allowed}")]

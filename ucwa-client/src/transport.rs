@@ -47,6 +47,7 @@ pub(crate) async fn send(
     request: http::Request<Vec<u8>>,
     url: &url::Url,
     timeout: Duration,
+    max_body: usize,
 ) -> Result<http::Response<Vec<u8>>, SendError> {
     let (parts, body) = request.into_parts();
     let transport = |reason: String| SendError::Transport {
@@ -93,9 +94,7 @@ pub(crate) async fn send(
             let diagnostics = diagnostics::from_headers(&headers);
             tracing::warn!(%status, %url, ?diagnostics, "error answer");
         }
-        let bytes = body::read(response, body::UCWA_LIMIT)
-            .await
-            .map_err(transport)?;
+        let bytes = body::read(response, max_body).await.map_err(transport)?;
         let mut answer = http::Response::new(bytes);
         *answer.status_mut() = status;
         *answer.headers_mut() = headers;
