@@ -267,8 +267,9 @@ impl<R: ResourceSet> EventBatch<R> {
                             "resume" => batch.resume = Some(link),
                             _ => {
                                 crate::audit::record("the links of an event batch", &rel);
-                                crate::xml::__generic::push_link(
+                                crate::xml::__generic::push(
                                     &mut batch.unknown_links,
+                                    crate::xml::__generic::Under::Links,
                                     rel,
                                     crate::xml::__generic::link_value(link),
                                 )

@@ -164,47 +164,33 @@ pub fn keep_unknown(
     unknown.insert(name, value);
 }
 
-/// Keeps one more link under a rel the type does not know, alone or in a list (and notes it
-/// for an audit).
-pub fn keep_unknown_link(
+/// Keeps one more item (a link, an embedded resource) under a rel the type does not know, in
+/// the type's own `unknown` field (and notes it for an audit).
+pub fn keep_unknown_rel(
     unknown: &mut crate::Unknown,
     within: &'static str,
-    rel: String,
-    link: serde_json::Value,
-) {
-    crate::audit::record(within, &rel);
-    crate::xml::__generic::push_link(unknown, rel, link);
-}
-
-/// Keeps one more embedded resource under a rel the type does not know, in a list (and notes
-/// it for an audit).
-pub fn keep_unknown_item(
-    unknown: &mut crate::Unknown,
-    within: &'static str,
+    under: crate::xml::__generic::Under,
     rel: String,
     item: serde_json::Value,
 ) {
     crate::audit::record(within, &rel);
-    crate::xml::__generic::push(unknown, rel, item);
+    crate::xml::__generic::push(unknown, under, rel, item);
 }
 
-/// Appends `item` under `unknown[key][rel]` (`key` is `_links` or `_embedded`).
+/// Keeps one more item under `unknown[_links|_embedded][rel]`, for a resource without a links
+/// (or embedded) field (and notes it for an audit).
 pub fn push_nested_unknown(
     unknown: &mut crate::Unknown,
-    key: &'static str,
+    under: crate::xml::__generic::Under,
     rel: String,
     item: serde_json::Value,
 ) {
-    crate::audit::record(key, &rel);
+    crate::audit::record(under.key(), &rel);
     let nested = unknown
-        .entry(key.to_owned())
+        .entry(under.key().to_owned())
         .or_insert_with(|| serde_json::Value::Object(Default::default()));
     if let serde_json::Value::Object(map) = nested {
-        if key == "_links" {
-            crate::xml::__generic::push_link(map, rel, item);
-        } else {
-            crate::xml::__generic::push(map, rel, item);
-        }
+        crate::xml::__generic::push(map, under, rel, item);
     }
 }
 

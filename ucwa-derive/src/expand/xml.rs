@@ -273,12 +273,12 @@ fn nested_fallback(
     let (link_body, resource_body, self_link) = if has_unknown {
         (
             quote! {
-                #krate::__private::push_nested_unknown(&mut __unknown, #key, __link_rel.into_owned(), #krate::xml::__generic::link_value(__link));
+                #krate::__private::push_nested_unknown(&mut __unknown, #krate::xml::__generic::Under::Links, __link_rel.into_owned(), #krate::xml::__generic::link_value(__link));
             },
             quote! {
                 let __rel = __nested.rel.clone();
                 let __value = #krate::xml::__generic::read_resource(__reader, __nested)?;
-                #krate::__private::push_nested_unknown(&mut __unknown, #key, __rel, __value);
+                #krate::__private::push_nested_unknown(&mut __unknown, #krate::xml::__generic::Under::Embedded, __rel, __value);
             },
             quote! {
                 if let ::core::option::Option::Some(__self) = #krate::__private::self_link(&__start) {
@@ -350,7 +350,7 @@ pub fn links(cont: &Container) -> TokenStream {
     });
     let fallback = match unknown {
         Some(name) => quote! {
-            #krate::__private::keep_unknown_link(&mut self.#name, #description, rel.into_owned(), #krate::xml::__generic::link_value(link));
+            #krate::__private::keep_unknown_rel(&mut self.#name, #description, #krate::xml::__generic::Under::Links, rel.into_owned(), #krate::xml::__generic::link_value(link));
             ::core::result::Result::Ok(())
         },
         None => quote! {
@@ -419,7 +419,7 @@ pub fn embedded(cont: &Container) -> TokenStream {
     let fallback = match unknown {
         Some(name) => quote! {
             let __value = #krate::xml::__generic::read_resource(__reader, __start)?;
-            #krate::__private::keep_unknown_item(&mut self.#name, #description, __rel, __value);
+            #krate::__private::keep_unknown_rel(&mut self.#name, #description, #krate::xml::__generic::Under::Embedded, __rel, __value);
             ::core::result::Result::Ok(())
         },
         None => quote! {

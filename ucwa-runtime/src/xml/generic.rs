@@ -28,35 +28,43 @@ pub fn link_value(link: Link) -> Value {
     serde_json::to_value(link).unwrap_or(Value::Null)
 }
 
-/// Keeps a link under `rel`: alone, as most rels of `_links` hold one link (and as JSON writes
-/// it), then, from the second, in an array. XML cannot tell one `<link>` from a list of one.
-pub fn push_link(unknown: &mut Map<String, Value>, rel: String, link: Value) {
-    match unknown.entry(rel) {
-        serde_json::map::Entry::Vacant(entry) => {
-            entry.insert(link);
+/// Where a rel the schema does not know is kept: under `_links` or `_embedded`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Under {
+    /// `_links`: most rels hold one link, and JSON writes it alone.
+    Links,
+    /// `_embedded`: most rels hold a collection, and JSON writes an array.
+    Embedded,
+}
+
+impl Under {
+    /// `_links` or `_embedded`.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Under::Links => "_links",
+            Under::Embedded => "_embedded",
         }
-        serde_json::map::Entry::Occupied(mut entry) => match entry.get_mut() {
-            Value::Array(items) => items.push(link),
-            other => {
-                let first = std::mem::take(other);
-                *other = Value::Array(vec![first, link]);
-            }
-        },
     }
 }
 
-/// Appends `item` to the array kept under `rel` (embedded resources: collections, as JSON
-/// mostly writes them).
-pub fn push(unknown: &mut Map<String, Value>, rel: String, item: Value) {
-    match unknown
-        .entry(rel)
-        .or_insert_with(|| Value::Array(Vec::new()))
-    {
-        Value::Array(items) => items.push(item),
-        other => {
-            let first = std::mem::take(other);
-            *other = Value::Array(vec![first, item]);
+/// Keeps one more item under `rel`. XML cannot tell one item from a list of one, so the first
+/// takes the shape JSON mostly gives that kind of rel (a link alone, embedded resources in an
+/// array); from the second on, the items are an array.
+pub fn push(unknown: &mut Map<String, Value>, under: Under, rel: String, item: Value) {
+    match unknown.entry(rel) {
+        serde_json::map::Entry::Vacant(entry) => {
+            entry.insert(match under {
+                Under::Links => item,
+                Under::Embedded => Value::Array(vec![item]),
+            });
         }
+        serde_json::map::Entry::Occupied(mut entry) => match entry.get_mut() {
+            Value::Array(items) => items.push(item),
+            other => {
+                let first = std::mem::take(other);
+                *other = Value::Array(vec![first, item]);
+            }
+        },
     }
 }
 
@@ -79,11 +87,13 @@ pub fn read_resource(
             Item::Property { name, value, .. } => {
                 object.insert(name.into_owned(), value_from_xml(value));
             }
-            Item::Link { rel, link } => push_link(&mut links, rel.into_owned(), link_value(link)),
+            Item::Link { rel, link } => {
+                push(&mut links, Under::Links, rel.into_owned(), link_value(link))
+            }
             Item::Resource(start) => {
                 let rel = start.rel.clone();
                 let value = read_resource(reader, start)?;
-                push(&mut embedded, rel, value);
+                push(&mut embedded, Under::Embedded, rel, value);
             }
         }
     }
