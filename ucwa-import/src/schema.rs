@@ -301,12 +301,13 @@ fn operation(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Json {
         .query
         .iter()
         .map(|q| {
+            let (minimum, maximum) = value_range(&q.description);
             Json::object()
                 .with("name", &q.name)
                 .with_opt("required", q.required.then_some(true))
                 .with_opt("maxLength", max_length(&q.description))
-                .with_opt("minimum", value_range(&q.description).0)
-                .with_opt("maximum", value_range(&q.description).1)
+                .with_opt("minimum", minimum)
+                .with_opt("maximum", maximum)
         })
         .collect();
     let status = op
@@ -412,16 +413,17 @@ fn request(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Option<Json>
 /// (`String`, `Nullable Boolean`, `Array of String`, `(Importance)…`, …).
 fn field(cx: &Context, row: &QueryRow) -> Json {
     let mut ty = field_type(&row.description, &row.refs, &cx.enumerations);
+    let (minimum, maximum) = value_range(&row.description);
     // A value with a numeric range is a number, whatever type hint the row ends with
     // (a subscription's `duration` in minutes, a `ringDelay` in seconds).
-    if ty == Type::String && value_range(&row.description) != (None, None) {
+    if ty == Type::String && (minimum.is_some() || maximum.is_some()) {
         ty = Type::Integer;
     }
     let item = type_members(Json::object().with("name", &row.name), &ty);
     item.with_opt("required", row.required.then_some(true))
         .with_opt("maxLength", max_length(&row.description))
-        .with_opt("minimum", value_range(&row.description).0)
-        .with_opt("maximum", value_range(&row.description).1)
+        .with_opt("minimum", minimum)
+        .with_opt("maximum", maximum)
 }
 
 fn field_type(description: &str, refs: &[String], enumerations: &infer::Enumerations) -> Type {
