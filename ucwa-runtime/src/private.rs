@@ -211,3 +211,82 @@ pub fn set_unknown_self(unknown: &mut crate::Unknown, link: crate::Link) {
         map.insert("self".to_owned(), crate::xml::__generic::link_value(link));
     }
 }
+
+// The per-field steps of the XML codecs. The derive output calls one of these from each
+// property, link or embedded arm instead of spelling the step out: the code is compiled once
+// per field *type* (a few dozen) rather than once per field (over two thousand in the
+// generated crate), which is most of what the generated crate costs to build.
+
+/// Reads a property into its slot: a second occurrence, and a value its type does not accept,
+/// are errors naming the property.
+pub fn xml_property<T: crate::xml::XmlProperty>(
+    slot: &mut Option<T>,
+    name: &str,
+    value: crate::xml::XmlValue<'_>,
+    offset: u64,
+) -> Result<(), crate::DecodeError> {
+    if slot.is_some() {
+        return Err(xml_error(offset, format!("duplicate property `{name}`")));
+    }
+    match T::from_xml(value) {
+        Ok(value) => {
+            *slot = Some(value);
+            Ok(())
+        }
+        Err(reason) => Err(xml_error(offset, format!("property `{name}`: {reason}"))),
+    }
+}
+
+/// Adds a `<link>` to the field of its rel.
+pub fn xml_link<F>(field: &mut F, rel: &str, link: crate::Link) -> Result<(), String>
+where
+    F: RelField,
+    F::Item: crate::xml::XmlLinkItem,
+{
+    let item = <F::Item as crate::xml::XmlLinkItem>::from_link(link)
+        .map_err(|reason| format!("link `{rel}`: {reason}"))?;
+    field
+        .push_item(item)
+        .map_err(|reason| format!("link `{rel}`: {reason}"))
+}
+
+/// Reads an embedded `<resource>` into the field of its rel.
+pub fn xml_embedded<F>(
+    field: &mut F,
+    rel: &str,
+    reader: &mut crate::xml::XmlReader<'_>,
+    start: crate::xml::ResourceStart,
+) -> Result<(), crate::DecodeError>
+where
+    F: RelField,
+    F::Item: crate::xml::XmlResource,
+{
+    let offset = start.offset;
+    let item = <F::Item as crate::xml::XmlResource>::read_xml(reader, start)?;
+    field
+        .push_item(item)
+        .map_err(|reason| xml_error(offset, format!("embedded `{rel}`: {reason}")))
+}
+
+/// Writes the items of a link field as `<link rel=..>` elements (`self` is the resource's
+/// `href`, written with its start tag).
+pub fn xml_write_links<F>(field: &F, rel: &str, writer: &mut crate::xml::XmlWriter)
+where
+    F: RelField,
+    F::Item: crate::xml::XmlLinkItem,
+{
+    for item in field.items() {
+        crate::xml::XmlLinkItem::write_link(item, rel, writer);
+    }
+}
+
+/// Writes the items of an embedded field as `<resource rel=..>` elements.
+pub fn xml_write_embedded<F>(field: &F, rel: &str, writer: &mut crate::xml::XmlWriter)
+where
+    F: RelField,
+    F::Item: crate::xml::XmlResource,
+{
+    for item in field.items() {
+        crate::xml::XmlResource::write_xml(item, writer, rel);
+    }
+}

@@ -35,20 +35,11 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
     let property_arms = properties.iter().map(|(local, field, wire)| {
         let inner = option_inner(field.ty).unwrap_or(field.ty);
         let krate = super::respan(krate, inner.span());
-        let read = quote_spanned!(inner.span()=> <#inner as #krate::xml::XmlProperty>::from_xml(__value));
-        quote! {
-            #wire => {
-                if #local.is_some() {
-                    return ::core::result::Result::Err(#krate::__private::xml_error(
-                        __offset,
-                        ::std::format!("duplicate property `{}`", #wire),
-                    ));
-                }
-                #local = ::core::option::Option::Some(#read.map_err(|__m| {
-                    #krate::__private::xml_error(__offset, ::std::format!("property `{}`: {}", #wire, __m))
-                })?);
-            }
-        }
+        // Spanned at the field's type: a type that is no `XmlProperty` is reported there.
+        let read = quote_spanned! {inner.span()=>
+            #krate::__private::xml_property::<#inner>(&mut #local, #wire, __value, __offset)
+        };
+        quote!(#wire => #read?,)
     });
     let unknown_name = unknown.map(|f| f.ident);
     let unknown_property = match unknown_name {
@@ -335,17 +326,8 @@ pub fn links(cont: &Container) -> TokenStream {
         let name = field.ident;
         let ty = field.ty;
         let krate = super::respan(krate, ty.span());
-        let convert = quote_spanned! {ty.span()=>
-            <<#ty as #krate::RelField>::Item as #krate::xml::XmlLinkItem>::from_link(link)
-        };
-        let push = quote_spanned! {ty.span()=>
-            <#ty as #krate::RelField>::push_item(&mut self.#name, __item)
-        };
-        quote! {
-            #wire => {
-                let __item = #convert.map_err(|__m| ::std::format!("link `{}`: {}", #wire, __m))?;
-                #push.map_err(|__m| ::std::format!("link `{}`: {}", #wire, __m))
-            }
+        quote_spanned! {ty.span()=>
+            #wire => #krate::__private::xml_link::<#ty>(&mut self.#name, #wire, link),
         }
     });
     let fallback = match unknown {
@@ -367,9 +349,7 @@ pub fn links(cont: &Container) -> TokenStream {
             let ty = field.ty;
             let krate = super::respan(krate, ty.span());
             quote_spanned! {ty.span()=>
-                for __item in <#ty as #krate::RelField>::items(&self.#name) {
-                    #krate::xml::XmlLinkItem::write_link(__item, #wire, __writer);
-                }
+                #krate::__private::xml_write_links::<#ty>(&self.#name, #wire, __writer);
             }
         });
     let write_unknown = unknown
@@ -401,19 +381,8 @@ pub fn embedded(cont: &Container) -> TokenStream {
         let name = field.ident;
         let ty = field.ty;
         let krate = super::respan(krate, ty.span());
-        let read = quote_spanned! {ty.span()=>
-            <<#ty as #krate::RelField>::Item as #krate::xml::XmlResource>::read_xml(__reader, __start)
-        };
-        let push = quote_spanned! {ty.span()=>
-            <#ty as #krate::RelField>::push_item(&mut self.#name, __item)
-        };
-        quote! {
-            #wire => {
-                let __item = #read?;
-                #push.map_err(|__m| {
-                    #krate::__private::xml_error(__offset, ::std::format!("embedded `{}`: {}", #wire, __m))
-                })
-            }
+        quote_spanned! {ty.span()=>
+            #wire => #krate::__private::xml_embedded::<#ty>(&mut self.#name, #wire, __reader, __start),
         }
     });
     let fallback = match unknown {
@@ -433,9 +402,7 @@ pub fn embedded(cont: &Container) -> TokenStream {
         let ty = field.ty;
         let krate = super::respan(krate, ty.span());
         quote_spanned! {ty.span()=>
-            for __item in <#ty as #krate::RelField>::items(&self.#name) {
-                #krate::xml::XmlResource::write_xml(__item, __writer, #wire);
-            }
+            #krate::__private::xml_write_embedded::<#ty>(&self.#name, #wire, __writer);
         }
     });
     let write_unknown =
