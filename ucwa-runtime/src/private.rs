@@ -290,3 +290,68 @@ where
         crate::xml::XmlResource::write_xml(item, writer, rel);
     }
 }
+
+// The per-field steps of the JSON codecs, for the same reason as those of XML above.
+
+/// Reads the value of a member into its slot; a second occurrence is an error naming it.
+pub fn json_read<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(<A::Error as serde::de::Error>::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the link(s) or resource(s) under a rel into the slot of its field; a second
+/// occurrence is an error naming the rel.
+pub fn json_read_rel<'de, A, F>(
+    map: &mut A,
+    slot: &mut Option<F>,
+    rel: &'static str,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    F: RelField,
+{
+    if slot.is_some() {
+        return Err(<A::Error as serde::de::Error>::duplicate_field(rel));
+    }
+    *slot = Some(map.next_value_seed(RelSeed::<F>::new(rel))?);
+    Ok(())
+}
+
+/// Writes a property that has a value.
+pub fn json_property<M, T>(
+    map: &mut M,
+    name: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error>
+where
+    M: serde::ser::SerializeMap,
+    T: Serialize,
+{
+    match value {
+        Some(value) => map.serialize_entry(name, value),
+        None => Ok(()),
+    }
+}
+
+/// Writes the items under a rel, in the shape the field's type declares, unless there are none.
+pub fn json_rel<M, F>(map: &mut M, rel: &'static str, field: &F) -> Result<(), M::Error>
+where
+    M: serde::ser::SerializeMap,
+    F: RelField,
+{
+    if field.is_empty() {
+        return Ok(());
+    }
+    map.serialize_entry(rel, &RelSer(field))
+}

@@ -41,18 +41,14 @@ impl MapCodec<'_, '_> {
             let wire = field.wire().unwrap_or_default();
             match &field.kind {
                 FieldKind::Property { .. } => quote! {
-                    if let ::core::option::Option::Some(__value) = &self.#name {
-                        __map.serialize_entry(#wire, __value)?;
-                    }
+                    #krate::__private::json_property(&mut __map, #wire, &self.#name)?;
                 },
                 FieldKind::Rel { .. } => {
                     let ty = field.ty;
                     // Spanned on the field type, so a type that is not a `RelField` is reported there.
                     let krate = super::respan(krate, ty.span());
                     quote_spanned! {ty.span()=>
-                        if !<#ty as #krate::RelField>::is_empty(&self.#name) {
-                            __map.serialize_entry(#wire, &#krate::__private::RelSer(&self.#name))?;
-                        }
+                        #krate::__private::json_rel::<_, #ty>(&mut __map, #wire, &self.#name)?;
                     }
                 }
                 FieldKind::Links | FieldKind::Embedded => {
@@ -119,21 +115,12 @@ impl MapCodec<'_, '_> {
             let ty = field.ty;
             // Spanned on the field type, so a type that does not fit is reported there.
             let krate = super::respan(krate, ty.span());
-            let decode = match field.kind {
-                FieldKind::Rel { .. } => quote_spanned! {ty.span()=>
-                    __map.next_value_seed(#krate::__private::RelSeed::<#ty>::new(#wire))?
-                },
-                _ => quote_spanned! {ty.span()=> __map.next_value::<#ty>()? },
+            let step = match field.kind {
+                FieldKind::Rel { .. } => quote!(json_read_rel),
+                _ => quote!(json_read),
             };
-            quote! {
-                #wire => {
-                    if #local.is_some() {
-                        return ::core::result::Result::Err(
-                            <__A::Error as #krate::__private::serde::de::Error>::duplicate_field(#wire),
-                        );
-                    }
-                    #local = ::core::option::Option::Some(#decode);
-                }
+            quote_spanned! {ty.span()=>
+                #wire => #krate::__private::#step::<__A, #ty>(&mut __map, &mut #local, #wire)?,
             }
         });
         let rels = self.cont.field(|k| matches!(k, FieldKind::Rels));
