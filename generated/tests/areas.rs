@@ -61,7 +61,7 @@ fn any_resource_knows_the_rels_of_the_areas_that_are_on() {
     use ucwa::resources::AnyResource;
 
     let value = ucwa::serde_json::json!({"rel": "contact", "name": "Ann"});
-    let contact = AnyResource::from_json("contact", value.clone()).unwrap();
+    let contact = AnyResource::from_json("contact", value.to_string().as_bytes()).unwrap();
     #[cfg(feature = "people")]
     assert!(matches!(contact, AnyResource::Contact(_)));
     #[cfg(not(feature = "people"))]

@@ -227,6 +227,24 @@ fn broken_events_and_batches_say_where() {
         batch.senders[0].unreadable[0].error.message(),
         "at $.sender[0].events[0]: an event needs a `link`"
     );
+    // A member twice in one event is refused, as in a resource, not silently one of the two.
+    let batch = EventBatch::from_json(
+        br#"{"sender": [{"rel": "me", "href": "/me", "events": [
+            {"link": {"rel": "me", "href": "/me"}, "type": "updated"},
+            {"link": {"rel": "me", "href": "/me"}, "type": "added", "type": "deleted"}]}]}"#,
+    )
+    .unwrap();
+    assert_eq!(batch.senders[0].events.len(), 1);
+    assert_eq!(
+        batch.senders[0].unreadable[0].error.message(),
+        "at $.sender[0].events[1]: duplicate member `type`"
+    );
+    // The batch itself must be an object.
+    let error = EventBatch::from_json(b"[1, 2]").unwrap_err();
+    assert_eq!(
+        error.message(),
+        "at $: invalid type: sequence, expected an object"
+    );
     let xml = br#"<events><sender rel="me" href="/me"><added href="/x"/></sender></events>"#;
     let batch = EventBatch::from_xml(xml).unwrap();
     let error = &batch.senders[0].unreadable[0].error;

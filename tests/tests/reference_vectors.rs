@@ -45,7 +45,7 @@ fn json_resource(body: &str, tally: &mut Tally, page: &str) -> Option<AnyResourc
         .and_then(Value::as_str)
         .map(str::to_owned)?;
     tally.samples += 1;
-    let (decoded, unknown) = unknown_members(|| AnyResource::from_json(&rel, value.clone()));
+    let (decoded, unknown) = unknown_members(|| AnyResource::from_json(&rel, body.as_bytes()));
     match decoded {
         Ok(AnyResource::Other { .. }) => tally
             .failures

@@ -12,6 +12,9 @@
 //! read at all is kept in its sender's [`Sender::unreadable`]; the other events are typed as
 //! usual. Only a batch that is not an event batch at all is an error.
 
+use std::borrow::Cow;
+
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::xml::{Element, ResourceStart, XmlReader};
@@ -19,8 +22,8 @@ use crate::{DecodeError, ErrorBody, Format, Href, Link, Resource, Unknown};
 
 /// Resources decodable by rel, when the type is known only at run time.
 pub trait ResourceSet: Sized {
-    /// Decodes the JSON value of a resource whose rel is `rel`.
-    fn from_json(rel: &str, value: Value) -> Result<Self, String>;
+    /// Decodes the JSON source of a resource whose rel is `rel`.
+    fn from_json(rel: &str, json: &[u8]) -> Result<Self, String>;
     /// Reads a `<resource>` whose start tag was read.
     fn read_xml(reader: &mut XmlReader<'_>, start: ResourceStart) -> Result<Self, DecodeError>;
     /// The resource's rel.
@@ -215,31 +218,42 @@ impl<R: ResourceSet> EventBatch<R> {
     }
 
     /// Decodes a JSON batch.
+    ///
+    /// The batch is read as raw members first; each embedded resource is decoded into its type
+    /// straight from its own bytes, so that a batch costs about its typed size, not a generic
+    /// tree of it as well.
     pub fn from_json(payload: &[u8]) -> Result<Self, DecodeError> {
-        let value: Value = crate::json::from_slice(payload)?;
-        let object = as_object(&value, "$")?;
+        let root = At::Root;
+        let object: RawMembers<'_> = serde_json::from_slice(payload).map_err(|e| {
+            if e.is_data() {
+                nested(&root, &e)
+            } else {
+                DecodeError::from_json(&e)
+            }
+        })?;
         let mut batch = EventBatch::default();
         if let Some(links) = object.get("_links") {
-            for (rel, link) in as_object(links, "$._links")? {
-                let at = format!("$._links.{rel}");
-                let slot = match rel.as_str() {
+            let at = At::Member(&root, "_links");
+            for (rel, link) in RawMembers::of(links, &at)?.0 {
+                let slot = match &*rel {
                     "self" => &mut batch.self_link,
                     "next" => &mut batch.next,
                     "resync" => &mut batch.resync,
                     "resume" => &mut batch.resume,
                     _ => {
-                        batch.unknown_links.insert(rel.clone(), link.clone());
+                        let value = value(link, &At::Member(&at, &rel))?;
+                        batch.unknown_links.insert(rel.into_owned(), value);
                         continue;
                     }
                 };
-                *slot = Some(link_from_json(link, &at)?);
+                *slot = Some(link_from_json(link, &At::Member(&at, &rel))?);
             }
         }
         if let Some(senders) = object.get("sender") {
-            for (i, sender) in one_or_many(senders).enumerate() {
-                batch
-                    .senders
-                    .push(sender_from_json(sender, &format!("$.sender[{i}]"))?);
+            let at = At::Member(&root, "sender");
+            for (i, sender) in raw_one_or_many(senders, &at)?.into_iter().enumerate() {
+                let sender = sender_from_json(sender, &At::Index(&at, i))?;
+                batch.senders.push(sender);
             }
         }
         Ok(batch)
@@ -469,59 +483,134 @@ fn event_to_json<R: ResourceSet>(event: &Event<R>) -> Value {
     Value::Object(object)
 }
 
-fn error(at: &str, message: impl std::fmt::Display) -> DecodeError {
-    DecodeError::json_semantic(format!("at {at}: {message}"))
+/// Where in a JSON batch something is, written out only for an error message.
+#[derive(Clone, Copy)]
+enum At<'p> {
+    Root,
+    Member(&'p At<'p>, &'p str),
+    Index(&'p At<'p>, usize),
 }
 
-fn as_object<'v>(value: &'v Value, at: &str) -> Result<&'v Map<String, Value>, DecodeError> {
-    value
-        .as_object()
-        .ok_or_else(|| error(at, "expected an object"))
-}
-
-fn one_or_many(value: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
-    match value {
-        Value::Array(items) => Box::new(items.iter()),
-        Value::Null => Box::new(std::iter::empty()),
-        other => Box::new(std::iter::once(other)),
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Root => f.write_str("$"),
+            At::Member(parent, key) => write!(f, "{parent}.{key}"),
+            At::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
     }
 }
 
-fn string(object: &Map<String, Value>, key: &str, at: &str) -> Result<String, DecodeError> {
-    object
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| error(at, format!("expected a string `{key}`")))
+fn error(at: &At<'_>, message: impl std::fmt::Display) -> DecodeError {
+    DecodeError::json_semantic(format!("at {at}: {message}"))
 }
 
-fn link_from_json(value: &Value, at: &str) -> Result<Link, DecodeError> {
-    serde_json::from_value(value.clone()).map_err(|e| error(at, e))
+/// A part of the batch that did not decode: where, by its path in the batch (serde_json's
+/// line and column would count from the start of the part, not of the batch).
+fn nested(at: &At<'_>, e: &serde_json::Error) -> DecodeError {
+    error(at, DecodeError::from_json(e).message())
+}
+
+/// The members of a JSON object as their source, in order, keys borrowed where they hold no
+/// escape: reading them costs a few words per member, whatever their size.
+struct RawMembers<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'a> RawMembers<'a> {
+    /// The members of `raw`, which must be an object without duplicate keys.
+    fn of(raw: &'a RawValue, at: &At<'_>) -> Result<Self, DecodeError> {
+        serde_json::from_str(raw.get()).map_err(|e| nested(at, &e))
+    }
+
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, raw)| *raw)
+    }
+
+    /// The string under `key`.
+    fn string(&self, key: &str, at: &At<'_>) -> Result<String, DecodeError> {
+        self.get(key)
+            .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+            .ok_or_else(|| error(at, format!("expected a string `{key}`")))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawMembers<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RawMembers<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawMembers<'de>, A::Error> {
+                let mut members: Vec<(Cow<'de, str>, &'de RawValue)> = Vec::new();
+                while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                    let key = key.into_cow();
+                    if members.iter().any(|(k, _)| *k == key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate member `{key}`"
+                        )));
+                    }
+                    members.push((key, map.next_value()?));
+                }
+                Ok(RawMembers(members))
+            }
+        }
+
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// The items of a member that holds one item or an array of them (`null`: none).
+fn raw_one_or_many<'a>(raw: &'a RawValue, at: &At<'_>) -> Result<Vec<&'a RawValue>, DecodeError> {
+    match raw.get().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(raw.get()).map_err(|e| nested(at, &e)),
+        _ if raw.get() == "null" => Ok(Vec::new()),
+        _ => Ok(vec![raw]),
+    }
+}
+
+/// A member's value, for the parts of a batch kept generically.
+fn value(raw: &RawValue, at: &At<'_>) -> Result<Value, DecodeError> {
+    serde_json::from_str(raw.get()).map_err(|e| nested(at, &e))
+}
+
+fn link_from_json(raw: &RawValue, at: &At<'_>) -> Result<Link, DecodeError> {
+    serde_json::from_str(raw.get()).map_err(|e| nested(at, &e))
 }
 
 /// A link object that also names its rel: `{"rel": .., "href": .., "title": ..}`.
-fn rel_link_from_json(value: &Value, at: &str) -> Result<(String, Link), DecodeError> {
-    let object = as_object(value, at)?;
-    let rel = string(object, "rel", at)?;
-    let mut rest = object.clone();
-    rest.remove("rel");
-    Ok((rel, link_from_json(&Value::Object(rest), at)?))
+fn rel_link_from_json(raw: &RawValue, at: &At<'_>) -> Result<(Option<String>, Link), DecodeError> {
+    #[derive(serde::Deserialize)]
+    struct RelLink {
+        rel: Option<String>,
+        #[serde(flatten)]
+        link: Link,
+    }
+    let RelLink { rel, link } = serde_json::from_str(raw.get()).map_err(|e| nested(at, &e))?;
+    Ok((rel, link))
 }
 
-fn sender_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Sender<R>, DecodeError> {
-    let object = as_object(value, at)?;
+fn sender_from_json<R: ResourceSet>(raw: &RawValue, at: &At<'_>) -> Result<Sender<R>, DecodeError> {
+    let members = RawMembers::of(raw, at)?;
     let mut sender = Sender {
-        rel: string(object, "rel", at)?,
-        href: Href::new(string(object, "href", at)?),
+        rel: members.string("rel", at)?,
+        href: Href::new(members.string("href", at)?),
         events: Vec::new(),
         unreadable: Vec::new(),
     };
-    if let Some(events) = object.get("events") {
-        for (i, event) in one_or_many(events).enumerate() {
-            match event_from_json(event, &format!("{at}.events[{i}]")) {
+    if let Some(events) = members.get("events") {
+        let at = At::Member(at, "events");
+        for (i, event) in raw_one_or_many(events, &at)?.into_iter().enumerate() {
+            match event_from_json(event, &At::Index(&at, i)) {
                 Ok(event) => sender.events.push(event),
                 Err(error) => sender.unreadable.push(Unreadable {
-                    source: Source::Json(event.clone()),
+                    source: Source::Json(serde_json::from_str(event.get()).unwrap_or(Value::Null)),
                     error,
                 }),
             }
@@ -530,59 +619,62 @@ fn sender_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Sender<R>
     Ok(sender)
 }
 
-fn event_from_json<R: ResourceSet>(value: &Value, at: &str) -> Result<Event<R>, DecodeError> {
-    let object = as_object(value, at)?;
-    let (rel, link) = match object.get("link") {
-        Some(link) => rel_link_from_json(link, &format!("{at}.link"))?,
+fn event_from_json<R: ResourceSet>(raw: &RawValue, at: &At<'_>) -> Result<Event<R>, DecodeError> {
+    let members = RawMembers::of(raw, at)?;
+    let (rel, link) = match members.get("link") {
+        Some(link) => {
+            let at = At::Member(at, "link");
+            match rel_link_from_json(link, &at)? {
+                (Some(rel), link) => (rel, link),
+                (None, _) => return Err(error(&at, "expected a string `rel`")),
+            }
+        }
         None => return Err(error(at, "an event needs a `link`")),
     };
-    let event_type = string(object, "type", at)?;
+    let event_type = members.string("type", at)?;
     let event_type = <EventType as crate::Enumeration>::from_wire(&event_type)
         .unwrap_or(EventType::Other(event_type));
     let mut event = Event::new(event_type, rel, link);
-    for (key, value) in object {
-        match key.as_str() {
+    for (key, raw) in members.0 {
+        let at = At::Member(at, &key);
+        match &*key {
             "link" | "type" => {}
-            "in" => {
-                let object = as_object(value, &format!("{at}.in"))?;
-                event.in_rel = object.get("rel").and_then(Value::as_str).map(str::to_owned);
-                let mut rest = object.clone();
-                rest.remove("rel");
-                event.in_link = Some(link_from_json(&Value::Object(rest), &format!("{at}.in"))?);
-            }
-            "status" => event.status = value.as_str().map(str::to_owned),
-            "reason" => {
-                event.reason = Some(
-                    serde_json::from_value(value.clone())
-                        .map_err(|e| error(&format!("{at}.reason"), e))?,
-                );
-            }
             "_embedded" => {
-                let embedded = as_object(value, &format!("{at}._embedded"))?;
-                let mut entries = embedded.iter();
-                if let Some((rel, value)) = entries.next() {
-                    match R::from_json(rel, value.clone()) {
+                let mut entries = RawMembers::of(raw, &at)?.0.into_iter();
+                if let Some((rel, raw)) = entries.next() {
+                    match R::from_json(&rel, raw.get().as_bytes()) {
                         Ok(resource) => event.resource = Some(resource),
                         Err(e) => {
                             event.undecoded = Some(Undecoded {
-                                rel: rel.clone(),
-                                source: Source::Json(value.clone()),
-                                error: error(&format!("{at}._embedded.{rel}"), e),
+                                source: Source::Json(value(raw, &at)?),
+                                error: error(&At::Member(&at, &rel), e),
+                                rel: rel.into_owned(),
                             })
                         }
                     }
                 }
-                let rest: Map<String, Value> =
-                    entries.map(|(k, v)| (k.clone(), v.clone())).collect();
+                let rest = entries
+                    .map(|(key, raw)| Ok((key.into_owned(), value(raw, &at)?)))
+                    .collect::<Result<Map<String, Value>, DecodeError>>()?;
                 if !rest.is_empty() {
                     event
                         .unknown
                         .insert("_embedded".to_owned(), Value::Object(rest));
                 }
             }
+            "in" => {
+                let (rel, link) = rel_link_from_json(raw, &at)?;
+                event.in_rel = rel;
+                event.in_link = Some(link);
+            }
+            "status" => event.status = value(raw, &at)?.as_str().map(str::to_owned),
+            "reason" => {
+                event.reason = Some(serde_json::from_str(raw.get()).map_err(|e| nested(&at, &e))?);
+            }
             _ => {
-                crate::audit::record("an event", key);
-                event.unknown.insert(key.clone(), value.clone());
+                crate::audit::record("an event", &key);
+                let value = value(raw, &at)?;
+                event.unknown.insert(key.into_owned(), value);
             }
         }
     }

@@ -14,7 +14,7 @@ pub use serde;
 /// A map key or string value, borrowed from the payload when it holds no escapes.
 pub struct Key<'de>(Cow<'de, str>);
 
-impl Key<'_> {
+impl<'de> Key<'de> {
     /// The key.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -23,6 +23,11 @@ impl Key<'_> {
     /// The key, owned.
     pub fn into_string(self) -> String {
         self.0.into_owned()
+    }
+
+    /// The key, borrowed where it could be.
+    pub fn into_cow(self) -> Cow<'de, str> {
+        self.0
     }
 }
 
@@ -354,4 +359,10 @@ where
         return Ok(());
     }
     map.serialize_entry(rel, &RelSer(field))
+}
+
+/// Decodes a resource from its JSON source, for `ResourceSet::from_json`: the message says
+/// what is wrong, the caller where the source was.
+pub fn json_resource<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, String> {
+    serde_json::from_slice(json).map_err(|e| crate::DecodeError::from_json(&e).message().to_owned())
 }

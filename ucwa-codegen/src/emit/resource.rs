@@ -477,9 +477,7 @@ pub fn any_resource(resources: &[Resource], gates: &Gates) -> TokenStream {
         let rel = &r.name;
         quote! {
             #cfg
-            #rel => ::ucwa_runtime::serde_json::from_value(value)
-                .map(|r| Self::#ty(Box::new(r)))
-                .map_err(|e| e.to_string()),
+            #rel => ::core::result::Result::Ok(Self::#ty(Box::new(::ucwa_runtime::__private::json_resource(json)?))),
         }
     });
     let xml_arms = resources.iter().zip(&cfgs).map(|(r, cfg)| {
@@ -530,10 +528,10 @@ pub fn any_resource(resources: &[Resource], gates: &Gates) -> TokenStream {
         }
 
         impl ::ucwa_runtime::events::ResourceSet for AnyResource {
-            fn from_json(rel: &str, value: ::ucwa_runtime::serde_json::Value) -> ::core::result::Result<Self, String> {
+            fn from_json(rel: &str, json: &[u8]) -> ::core::result::Result<Self, String> {
                 match rel {
                     #(#json_arms)*
-                    _ => ::core::result::Result::Ok(Self::Other { rel: rel.to_owned(), value }),
+                    _ => ::core::result::Result::Ok(Self::Other { rel: rel.to_owned(), value: ::ucwa_runtime::__private::json_resource(json)? }),
                 }
             }
 
