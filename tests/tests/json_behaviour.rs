@@ -111,7 +111,7 @@ fn a_single_rel_with_several_items_is_an_error_not_a_silent_pick() {
 #[test]
 fn data_links_carry_sdp() {
     let sdp = b"v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nm=audio 6020 RTP/AVP 0\r\n";
-    let offer = DataUri::from_bytes("application/sdp", sdp);
+    let offer = DataUri::from_bytes("application/sdp", sdp).unwrap();
     assert!(offer.as_str().starts_with("data:application/sdp;base64,"));
     let mut inv = AudioVideoInvitation::default();
     inv.links.media_offer = Some(offer);

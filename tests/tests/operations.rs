@@ -578,7 +578,7 @@ fn start_messaging_sends_its_message_as_a_data_link_and_gives_the_invitation_lin
     let body = StartMessagingPostBody {
         to: Some("sip:john@contoso.com".into()),
         links: StartMessagingPostBodyLinks {
-            message: Some(ucwa::DataUri::from_bytes("text/html", b"<b>hi</b>")),
+            message: Some(ucwa::DataUri::from_bytes("text/html", b"<b>hi</b>").unwrap()),
             ..Default::default()
         },
         ..Default::default()

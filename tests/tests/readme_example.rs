@@ -95,7 +95,7 @@ fn readme_im_example(
         operation_id: Some("74cb7404e0a247d5a2d4eb0376a47dbf".into()),
         // The first message travels in the invitation, as a `data:` URI.
         links: StartMessagingPostBodyLinks {
-            message: Some(DataUri::from_bytes("text/plain", b"The build is green.")),
+            message: Some(DataUri::from_bytes("text/plain", b"The build is green.")?),
             ..Default::default()
         },
         ..Default::default()

@@ -92,7 +92,7 @@ prop_compose! {
             private_line,
             ..Default::default()
         };
-        inv.links.media_offer = offer.map(|bytes| DataUri::from_bytes("application/sdp", &bytes));
+        inv.links.media_offer = offer.map(|bytes| DataUri::from_bytes("application/sdp", &bytes).unwrap());
         inv.links.accept_with_answer = accept;
         inv.embedded.from = from.map(Box::new);
         inv.embedded.accepted_by_participant = accepted;
@@ -117,5 +117,30 @@ proptest! {
         let xml: AudioVideoInvitation = ucwa::xml::from_slice(&xml_bytes)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{}", String::from_utf8_lossy(&xml_bytes))))?;
         prop_assert_eq!(&xml, &inv);
+    }
+}
+
+proptest! {
+    /// A `data:` URI built from any media type and bytes reads back as exactly those, or is
+    /// refused: a `,`, a `;base64` parameter or a character a URI cannot carry never yields a
+    /// URI that means something else.
+    #[test]
+    fn data_uris_carry_their_media_type_and_bytes_or_are_refused(
+        media_type in "[a-z+.,;=/ %\"\\-]{0,24}|(text|application)/[a-z+.\\-]{1,8}(;[a-z]{1,6}=[a-z0-9\\-]{1,6}){0,2}",
+        bytes in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        match ucwa::DataUri::from_bytes(&media_type, &bytes) {
+            Ok(uri) => {
+                let read = ucwa::DataUri::parse(uri.as_str()).unwrap();
+                let mut header = read.media_type().to_owned();
+                for (name, value) in read.parameters() {
+                    header.push_str(&format!(";{name}={value}"));
+                }
+                prop_assert_eq!(header, media_type);
+                prop_assert!(read.is_base64());
+                prop_assert_eq!(read.decode().unwrap(), bytes);
+            }
+            Err(e) => prop_assert!(e.to_string().contains("cannot be the media type"), "{e}"),
+        }
     }
 }

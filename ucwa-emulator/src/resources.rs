@@ -137,7 +137,8 @@ pub(crate) fn invitation(
     };
     let links = &mut invitation.links;
     links.self_ = Some(Link::to(base.clone()));
-    links.media_offer = Some(DataUri::from_bytes("application/sdp", sdp));
+    links.media_offer =
+        Some(DataUri::from_bytes("application/sdp", sdp).expect("a valid media type"));
     links.audio_video = Some(Link::to(audio_video_path(app.id)));
     links.conversation = Some(Link::to(conversation_path(app.id)));
     links.cancel = Some(Link::to(format!("{base}/cancel")));

@@ -36,6 +36,14 @@ pub enum DataUriError {
         /// What the base64 decoder reported.
         reason: String,
     },
+    /// A media type given to [`DataUri::from_bytes`] that a `data:` URI cannot carry
+    /// unchanged.
+    MediaType {
+        /// The media type given.
+        media_type: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
 }
 
 impl fmt::Display for DataUriError {
@@ -53,6 +61,12 @@ impl fmt::Display for DataUriError {
                     "the `data:` URI is marked `;base64` but its data is not base64: {reason}"
                 )
             }
+            DataUriError::MediaType { media_type, reason } => write!(
+                f,
+                "`{media_type}` cannot be the media type of a `data:` URI: {reason} \
+                 (expected `type/subtype`, then `;name=value` parameters, with letters, digits \
+                 and `!#$&-_.+` only)"
+            ),
         }
     }
 }
@@ -83,12 +97,42 @@ impl DataUri {
         Ok(DataUri { raw, comma })
     }
 
-    /// Builds a base64 `data:` URI carrying `bytes` of the given media type.
-    pub fn from_bytes(media_type: &str, bytes: &[u8]) -> Self {
+    /// Builds a base64 `data:` URI carrying `bytes` of the given media type, e.g.
+    /// `application/sdp` or `text/plain;charset=utf-8`.
+    ///
+    /// The media type is refused, rather than written into a URI that would read back
+    /// differently, unless it is `type/subtype` followed by `;name=value` parameters made of
+    /// letters, digits and `!#$&-_.+` (which covers registered media types): a `,` would end
+    /// the header early, a `;base64` parameter would be taken for the encoding, and other
+    /// characters would need escaping that readers of `data:` URIs do not undo.
+    ///
+    /// ```
+    /// # use ucwa_runtime::DataUri;
+    /// let uri = DataUri::from_bytes("text/plain;charset=utf-8", b"hi")?;
+    /// assert_eq!(uri.as_str(), "data:text/plain;charset=utf-8;base64,aGk=");
+    /// assert_eq!(uri.media_type(), "text/plain");
+    /// assert_eq!(uri.parameters().collect::<Vec<_>>(), [("charset", "utf-8")]);
+    /// assert!(DataUri::from_bytes("text/plain,evil", b"hi").is_err());
+    /// # Ok::<(), ucwa_runtime::DataUriError>(())
+    /// ```
+    pub fn from_bytes(media_type: &str, bytes: &[u8]) -> Result<Self, DataUriError> {
+        check_media_type(media_type).map_err(|reason| DataUriError::MediaType {
+            media_type: media_type.chars().take(80).collect(),
+            reason,
+        })?;
         let mut raw = format!("data:{media_type};base64,");
         let comma = raw.len() - 1;
         base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut raw);
-        DataUri { raw, comma }
+        Ok(DataUri { raw, comma })
+    }
+
+    /// The parameters of the media type (`charset=utf-8`), as name and value, without the
+    /// `base64` marker.
+    pub fn parameters(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.header()
+            .split(';')
+            .skip(1)
+            .filter_map(|parameter| parameter.split_once('='))
     }
 
     /// The URI as received.
@@ -140,6 +184,30 @@ impl DataUri {
             Ok(percent_encoding::percent_decode_str(&spaced).collect())
         }
     }
+}
+
+/// Whether a `data:` URI carries `media_type` unchanged (see [`DataUri::from_bytes`]).
+fn check_media_type(media_type: &str) -> Result<(), &'static str> {
+    // RFC 6838's restricted names, without `^` (not a URI character).
+    fn is_name(part: &str) -> bool {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-_.+".contains(&b))
+    }
+    let mut parts = media_type.split(';');
+    let essence = parts.next().unwrap_or_default();
+    match essence.split_once('/') {
+        Some((kind, subtype)) if is_name(kind) && is_name(subtype) => {}
+        _ => return Err("its type is not `type/subtype`"),
+    }
+    for parameter in parts {
+        match parameter.split_once('=') {
+            Some((name, value)) if is_name(name) && is_name(value) => {}
+            _ => return Err("a parameter is not `name=value`"),
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Debug for DataUri {
