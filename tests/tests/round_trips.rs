@@ -144,3 +144,25 @@ proptest! {
         }
     }
 }
+
+/// A date outside the years 0 to 9999 is a decoding error naming the property, in JSON and in
+/// XML alike: never a value that would be written back as 1970 or as a year `-001`.
+#[test]
+fn dates_outside_the_years_0_to_9999_are_refused_in_both_formats() {
+    use ucwa::resources::ConversationLog;
+    let json = br#"{"rel": "conversationLog", "creationTime": "/Date(253402300800000)/"}"#;
+    let error = ucwa::json::from_slice::<ConversationLog>(json).unwrap_err();
+    assert!(
+        error.message().contains("expected a date in the years 0 to 9999"),
+        "{error}"
+    );
+    let xml = br#"<resource rel="conversationLog" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="creationTime">-0001-06-01T00:00:00Z</property></resource>"#;
+    let error = ucwa::xml::from_slice::<ConversationLog>(xml).unwrap_err();
+    assert!(error.message().contains("property `creationTime`"), "{error}");
+    // The last millisecond of the year 9999 goes both ways.
+    let json = br#"{"rel": "conversationLog", "creationTime": "/Date(253402300799999)/"}"#;
+    let log = ucwa::json::from_slice::<ConversationLog>(json).unwrap();
+    let xml = ucwa::xml::to_vec(&log);
+    assert!(String::from_utf8_lossy(&xml).contains("9999-12-31T23:59:59.999Z"));
+    assert_eq!(ucwa::xml::from_slice::<ConversationLog>(&xml).unwrap(), log);
+}

@@ -11,30 +11,50 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 /// written back as received.
 ///
 /// JSON carries milliseconds; XML may carry finer fractions of a second, which are kept.
+///
+/// Its date, in its offset, is in the years 0 to 9999: what ISO 8601 writes with four digits,
+/// and so what both representations carry. A payload's date outside them is a decoding error,
+/// in JSON as in XML, rather than a value that could not be written back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Timestamp {
     unix_nanos: i128,
     offset_minutes: Option<i16>,
 }
 
+/// 0000-01-01T00:00:00 and 9999-12-31T23:59:59.999999999, in nanoseconds from the epoch.
+const MIN_NANOS: i128 = -62_167_219_200 * 1_000_000_000;
+const MAX_NANOS: i128 = 253_402_300_800 * 1_000_000_000 - 1;
+
 impl Timestamp {
-    /// A timestamp `millis` milliseconds after the Unix epoch, without an offset (UTC).
-    pub const fn from_unix_millis(millis: i64) -> Self {
-        Timestamp {
-            unix_nanos: millis as i128 * 1_000_000,
-            offset_minutes: None,
+    /// A timestamp `millis` milliseconds after the Unix epoch, without an offset (UTC); `None`
+    /// outside the years 0 to 9999.
+    pub const fn from_unix_millis(millis: i64) -> Option<Self> {
+        Timestamp::checked(millis as i128 * 1_000_000, None)
+    }
+
+    /// The same instant with the given offset from UTC, in minutes (at most ±23:59); `None`
+    /// for a larger offset, or one that moves the date out of the years 0 to 9999.
+    pub const fn with_offset_minutes(self, offset_minutes: Option<i16>) -> Option<Self> {
+        match offset_minutes {
+            Some(m) if m.unsigned_abs() >= 24 * 60 => None,
+            _ => Timestamp::checked(self.unix_nanos, offset_minutes),
         }
     }
 
-    /// The same instant with the given offset from UTC, in minutes (at most ±23:59).
-    pub fn with_offset_minutes(self, offset_minutes: Option<i16>) -> Option<Self> {
-        match offset_minutes {
-            Some(m) if m.unsigned_abs() >= 24 * 60 => None,
-            _ => Some(Timestamp {
-                offset_minutes,
-                ..self
-            }),
+    /// The one place where the range is kept: the date in its own offset.
+    const fn checked(unix_nanos: i128, offset_minutes: Option<i16>) -> Option<Self> {
+        let offset_nanos = match offset_minutes {
+            Some(m) => m as i128 * 60_000_000_000,
+            None => 0,
+        };
+        let local = unix_nanos + offset_nanos;
+        if local < MIN_NANOS || local > MAX_NANOS {
+            return None;
         }
+        Some(Timestamp {
+            unix_nanos,
+            offset_minutes,
+        })
     }
 
     /// Milliseconds since the Unix epoch (UTC), rounded down.
@@ -85,6 +105,7 @@ impl Timestamp {
             None => (inner, None),
         };
         let millis = millis.parse::<i64>().map_err(|_| err())?;
+        let out_of_range = || TimestampError::new(s, OUT_OF_RANGE);
         let offset_minutes = match offset {
             None => None,
             Some(offset) => {
@@ -95,6 +116,9 @@ impl Timestamp {
                 let hours: i16 = digits[..2].parse().map_err(|_| err())?;
                 let minutes: i16 = digits[2..].parse().map_err(|_| err())?;
                 let total = hours * 60 + minutes;
+                if total >= 24 * 60 {
+                    return Err(err());
+                }
                 Some(if offset.starts_with('-') {
                     -total
                 } else {
@@ -102,35 +126,28 @@ impl Timestamp {
                 })
             }
         };
-        Timestamp::from_unix_millis(millis)
-            .with_offset_minutes(offset_minutes)
-            .ok_or_else(err)
+        Timestamp::checked(i128::from(millis) * 1_000_000, offset_minutes).ok_or_else(out_of_range)
     }
 
     /// Parses the XML form, ISO 8601: `2013-04-01T22:46:13.0000000Z`, with `Z`, an offset such
     /// as `+01:00`, or no offset (taken as UTC).
     pub fn parse_iso8601(s: &str) -> Result<Self, TimestampError> {
         let err = || TimestampError::new(s, "an ISO 8601 date such as `2013-04-01T22:46:13Z`");
-        if let Ok(date) = OffsetDateTime::parse(s, &Rfc3339) {
+        let (unix_nanos, offset_minutes) = if let Ok(date) = OffsetDateTime::parse(s, &Rfc3339) {
             let utc_designator = s.ends_with(['Z', 'z']);
             let offset = (!utc_designator).then(|| date.offset().whole_minutes());
-            return Ok(Timestamp {
-                unix_nanos: date.unix_timestamp_nanos(),
-                offset_minutes: offset,
-            });
-        }
-        if let Ok(date) = OffsetDateTime::parse(s, &Iso8601::DEFAULT) {
+            (date.unix_timestamp_nanos(), offset)
+        } else if let Ok(date) = OffsetDateTime::parse(s, &Iso8601::DEFAULT) {
             let offset = date.offset().whole_minutes();
-            return Ok(Timestamp {
-                unix_nanos: date.unix_timestamp_nanos(),
-                offset_minutes: (offset != 0 || !s.ends_with(['Z', 'z'])).then_some(offset),
-            });
-        }
-        let date = PrimitiveDateTime::parse(s, &Iso8601::DEFAULT).map_err(|_| err())?;
-        Ok(Timestamp {
-            unix_nanos: date.assume_utc().unix_timestamp_nanos(),
-            offset_minutes: None,
-        })
+            let offset = (offset != 0 || !s.ends_with(['Z', 'z'])).then_some(offset);
+            (date.unix_timestamp_nanos(), offset)
+        } else {
+            let date = PrimitiveDateTime::parse(s, &Iso8601::DEFAULT).map_err(|_| err())?;
+            (date.assume_utc().unix_timestamp_nanos(), None)
+        };
+        // ISO 8601 also writes years before 0 (`-0001`): refused, as in JSON.
+        Timestamp::checked(unix_nanos, offset_minutes)
+            .ok_or_else(|| TimestampError::new(s, OUT_OF_RANGE))
     }
 
     /// The XML form: ISO 8601 in the attached offset (`Z` without one), with as many digits of
@@ -140,9 +157,11 @@ impl Timestamp {
             .offset_minutes
             .and_then(|m| UtcOffset::from_whole_seconds(i32::from(m) * 60).ok())
             .unwrap_or(UtcOffset::UTC);
-        let date = OffsetDateTime::from_unix_timestamp_nanos(self.unix_nanos)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-            .to_offset(offset);
+        // In range by construction (`checked`), which the `time` crate's own range covers.
+        let Ok(date) = OffsetDateTime::from_unix_timestamp_nanos(self.unix_nanos) else {
+            unreachable!("a Timestamp is within the years 0 to 9999")
+        };
+        let date = date.to_offset(offset);
         let mut out = format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
             date.year(),
@@ -182,6 +201,8 @@ impl fmt::Display for Timestamp {
         f.write_str(")/")
     }
 }
+
+const OUT_OF_RANGE: &str = "a date in the years 0 to 9999";
 
 /// A string that is not a UCWA date.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -250,12 +271,56 @@ mod tests {
             t.to_system_time(),
             UNIX_EPOCH + Duration::from_millis(1_364_856_373_000)
         );
-        let before_epoch = Timestamp::from_unix_millis(-1500);
+        let before_epoch = Timestamp::from_unix_millis(-1500).unwrap();
         assert_eq!(
             before_epoch.to_system_time(),
             UNIX_EPOCH - Duration::from_millis(1500)
         );
         assert_eq!(before_epoch.to_iso8601(), "1969-12-31T23:59:58.5Z");
         assert_eq!(before_epoch.unix_millis(), -1500);
+    }
+
+    /// Years 0 to 9999, in the date's own offset, in both forms; nothing outside them is
+    /// accepted, so nothing is ever written as 1970 or as a year `-001`.
+    #[test]
+    fn dates_are_in_the_years_0_to_9999() {
+        let first = Timestamp::parse_iso8601("0000-01-01T00:00:00Z").unwrap();
+        let last = Timestamp::parse_iso8601("9999-12-31T23:59:59.999Z").unwrap();
+        assert_eq!(first.to_iso8601(), "0000-01-01T00:00:00Z");
+        assert_eq!(last.to_iso8601(), "9999-12-31T23:59:59.999Z");
+        for t in [first, last] {
+            assert_eq!(Timestamp::parse_json(&t.to_string()).unwrap(), t);
+        }
+        assert_eq!(first.to_string(), "/Date(-62167219200000)/");
+        assert_eq!(last.to_string(), "/Date(253402300799999)/");
+
+        for json in [
+            "/Date(-62167219200001)/",
+            "/Date(253402300800000)/",
+            "/Date(9223372036854775807)/",
+            "/Date(-9223372036854775808)/",
+            // In range in UTC, out of it in its own offset.
+            "/Date(253402300799999+0100)/",
+            "/Date(-62167219200000-0100)/",
+        ] {
+            let error = Timestamp::parse_json(json).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!("expected a date in the years 0 to 9999, found `{json}`")
+            );
+        }
+        for iso in ["-0001-12-31T23:59:59Z", "+10000-01-01T00:00:00Z"] {
+            assert!(Timestamp::parse_iso8601(iso).is_err(), "{iso}");
+        }
+        // Before the year 0 in UTC, in it in its own offset: kept, and written as it came.
+        let local = Timestamp::parse_iso8601("0000-01-01T00:30:00+01:00").unwrap();
+        assert_eq!(local.to_iso8601(), "0000-01-01T00:30:00+01:00");
+        assert_eq!(Timestamp::parse_json(&local.to_string()).unwrap(), local);
+        assert_eq!(Timestamp::from_unix_millis(i64::MAX), None);
+        assert_eq!(first.with_offset_minutes(Some(-1)), None);
+        assert_eq!(
+            last.with_offset_minutes(Some(-60)).unwrap().unix_millis(),
+            last.unix_millis()
+        );
     }
 }

@@ -31,7 +31,7 @@ fn main() {
         // POST with fields, and an optional query parameter.
         let body = NotePostBody {
             message: Some("hello".into()),
-            expires: Some(Timestamp::from_unix_millis(1_364_856_373_000)),
+            expires: Timestamp::from_unix_millis(1_364_856_373_000),
             ..Default::default()
         };
         let query = NotePostQuery { etag: Some("7".into()) };
