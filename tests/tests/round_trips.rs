@@ -153,12 +153,17 @@ fn dates_outside_the_years_0_to_9999_are_refused_in_both_formats() {
     let json = br#"{"rel": "conversationLog", "creationTime": "/Date(253402300800000)/"}"#;
     let error = ucwa::json::from_slice::<ConversationLog>(json).unwrap_err();
     assert!(
-        error.message().contains("expected a date in the years 0 to 9999"),
+        error
+            .message()
+            .contains("expected a date in the years 0 to 9999"),
         "{error}"
     );
     let xml = br#"<resource rel="conversationLog" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="creationTime">-0001-06-01T00:00:00Z</property></resource>"#;
     let error = ucwa::xml::from_slice::<ConversationLog>(xml).unwrap_err();
-    assert!(error.message().contains("property `creationTime`"), "{error}");
+    assert!(
+        error.message().contains("property `creationTime`"),
+        "{error}"
+    );
     // The last millisecond of the year 9999 goes both ways.
     let json = br#"{"rel": "conversationLog", "creationTime": "/Date(253402300799999)/"}"#;
     let log = ucwa::json::from_slice::<ConversationLog>(json).unwrap();

@@ -174,3 +174,34 @@ fn unknown_members_survive_xml() {
     let json: serde_json::Value = serde_json::from_slice(&ucwa::json::to_vec(&p)).unwrap();
     assert_eq!(json["x1f3a"], "please pass me in a PUT request");
 }
+
+/// Messages show values as a person reads them: the text in backticks, a list's items, an
+/// enumeration's members — never a Rust debug form such as `Text("contact")`.
+#[test]
+fn error_messages_show_values_as_written() {
+    let ns = r#"xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa""#;
+    let err = decode(&format!(
+        r#"<resource rel="participant" {ns}><property name="rel">contact</property></resource>"#
+    ))
+    .unwrap_err();
+    assert!(err.message().ends_with("found rel `contact`"), "{err}");
+    let err = decode(&format!(
+        r#"<resource rel="participant" {ns}><propertyList name="rel"><item>a</item><item>b</item></propertyList></resource>"#
+    ))
+    .unwrap_err();
+    assert!(
+        err.message().ends_with("found rel a list [`a`, `b`]"),
+        "{err}"
+    );
+    let err = decode(&format!(
+        r#"<resource rel="participant" {ns}><property name="role">Boss</property></resource>"#
+    ));
+    // An enumeration keeps a value it does not know; the message form is for scalars that
+    // must be one of a set.
+    assert!(err.is_ok());
+    let message = ucwa::__private::not_a_member("a `Role` value", &["Leader", "Attendee"], "Boss");
+    assert_eq!(
+        message,
+        "expected a `Role` value: one of `Leader`, `Attendee`, found `Boss`"
+    );
+}

@@ -230,7 +230,7 @@ fn read_xml_parts(
                     if value != XmlValue::Text(own_rel.into()) {
                         return Err(xml_error(
                             offset,
-                            format!("expected a `{own_rel}` resource, found rel {value:?}"),
+                            format!("expected a `{own_rel}` resource, found rel {value}"),
                         ));
                     }
                 } else {

@@ -116,6 +116,15 @@ pub fn expected_rels(members: &[&str]) -> String {
     }
 }
 
+/// The error for a text that is none of an enumeration's members.
+pub fn not_a_member(expecting: &str, members: &[&str], found: &str) -> String {
+    let members: Vec<String> = members.iter().map(|m| format!("`{m}`")).collect();
+    format!(
+        "expected {expecting}: one of {}, found `{found}`",
+        members.join(", ")
+    )
+}
+
 /// The error for a payload whose `rel` is none of those a shared shape accepts.
 pub fn wrong_rels<E: serde::de::Error>(expected: &[&str], found: &str) -> E {
     E::custom(format_args!(

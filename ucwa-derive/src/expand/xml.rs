@@ -126,7 +126,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
                             return ::core::result::Result::Err(#krate::__private::xml_error(
                                 __offset,
                                 ::std::format!(
-                                    "expected {}, found rel {:?}",
+                                    "expected {}, found rel {}",
                                     #krate::__private::expected_rels(<#ty as #krate::Enumeration>::MEMBERS),
                                     __value
                                 ),
@@ -143,7 +143,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
                 if __value != #krate::xml::XmlValue::Text(#rel.into()) {
                     return ::core::result::Result::Err(#krate::__private::xml_error(
                         __offset,
-                        ::std::format!("expected a `{}` resource, found rel {:?}", #rel, __value),
+                        ::std::format!("expected a `{}` resource, found rel {}", #rel, __value),
                     ));
                 }
             },
@@ -439,12 +439,7 @@ pub fn enumeration(cont: &Container) -> TokenStream {
         impl #krate::xml::XmlScalar for #ident {
             fn from_xml_text(__text: &str) -> ::core::result::Result<Self, ::std::string::String> {
                 <Self as #krate::Enumeration>::from_wire(__text).ok_or_else(|| {
-                    ::std::format!(
-                        "expected {}: one of {:?}, found `{}`",
-                        #expecting,
-                        <Self as #krate::Enumeration>::MEMBERS,
-                        __text
-                    )
+                    #krate::__private::not_a_member(#expecting, <Self as #krate::Enumeration>::MEMBERS, __text)
                 })
             }
 

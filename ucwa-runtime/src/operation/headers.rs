@@ -96,7 +96,7 @@ impl ResourceVersion {
     pub fn parse(text: &str) -> Result<Self, RequestError> {
         let invalid = || RequestError::InvalidHeader {
             name: "X-MS-RequiresMinResourceVersion",
-            reason: format!("expected a version such as `4.0`, found {text:?}"),
+            reason: format!("expected a version such as `4.0`, found `{text}`"),
         };
         let (major, minor) = text.split_once('.').unwrap_or((text, "0"));
         let number = |part: &str| {

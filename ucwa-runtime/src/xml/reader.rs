@@ -37,6 +37,23 @@ pub enum XmlValue<'a> {
     List(Vec<Cow<'a, str>>),
 }
 
+/// As a person reads it in a message: `` `text` ``, or the items of a list.
+impl std::fmt::Display for XmlValue<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            XmlValue::Text(text) => write!(f, "`{text}`"),
+            XmlValue::List(items) => {
+                f.write_str("a list [")?;
+                for (i, item) in items.iter().enumerate() {
+                    let separator = if i == 0 { "" } else { ", " };
+                    write!(f, "{separator}`{item}`")?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
 /// One child of a `<resource>` element.
 #[derive(Debug)]
 pub enum Item<'a> {
