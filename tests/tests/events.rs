@@ -375,3 +375,51 @@ fn one_bad_event_does_not_spoil_its_batch() {
         assert_eq!(again.senders[0].unreadable.len(), 1);
     }
 }
+
+/// What this version does not know at the batch, sender and event level is kept and written
+/// back, in JSON (members) and in XML (attributes); an `in` link keeps its title (real servers
+/// put a participant's display name there) in both formats.
+#[test]
+fn unknown_members_and_in_titles_survive_both_formats() {
+    let json = br#"{
+        "_links": {"next": {"href": "/e?ack=2"}},
+        "batchHint": "a",
+        "sender": [{
+            "rel": "conversation", "href": "/c/1", "senderHint": "b",
+            "events": [{
+                "link": {"rel": "participant", "href": "/c/1/p/7", "title": "Ann"},
+                "in": {"rel": "localParticipant", "href": "/c/1/p", "title": "Ann Smith"},
+                "type": "added",
+                "eventHint": "c"
+            }]
+        }]
+    }"#;
+    let batch = EventBatch::from_json(json).unwrap();
+    assert_eq!(batch.unknown["batchHint"], "a");
+    let sender = &batch.senders[0];
+    assert_eq!(sender.unknown["senderHint"], "b");
+    let event = &sender.events[0];
+    assert_eq!(event.unknown["eventHint"], "c");
+    assert_eq!(event.in_link.as_ref().unwrap().title.as_deref(), Some("Ann Smith"));
+    assert_eq!(event.in_rel.as_deref(), Some("localParticipant"));
+
+    for format in [Format::Json, Format::Xml] {
+        let encoded = batch.encode(format);
+        let again = match format {
+            Format::Json => EventBatch::from_json(&encoded),
+            Format::Xml => EventBatch::from_xml(&encoded),
+        }
+        .unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert_eq!(again, batch, "{format}: {}", String::from_utf8_lossy(&encoded));
+    }
+    // From XML: attributes the schema does not name, on each level.
+    let xml = br#"<events href="/e?ack=1" batchHint="a" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><sender rel="me" href="/me" senderHint="b"><updated rel="me" href="/me" eventHint="c"><in rel="x" href="/y" title="Z"/></updated></sender></events>"#;
+    let batch = EventBatch::from_xml(xml).unwrap();
+    assert_eq!(batch.unknown["batchHint"], "a");
+    assert_eq!(batch.senders[0].unknown["senderHint"], "b");
+    let event = &batch.senders[0].events[0];
+    assert_eq!(event.unknown["eventHint"], "c");
+    assert_eq!(event.in_link.as_ref().unwrap().title.as_deref(), Some("Z"));
+    assert_eq!(EventBatch::from_xml(&batch.encode(Format::Xml)).unwrap(), batch);
+    assert_eq!(EventBatch::from_json(&batch.encode(Format::Json)).unwrap(), batch);
+}

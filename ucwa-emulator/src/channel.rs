@@ -135,12 +135,11 @@ impl Channel {
                 Some(last) if last.rel == rel && last.href.as_str() == href => {
                     last.events.push(event)
                 }
-                _ => senders.push(Sender {
-                    rel,
-                    href: Href::new(href),
-                    events: vec![event],
-                    unreadable: Vec::new(),
-                }),
+                _ => {
+                    let mut sender = Sender::new(rel, Href::new(href));
+                    sender.events.push(event);
+                    senders.push(sender);
+                }
             }
         }
         EventBatch {

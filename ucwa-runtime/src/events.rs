@@ -159,6 +159,21 @@ pub struct Sender<R> {
     pub events: Vec<Event<R>>,
     /// Its events that could not be read, in order.
     pub unreadable: Vec<Unreadable>,
+    /// Members (JSON) or attributes (XML) this version does not know, written back.
+    pub unknown: Unknown,
+}
+
+impl<R> Sender<R> {
+    /// A sender with no events yet.
+    pub fn new(rel: impl Into<String>, href: Href) -> Self {
+        Sender {
+            rel: rel.into(),
+            href,
+            events: Vec::new(),
+            unreadable: Vec::new(),
+            unknown: Unknown::default(),
+        }
+    }
 }
 
 /// One answer of the event channel.
@@ -177,6 +192,8 @@ pub struct EventBatch<R> {
     pub senders: Vec<Sender<R>>,
     /// Links of the batch this version does not know.
     pub unknown_links: Unknown,
+    /// Other members (JSON) or attributes (XML) this version does not know, written back.
+    pub unknown: Unknown,
 }
 
 impl<R> Default for EventBatch<R> {
@@ -188,6 +205,7 @@ impl<R> Default for EventBatch<R> {
             resume: None,
             senders: Vec::new(),
             unknown_links: Unknown::default(),
+            unknown: Unknown::default(),
         }
     }
 }
@@ -256,6 +274,13 @@ impl<R: ResourceSet> EventBatch<R> {
                 batch.senders.push(sender);
             }
         }
+        keep_unknown_members(
+            &mut batch.unknown,
+            "an event batch",
+            object,
+            &["_links", "sender"],
+            &root,
+        )?;
         Ok(batch)
     }
 
@@ -268,6 +293,7 @@ impl<R: ResourceSet> EventBatch<R> {
             self_link: root.attribute("href").map(Link::new),
             ..EventBatch::default()
         };
+        keep_unknown_attributes(&mut batch.unknown, "an event batch", &root, &["href"]);
         if !root.empty {
             while let Some(child) = reader.next_element()? {
                 match child.name.as_str() {
@@ -348,7 +374,17 @@ impl<R: ResourceSet> EventBatch<R> {
                     .map(event_to_json)
                     .chain(unreadable)
                     .collect();
-                serde_json::json!({"rel": sender.rel, "href": sender.href.as_str(), "events": events})
+                let mut object = Map::new();
+                object.insert("rel".to_owned(), Value::String(sender.rel.clone()));
+                object.insert(
+                    "href".to_owned(),
+                    Value::String(sender.href.as_str().to_owned()),
+                );
+                object.insert("events".to_owned(), Value::Array(events));
+                for (key, value) in sender.unknown.iter() {
+                    object.insert(key.clone(), value.clone());
+                }
+                Value::Object(object)
             })
             .collect();
         let mut object = Map::new();
@@ -356,13 +392,18 @@ impl<R: ResourceSet> EventBatch<R> {
         if !senders.is_empty() {
             object.insert("sender".to_owned(), Value::Array(senders));
         }
+        for (key, value) in self.unknown.iter() {
+            object.insert(key.clone(), value.clone());
+        }
         Value::Object(object)
     }
 
     fn to_xml(&self) -> Vec<u8> {
         let mut writer = crate::xml::XmlWriter::new();
         let href = self.self_link.as_ref().map(|l| l.href.as_str());
-        writer.start_element_with("events", &[("href", href)]);
+        let mut attributes = vec![("href", href.map(Cow::Borrowed))];
+        attributes.extend(unknown_attributes(&self.unknown));
+        writer.start_element_with("events", &borrowed(&attributes));
         for (rel, link) in [
             ("next", &self.next),
             ("resync", &self.resync),
@@ -374,21 +415,22 @@ impl<R: ResourceSet> EventBatch<R> {
         }
         crate::xml::__generic::write_unknown_links(&mut writer, &self.unknown_links);
         for sender in &self.senders {
-            writer.start_element_with(
-                "sender",
-                &[
-                    ("rel", Some(&sender.rel)),
-                    ("href", Some(sender.href.as_str())),
-                ],
-            );
+            let mut attributes = vec![
+                ("rel", Some(Cow::Borrowed(sender.rel.as_str()))),
+                ("href", Some(Cow::Borrowed(sender.href.as_str()))),
+            ];
+            attributes.extend(unknown_attributes(&sender.unknown));
+            writer.start_element_with("sender", &borrowed(&attributes));
             for event in &sender.events {
                 let name = crate::Enumeration::as_str(&event.event_type).to_owned();
-                let attributes = [
-                    ("rel", Some(event.rel.as_str())),
-                    ("href", Some(event.link.href.as_str())),
-                    ("title", event.link.title.as_deref()),
-                    ("status", event.status.as_deref()),
+                let mut attributes = vec![
+                    ("rel", Some(Cow::Borrowed(event.rel.as_str()))),
+                    ("href", Some(Cow::Borrowed(event.link.href.as_str()))),
+                    ("title", event.link.title.as_deref().map(Cow::Borrowed)),
+                    ("status", event.status.as_deref().map(Cow::Borrowed)),
                 ];
+                attributes.extend(unknown_attributes(&event.unknown));
+                let attributes = borrowed(&attributes);
                 let undecoded = event.undecoded.as_ref().and_then(|u| match &u.source {
                     Source::Xml(source) => Some(source),
                     Source::Json(_) => None,
@@ -408,6 +450,7 @@ impl<R: ResourceSet> EventBatch<R> {
                         &[
                             ("rel", event.in_rel.as_deref()),
                             ("href", Some(link.href.as_str())),
+                            ("title", link.title.as_deref()),
                         ],
                     );
                 }
@@ -566,6 +609,40 @@ impl<'de> serde::Deserialize<'de> for RawMembers<'de> {
     }
 }
 
+/// Keeps the members of `members` not in `known`, as values (and notes them for an audit).
+fn keep_unknown_members(
+    unknown: &mut Unknown,
+    within: &'static str,
+    members: RawMembers<'_>,
+    known: &[&str],
+    at: &At<'_>,
+) -> Result<(), DecodeError> {
+    for (key, raw) in members.0 {
+        if !known.contains(&&*key) {
+            let value = value(raw, &At::Member(at, &key))?;
+            crate::audit::record(within, &key);
+            unknown.insert(key.into_owned(), value);
+        }
+    }
+    Ok(())
+}
+
+/// Keeps the attributes of an XML element not in `known`, as strings (and notes them for an
+/// audit): what JSON carries as members of the same object.
+fn keep_unknown_attributes(
+    unknown: &mut Unknown,
+    within: &'static str,
+    element: &Element,
+    known: &[&str],
+) {
+    for (name, value) in &element.attributes {
+        if !known.contains(&name.as_str()) {
+            crate::audit::record(within, name);
+            unknown.insert(name.clone(), Value::String(value.clone()));
+        }
+    }
+}
+
 /// The items of a member that holds one item or an array of them (`null`: none).
 fn raw_one_or_many<'a>(raw: &'a RawValue, at: &At<'_>) -> Result<Vec<&'a RawValue>, DecodeError> {
     match raw.get().as_bytes().first() {
@@ -598,12 +675,10 @@ fn rel_link_from_json(raw: &RawValue, at: &At<'_>) -> Result<(Option<String>, Li
 
 fn sender_from_json<R: ResourceSet>(raw: &RawValue, at: &At<'_>) -> Result<Sender<R>, DecodeError> {
     let members = RawMembers::of(raw, at)?;
-    let mut sender = Sender {
-        rel: members.string("rel", at)?,
-        href: Href::new(members.string("href", at)?),
-        events: Vec::new(),
-        unreadable: Vec::new(),
-    };
+    let mut sender = Sender::new(
+        members.string("rel", at)?,
+        Href::new(members.string("href", at)?),
+    );
     if let Some(events) = members.get("events") {
         let at = At::Member(at, "events");
         for (i, event) in raw_one_or_many(events, &at)?.into_iter().enumerate() {
@@ -616,6 +691,13 @@ fn sender_from_json<R: ResourceSet>(raw: &RawValue, at: &At<'_>) -> Result<Sende
             }
         }
     }
+    keep_unknown_members(
+        &mut sender.unknown,
+        "a sender",
+        members,
+        &["rel", "href", "events"],
+        at,
+    )?;
     Ok(sender)
 }
 
@@ -681,6 +763,27 @@ fn event_from_json<R: ResourceSet>(raw: &RawValue, at: &At<'_>) -> Result<Event<
     Ok(event)
 }
 
+/// Unknown members written as XML attributes: strings as they are, other values as their JSON.
+fn unknown_attributes(unknown: &Unknown) -> impl Iterator<Item = (&str, Option<Cow<'_, str>>)> {
+    unknown.iter().map(|(name, value)| {
+        let text = match value {
+            Value::String(s) => Cow::Borrowed(s.as_str()),
+            other => Cow::Owned(other.to_string()),
+        };
+        (name.as_str(), Some(text))
+    })
+}
+
+/// The attribute list `XmlWriter` takes.
+fn borrowed<'a>(
+    attributes: &'a [(&'a str, Option<Cow<'a, str>>)],
+) -> Vec<(&'a str, Option<&'a str>)> {
+    attributes
+        .iter()
+        .map(|(name, value)| (*name, value.as_deref()))
+        .collect()
+}
+
 /// An embedded `<resource>` read from its own source.
 fn resource_from_xml_source<R: ResourceSet>(source: &str) -> Result<R, DecodeError> {
     let mut reader = XmlReader::new(source.as_bytes())?;
@@ -709,12 +812,8 @@ fn sender_from_xml<R: ResourceSet>(
     element: &Element,
 ) -> Result<Sender<R>, DecodeError> {
     let (rel, link) = link_from_xml(element)?;
-    let mut sender = Sender {
-        rel,
-        href: link.href,
-        events: Vec::new(),
-        unreadable: Vec::new(),
-    };
+    let mut sender = Sender::new(rel, link.href);
+    keep_unknown_attributes(&mut sender.unknown, "a sender", element, &["rel", "href"]);
     if element.empty {
         return Ok(sender);
     }
@@ -757,6 +856,12 @@ fn event_from_xml<R: ResourceSet>(
         .unwrap_or_else(|| EventType::Other(element.name.clone()));
     let mut event = Event::new(event_type, rel, link);
     event.status = element.attribute("status").map(str::to_owned);
+    keep_unknown_attributes(
+        &mut event.unknown,
+        "an event",
+        element,
+        &["rel", "href", "title", "status"],
+    );
     if element.empty {
         return Ok(event);
     }
