@@ -400,7 +400,10 @@ fn unknown_members_and_in_titles_survive_both_formats() {
     assert_eq!(sender.unknown["senderHint"], "b");
     let event = &sender.events[0];
     assert_eq!(event.unknown["eventHint"], "c");
-    assert_eq!(event.in_link.as_ref().unwrap().title.as_deref(), Some("Ann Smith"));
+    assert_eq!(
+        event.in_link.as_ref().unwrap().title.as_deref(),
+        Some("Ann Smith")
+    );
     assert_eq!(event.in_rel.as_deref(), Some("localParticipant"));
 
     for format in [Format::Json, Format::Xml] {
@@ -410,7 +413,12 @@ fn unknown_members_and_in_titles_survive_both_formats() {
             Format::Xml => EventBatch::from_xml(&encoded),
         }
         .unwrap_or_else(|e| panic!("{format}: {e}"));
-        assert_eq!(again, batch, "{format}: {}", String::from_utf8_lossy(&encoded));
+        assert_eq!(
+            again,
+            batch,
+            "{format}: {}",
+            String::from_utf8_lossy(&encoded)
+        );
     }
     // From XML: attributes the schema does not name, on each level.
     let xml = br#"<events href="/e?ack=1" batchHint="a" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><sender rel="me" href="/me" senderHint="b"><updated rel="me" href="/me" eventHint="c"><in rel="x" href="/y" title="Z"/></updated></sender></events>"#;
@@ -420,6 +428,12 @@ fn unknown_members_and_in_titles_survive_both_formats() {
     let event = &batch.senders[0].events[0];
     assert_eq!(event.unknown["eventHint"], "c");
     assert_eq!(event.in_link.as_ref().unwrap().title.as_deref(), Some("Z"));
-    assert_eq!(EventBatch::from_xml(&batch.encode(Format::Xml)).unwrap(), batch);
-    assert_eq!(EventBatch::from_json(&batch.encode(Format::Json)).unwrap(), batch);
+    assert_eq!(
+        EventBatch::from_xml(&batch.encode(Format::Xml)).unwrap(),
+        batch
+    );
+    assert_eq!(
+        EventBatch::from_json(&batch.encode(Format::Json)).unwrap(),
+        batch
+    );
 }

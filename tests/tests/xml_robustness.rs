@@ -205,3 +205,51 @@ fn error_messages_show_values_as_written() {
         "expected a `Role` value: one of `Leader`, `Attendee`, found `Boss`"
     );
 }
+
+/// Unknown attributes of `<resource>` are kept as `@name` members and written back as
+/// attributes; properties whose names the representation uses itself (`_links`, `_embedded`,
+/// `@..`) stay properties. In XML, and through JSON.
+#[test]
+fn unknown_attributes_and_colliding_property_names_survive() {
+    let ns = r#"xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa""#;
+    let xml = format!(
+        r#"<resource rel="participant" href="/p/1" etag="42" xml:lang="en" {ns}><property name="_links">text</property><property name="_embedded">more</property><property name="@odd name">x</property><property name="name">Ann</property></resource>"#
+    );
+    let participant = decode(&xml).unwrap();
+    let unknown = &participant.unknown;
+    assert_eq!(unknown["@etag"], "42");
+    assert_eq!(unknown["_links"], "text");
+    assert_eq!(unknown["_embedded"], "more");
+    assert_eq!(unknown["@odd name"], "x");
+    let written = String::from_utf8(ucwa::xml::to_vec(&participant)).unwrap();
+    assert!(written.contains(r#"etag="42""#), "{written}");
+    assert!(
+        written.contains(r#"<property name="_links">text</property>"#),
+        "{written}"
+    );
+    assert!(
+        written.contains(r#"<property name="@odd name">x</property>"#),
+        "{written}"
+    );
+    assert_eq!(decode(&written).unwrap(), participant);
+    // Through JSON an attribute is a member like any other, and back in XML an attribute.
+    // (A property named `_links` or `_embedded` has no JSON form: JSON uses those names.)
+    let attributed = decode(&format!(
+        r#"<resource rel="participant" href="/p/1" etag="42" {ns}><property name="name">Ann</property></resource>"#
+    ))
+    .unwrap();
+    let json = ucwa::json::to_vec(&attributed);
+    assert!(String::from_utf8_lossy(&json).contains(r#""@etag":"42""#));
+    let from_json: Participant = ucwa::json::from_slice(&json).unwrap();
+    assert_eq!(from_json, attributed);
+    let again = String::from_utf8(ucwa::xml::to_vec(&from_json)).unwrap();
+    assert!(again.contains(r#"etag="42""#), "{again}");
+    // A resource the schema does not know keeps them too (through `AnyResource`).
+    let other = format!(
+        r#"<resource rel="participant" href="/p/1" {ns}><resource rel="mystery" href="/m" flavour="odd"><property name="_links">t</property></resource></resource>"#
+    );
+    let participant = decode(&other).unwrap();
+    let written = String::from_utf8(ucwa::xml::to_vec(&participant)).unwrap();
+    assert!(written.contains(r#"flavour="odd""#), "{written}");
+    assert_eq!(decode(&written).unwrap(), participant);
+}

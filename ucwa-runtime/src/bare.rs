@@ -213,6 +213,7 @@ fn read_xml_parts(
     use crate::xml::{__generic as generic, Item, XmlEmbedded, XmlLinks, XmlValue};
 
     let mut parts = Parts::default();
+    crate::__private::xml_keep_attributes(&mut parts.unknown, "a bare resource", &start);
     if let Some(link) = crate::__private::self_link(&start) {
         parts
             .links
@@ -261,7 +262,7 @@ fn write_xml_parts(
     writer: &mut crate::xml::XmlWriter,
 ) {
     use crate::xml::{XmlEmbedded, XmlLinks};
-    writer.start_resource(rel, crate::Links::self_link(links));
+    crate::__private::xml_start_resource(writer, rel, crate::Links::self_link(links), unknown);
     links.write_xml_links(writer);
     writer.property("rel", own_rel);
     crate::__private::write_unknown_members(writer, unknown);

@@ -146,24 +146,71 @@ pub fn xml_error(offset: u64, message: impl Into<String>) -> crate::DecodeError 
 }
 
 /// Writes the unknown members of a resource in XML: properties, then what a resource without
-/// a links or embedded field keeps under `_links` / `_embedded`.
+/// a links or embedded field keeps under `_links` / `_embedded` (attributes went with the start
+/// tag: see [`xml_start_resource`]).
 pub fn write_unknown_members(writer: &mut crate::xml::XmlWriter, unknown: &crate::Unknown) {
-    use crate::xml::__generic as generic;
+    use crate::xml::__generic::{self as generic, Under, UnknownKey};
     for (name, value) in unknown.iter() {
-        match name.as_str() {
-            "_links" => {
+        match generic::unknown_key(name, value) {
+            UnknownKey::Nested(Under::Links) => {
                 if let Some(links) = value.as_object() {
                     for (rel, value) in links {
                         generic::write_links(writer, rel, value);
                     }
                 }
             }
-            "_embedded" => {}
-            _ => generic::write_property(writer, name, value),
+            UnknownKey::Nested(Under::Embedded) | UnknownKey::Attribute(_) => {}
+            UnknownKey::Property => generic::write_property(writer, name, value),
         }
     }
     if let Some(embedded) = unknown.get("_embedded").and_then(|e| e.as_object()) {
         generic::write_embedded(writer, &crate::Unknown::from(embedded.clone()));
+    }
+}
+
+/// Opens `<resource>` with the attributes kept among the unknown members.
+pub fn xml_start_resource(
+    writer: &mut crate::xml::XmlWriter,
+    rel: &str,
+    self_link: Option<&crate::Link>,
+    unknown: &crate::Unknown,
+) {
+    writer.start_resource_with(
+        rel,
+        self_link,
+        crate::xml::__generic::unknown_attributes(unknown),
+    );
+}
+
+/// Keeps the attributes of `<resource>` the schema does not describe as `@name` members.
+pub fn xml_keep_attributes(
+    unknown: &mut crate::Unknown,
+    within: &'static str,
+    start: &crate::xml::ResourceStart,
+) {
+    for (name, value) in &start.attributes {
+        keep_unknown(
+            unknown,
+            within,
+            crate::xml::__generic::attribute_key(name),
+            serde_json::Value::String(value.clone()),
+        );
+    }
+}
+
+/// For a type without an `unknown` field: an attribute it cannot keep is an error.
+pub fn xml_refuse_attributes(
+    start: &crate::xml::ResourceStart,
+    within: &str,
+) -> Result<(), crate::DecodeError> {
+    match start.attributes.first() {
+        Some((name, _)) => Err(xml_error(
+            start.offset,
+            format!(
+                "unknown attribute `{name}` on {within} (add an `#[ucwa(unknown)]` field to keep it)"
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -101,6 +101,13 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
         let ty = f.ty;
         quote!(let mut __unknown = <#ty as ::core::default::Default>::default();)
     });
+    // Attributes of `<resource>` the schema does not describe: kept as `@name`, or refused.
+    let attributes = match unknown {
+        Some(_) => {
+            quote!(#krate::__private::xml_keep_attributes(&mut __unknown, #description, &__start);)
+        }
+        None => quote!(#krate::__private::xml_refuse_attributes(&__start, #description)?;),
+    };
     let unknown_init = unknown_name.map(|name| quote!(#name: __unknown,));
     // A shared shape: which of its rels the element has (its `rel` attribute, else the shape's
     // own), and a `rel` property must be one of them.
@@ -190,7 +197,14 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
     } else {
         (
             quote!(),
-            quote!(__writer.start_resource(__rel, <Self as #krate::Resource>::self_link(self));),
+            match unknown_name {
+                Some(name) => {
+                    quote!(#krate::__private::xml_start_resource(__writer, __rel, <Self as #krate::Resource>::self_link(self), &self.#name);)
+                }
+                None => {
+                    quote!(__writer.start_resource(__rel, <Self as #krate::Resource>::self_link(self));)
+                }
+            },
             quote!(__writer.property("rel", <Self as #krate::Resource>::rel(self));),
             quote!(__writer.end_resource();),
         )
@@ -208,6 +222,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
                 #rels_local
                 #links_local
                 #embedded_local
+                #attributes
                 #self_link
                 while let ::core::option::Option::Some(__item) = __reader.next_item()? {
                     match __item {

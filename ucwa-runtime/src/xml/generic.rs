@@ -3,6 +3,11 @@
 //!
 //! XML cannot tell a single link or embedded resource from a one-element array, so an unknown
 //! rel read from XML is always kept as an array; `self` is always a single link.
+//!
+//! One rule maps the unknown members of a resource to XML and back (`unknown_key`):
+//! - `_links` and `_embedded` holding an object: the unknown links and embedded resources;
+//! - `@name` holding a string, `name` being an XML name: the attribute `name` of `<resource>`;
+//! - anything else, `_links` or `@..` included when they hold something else: a property.
 
 use serde_json::{Map, Value};
 
@@ -26,6 +31,54 @@ pub fn value_from_xml(value: XmlValue<'_>) -> Value {
 /// A link as the JSON value `{"href": .., "title": ..}`.
 pub fn link_value(link: Link) -> Value {
     serde_json::to_value(link).unwrap_or(Value::Null)
+}
+
+/// What an unknown member of a resource is in XML (see the module's rule).
+pub enum UnknownKey<'a> {
+    /// Unknown links (`_links`) or embedded resources (`_embedded`).
+    Nested(Under),
+    /// An attribute of `<resource>`, by name.
+    Attribute(&'a str),
+    /// A property.
+    Property,
+}
+
+/// Where the unknown member `key` holding `value` goes in XML.
+pub fn unknown_key<'a>(key: &'a str, value: &Value) -> UnknownKey<'a> {
+    match (key, value) {
+        ("_links", Value::Object(_)) => UnknownKey::Nested(Under::Links),
+        ("_embedded", Value::Object(_)) => UnknownKey::Nested(Under::Embedded),
+        (_, Value::String(_)) => match key.strip_prefix('@') {
+            Some(name) if is_xml_name(name) => UnknownKey::Attribute(name),
+            _ => UnknownKey::Property,
+        },
+        _ => UnknownKey::Property,
+    }
+}
+
+/// The unknown member that keeps the attribute `name` of a `<resource>`.
+pub fn attribute_key(name: &str) -> String {
+    format!("@{name}")
+}
+
+/// An XML name as attributes need one, in ASCII (what the writer may emit unescaped).
+fn is_xml_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && !name.to_ascii_lowercase().starts_with("xml")
+}
+
+/// The attributes to write on `<resource>` from its unknown members.
+pub fn unknown_attributes(unknown: &Map<String, Value>) -> impl Iterator<Item = (&str, &str)> {
+    unknown
+        .iter()
+        .filter_map(|(key, value)| match unknown_key(key, value) {
+            UnknownKey::Attribute(name) => value.as_str().map(|text| (name, text)),
+            _ => None,
+        })
 }
 
 /// Where a rel the schema does not know is kept: under `_links` or `_embedded`.
@@ -77,6 +130,9 @@ pub fn read_resource(
     let mut object = Map::new();
     let mut links = Map::new();
     let mut embedded = Map::new();
+    for (name, value) in start.attributes {
+        object.insert(attribute_key(&name), Value::String(value));
+    }
     if let Some(href) = start.href {
         let mut link = Link::new(href);
         link.title = start.title;
@@ -119,7 +175,7 @@ pub fn write_resource(writer: &mut XmlWriter, rel: &str, value: &Value) {
     let self_link: Option<Link> = links
         .and_then(|l| l.get("self"))
         .and_then(|s| serde_json::from_value(s.clone()).ok());
-    writer.start_resource(rel, self_link.as_ref());
+    writer.start_resource_with(rel, self_link.as_ref(), unknown_attributes(object));
     if let Some(links) = links {
         for (rel, value) in links.iter().filter(|(rel, _)| rel.as_str() != "self") {
             write_links(writer, rel, value);
@@ -129,7 +185,7 @@ pub fn write_resource(writer: &mut XmlWriter, rel: &str, value: &Value) {
         write_property(writer, "rel", rel);
     }
     for (name, value) in object {
-        if !matches!(name.as_str(), "rel" | "_links" | "_embedded") {
+        if name != "rel" && matches!(unknown_key(name, value), UnknownKey::Property) {
             write_property(writer, name, value);
         }
     }

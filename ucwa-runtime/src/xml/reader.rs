@@ -24,6 +24,9 @@ pub struct ResourceStart {
     pub href: Option<String>,
     /// The `title` attribute: the title of the self link.
     pub title: Option<String>,
+    /// Its other attributes (namespace declarations aside), by name, which the schema does not
+    /// describe: a resource keeps them among its unknown members as `@name`.
+    pub attributes: Vec<(String, String)>,
     /// Byte offset of the start tag, for errors.
     pub offset: u64,
 }
@@ -178,6 +181,7 @@ impl<'a> XmlReader<'a> {
             rel: rel.to_owned(),
             href: None,
             title: None,
+            attributes: Vec::new(),
             offset,
         })
     }
@@ -220,12 +224,12 @@ impl<'a> XmlReader<'a> {
         let mut rel = None;
         let mut href = None;
         let mut title = None;
+        let mut attributes = Vec::new();
         for_each_attribute(self.input, e, offset, |name, value| match name {
             "rel" => rel = Some(value.into_owned()),
             "href" => href = Some(value.into_owned()),
             "title" => title = Some(value.into_owned()),
-            // Anything else on a resource carries no data.
-            _ => {}
+            _ => attributes.push((name.to_owned(), value.into_owned())),
         })?;
         let rel = rel.ok_or_else(|| {
             DecodeError::xml(
@@ -237,6 +241,7 @@ impl<'a> XmlReader<'a> {
             rel,
             href,
             title,
+            attributes,
             offset,
         })
     }
@@ -522,6 +527,12 @@ impl<'a> XmlReader<'a> {
             rel: rel.to_owned(),
             href: element.attribute("href").map(str::to_owned),
             title: element.attribute("title").map(str::to_owned),
+            attributes: element
+                .attributes
+                .iter()
+                .filter(|(name, _)| !matches!(name.as_str(), "rel" | "href" | "title"))
+                .cloned()
+                .collect(),
             offset: element.offset,
         };
         self.enter(element.empty, element.offset)?;

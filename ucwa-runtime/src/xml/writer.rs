@@ -43,6 +43,16 @@ impl XmlWriter {
     /// Opens `<resource rel href title>` from the resource's rel and self link; the root also
     /// declares the UCWA namespace.
     pub fn start_resource(&mut self, rel: &str, self_link: Option<&Link>) {
+        self.start_resource_with(rel, self_link, std::iter::empty());
+    }
+
+    /// Opens `<resource rel href title>` with more attributes, names already checked.
+    pub fn start_resource_with<'a>(
+        &mut self,
+        rel: &str,
+        self_link: Option<&Link>,
+        attributes: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
         self.indent();
         self.out.push_str("<resource");
         self.attribute("rel", rel);
@@ -51,6 +61,9 @@ impl XmlWriter {
             if let Some(title) = &link.title {
                 self.attribute("title", title);
             }
+        }
+        for (name, value) in attributes {
+            self.attribute(name, value);
         }
         if self.depth == 0 {
             self.attribute("xmlns", NAMESPACE);
