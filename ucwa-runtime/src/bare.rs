@@ -147,7 +147,6 @@ impl<'de> serde::de::Visitor<'de> for PartsVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Parts, A::Error> {
         use crate::__private::{Key, wrong_rel};
-        use serde::de::Error as _;
 
         let mut links = None;
         let mut embedded = None;
@@ -155,17 +154,17 @@ impl<'de> serde::de::Visitor<'de> for PartsVisitor {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 "rel" => {
-                    let rel = map.next_value::<Key<'de>>()?;
-                    if rel.as_str() != self.rel {
+                    // `null` is no rel, as for any member.
+                    if let Some(rel) = map.next_value::<Option<Key<'de>>>()?
+                        && rel.as_str() != self.rel
+                    {
                         return Err(wrong_rel(self.rel, rel.as_str()));
                     }
                 }
-                "_links" if links.is_some() => return Err(A::Error::duplicate_field("_links")),
-                "_links" => links = Some(map.next_value()?),
-                "_embedded" if embedded.is_some() => {
-                    return Err(A::Error::duplicate_field("_embedded"));
+                "_links" => crate::__private::json_read_nullable(&mut map, &mut links, "_links")?,
+                "_embedded" => {
+                    crate::__private::json_read_nullable(&mut map, &mut embedded, "_embedded")?
                 }
-                "_embedded" => embedded = Some(map.next_value()?),
                 _ => {
                     crate::__private::keep_unknown(
                         &mut unknown,

@@ -1,4 +1,19 @@
 //! One entry point for both representations, chosen by media type.
+//!
+//! # What JSON and XML accept alike
+//!
+//! A payload decodes the same way whichever representation carries it:
+//!
+//! - a UTF-8 byte-order mark before the payload is skipped;
+//! - `rel` may be left out where the type being decoded says which resource it is (the top of
+//!   a payload decoded into a given type: `{"name": ..}`, `<resource>` without `rel`); it is
+//!   required where it chooses the type (embedded resources, whose rel is their key in JSON
+//!   and their `rel` attribute in XML, and so `AnyResource` and event batches);
+//! - a member that is `null` in JSON is a member left out, whatever it is: a property, `rel`,
+//!   `_links` or `_embedded` (XML has no `null`; an empty `<property/>` is the empty text);
+//! - a member twice is an error in both;
+//! - members the type does not know are kept (see [`crate::Unknown`]): in XML, attributes of
+//!   `<resource>` are kept as `@name` members, which JSON carries as any other member.
 
 use std::fmt;
 

@@ -242,6 +242,7 @@ impl<R: ResourceSet> EventBatch<R> {
     /// tree of it as well.
     pub fn from_json(payload: &[u8]) -> Result<Self, DecodeError> {
         let root = At::Root;
+        let payload = crate::json::without_bom(payload);
         let object: RawMembers<'_> = serde_json::from_slice(payload).map_err(|e| {
             if e.is_data() {
                 nested(&root, &e)

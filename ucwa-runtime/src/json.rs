@@ -19,7 +19,13 @@ use crate::DecodeError;
 /// assert_eq!(participant.name.as_deref(), Some("Joe Smith"));
 /// ```
 pub fn from_slice<T: DeserializeOwned>(payload: &[u8]) -> Result<T, DecodeError> {
-    serde_json::from_slice(payload).map_err(|e| DecodeError::from_json(&e))
+    serde_json::from_slice(without_bom(payload)).map_err(|e| DecodeError::from_json(&e))
+}
+
+/// The payload without a UTF-8 byte-order mark: accepted before JSON as before XML (see
+/// [`crate::codec`] for what both representations accept alike).
+pub(crate) fn without_bom(payload: &[u8]) -> &[u8] {
+    payload.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(payload)
 }
 
 /// Decodes a JSON payload held in a string.

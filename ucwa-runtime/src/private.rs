@@ -371,6 +371,23 @@ where
     Ok(())
 }
 
+/// Reads `_links` or `_embedded` into its slot, `null` being none (as for any member).
+pub fn json_read_nullable<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de> + Default,
+{
+    if slot.is_some() {
+        return Err(<A::Error as serde::de::Error>::duplicate_field(name));
+    }
+    *slot = Some(map.next_value::<Option<T>>()?.unwrap_or_default());
+    Ok(())
+}
+
 /// Reads the link(s) or resource(s) under a rel into the slot of its field; a second
 /// occurrence is an error naming the rel.
 pub fn json_read_rel<'de, A, F>(

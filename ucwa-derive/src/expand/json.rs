@@ -117,6 +117,8 @@ impl MapCodec<'_, '_> {
             let krate = super::respan(krate, ty.span());
             let step = match field.kind {
                 FieldKind::Rel { .. } => quote!(json_read_rel),
+                // `null` is none, as for any member.
+                FieldKind::Links | FieldKind::Embedded => quote!(json_read_nullable),
                 _ => quote!(json_read),
             };
             quote_spanned! {ty.span()=>
@@ -129,25 +131,33 @@ impl MapCodec<'_, '_> {
                 let ty = field.ty;
                 quote! {
                     "rel" => {
-                        let __rel = __map.next_value::<#krate::__private::Key<'de>>()?;
-                        __rels = ::core::option::Option::Some(
-                            <#ty as #krate::Enumeration>::from_wire(__rel.as_str()).ok_or_else(|| {
-                                #krate::__private::wrong_rels(
-                                    <#ty as #krate::Enumeration>::MEMBERS,
-                                    __rel.as_str(),
-                                )
-                            })?,
-                        );
+                        // `null` is no rel, as for any member.
+                        if let ::core::option::Option::Some(__rel) =
+                            __map.next_value::<::core::option::Option<#krate::__private::Key<'de>>>()?
+                        {
+                            __rels = ::core::option::Option::Some(
+                                <#ty as #krate::Enumeration>::from_wire(__rel.as_str()).ok_or_else(|| {
+                                    #krate::__private::wrong_rels(
+                                        <#ty as #krate::Enumeration>::MEMBERS,
+                                        __rel.as_str(),
+                                    )
+                                })?,
+                            );
+                        }
                     }
                 }
             }
             None => quote! {
                 "rel" => {
-                    let __rel = __map.next_value::<#krate::__private::Key<'de>>()?;
-                    if __rel.as_str() != #rel {
-                        return ::core::result::Result::Err(
-                            #krate::__private::wrong_rel(#rel, __rel.as_str()),
-                        );
+                    // `null` is no rel, as for any member.
+                    if let ::core::option::Option::Some(__rel) =
+                        __map.next_value::<::core::option::Option<#krate::__private::Key<'de>>>()?
+                    {
+                        if __rel.as_str() != #rel {
+                            return ::core::result::Result::Err(
+                                #krate::__private::wrong_rel(#rel, __rel.as_str()),
+                            );
+                        }
                     }
                 }
             },

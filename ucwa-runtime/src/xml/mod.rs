@@ -106,7 +106,7 @@ pub fn from_slice<T: Resource>(payload: &[u8]) -> Result<T, DecodeError> {
         reader.finish()?;
         return Ok(input);
     }
-    let start = reader.root_resource()?;
+    let start = reader.root_resource_of(Some(T::REL))?;
     if !T::accepts_rel(&start.rel) {
         return Err(DecodeError::xml(
             start.offset,

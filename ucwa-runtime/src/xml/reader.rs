@@ -163,11 +163,18 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Reads the root `<resource>` element.
+    /// Reads the root `<resource>` element, which must have a `rel`.
     pub fn root_resource(&mut self) -> Result<ResourceStart, DecodeError> {
+        self.root_resource_of(None)
+    }
+
+    /// Reads the root `<resource>` element of a document decoded into a given type: without a
+    /// `rel` attribute, its rel is `rel` (the type says which resource it is, as a JSON
+    /// payload without a `rel` member).
+    pub fn root_resource_of(&mut self, rel: Option<&str>) -> Result<ResourceStart, DecodeError> {
         let offset = self.reader.buffer_position();
         let (start, empty) = self.root("resource")?;
-        let start = self.resource_start(&start, offset)?;
+        let start = self.resource_start(&start, offset, rel)?;
         self.enter(empty, offset)?;
         Ok(start)
     }
@@ -220,6 +227,7 @@ impl<'a> XmlReader<'a> {
         &self,
         e: &BytesStart<'_>,
         offset: u64,
+        default_rel: Option<&str>,
     ) -> Result<ResourceStart, DecodeError> {
         let mut rel = None;
         let mut href = None;
@@ -231,12 +239,14 @@ impl<'a> XmlReader<'a> {
             "title" => title = Some(value.into_owned()),
             _ => attributes.push((name.to_owned(), value.into_owned())),
         })?;
-        let rel = rel.ok_or_else(|| {
-            DecodeError::xml(
-                offset,
-                "a <resource> element needs a `rel` attribute".to_owned(),
-            )
-        })?;
+        let rel = rel
+            .or_else(|| default_rel.map(str::to_owned))
+            .ok_or_else(|| {
+                DecodeError::xml(
+                    offset,
+                    "a <resource> element needs a `rel` attribute".to_owned(),
+                )
+            })?;
         Ok(ResourceStart {
             rel,
             href,
@@ -307,7 +317,7 @@ impl<'a> XmlReader<'a> {
                     }
                 }
                 "resource" => {
-                    let start = self.resource_start(&e, offset)?;
+                    let start = self.resource_start(&e, offset, None)?;
                     self.enter(empty, offset)?;
                     Item::Resource(start)
                 }
