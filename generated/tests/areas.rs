@@ -50,9 +50,9 @@ fn an_area_that_is_off_leaves_its_resources_as_json_and_its_links_untyped() {
     let back: ucwa::serde_json::Value =
         ucwa::serde_json::from_slice(&ucwa::json::to_vec(&application)).unwrap();
     assert_eq!(back, sent);
-    let xml = ucwa::xml::to_vec(&application);
+    let xml = ucwa::xml::to_vec(&application).unwrap();
     let again: Application = ucwa::xml::from_slice(&xml).unwrap();
-    assert_eq!(ucwa::xml::to_vec(&again), xml);
+    assert_eq!(ucwa::xml::to_vec(&again).unwrap(), xml);
 }
 
 #[test]

@@ -132,7 +132,7 @@ fn main() {
             json.as_bytes(),
             measure(|| EventBatch::from_json(json.as_bytes()).unwrap()),
         );
-        let xml = batch.encode(Format::Xml);
+        let xml = batch.encode(Format::Xml).unwrap();
         assert_eq!(EventBatch::from_xml(&xml).unwrap(), batch);
         row(
             &format!("{what}, XML"),
@@ -141,7 +141,7 @@ fn main() {
         );
     }
     let error: ErrorBody = ucwa::json::from_slice(ERROR_JSON).unwrap();
-    let error_xml = error.to_xml();
+    let error_xml = error.to_xml().unwrap();
     row(
         "error body, JSON",
         ERROR_JSON,

@@ -47,7 +47,7 @@ fn json_keeps_what_it_does_not_know_and_writes_it_back() {
 #[test]
 fn xml_round_trips_and_refuses_another_rel() {
     let accept: Accept = ucwa::json::from_slice(JSON).unwrap();
-    let xml = ucwa::xml::to_vec(&accept);
+    let xml = ucwa::xml::to_vec(&accept).unwrap();
     let text = String::from_utf8(xml.clone()).unwrap();
     assert!(
         text.contains(r#"<resource rel="accept" href="/c/1/accept""#),
@@ -80,7 +80,7 @@ fn any_resource_and_codec_see_each_bare_rel() {
     let any = AnyResource::from_json("accept", JSON).unwrap();
     assert!(matches!(any, AnyResource::Accept(_)));
     assert_eq!(any.to_json(), value);
-    let payload = ucwa::codec::encode(Format::Xml, &Accept::default());
+    let payload = ucwa::codec::encode(Format::Xml, &Accept::default()).unwrap();
     assert!(
         String::from_utf8(payload)
             .unwrap()

@@ -177,7 +177,7 @@ fn every_error_row_of_escalate_audio_video_is_its_variant() {
             let response = answer(
                 status,
                 Some(format.media_type()),
-                ucwa::codec::encode(format, &body),
+                ucwa::codec::encode(format, &body).unwrap(),
             );
             match EscalateAudioVideoPost::response(&response) {
                 Err(ResponseError::Ucwa(error)) => {

@@ -91,7 +91,7 @@ fn xml_resource(body: &str, tally: &mut Tally, page: &str) -> Option<AnyResource
             tally.unknown(page, "XML", &unknown);
             let mut writer = ucwa::xml::XmlWriter::new();
             resource.write_xml(&mut writer);
-            match decode(&writer.finish()) {
+            match decode(&writer.finish().unwrap()) {
                 Ok(again) if again == resource => tally.equal += 1,
                 _ => tally.failures.push(format!(
                     "{page} (XML): `{}` encodes back different",
@@ -180,7 +180,8 @@ fn the_reference_samples_decode_through_the_generic_entry_points() {
                     if clean {
                         events.typed += 1;
                         let back: Value =
-                            serde_json::from_slice(&batch.encode(ucwa::Format::Json)).unwrap();
+                            serde_json::from_slice(&batch.encode(ucwa::Format::Json).unwrap())
+                                .unwrap();
                         if Some(back) == serde_json::from_str(sample).ok() {
                             events.equal += 1;
                         } else {

@@ -105,7 +105,7 @@ proptest! {
     fn participants_round_trip(p in participant()) {
         let json: Participant = ucwa::json::from_slice(&ucwa::json::to_vec(&p)).unwrap();
         prop_assert_eq!(&json, &p);
-        let xml: Participant = ucwa::xml::from_slice(&ucwa::xml::to_vec(&p)).unwrap();
+        let xml: Participant = ucwa::xml::from_slice(&ucwa::xml::to_vec(&p).unwrap()).unwrap();
         prop_assert_eq!(&xml, &p);
     }
 
@@ -113,7 +113,7 @@ proptest! {
     fn invitations_round_trip(inv in invitation()) {
         let json: AudioVideoInvitation = ucwa::json::from_slice(&ucwa::json::to_vec(&inv)).unwrap();
         prop_assert_eq!(&json, &inv);
-        let xml_bytes = ucwa::xml::to_vec(&inv);
+        let xml_bytes = ucwa::xml::to_vec(&inv).unwrap();
         let xml: AudioVideoInvitation = ucwa::xml::from_slice(&xml_bytes)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{}", String::from_utf8_lossy(&xml_bytes))))?;
         prop_assert_eq!(&xml, &inv);
@@ -167,7 +167,7 @@ fn dates_outside_the_years_0_to_9999_are_refused_in_both_formats() {
     // The last millisecond of the year 9999 goes both ways.
     let json = br#"{"rel": "conversationLog", "creationTime": "/Date(253402300799999)/"}"#;
     let log = ucwa::json::from_slice::<ConversationLog>(json).unwrap();
-    let xml = ucwa::xml::to_vec(&log);
+    let xml = ucwa::xml::to_vec(&log).unwrap();
     assert!(String::from_utf8_lossy(&xml).contains("9999-12-31T23:59:59.999Z"));
     assert_eq!(ucwa::xml::from_slice::<ConversationLog>(&xml).unwrap(), log);
 }

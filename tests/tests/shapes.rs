@@ -16,7 +16,7 @@ fn a_shared_type_keeps_the_rel_it_came_with() {
     let back: serde_json::Value = serde_json::from_slice(&ucwa::json::to_vec(&from)).unwrap();
     assert_eq!(back["rel"], "from");
 
-    let xml = ucwa::xml::to_vec(&from);
+    let xml = ucwa::xml::to_vec(&from).unwrap();
     let text = String::from_utf8(xml.clone()).unwrap();
     assert!(
         text.contains(r#"<resource rel="from" href="/p/1""#),
@@ -54,7 +54,8 @@ fn any_resource_decodes_each_rel_of_a_shape() {
         let payload = ucwa::codec::encode(
             Format::Json,
             &ucwa::json::from_slice::<Participant>(value.to_string().as_bytes()).unwrap(),
-        );
+        )
+        .unwrap();
         assert!(String::from_utf8(payload).unwrap().contains(rel));
     }
 }

@@ -168,7 +168,7 @@ fn unknown_members_survive_xml() {
         p.links.unknown["futureLink"],
         serde_json::json!({"href": "/p/1/future", "title": "Future"})
     );
-    let again = decode(&ucwa::xml::to_string(&p)).unwrap();
+    let again = decode(&ucwa::xml::to_string(&p).unwrap()).unwrap();
     assert_eq!(again, p);
     // And a PUT in JSON carries them too.
     let json: serde_json::Value = serde_json::from_slice(&ucwa::json::to_vec(&p)).unwrap();
@@ -221,7 +221,7 @@ fn unknown_attributes_and_colliding_property_names_survive() {
     assert_eq!(unknown["_links"], "text");
     assert_eq!(unknown["_embedded"], "more");
     assert_eq!(unknown["@odd name"], "x");
-    let written = String::from_utf8(ucwa::xml::to_vec(&participant)).unwrap();
+    let written = String::from_utf8(ucwa::xml::to_vec(&participant).unwrap()).unwrap();
     assert!(written.contains(r#"etag="42""#), "{written}");
     assert!(
         written.contains(r#"<property name="_links">text</property>"#),
@@ -242,14 +242,65 @@ fn unknown_attributes_and_colliding_property_names_survive() {
     assert!(String::from_utf8_lossy(&json).contains(r#""@etag":"42""#));
     let from_json: Participant = ucwa::json::from_slice(&json).unwrap();
     assert_eq!(from_json, attributed);
-    let again = String::from_utf8(ucwa::xml::to_vec(&from_json)).unwrap();
+    let again = String::from_utf8(ucwa::xml::to_vec(&from_json).unwrap()).unwrap();
     assert!(again.contains(r#"etag="42""#), "{again}");
     // A resource the schema does not know keeps them too (through `AnyResource`).
     let other = format!(
         r#"<resource rel="participant" href="/p/1" {ns}><resource rel="mystery" href="/m" flavour="odd"><property name="_links">t</property></resource></resource>"#
     );
     let participant = decode(&other).unwrap();
-    let written = String::from_utf8(ucwa::xml::to_vec(&participant)).unwrap();
+    let written = String::from_utf8(ucwa::xml::to_vec(&participant).unwrap()).unwrap();
     assert!(written.contains(r#"flavour="odd""#), "{written}");
     assert_eq!(decode(&written).unwrap(), participant);
+}
+
+/// The encoder never writes a document no XML reader accepts: a character XML 1.0 cannot carry
+/// (most controls, even as `&#1;`) is an error naming where it is. JSON carries it.
+#[test]
+fn characters_xml_cannot_carry_are_an_encode_error_naming_the_place() {
+    let mut p = Participant {
+        name: Some("Ann\u{1}".into()),
+        ..Participant::default()
+    };
+    let error = ucwa::xml::to_vec(&p).unwrap_err();
+    assert_eq!(error.place(), "property `name`");
+    assert_eq!(error.character(), '\u{1}');
+    assert!(error.to_string().contains("U+0001"), "{error}");
+    let json = ucwa::json::to_vec(&p);
+    assert_eq!(ucwa::json::from_slice::<Participant>(&json).unwrap(), p);
+    // Tab, line feed and carriage return are fine; so is every other character.
+    p.name = Some("a\tb\nc\r d é 😀".into());
+    let xml = ucwa::xml::to_vec(&p).unwrap();
+    assert_eq!(ucwa::xml::from_slice::<Participant>(&xml).unwrap(), p);
+    // In an attribute (a link's title), in an unknown member, in an error body.
+    p.links.self_ = Some(ucwa::Link::new("/p/1"));
+    p.links.self_.as_mut().unwrap().title = Some("\u{FFFF}".into());
+    assert_eq!(
+        ucwa::xml::to_vec(&p).unwrap_err().place(),
+        "attribute `title`"
+    );
+    let mut error_body = ucwa::ErrorBody {
+        code: "Conflict".into(),
+        message: Some("bad \u{1b}[0m".into()),
+        ..ucwa::ErrorBody::default()
+    };
+    assert_eq!(error_body.to_xml().unwrap_err().place(), "<message>");
+    error_body.message = None;
+    assert!(error_body.to_xml().is_ok());
+    // A request body in XML is refused before anything is sent.
+    use ucwa::operations::{ApplicationsPost, ApplicationsPostBody};
+    let origin = ucwa::Origin::parse("https://fe1.contoso.com").unwrap();
+    let body = ApplicationsPostBody {
+        user_agent: Some("bot\u{0}".into()),
+        ..ApplicationsPostBody::default()
+    };
+    let link = ucwa::Link::to("/ucwa/oauth/v1/applications");
+    let error = ApplicationsPost::request(&origin, &link, &body, ucwa::Format::Xml).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot send the body: cannot encode in XML: property `userAgent`"),
+        "{error}"
+    );
+    assert!(ApplicationsPost::request(&origin, &link, &body, ucwa::Format::Json).is_ok());
 }

@@ -62,12 +62,12 @@ fn escalate_audio_video_samples_differ_only_in_state() {
 fn xml_round_trips_are_lossless() {
     fn round_trip<T: Resource + PartialEq + std::fmt::Debug>(name: &str) {
         let first: T = ucwa::xml::from_slice(&fixture(name)).unwrap();
-        let encoded = ucwa::xml::to_vec(&first);
+        let encoded = ucwa::xml::to_vec(&first).unwrap();
         let second: T = ucwa::xml::from_slice(&encoded)
             .unwrap_or_else(|e| panic!("{name}: {e}\n{}", String::from_utf8_lossy(&encoded)));
         assert_eq!(first, second, "{name}");
         assert_eq!(
-            ucwa::xml::to_vec(&second),
+            ucwa::xml::to_vec(&second).unwrap(),
             encoded,
             "{name}: encoding is stable"
         );
@@ -85,7 +85,7 @@ fn encoded_xml_is_what_the_server_writes() {
     // From the JSON sample to XML: byte for byte the server's XML sample.
     let participant: Participant =
         ucwa::json::from_slice(&fixture("participant.response.json")).unwrap();
-    let xml = ucwa::xml::to_string(&participant);
+    let xml = ucwa::xml::to_string(&participant).unwrap();
     assert_eq!(
         xml,
         String::from_utf8(fixture("participant.response.xml")).unwrap()
@@ -126,7 +126,7 @@ fn one_entry_point_picks_the_codec_from_the_content_type() {
     );
     assert_eq!(Format::Xml.media_type(), "application/xml");
     for format in [Format::Json, Format::Xml] {
-        let bytes = ucwa::codec::encode(format, &expected);
+        let bytes = ucwa::codec::encode(format, &expected).unwrap();
         let back: Participant = ucwa::codec::decode(format.media_type(), &bytes).unwrap();
         assert_eq!(back, expected);
     }
@@ -161,7 +161,7 @@ fn error_bodies_decode_to_the_same_type_from_both_formats() {
         debug_info: Some(serde_json::json!({"errorReportId": "d2f6 & <x>"})),
         ..Default::default()
     };
-    let xml = ucwa::codec::encode(Format::Xml, &detailed);
+    let xml = ucwa::codec::encode(Format::Xml, &detailed).unwrap();
     let back: ucwa::ErrorBody = ucwa::codec::decode("application/xml", &xml).unwrap();
     assert_eq!(back, detailed, "{}", String::from_utf8_lossy(&xml));
 }

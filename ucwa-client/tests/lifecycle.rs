@@ -370,7 +370,9 @@ async fn a_batch_without_a_next_link_is_reported_and_asked_again_after_the_delay
         // Answers that are event batches, but with no `next` link: twice in a row, the wait
         // doubles; after a good batch, it is back to the retry delay.
         let broken = || {
-            let body = ucwa::resources::EventBatch::default().encode(format);
+            let body = ucwa::resources::EventBatch::default()
+                .encode(format)
+                .unwrap();
             emulator.garble_next_event_batch(format.media_type(), body);
         };
         let mut failure = async |wait: &str| match next_status(&mut status).await {

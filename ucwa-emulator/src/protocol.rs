@@ -64,7 +64,27 @@ pub(crate) fn respond_as(content_type: &str, status: StatusCode, body: Vec<u8>) 
 }
 
 pub(crate) fn payload<T: Payload>(format: Format, status: StatusCode, value: &T) -> Response {
-    respond(format, status, ucwa::codec::encode(format, value))
+    encoded(format, status, ucwa::codec::encode(format, value))
+}
+
+/// A body encoded in `format`, or, when the representation cannot carry it (a character XML
+/// 1.0 cannot hold, sent by a JSON client), a 500 `ServiceFailure` that says so.
+pub(crate) fn encoded(
+    format: Format,
+    status: StatusCode,
+    body: Result<Vec<u8>, ucwa::EncodeError>,
+) -> Response {
+    match body {
+        Ok(body) => respond(format, status, body),
+        Err(e) => failure(
+            format,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "ServiceFailure",
+            None,
+            &e.to_string(),
+        )
+        .into_response(),
+    }
 }
 
 /// An error answer. Handlers pass it up through `?` from each check they make, and a

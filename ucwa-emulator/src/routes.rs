@@ -24,8 +24,8 @@ use crate::APPLICATIONS_PATH;
 use crate::channel::Channel;
 use crate::discovery;
 use crate::protocol::{
-    Negotiated, Refusal, already_exists, application_expired, check, conflict, decode, error,
-    invalid_parameters, no_application, no_content, not_found, payload, respond, respond_as,
+    Negotiated, Refusal, already_exists, application_expired, check, conflict, decode, encoded,
+    error, invalid_parameters, no_application, no_content, not_found, payload, respond_as,
     sdp_offer,
 };
 use crate::resources::{self, CONVERSATION, PARTICIPANT};
@@ -362,5 +362,5 @@ async fn events(
     if let Some((content_type, body)) = state.take_garbled_batch() {
         return Ok(respond_as(&content_type, StatusCode::OK, body));
     }
-    Ok(respond(format, StatusCode::OK, batch.encode(format)))
+    Ok(encoded(format, StatusCode::OK, batch.encode(format)))
 }

@@ -69,8 +69,8 @@ impl Format {
 pub trait Payload: Serialize + DeserializeOwned {
     /// Decodes the XML representation.
     fn from_xml(payload: &[u8]) -> Result<Self, DecodeError>;
-    /// Encodes the XML representation.
-    fn to_xml(&self) -> Vec<u8>;
+    /// Encodes the XML representation (see [`crate::EncodeError`] for what it refuses).
+    fn to_xml(&self) -> Result<Vec<u8>, crate::EncodeError>;
 }
 
 impl<T: Resource> Payload for T {
@@ -78,7 +78,7 @@ impl<T: Resource> Payload for T {
         crate::xml::from_slice(payload)
     }
 
-    fn to_xml(&self) -> Vec<u8> {
+    fn to_xml(&self) -> Result<Vec<u8>, crate::EncodeError> {
         crate::xml::to_vec(self)
     }
 }
@@ -88,7 +88,7 @@ impl Payload for ErrorBody {
         ErrorBody::from_xml(payload)
     }
 
-    fn to_xml(&self) -> Vec<u8> {
+    fn to_xml(&self) -> Result<Vec<u8>, crate::EncodeError> {
         ErrorBody::to_xml(self)
     }
 }
@@ -127,9 +127,12 @@ pub fn decode_as<T: Payload>(format: Format, payload: &[u8]) -> Result<T, Decode
 }
 
 /// Encodes a value in `format`; send it with `format.media_type()` as its `Content-Type`.
-pub fn encode<T: Payload>(format: Format, value: &T) -> Vec<u8> {
+///
+/// JSON carries every value; XML refuses the few characters XML 1.0 cannot carry
+/// ([`crate::EncodeError`] names where).
+pub fn encode<T: Payload>(format: Format, value: &T) -> Result<Vec<u8>, crate::EncodeError> {
     match format {
-        Format::Json => crate::json::to_vec(value),
+        Format::Json => Ok(crate::json::to_vec(value)),
         Format::Xml => value.to_xml(),
     }
 }

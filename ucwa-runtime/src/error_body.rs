@@ -85,8 +85,8 @@ impl ErrorBody {
         Ok(body)
     }
 
-    /// Encodes the XML form.
-    pub fn to_xml(&self) -> Vec<u8> {
+    /// Encodes the XML form (see [`crate::EncodeError`] for what it refuses).
+    pub fn to_xml(&self) -> Result<Vec<u8>, crate::EncodeError> {
         let mut writer = XmlWriter::new();
         self.write_xml(&mut writer);
         writer.finish()

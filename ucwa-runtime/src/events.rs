@@ -335,9 +335,11 @@ impl<R: ResourceSet> EventBatch<R> {
     /// Encodes the batch in `format` (what a server sends). Undecoded resources and unreadable
     /// events are written back as they came, in the representation they came in (and left out
     /// of the other).
-    pub fn encode(&self, format: Format) -> Vec<u8> {
+    ///
+    /// XML refuses the few characters XML 1.0 cannot carry ([`crate::EncodeError`]).
+    pub fn encode(&self, format: Format) -> Result<Vec<u8>, crate::EncodeError> {
         match format {
-            Format::Json => crate::json::to_vec(&self.to_json()),
+            Format::Json => Ok(crate::json::to_vec(&self.to_json())),
             Format::Xml => self.to_xml(),
         }
     }
@@ -399,7 +401,7 @@ impl<R: ResourceSet> EventBatch<R> {
         Value::Object(object)
     }
 
-    fn to_xml(&self) -> Vec<u8> {
+    fn to_xml(&self) -> Result<Vec<u8>, crate::EncodeError> {
         let mut writer = crate::xml::XmlWriter::new();
         let href = self.self_link.as_ref().map(|l| l.href.as_str());
         let mut attributes = vec![("href", href.map(Cow::Borrowed))];

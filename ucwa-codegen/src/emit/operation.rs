@@ -233,7 +233,7 @@ pub fn emit(
                 quote! {
                     Some(::ucwa_runtime::operation::Body {
                         media_type: format.media_type().to_owned(),
-                        bytes: ::ucwa_runtime::codec::encode(format, body),
+                        bytes: ::ucwa_runtime::codec::encode(format, body)?,
                     })
                 },
                 format!("`body`, the `{resource}` resource, is sent in `format`."),
@@ -299,7 +299,7 @@ pub fn emit(
                 quote! {
                     Some(::ucwa_runtime::operation::Body {
                         media_type: format.media_type().to_owned(),
-                        bytes: ::ucwa_runtime::codec::encode(format, body),
+                        bytes: ::ucwa_runtime::codec::encode(format, body)?,
                     })
                 },
                 "`body` is sent in `format`.".to_owned(),

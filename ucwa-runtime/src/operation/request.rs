@@ -88,6 +88,9 @@ pub enum RequestError {
         /// What is wrong with the value.
         reason: String,
     },
+    /// The body cannot be sent in the format asked for (a character XML cannot carry).
+    #[error("cannot send the body: {0}")]
+    Body(#[from] crate::EncodeError),
     /// The link is not a usable HTTP target.
     #[error("cannot build the request: {0}")]
     Http(String),

@@ -128,13 +128,14 @@ pub fn from_str<T: Resource>(payload: &str) -> Result<T, DecodeError> {
 }
 
 /// Encodes a resource as an XML payload.
-pub fn to_vec<T: Resource>(resource: &T) -> Vec<u8> {
+pub fn to_vec<T: Resource>(resource: &T) -> Result<Vec<u8>, crate::EncodeError> {
     let mut writer = XmlWriter::new();
     resource.write_xml(&mut writer, resource.rel());
     writer.finish()
 }
 
 /// Encodes a resource as an XML payload in a string.
-pub fn to_string<T: Resource>(resource: &T) -> String {
-    String::from_utf8(to_vec(resource)).unwrap_or_default()
+pub fn to_string<T: Resource>(resource: &T) -> Result<String, crate::EncodeError> {
+    // The writer writes only `str`s.
+    to_vec(resource).map(|bytes| String::from_utf8(bytes).unwrap_or_default())
 }

@@ -1,8 +1,12 @@
 //! Writes UCWA's XML representation, indented like the server's samples.
+//!
+//! Every text is checked for characters XML 1.0 cannot carry; the first one found, with its
+//! place, is what [`XmlWriter::finish`] returns instead of an ill-formed document.
 
 use quick_xml::escape::{escape, partial_escape};
 
 use crate::Link;
+use crate::encode_error::{EncodeError, check};
 
 use super::NAMESPACE;
 
@@ -10,6 +14,8 @@ use super::NAMESPACE;
 pub struct XmlWriter {
     out: String,
     depth: usize,
+    /// The first text that cannot be written.
+    error: Option<EncodeError>,
 }
 
 impl Default for XmlWriter {
@@ -23,7 +29,11 @@ impl XmlWriter {
     pub fn new() -> Self {
         let mut out = String::with_capacity(4096);
         out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-        XmlWriter { out, depth: 0 }
+        XmlWriter {
+            out,
+            depth: 0,
+            error: None,
+        }
     }
 
     fn indent(&mut self) {
@@ -32,7 +42,15 @@ impl XmlWriter {
         }
     }
 
+    /// Keeps the first failed check.
+    fn checked(&mut self, text: &str, place: impl FnOnce() -> String) {
+        if self.error.is_none() {
+            self.error = check(text, place).err();
+        }
+    }
+
     fn attribute(&mut self, name: &str, value: &str) {
+        self.checked(value, || format!("attribute `{name}`"));
         self.out.push(' ');
         self.out.push_str(name);
         self.out.push_str("=\"");
@@ -107,6 +125,7 @@ impl XmlWriter {
 
     /// `<property name="..">text</property>`.
     pub fn property(&mut self, name: &str, text: &str) {
+        self.checked(text, || format!("property `{name}`"));
         self.indent();
         self.out.push_str("<property");
         self.attribute("name", name);
@@ -123,7 +142,9 @@ impl XmlWriter {
         self.out.push_str(">\n");
         self.depth += 1;
         for item in items {
-            self.text_element("item", item.as_ref());
+            let item = item.as_ref();
+            self.checked(item, || format!("an item of property `{name}`"));
+            self.text_element("item", item);
         }
         self.end_element("propertyList");
     }
@@ -178,6 +199,7 @@ impl XmlWriter {
 
     /// `<name>text</name>`.
     pub fn text_element(&mut self, name: &str, text: &str) {
+        self.checked(text, || format!("<{name}>"));
         self.indent();
         self.out.push('<');
         self.out.push_str(name);
@@ -195,8 +217,11 @@ impl XmlWriter {
         self.out.push('\n');
     }
 
-    /// The document.
-    pub fn finish(self) -> Vec<u8> {
-        self.out.into_bytes()
+    /// The document, or the first text in it that XML 1.0 cannot carry.
+    pub fn finish(self) -> Result<Vec<u8>, EncodeError> {
+        match self.error {
+            None => Ok(self.out.into_bytes()),
+            Some(error) => Err(error),
+        }
     }
 }

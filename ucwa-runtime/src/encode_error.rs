@@ -1,0 +1,64 @@
+//! Why a value cannot be encoded: XML 1.0 cannot carry some characters JSON can (most control
+//! characters), not even escaped, and the encoder refuses them rather than write a document no
+//! reader accepts.
+
+use std::fmt;
+
+/// A value the representation cannot carry, and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncodeError {
+    place: String,
+    character: char,
+}
+
+impl EncodeError {
+    /// What holds the character: e.g. "property `subject`", "attribute `href` of <link>".
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+
+    /// The first character that cannot be carried.
+    pub fn character(&self) -> char {
+        self.character
+    }
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot encode in XML: {} holds U+{:04X}, a character XML 1.0 cannot carry (even \
+             escaped); remove it, or send this value as JSON",
+            self.place, self.character as u32
+        )
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// The first character of `text` that XML 1.0 cannot carry: controls other than tab, line feed
+/// and carriage return, and U+FFFE / U+FFFF.
+pub(crate) fn first_unencodable(text: &str) -> Option<char> {
+    let bytes = text.as_bytes();
+    // Fast path: no control byte, and no 0xEF (which starts U+FFFE and U+FFFF).
+    if !bytes
+        .iter()
+        .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF)
+    {
+        return None;
+    }
+    text.chars().find(|&c| {
+        (c < '\u{20}' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    })
+}
+
+/// Checks `text`, naming its place (built only on failure).
+pub(crate) fn check(text: &str, place: impl FnOnce() -> String) -> Result<(), EncodeError> {
+    match first_unencodable(text) {
+        None => Ok(()),
+        Some(character) => Err(EncodeError {
+            place: place(),
+            character,
+        }),
+    }
+}
