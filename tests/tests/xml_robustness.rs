@@ -232,6 +232,16 @@ fn unknown_attributes_and_colliding_property_names_survive() {
         "{written}"
     );
     assert_eq!(decode(&written).unwrap(), participant);
+    // On a `<link>` of a known rel too, in the link's own unknown members.
+    let linked = decode(&format!(
+        r#"<resource rel="participant" {ns}><link rel="contact" href="/c/1" flavour="odd" /></resource>"#
+    ))
+    .unwrap();
+    let contact = linked.links.contact.as_ref().unwrap();
+    assert_eq!(contact.unknown["flavour"], "odd");
+    let written = String::from_utf8(ucwa::xml::to_vec(&linked).unwrap()).unwrap();
+    assert!(written.contains(r#"flavour="odd""#), "{written}");
+    assert_eq!(decode(&written).unwrap(), linked);
     // Through JSON an attribute is a member like any other, and back in XML an attribute.
     // (A property named `_links` or `_embedded` has no JSON form: JSON uses those names.)
     let attributed = decode(&format!(
