@@ -62,40 +62,9 @@ fn measure<T>(decode: impl Fn() -> T) -> (usize, usize) {
     figures
 }
 
-const AVI_JSON: &[u8] = include_bytes!("../fixtures/audioVideoInvitation.response.json");
-const AVI_XML: &[u8] = include_bytes!("../fixtures/audioVideoInvitation.response.xml");
-const PARTICIPANT_JSON: &str = include_str!("../fixtures/participant.response.json");
+mod common;
 
-/// A batch of `n` events from one sender, each a participant added with the participant
-/// embedded, as a busy conference's channel carries them.
-fn synthetic_batch(n: usize) -> String {
-    let participant = PARTICIPANT_JSON.trim();
-    let events: Vec<String> = (0..n)
-        .map(|i| {
-            format!(
-                r#"{{"link":{{"rel":"participant","href":"/ucwa/oauth/v1/applications/102/communication/conversations/1/participants/{i}","title":"Participant {i}"}},"in":{{"rel":"localParticipant","href":"/ucwa/oauth/v1/applications/102/communication/conversations/1/participants"}},"_embedded":{{"participant":{participant}}},"type":"added"}}"#
-            )
-        })
-        .collect();
-    format!(
-        r#"{{"_links":{{"self":{{"href":"/ucwa/oauth/v1/applications/102/events?ack=7"}},"next":{{"href":"/ucwa/oauth/v1/applications/102/events?ack=8"}}}},"sender":[{{"rel":"conversation","href":"/ucwa/oauth/v1/applications/102/communication/conversations/1","events":[{}]}}]}}"#,
-        events.join(",")
-    )
-}
-
-/// The largest event sample of the reference pages, when they are beside the repository.
-fn largest_reference_event() -> Option<String> {
-    let reference = ucwa_import::reference_for_tests()?;
-    reference
-        .resources
-        .iter()
-        .flat_map(|page| page.event_samples.iter())
-        .filter(|sample| EventBatch::from_json(sample.as_bytes()).is_ok())
-        .max_by_key(|sample| sample.len())
-        .cloned()
-}
-
-const ERROR_JSON: &[u8] = br#"{"code":"Conflict","subcode":"AlreadyExists","message":"The application already exists.","debugInfo":{"diagnostics":"1000;reason=\"already exists\"","requestId":"8e1b2a"},"parameters":[{"name":"endpointId","value":"e2e"}]}"#;
+use common::{AVI_JSON, AVI_XML, ERROR_JSON, largest_reference_event, synthetic_batch};
 
 fn row(what: &str, input: &[u8], (total, peak): (usize, usize)) {
     let per = |bytes: usize| bytes as f64 / input.len() as f64;
