@@ -12,8 +12,10 @@
 //! that went away). Every application is sent `--rate` events a second, each carrying the time
 //! it was sent, so a reader knows how long it took to arrive. Each second the table shows the
 //! process's `VmRSS`, how many events arrived, and their delivery latency (p50, p99, max); the
-//! summary compares the first and last seconds. The run stops early, with an error, if the
-//! resident memory passes `--max-rss-mib`.
+//! summary compares the first and last seconds, and says what the emulator holds at the end
+//! (the stalled applications' channels stop at `event_backlog` events: they overflow, and
+//! would be answered `resync`). The run stops early, with an error, if the resident memory
+//! passes `--max-rss-mib`.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -28,7 +30,7 @@ use ucwa::operations::{ApplicationsPost, ApplicationsPostBody};
 use ucwa::resources::{AnyResource, Application, Participant};
 use ucwa::{Format, Link};
 use ucwa_client::Client;
-use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
+use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator, Limits};
 
 #[derive(Parser, Debug)]
 #[command(about = "A sustained event load on the emulator, on loopback, for a bounded time")]
@@ -406,6 +408,15 @@ async fn run(args: Args) -> Result<(), String> {
         "sent {sequence} events to each of {} applications; {} client errors",
         args.apps,
         errors.load(Ordering::Relaxed)
+    );
+    let stats = emulator.stats();
+    println!(
+        "the emulator holds {} applications, {} events (at most {} each); {} backlog overflows dropped {} events",
+        stats.applications,
+        stats.events_held,
+        Limits::default().event_backlog,
+        stats.event_overflows,
+        stats.events_dropped
     );
     emulator.shutdown().await;
     Ok(())

@@ -602,3 +602,25 @@ async fn an_injected_fault_answers_before_the_handlers_with_retry_after() {
         emulator.requests()
     );
 }
+
+#[tokio::test]
+async fn shutdown_does_not_wait_for_a_stalled_client() {
+    let emulator = start(Limits {
+        header_read_timeout: Duration::from_secs(600),
+        ..Limits::default()
+    })
+    .await;
+    let mut stalled = TcpStream::connect(emulator.addr()).await.unwrap();
+    stalled
+        .write_all(format!("GET {APPLICATIONS_PATH} HTTP/1.1\r\nHost: 1").as_bytes())
+        .await
+        .unwrap();
+    // Served, so that the connection is surely accepted before the stop.
+    let client = client(&emulator, Format::Json);
+    create(&client).await;
+    // Not waited for: no request of its is in flight.
+    tokio::time::timeout(GUARD, emulator.shutdown())
+        .await
+        .expect("the shutdown ends");
+    assert_eq!(read_to_close(&mut stalled).await, "");
+}
