@@ -26,6 +26,10 @@
 //! other scheme, host or port is refused before a connection is made, and redirects are not
 //! followed. The token never appears in `Debug` output.
 //!
+//! A `GET`, `PUT` or `DELETE` that fails for a passing reason (503, 504, a connection refused,
+//! reset or closed before the answer) is sent again as the [`RetryPolicy`] says: 3 attempts by
+//! default, with a growing wait; a `POST` is sent once.
+//!
 //! Most users start from a sign-in address instead of a token: [`SignIn`] runs autodiscovery
 //! ([`discovery`]), gets a token for each host from a [`TokenProvider`] ([`auth`]), and
 //! [`SignIn::start`] keeps an application alive in the background ([`Session`]).
