@@ -226,14 +226,16 @@ async fn every_error_path_of_escalate_audio_video() {
         .filter(|(_, _, subcode, _)| *subcode != Some("AlreadyExists"));
     for (i, (status, code, subcode, is_variant)) in rows.enumerate() {
         for format in [Format::Json, Format::Xml] {
-            emulator.fail_next_escalation(
-                StatusCode::from_u16(status).unwrap(),
-                ErrorBody {
-                    code: code.into(),
-                    subcode: subcode.map(Into::into),
-                    ..Default::default()
-                },
-            );
+            emulator
+                .fail_next_escalation(
+                    StatusCode::from_u16(status).unwrap(),
+                    ErrorBody {
+                        code: code.into(),
+                        subcode: subcode.map(Into::into),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
             let client = self::client(&emulator, format);
             match escalate(&client, &link, &format!("fault-{i}-{format}")).await {
                 Err(failure @ ClientError::Response(ResponseError::Ucwa(_))) => {

@@ -126,7 +126,9 @@ async fn the_channel_survives_bad_events_and_garbled_batches() {
             Format::Xml => (format.media_type(), b"<events><sender".to_vec()),
         };
         for (content_type, body) in [("text/html", b"<html>502 Bad Gateway</html>".to_vec()), cut] {
-            emulator.garble_next_event_batch(content_type, body);
+            emulator
+                .garble_next_event_batch(content_type, body)
+                .unwrap();
             match next(&mut events).await {
                 Err(ClientError::Response(_)) => {}
                 other => panic!("{format}: {other:?}"),
@@ -163,7 +165,9 @@ async fn the_channel_survives_bad_events_and_garbled_batches() {
 async fn the_event_stream_goes_on_after_a_garbled_batch() {
     use futures_util::StreamExt;
     let (emulator, events) = setup(Format::Json).await;
-    emulator.garble_next_event_batch("text/html", b"<html>proxy</html>".to_vec());
+    emulator
+        .garble_next_event_batch("text/html", b"<html>proxy</html>".to_vec())
+        .unwrap();
     emulator.push_event("conversation", SENDER, good(7));
     let mut stream = Box::pin(events.into_stream());
     let first = tokio::time::timeout(Duration::from_secs(20), stream.next())

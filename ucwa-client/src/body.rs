@@ -10,18 +10,38 @@ pub const DEFAULT_LIMIT: usize = 8 * 1024 * 1024;
 /// The most a token endpoint or discovery answer may hold: these are a few hundred bytes.
 pub(crate) const SMALL_LIMIT: usize = 64 * 1024;
 
+/// Why a body could not be read.
+pub(crate) enum ReadError {
+    /// Longer than the limit: the text says so and names the setting.
+    TooLong(String),
+    /// The connection failed.
+    Failed(reqwest::Error),
+}
+
+impl ReadError {
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            ReadError::TooLong(text) => text.clone(),
+            ReadError::Failed(error) => describe(error),
+        }
+    }
+}
+
 /// The body, or why it could not be read (too long, or the connection failed).
-pub(crate) async fn read(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+pub(crate) async fn read(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, ReadError> {
     if response
         .content_length()
         .is_some_and(|length| length > limit as u64)
     {
-        return Err(too_long(limit));
+        return Err(ReadError::TooLong(too_long(limit)));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Failed)? {
         if body.len() + chunk.len() > limit {
-            return Err(too_long(limit));
+            return Err(ReadError::TooLong(too_long(limit)));
         }
         body.extend_from_slice(&chunk);
     }

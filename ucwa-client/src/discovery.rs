@@ -27,6 +27,7 @@ use ucwa::http::{self, Method, StatusCode, header};
 use ucwa::operation::UcwaError;
 use ucwa::resources::{Root, User};
 
+use crate::RetryPolicy;
 use crate::auth::hosts::Hosts;
 use crate::transport::{self, SendError};
 
@@ -233,6 +234,8 @@ fn in_domain(host: &str, domain: &str) -> bool {
 pub(crate) struct Discovery<'a> {
     pub http: &'a reqwest::Client,
     pub hosts: &'a Hosts,
+    /// For the requests after the entry point: a failed entry point is followed by the next.
+    pub retry: &'a RetryPolicy,
     pub config: &'a DiscoveryConfig,
     pub address: &'a SignInAddress,
 }
@@ -326,7 +329,7 @@ impl Discovery<'_> {
     async fn probe(&self, start: &url::Url) -> Result<(url::Url, Vec<u8>), String> {
         let mut url = start.clone();
         for _ in 0..MAX_REDIRECTS {
-            match self.fetch(&url).await {
+            match self.fetch(&url, &RetryPolicy::none()).await {
                 Fetched::Resource { url, body } => return Ok((url, body)),
                 Fetched::Failed(reason, _) => return Err(reason),
                 Fetched::Redirect(location) => {
@@ -356,8 +359,9 @@ impl Discovery<'_> {
         Ok(())
     }
 
-    /// A GET in the chosen format, with the host's token if it has or gets one.
-    async fn fetch(&self, url: &url::Url) -> Fetched {
+    /// A GET in the chosen format, with the host's token if it has or gets one, sent again as
+    /// `retry` says.
+    async fn fetch(&self, url: &url::Url, retry: &RetryPolicy) -> Fetched {
         let request = match ucwa::operation::build_request(
             Method::GET,
             url.clone(),
@@ -368,16 +372,14 @@ impl Discovery<'_> {
             Ok(request) => request,
             Err(error) => return Fetched::Failed(error.to_string(), None),
         };
-        let response = match transport::send(
-            self.http,
-            self.hosts,
-            request,
-            url,
-            self.config.timeout,
-            crate::body::DEFAULT_LIMIT,
-        )
-        .await
-        {
+        let sender = transport::Sender {
+            http: self.http,
+            hosts: self.hosts,
+            timeout: self.config.timeout,
+            max_body: crate::body::DEFAULT_LIMIT,
+            retry,
+        };
+        let response = match sender.send(request, url).await {
             Ok(response) => response,
             Err(SendError::Transport { reason, .. }) => return Fetched::Failed(reason, None),
             Err(SendError::Auth(error)) => return Fetched::Failed(error.to_string(), None),
@@ -421,7 +423,7 @@ impl Discovery<'_> {
     /// A GET after the entry point: anything but a resource is an error. The URL returned is
     /// where the answer came from (see [`Discovery::fetch`]).
     async fn fetch_ok(&self, url: &url::Url) -> Result<(url::Url, Vec<u8>), DiscoveryError> {
-        match self.fetch(url).await {
+        match self.fetch(url, self.retry).await {
             Fetched::Resource { url, body } => Ok((url, body)),
             Fetched::Failed(reason, status) => Err(DiscoveryError::Failed {
                 url: url.to_string(),

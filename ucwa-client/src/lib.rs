@@ -26,6 +26,10 @@
 //! other scheme, host or port is refused before a connection is made, and redirects are not
 //! followed. The token never appears in `Debug` output.
 //!
+//! A `GET`, `PUT` or `DELETE` that fails for a passing reason (503, 504, a connection refused,
+//! reset or closed before the answer) is sent again as the [`RetryPolicy`] says: 3 attempts by
+//! default, with a growing wait; a `POST` is sent once.
+//!
 //! Most users start from a sign-in address instead of a token: [`SignIn`] runs autodiscovery
 //! ([`discovery`]), gets a token for each host from a [`TokenProvider`] ([`auth`]), and
 //! [`SignIn::start`] keeps an application alive in the background ([`Session`]).
@@ -38,6 +42,7 @@ pub mod discovery;
 mod events;
 mod header_value;
 mod lifecycle;
+mod retry;
 pub mod settings;
 mod signin;
 mod transport;
@@ -53,6 +58,7 @@ pub use auth::{AuthError, Token, TokenProvider};
 pub use body::DEFAULT_LIMIT as DEFAULT_MAX_BODY_SIZE;
 pub use events::EventChannel;
 pub use lifecycle::{Session, SessionError, Status};
+pub use retry::RetryPolicy;
 pub use settings::SettingError;
 pub use signin::{SignIn, SignInError};
 
@@ -147,6 +153,7 @@ pub struct ClientBuilder {
     request_timeout: Duration,
     long_poll: Duration,
     max_body: usize,
+    retry: RetryPolicy,
 }
 
 #[derive(Debug)]
@@ -208,10 +215,20 @@ impl ClientBuilder {
         self
     }
 
+    /// When a request that failed for a passing reason (503, 504, a connection error) is sent
+    /// again ([`RetryPolicy::default`]: `GET`, `PUT` and `DELETE` up to 3 times, never a
+    /// `POST`); [`RetryPolicy::none`] sends every request once. Checked by
+    /// [`ClientBuilder::build`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// The client.
     pub fn build(self) -> Result<Client, BuildError> {
         let long_poll = settings::long_poll(self.long_poll)?;
         let max_body = settings::body_size(self.max_body)?;
+        let retry = self.retry.checked()?;
         settings::timeout("connect_timeout", self.connect_timeout)?;
         settings::timeout("request_timeout", self.request_timeout)?;
         let origin = Origin::parse(&self.origin)?;
@@ -236,6 +253,7 @@ impl ClientBuilder {
             self.format,
             self.request_timeout,
             long_poll,
+            retry,
         );
         client.max_body = max_body;
         Ok(client)
@@ -255,6 +273,8 @@ pub struct Client {
     long_poll: Duration,
     /// The most bytes of an answer read.
     max_body: usize,
+    /// When a request is sent again.
+    retry: RetryPolicy,
 }
 
 impl Client {
@@ -282,6 +302,7 @@ impl Client {
             request_timeout: Duration::from_secs(30),
             long_poll: Duration::from_secs(180),
             max_body: body::DEFAULT_LIMIT,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -292,6 +313,7 @@ impl Client {
         format: Format,
         request_timeout: Duration,
         long_poll: Duration,
+        retry: RetryPolicy,
     ) -> Self {
         Client {
             http,
@@ -301,6 +323,7 @@ impl Client {
             request_timeout,
             long_poll,
             max_body: body::DEFAULT_LIMIT,
+            retry,
         }
     }
 
@@ -315,7 +338,8 @@ impl Client {
     }
 
     /// Sends a request built by an operation's `request(..)` and reads the answer with the
-    /// operation's reader.
+    /// operation's reader; a `GET`, `PUT` or `DELETE` that fails for a passing reason is sent
+    /// again as the [`RetryPolicy`] says.
     pub async fn send<O: Operation>(
         &self,
         request: http::Request<Vec<u8>>,
@@ -364,15 +388,14 @@ impl Client {
             .into());
         }
         let request = http::Request::from_parts(parts, body);
-        Ok(transport::send(
-            &self.http,
-            &self.hosts,
-            request,
-            &url,
+        let sender = transport::Sender {
+            http: &self.http,
+            hosts: &self.hosts,
             timeout,
-            self.max_body,
-        )
-        .await?)
+            max_body: self.max_body,
+            retry: &self.retry,
+        };
+        Ok(sender.send(request, &url).await?)
     }
 }
 

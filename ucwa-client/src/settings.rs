@@ -14,8 +14,14 @@ pub const MIN_LONG_POLL: Duration = Duration::from_secs(1);
 /// The longest long poll: the server holds a pending GET for minutes, not longer; a longer
 /// wait only delays noticing a dead connection.
 pub const MAX_LONG_POLL: Duration = Duration::from_secs(15 * 60);
-/// The longest wait between two failed pending GETs, and so the cap of their backoff.
+/// The longest wait between two failed pending GETs, and so the cap of their backoff; also
+/// the most a [`crate::RetryPolicy`]'s `max_backoff` may be.
 pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+/// The most attempts a [`crate::RetryPolicy`] may make of one request: more only hammers a
+/// server that is down.
+pub const MAX_ATTEMPTS: u32 = 10;
+/// The longest first wait of a [`crate::RetryPolicy`].
+pub const MAX_INITIAL_BACKOFF: Duration = Duration::from_secs(10);
 /// The longest a request, or a connection, may be waited for: a zero timeout would fail
 /// every request at once, and one of hours would hang a caller on a dead server.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(10 * 60);

@@ -22,7 +22,7 @@ use crate::auth::{PasswordGrant, TokenProvider};
 use crate::discovery::{Discovered, Discovery, DiscoveryConfig, DiscoveryError, SignInAddress};
 use crate::lifecycle::LifecycleConfig;
 use crate::settings::{self, SettingError};
-use crate::{Client, default_http};
+use crate::{Client, RetryPolicy, default_http};
 
 /// Signs a user in: discovery, then a [`Client`] of the user's applications host, every host
 /// with its own token from one provider.
@@ -36,6 +36,7 @@ pub struct SignIn {
     pub(crate) request_timeout: Duration,
     pub(crate) long_poll: Duration,
     pub(crate) lifecycle: LifecycleConfig,
+    pub(crate) retry: RetryPolicy,
 }
 
 /// Why signing in failed.
@@ -67,6 +68,7 @@ impl SignIn {
             request_timeout: Duration::from_secs(30),
             long_poll: Duration::from_secs(180),
             lifecycle: LifecycleConfig::default(),
+            retry: RetryPolicy::default(),
         })
     }
 
@@ -201,9 +203,19 @@ impl SignIn {
         self
     }
 
+    /// When a request that failed for a passing reason (503, 504, a connection error) is sent
+    /// again: discovery's requests after the entry point (an entry point that fails is
+    /// followed by the next instead), and the session's `GET`s, `PUT`s and `DELETE`s; never a
+    /// `POST`. [`RetryPolicy::default`] unless set; checked when the session starts.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Refuses the settings that would panic, overflow or spin later, naming the parameter.
     pub(crate) fn check_settings(&self) -> Result<(), SettingError> {
         settings::long_poll(self.long_poll)?;
+        self.retry.clone().checked()?;
         settings::timeout("request_timeout", self.request_timeout)?;
         let lifecycle = &self.lifecycle;
         settings::duration(
@@ -253,6 +265,7 @@ impl SignIn {
         let discovery = Discovery {
             http,
             hosts,
+            retry: &self.retry,
             config: &self.discovery,
             address: &self.address,
         };
@@ -290,6 +303,7 @@ impl SignIn {
             self.discovery.format,
             self.request_timeout,
             self.long_poll,
+            self.retry.clone(),
         ))
     }
 }
@@ -342,6 +356,10 @@ mod tests {
             "request_timeout"
         );
         assert_eq!(refused(base().event_queue(usize::MAX)).0, "event_queue");
+        assert_eq!(
+            refused(base().retry_policy(RetryPolicy::default().max_attempts(0))).0,
+            "retry_policy.max_attempts"
+        );
         // Refused before any request: discovery of a domain that does not exist is not tried.
         assert!(matches!(
             base().keep_alive(Duration::ZERO).discover().await,

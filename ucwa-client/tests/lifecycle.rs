@@ -373,7 +373,9 @@ async fn a_batch_without_a_next_link_is_reported_and_asked_again_after_the_delay
             let body = ucwa::resources::EventBatch::default()
                 .encode(format)
                 .unwrap();
-            emulator.garble_next_event_batch(format.media_type(), body);
+            emulator
+                .garble_next_event_batch(format.media_type(), body)
+                .unwrap();
         };
         let mut failure = async |wait: &str| match next_status(&mut status).await {
             Status::EventChannelFailed { reason } => assert_eq!(
@@ -481,10 +483,12 @@ async fn a_403_while_recovering_runs_discovery_again_and_other_errors_do_not() {
         message: Some("injected".into()),
         ..ucwa::ErrorBody::default()
     };
-    emulator.fail_next_application(
-        ucwa::http::StatusCode::INTERNAL_SERVER_ERROR,
-        failure("ServiceFailure"),
-    );
+    emulator
+        .fail_next_application(
+            ucwa::http::StatusCode::INTERNAL_SERVER_ERROR,
+            failure("ServiceFailure"),
+        )
+        .unwrap();
     emulator.delete_applications();
     assert!(matches!(
         next_status(&mut status).await,
@@ -497,7 +501,9 @@ async fn a_403_while_recovering_runs_discovery_again_and_other_errors_do_not() {
     assert_eq!(emulator.entry_point_hits(), 1);
 
     // A 403: the discovered links are dropped and discovery runs again before the retry.
-    emulator.fail_next_application(ucwa::http::StatusCode::FORBIDDEN, failure("Forbidden"));
+    emulator
+        .fail_next_application(ucwa::http::StatusCode::FORBIDDEN, failure("Forbidden"))
+        .unwrap();
     emulator.delete_applications();
     assert!(matches!(
         next_status(&mut status).await,
@@ -529,10 +535,12 @@ async fn a_502_while_recovering_runs_discovery_again_and_a_500_does_not_in_json_
         assert_eq!(emulator.entry_point_hits(), 1);
 
         // A 500: the discovered links are kept; the next keep-alive tries again with them.
-        emulator.fail_next_application(
-            ucwa::http::StatusCode::INTERNAL_SERVER_ERROR,
-            injected("ServiceFailure"),
-        );
+        emulator
+            .fail_next_application(
+                ucwa::http::StatusCode::INTERNAL_SERVER_ERROR,
+                injected("ServiceFailure"),
+            )
+            .unwrap();
         emulator.delete_applications();
         assert!(matches!(
             next_status(&mut status).await,
@@ -545,10 +553,12 @@ async fn a_502_while_recovering_runs_discovery_again_and_a_500_does_not_in_json_
         assert_eq!(emulator.entry_point_hits(), 1, "{format:?}");
 
         // A 502: dropped, discovery runs again, and the retry with its links succeeds.
-        emulator.fail_next_application(
-            ucwa::http::StatusCode::BAD_GATEWAY,
-            injected("ServiceFailure"),
-        );
+        emulator
+            .fail_next_application(
+                ucwa::http::StatusCode::BAD_GATEWAY,
+                injected("ServiceFailure"),
+            )
+            .unwrap();
         emulator.delete_applications();
         assert!(matches!(
             next_status(&mut status).await,

@@ -1,12 +1,17 @@
-//! What a sign-in logs: every step, and never a token or a password, whatever the level.
+//! What a sign-in logs: every step, and never a token or a password, whatever the level; and
+//! what a retry logs. (In a test binary of their own: `tracing` caches which callsites are
+//! enabled, which a test without a subscriber running alongside would spoil.)
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ucwa::Format;
-use ucwa_client::SignIn;
-use ucwa_emulator::{Config, Emulator};
+use ucwa::http::Method;
+use ucwa::operations::{ApplicationsPost, ApplicationsPostBody};
+use ucwa::resources::Application;
+use ucwa::{Format, Link};
+use ucwa_client::{Client, RetryPolicy, SignIn};
+use ucwa_emulator::{Config, Emulator, Fault};
 
 /// Collects everything written, for the test to read.
 #[derive(Clone, Default)]
@@ -90,5 +95,58 @@ async fn sign_in_logs_each_step_and_no_secret() {
     for token in &tokens {
         let value = token.trim_start_matches("cwt=");
         assert!(!logs.contains(value), "{value} logged");
+    }
+}
+
+#[tokio::test]
+async fn each_retry_is_logged_with_its_attempt_wait_and_reason() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // One thread: every task logs here.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let client = Client::builder(emulator.origin(), emulator.token())
+        .retry_policy(
+            RetryPolicy::default()
+                .backoff(Duration::from_millis(1), Duration::from_millis(5))
+                .jitter(false),
+        )
+        .build()
+        .unwrap();
+    let body = ApplicationsPostBody {
+        culture: Some("en-US".into()),
+        endpoint_id: Some("logs".into()),
+        user_agent: Some("logs/1".into()),
+        ..Default::default()
+    };
+    let request = ApplicationsPost::request(
+        client.origin(),
+        &Link::to(ucwa_emulator::APPLICATIONS_PATH),
+        &body,
+        client.format(),
+    )
+    .unwrap();
+    let application = client.send::<ApplicationsPost>(request).await.unwrap();
+    let link = application.links.self_.unwrap().to_cast::<Application>();
+    let path = link.href.as_str().to_owned();
+    emulator
+        .inject(Fault::service_timeout(Method::GET, &path).times(2))
+        .unwrap();
+    client.get(&link).await.unwrap();
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let retries: Vec<&str> = logs.lines().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(retries.len(), 2, "{logs}");
+    for (line, (attempt, wait)) in retries.iter().zip([(1, 1), (2, 2)]) {
+        assert!(line.contains("ucwa_client::retry"), "{line}");
+        assert!(line.contains(&format!("attempt={attempt} ")), "{line}");
+        assert!(line.contains(&format!("wait_ms={wait} ")), "{line}");
+        assert!(line.contains("method=GET"), "{line}");
+        assert!(line.contains("reason=504 Gateway Timeout"), "{line}");
+        assert!(!line.contains(emulator.token()), "{line}");
     }
 }

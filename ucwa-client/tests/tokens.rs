@@ -264,7 +264,7 @@ async fn a_grant_the_token_endpoint_does_not_take_is_typed_unsupported_grant_typ
     for format in [Format::Json, Format::Xml] {
         let emulator = emulator(Config::default()).await;
         // The challenge still offers `password`; the endpoint refuses it.
-        emulator.refuse_grant("password");
+        emulator.refuse_grant("password").unwrap();
         let provider = counting(PasswordGrant::new(emulator.user(), "pass@word1"));
         let client = Client::with_provider(emulator.origin(), provider.clone())
             .format(format)

@@ -11,7 +11,13 @@
 //! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure` with
 //! `parameters`), one escalation per `operationId` (409 `AlreadyExists`), an `application/sdp`
 //! body (415), and answers in JSON or XML by `Accept`. Errors a healthy server does not produce
-//! on its own can be injected with [`Emulator::fail_next_escalation`].
+//! on its own can be injected with [`Emulator::fail_next_escalation`], and in front of any
+//! resource with [`Emulator::inject`] (503, 504, a connection closed without an answer).
+//!
+//! It is meant to run in CI and under load: everything it holds and waits for is bounded by
+//! [`Limits`] (applications, each event channel's backlog and batch size, escalations, tokens,
+//! request bodies, header and body read timeouts, connections, injections), idle applications
+//! expire, and a bound that is hit is answered as UCWA answers it.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -21,12 +27,16 @@
 //! ```
 #![deny(missing_docs)]
 
+mod body;
 mod channel;
 mod clock;
 mod discovery;
+mod faults;
+mod limits;
 mod protocol;
 mod resources;
 mod routes;
+mod serve;
 mod state;
 mod tls;
 mod tokens;
@@ -36,13 +46,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use ucwa::ErrorBody;
-use ucwa::http::StatusCode;
+use ucwa::http::{Method, StatusCode};
 
 pub use clock::Clock;
 pub use discovery::{ROOT_PATH, USER_PATH};
+pub use faults::Fault;
+pub use limits::{ConfigError, LimitReached, Limits};
 pub use protocol::DIAGNOSTIC_ID;
 pub use tokens::TOKEN_PATH;
 
@@ -97,6 +109,8 @@ pub struct Config {
     /// Add `authorization_uri` with this value to the `Bearer` challenge, as Skype for
     /// Business Online does to send clients to Azure AD (`None`: left out, as on premises).
     pub authorization_uri: Option<String>,
+    /// The bounds of what the emulator holds and how long it waits for clients.
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -119,24 +133,51 @@ impl Default for Config {
             applications_start_available: false,
             tls_names: None,
             authorization_uri: None,
+            limits: Limits::default(),
         }
     }
 }
+
+/// What the emulator holds now ([`Emulator::stats`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Live applications.
+    pub applications: usize,
+    /// Events held by their channels, not yet sent or not yet acknowledged.
+    pub events_held: usize,
+    /// How many times a channel's backlog overflowed (each answered with `resync`), in the
+    /// live applications.
+    pub event_overflows: u64,
+    /// The events those overflows dropped.
+    pub events_dropped: u64,
+    /// Escalations (audioVideoInvitations) kept.
+    pub escalations: usize,
+    /// Tokens issued and kept (expired ones are forgotten when the bound is reached).
+    pub tokens: usize,
+}
+
+/// How often idle applications are looked for.
+const SWEEP_PERIOD: Duration = Duration::from_secs(1);
 
 /// A running emulator; it stops when dropped or shut down.
 pub struct Emulator {
     addr: SocketAddr,
     state: Arc<State>,
-    shutdown: Vec<oneshot::Sender<()>>,
+    stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
-    /// The TLS accept loops, which do not end on their own.
-    acceptors: Vec<JoinHandle<()>>,
+    /// Deletes idle applications; it does not end on its own.
+    sweeper: Option<JoinHandle<()>>,
     certificate: Option<String>,
 }
 
 impl Emulator {
-    /// Starts serving in the background.
+    /// Starts serving in the background. A setting out of its range ([`Config::check`]) is an
+    /// error of kind `InvalidInput` naming it.
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
+        config
+            .check()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let mut listeners = vec![TcpListener::bind(config.listen).await?];
         if config.applications_on_second_origin {
             let second = SocketAddr::new(config.listen.ip(), 0);
@@ -151,43 +192,36 @@ impl Emulator {
             None => None,
         };
         let certificate = tls.as_ref().map(|t| t.pem.clone());
+        let limits = config.limits.clone();
         let state = Arc::new(State::new(config, Clock::new(), sites.clone()));
-        let mut shutdown = Vec::new();
-        let mut tasks = Vec::new();
-        let mut acceptors = Vec::new();
-        for (site, listener) in listeners.into_iter().enumerate() {
-            let app = routes::router(state.clone(), site);
-            let (stop, stopped) = oneshot::channel::<()>();
-            shutdown.push(stop);
-            let stopped = async {
-                let _ = stopped.await;
-            };
-            let task = match &tls {
-                Some(tls) => {
-                    let (listener, acceptor) = tls.listen(listener)?;
-                    acceptors.push(acceptor);
-                    tokio::spawn(async move {
-                        let served = axum::serve(listener, app).with_graceful_shutdown(stopped);
-                        if let Err(error) = served.await {
-                            eprintln!("ucwa-emulator: {error}");
-                        }
-                    })
+        let (stop, stopped) = watch::channel(false);
+        let tasks = listeners
+            .into_iter()
+            .enumerate()
+            .map(|(site, listener)| {
+                let app = routes::router(state.clone(), site);
+                let acceptor = tls.as_ref().map(tls::Tls::acceptor);
+                serve::spawn(listener, app, acceptor, &limits, stopped.clone())
+            })
+            .collect();
+        let sweeping = Arc::downgrade(&state);
+        let sweeper = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SWEEP_PERIOD);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match sweeping.upgrade() {
+                    Some(state) => state.sweep(),
+                    None => return,
                 }
-                None => tokio::spawn(async move {
-                    let served = axum::serve(listener, app).with_graceful_shutdown(stopped);
-                    if let Err(error) = served.await {
-                        eprintln!("ucwa-emulator: {error}");
-                    }
-                }),
-            };
-            tasks.push(task);
-        }
+            }
+        });
         Ok(Emulator {
             addr: sites[0],
             state,
-            shutdown,
+            stop,
             tasks,
-            acceptors,
+            sweeper: Some(sweeper),
             certificate,
         })
     }
@@ -208,9 +242,52 @@ impl Emulator {
     }
 
     /// Makes the next application creation fail with this status and error body (a 403 or 502
-    /// tells a client to run discovery again).
-    pub fn fail_next_application(&self, status: StatusCode, body: ErrorBody) {
-        self.state.inject_create_fault(status, body);
+    /// tells a client to run discovery again); an error when `limits.max_injected` are queued.
+    pub fn fail_next_application(
+        &self,
+        status: StatusCode,
+        body: ErrorBody,
+    ) -> Result<(), LimitReached> {
+        self.state.inject_create_fault(status, body)
+    }
+
+    /// Answers the next requests that match `fault` (method and path) with its error, or closes
+    /// their connection without an answer, before any handler sees them; an error when
+    /// `limits.max_injected` faults are queued. The faults are matched in the order injected.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator, Fault};
+    /// use ucwa::http::Method;
+    ///
+    /// let emulator = Emulator::start(Config::default()).await?;
+    /// // Twice busy, then served.
+    /// emulator.inject(Fault::service_failure(Method::GET, "/ucwa/oauth/v1/applications/100").times(2))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inject(&self, fault: Fault) -> Result<(), LimitReached> {
+        self.state.inject(fault)
+    }
+
+    /// The method and path of the latest requests, oldest first (at most the last 256),
+    /// faults and refusals included.
+    pub fn requests(&self) -> Vec<(Method, String)> {
+        self.state.requests()
+    }
+
+    /// How many of [`Emulator::requests`] had `method` and `path`.
+    pub fn request_count(&self, method: &Method, path: &str) -> usize {
+        self.state
+            .requests()
+            .iter()
+            .filter(|(m, p)| m == method && p == path)
+            .count()
+    }
+
+    /// What the emulator holds now: applications, events, tokens.
+    pub fn stats(&self) -> Stats {
+        self.state.sweep();
+        self.state.stats()
     }
 
     /// How many anonymous meeting tokens were renewed with the token they replace.
@@ -232,8 +309,9 @@ impl Emulator {
         self.state.remove_all()
     }
 
-    /// The ids of the live applications (expired ones are still listed until next used).
+    /// The ids of the live applications (idle ones are deleted first).
     pub fn application_ids(&self) -> Vec<u64> {
+        self.state.sweep();
         let mut ids: Vec<u64> = self.state.apps().iter().map(|a| a.id).collect();
         ids.sort_unstable();
         ids
@@ -303,31 +381,41 @@ impl Emulator {
     }
 
     /// Makes the next `escalateAudioVideo` fail with this status and error body (after the
-    /// parameters are checked), for the errors a healthy server does not produce on its own.
-    pub fn fail_next_escalation(&self, status: StatusCode, body: ErrorBody) {
-        self.state.inject_fault(status, body);
+    /// parameters are checked), for the errors a healthy server does not produce on its own; an
+    /// error when `limits.max_injected` are queued.
+    pub fn fail_next_escalation(
+        &self,
+        status: StatusCode,
+        body: ErrorBody,
+    ) -> Result<(), LimitReached> {
+        self.state.inject_fault(status, body)
     }
 
     /// Queues `event`, as sent by the resource `sender_rel` at `sender_href`, on the event
     /// channel of every application: with [`ucwa::events::Event::undecoded`] set, it carries a
     /// resource that does not decode into its type (written as its source), for testing how a
-    /// client survives what a newer server sends.
+    /// client survives what a newer server sends. A channel holding `limits.event_backlog`
+    /// events overflows: its next pending GET is answered with `resync`.
     pub fn push_event(
         &self,
         sender_rel: &str,
         sender_href: &str,
         event: ucwa::events::Event<ucwa::resources::AnyResource>,
     ) {
-        for app in self.state.apps() {
-            app.channel.push(sender_rel, sender_href, event.clone());
-        }
+        self.state
+            .push_event(channel::Queued::new(sender_rel, sender_href, event));
     }
 
     /// Answers the next pending GET of an event channel with `body` as `content_type` instead
     /// of its batch (which is formed as usual and kept, as a real server keeps it): what a
-    /// client sees when a proxy or a cut connection mangles an answer.
-    pub fn garble_next_event_batch(&self, content_type: &str, body: Vec<u8>) {
-        self.state.garble_next_batch(content_type.to_owned(), body);
+    /// client sees when a proxy or a cut connection mangles an answer. An error when
+    /// `limits.max_injected` are queued.
+    pub fn garble_next_event_batch(
+        &self,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<(), LimitReached> {
+        self.state.garble_next_batch(content_type.to_owned(), body)
     }
 
     /// Changes the user's password and revokes every token issued, as a password change in
@@ -340,9 +428,10 @@ impl Emulator {
 
     /// Makes the token endpoint answer `unsupported_grant_type` (400, with a diagnostic) to
     /// `grant` (such as `password`) from now on, while the 401 challenge still offers it, as a
-    /// server whose policy disables a grant does.
-    pub fn refuse_grant(&self, grant: &str) {
-        self.state.refuse_grant(grant.to_owned());
+    /// server whose policy disables a grant does. An error when `limits.max_injected` grants
+    /// are refused already.
+    pub fn refuse_grant(&self, grant: &str) -> Result<(), LimitReached> {
+        self.state.refuse_grant(grant.to_owned())
     }
 
     /// The query parameters of each pending GET on an event channel (`ack`, `timeout`, `low`,
@@ -358,7 +447,8 @@ impl Emulator {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Stops serving and waits until it has.
+    /// Stops serving and waits until it has: the listeners close, answers in flight are
+    /// sent, pending GETs are answered at once.
     pub async fn shutdown(mut self) {
         self.stop();
         for task in std::mem::take(&mut self.tasks) {
@@ -368,12 +458,10 @@ impl Emulator {
 
     fn stop(&mut self) {
         self.state.close();
-        for acceptor in self.acceptors.drain(..) {
-            acceptor.abort();
+        if let Some(sweeper) = self.sweeper.take() {
+            sweeper.abort();
         }
-        for shutdown in self.shutdown.drain(..) {
-            let _ = shutdown.send(());
-        }
+        self.stop.send_replace(true);
     }
 }
 

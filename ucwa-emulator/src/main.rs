@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
+use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator, Limits};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +39,27 @@ struct Args {
     /// With --tls-name: write the certificate (PEM) here, for clients to trust.
     #[arg(long, value_name = "PATH", requires = "tls_names")]
     certificate_out: Option<std::path::PathBuf>,
+    /// How long an application may go without a request before it is deleted, in seconds.
+    #[arg(long, default_value_t = 900)]
+    application_expiry: u64,
+    /// The most applications at once (more: 409 TooManyApplications).
+    #[arg(long, default_value_t = Limits::default().max_applications)]
+    max_applications: usize,
+    /// The most events an event channel holds before it overflows (and answers `resync`).
+    #[arg(long, default_value_t = Limits::default().event_backlog)]
+    event_backlog: usize,
+    /// The most events in one batch.
+    #[arg(long, default_value_t = Limits::default().event_batch)]
+    event_batch: usize,
+    /// The most bytes of a request body (more: 413 EntityTooLarge).
+    #[arg(long, default_value_t = Limits::default().max_request_body)]
+    max_request_body: usize,
+    /// How long a client may take to send a request's headers, and its body, in milliseconds.
+    #[arg(long, default_value_t = 30_000)]
+    read_timeout_ms: u64,
+    /// The most connections served at once.
+    #[arg(long, default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
 }
 
 #[tokio::main]
@@ -52,10 +73,25 @@ async fn main() -> ExitCode {
         password: args.password,
         applications_on_second_origin: args.second_origin,
         tls_names: (!args.tls_names.is_empty()).then_some(args.tls_names),
+        application_expiry: Duration::from_secs(args.application_expiry),
+        limits: Limits {
+            max_applications: args.max_applications,
+            event_backlog: args.event_backlog,
+            event_batch: args.event_batch,
+            max_request_body: args.max_request_body,
+            header_read_timeout: Duration::from_millis(args.read_timeout_ms),
+            body_read_timeout: Duration::from_millis(args.read_timeout_ms),
+            max_connections: args.max_connections,
+            ..Limits::default()
+        },
         ..Config::default()
     };
     let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
+        Err(error) if error.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("ucwa-emulator: {error}");
+            return ExitCode::FAILURE;
+        }
         Err(error) => {
             eprintln!("ucwa-emulator: cannot listen on {}: {error}", args.listen);
             return ExitCode::FAILURE;

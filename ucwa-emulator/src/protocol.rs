@@ -23,11 +23,12 @@ impl<S: Sync> FromRequestParts<S> for Negotiated {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(Negotiated(format(&parts.headers)))
+        Ok(Negotiated(negotiated(&parts.headers)))
     }
 }
 
-fn format(headers: &HeaderMap) -> Format {
+/// The representation `headers` ask for by `Accept`; JSON when they do not say.
+pub(crate) fn negotiated(headers: &HeaderMap) -> Format {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -166,6 +167,27 @@ pub(crate) fn application_expired(format: Format) -> Refusal {
         "Gone",
         Some("InactiveApplicationExpired"),
         "The application expired.",
+    )
+}
+
+/// 409 `TooManyApplications`: `limits.max_applications` are live. (The reference gives no
+/// status for it; its other "too many" subcodes come with 409.)
+pub(crate) fn too_many_applications(format: Format, max: usize) -> Refusal {
+    conflict(
+        format,
+        "TooManyApplications",
+        &format!("There are {max} applications already (`limits.max_applications`)."),
+    )
+}
+
+/// 403 `LimitExceeded`, UCWA's answer when a server-defined limit is exceeded.
+pub(crate) fn limit_exceeded(format: Format, message: &str) -> Refusal {
+    failure(
+        format,
+        StatusCode::FORBIDDEN,
+        "Forbidden",
+        Some("LimitExceeded"),
+        message,
     )
 }
 

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, State as Extract};
 use axum::middleware;
 use axum::response::Response;
@@ -21,16 +22,16 @@ use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
 
 use crate::APPLICATIONS_PATH;
-use crate::channel::Channel;
-use crate::discovery;
+use crate::channel::Queued;
 use crate::protocol::{
     Negotiated, Refusal, already_exists, application_expired, check, conflict, decode, encoded,
-    error, invalid_parameters, no_application, no_content, not_found, payload, respond_as,
-    sdp_offer,
+    error, invalid_parameters, limit_exceeded, no_application, no_content, not_found, payload,
+    respond_as, sdp_offer, too_many_applications,
 };
 use crate::resources::{self, CONVERSATION, PARTICIPANT};
 use crate::state::{App, Calls, Lookup, State};
 use crate::tokens::{Site, TOKEN_PATH, authorize, token_endpoint};
+use crate::{body, discovery, faults};
 
 type Shared = Arc<State>;
 
@@ -85,14 +86,21 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
     let protected = protected
         .fallback(|Negotiated(format): Negotiated| async move { not_found(format) })
         .layer(middleware::from_fn_with_state(guard.clone(), authorize))
-        .with_state(state);
+        .with_state(state.clone());
     let mut public = Router::new().route(TOKEN_PATH, post(token_endpoint));
     if site == 0 {
         public = public
             .route("/", get(discovery::entry_point))
             .route(discovery::ROOT_PATH, get(discovery::root_resource));
     }
-    public.with_state(guard).merge(protected)
+    let limits = Arc::new(state.config.limits.clone());
+    public
+        .with_state(guard)
+        .merge(protected)
+        // The body is in memory, read under the limits, before any extractor sees it.
+        .layer(DefaultBodyLimit::max(limits.max_request_body))
+        .layer(middleware::from_fn_with_state(limits, body::read))
+        .layer(middleware::from_fn_with_state(state, faults::inject))
 }
 
 /// The application `id`; a 404 that tells the client to make a new one when there is none.
@@ -168,23 +176,25 @@ async fn create_application(
         return Err(invalid_parameters(format, &problems));
     }
     let id = state.next_id();
-    let app = state.add(App {
+    let added = state.add(App {
         id,
         culture: input.culture.unwrap_or_default(),
         endpoint_id: input.endpoint_id.unwrap_or_default(),
         user_agent: input.user_agent.unwrap_or_default(),
         instance_id: input.instance_id,
         calls: Mutex::new(Calls::new(resources::participant(id))),
-        channel: Channel::new(resources::events_path(id)),
+        channel: state.channel(resources::events_path(id)),
         available: AtomicBool::new(state.config.applications_start_available),
         last_seen: Mutex::new(state.clock.now()),
         activity_reports: AtomicU64::new(0),
     });
-    app.channel.push(
+    let app =
+        added.ok_or_else(|| too_many_applications(format, state.config.limits.max_applications))?;
+    app.channel.push(Arc::new(Queued::new(
         "conversation",
         &resources::conversation_path(id),
         resources::call_added(id),
-    );
+    )));
     let application = resources::application(&app);
     Ok(payload(format, StatusCode::CREATED, &application))
 }
@@ -304,12 +314,22 @@ async fn escalate(
     let session_context = session_context.unwrap_or_default().to_owned();
     let invitation = {
         let mut calls = app.calls();
-        if !calls.operation_ids.insert(operation_id.clone()) {
+        if calls.operation_ids.contains(&operation_id) {
             return Err(already_exists(
                 format,
                 "An escalation with this operationId already exists.",
             ));
         }
+        let max = state.config.limits.max_escalations;
+        if calls.invitations.len() >= max {
+            return Err(limit_exceeded(
+                format,
+                &format!(
+                    "This application has {max} escalations already (`limits.max_escalations`)."
+                ),
+            ));
+        }
+        calls.operation_ids.insert(operation_id.clone());
         let number = calls.next_invitation_id();
         let invitation = resources::invitation(
             &app,
@@ -322,11 +342,11 @@ async fn escalate(
         calls.invitations.insert(number, invitation.clone());
         invitation
     };
-    app.channel.push(
+    app.channel.push(Arc::new(Queued::new(
         "communication",
         &resources::communication_path(id),
         resources::invitation_started(&invitation),
-    );
+    )));
     Ok(payload(format, StatusCode::CREATED, &invitation))
 }
 

@@ -3,22 +3,26 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use ucwa::ErrorBody;
-use ucwa::http::StatusCode;
+use ucwa::http::{Method, StatusCode};
 use ucwa::resources::{AudioVideoInvitation, Participant};
 
-use crate::Config;
-use crate::channel::Channel;
+use crate::channel::{Channel, Queued};
 use crate::clock::Clock;
+use crate::faults::{self, Fault};
+use crate::limits::LimitReached;
 use crate::tokens::Issued;
+use crate::{Config, Stats};
 
 /// How many bearer tokens each origin remembers having been sent (for tests that check no
 /// token reached a host it was not issued by); the oldest are forgotten first.
 const TOKENS_SEEN_KEPT: usize = 256;
 
-/// The most live tokens the emulator keeps.
-const MAX_LIVE_TOKENS: usize = 10_000;
+/// How many requests (method and path) are remembered, and event channel queries; the oldest
+/// are forgotten first.
+const REQUESTS_KEPT: usize = 256;
 
 pub struct State {
     pub config: Config,
@@ -38,12 +42,20 @@ pub struct State {
     pub anonymous_renewals: AtomicU64,
     user_redirect: Mutex<Option<String>>,
     apps: Mutex<HashMap<u64, Arc<App>>>,
+    /// Applications deleted for idleness and not asked for since, newest last (at most
+    /// `max_applications`): the first request to one answers 410, later ones 404.
+    expired: Mutex<VecDeque<u64>>,
     next_id: AtomicU64,
     faults: Mutex<VecDeque<(StatusCode, ErrorBody)>>,
+    /// Faults answered in front of the handlers ([`Fault`]).
+    injected: Mutex<VecDeque<Fault>>,
+    /// The method and path of the latest requests, oldest first.
+    requests: Mutex<VecDeque<(Method, String)>>,
     /// Bodies that replace the next answers of the event channel (a proxy's page, a cut
     /// answer), with their Content-Type.
     garbled_batches: Mutex<VecDeque<(String, Vec<u8>)>>,
-    /// The query of each pending GET on an event channel, oldest first (at most 256).
+    /// The query of each pending GET on an event channel, oldest first (at most
+    /// [`REQUESTS_KEPT`]).
     event_queries: Mutex<VecDeque<Vec<(String, String)>>>,
     /// The user's password now (the configured one until changed), for testing what a
     /// client does when it changes under a running session.
@@ -68,7 +80,7 @@ pub struct App {
     /// Whether makeMeAvailable was called.
     pub available: AtomicBool,
     /// When the application last made a request, on the emulator's clock.
-    pub last_seen: Mutex<std::time::Duration>,
+    pub last_seen: Mutex<Duration>,
     /// How many times it reported activity.
     pub activity_reports: AtomicU64,
 }
@@ -129,8 +141,11 @@ impl State {
             anonymous_renewals: AtomicU64::new(0),
             user_redirect: Mutex::new(None),
             apps: Mutex::new(HashMap::new()),
+            expired: Mutex::new(VecDeque::new()),
             next_id: AtomicU64::new(100),
             faults: Mutex::new(VecDeque::new()),
+            injected: Mutex::new(VecDeque::new()),
+            requests: Mutex::new(VecDeque::new()),
             garbled_batches: Mutex::new(VecDeque::new()),
             event_queries: Mutex::new(VecDeque::new()),
             password,
@@ -140,32 +155,29 @@ impl State {
         }
     }
 
-    /// Issues a token valid on origin `site` for `lifetime` of the emulator's clock.
-    pub fn issue(&self, site: usize, lifetime: std::time::Duration, anonymous: bool) -> String {
+    /// Issues a token valid on origin `site` for `lifetime` of the emulator's clock; `None`
+    /// when `max_tokens` live tokens are out already.
+    pub fn issue(&self, site: usize, lifetime: Duration, anonymous: bool) -> Option<String> {
+        let now = self.clock.now();
+        let mut tokens = lock(&self.issued);
+        if tokens.len() >= self.config.limits.max_tokens {
+            // Expired tokens are refused anyway; dropping them keeps the table bounded by
+            // what is live. Only at the bound, so that issuing stays cheap.
+            tokens.retain(|_, t| t.expires_at > now);
+            if tokens.len() >= self.config.limits.max_tokens {
+                return None;
+            }
+        }
         let n = self.next_token.fetch_add(1, Ordering::Relaxed);
         let token = format!("cwt=emulator-{site}-{n}");
         let issued = Issued {
             site,
-            expires_at: self.clock.now() + lifetime,
+            // The lifetime is checked at start (at most 30 days): no overflow.
+            expires_at: now.saturating_add(lifetime),
             anonymous,
         };
-        let mut tokens = lock(&self.issued);
-        let now = self.clock.now();
-        // Expired tokens are refused anyway; dropping them keeps the table bounded by what
-        // is live.
-        tokens.retain(|_, t| t.expires_at > now);
-        if tokens.len() >= MAX_LIVE_TOKENS {
-            // A client asking for tokens in a loop: the one closest to expiry goes.
-            if let Some(first) = tokens
-                .iter()
-                .min_by_key(|(_, t)| t.expires_at)
-                .map(|(k, _)| k.clone())
-            {
-                tokens.remove(&first);
-            }
-        }
         tokens.insert(token.clone(), issued);
-        token
+        Some(token)
     }
 
     /// The user's password now.
@@ -231,8 +243,26 @@ impl State {
         lock(&self.root_redirect).clone()
     }
 
-    pub fn refuse_grant(&self, grant: String) {
-        lock(&self.refused_grants).push(grant);
+    pub fn refuse_grant(&self, grant: String) -> Result<(), LimitReached> {
+        let mut refused = lock(&self.refused_grants);
+        if refused.contains(&grant) {
+            return Ok(());
+        }
+        self.room(refused.len())?;
+        refused.push(grant);
+        Ok(())
+    }
+
+    /// `Ok` when a queue of injections holding `len` can take one more.
+    fn room(&self, len: usize) -> Result<(), LimitReached> {
+        let max = self.config.limits.max_injected;
+        if len >= max {
+            return Err(LimitReached {
+                limit: "max_injected",
+                value: max,
+            });
+        }
+        Ok(())
     }
 
     pub fn grant_refused(&self, grant: &str) -> bool {
@@ -252,10 +282,51 @@ impl State {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    pub fn add(&self, app: App) -> Arc<App> {
+    /// Adds an application, after deleting the idle ones; `None` when `max_applications` are
+    /// live.
+    pub fn add(&self, app: App) -> Option<Arc<App>> {
+        self.sweep();
+        let mut apps = lock(&self.apps);
+        if apps.len() >= self.config.limits.max_applications {
+            return None;
+        }
         let app = Arc::new(app);
-        lock(&self.apps).insert(app.id, app.clone());
-        app
+        apps.insert(app.id, app.clone());
+        Some(app)
+    }
+
+    /// A channel with the configured bounds.
+    pub fn channel(&self, base: String) -> Channel {
+        let limits = &self.config.limits;
+        Channel::new(base, limits.event_backlog, limits.event_batch)
+    }
+
+    /// Deletes the applications idle longer than the expiry, remembering their ids so that the
+    /// next request to each hears it expired.
+    pub fn sweep(&self) {
+        let now = self.clock.now();
+        let expiry = self.config.application_expiry;
+        let gone: Vec<Arc<App>> = {
+            let mut apps = lock(&self.apps);
+            let idle: Vec<u64> = apps
+                .values()
+                .filter(|app| now.saturating_sub(*lock(&app.last_seen)) > expiry)
+                .map(|app| app.id)
+                .collect();
+            idle.iter().filter_map(|id| apps.remove(id)).collect()
+        };
+        if gone.is_empty() {
+            return;
+        }
+        let mut expired = lock(&self.expired);
+        for app in gone {
+            app.channel.close();
+            tracing::debug!(application = app.id, "idle application expired");
+            if expired.len() >= self.config.limits.max_applications {
+                expired.pop_front();
+            }
+            expired.push_back(app.id);
+        }
     }
 
     pub fn app(&self, id: u64) -> Option<Arc<App>> {
@@ -268,6 +339,12 @@ impl State {
         let now = self.clock.now();
         let mut apps = lock(&self.apps);
         let Some(app) = apps.get(&id).cloned() else {
+            drop(apps);
+            let mut expired = lock(&self.expired);
+            if let Some(at) = expired.iter().position(|&e| e == id) {
+                expired.remove(at);
+                return Lookup::Expired;
+            }
             return Lookup::Missing;
         };
         let mut last_seen = lock(&app.last_seen);
@@ -300,12 +377,77 @@ impl State {
         apps.len()
     }
 
-    pub fn inject_fault(&self, status: StatusCode, body: ErrorBody) {
-        lock(&self.faults).push_back((status, body));
+    pub fn inject_fault(&self, status: StatusCode, body: ErrorBody) -> Result<(), LimitReached> {
+        let mut faults = lock(&self.faults);
+        self.room(faults.len())?;
+        faults.push_back((status, body));
+        Ok(())
     }
 
-    pub fn inject_create_fault(&self, status: StatusCode, body: ErrorBody) {
-        lock(&self.create_faults).push_back((status, body));
+    pub fn inject_create_fault(
+        &self,
+        status: StatusCode,
+        body: ErrorBody,
+    ) -> Result<(), LimitReached> {
+        let mut faults = lock(&self.create_faults);
+        self.room(faults.len())?;
+        faults.push_back((status, body));
+        Ok(())
+    }
+
+    /// Queues a fault answered in front of the handlers.
+    pub fn inject(&self, fault: Fault) -> Result<(), LimitReached> {
+        let mut injected = lock(&self.injected);
+        self.room(injected.len())?;
+        injected.push_back(fault);
+        Ok(())
+    }
+
+    /// The answer of the first injected fault for `method` and `path`, counting one use.
+    pub fn take_injected(&self, method: &Method, path: &str) -> Option<faults::Answer> {
+        let mut injected = lock(&self.injected);
+        if injected.is_empty() {
+            return None;
+        }
+        faults::take(&mut injected, method, path)
+    }
+
+    pub fn saw_request(&self, method: &Method, path: &str) {
+        let mut requests = lock(&self.requests);
+        if requests.len() == REQUESTS_KEPT {
+            requests.pop_front();
+        }
+        requests.push_back((method.clone(), path.to_owned()));
+    }
+
+    pub fn requests(&self) -> Vec<(Method, String)> {
+        lock(&self.requests).iter().cloned().collect()
+    }
+
+    /// Queues an event on every application's channel.
+    pub fn push_event(&self, event: Queued) {
+        let event = Arc::new(event);
+        for app in self.apps() {
+            app.channel.push(event.clone());
+        }
+    }
+
+    /// How much the emulator holds now.
+    pub fn stats(&self) -> Stats {
+        let apps = self.apps();
+        let mut stats = Stats {
+            applications: apps.len(),
+            tokens: lock(&self.issued).len(),
+            ..Stats::default()
+        };
+        for app in &apps {
+            let held = app.channel.held();
+            stats.events_held += held.events;
+            stats.event_overflows += held.overflows;
+            stats.events_dropped += held.dropped;
+            stats.escalations += app.calls().invitations.len();
+        }
+        stats
     }
 
     pub fn take_create_fault(&self) -> Option<(StatusCode, ErrorBody)> {
@@ -321,8 +463,15 @@ impl State {
         lock(&self.apps).values().cloned().collect()
     }
 
-    pub fn garble_next_batch(&self, content_type: String, body: Vec<u8>) {
-        lock(&self.garbled_batches).push_back((content_type, body));
+    pub fn garble_next_batch(
+        &self,
+        content_type: String,
+        body: Vec<u8>,
+    ) -> Result<(), LimitReached> {
+        let mut garbled = lock(&self.garbled_batches);
+        self.room(garbled.len())?;
+        garbled.push_back((content_type, body));
+        Ok(())
     }
 
     pub fn saw_event_query(&self, query: &HashMap<String, String>) {
@@ -330,7 +479,7 @@ impl State {
             query.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         pairs.sort();
         let mut queries = lock(&self.event_queries);
-        if queries.len() == 256 {
+        if queries.len() == REQUESTS_KEPT {
             queries.pop_front();
         }
         queries.push_back(pairs);

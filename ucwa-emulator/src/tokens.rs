@@ -171,7 +171,26 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
     } else {
         config.token_lifetime
     };
-    let token = state.issue(site.index, lifetime, anonymous);
+    let Some(token) = state.issue(site.index, lifetime, anonymous) else {
+        // `limits.max_tokens` live tokens: a client asking for tokens in a loop. Refusing
+        // the new grant keeps every token already out valid.
+        tracing::warn!(
+            max_tokens = config.limits.max_tokens,
+            "token limit reached; grant refused"
+        );
+        let mut response = json_answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({
+                "error": "temporarily_unavailable",
+                "error_description": "Too many live tokens (`limits.max_tokens`); try again later.",
+            }),
+            None,
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    };
     let body = json!({
         "access_token": token,
         "expires_in": lifetime.as_secs(),

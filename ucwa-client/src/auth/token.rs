@@ -256,7 +256,7 @@ pub async fn request(
     let diagnostics = diagnostics::from_headers(response.headers());
     let bytes = body::read(response, body::SMALL_LIMIT)
         .await
-        .map_err(transport)?;
+        .map_err(|e| transport(e.describe()))?;
     read_answer(status, diagnostics, &bytes)
 }
 

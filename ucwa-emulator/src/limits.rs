@@ -1,0 +1,291 @@
+//! The bounds of what the emulator holds and how long it waits: one field per bound, each with
+//! its default and its range, checked when the emulator starts.
+//!
+//! The emulator is run in CI and under load, by clients that may be slow, stalled or gone: every
+//! map and queue it keeps has a most, every wait a longest, and a bound that is hit is answered
+//! the way UCWA answers it (a `resync` on the event channel, 409 `TooManyApplications`, 413
+//! `EntityTooLarge`, …), never by growing.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::Config;
+
+/// The bounds of the emulator (a field of [`Config`]).
+///
+/// In the worst case the emulator holds `max_applications × event_backlog` events, and
+/// `max_applications × max_escalations` invitations: with the defaults, about 256 MB if every
+/// event embeds a resource of 1 KB.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The most applications at once (1000; 1 to 100 000). Creating one more answers 409
+    /// `TooManyApplications`, after the idle ones are deleted.
+    pub max_applications: usize,
+    /// The most events an application's event channel holds: those not yet sent in a batch and
+    /// those sent but not acknowledged (256; 1 to 1 000 000). When one more arrives, the channel
+    /// drops what it holds and answers the next pending GET with only a `resync` link, as UCWA
+    /// does when a client has missed events: the client drops its cached state and follows it.
+    pub event_backlog: usize,
+    /// The most events in one batch (64; 1 to `event_backlog`); more wait for the next pending
+    /// GET, so that a client that was away gets its events in batches of bounded size.
+    pub event_batch: usize,
+    /// The most escalations (audioVideoInvitations) an application keeps (256; 1 to 100 000);
+    /// one more answers 403 `LimitExceeded`.
+    pub max_escalations: usize,
+    /// The most live tokens the token endpoint has issued (10 000; 1 to 1 000 000); expired
+    /// ones are forgotten first, and a grant beyond answers 503 `temporarily_unavailable` with a
+    /// `Retry-After`.
+    pub max_tokens: usize,
+    /// The most bytes a request body may hold (1 MiB; 1 KiB to 64 MiB); a longer body is
+    /// answered 413 `EntityTooLarge` (before it is read, when its `Content-Length` says so).
+    pub max_request_body: usize,
+    /// How long a client may take to send a request's headers, and to finish the TLS
+    /// handshake (30 s; 1 ms to 10 min). The same timer closes a kept-alive connection that
+    /// sends no new request.
+    pub header_read_timeout: Duration,
+    /// How long a client may take to send a request's body (30 s; 1 ms to 10 min): 408
+    /// `ClientTimeout`, and the connection is closed.
+    pub body_read_timeout: Duration,
+    /// The most connections served at once (1024; 1 to 65 536); more wait in the listener's
+    /// backlog until one closes.
+    pub max_connections: usize,
+    /// The most faults, garbled batches or refused grants waiting to be used, each (256; 1 to
+    /// 65 536): injecting one more is an error ([`LimitReached`]).
+    pub max_injected: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_applications: 1000,
+            event_backlog: 256,
+            event_batch: 64,
+            max_escalations: 256,
+            max_tokens: 10_000,
+            max_request_body: 1024 * 1024,
+            header_read_timeout: Duration::from_secs(30),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            max_injected: 256,
+        }
+    }
+}
+
+/// A setting of [`Config`] out of its range: [`crate::Emulator::start`] refuses it (as an
+/// `std::io::Error` of kind `InvalidInput` carrying this).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The setting, as the field is named (`limits.event_backlog`).
+    pub parameter: &'static str,
+    /// The value given.
+    pub given: String,
+    /// The range it must be in.
+    pub allowed: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is {}; it must be {}",
+            self.parameter, self.given, self.allowed
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A bound of [`Limits`] that an injection would pass: nothing was injected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitReached {
+    /// The field of [`Limits`].
+    pub limit: &'static str,
+    /// Its value.
+    pub value: usize,
+}
+
+impl fmt::Display for LimitReached {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`limits.{}` ({}) reached: nothing more is queued until some is used",
+            self.limit, self.value
+        )
+    }
+}
+
+impl std::error::Error for LimitReached {}
+
+fn count(parameter: &'static str, value: usize, min: usize, max: usize) -> Result<(), ConfigError> {
+    if (min..=max).contains(&value) {
+        return Ok(());
+    }
+    Err(ConfigError {
+        parameter,
+        given: value.to_string(),
+        allowed: format!("between {min} and {max}"),
+    })
+}
+
+fn duration(
+    parameter: &'static str,
+    value: Duration,
+    min: Duration,
+    max: Duration,
+    allowed: &str,
+) -> Result<(), ConfigError> {
+    if value >= min && value <= max {
+        return Ok(());
+    }
+    Err(ConfigError {
+        parameter,
+        given: format!("{value:?}"),
+        allowed: allowed.to_owned(),
+    })
+}
+
+/// The longest timeout of [`Limits`]: longer lets a stalled client hold a connection for good.
+const MAX_READ_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+/// The longest a token may live: a month, far past UCWA's eight hours, and far from the
+/// overflow of the clock.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+/// The longest an application may stay idle, and a pending GET be held.
+const MAX_DAY: Duration = Duration::from_secs(24 * 3600);
+
+impl Limits {
+    /// Checks every bound against its range; the error names the first out of range.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        count("limits.max_applications", self.max_applications, 1, 100_000)?;
+        count("limits.event_backlog", self.event_backlog, 1, 1_000_000)?;
+        count(
+            "limits.event_batch",
+            self.event_batch,
+            1,
+            self.event_backlog,
+        )
+        .map_err(|e| ConfigError {
+            allowed: format!("{} (`limits.event_backlog`)", e.allowed),
+            ..e
+        })?;
+        count("limits.max_escalations", self.max_escalations, 1, 100_000)?;
+        count("limits.max_tokens", self.max_tokens, 1, 1_000_000)?;
+        count(
+            "limits.max_request_body",
+            self.max_request_body,
+            1024,
+            64 * 1024 * 1024,
+        )?;
+        let allowed = "between 1 ms and 10 min";
+        duration(
+            "limits.header_read_timeout",
+            self.header_read_timeout,
+            Duration::from_millis(1),
+            MAX_READ_TIMEOUT,
+            allowed,
+        )?;
+        duration(
+            "limits.body_read_timeout",
+            self.body_read_timeout,
+            Duration::from_millis(1),
+            MAX_READ_TIMEOUT,
+            allowed,
+        )?;
+        count("limits.max_connections", self.max_connections, 1, 65_536)?;
+        count("limits.max_injected", self.max_injected, 1, 65_536)?;
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Checks the durations and [`Limits`] against their ranges, as [`crate::Emulator::start`]
+    /// does; the error names the first setting out of range.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        duration(
+            "long_poll",
+            self.long_poll,
+            Duration::ZERO,
+            MAX_DAY,
+            "at most 24 h",
+        )?;
+        duration(
+            "application_expiry",
+            self.application_expiry,
+            Duration::from_millis(1),
+            MAX_DAY,
+            "between 1 ms and 24 h",
+        )?;
+        for (parameter, value) in [
+            ("token_lifetime", self.token_lifetime),
+            ("anonymous_token_lifetime", self.anonymous_token_lifetime),
+        ] {
+            duration(
+                parameter,
+                value,
+                Duration::from_secs(1),
+                MAX_TOKEN_LIFETIME,
+                "between 1 s and 30 days",
+            )?;
+        }
+        self.limits.check()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_in_range() {
+        assert_eq!(Config::default().check(), Ok(()));
+    }
+
+    #[test]
+    fn a_bound_out_of_range_names_the_parameter_and_the_range() {
+        let limits = |limits: Limits| {
+            Config {
+                limits,
+                ..Config::default()
+            }
+            .check()
+            .unwrap_err()
+            .to_string()
+        };
+        assert_eq!(
+            limits(Limits {
+                event_backlog: 0,
+                ..Limits::default()
+            }),
+            "`limits.event_backlog` is 0; it must be between 1 and 1000000"
+        );
+        assert_eq!(
+            limits(Limits {
+                event_backlog: 10,
+                event_batch: 11,
+                ..Limits::default()
+            }),
+            "`limits.event_batch` is 11; it must be between 1 and 10 (`limits.event_backlog`)"
+        );
+        assert_eq!(
+            limits(Limits {
+                header_read_timeout: Duration::ZERO,
+                ..Limits::default()
+            }),
+            "`limits.header_read_timeout` is 0ns; it must be between 1 ms and 10 min"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_request_body: usize::MAX,
+                ..Limits::default()
+            }),
+            format!(
+                "`limits.max_request_body` is {}; it must be between 1024 and 67108864",
+                usize::MAX
+            )
+        );
+        let config = Config {
+            token_lifetime: Duration::MAX,
+            ..Config::default()
+        };
+        assert_eq!(config.check().unwrap_err().parameter, "token_lifetime");
+    }
+}
