@@ -73,14 +73,6 @@ impl DecodeError {
         }
     }
 
-    /// The same error in a document that starts `by` bytes into the one it came from.
-    pub(crate) fn shifted(mut self, by: u64) -> Self {
-        if let Some(Position::Offset(offset)) = &mut self.position {
-            *offset += by;
-        }
-        self
-    }
-
     pub(crate) fn xml(offset: u64, message: String) -> Self {
         DecodeError {
             format: Some(Format::Xml),

@@ -787,15 +787,6 @@ fn borrowed<'a>(
         .collect()
 }
 
-/// An embedded `<resource>` read from its own source.
-fn resource_from_xml_source<R: ResourceSet>(source: &str) -> Result<R, DecodeError> {
-    let mut reader = XmlReader::new(source.as_bytes())?;
-    let start = reader.root_resource()?;
-    let resource = R::read_xml(&mut reader, start)?;
-    reader.finish()?;
-    Ok(resource)
-}
-
 fn link_from_xml(element: &Element) -> Result<(String, Link), DecodeError> {
     let missing = |what: &str| {
         DecodeError::xml(
@@ -821,30 +812,20 @@ fn sender_from_xml<R: ResourceSet>(
         return Ok(sender);
     }
     while let Some(child) = reader.next_element()? {
-        // Each event is read from its own source, so that one that does not read leaves the
-        // reader where the next one starts.
-        let source = reader.element_source(&child)?;
-        match event_from_xml_source(source, &child) {
+        // An event that does not read is kept as its source, the reader going on after it.
+        let mark = reader.mark(&child);
+        match event_from_xml(reader, &child) {
             Ok(event) => sender.events.push(event),
-            Err(error) => sender.unreadable.push(Unreadable {
-                source: Source::Xml(source.to_owned()),
-                error: error.shifted(child.offset),
-            }),
+            Err(error) => {
+                let source = reader.recover(mark)?;
+                sender.unreadable.push(Unreadable {
+                    source: Source::Xml(source.to_owned()),
+                    error,
+                })
+            }
         }
     }
     Ok(sender)
-}
-
-/// An event read from its own source (`element` is its start, read in the batch).
-fn event_from_xml_source<R: ResourceSet>(
-    source: &str,
-    element: &Element,
-) -> Result<Event<R>, DecodeError> {
-    let mut reader = XmlReader::new(source.as_bytes())?;
-    let start = reader.root_element(&element.name)?;
-    let event = event_from_xml(&mut reader, &start)?;
-    reader.finish()?;
-    Ok(event)
 }
 
 /// `<added rel href [status]>` with optional `<resource>`, `<link rel="in">`, `<reason>` and
@@ -871,15 +852,19 @@ fn event_from_xml<R: ResourceSet>(
     while let Some(child) = reader.next_element()? {
         match child.name.as_str() {
             "resource" => {
-                let rel = child.attribute("rel").unwrap_or_default().to_owned();
-                let source = reader.element_source(&child)?;
-                match resource_from_xml_source::<R>(source) {
+                // A resource that does not decode into its type is kept as its source.
+                let mark = reader.mark(&child);
+                let decoded = reader
+                    .begin_resource(&child)
+                    .and_then(|start| R::read_xml(reader, start));
+                match decoded {
                     Ok(resource) => event.resource = Some(resource),
                     Err(error) => {
+                        let source = reader.recover(mark)?;
                         event.undecoded = Some(Undecoded {
-                            rel,
+                            rel: child.attribute("rel").unwrap_or_default().to_owned(),
                             source: Source::Xml(source.to_owned()),
-                            error: error.shifted(child.offset),
+                            error,
                         })
                     }
                 }

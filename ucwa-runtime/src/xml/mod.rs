@@ -11,7 +11,7 @@ mod reader;
 mod value;
 mod writer;
 
-pub use reader::{Element, Item, MAX_DEPTH, ResourceStart, SimpleChild, XmlReader, XmlValue};
+pub use reader::{Element, Item, MAX_DEPTH, Mark, ResourceStart, SimpleChild, XmlReader, XmlValue};
 pub use value::{XmlLinkItem, XmlProperty, XmlScalar, scalar_from_xml, scalar_write_xml};
 pub use writer::XmlWriter;
 

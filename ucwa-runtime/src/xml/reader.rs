@@ -90,6 +90,19 @@ pub struct XmlReader<'a> {
     /// Set when the resource just handed out was an empty element `<resource/>`: its content
     /// is already over.
     pending_empty: bool,
+    /// Elements open around the reading position, all kinds (for [`XmlReader::recover`]).
+    open: usize,
+    /// Set once quick-xml reported malformed XML: nothing after it can be trusted.
+    broken: bool,
+}
+
+/// Where an element started, to come back to its end after a part of it did not decode
+/// ([`XmlReader::mark`], [`XmlReader::recover`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    offset: u64,
+    open: usize,
+    depth: usize,
 }
 
 impl<'a> XmlReader<'a> {
@@ -110,6 +123,8 @@ impl<'a> XmlReader<'a> {
             reader,
             depth: 0,
             pending_empty: false,
+            open: 0,
+            broken: false,
         })
     }
 
@@ -119,9 +134,53 @@ impl<'a> XmlReader<'a> {
     }
 
     fn next_event(&mut self) -> Result<Event<'a>, DecodeError> {
-        self.reader.read_event().map_err(|e| {
-            DecodeError::xml(self.reader.error_position(), format!("malformed XML: {e}"))
-        })
+        match self.reader.read_event() {
+            Ok(event) => {
+                match &event {
+                    Event::Start(_) => self.open += 1,
+                    Event::End(_) => self.open = self.open.saturating_sub(1),
+                    _ => {}
+                }
+                Ok(event)
+            }
+            Err(e) => {
+                self.broken = true;
+                Err(DecodeError::xml(
+                    self.reader.error_position(),
+                    format!("malformed XML: {e}"),
+                ))
+            }
+        }
+    }
+
+    /// Marks an element [`XmlReader::next_element`] just returned (before
+    /// [`XmlReader::begin_resource`], for a resource), so that if a part of it does not decode,
+    /// [`XmlReader::recover`] can skip to its end and give its source: one reading of the
+    /// document, not one to find each part and another to decode it.
+    pub fn mark(&self, element: &Element) -> Mark {
+        Mark {
+            offset: element.offset,
+            open: self.open.saturating_sub(usize::from(!element.empty)),
+            depth: self.depth,
+        }
+    }
+
+    /// After a part of the marked element did not decode: reads on to its end tag and returns
+    /// its source, start tag to end tag, the reader being ready for what follows it. Fails if
+    /// the XML itself is malformed (then nothing after the fault can be read).
+    pub fn recover(&mut self, mark: Mark) -> Result<&'a str, DecodeError> {
+        if self.broken {
+            return Err(self.error("cannot read on after malformed XML"));
+        }
+        while self.open > mark.open {
+            if let Event::Eof = self.next_event()? {
+                return Err(self.error("the document ends inside an element"));
+            }
+        }
+        self.depth = mark.depth;
+        self.pending_empty = false;
+        let end = self.reader.buffer_position() as usize;
+        Ok(&self.input[mark.offset as usize..end])
     }
 
     /// Reads up to the root element, which must be `<root_name>`; returns its start tag and
@@ -505,15 +564,6 @@ impl<'a> XmlReader<'a> {
             }
         }
         Ok(())
-    }
-
-    /// Reads the rest of an element started by [`XmlReader::next_element`] and returns its
-    /// source, start tag to end tag, to be decoded on its own (with its offset): a part of a
-    /// document that does not decode then does not stop the reading of the rest.
-    pub fn element_source(&mut self, element: &Element) -> Result<&'a str, DecodeError> {
-        self.skip_element(element)?;
-        let end = self.reader.buffer_position() as usize;
-        Ok(&self.input[element.offset as usize..end])
     }
 
     /// The text of an element started by [`XmlReader::next_element`], up to its end tag.
