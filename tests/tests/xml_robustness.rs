@@ -314,3 +314,30 @@ fn characters_xml_cannot_carry_are_an_encode_error_naming_the_place() {
     );
     assert!(ApplicationsPost::request(&origin, &link, &body, ucwa::Format::Json).is_ok());
 }
+
+/// Well-formedness the reader checks itself: an attribute twice (also past the first eight of
+/// an element), and text between elements that is not XML whitespace (a no-break space is not).
+#[test]
+fn duplicate_attributes_and_stray_text_are_refused() {
+    let ns = r#"xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa""#;
+    let twice = format!(r#"<resource rel="participant" href="/a" href="/b" {ns}/>"#);
+    let error = decode(&twice).unwrap_err();
+    assert_eq!(error.message(), "malformed attribute: `href` appears twice");
+    let many: String = (0..12).map(|i| format!(r#" a{i}="{i}""#)).collect();
+    let late = format!(r#"<resource rel="participant"{many} a10="x" {ns}/>"#);
+    let error = decode(&late).unwrap_err();
+    assert_eq!(error.message(), "malformed attribute: `a10` appears twice");
+    let nbsp = format!(
+        "<resource rel=\"participant\" {ns}>\u{a0}<property name=\"name\">A</property></resource>"
+    );
+    assert!(
+        decode(&nbsp)
+            .unwrap_err()
+            .message()
+            .starts_with("unexpected text")
+    );
+    let spaced = format!(
+        "<resource rel=\"participant\" {ns}>\n\t \r\n<property name=\"name\">A</property></resource>"
+    );
+    assert_eq!(decode(&spaced).unwrap().name.as_deref(), Some("A"));
+}

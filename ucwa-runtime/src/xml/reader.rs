@@ -190,7 +190,7 @@ impl<'a> XmlReader<'a> {
             let offset = self.reader.buffer_position();
             match self.next_event()? {
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Text(t) if is_blank(&t) => {}
                 Event::DocType(_) => {
                     return Err(DecodeError::xml(
                         offset,
@@ -259,7 +259,7 @@ impl<'a> XmlReader<'a> {
             match self.next_event()? {
                 Event::Eof => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Text(t) if is_blank(&t) => {}
                 _ => {
                     return Err(DecodeError::xml(
                         offset,
@@ -330,7 +330,7 @@ impl<'a> XmlReader<'a> {
                     self.depth -= 1;
                     return Ok(None);
                 }
-                Event::Text(t) if t.xml10_content().trim().is_empty() => continue,
+                Event::Text(t) if is_blank(&t) => continue,
                 Event::Comment(_) | Event::PI(_) => continue,
                 Event::Eof => {
                     return Err(DecodeError::xml(
@@ -429,7 +429,7 @@ impl<'a> XmlReader<'a> {
             let offset = self.reader.buffer_position();
             match self.next_event()? {
                 Event::End(_) => return Ok(()),
-                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Text(t) if is_blank(&t) => {}
                 Event::Comment(_) => {}
                 _ => {
                     return Err(DecodeError::xml(
@@ -477,7 +477,7 @@ impl<'a> XmlReader<'a> {
             match self.next_event()? {
                 Event::Start(e) if local(&e) == "item" => items.push(self.text_until_end("item")?),
                 Event::Empty(e) if local(&e) == "item" => items.push(Cow::Borrowed("")),
-                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Text(t) if is_blank(&t) => {}
                 Event::Comment(_) => {}
                 Event::End(_) => return Ok(items),
                 _ => {
@@ -525,7 +525,7 @@ impl<'a> XmlReader<'a> {
                 Event::Start(e) => return self.element(&e, false, offset).map(Some),
                 Event::Empty(e) => return self.element(&e, true, offset).map(Some),
                 Event::End(_) => return Ok(None),
-                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Text(t) if is_blank(&t) => {}
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Eof => {
                     return Err(DecodeError::xml(
@@ -757,10 +757,30 @@ fn for_each_attribute<'a>(
     offset: u64,
     mut f: impl FnMut(&str, Cow<'a, str>),
 ) -> Result<(), DecodeError> {
-    for attr in e.attributes() {
+    // Attribute names must be unique; quick-xml's own check allocates for every element, and
+    // UCWA elements have a handful of attributes, so they are compared here, on the stack.
+    let mut attributes = e.attributes();
+    attributes.with_checks(false);
+    let mut seen: [&str; 8] = [""; 8];
+    let mut count = 0;
+    let mut more: Vec<&str> = Vec::new();
+    for attr in attributes {
         let attr =
             attr.map_err(|err| DecodeError::xml(offset, format!("malformed attribute: {err}")))?;
         let key = attr.key;
+        let full = key.into_inner();
+        if seen[..count].contains(&full) || more.contains(&full) {
+            return Err(DecodeError::xml(
+                offset,
+                format!("malformed attribute: `{full}` appears twice"),
+            ));
+        }
+        if count < seen.len() {
+            seen[count] = full;
+            count += 1;
+        } else {
+            more.push(full);
+        }
         if key.as_namespace_binding().is_some() {
             continue;
         }
@@ -814,6 +834,13 @@ fn name_attribute<'a>(
             format!("a <{}> element needs a `name` attribute", local(e)),
         )
     })
+}
+
+/// Whether a text between elements is only XML whitespace (space, tab, line ends), looked at
+/// as written: no need to resolve or normalize it to know.
+fn is_blank(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// Appends to text that is borrowed until a second run makes it owned.
