@@ -364,11 +364,7 @@ where
     A: serde::de::MapAccess<'de>,
     T: Deserialize<'de>,
 {
-    if slot.is_some() {
-        return Err(<A::Error as serde::de::Error>::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
+    read_once(map, slot, name, PhantomData::<T>)
 }
 
 /// Reads `_links` or `_embedded` into its slot, `null` being none (as for any member).
@@ -381,11 +377,7 @@ where
     A: serde::de::MapAccess<'de>,
     T: Deserialize<'de> + Default,
 {
-    if slot.is_some() {
-        return Err(<A::Error as serde::de::Error>::duplicate_field(name));
-    }
-    *slot = Some(map.next_value::<Option<T>>()?.unwrap_or_default());
-    Ok(())
+    read_once(map, slot, name, NullIsDefault(PhantomData))
 }
 
 /// Reads the link(s) or resource(s) under a rel into the slot of its field; a second
@@ -399,11 +391,36 @@ where
     A: serde::de::MapAccess<'de>,
     F: RelField,
 {
+    read_once(map, slot, rel, RelSeed::<F>::new(rel))
+}
+
+/// The one rule of the three above: a member is read once.
+fn read_once<'de, A, S>(
+    map: &mut A,
+    slot: &mut Option<S::Value>,
+    name: &'static str,
+    seed: S,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    S: DeserializeSeed<'de>,
+{
     if slot.is_some() {
-        return Err(<A::Error as serde::de::Error>::duplicate_field(rel));
+        return Err(<A::Error as serde::de::Error>::duplicate_field(name));
     }
-    *slot = Some(map.next_value_seed(RelSeed::<F>::new(rel))?);
+    *slot = Some(map.next_value_seed(seed)?);
     Ok(())
+}
+
+/// A value whose `null` is its default.
+struct NullIsDefault<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de> + Default> DeserializeSeed<'de> for NullIsDefault<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+    }
 }
 
 /// Writes a property that has a value.
