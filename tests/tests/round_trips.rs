@@ -119,3 +119,13 @@ proptest! {
         prop_assert_eq!(&xml, &inv);
     }
 }
+
+/// Found by fuzzing (`fuzz/`, target `round_trip`): a long number was read one step off the
+/// nearest `f64` and written back as another number. A member must come back as it was sent.
+#[test]
+fn fuzz_regression_a_long_number_keeps_its_value() {
+    let payload = br#"{"rel": "participant", "x": 5555555555555555555555555555555555555555555555555555555555555555}"#;
+    let first: Participant = ucwa::json::from_slice(payload).unwrap();
+    let second: Participant = ucwa::json::from_slice(&ucwa::json::to_vec(&first)).unwrap();
+    assert_eq!(first, second);
+}
