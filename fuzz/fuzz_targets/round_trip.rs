@@ -54,10 +54,10 @@ fn align_errors(first: &EventBatch, second: &mut EventBatch) {
         |a: &DecodeError, b: &DecodeError| a.format() == b.format() && placeless(a) == placeless(b);
     for (a, b) in first.senders.iter().zip(&mut second.senders) {
         for (a, b) in a.events.iter().zip(&mut b.events) {
-            if let (Some(a), Some(b)) = (&a.undecoded, &mut b.undecoded) {
-                if same(&a.error, &b.error) {
-                    b.error = a.error.clone();
-                }
+            if let (Some(a), Some(b)) = (&a.undecoded, &mut b.undecoded)
+                && same(&a.error, &b.error)
+            {
+                b.error = a.error.clone();
             }
         }
         for (a, b) in a.unreadable.iter().zip(&mut b.unreadable) {

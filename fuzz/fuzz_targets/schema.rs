@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
         // With and without a cargo feature per area (as `ucwa` generates), by the input's length.
         let builder = Builder::new()
             .schema_dir(dir)
-            .features_per_area(data.len() % 2 == 0);
+            .features_per_area(data.len().is_multiple_of(2));
         match builder.render() {
             Ok(generated) => assert!(generated.source.contains("pub mod resources")),
             Err(error) => {
