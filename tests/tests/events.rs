@@ -438,3 +438,36 @@ fn unknown_members_and_in_titles_survive_both_formats() {
         batch
     );
 }
+
+/// Found by fuzzing (`fuzz/`, targets `round_trip` and `event_batch`): after a byte order mark
+/// (which .NET writes before XML), the source kept for an event that did not decode was cut
+/// three bytes early — written back, the batch no longer parsed — and panicked when that cut
+/// fell inside a character.
+#[test]
+fn fuzz_regression_a_byte_order_mark_before_an_xml_batch() {
+    // A non-ASCII character just before an event: the cut fell inside it.
+    let panicked = "\u{feff}<events><sender rel=\"me\" href=\"/m\u{e9}\"><updated rel=\"note\" href=\"/n\"/></sender></events>";
+    let batch = EventBatch::decode("application/xml", panicked.as_bytes()).unwrap();
+    assert_eq!(batch.senders[0].events[0].link.href.as_str(), "/n");
+
+    // An embedded resource that does not decode is kept from its start tag to its end tag.
+    let resource = r#"<resource rel="note" href="/n"><property name="message">a</property><bogus/></resource>"#;
+    let xml = format!(
+        "\u{feff}<events><sender rel=\"me\" href=\"/m\"><updated rel=\"note\" href=\"/n\">{resource}</updated></sender></events>"
+    );
+    let batch = EventBatch::decode("application/xml", xml.as_bytes()).unwrap();
+    let undecoded = batch.senders[0].events[0].undecoded.as_ref().expect("kept");
+    assert_eq!(
+        undecoded.source,
+        ucwa::events::Source::Xml(resource.to_owned())
+    );
+    let again = EventBatch::decode("application/xml", &batch.encode(Format::Xml).unwrap()).unwrap();
+    assert_eq!(
+        again.senders[0].events[0]
+            .undecoded
+            .as_ref()
+            .unwrap()
+            .source,
+        undecoded.source
+    );
+}

@@ -171,3 +171,13 @@ fn dates_outside_the_years_0_to_9999_are_refused_in_both_formats() {
     assert!(String::from_utf8_lossy(&xml).contains("9999-12-31T23:59:59.999Z"));
     assert_eq!(ucwa::xml::from_slice::<ConversationLog>(&xml).unwrap(), log);
 }
+
+/// Found by fuzzing (`fuzz/`, target `round_trip`): a long number was read one step off the
+/// nearest `f64` and written back as another number. A member must come back as it was sent.
+#[test]
+fn fuzz_regression_a_long_number_keeps_its_value() {
+    let payload = br#"{"rel": "participant", "x": 5555555555555555555555555555555555555555555555555555555555555555}"#;
+    let first: Participant = ucwa::json::from_slice(payload).unwrap();
+    let second: Participant = ucwa::json::from_slice(&ucwa::json::to_vec(&first)).unwrap();
+    assert_eq!(first, second);
+}

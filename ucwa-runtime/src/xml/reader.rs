@@ -114,6 +114,9 @@ impl<'a> XmlReader<'a> {
                 "the payload is not UTF-8".to_owned(),
             )
         })?;
+        // quick-xml skips a byte order mark without counting it in the positions that index
+        // `input` (`recover`): leave it out of both.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.check_end_names = true;
