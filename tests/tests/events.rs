@@ -471,3 +471,26 @@ fn fuzz_regression_a_byte_order_mark_before_an_xml_batch() {
         undecoded.source
     );
 }
+
+/// Found by fuzzing (`fuzz/`, target `round_trip`): an XML event's type is the name of its
+/// element, and an event type that is not an XML name (`a b` from JSON, or an element name
+/// quick-xml read leniently, such as `<{"href":..`) is written as a malformed element. Not fixed
+/// yet (in `ucwa-runtime/src/events.rs`: refuse such an element as an unreadable event when
+/// reading, and leave such an event out of the XML when writing); `cargo test -- --ignored`
+/// replays it.
+#[test]
+#[ignore = "known bug: an event type that is not an XML name is written as a malformed element"]
+fn fuzz_regression_an_event_type_that_is_not_an_xml_name() {
+    let json = br#"{"sender": [{"rel": "me", "href": "/m", "events": [
+        {"link": {"rel": "note", "href": "/n"}, "type": "a b"},
+        {"link": {"rel": "note", "href": "/n"}, "type": "updated"}
+    ]}]}"#;
+    let batch = EventBatch::decode("application/json", json).unwrap();
+    let xml = batch.encode(Format::Xml);
+    let back = EventBatch::decode("application/xml", &xml)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&xml)));
+    assert!(
+        back.events()
+            .any(|(_, e)| e.event_type == EventType::Updated)
+    );
+}

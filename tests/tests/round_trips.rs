@@ -181,3 +181,50 @@ fn fuzz_regression_a_long_number_keeps_its_value() {
     let second: Participant = ucwa::json::from_slice(&ucwa::json::to_vec(&first)).unwrap();
     assert_eq!(first, second);
 }
+
+/// Found by fuzzing (`fuzz/`, target `round_trip`): quick-xml reads attributes that are not
+/// separated and names that are not XML names (`a=""b:1","s":"S="v"` gave an attribute named
+/// `1","s":"S`), which were written back as they came and read again as other attributes.
+#[test]
+fn fuzz_regression_an_attribute_name_that_is_not_an_xml_name_is_refused() {
+    let xml = r#"<resource rel="participant" href="/a"><link rel="contact" href="/b" a=""b:1","s":"S="v" /></resource>"#;
+    let error = ucwa::xml::from_slice::<Participant>(xml.as_bytes()).unwrap_err();
+    assert!(
+        error.to_string().contains("malformed attribute name"),
+        "{error}"
+    );
+    // A prefixed name is read by its local name, as before.
+    let xml = r#"<resource rel="participant" href="/a"><link rel="contact" href="/b" x:extra="v" /></resource>"#;
+    let p: Participant = ucwa::xml::from_slice(xml.as_bytes()).unwrap();
+    assert_eq!(
+        p.links.contact.unwrap().unknown.get("extra"),
+        Some(&"v".into())
+    );
+}
+
+/// What XML cannot carry — a link member named `rel` or `a b`, an error body member named
+/// `a b` — stays in JSON: the XML written from such a value is a document that reads back.
+/// (Found while looking into the case above: these wrote malformed XML.)
+#[test]
+fn fuzz_regression_members_xml_cannot_name_stay_in_json() {
+    let json = br#"{"rel": "participant", "name": "Ann", "_links": {"contact": {"href": "/a", "rel": "x", "a b": "y", "kept": "z"}}}"#;
+    let p: Participant = ucwa::json::from_slice(json).unwrap();
+    let xml = ucwa::xml::to_vec(&p);
+    let back: Participant = ucwa::xml::from_slice(&xml)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&xml)));
+    assert_eq!(back.name.as_deref(), Some("Ann"));
+    let contact = back.links.contact.unwrap();
+    assert_eq!(contact.href.as_str(), "/a");
+    assert_eq!(contact.unknown.get("kept"), Some(&"z".into()));
+    assert_eq!(contact.unknown.len(), 1);
+
+    let json =
+        br#"{"code": "BadRequest", "a b": "c", "parameters": {"x y": {"c": "d"}, "ok": "e"}}"#;
+    let body: ucwa::ErrorBody = ucwa::json::from_slice(json).unwrap();
+    let xml = body.to_xml();
+    let back = ucwa::ErrorBody::from_xml(&xml)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&xml)));
+    assert_eq!(back.code, "BadRequest");
+    assert!(back.unknown.is_empty());
+    assert_eq!(back.parameters, Some(serde_json::json!({"ok": "e"})));
+}

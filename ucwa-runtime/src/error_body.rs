@@ -131,7 +131,12 @@ fn bag_value(child: SimpleChild) -> Option<Value> {
     }
 }
 
+/// Writes a member as an element; one whose name cannot be an element's (`a b`) stays in JSON
+/// only.
 fn write_bag(writer: &mut XmlWriter, name: &str, value: &Value) {
+    if !crate::xml::is_name(name) {
+        return;
+    }
     match value {
         Value::Object(members) => {
             writer.start_element(name);

@@ -23,6 +23,27 @@ use crate::{DecodeError, Resource};
 /// The namespace of UCWA's XML.
 pub const NAMESPACE: &str = "http://schemas.microsoft.com/rtc/2012/03/ucwa";
 
+/// Whether `name` can be the name of an XML element or attribute without a prefix (an XML 1.0
+/// `Name` without `:`). The reader refuses attributes named otherwise, and the writer leaves out
+/// what it would have to name otherwise (a member of a JSON link or error body named `a b`),
+/// which XML cannot carry.
+pub(crate) fn is_name(name: &str) -> bool {
+    fn start(c: char) -> bool {
+        matches!(c, 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+            | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+            | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+            | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+            | '\u{10000}'..='\u{EFFFF}')
+    }
+    let mut chars = name.chars();
+    chars.next().is_some_and(start)
+        && chars.all(|c| {
+            start(c)
+                || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}'
+                    | '\u{203F}'..='\u{2040}')
+        })
+}
+
 /// A resource in XML. Implemented by `#[derive(ucwa_runtime::Resource)]`.
 pub trait XmlResource: Sized {
     /// The root element of a document holding it: `resource`, or `input` for the body of an

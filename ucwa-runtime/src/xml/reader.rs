@@ -788,6 +788,12 @@ fn for_each_attribute<'a>(
             continue;
         }
         let name = key.local_name().into_inner();
+        if !super::is_name(name) {
+            return Err(DecodeError::xml(
+                offset,
+                format!("malformed attribute name `{name}`"),
+            ));
+        }
         // Normalization changes only references and the whitespace characters it replaces; most
         // values hold neither, and are then their raw text.
         let plain = !attr

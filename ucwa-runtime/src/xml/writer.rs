@@ -114,7 +114,13 @@ impl XmlWriter {
         if let Some(title) = title {
             self.attribute("title", title);
         }
-        for (name, value) in unknown.iter() {
+        // A member XML cannot carry as another attribute (named `rel`, or not an XML name)
+        // stays in JSON only.
+        let attributes = unknown
+            .iter()
+            .filter(|(name, _)| !matches!(name.as_str(), "rel" | "href" | "title"))
+            .filter(|(name, _)| super::is_name(name));
+        for (name, value) in attributes {
             match value {
                 serde_json::Value::String(s) => self.attribute(name, s),
                 other => self.attribute(name, &other.to_string()),
