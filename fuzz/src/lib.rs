@@ -25,7 +25,7 @@ pub fn any_from_json(data: &[u8]) -> Result<AnyResource, String> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    AnyResource::from_json(&rel, value)
+    AnyResource::from_json(&rel, data)
 }
 
 /// An XML document `<resource rel=..>` decoded into the type of its `rel`.
@@ -49,9 +49,9 @@ pub fn any_decode(format: Format, data: &[u8]) -> Result<AnyResource, String> {
 }
 
 /// Encodes in `format`.
-pub fn any_encode(format: Format, resource: &AnyResource) -> Vec<u8> {
+pub fn any_encode(format: Format, resource: &AnyResource) -> Result<Vec<u8>, ucwa::EncodeError> {
     match format {
-        Format::Json => ucwa::json::to_vec(&resource.to_json()),
+        Format::Json => Ok(ucwa::json::to_vec(&resource.to_json())),
         Format::Xml => {
             let mut writer = XmlWriter::new();
             resource.write_xml(&mut writer);
@@ -66,7 +66,7 @@ pub fn batch_decode(content_type: &str, data: &[u8]) -> Result<EventBatch, Decod
 }
 
 /// An event batch in `format`.
-pub fn batch_encode(batch: &EventBatch, format: Format) -> Vec<u8> {
+pub fn batch_encode(batch: &EventBatch, format: Format) -> Result<Vec<u8>, ucwa::EncodeError> {
     batch.encode(format)
 }
 
@@ -135,7 +135,9 @@ pub fn typed_across(data: &[u8]) {
         let (Ok(from_json), true) = (decoded, unknown.is_empty()) else {
             return;
         };
-        let xml = ucwa::xml::to_vec(&from_json);
+        let Ok(xml) = ucwa::xml::to_vec(&from_json) else {
+            return;
+        };
         let from_xml: T = ucwa::xml::from_slice(&xml).unwrap_or_else(|e| {
             panic!("{} as XML {} does not decode: {e}", show(data), show(&xml))
         });

@@ -274,7 +274,7 @@ fn characters_xml_cannot_carry_are_an_encode_error_naming_the_place() {
     };
     let error = ucwa::xml::to_vec(&p).unwrap_err();
     assert_eq!(error.place(), "property `name`");
-    assert_eq!(error.character(), '\u{1}');
+    assert_eq!(error.character(), Some('\u{1}'));
     assert!(error.to_string().contains("U+0001"), "{error}");
     let json = ucwa::json::to_vec(&p);
     assert_eq!(ucwa::json::from_slice::<Participant>(&json).unwrap(), p);

@@ -8,7 +8,8 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncodeError {
     place: String,
-    character: char,
+    /// The first character that cannot be carried; `None` for a name XML cannot use.
+    character: Option<char>,
 }
 
 impl EncodeError {
@@ -17,20 +18,37 @@ impl EncodeError {
         &self.place
     }
 
-    /// The first character that cannot be carried.
-    pub fn character(&self) -> char {
+    /// The first character that cannot be carried, if that is the fault; `None` when the fault
+    /// is a text that would have to be an XML name and is not one (an event type `a b`).
+    pub fn character(&self) -> Option<char> {
         self.character
+    }
+
+    /// `text` would be the name of an element and is not an XML name.
+    pub(crate) fn not_a_name(place: String) -> Self {
+        EncodeError {
+            place,
+            character: None,
+        }
     }
 }
 
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot encode in XML: {} holds U+{:04X}, a character XML 1.0 cannot carry (even \
-             escaped); remove it, or send this value as JSON",
-            self.place, self.character as u32
-        )
+        match self.character {
+            Some(character) => write!(
+                f,
+                "cannot encode in XML: {} holds U+{:04X}, a character XML 1.0 cannot carry \
+                 (even escaped); remove it, or send this value as JSON",
+                self.place, character as u32
+            ),
+            None => write!(
+                f,
+                "cannot encode in XML: {} would name an element and is not an XML name; send \
+                 this value as JSON",
+                self.place
+            ),
+        }
     }
 }
 
@@ -58,7 +76,7 @@ pub(crate) fn check(text: &str, place: impl FnOnce() -> String) -> Result<(), En
         None => Ok(()),
         Some(character) => Err(EncodeError {
             place: place(),
-            character,
+            character: Some(character),
         }),
     }
 }

@@ -181,6 +181,10 @@ impl XmlWriter {
     }
 
     fn open(&mut self, name: &str, attributes: &[(&str, Option<&str>)]) {
+        // Element names come from the code but for an event's type, which a server chooses.
+        if self.error.is_none() && !super::is_name(name) {
+            self.error = Some(EncodeError::not_a_name(format!("`{name}`")));
+        }
         self.indent();
         self.out.push('<');
         self.out.push_str(name);
