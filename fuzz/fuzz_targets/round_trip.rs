@@ -48,6 +48,19 @@ fn same_format<T: PartialEq + std::fmt::Debug, E: std::fmt::Display>(
     );
 }
 
+/// A part of a batch that did not read because a member appears twice is kept as a
+/// `serde_json::Value` (`Source::Json`), which holds one value per key: written back, it reads.
+/// A limit of what the source is kept as, not a round-trip bug.
+fn kept_with_a_duplicate(batch: &EventBatch) -> bool {
+    let duplicate = |e: &DecodeError| e.message().contains("duplicate");
+    batch.senders.iter().any(|s| {
+        s.unreadable.iter().any(|u| duplicate(&u.error))
+            || s.events
+                .iter()
+                .any(|e| e.undecoded.as_ref().is_some_and(|u| duplicate(&u.error)))
+    })
+}
+
 /// The errors an event batch keeps (of a resource that did not decode into its type, of an event
 /// that could not be read) give their place in the batch (an offset, a path with indices), which
 /// moves when the batch is written again: an unreadable event is written after its sender's
@@ -91,7 +104,7 @@ fuzz_target!(|data: &[u8]| {
             |d| batch_decode(format.media_type(), d),
             |b| batch_encode(b, format),
             align_errors,
-            |_| false,
+            kept_with_a_duplicate,
         );
         same_format(
             "an error body",
