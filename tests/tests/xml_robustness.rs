@@ -221,6 +221,17 @@ fn unknown_attributes_and_colliding_property_names_survive() {
     assert_eq!(unknown["_links"], "text");
     assert_eq!(unknown["_embedded"], "more");
     assert_eq!(unknown["@odd name"], "x");
+    // A property named as an attribute `<resource>` writes itself stays a property (found by
+    // fuzzing: `@rel` written as a second `rel` attribute).
+    let at_rel = decode(&format!(
+        r#"<resource rel="participant" {ns}><property name="@rel">x</property></resource>"#
+    ))
+    .unwrap();
+    let written = ucwa::xml::to_vec(&at_rel).unwrap();
+    assert_eq!(
+        decode(std::str::from_utf8(&written).unwrap()).unwrap(),
+        at_rel
+    );
     let written = String::from_utf8(ucwa::xml::to_vec(&participant).unwrap()).unwrap();
     assert!(written.contains(r#"etag="42""#), "{written}");
     assert!(

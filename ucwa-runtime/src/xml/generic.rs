@@ -49,7 +49,10 @@ pub fn unknown_key<'a>(key: &'a str, value: &Value) -> UnknownKey<'a> {
         ("_links", Value::Object(_)) => UnknownKey::Nested(Under::Links),
         ("_embedded", Value::Object(_)) => UnknownKey::Nested(Under::Embedded),
         (_, Value::String(_)) => match key.strip_prefix('@') {
-            Some(name) if is_xml_name(name) => UnknownKey::Attribute(name),
+            // Not the names `<resource>` writes itself (a second `rel` would be malformed).
+            Some(name) if is_xml_name(name) && !matches!(name, "rel" | "href" | "title") => {
+                UnknownKey::Attribute(name)
+            }
             _ => UnknownKey::Property,
         },
         _ => UnknownKey::Property,
