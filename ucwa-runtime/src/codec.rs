@@ -4,7 +4,7 @@
 //!
 //! A payload decodes the same way whichever representation carries it:
 //!
-//! - a UTF-8 byte-order mark before the payload is skipped;
+//! - one UTF-8 byte-order mark before the payload is skipped (a second is an error);
 //! - `rel` may be left out where the type being decoded says which resource it is (the top of
 //!   a payload decoded into a given type: `{"name": ..}`, `<resource>` without `rel`); it is
 //!   required where it chooses the type (embedded resources, whose rel is their key in JSON

@@ -117,6 +117,14 @@ impl<'a> XmlReader<'a> {
         // quick-xml skips a byte order mark without counting it in the positions that index
         // `input` (`recover`): leave it out of both.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // quick-xml would skip a second one too, and its positions would no longer index
+        // `input`; it is not XML anyway (nothing but white space may precede the root).
+        if text.starts_with('\u{feff}') {
+            return Err(DecodeError::xml(
+                (payload.len() - text.len()) as u64,
+                "a second byte order mark: at most one may begin the payload".to_owned(),
+            ));
+        }
         let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.check_end_names = true;
