@@ -480,7 +480,10 @@ fn fuzz_regression_two_byte_order_marks() {
     let xml = "\u{feff}\u{feff}<events><sender rel=\"me\" href=\"/m\u{e9}\"><updated rel=\"note\" href=\"/n\"/></sender></events>";
     let error = EventBatch::decode("application/xml", xml.as_bytes()).unwrap_err();
     let text = error.to_string();
-    assert!(text.contains("byte order mark") && text.contains("3"), "{text}");
+    assert!(
+        text.contains("byte order mark") && text.contains("3"),
+        "{text}"
+    );
     let json = "\u{feff}\u{feff}{\"sender\": []}";
     assert!(EventBatch::decode("application/json", json.as_bytes()).is_err());
     // One mark is read in both.

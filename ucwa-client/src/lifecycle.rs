@@ -374,6 +374,14 @@ async fn make_available(
     config: &LifecycleConfig,
     status: &broadcast::Sender<Status>,
 ) -> Result<(), SessionError> {
+    // An application that is available already (a session resumed) has the links of what
+    // the user publishes and no makeMeAvailable any more.
+    let me = application.embedded.me.as_ref();
+    if me.is_some_and(|me| me.links.make_me_available.is_none() && me.links.presence.is_some()) {
+        tracing::info!("available already");
+        let _ = status.send(Status::Available);
+        return Ok(());
+    }
     let link = me_link(
         application,
         |l| l.make_me_available.as_ref(),

@@ -77,6 +77,20 @@ async fn marker_arrives(
     .expect("the marker within 10 s");
 }
 
+/// Reads what a new session's application hears first, all in its first batch: the call it is
+/// in (`added` audioVideo), then the user made available (`updated` me, `added` presence).
+async fn past_the_start(events: &mut broadcast::Receiver<Event<ucwa::resources::AnyResource>>) {
+    let mut rels = Vec::new();
+    for _ in 0..3 {
+        let event = tokio::time::timeout(Duration::from_secs(10), events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        rels.push(event.rel.clone());
+    }
+    assert_eq!(rels, ["audioVideo", "me", "presence"]);
+}
+
 fn marker(n: usize) -> Event<ucwa::resources::AnyResource> {
     Event::new(
         EventType::Updated,
@@ -259,12 +273,9 @@ async fn a_slow_subscriber_is_told_what_it_missed_and_blocks_nothing() {
         .await
         .unwrap();
     let mut fast = session.events();
-    // The call the application is in is announced first; the test starts after it.
-    let first = tokio::time::timeout(Duration::from_secs(10), fast.recv())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(first.rel, "audioVideo");
+    // The call the application is in, and the user made available, are announced first; the
+    // test starts after them.
+    past_the_start(&mut fast).await;
     let mut slow = session.events();
     for n in 0..10 {
         emulator.push_event("me", "/x/me", marker(n));
@@ -310,11 +321,7 @@ async fn a_replaced_pending_get_stops_the_sessions_reader_in_json_and_xml() {
         // Once the session has read the first batch (the call), its pending GET waits for the
         // second.
         let mut events = session.events();
-        let first = tokio::time::timeout(Duration::from_secs(10), events.recv())
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(first.rel, "audioVideo", "{format:?}");
+        past_the_start(&mut events).await;
         tokio::time::sleep(Duration::from_millis(200)).await;
         let second = ucwa::Link::to(link.href.as_str().replace("ack=1", "ack=2"));
         let mut intruding = intruder.events(&second);

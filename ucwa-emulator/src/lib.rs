@@ -30,9 +30,11 @@
 mod body;
 mod channel;
 mod clock;
+mod directory;
 mod discovery;
 mod faults;
 mod limits;
+mod me;
 mod protocol;
 mod resources;
 mod routes;
@@ -52,6 +54,7 @@ use ucwa::ErrorBody;
 use ucwa::http::{Method, StatusCode};
 
 pub use clock::Clock;
+pub use directory::Person;
 pub use discovery::{ROOT_PATH, USER_PATH};
 pub use faults::Fault;
 pub use limits::{ConfigError, LimitReached, Limits};
@@ -77,6 +80,10 @@ pub struct Config {
     pub user: String,
     /// That user's password.
     pub password: String,
+    /// The other people who may sign in (with the `password` grant, or
+    /// [`Emulator::token_for`]); everyone is everyone else's contact. Two by default:
+    /// `ann@contoso.com` (Online) and `john@contoso.com` (Away), password `pass@word1`.
+    pub people: Vec<Person>,
     /// The meeting anonymous users may join (`urn:microsoft.rtc:anonmeeting`): its URI.
     pub meeting_uri: String,
     /// That meeting's key.
@@ -121,6 +128,7 @@ impl Default for Config {
             long_poll: Duration::from_secs(180),
             user: "lene@contoso.com".to_owned(),
             password: "pass@word1".to_owned(),
+            people: directory::default_people(),
             meeting_uri: "sip:john@contoso.com;gruu;opaque=app:conf:focus:id:5LB7MRBC".to_owned(),
             meeting_key: "5LB7MRBC".to_owned(),
             token_lifetime: tokens::USER_TOKEN_LIFETIME,
@@ -239,6 +247,16 @@ impl Emulator {
     /// The user the token endpoint knows.
     pub fn user(&self) -> &str {
         &self.state.config.user
+    }
+
+    /// A token for user `address` (the configured user or one of [`Config::people`]) on the
+    /// applications' origin, as the token endpoint would issue after a password grant; `None`
+    /// for someone the emulator does not know, or when `limits.max_tokens` are out.
+    pub fn token_for(&self, address: &str) -> Option<String> {
+        let user = self.state.directory.find(address)?.clone();
+        let site = self.state.sites.len() - 1;
+        let lifetime = self.state.config.token_lifetime;
+        self.state.issue(site, lifetime, Some(user))
     }
 
     /// Makes the next application creation fail with this status and error body (a 403 or 502
@@ -422,7 +440,7 @@ impl Emulator {
     /// the directory does: the next request gets a 401, and a password grant with the old
     /// password gets `invalid_grant`.
     pub fn change_password(&self, password: &str) {
-        self.state.set_password(password.to_owned());
+        self.state.directory.set_password(password.to_owned());
         self.state.revoke_tokens();
     }
 

@@ -277,6 +277,19 @@ fn content_type(headers: &HeaderMap) -> &str {
         .unwrap_or("")
 }
 
+/// As [`decode`], and the default value for an empty body (a POST that resets what it sets,
+/// sent with `Content-Length: 0` and often no `Content-Type`).
+pub(crate) fn decode_or_default<T: Payload + Default>(
+    format: Format,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Refusal> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    decode(format, headers, body)
+}
+
 /// The body, decoded from whichever of JSON and XML its `Content-Type` names (which need not be
 /// the format of the answer): 415 for anything else, 400 for a body that does not decode.
 pub(crate) fn decode<T: Payload>(

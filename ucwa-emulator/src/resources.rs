@@ -7,9 +7,7 @@
 
 use ucwa::enumerations::{Direction, Importance, InvitationState, Role, SourceNetwork};
 use ucwa::events::{Event, EventType};
-use ucwa::resources::{
-    AnyResource, Application, AudioVideo, AudioVideoInvitation, Me, Participant,
-};
+use ucwa::resources::{AnyResource, Application, AudioVideo, AudioVideoInvitation, Participant};
 use ucwa::{DataUri, Link, Uri};
 
 use crate::APPLICATIONS_PATH;
@@ -20,7 +18,7 @@ pub(crate) const CONVERSATION: u64 = 1;
 /// The remote participant of that call.
 pub(crate) const PARTICIPANT: u64 = 1;
 
-fn app_path(app: u64) -> String {
+pub(crate) fn app_path(app: u64) -> String {
     format!("{APPLICATIONS_PATH}/{app}")
 }
 
@@ -47,20 +45,6 @@ pub(crate) fn me_path(app: u64) -> String {
     format!("{}/me", app_path(app))
 }
 
-/// The user, with the links that make them available and keep them so.
-fn me(app: u64) -> Me {
-    let base = me_path(app);
-    let mut me = Me {
-        name: Some("Lene Aaling".into()),
-        uri: Some(Uri::new("sip:lene@contoso.com")),
-        ..Me::default()
-    };
-    me.links.self_ = Some(Link::to(base.clone()));
-    me.links.make_me_available = Some(Link::to(format!("{base}/makeMeAvailable")));
-    me.links.report_my_activity = Some(Link::to(format!("{base}/reportMyActivity")));
-    me
-}
-
 pub(crate) fn application(app: &App) -> Application {
     let mut application = Application {
         r#type: Some("Browser".into()),
@@ -75,7 +59,7 @@ pub(crate) fn application(app: &App) -> Application {
     application.links.events = Some(app.channel.first_link().cast());
     application.links.policies = Some(Link::to(format!("{}/policies", app_path(app.id))));
     application.links.batch = Some(Link::to(format!("{}/batch", app_path(app.id))));
-    application.embedded.me = Some(Box::new(me(app.id)));
+    application.embedded.me = Some(Box::new(crate::me::me(app)));
     application
 }
 

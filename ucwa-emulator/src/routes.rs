@@ -10,13 +10,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, State as Extract};
 use axum::middleware;
 use axum::response::Response;
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use ucwa::Format;
 use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
@@ -30,14 +30,14 @@ use crate::protocol::{
 };
 use crate::resources::{self, CONVERSATION, PARTICIPANT};
 use crate::state::{App, Calls, Lookup, State};
-use crate::tokens::{Site, TOKEN_PATH, authorize, token_endpoint};
+use crate::tokens::{Caller, Site, TOKEN_PATH, authorize, token_endpoint};
 use crate::{body, discovery, faults};
 
-type Shared = Arc<State>;
+pub(crate) type Shared = Arc<State>;
 
 /// A handler's answer. A failed check is an `Err`, so that checks read as a sequence of `?`
 /// and the first to fail is the one answered.
-type Answer = Result<Response, Refusal>;
+pub(crate) type Answer = Result<Response, Refusal>;
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
 /// token endpoint on the first, the token endpoint and UCWA wherever the applications are.
@@ -62,6 +62,7 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .route(&format!("{app}/me/makeMeAvailable"), post(make_me_available))
             .route(&format!("{app}/me/reportMyActivity"), post(report_my_activity))
             .route(&format!("{app}/events"), get(events))
+            .merge(crate::me::routes(app))
             .route(
                 &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
                 get(get_audio_video),
@@ -103,10 +104,9 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
         .layer(middleware::from_fn_with_state(state, faults::inject))
 }
 
-/// The application `id`; a 404 that tells the client to make a new one when there is none.
 /// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404
 /// `ApplicationNotFound` when there is none, so that the client makes a new one.
-fn application_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
+pub(crate) fn application_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
     match state.lookup(id) {
         Lookup::Found(app) => Ok(app),
         Lookup::Expired => Err(application_expired(format)),
@@ -131,6 +131,7 @@ fn in_conversation(
 
 async fn create_application(
     Extract(state): Extract<Shared>,
+    Extension(Caller(user)): Extension<Caller>,
     Negotiated(format): Negotiated,
     headers: HeaderMap,
     body: Bytes,
@@ -178,6 +179,7 @@ async fn create_application(
     let id = state.next_id();
     let added = state.add(App {
         id,
+        user,
         culture: input.culture.unwrap_or_default(),
         endpoint_id: input.endpoint_id.unwrap_or_default(),
         user_agent: input.user_agent.unwrap_or_default(),
@@ -185,6 +187,7 @@ async fn create_application(
         calls: Mutex::new(Calls::new(resources::participant(id))),
         channel: state.channel(resources::events_path(id)),
         available: AtomicBool::new(state.config.applications_start_available),
+        created_available: state.config.applications_start_available,
         last_seen: Mutex::new(state.clock.now()),
         activity_reports: AtomicU64::new(0),
     });
@@ -232,6 +235,7 @@ async fn make_me_available(
     if app.available.swap(true, Ordering::SeqCst) {
         return Err(already_exists(format, "The user is already available."));
     }
+    crate::me::announce_available(&app);
     Ok(no_content())
 }
 

@@ -11,6 +11,7 @@ use ucwa::resources::{AudioVideoInvitation, Participant};
 
 use crate::channel::{Channel, Queued};
 use crate::clock::Clock;
+use crate::directory::{Directory, User};
 use crate::faults::{self, Fault};
 use crate::limits::LimitReached;
 use crate::tokens::Issued;
@@ -57,9 +58,8 @@ pub struct State {
     /// The query of each pending GET on an event channel, oldest first (at most
     /// [`REQUESTS_KEPT`]).
     event_queries: Mutex<VecDeque<Vec<(String, String)>>>,
-    /// The user's password now (the configured one until changed), for testing what a
-    /// client does when it changes under a running session.
-    password: Mutex<String>,
+    /// Who may sign in, and what each one publishes.
+    pub directory: Directory,
     /// How many password grants the token endpoint answered, accepted or not.
     pub password_grants: AtomicU64,
     /// Grants the token endpoint answers `unsupported_grant_type` to although the challenge
@@ -71,6 +71,8 @@ pub struct State {
 /// One application and everything it owns.
 pub struct App {
     pub id: u64,
+    /// Whose application it is: only their token reaches it.
+    pub user: Arc<User>,
     pub culture: String,
     pub endpoint_id: String,
     pub user_agent: String,
@@ -79,6 +81,10 @@ pub struct App {
     pub channel: Channel,
     /// Whether makeMeAvailable was called.
     pub available: AtomicBool,
+    /// Created available (`applications_start_available`): as when another application of
+    /// the endpoint made the user available, `me` still offers makeMeAvailable, which then
+    /// answers 409 `AlreadyExists`.
+    pub created_available: bool,
     /// When the application last made a request, on the emulator's clock.
     pub last_seen: Mutex<Duration>,
     /// How many times it reported activity.
@@ -127,7 +133,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl State {
     pub fn new(config: Config, clock: Clock, sites: Vec<std::net::SocketAddr>) -> Self {
-        let password = Mutex::new(config.password.clone());
+        let directory = Directory::new(&config.user, &config.password, &config.people);
         State {
             config,
             clock,
@@ -148,7 +154,7 @@ impl State {
             requests: Mutex::new(VecDeque::new()),
             garbled_batches: Mutex::new(VecDeque::new()),
             event_queries: Mutex::new(VecDeque::new()),
-            password,
+            directory,
             password_grants: AtomicU64::new(0),
             refused_grants: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
@@ -157,7 +163,12 @@ impl State {
 
     /// Issues a token valid on origin `site` for `lifetime` of the emulator's clock; `None`
     /// when `max_tokens` live tokens are out already.
-    pub fn issue(&self, site: usize, lifetime: Duration, anonymous: bool) -> Option<String> {
+    pub fn issue(
+        &self,
+        site: usize,
+        lifetime: Duration,
+        user: Option<Arc<User>>,
+    ) -> Option<String> {
         let now = self.clock.now();
         let mut tokens = lock(&self.issued);
         if tokens.len() >= self.config.limits.max_tokens {
@@ -174,20 +185,10 @@ impl State {
             site,
             // The lifetime is checked at start (at most 30 days): no overflow.
             expires_at: now.saturating_add(lifetime),
-            anonymous,
+            user,
         };
         tokens.insert(token.clone(), issued);
         Some(token)
-    }
-
-    /// The user's password now.
-    pub fn password(&self) -> String {
-        lock(&self.password).clone()
-    }
-
-    /// Changes the user's password.
-    pub fn set_password(&self, password: String) {
-        *lock(&self.password) = password;
     }
 
     /// Forgets every token issued: the next request with one gets a 401.
@@ -199,14 +200,21 @@ impl State {
         lock(&self.issued).get(token).cloned()
     }
 
-    /// Whether origin `site` takes `token`: one it issued and that has not expired, or the
-    /// configured static token on the first origin.
-    pub fn accepts(&self, site: usize, token: &str) -> bool {
+    /// Who `token` is on origin `site`: it takes one it issued and that has not expired (for
+    /// its user, or the guest for an anonymous one), or the configured static token on the
+    /// first origin (for the configured user).
+    pub fn caller(&self, site: usize, token: &str) -> Option<Arc<User>> {
         if site == 0 && token == self.config.token {
-            return true;
+            return Some(self.directory.first().clone());
         }
-        self.issued(token)
-            .is_some_and(|t| t.site == site && t.expires_at > self.clock.now())
+        let issued = self
+            .issued(token)
+            .filter(|t| t.site == site && t.expires_at > self.clock.now())?;
+        Some(
+            issued
+                .user
+                .unwrap_or_else(|| self.directory.guest().clone()),
+        )
     }
 
     pub fn saw_token(&self, site: usize, token: &str) {
@@ -331,6 +339,20 @@ impl State {
 
     pub fn app(&self, id: u64) -> Option<Arc<App>> {
         lock(&self.apps).get(&id).cloned()
+    }
+
+    /// The user whose application `id` is, if it is live.
+    pub fn owner(&self, id: u64) -> Option<usize> {
+        lock(&self.apps).get(&id).map(|app| app.user.index)
+    }
+
+    /// The live applications of `user`, which hear what concerns them.
+    pub fn apps_of(&self, user: &User) -> Vec<Arc<App>> {
+        lock(&self.apps)
+            .values()
+            .filter(|app| app.user.index == user.index)
+            .cloned()
+            .collect()
     }
 
     /// The application `id`, deleted first if it has been idle longer than the expiry; a

@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as Extract};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
 
@@ -38,8 +38,22 @@ pub(crate) struct Issued {
     /// the only one that accepts it.
     pub site: usize,
     pub expires_at: Duration,
-    pub anonymous: bool,
+    /// Whom it was issued to; `None` for an anonymous meeting attendee.
+    pub user: Option<Arc<crate::directory::User>>,
 }
+
+/// The application a path is under (`/ucwa/oauth/v1/applications/{id}/..`).
+fn application_id(path: &str) -> Option<u64> {
+    let rest = path
+        .strip_prefix(crate::APPLICATIONS_PATH)?
+        .strip_prefix('/')?;
+    rest.split('/').next()?.parse().ok()
+}
+
+/// Who made a request: the user its token was issued to (the guest for an anonymous one),
+/// put in the request's extensions by [`authorize`] for the handlers.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller(pub Arc<crate::directory::User>);
 
 /// One origin's handlers' state: the shared state and which origin this is.
 #[derive(Clone)]
@@ -71,7 +85,19 @@ pub(crate) async fn authorize(
         .and_then(|v| v.strip_prefix("Bearer "));
     if let Some(token) = given {
         site.state.saw_token(site.index, token);
-        if site.state.accepts(site.index, token) {
+        if let Some(user) = site.state.caller(site.index, token) {
+            // Another user's application is not there for this one.
+            if let Some(id) = application_id(request.uri().path())
+                && site
+                    .state
+                    .owner(id)
+                    .is_some_and(|owner| owner != user.index)
+            {
+                let format = crate::protocol::negotiated(request.headers());
+                return crate::protocol::not_found(format).into_response();
+            }
+            let mut request = request;
+            request.extensions_mut().insert(Caller(user));
             return next.run(request).await;
         }
     }
@@ -115,7 +141,7 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
     let config = &state.config;
     let field = |name: &str| form.get(name).map(String::as_str);
     let grant = field("grant_type");
-    let anonymous = match grant {
+    let user = match grant {
         None => return refuse("invalid_request", None),
         Some(grant) if state.grant_refused(grant) => {
             if grant == "password" {
@@ -129,15 +155,17 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
             state
                 .password_grants
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let known = field("username").is_some_and(|u| u.eq_ignore_ascii_case(&config.user))
-                && field("password") == Some(state.password().as_str());
-            if !known {
+            let known = state.directory.sign_in(
+                field("username").unwrap_or(""),
+                field("password").unwrap_or(""),
+            );
+            let Some(user) = known else {
                 return refuse(
                     "invalid_grant",
                     Some("28020;source=\"emulator\";reason=\"The credentials are not valid.\""),
                 );
-            }
-            false
+            };
+            Some(user.clone())
         }
         Some("urn:microsoft.rtc:anonmeeting") => {
             let meeting = field("ms_rtc_conferenceuri") == Some(config.meeting_uri.as_str())
@@ -147,7 +175,7 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
             let renewal = renewing.is_none_or(|old| {
                 state
                     .issued(old)
-                    .is_some_and(|i| i.anonymous && i.site == site.index)
+                    .is_some_and(|i| i.user.is_none() && i.site == site.index)
             });
             if !meeting || !renewal {
                 return refuse(
@@ -162,16 +190,17 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
                     .anonymous_renewals
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            true
+            None
         }
         Some(_) => return unsupported(),
     };
+    let anonymous = user.is_none();
     let lifetime = if anonymous {
         config.anonymous_token_lifetime
     } else {
         config.token_lifetime
     };
-    let Some(token) = state.issue(site.index, lifetime, anonymous) else {
+    let Some(token) = state.issue(site.index, lifetime, user) else {
         // `limits.max_tokens` live tokens: a client asking for tokens in a loop. Refusing
         // the new grant keeps every token already out valid.
         tracing::warn!(

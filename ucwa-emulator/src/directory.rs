@@ -1,0 +1,181 @@
+//! The people of the deployment the emulator stands for: who may sign in, and what each one
+//! publishes (availability, activity, note, location, photo) for their own applications and
+//! their contacts to read.
+//!
+//! The configured user ([`crate::Config::user`]) is the first; [`crate::Config::people`] are
+//! the others. Everyone is everyone else's contact, in one group, so that two users of the same
+//! emulator can see each other's presence and message each other without setting anything up.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ucwa::enumerations::Availability;
+
+/// Someone else who can sign in to the emulator ([`crate::Config::people`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    /// The sign-in address (`user@domain`); the SIP URI is `sip:` and this.
+    pub address: String,
+    /// The display name.
+    pub name: String,
+    /// The password of the `password` grant.
+    pub password: String,
+    /// The availability others see before this person sets any (`Online` by default; a
+    /// person who never signs in stays as configured, which is how a test meets someone
+    /// `Offline`).
+    pub availability: Availability,
+}
+
+impl Person {
+    /// A person with this address, name and password, `Online`.
+    pub fn new(address: &str, name: &str, password: &str) -> Person {
+        Person {
+            address: address.to_owned(),
+            name: name.to_owned(),
+            password: password.to_owned(),
+            availability: Availability::Online,
+        }
+    }
+
+    /// The same person with another initial availability.
+    pub fn availability(mut self, availability: Availability) -> Person {
+        self.availability = availability;
+        self
+    }
+}
+
+/// The people a new emulator knows besides its user.
+pub(crate) fn default_people() -> Vec<Person> {
+    vec![
+        Person::new("ann@contoso.com", "Ann Remote", "pass@word1"),
+        Person::new("john@contoso.com", "John Doe", "pass@word1").availability(Availability::Away),
+    ]
+}
+
+/// One user, as the server knows them.
+#[derive(Debug)]
+pub struct User {
+    /// The sign-in address, as configured.
+    pub address: String,
+    pub name: String,
+    /// The index in the directory: the first is the configured user.
+    pub index: usize,
+    published: Mutex<Published>,
+}
+
+/// What a user publishes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Published {
+    pub availability: Availability,
+    /// The availability before any was set, which a reset returns to.
+    pub default_availability: Availability,
+    pub activity: Option<String>,
+    /// The personal note; `None` once reset.
+    pub note: Option<String>,
+    pub location: Option<String>,
+}
+
+impl User {
+    fn new(index: usize, address: &str, name: &str, availability: Availability) -> User {
+        User {
+            address: address.to_owned(),
+            name: name.to_owned(),
+            index,
+            published: Mutex::new(Published {
+                availability: availability.clone(),
+                default_availability: availability,
+                activity: None,
+                note: None,
+                location: None,
+            }),
+        }
+    }
+
+    /// `sip:` and the address.
+    pub fn sip_uri(&self) -> String {
+        format!("sip:{}", self.address)
+    }
+
+    /// Whether `address` (a sign-in address or a SIP URI, in any case) names this user.
+    pub fn is(&self, address: &str) -> bool {
+        let address = address.strip_prefix("sip:").unwrap_or(address);
+        address.eq_ignore_ascii_case(&self.address)
+    }
+
+    pub fn published(&self) -> MutexGuard<'_, Published> {
+        // Plain data: a panic while holding it leaves nothing half-done worth refusing for.
+        self.published
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Everyone who may sign in, the configured user first; and the one who signs in anonymously
+/// (a meeting's guest), who is nobody's contact.
+#[derive(Debug)]
+pub struct Directory {
+    users: Vec<Arc<User>>,
+    passwords: Vec<Mutex<String>>,
+    guest: Arc<User>,
+}
+
+impl Directory {
+    pub fn new(user: &str, password: &str, people: &[Person]) -> Directory {
+        let mut users = vec![Arc::new(User::new(
+            0,
+            user,
+            "Lene Aaling",
+            Availability::Online,
+        ))];
+        let mut passwords = vec![Mutex::new(password.to_owned())];
+        for person in people {
+            users.push(Arc::new(User::new(
+                users.len(),
+                &person.address,
+                &person.name,
+                person.availability.clone(),
+            )));
+            passwords.push(Mutex::new(person.password.clone()));
+        }
+        Directory {
+            users,
+            passwords,
+            guest: Arc::new(User::new(
+                usize::MAX,
+                "guest@anonymous.invalid",
+                "Guest",
+                Availability::Online,
+            )),
+        }
+    }
+
+    /// The configured user.
+    pub fn first(&self) -> &Arc<User> {
+        &self.users[0]
+    }
+
+    /// The anonymous guest.
+    pub fn guest(&self) -> &Arc<User> {
+        &self.guest
+    }
+
+    /// The user `address` names (sign-in address or SIP URI, any case).
+    pub fn find(&self, address: &str) -> Option<&Arc<User>> {
+        self.users.iter().find(|u| u.is(address))
+    }
+
+    /// The user whose credentials these are.
+    pub fn sign_in(&self, address: &str, password: &str) -> Option<&Arc<User>> {
+        let user = self.find(address)?;
+        let known = self.passwords[user.index]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_str()
+            == password;
+        known.then_some(user)
+    }
+
+    /// Changes the configured user's password.
+    pub fn set_password(&self, password: String) {
+        *self.passwords[0].lock().unwrap_or_else(|p| p.into_inner()) = password;
+    }
+}
