@@ -42,6 +42,8 @@ pub mod discovery;
 mod events;
 mod header_value;
 mod lifecycle;
+#[cfg(feature = "me")]
+pub mod me;
 mod retry;
 pub mod settings;
 mod signin;
@@ -99,6 +101,15 @@ pub enum ClientError<E: std::error::Error + 'static = UcwaError> {
     /// No token could be had for the server, or the server refused a fresh one.
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// The resource has no link for what was asked: the server does not offer it now (the
+    /// links of what the user publishes come with makeMeAvailable, for instance) or at all.
+    #[error("the `{resource}` resource has no `{rel}` link: the server does not offer it now")]
+    MissingLink {
+        /// The resource read.
+        resource: &'static str,
+        /// The rel of the link it lacks.
+        rel: &'static str,
+    },
 }
 
 impl<E: std::error::Error + 'static> From<transport::SendError> for ClientError<E> {

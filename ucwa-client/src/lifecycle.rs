@@ -177,6 +177,15 @@ impl Session {
         self.current.borrow().application.clone()
     }
 
+    /// The signed-in user, read now ([`crate::me`]).
+    #[cfg(feature = "me")]
+    pub async fn me(
+        &self,
+    ) -> Result<crate::me::MeHandle, ClientError<ucwa::operations::MeGetError>> {
+        let current = self.current.borrow().clone();
+        current.client.me(&current.application).await
+    }
+
     /// Every event from now on. The queue is bounded: a receiver that falls behind gets
     /// `RecvError::Lagged(n)` with the number of events it missed, then the newest ones.
     pub fn events(&self) -> broadcast::Receiver<Event<AnyResource>> {
