@@ -90,6 +90,12 @@ impl User {
         }
     }
 
+    /// Someone the directory does not know (an invitation's unknown invitee), who never signs
+    /// in.
+    pub fn stranger(address: &str) -> User {
+        User::new(usize::MAX, address, address, Availability::Offline)
+    }
+
     /// `sip:` and the address.
     pub fn sip_uri(&self) -> String {
         format!("sip:{}", self.address)

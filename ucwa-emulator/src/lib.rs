@@ -35,6 +35,7 @@ mod discovery;
 mod faults;
 mod limits;
 mod me;
+mod messaging;
 mod protocol;
 mod resources;
 mod routes;
@@ -161,6 +162,9 @@ pub struct Stats {
     pub events_dropped: u64,
     /// Escalations (audioVideoInvitations) kept.
     pub escalations: usize,
+    /// Instant messaging conversations, each side counted (a conversation between two users
+    /// of the emulator is two).
+    pub conversations: usize,
     /// Tokens issued and kept (expired ones are forgotten when the bound is reached).
     pub tokens: usize,
 }

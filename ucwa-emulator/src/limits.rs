@@ -32,6 +32,10 @@ pub struct Limits {
     /// The most escalations (audioVideoInvitations) an application keeps (256; 1 to 100 000);
     /// one more answers 403 `LimitExceeded`.
     pub max_escalations: usize,
+    /// The most instant messaging conversations an application holds (64; 1 to 10 000), its
+    /// own and those it was invited to: startMessaging beyond answers 403 `LimitExceeded`, and
+    /// an invitation to an application at its bound fails (`TemporarilyUnavailable`).
+    pub max_conversations: usize,
     /// The most live tokens the token endpoint has issued (10 000; 1 to 1 000 000); expired
     /// ones are forgotten first, and a grant beyond answers 503 `temporarily_unavailable` with a
     /// `Retry-After`.
@@ -61,6 +65,7 @@ impl Default for Limits {
             event_backlog: 256,
             event_batch: 64,
             max_escalations: 256,
+            max_conversations: 64,
             max_tokens: 10_000,
             max_request_body: 1024 * 1024,
             header_read_timeout: Duration::from_secs(30),
@@ -168,6 +173,12 @@ impl Limits {
             ..e
         })?;
         count("limits.max_escalations", self.max_escalations, 1, 100_000)?;
+        count(
+            "limits.max_conversations",
+            self.max_conversations,
+            1,
+            10_000,
+        )?;
         count("limits.max_tokens", self.max_tokens, 1, 1_000_000)?;
         count(
             "limits.max_request_body",

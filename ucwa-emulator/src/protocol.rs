@@ -260,7 +260,7 @@ pub(crate) fn check(
     }
 }
 
-fn unsupported_media_type(format: Format, message: &str) -> Refusal {
+pub(crate) fn unsupported_media_type(format: Format, message: &str) -> Refusal {
     failure(
         format,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,

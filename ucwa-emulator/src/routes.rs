@@ -63,6 +63,7 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .route(&format!("{app}/me/reportMyActivity"), post(report_my_activity))
             .route(&format!("{app}/events"), get(events))
             .merge(crate::me::routes(app))
+            .merge(crate::messaging::routes(app))
             .route(
                 &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
                 get(get_audio_video),
@@ -185,6 +186,7 @@ async fn create_application(
         user_agent: input.user_agent.unwrap_or_default(),
         instance_id: input.instance_id,
         calls: Mutex::new(Calls::new(resources::participant(id))),
+        conversations: Mutex::default(),
         channel: state.channel(resources::events_path(id)),
         available: AtomicBool::new(state.config.applications_start_available),
         created_available: state.config.applications_start_available,
@@ -267,13 +269,21 @@ async fn get_audio_video(
     Ok(payload(format, StatusCode::OK, &resources::audio_video(id)))
 }
 
+/// A participant: of the scripted call (conversation 1, participant 1), or of an instant
+/// messaging conversation (by address).
 async fn get_participant(
     Extract(state): Extract<Shared>,
-    Path((id, conversation, participant)): Path<(u64, u64, u64)>,
+    Path((id, conversation, participant)): Path<(u64, u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
+    if conversation != CONVERSATION {
+        let app = application_at(&state, id, format)?;
+        let found = crate::messaging::participant_of(&app, conversation, &participant);
+        let participant = found.ok_or_else(|| not_found(format))?;
+        return Ok(payload(format, StatusCode::OK, &participant));
+    }
     let app = in_conversation(&state, id, conversation, format)?;
-    if participant != PARTICIPANT {
+    if participant != PARTICIPANT.to_string() {
         return Err(not_found(format));
     }
     let participant = app.calls().participant.clone();

@@ -78,6 +78,8 @@ pub struct App {
     pub user_agent: String,
     pub instance_id: Option<String>,
     pub calls: Mutex<Calls>,
+    /// Its instant messaging conversations and invitations.
+    pub conversations: Mutex<crate::messaging::Conversations>,
     pub channel: Channel,
     /// Whether makeMeAvailable was called.
     pub available: AtomicBool,
@@ -123,7 +125,7 @@ impl Calls {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding a lock leaves plain data; serving on is better than poisoning
     // every later request.
     mutex
@@ -468,6 +470,7 @@ impl State {
             stats.event_overflows += held.overflows;
             stats.events_dropped += held.dropped;
             stats.escalations += app.calls().invitations.len();
+            stats.conversations += crate::messaging::count(app);
         }
         stats
     }
