@@ -44,6 +44,9 @@ mod header_value;
 mod lifecycle;
 #[cfg(feature = "me")]
 pub mod me;
+#[cfg(feature = "communication")]
+pub mod messaging;
+pub mod outcome;
 mod retry;
 pub mod settings;
 mod signin;

@@ -186,6 +186,22 @@ impl Session {
         current.client.me(&current.application).await
     }
 
+    /// Starts a conversation from the application in use ([`crate::messaging`]).
+    #[cfg(feature = "communication")]
+    pub async fn start_messaging(
+        &self,
+        start: crate::messaging::StartMessaging,
+    ) -> Result<
+        crate::messaging::OutgoingInvitation,
+        ClientError<ucwa::operations::StartMessagingPostError>,
+    > {
+        let current = self.current.borrow().clone();
+        current
+            .client
+            .start_messaging(&current.application, start)
+            .await
+    }
+
     /// Every event from now on. The queue is bounded: a receiver that falls behind gets
     /// `RecvError::Lagged(n)` with the number of events it missed, then the newest ones.
     pub fn events(&self) -> broadcast::Receiver<Event<AnyResource>> {

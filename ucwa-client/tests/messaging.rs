@@ -1,0 +1,273 @@
+//! Instant messaging between two users of one emulator, in JSON and in XML: the invitation
+//! with a first message, accepted, followed to its outcome; messages both ways with the sender's
+//! name; typing; stopping; and the failures a user meets — an unknown user, someone offline, a
+//! declined invitation, a conversation that has ended, too many conversations, a subject too
+//! long.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+use ucwa::events::{Event, EventType};
+use ucwa::resources::AnyResource;
+use ucwa::{Format, ResponseError};
+use ucwa_client::messaging::{IncomingInvitation, ReceivedMessage, StartMessaging};
+use ucwa_client::outcome::Outcome;
+use ucwa_client::{ClientError, Session, SignIn};
+use ucwa_emulator::{Config, Emulator, Limits};
+
+const INTERNAL: &str = "lyncdiscoverinternal.contoso.com";
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn emulator(limits: Limits) -> Emulator {
+    Emulator::start(Config {
+        long_poll: Duration::from_secs(5),
+        limits,
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+async fn sign_in(addr: SocketAddr, address: &str, format: Format) -> Session {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(INTERNAL, addr)
+        .build()
+        .unwrap();
+    SignIn::new(address)
+        .unwrap()
+        .password("pass@word1")
+        .allow_http(true)
+        .http_client(http)
+        .format(format)
+        .long_poll(Duration::from_secs(5))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// The first event `pick` accepts, within 10 s.
+async fn wait_for<T>(
+    events: &mut broadcast::Receiver<Event<AnyResource>>,
+    mut pick: impl FnMut(&Event<AnyResource>) -> Option<T>,
+) -> T {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let event = events.recv().await.unwrap();
+            if let Some(found) = pick(&event) {
+                return found;
+            }
+        }
+    })
+    .await
+    .expect("the event within 10 s")
+}
+
+#[tokio::test]
+async fn two_users_message_each_other_in_json_and_xml() {
+    let emulator = emulator(Limits::default()).await;
+    for format in [Format::Json, Format::Xml] {
+        let lene = sign_in(emulator.addr(), "lene@contoso.com", format).await;
+        let ann = sign_in(emulator.addr(), "ann@contoso.com", format).await;
+        let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
+
+        let mut invitation = lene
+            .start_messaging(
+                StartMessaging::to("ann@contoso.com")
+                    .subject("Lunch?")
+                    .message("Hi Ann – are you free?")
+                    .operation_id("im-1"),
+            )
+            .await
+            .unwrap();
+
+        // Ann is invited, sees who and the first message, and accepts.
+        let incoming = wait_for(&mut ann_events, IncomingInvitation::from_event).await;
+        assert_eq!(
+            incoming.from().and_then(|p| p.name.as_deref()),
+            Some("Lene Aaling"),
+            "{format}"
+        );
+        assert_eq!(
+            incoming.first_message().as_deref(),
+            Some("Hi Ann – are you free?")
+        );
+        assert_eq!(incoming.invitation.subject.as_deref(), Some("Lunch?"));
+        incoming.accept(&ann.client()).await.unwrap();
+
+        // Lene's invitation completes, accepted by Ann.
+        let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
+        let Outcome::Succeeded(Some(completed)) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(completed.operation_id.as_deref(), Some("im-1"));
+        let accepted: Vec<_> = completed
+            .embedded
+            .accepted_by_participant
+            .iter()
+            .filter_map(|p| p.name.as_deref())
+            .collect();
+        assert_eq!(accepted, ["Ann Remote"], "{format}");
+
+        // The first message reaches Ann once she accepted.
+        let first = wait_for(&mut ann_events, ReceivedMessage::from_event).await;
+        assert_eq!(first.text(), Some("Hi Ann – are you free?"));
+        assert_eq!(first.from.as_deref(), Some("Lene Aaling"));
+
+        // Messages both ways; typing shown until the message.
+        let lene_talk = invitation.conversation(&lene.client()).await.unwrap();
+        assert_eq!(lene_talk.resource().subject.as_deref(), Some("Lunch?"));
+        let sent = lene_talk.send_message("Noon, usual place?").await.unwrap();
+        assert!(
+            sent.href.as_str().contains("/messaging/messages/"),
+            "{format}"
+        );
+        let received = wait_for(&mut ann_events, ReceivedMessage::from_event).await;
+        assert_eq!(received.text(), Some("Noon, usual place?"));
+        assert!(!received.is_html());
+
+        let ann_talk = incoming.conversation(&ann.client()).await.unwrap();
+        assert_eq!(
+            ann_talk.resource().thread_id,
+            lene_talk.resource().thread_id,
+            "{format}"
+        );
+        ann_talk.set_typing().await.unwrap();
+        let typing = wait_for(&mut lene_events, |e| {
+            (e.event_type == EventType::Added && e.in_rel.as_deref() == Some("typingParticipants"))
+                .then(|| e.link.title.clone())
+        })
+        .await;
+        assert_eq!(typing.as_deref(), Some("Ann Remote"), "{format}");
+        ann_talk.send_message("Deal 👍").await.unwrap();
+        let reply = wait_for(&mut lene_events, ReceivedMessage::from_event).await;
+        assert_eq!(reply.text(), Some("Deal 👍"), "{format}");
+        assert_eq!(reply.from.as_deref(), Some("Ann Remote"));
+
+        // Lene stops: both sides end; Ann's conversation is gone.
+        lene_talk.stop().await.unwrap();
+        let gone = wait_for(&mut ann_events, |e| {
+            (e.event_type == EventType::Deleted && e.rel == "conversation").then_some(())
+        })
+        .await;
+        assert_eq!(gone, ());
+        match ann_talk.send_message("still there?").await {
+            Err(ClientError::Response(ResponseError::Ucwa(error))) => {
+                assert_eq!(error.status(), 404, "{format}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(emulator.stats().conversations, 0, "{format}");
+        lene.shutdown().await;
+        ann.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() {
+    let emulator = emulator(Limits::default()).await;
+    for format in [Format::Json, Format::Xml] {
+        let lene = sign_in(emulator.addr(), "lene@contoso.com", format).await;
+        let ann = sign_in(emulator.addr(), "ann@contoso.com", format).await;
+        let mut lene_events = lene.events();
+        let mut ann_events = ann.events();
+
+        // Someone the server does not know.
+        let mut unknown = lene
+            .start_messaging(StartMessaging::to("nobody@contoso.com"))
+            .await
+            .unwrap();
+        let outcome = unknown.outcome(&mut lene_events, WAIT).await.unwrap();
+        assert_eq!(
+            outcome.failure(),
+            Some(("NotFound", Some("DestinationNotFound"))),
+            "{format}"
+        );
+
+        // Someone known who is not signed in: John has no application.
+        let mut offline = lene
+            .start_messaging(StartMessaging::to("sip:john@contoso.com"))
+            .await
+            .unwrap();
+        let outcome = offline.outcome(&mut lene_events, WAIT).await.unwrap();
+        assert_eq!(
+            outcome.failure(),
+            Some(("RemoteFailure", Some("TemporarilyUnavailable"))),
+            "{format}"
+        );
+        match offline.conversation(&lene.client()).await {
+            Err(ClientError::MissingLink { rel, .. }) => assert_eq!(rel, "conversation"),
+            other => panic!("{other:?}"),
+        }
+
+        // Ann declines.
+        let mut declined = lene
+            .start_messaging(StartMessaging::to("ann@contoso.com"))
+            .await
+            .unwrap();
+        let incoming = wait_for(&mut ann_events, IncomingInvitation::from_event).await;
+        assert_eq!(incoming.first_message(), None);
+        incoming.decline(&ann.client()).await.unwrap();
+        let outcome = declined.outcome(&mut lene_events, WAIT).await.unwrap();
+        assert_eq!(
+            outcome.failure(),
+            Some(("RemoteFailure", Some("Declined"))),
+            "{format}"
+        );
+        // Answering twice is refused: the invitation is no longer waiting.
+        assert!(incoming.accept(&ann.client()).await.is_err());
+        assert_eq!(emulator.stats().conversations, 0, "{format}");
+        lene.shutdown().await;
+        ann.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn bounds_and_bad_arguments_come_back_typed() {
+    let emulator = emulator(Limits {
+        max_conversations: 1,
+        ..Limits::default()
+    })
+    .await;
+    for format in [Format::Json, Format::Xml] {
+        let lene = sign_in(emulator.addr(), "lene@contoso.com", format).await;
+        // A subject over 250 characters is refused before anything is sent.
+        match lene
+            .start_messaging(StartMessaging::to("ann@contoso.com").subject("s".repeat(251)))
+            .await
+        {
+            Err(ClientError::Request(error)) => {
+                assert!(error.to_string().contains("subject"), "{error}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // One conversation at most: while the first rings, a second start is refused.
+        let ann = sign_in(emulator.addr(), "ann@contoso.com", format).await;
+        let mut ann_events = ann.events();
+        lene.start_messaging(StartMessaging::to("ann@contoso.com"))
+            .await
+            .unwrap();
+        wait_for(&mut ann_events, IncomingInvitation::from_event).await;
+        match lene
+            .start_messaging(StartMessaging::to("ann@contoso.com"))
+            .await
+        {
+            Err(ClientError::Response(ResponseError::Ucwa(error))) => {
+                assert_eq!(error.status(), 403, "{format}");
+                assert_eq!(error.body().code, "Forbidden");
+                assert!(
+                    error
+                        .body()
+                        .message
+                        .as_deref()
+                        .unwrap_or("")
+                        .contains("max_conversations")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        lene.shutdown().await;
+        ann.shutdown().await;
+    }
+}
