@@ -5,7 +5,10 @@
 //! a two-party call, announced on the event channel as an `added` audioVideo), the audioVideo
 //! resource, `escalateAudioVideo` (which answers 201 with an audioVideoInvitation carrying the
 //! SDP offer as `mediaOffer`, and announces it with a `started` event), the invitation and the
-//! participant by GET, and the event channel as long-polled pending GETs.
+//! participant by GET, and the event channel as long-polled pending GETs. Several users may
+//! sign in ([`Config::people`], [`Emulator::token_for`]), each reaching only their own
+//! applications; they publish their presence, note and location (`me`) and message each other
+//! (`communication`: startMessaging, invitations, conversations).
 //!
 //! It enforces what the server does: a bearer token (401 without), `operationId` and
 //! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure` with
