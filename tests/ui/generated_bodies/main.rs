@@ -3,9 +3,9 @@
 // compiles and runs the whole with the other UI cases.
 #![deny(warnings)]
 
-use operations::{NotePost, NotePostBody, NotePostQuery, NotePut};
+use operations::{NotePost, NotePostBody, NotePostQuery, NotePut, SendMessagePost};
 use resources::Note;
-use ucwa_runtime::operation::{ETag, Operation};
+use ucwa_runtime::operation::{Body, ETag, Operation, RequestError};
 use ucwa_runtime::{Format, Link, Origin, Timestamp};
 
 fn main() {
@@ -48,6 +48,21 @@ fn main() {
         let too_long = NotePostQuery { etag: Some("12345678901".into()) };
         assert!(NotePost::request(&origin, &link, &too_long, &body, format).is_err());
         assert!(NotePost::request(&origin, &link, &NotePostQuery { etag: None }, &body, format).is_ok());
+
+        // Bytes in one of several media types: the caller names it, the request checks it.
+        let send = Link::to("/ucwa/v1/applications/1/messages");
+        let html = Body { media_type: "text/html; charset=utf-8".into(), bytes: b"<b>hi</b>".to_vec() };
+        let request = SendMessagePost::request(&origin, &send, html, format).unwrap();
+        assert_eq!(request.headers()["content-type"], "text/html; charset=utf-8");
+        assert_eq!(request.body(), b"<b>hi</b>");
+        let json = Body { media_type: "application/json".into(), bytes: b"{}".to_vec() };
+        match SendMessagePost::request(&origin, &send, json, format) {
+            Err(RequestError::MediaType { found, accepted }) => {
+                assert_eq!(found, "application/json");
+                assert_eq!(accepted, ["text/plain", "text/html"]);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
 

@@ -187,6 +187,10 @@ pub fn emit(
                 })
             })
             .collect(),
+        // A body in one of several media types: the one given must be among them.
+        Some(RequestBody::Bytes { media_types, .. }) if media_types.len() > 1 => vec![quote! {
+            ::ucwa_runtime::operation::check_media_type(&body, &[#(#media_types),*])?;
+        }],
         _ => Vec::new(),
     };
     let pairs_decl = if op.query.is_empty() {
@@ -198,6 +202,30 @@ pub fn emit(
     // The body.
     let (body_param, body_expr, body_doc, body_struct) = match &op.request {
         None => (quote!(), quote!(None), String::new(), quote!()),
+        Some(RequestBody::Bytes {
+            media_types,
+            description,
+        }) if media_types.len() > 1 => {
+            // Several media types (plain text or HTML): the caller says which, and the request
+            // checks it is one of them.
+            let listed = media_types
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                quote!(body: ::ucwa_runtime::operation::Body,),
+                quote!(Some(body)),
+                format!(
+                    "`body` carries its media type, one of {listed}.{}",
+                    match sentence(description) {
+                        d if d.is_empty() => d,
+                        d => format!(" {d}"),
+                    }
+                ),
+                quote!(),
+            )
+        }
         Some(RequestBody::Bytes {
             media_types,
             description,

@@ -22,8 +22,8 @@ pub use errors::{GenericError, UcwaError, describe};
 pub use headers::{ETag, REQUIRES_MIN_RESOURCE_VERSION, ResourceVersion};
 pub use origin::Origin;
 pub use request::{
-    Body, RequestError, build_request, check_field_length, check_numeric_parameter,
-    check_parameter, check_range,
+    Body, RequestError, build_request, check_field_length, check_media_type,
+    check_numeric_parameter, check_parameter, check_range,
 };
 pub use response::{NotUcwa, ResponseError, Success, parse_response};
 

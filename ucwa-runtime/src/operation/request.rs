@@ -94,6 +94,14 @@ pub enum RequestError {
     /// The link is not a usable HTTP target.
     #[error("cannot build the request: {0}")]
     Http(String),
+    /// The body's media type is not one the operation takes.
+    #[error("the body's media type `{found}` is not one this request takes: {}", accepted.join(", "))]
+    MediaType {
+        /// The media type given.
+        found: String,
+        /// Those the operation takes.
+        accepted: &'static [&'static str],
+    },
 }
 
 /// Checks a query parameter against its schema: present when required, within its length.
@@ -122,6 +130,22 @@ fn describe_range(min: Option<u64>, max: Option<u64>) -> String {
         (None, Some(max)) => format!("at most {max}"),
         (None, None) => "a number".to_owned(),
     }
+}
+
+/// Checks that a body's media type is one of `accepted`, compared without parameters
+/// (`text/plain; charset=utf-8` is `text/plain`) and without case.
+pub fn check_media_type(
+    body: &Body,
+    accepted: &'static [&'static str],
+) -> Result<(), RequestError> {
+    let essence = body.media_type.split(';').next().unwrap_or("").trim();
+    if accepted.iter().any(|a| a.eq_ignore_ascii_case(essence)) {
+        return Ok(());
+    }
+    Err(RequestError::MediaType {
+        found: body.media_type.clone(),
+        accepted,
+    })
 }
 
 /// Checks a field of a request body against its length limit.
@@ -213,4 +237,25 @@ pub fn build_request(
     builder
         .body(bytes)
         .map_err(|e| RequestError::Http(e.to_string()))
+}
+
+#[cfg(test)]
+mod media_type_tests {
+    use super::*;
+
+    #[test]
+    fn a_body_s_media_type_is_checked_without_parameters_or_case() {
+        let accepted: &'static [&'static str] = &["text/plain", "text/html"];
+        let body = |t: &str| Body {
+            media_type: t.to_owned(),
+            bytes: Vec::new(),
+        };
+        assert!(check_media_type(&body("text/plain"), accepted).is_ok());
+        assert!(check_media_type(&body("Text/HTML; charset=utf-8"), accepted).is_ok());
+        let error = check_media_type(&body("application/json"), accepted).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the body's media type `application/json` is not one this request takes: text/plain, text/html"
+        );
+    }
 }
