@@ -27,6 +27,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod batch;
 mod body;
 mod channel;
 mod clock;
