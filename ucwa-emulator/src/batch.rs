@@ -26,8 +26,8 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use hyper_util::service::TowerToHyperService;
-use ucwa::operation::multipart::{self, Limits, MultipartError, MultipartErrorKind};
 use ucwa::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use ucwa::operation::multipart::{self, Limits, MultipartError, MultipartErrorKind};
 use ucwa::{ErrorBody, Format};
 
 use crate::protocol::{Negotiated, Refusal, error};
@@ -107,9 +107,7 @@ async fn batch(
         answers.push(answer);
     }
     let boundary = multipart::choose_boundary(answers.iter().map(|a| a.body().as_slice()));
-    let mut response = Response::new(Body::from(multipart::write_responses(
-        &boundary, &answers,
-    )));
+    let mut response = Response::new(Body::from(multipart::write_responses(&boundary, &answers)));
     if let Ok(value) = HeaderValue::from_str(&multipart::content_type(&boundary)) {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
@@ -147,7 +145,9 @@ fn checked(
     if let Some(authority) = parts.uri.authority()
         && host.is_none_or(|host| host.as_bytes() != authority.as_str().as_bytes())
     {
-        return Err(bad(format!("The part is addressed to {authority}, not this server.")));
+        return Err(bad(format!(
+            "The part is addressed to {authority}, not this server."
+        )));
     }
     let path = parts.uri.path().to_owned();
     if path.ends_with("/batch") || path.ends_with("/events") || path.contains("/photos/") {

@@ -110,7 +110,10 @@ fn outer(routes: Router, state: &Shared) -> Router {
     routes
         .layer(DefaultBodyLimit::max(limits.max_request_body))
         .layer(middleware::from_fn_with_state(limits, body::read))
-        .layer(middleware::from_fn_with_state(state.clone(), faults::inject))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ))
 }
 
 /// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404

@@ -219,14 +219,13 @@ impl Batch {
     }
 
     /// Makes `request` (the generated `BatchPost`'s, with [`Batch::encode`]'s body) carry the
-    /// batch's `Content-Type` and ask for a `multipart/batching` answer.
-    pub fn prepare(encoded: &Encoded, request: &mut Request<Vec<u8>>) -> Result<(), RequestError> {
-        let content_type = HeaderValue::from_str(&encoded.content_type).map_err(|e| {
-            RequestError::InvalidHeader {
+    /// batch's `content_type` ([`Encoded::content_type`]) and ask for a `multipart/batching` answer.
+    pub fn prepare(content_type: &str, request: &mut Request<Vec<u8>>) -> Result<(), RequestError> {
+        let content_type =
+            HeaderValue::from_str(content_type).map_err(|e| RequestError::InvalidHeader {
                 name: "Content-Type",
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         let headers = request.headers_mut();
         headers.insert(header::CONTENT_TYPE, content_type);
         headers.insert(header::ACCEPT, HeaderValue::from_static(BATCH_MEDIA_TYPE));
@@ -408,7 +407,7 @@ mod tests {
             .unwrap();
         let mut request = post("https://fe1.contoso.com/batch");
         let encoded = batch.encode().unwrap();
-        Batch::prepare(&encoded, &mut request).unwrap();
+        Batch::prepare(&encoded.content_type, &mut request).unwrap();
         assert_eq!(request.headers()[header::ACCEPT], BATCH_MEDIA_TYPE);
         let sent = multipart::read_requests(
             request.headers()[header::CONTENT_TYPE].to_str().unwrap(),
