@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod batch;
 mod body;
 pub mod diagnostics;
 pub mod discovery;
@@ -104,6 +105,9 @@ pub enum ClientError<E: std::error::Error + 'static = UcwaError> {
     /// No token could be had for the server, or the server refused a fresh one.
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// A request cannot join the batch, or the batch's answer is malformed ([`batch`]).
+    #[error(transparent)]
+    Batch(#[from] ucwa::operation::BatchError),
     /// The resource has no link for what was asked: the server does not offer it now (the
     /// links of what the user publishes come with makeMeAvailable, for instance) or at all.
     #[error("the `{resource}` resource has no `{rel}` link: the server does not offer it now")]
@@ -129,6 +133,15 @@ impl<E: std::error::Error + 'static> From<transport::SendError> for ClientError<
                 reason,
             },
             transport::SendError::Auth(e) => ClientError::Auth(e),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> From<ucwa::operation::AnswerError<E>> for ClientError<E> {
+    fn from(error: ucwa::operation::AnswerError<E>) -> Self {
+        match error {
+            ucwa::operation::AnswerError::Response(e) => ClientError::Response(e),
+            ucwa::operation::AnswerError::Batch(e) => ClientError::Batch(e),
         }
     }
 }

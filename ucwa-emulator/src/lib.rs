@@ -30,6 +30,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod batch;
 mod body;
 mod channel;
 mod clock;

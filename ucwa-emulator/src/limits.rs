@@ -56,6 +56,10 @@ pub struct Limits {
     /// The most faults, garbled batches or refused grants waiting to be used, each (256; 1 to
     /// 65 536): injecting one more is an error ([`LimitReached`]).
     pub max_injected: usize,
+    /// The most requests in one batch (100, the reference's server limit; 1 to 1000); a batch
+    /// with more is answered 429 `TooManyRequests` and none of its requests runs. Each part is
+    /// at most `max_request_body` bytes, and so is each part's answer.
+    pub max_batch_parts: usize,
 }
 
 impl Default for Limits {
@@ -72,6 +76,7 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(30),
             max_connections: 1024,
             max_injected: 256,
+            max_batch_parts: 100,
         }
     }
 }
@@ -203,6 +208,7 @@ impl Limits {
         )?;
         count("limits.max_connections", self.max_connections, 1, 65_536)?;
         count("limits.max_injected", self.max_injected, 1, 65_536)?;
+        count("limits.max_batch_parts", self.max_batch_parts, 1, 1000)?;
         Ok(())
     }
 }
@@ -292,6 +298,13 @@ mod tests {
                 "`limits.max_request_body` is {}; it must be between 1024 and 67108864",
                 usize::MAX
             )
+        );
+        assert_eq!(
+            limits(Limits {
+                max_batch_parts: 1001,
+                ..Limits::default()
+            }),
+            "`limits.max_batch_parts` is 1001; it must be between 1 and 1000"
         );
         let config = Config {
             token_lifetime: Duration::MAX,

@@ -95,14 +95,26 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .route("/", get(discovery::entry_point))
             .route(discovery::ROOT_PATH, get(discovery::root_resource));
     }
+    let routes = outer(public.with_state(guard.clone()).merge(protected), &state);
+    if !serves_applications {
+        return routes;
+    }
+    // A batch's parts go through these same routes, each as if sent alone.
+    let batch = crate::batch::routes(app, routes.clone(), guard);
+    routes.merge(outer(batch, &state))
+}
+
+/// The layers in front of every route: the body is in memory, read under the limits, before
+/// any extractor sees it; injected faults are answered before anything else.
+fn outer(routes: Router, state: &Shared) -> Router {
     let limits = Arc::new(state.config.limits.clone());
-    public
-        .with_state(guard)
-        .merge(protected)
-        // The body is in memory, read under the limits, before any extractor sees it.
+    routes
         .layer(DefaultBodyLimit::max(limits.max_request_body))
         .layer(middleware::from_fn_with_state(limits, body::read))
-        .layer(middleware::from_fn_with_state(state, faults::inject))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ))
 }
 
 /// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404

@@ -624,3 +624,47 @@ async fn shutdown_does_not_wait_for_a_stalled_client() {
         .expect("the shutdown ends");
     assert_eq!(read_to_close(&mut stalled).await, "");
 }
+
+#[tokio::test]
+async fn the_batch_part_bound_is_answered_429_and_nothing_runs_in_json_and_xml() {
+    use ucwa::operations::{BatchPostError, MeGet};
+    for format in [Format::Json, Format::Xml] {
+        let emulator = start(Limits {
+            max_batch_parts: 2,
+            ..Limits::default()
+        })
+        .await;
+        let client = client(&emulator, format);
+        let application = create(&client).await;
+        let me = application
+            .embedded
+            .me
+            .as_ref()
+            .unwrap()
+            .links
+            .self_
+            .clone();
+        let me = me.unwrap().cast();
+        let mut batch = client.batch(&application).unwrap();
+        for _ in 0..3 {
+            batch
+                .add::<MeGet>(MeGet::request(client.origin(), &me, format).unwrap())
+                .unwrap();
+        }
+        let error = tokio::time::timeout(GUARD, batch.send())
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ClientError::Response(ResponseError::Ucwa(BatchPostError::TooManyRequests(_)))
+            ),
+            "{format:?}: {error:?}"
+        );
+        assert_eq!(
+            emulator.request_count(&ucwa::http::Method::GET, me.href.as_str()),
+            0
+        );
+    }
+}

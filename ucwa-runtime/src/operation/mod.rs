@@ -8,16 +8,21 @@
 //!   [`OperationError`], anything else into [`NotUcwa`];
 //! - `headers`: [`ETag`] (`If-Match` on every PUT) and [`ResourceVersion`]
 //!   (`X-MS-RequiresMinResourceVersion`);
-//! - `errors`: what every operation shares: [`GenericError`] and the common [`UcwaError`].
+//! - `errors`: what every operation shares: [`GenericError`] and the common [`UcwaError`];
+//! - [`batch`]: several requests in one `multipart/batching` round trip, each answer typed,
+//!   over [`multipart`], the wire format (RFC 2046 parts holding HTTP messages).
 
+pub mod batch;
 mod errors;
 mod headers;
+pub mod multipart;
 mod origin;
 mod request;
 mod response;
 
 use http::{Method, Response, StatusCode};
 
+pub use batch::{AnswerError, Answers, Batch, BatchError, Ticket};
 pub use errors::{GenericError, UcwaError, describe};
 pub use headers::{ETag, REQUIRES_MIN_RESOURCE_VERSION, ResourceVersion};
 pub use origin::Origin;

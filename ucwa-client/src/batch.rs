@@ -1,0 +1,142 @@
+//! Several requests in one round trip: the application's `batch` link takes a
+//! `multipart/batching` body of requests and answers with one part per request, in order.
+//!
+//! ```no_run
+//! # async fn run(session: ucwa_client::Session) -> Result<(), Box<dyn std::error::Error>> {
+//! use ucwa::operations::ApplicationGet;
+//!
+//! let client = session.client();
+//! let application = session.application();
+//! let link = application.links.self_.clone().ok_or("no self link")?.cast();
+//!
+//! let mut batch = session.batch()?;
+//! let ticket = batch.add::<ApplicationGet>(ApplicationGet::request(
+//!     client.origin(),
+//!     &link,
+//!     client.format(),
+//! )?)?;
+//! let answers = batch.send().await?;
+//! println!("{:?}", answers.get(ticket)?.user_agent);
+//! # Ok(()) }
+//! ```
+//!
+//! Each request is built by its generated operation, as for [`Client::send`], and gives a
+//! typed [`Ticket`]; [`Answers::get`] reads its part with that operation: its output, or its
+//! own typed error (a part can fail while the others succeed). The batch itself can fail as a
+//! whole: [`BatchPostError`] (429 `TooManyRequests` when it holds more requests than the server
+//! runs at once, and then none ran), or [`ClientError::Batch`] for an answer that is not a
+//! well-formed `multipart/batching` body with one part per request.
+//!
+//! A batch holds at most [`Batch::MAX_PARTS`] (100) requests, the reference's server limit: one
+//! more is refused by [`Batch::add`], before anything is sent. The whole answer is read under
+//! the client's body limit ([`crate::ClientBuilder::max_body_size`]), which bounds each part too.
+//! The reference does not allow a batch, the event channel or a photo in a batch: `add`
+//! refuses them. A batch is a `POST`, so it is never sent twice by the retry policy.
+
+use ucwa::operation::{self, BatchError, Operation, Ticket};
+use ucwa::operations::{BatchPost, BatchPostError};
+use ucwa::resources::Application;
+use ucwa::{Link, http};
+
+use crate::{Client, ClientError, Session};
+
+/// Requests to send in one round trip, to one application's `batch` link.
+#[derive(Debug)]
+pub struct Batch {
+    client: Client,
+    link: Link<ucwa::resources::Batch>,
+    batch: operation::Batch,
+}
+
+impl Client {
+    /// A batch for `application` (its `batch` link).
+    pub fn batch(&self, application: &Application) -> Result<Batch, ClientError<BatchPostError>> {
+        let link = application
+            .links
+            .batch
+            .clone()
+            .ok_or(ClientError::MissingLink {
+                resource: "application",
+                rel: "batch",
+            })?;
+        Ok(Batch {
+            client: self.clone(),
+            link,
+            batch: operation::Batch::new(self.origin().clone()),
+        })
+    }
+}
+
+impl Session {
+    /// A batch for the application in use now.
+    pub fn batch(&self) -> Result<Batch, ClientError<BatchPostError>> {
+        self.client().batch(&self.application())
+    }
+}
+
+impl Batch {
+    /// The most requests in a batch.
+    pub const MAX_PARTS: usize = operation::Batch::MAX_PARTS;
+
+    /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`); the ticket
+    /// reads its answer from [`Answers`]. Refused: one request more than the batch holds, a
+    /// request another operation built, one for another origin, one a batch cannot carry.
+    pub fn add<O: Operation>(
+        &mut self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<Ticket<O>, BatchError> {
+        self.batch.add::<O>(request)
+    }
+
+    /// How many requests it holds.
+    pub fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    /// Whether it holds none (an empty batch is not sent: [`BatchError::Empty`]).
+    pub fn is_empty(&self) -> bool {
+        self.batch.is_empty()
+    }
+
+    /// Sends the requests as one `POST` to the `batch` link and reads the answer into one
+    /// answer per request.
+    pub async fn send(self) -> Result<Answers, ClientError<BatchPostError>> {
+        let encoded = self.batch.encode()?;
+        let client = &self.client;
+        let mut request =
+            BatchPost::request(client.origin(), &self.link, encoded.body, client.format())?;
+        operation::Batch::prepare(&encoded.content_type, &mut request)?;
+        let response = client.execute(request, client.request_timeout).await?;
+        let answers = self
+            .batch
+            .answers::<BatchPostError, _>(&response, client.max_body)?;
+        Ok(Answers(answers))
+    }
+}
+
+/// The answers to a batch, one per request.
+#[derive(Debug)]
+pub struct Answers(operation::Answers);
+
+impl Answers {
+    /// The answer to the ticket's request, read by its operation: its output, or its typed
+    /// error for this part alone.
+    pub fn get<O: Operation>(&self, ticket: Ticket<O>) -> Result<O::Output, ClientError<O::Error>> {
+        Ok(self.0.get(ticket)?)
+    }
+
+    /// The raw answer to the ticket's request (status, headers, body).
+    pub fn response<O>(&self, ticket: Ticket<O>) -> Result<&http::Response<Vec<u8>>, BatchError> {
+        self.0.response(ticket)
+    }
+
+    /// How many answers there are: as many as requests sent.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
