@@ -4,9 +4,9 @@
 //! with a code and subcode. [`follow`] waits for that `completed` event and gives a typed
 //! [`Outcome`].
 //!
-//! Events are read from an [`EventSource`]: a [`Session`](crate::Session)'s receiver
+//! Events are read from an [`EventSource`]: a [`Session`]'s receiver
 //! (subscribe *before* sending the request, or the events may pass before you listen) or an
-//! [`EventChannel`](crate::EventChannel). Other events read while waiting are handed to a
+//! [`EventChannel`]. Other events read while waiting are handed to a
 //! callback, not dropped.
 
 use std::future::Future;
@@ -17,6 +17,8 @@ use ucwa::ErrorBody;
 use ucwa::events::{Event, EventType};
 use ucwa::resources::AnyResource;
 
+#[cfg(doc)]
+use crate::Session;
 use crate::{ClientError, EventChannel};
 
 /// Where events come from.

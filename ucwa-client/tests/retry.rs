@@ -152,8 +152,8 @@ async fn put_and_delete_are_repeated() {
     let client = client(&emulator, Format::Json, quick());
     let (link, path) = self_link(&create(&client).await.unwrap());
 
-    // A PUT (the emulator has no communication resource: its 404 is the last answer).
-    let communication = format!("{path}/communication");
+    // A PUT (to a resource the emulator does not have: its 404 is the last answer).
+    let communication = format!("{path}/elsewhere/communication");
     emulator
         .inject(Fault::service_failure(Method::PUT, &communication))
         .unwrap();

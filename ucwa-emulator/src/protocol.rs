@@ -202,6 +202,18 @@ pub(crate) fn conflict(format: Format, subcode: &str, message: &str) -> Refusal 
     )
 }
 
+/// 405 `MethodNotAllowed`: the resource is there, not for this method (a UCWA error body, not
+/// the router's empty answer).
+pub(crate) fn method_not_allowed(format: Format) -> Refusal {
+    failure(
+        format,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        None,
+        "This resource does not take this method.",
+    )
+}
+
 /// 204, no body.
 pub(crate) fn no_content() -> Response {
     let mut response = Response::new(Body::empty());

@@ -87,6 +87,9 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
     }
     let protected = protected
         .fallback(|Negotiated(format): Negotiated| async move { not_found(format) })
+        .method_not_allowed_fallback(|Negotiated(format): Negotiated| async move {
+            crate::protocol::method_not_allowed(format)
+        })
         .layer(middleware::from_fn_with_state(guard.clone(), authorize))
         .with_state(state.clone());
     let mut public = Router::new().route(TOKEN_PATH, post(token_endpoint));

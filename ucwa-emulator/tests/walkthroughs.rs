@@ -143,6 +143,19 @@ async fn presence_and_note_as_the_walkthroughs_set_and_reset_them() {
     assert_eq!(reset.status(), StatusCode::NO_CONTENT);
     assert_eq!(lene.get(&presence).await["availability"], "Online");
 
+    // A method the resource does not take: a UCWA error, not an empty answer.
+    let put = lene
+        .http
+        .put(format!("{}{presence}", lene.origin))
+        .bearer_auth(&lene.token)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = serde_json::from_slice(&put.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["code"], "MethodNotAllowed");
+
     let note = format!("{}/me/note", lene.app);
     let set = lene
         .post(
