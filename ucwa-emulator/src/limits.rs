@@ -56,6 +56,9 @@ pub struct Limits {
     /// The most faults, garbled batches or refused grants waiting to be used, each (256; 1 to
     /// 65 536): injecting one more is an error ([`LimitReached`]).
     pub max_injected: usize,
+    /// The most live presence subscriptions an application holds (64; 1 to 10 000); one more
+    /// answers 403 `LimitExceeded`. Each holds at most everyone in the directory once.
+    pub max_presence_subscriptions: usize,
 }
 
 impl Default for Limits {
@@ -72,6 +75,7 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(30),
             max_connections: 1024,
             max_injected: 256,
+            max_presence_subscriptions: 64,
         }
     }
 }
@@ -203,6 +207,12 @@ impl Limits {
         )?;
         count("limits.max_connections", self.max_connections, 1, 65_536)?;
         count("limits.max_injected", self.max_injected, 1, 65_536)?;
+        count(
+            "limits.max_presence_subscriptions",
+            self.max_presence_subscriptions,
+            1,
+            10_000,
+        )?;
         Ok(())
     }
 }
@@ -292,6 +302,13 @@ mod tests {
                 "`limits.max_request_body` is {}; it must be between 1024 and 67108864",
                 usize::MAX
             )
+        );
+        assert_eq!(
+            limits(Limits {
+                max_presence_subscriptions: 0,
+                ..Limits::default()
+            }),
+            "`limits.max_presence_subscriptions` is 0; it must be between 1 and 10000"
         );
         let config = Config {
             token_lifetime: Duration::MAX,
