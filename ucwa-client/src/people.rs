@@ -34,12 +34,12 @@ use ucwa::operations::{
     AddToPresenceSubscriptionPostError, ContactGet, ContactGetError, ContactLocationGet,
     ContactLocationGetError, ContactNoteGet, ContactNoteGetError, ContactPresenceGet,
     ContactPresenceGetError, GroupContactsGet, GroupContactsGetError, GroupContactsGetQuery,
-    GroupGet, MyContactsGet, MyContactsGetError, MyContactsGetQuery, MyGroupsGet,
-    MyGroupsGetError, MyGroupsGetQuery, PresenceSubscriptionDelete,
-    PresenceSubscriptionDeleteError, PresenceSubscriptionPost, PresenceSubscriptionPostBody,
-    PresenceSubscriptionPostError, PresenceSubscriptionPostQuery, PresenceSubscriptionsPost,
-    PresenceSubscriptionsPostBody, PresenceSubscriptionsPostError, SearchGet, SearchGetError,
-    SearchGetQuery, SubscribeToGroupPresencePost, SubscribeToGroupPresencePostBody,
+    GroupGet, MyContactsGet, MyContactsGetError, MyContactsGetQuery, MyGroupsGet, MyGroupsGetError,
+    MyGroupsGetQuery, PresenceSubscriptionDelete, PresenceSubscriptionDeleteError,
+    PresenceSubscriptionPost, PresenceSubscriptionPostBody, PresenceSubscriptionPostError,
+    PresenceSubscriptionPostQuery, PresenceSubscriptionsPost, PresenceSubscriptionsPostBody,
+    PresenceSubscriptionsPostError, SearchGet, SearchGetError, SearchGetQuery,
+    SubscribeToGroupPresencePost, SubscribeToGroupPresencePostBody,
     SubscribeToGroupPresencePostError, SubscribeToGroupPresencePostQuery,
 };
 use ucwa::resources::{
@@ -60,15 +60,16 @@ pub struct PeopleHandle {
 impl Client {
     /// The people of `application`, from the `people` resource it embeds (no request).
     pub fn people(&self, application: &Application) -> Result<PeopleHandle, ClientError> {
-        let people = application
-            .embedded
-            .people
-            .as_deref()
-            .cloned()
-            .ok_or(ClientError::MissingLink {
-                resource: "application",
-                rel: "people",
-            })?;
+        let people =
+            application
+                .embedded
+                .people
+                .as_deref()
+                .cloned()
+                .ok_or(ClientError::MissingLink {
+                    resource: "application",
+                    rel: "people",
+                })?;
         Ok(PeopleHandle {
             client: self.clone(),
             people,
@@ -142,7 +143,10 @@ impl PeopleHandle {
             MyGroupsGet::request(self.client.origin(), link, &query, self.client.format())?;
         let my_groups = self.client.send::<MyGroupsGet>(request).await?;
         let mut groups = my_groups.embedded.group;
-        let linked = [&my_groups.links.default_group, &my_groups.links.pinned_group];
+        let linked = [
+            &my_groups.links.default_group,
+            &my_groups.links.pinned_group,
+        ];
         for link in linked.into_iter().flatten() {
             let request = GroupGet::request(self.client.origin(), link, self.client.format())?;
             groups.push(self.client.send::<GroupGet>(request).await?);
@@ -254,7 +258,10 @@ impl PeopleHandle {
         uris: &[&str],
         minutes: u32,
     ) -> Result<Subscription, ClientError<PresenceSubscriptionsPostError>> {
-        let link = self.link(|l| l.presence_subscriptions.as_ref(), "presenceSubscriptions")?;
+        let link = self.link(
+            |l| l.presence_subscriptions.as_ref(),
+            "presenceSubscriptions",
+        )?;
         let body = PresenceSubscriptionsPostBody {
             duration: Some(minutes.into()),
             uris: Some(uris.iter().map(|u| (*u).to_owned()).collect()),
@@ -266,7 +273,10 @@ impl PeopleHandle {
             &body,
             self.client.format(),
         )?;
-        let subscription = self.client.send::<PresenceSubscriptionsPost>(request).await?;
+        let subscription = self
+            .client
+            .send::<PresenceSubscriptionsPost>(request)
+            .await?;
         Ok(Subscription::new(self.client.clone(), subscription))
     }
 
@@ -277,14 +287,15 @@ impl PeopleHandle {
         group: &Group,
         minutes: u32,
     ) -> Result<Subscription, ClientError<SubscribeToGroupPresencePostError>> {
-        let link = group
-            .links
-            .subscribe_to_group_presence
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "group",
-                rel: "subscribeToGroupPresence",
-            })?;
+        let link =
+            group
+                .links
+                .subscribe_to_group_presence
+                .as_ref()
+                .ok_or(ClientError::MissingLink {
+                    resource: "group",
+                    rel: "subscribeToGroupPresence",
+                })?;
         let query = SubscribeToGroupPresencePostQuery {
             duration: minutes.to_string(),
         };
@@ -419,15 +430,15 @@ impl Subscription {
     /// Its memberships, one per contact (its `memberships` link, which the server answers
     /// with a `presenceSubscriptionMemberships`).
     pub async fn memberships(&self) -> Result<PresenceSubscriptionMemberships, ClientError> {
-        let link: &Link<_> = self
-            .subscription
-            .links
-            .memberships
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "presenceSubscription",
-                rel: "memberships",
-            })?;
+        let link: &Link<_> =
+            self.subscription
+                .links
+                .memberships
+                .as_ref()
+                .ok_or(ClientError::MissingLink {
+                    resource: "presenceSubscription",
+                    rel: "memberships",
+                })?;
         let link: Link<Untyped> = link.to_cast();
         self.client
             .get::<PresenceSubscriptionMemberships>(&link.cast())

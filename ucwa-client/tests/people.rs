@@ -12,8 +12,8 @@ use ucwa::http::Method;
 use ucwa::operation::{GenericError, UcwaError};
 use ucwa::operations::{
     AcceptPostError, AcceptedByContactGetError, ApplicationsPost, ApplicationsPostBody,
-    MakeMeAvailablePost, MakeMeAvailablePostBody, MembershipsPostError,
-    PresenceSubscriptionsPost, PresenceSubscriptionsPostBody,
+    MakeMeAvailablePost, MakeMeAvailablePostBody, MembershipsPostError, PresenceSubscriptionsPost,
+    PresenceSubscriptionsPostBody,
 };
 use ucwa::resources::{AnyResource, Application, GroupRel};
 use ucwa::{Link, ResponseError};
@@ -137,13 +137,20 @@ async fn lene_subscribes_to_ann_and_hears_her_presence() {
             .find(|c| c.uri.as_ref().map(|u| u.as_str()) == Some("sip:ann@contoso.com"))
             .unwrap()
             .clone();
-        assert_eq!(ann_contact.email_addresses.as_deref(), Some(&[ANN.to_owned()][..]));
+        assert_eq!(
+            ann_contact.email_addresses.as_deref(),
+            Some(&[ANN.to_owned()][..])
+        );
 
         // The same contact by address, and her presence: Online, on the web (signed in).
         let by_address = people.contact(ANN).await.unwrap();
         assert_eq!(by_address.links.self_, ann_contact.links.self_);
         let presence = people.contact_presence(&ann_contact).await.unwrap();
-        assert_eq!(presence.availability, Some(Availability::Online), "{format:?}");
+        assert_eq!(
+            presence.availability,
+            Some(Availability::Online),
+            "{format:?}"
+        );
         assert_eq!(
             presence.device_type,
             Some(ucwa::enumerations::ContactDeviceType::Web)
@@ -157,7 +164,10 @@ async fn lene_subscribes_to_ann_and_hears_her_presence() {
         assert_eq!(people.group_contacts(&groups[0]).await.unwrap(), contacts);
 
         // Subscribing announces the subscription and Ann's presence to read.
-        let mut subscription = people.subscribe(&["sip:ann@contoso.com"], 11).await.unwrap();
+        let mut subscription = people
+            .subscribe(&["sip:ann@contoso.com"], 11)
+            .await
+            .unwrap();
         let id = subscription.id().unwrap().to_owned();
         let (link, passed) = lene.until(presence_update).await;
         assert!(
@@ -166,9 +176,15 @@ async fn lene_subscribes_to_ann_and_hears_her_presence() {
                 && e.link.href.as_str().ends_with(&id)),
             "{format:?}: {passed:?}"
         );
-        assert!(passed.iter().any(|e| e.rel == "contact"
-            && e.in_rel.as_deref() == Some("subscribedContacts")));
-        assert_eq!(Some(&link.href), ann_contact.links.contact_presence.as_ref().map(|l| &l.href));
+        assert!(
+            passed
+                .iter()
+                .any(|e| e.rel == "contact" && e.in_rel.as_deref() == Some("subscribedContacts"))
+        );
+        assert_eq!(
+            Some(&link.href),
+            ann_contact.links.contact_presence.as_ref().map(|l| &l.href)
+        );
 
         // Ann sets Busy through her own `me`; Lene hears it and reads Busy.
         let ann_me = ann.client.me(&ann.application).await.unwrap();
@@ -176,11 +192,12 @@ async fn lene_subscribes_to_ann_and_hears_her_presence() {
             .set_availability(PreferredAvailability::Busy)
             .await
             .unwrap();
-        let (event, _) = lene
-            .until(|e| presence_update(e).map(|_| e.clone()))
-            .await;
+        let (event, _) = lene.until(|e| presence_update(e).map(|_| e.clone())).await;
         assert!(is_about(&event, &ann_contact), "{format:?}: {event:?}");
-        let busy = people.presence_at(&presence_update(&event).unwrap()).await.unwrap();
+        let busy = people
+            .presence_at(&presence_update(&event).unwrap())
+            .await
+            .unwrap();
         assert_eq!(busy.availability, Some(Availability::Busy), "{format:?}");
 
         // Her note comes the same way.
@@ -192,7 +209,10 @@ async fn lene_subscribes_to_ann_and_hears_her_presence() {
 
         // The memberships list Ann; extend, then delete: no more updates.
         let memberships = subscription.memberships().await.unwrap();
-        assert_eq!(memberships.embedded.presence_subscription_membership.len(), 1);
+        assert_eq!(
+            memberships.embedded.presence_subscription_membership.len(),
+            1
+        );
         subscription.extend(30).await.unwrap();
         assert_eq!(subscription.id(), Some(id.as_str()));
         subscription.delete().await.unwrap();
@@ -202,8 +222,9 @@ async fn lene_subscribes_to_ann_and_hears_her_presence() {
             .unwrap();
         let passed = lene.flush("after the subscription").await;
         assert!(
-            passed.iter().any(|e| e.rel == "presenceSubscription"
-                && e.event_type == EventType::Deleted),
+            passed
+                .iter()
+                .any(|e| e.rel == "presenceSubscription" && e.event_type == EventType::Deleted),
             "{format:?}: {passed:?}"
         );
         assert!(
@@ -225,7 +246,10 @@ async fn a_group_subscription_an_addition_and_expiry() {
         let mut subscription = people.subscribe_group(&group, 10).await.unwrap();
         assert_eq!(subscription.id(), Some("default_group_id"));
         let memberships = subscription.memberships().await.unwrap();
-        assert_eq!(memberships.embedded.presence_subscription_membership.len(), 2);
+        assert_eq!(
+            memberships.embedded.presence_subscription_membership.len(),
+            2
+        );
         // The same group again, while that one lives: 409 AlreadyExists, typed.
         let again = people.subscribe_group(&group, 10).await.unwrap_err();
         assert!(
@@ -237,11 +261,21 @@ async fn a_group_subscription_an_addition_and_expiry() {
         );
 
         // Selected contacts, then one more added.
-        let selected = people.subscribe(&["sip:john@contoso.com"], 10).await.unwrap();
+        let selected = people
+            .subscribe(&["sip:john@contoso.com"], 10)
+            .await
+            .unwrap();
         let added = selected.add(&[ANN, "sip:john@contoso.com"]).await.unwrap();
-        assert_eq!(added.embedded.presence_subscription_membership.len(), 1, "{format:?}");
+        assert_eq!(
+            added.embedded.presence_subscription_membership.len(),
+            1,
+            "{format:?}"
+        );
         let unknown = selected.add(&["sip:nobody@contoso.com"]).await.unwrap_err();
-        assert!(generic(&unknown).contains("ParameterValidationFailure"), "{unknown:?}");
+        assert!(
+            generic(&unknown).contains("ParameterValidationFailure"),
+            "{unknown:?}"
+        );
 
         // What the subscriptions announced so far is read; past their half hour both have
         // expired: Ann's change reaches nobody, and extending answers 404.
@@ -364,7 +398,12 @@ async fn the_errors_of_the_task_are_typed() {
         body.unknown.insert("duration".into(), 45.into());
         let request = PresenceSubscriptionsPost::request(
             lene.client.origin(),
-            people.resource().links.presence_subscriptions.as_ref().unwrap(),
+            people
+                .resource()
+                .links
+                .presence_subscriptions
+                .as_ref()
+                .unwrap(),
             &body,
             format,
         )
@@ -422,6 +461,9 @@ async fn the_errors_of_the_task_are_typed() {
             .subscribe(&["sip:nobody@contoso.com"], 10)
             .await
             .unwrap_err();
-        assert!(generic(&nobody).contains("ParameterValidationFailure"), "{nobody:?}");
+        assert!(
+            generic(&nobody).contains("ParameterValidationFailure"),
+            "{nobody:?}"
+        );
     }
 }
