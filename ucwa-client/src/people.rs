@@ -11,7 +11,7 @@
 //! let ann = people.contact("ann@contoso.com").await?;
 //! println!("{:?}", people.contact_presence(&ann).await?.availability);
 //! let mut events = session.events();
-//! let subscription = people.subscribe(&["sip:ann@contoso.com"], 15).await?;
+//! let mut subscription = people.subscribe(&["sip:ann@contoso.com"], 15).await?;
 //! while let Ok(event) = events.recv().await {
 //!     if let Some(link) = presence_update(&event) {
 //!         println!("now {:?}", people.presence_at(&link).await?.availability);

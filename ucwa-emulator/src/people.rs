@@ -5,8 +5,8 @@
 //! `subscribedContacts`).
 //!
 //! Everyone in the directory but the user is their contact, all in one group, the default
-//! group "Other Contacts". What a contact publishes is what that user publishes ([`User::
-//! published`]); when it changes ([`published_changed`]), every application with a live
+//! group "Other Contacts". What a contact publishes is what that user publishes
+//! ([`User::published`]); when it changes ([`published_changed`]), every application with a live
 //! subscription to that user hears `updated` about `contactPresence` (or `contactNote`,
 //! `contactLocation`) in the `contact`, sent by `people`, without the resource embedded, as
 //! the reference's event samples show.
