@@ -1,73 +1,28 @@
-//! The people task against an embedded emulator: Lene and Ann sign in, Lene lists her
+//! The people task against the embedded emulator: Lene and Ann sign in, Lene lists her
 //! contacts and groups, searches, reads Ann's presence, subscribes to it, hears Ann become
 //! Busy on her event channel, extends the subscription and deletes it.
 //!
 //! `cargo run -p ucwa-client --example people` (add `-- --xml` for XML).
 
+mod common;
+
 use std::time::Duration;
 
-use ucwa::Format;
+use tokio::sync::broadcast;
 use ucwa::Link;
 use ucwa::enumerations::PreferredAvailability;
-use ucwa::operations::{
-    ApplicationsPost, ApplicationsPostBody, MakeMeAvailablePost, MakeMeAvailablePostBody,
-};
-use ucwa::resources::{Application, ContactPresence};
+use ucwa::events::Event;
+use ucwa::resources::{AnyResource, ContactPresence};
 use ucwa_client::people::presence_update;
-use ucwa_client::{Client, EventChannel};
-use ucwa_emulator::{Config, Emulator};
 
 type Error = Box<dyn std::error::Error>;
 
-/// Signs `address` in with a token from the emulator: a client, and an application whose
-/// user was made available.
-async fn sign_in(
-    emulator: &Emulator,
-    address: &str,
-    format: Format,
-) -> Result<(Client, Application), Error> {
-    let token = emulator
-        .token_for(address)
-        .ok_or("the emulator does not know this user")?;
-    let client = Client::builder(emulator.origin(), token)
-        .format(format)
-        .build()?;
-    let body = ApplicationsPostBody {
-        culture: Some("en-US".into()),
-        endpoint_id: Some(format!("{address}-example")),
-        user_agent: Some("ucwa-client/people-example".into()),
-        ..Default::default()
-    };
-    let request = ApplicationsPost::request(
-        client.origin(),
-        &Link::to(ucwa_emulator::APPLICATIONS_PATH),
-        &body,
-        format,
-    )?;
-    let application = client.send::<ApplicationsPost>(request).await?;
-    let make_me_available = application
-        .embedded
-        .me
-        .as_ref()
-        .and_then(|me| me.links.make_me_available.clone())
-        .ok_or("no makeMeAvailable link")?;
-    let request = MakeMeAvailablePost::request(
-        client.origin(),
-        &make_me_available,
-        &MakeMeAvailablePostBody::default(),
-        format,
-    )?;
-    client.send::<MakeMeAvailablePost>(request).await?;
-    println!("{address} signed in: application {}", href(&application));
-    Ok((client, application))
-}
-
 /// Prints Lene's events up to the next update of a contact's presence, and gives its link.
-async fn next_presence_update(events: &mut EventChannel) -> Result<Link<ContactPresence>, Error> {
+async fn next_presence_update(
+    events: &mut broadcast::Receiver<Event<AnyResource>>,
+) -> Result<Link<ContactPresence>, Error> {
     loop {
-        let event = tokio::time::timeout(Duration::from_secs(10), events.next_event())
-            .await??
-            .ok_or("the event channel ended")?;
+        let event = tokio::time::timeout(Duration::from_secs(10), events.recv()).await??;
         println!(
             "Lene's event: {:?} {} {}",
             event.event_type,
@@ -80,32 +35,15 @@ async fn next_presence_update(events: &mut EventChannel) -> Result<Link<ContactP
     }
 }
 
-fn href(application: &Application) -> String {
-    application
-        .links
-        .self_
-        .as_ref()
-        .map(|l| l.href.as_str().to_owned())
-        .unwrap_or_default()
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    let format = if std::env::args().any(|a| a == "--xml") {
-        Format::Xml
-    } else {
-        Format::Json
-    };
-    let emulator = Emulator::start(Config::default()).await?;
-    println!(
-        "started the embedded UCWA emulator at {} ({format:?})",
-        emulator.origin()
-    );
-    let (lene, lene_app) = sign_in(&emulator, "lene@contoso.com", format).await?;
-    let (ann, ann_app) = sign_in(&emulator, "ann@contoso.com", format).await?;
-    let mut events = lene.events(lene_app.links.events.as_ref().ok_or("no events link")?);
+    let format = common::format_from_args();
+    let emulator = common::emulator().await?;
+    let lene = common::sign_in(&emulator, "lene@contoso.com", format).await?;
+    let ann = common::sign_in(&emulator, "ann@contoso.com", format).await?;
+    let mut events = lene.events();
 
-    let people = lene.people(&lene_app)?;
+    let people = lene.people()?;
     println!("Lene's contacts:");
     for contact in people.contacts().await? {
         let presence = people.contact_presence(&contact).await?;
@@ -143,7 +81,6 @@ async fn main() -> Result<(), Error> {
         "subscribed to Ann's presence for 15 minutes: subscription {}",
         subscription.id().unwrap_or("?")
     );
-
     // Lene's channel first announces the subscription and Ann's presence to read.
     let link = next_presence_update(&mut events).await?;
     println!(
@@ -152,7 +89,7 @@ async fn main() -> Result<(), Error> {
     );
 
     // Ann sets Busy and a note on her own application; Lene hears of it.
-    let ann_me = ann.me(&ann_app).await?;
+    let ann_me = ann.me().await?;
     ann_me.set_availability(PreferredAvailability::Busy).await?;
     ann_me.set_note("In a meeting until 3").await?;
     println!("Ann set her availability to Busy, and a note");
@@ -168,6 +105,8 @@ async fn main() -> Result<(), Error> {
     println!("extended the subscription to 30 minutes");
     subscription.delete().await?;
     println!("deleted the subscription: no more updates about Ann");
+    lene.shutdown().await;
+    ann.shutdown().await;
     emulator.shutdown().await;
     Ok(())
 }
