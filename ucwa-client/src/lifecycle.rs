@@ -202,6 +202,13 @@ impl Session {
             .await
     }
 
+    /// The people of the application in use ([`crate::people`]).
+    #[cfg(feature = "people")]
+    pub fn people(&self) -> Result<crate::people::PeopleHandle, ClientError> {
+        let current = self.current.borrow().clone();
+        current.client.people(&current.application)
+    }
+
     /// Every event from now on. The queue is bounded: a receiver that falls behind gets
     /// `RecvError::Lagged(n)` with the number of events it missed, then the newest ones.
     pub fn events(&self) -> broadcast::Receiver<Event<AnyResource>> {

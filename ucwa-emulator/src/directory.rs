@@ -169,6 +169,20 @@ impl Directory {
         self.users.iter().find(|u| u.is(address))
     }
 
+    /// Everyone `user` has as a contact: all the others of the directory, in its order (the
+    /// anonymous guest has none).
+    pub fn contacts_of(&self, user: &User) -> impl Iterator<Item = &Arc<User>> {
+        let member = self.users.iter().any(|u| u.index == user.index);
+        self.users
+            .iter()
+            .filter(move |u| member && u.index != user.index)
+    }
+
+    /// Everyone who may sign in, the configured user first.
+    pub fn everyone(&self) -> impl Iterator<Item = &Arc<User>> {
+        self.users.iter()
+    }
+
     /// The user whose credentials these are.
     pub fn sign_in(&self, address: &str, password: &str) -> Option<&Arc<User>> {
         let user = self.find(address)?;

@@ -60,6 +60,9 @@ pub struct Limits {
     /// with more is answered 429 `TooManyRequests` and none of its requests runs. Each part is
     /// at most `max_request_body` bytes, and so is each part's answer.
     pub max_batch_parts: usize,
+    /// The most live presence subscriptions an application holds (64; 1 to 10 000); one more
+    /// answers 403 `LimitExceeded`. Each holds at most everyone in the directory once.
+    pub max_presence_subscriptions: usize,
 }
 
 impl Default for Limits {
@@ -77,6 +80,7 @@ impl Default for Limits {
             max_connections: 1024,
             max_injected: 256,
             max_batch_parts: 100,
+            max_presence_subscriptions: 64,
         }
     }
 }
@@ -209,6 +213,12 @@ impl Limits {
         count("limits.max_connections", self.max_connections, 1, 65_536)?;
         count("limits.max_injected", self.max_injected, 1, 65_536)?;
         count("limits.max_batch_parts", self.max_batch_parts, 1, 1000)?;
+        count(
+            "limits.max_presence_subscriptions",
+            self.max_presence_subscriptions,
+            1,
+            10_000,
+        )?;
         Ok(())
     }
 }
@@ -305,6 +315,13 @@ mod tests {
                 ..Limits::default()
             }),
             "`limits.max_batch_parts` is 1001; it must be between 1 and 1000"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_presence_subscriptions: 0,
+                ..Limits::default()
+            }),
+            "`limits.max_presence_subscriptions` is 0; it must be between 1 and 10000"
         );
         let config = Config {
             token_lifetime: Duration::MAX,

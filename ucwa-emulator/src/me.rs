@@ -122,6 +122,7 @@ fn announce(state: &State, user: &User, rel: &str) {
         let event = Event::new(EventType::Updated, rel, Link::new(format!("{base}/{rel}")));
         app.channel.push(Arc::new(Queued::new("me", &base, event)));
     }
+    crate::people::published_changed(state, user, rel);
 }
 
 /// The application `id`, once its user was made available.

@@ -64,6 +64,7 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .route(&format!("{app}/events"), get(events))
             .merge(crate::me::routes(app))
             .merge(crate::messaging::routes(app))
+            .merge(crate::people::routes(app))
             .route(
                 &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
                 get(get_audio_video),
@@ -207,6 +208,7 @@ async fn create_application(
         created_available: state.config.applications_start_available,
         last_seen: Mutex::new(state.clock.now()),
         activity_reports: AtomicU64::new(0),
+        people: Default::default(),
     });
     let app =
         added.ok_or_else(|| too_many_applications(format, state.config.limits.max_applications))?;

@@ -91,6 +91,8 @@ pub struct App {
     pub last_seen: Mutex<Duration>,
     /// How many times it reported activity.
     pub activity_reports: AtomicU64,
+    /// Its presence subscriptions.
+    pub people: crate::people::Subscriptions,
 }
 
 /// What looking up an application finds.
