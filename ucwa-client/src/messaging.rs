@@ -9,7 +9,7 @@
 //! use ucwa_client::outcome::Outcome;
 //!
 //! let mut events = session.events(); // before starting: the outcome comes as events
-//! let invitation = session
+//! let mut invitation = session
 //!     .start_messaging(StartMessaging::to("sip:ann@contoso.com").subject("Lunch?"))
 //!     .await?;
 //! let conversation = match invitation.outcome(&mut events, Duration::from_secs(60)).await? {
