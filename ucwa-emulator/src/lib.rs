@@ -40,6 +40,7 @@ mod faults;
 mod limits;
 mod me;
 mod messaging;
+mod meetings;
 mod protocol;
 mod resources;
 mod routes;

@@ -61,6 +61,7 @@ pub(crate) fn application(app: &App) -> Application {
     application.links.batch = Some(Link::to(format!("{}/batch", app_path(app.id))));
     application.embedded.me = Some(Box::new(crate::me::me(app)));
     application.embedded.communication = Some(Box::new(crate::messaging::communication(app.id)));
+    crate::meetings::embed(&mut application, app.id);
     application
 }
 

@@ -64,6 +64,7 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .route(&format!("{app}/events"), get(events))
             .merge(crate::me::routes(app))
             .merge(crate::messaging::routes(app))
+            .merge(crate::meetings::routes(app))
             .route(
                 &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
                 get(get_audio_video),
