@@ -48,6 +48,8 @@ pub mod me;
 #[cfg(feature = "communication")]
 pub mod messaging;
 pub mod outcome;
+#[cfg(feature = "online-meetings")]
+pub mod meetings;
 mod retry;
 pub mod settings;
 mod signin;

@@ -199,7 +199,12 @@ impl Limits {
             1,
             10_000,
         )?;
-        count("limits.max_meeting_joins", self.max_meeting_joins, 1, 100_000)?;
+        count(
+            "limits.max_meeting_joins",
+            self.max_meeting_joins,
+            1,
+            100_000,
+        )?;
         count("limits.max_tokens", self.max_tokens, 1, 1_000_000)?;
         count(
             "limits.max_request_body",

@@ -33,18 +33,20 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::Router;
 use ucwa::enumerations::{
     AccessLevel, AutomaticLeaderAssignment, Direction, EntryExitAnnouncement, Importance,
     InvitationState, LobbyBypassForPhoneUsers, OnlineMeetingRel, PhoneUserAdmission,
 };
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
-use ucwa::operations::{JoinOnlineMeetingPostBody, MyOnlineMeetingPutBody, MyOnlineMeetingsPostBody};
+use ucwa::operations::{
+    JoinOnlineMeetingPostBody, MyOnlineMeetingPutBody, MyOnlineMeetingsPostBody,
+};
 use ucwa::resources::{
     AnyResource, Application, Communication, MyOnlineMeeting, MyOnlineMeetings, OnlineMeeting,
     OnlineMeetingExtensions, OnlineMeetingInvitation, OnlineMeetings,
@@ -164,7 +166,9 @@ input_from!(MyOnlineMeetingPutBody);
 impl Meetings {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // Plain data: a panic while holding it leaves nothing half-done worth refusing for.
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -179,7 +183,10 @@ pub(crate) fn routes(app: &str) -> Router<Shared> {
             &format!("{mine}/{{meeting}}"),
             get(get_meeting).put(update).delete(delete),
         )
-        .route(&format!("{mine}/{{meeting}}/extensions"), get(get_extensions))
+        .route(
+            &format!("{mine}/{{meeting}}/extensions"),
+            get(get_extensions),
+        )
         .route(&joins, post(join))
         .route(&format!("{joins}/{{invitation}}"), get(get_invitation))
         .route(
@@ -306,13 +313,13 @@ fn settings(input: Input, organizer: &User) -> Result<Settings, Vec<(&'static st
         .address
         .rsplit_once('@')
         .map_or("", |(_, domain)| domain);
-    for (name, people) in [
-        ("attendees", &input.attendees),
-        ("leaders", &input.leaders),
-    ] {
+    for (name, people) in [("attendees", &input.attendees), ("leaders", &input.leaders)] {
         let people = people.as_deref().unwrap_or_default();
         if people.len() > MAX_PEOPLE {
-            problems.push((name, format!("{} people; at most {MAX_PEOPLE}", people.len())));
+            problems.push((
+                name,
+                format!("{} people; at most {MAX_PEOPLE}", people.len()),
+            ));
         } else if let Some(bad) = people.iter().find(|p| !in_domain(p, domain)) {
             problems.push((
                 name,
@@ -462,8 +469,7 @@ async fn list(
     let mut mine = MyOnlineMeetings::default();
     mine.links.self_ = Some(Link::to(my_meetings_path(app.id)));
     if let Some(meetings) = state.meetings.lock().by_user.get(&app.user.index) {
-        mine.embedded.my_online_meeting =
-            meetings.values().map(|m| resource(app.id, m)).collect();
+        mine.embedded.my_online_meeting = meetings.values().map(|m| resource(app.id, m)).collect();
     }
     Ok(payload(format, StatusCode::OK, &mine))
 }
@@ -477,8 +483,7 @@ async fn schedule(
 ) -> Answer {
     let app = application_at(&state, id, format)?;
     let input: MyOnlineMeetingsPostBody = decode(format, &headers, &body)?;
-    let settings =
-        settings(input.into(), &app.user).map_err(|p| invalid_parameters(format, &p))?;
+    let settings = settings(input.into(), &app.user).map_err(|p| invalid_parameters(format, &p))?;
     let max = state.config.limits.max_meetings_per_user;
     let meeting = {
         let mut inner = state.meetings.lock();
@@ -511,7 +516,12 @@ async fn schedule(
 }
 
 /// The caller's meeting `meeting`, or 404.
-fn find(state: &crate::state::State, app: &App, meeting: &str, format: Format) -> Result<Meeting, Refusal> {
+fn find(
+    state: &crate::state::State,
+    app: &App,
+    meeting: &str,
+    format: Format,
+) -> Result<Meeting, Refusal> {
     state
         .meetings
         .lock()
@@ -572,8 +582,7 @@ async fn update(
     };
     let if_match = if_match.to_str().unwrap_or_default().to_owned();
     let input: MyOnlineMeetingPutBody = decode(format, &headers, &body)?;
-    let settings =
-        settings(input.into(), &app.user).map_err(|p| invalid_parameters(format, &p))?;
+    let settings = settings(input.into(), &app.user).map_err(|p| invalid_parameters(format, &p))?;
     let updated = {
         let mut inner = state.meetings.lock();
         inner.counter += 1;
@@ -636,7 +645,8 @@ async fn join(
     body: Bytes,
 ) -> Answer {
     let app = application_at(&state, id, format)?;
-    let input: JoinOnlineMeetingPostBody = crate::protocol::decode_or_default(format, &headers, &body)?;
+    let input: JoinOnlineMeetingPostBody =
+        crate::protocol::decode_or_default(format, &headers, &body)?;
     let uri = input
         .online_meeting_uri
         .clone()
@@ -678,7 +688,10 @@ async fn join(
             online_meeting_uri: Some(Uri::new(uri.clone())),
             operation_id: input.operation_id.clone(),
             state: Some(InvitationState::Connecting),
-            subject: input.subject.clone().or_else(|| scheduled.settings.subject.clone()),
+            subject: input
+                .subject
+                .clone()
+                .or_else(|| scheduled.settings.subject.clone()),
             thread_id: Some(
                 input
                     .thread_id
@@ -787,7 +800,8 @@ fn announce_join(app: &App, invitation: OnlineMeetingInvitation, meeting: Online
         ),
     ];
     for (sender, href, event) in events {
-        app.channel.push(Arc::new(Queued::new(sender, &href, event)));
+        app.channel
+            .push(Arc::new(Queued::new(sender, &href, event)));
     }
 }
 
@@ -844,7 +858,10 @@ mod tests {
         assert_eq!(ids.len(), 4999);
         for id in &ids {
             assert_eq!(id.len(), 8);
-            assert!(id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+            assert!(
+                id.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            );
         }
     }
 
@@ -870,7 +887,15 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert!(expiration("/Date(1700000000000)/", now).is_ok());
         assert!(expiration("2023-11-14T22:13:20Z", now).is_ok());
-        assert!(expiration("/Date(1000)/", now).unwrap_err().contains("one year"));
-        assert!(expiration("tomorrow", now).unwrap_err().contains("not a date"));
+        assert!(
+            expiration("/Date(1000)/", now)
+                .unwrap_err()
+                .contains("one year")
+        );
+        assert!(
+            expiration("tomorrow", now)
+                .unwrap_err()
+                .contains("not a date")
+        );
     }
 }
