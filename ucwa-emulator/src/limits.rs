@@ -305,6 +305,20 @@ mod tests {
         );
         assert_eq!(
             limits(Limits {
+                max_meetings_per_user: 0,
+                ..Limits::default()
+            }),
+            "`limits.max_meetings_per_user` is 0; it must be between 1 and 10000"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_meeting_joins: 100_001,
+                ..Limits::default()
+            }),
+            "`limits.max_meeting_joins` is 100001; it must be between 1 and 100000"
+        );
+        assert_eq!(
+            limits(Limits {
                 header_read_timeout: Duration::ZERO,
                 ..Limits::default()
             }),
