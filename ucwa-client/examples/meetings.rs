@@ -1,4 +1,4 @@
-//! The online meetings task against an embedded emulator: Lene schedules a meeting, updates
+//! The online meetings task against the embedded emulator: Lene schedules a meeting, updates
 //! it (and sees a stale update refused), lists her meetings; Ann joins it by its URI and
 //! watches the invitation on her event channel; Lene deletes it, and a late join is refused.
 //!
@@ -7,69 +7,23 @@
 //! cargo run -p ucwa-client --example meetings -- --xml   # XML
 //! ```
 
+mod common;
+
 use std::error::Error;
 use std::time::Duration;
 
+use ucwa::Enumeration;
 use ucwa::enumerations::AccessLevel;
-use ucwa::operations::{ApplicationsPost, ApplicationsPostBody, MyOnlineMeetingsPostBody};
-use ucwa::resources::{AnyResource, Application};
-use ucwa::{Enumeration, Format, Link};
-use ucwa_client::Client;
+use ucwa::operations::MyOnlineMeetingsPostBody;
+use ucwa::resources::AnyResource;
 use ucwa_client::meetings::etag;
-use ucwa_emulator::{Config, Emulator};
-
-/// A client of `address` with a new application.
-async fn sign_in(
-    emulator: &Emulator,
-    address: &str,
-    format: Format,
-) -> Result<(Client, Application), Box<dyn Error>> {
-    let token = emulator
-        .token_for(address)
-        .ok_or("the emulator does not know this user")?;
-    let client = Client::builder(emulator.origin(), token)
-        .format(format)
-        .long_poll(Duration::from_secs(2))
-        .build()?;
-    let body = ApplicationsPostBody {
-        culture: Some("en-US".into()),
-        endpoint_id: Some(format!("example-{address}")),
-        user_agent: Some("ucwa-client-example/1".into()),
-        ..Default::default()
-    };
-    let request = ApplicationsPost::request(
-        client.origin(),
-        &Link::to(ucwa_emulator::APPLICATIONS_PATH),
-        &body,
-        format,
-    )?;
-    let application = client.send::<ApplicationsPost>(request).await?;
-    println!(
-        "{address} signed in: application {}",
-        application
-            .links
-            .self_
-            .as_ref()
-            .map_or("?", |l| l.href.as_str())
-    );
-    Ok((client, application))
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let format = if std::env::args().any(|a| a == "--xml") {
-        Format::Xml
-    } else {
-        Format::Json
-    };
-    let emulator = Emulator::start(Config::default()).await?;
-    println!(
-        "started the UCWA emulator at {} ({format:?})",
-        emulator.origin()
-    );
-
-    let (lene, lene_application) = sign_in(&emulator, "lene@contoso.com", format).await?;
-    let meetings = lene.online_meetings(&lene_application);
+    let emulator = common::emulator().await?;
+    let format = common::format_from_args();
+    let lene = common::sign_in(&emulator, "lene@contoso.com", format).await?;
+    let meetings = lene.online_meetings();
     let meeting = meetings
         .schedule(&MyOnlineMeetingsPostBody {
             subject: Some("Quarterly numbers".into()),
@@ -87,7 +41,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .clone()
         .ok_or("the meeting has no URI")?;
     println!(
-        "scheduled `{}`: {uri}, join URL {}, expires {}, etag {}",
+        "scheduled `{}`: {uri}\n  join URL {}, expires {}, etag {}",
         meeting.subject.as_deref().unwrap_or_default(),
         meeting.join_url.as_deref().unwrap_or_default(),
         meeting
@@ -114,7 +68,6 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Ok(_) => return Err("a stale update was accepted".into()),
         Err(e) => println!("an update with the old etag is refused: {e}"),
     }
-
     for listed in meetings.list().await? {
         println!(
             "listed: {} `{}` with {} attendee(s)",
@@ -124,48 +77,36 @@ async fn main() -> Result<(), Box<dyn Error>> {
         );
     }
 
-    let (ann, ann_application) = sign_in(&emulator, "ann@contoso.com", format).await?;
-    let mut channel = ann.events(
-        ann_application
-            .links
-            .events
-            .as_ref()
-            .ok_or("the application has no event channel")?,
-    );
-    let ann_meetings = ann.online_meetings(&ann_application);
+    let ann = common::sign_in(&emulator, "ann@contoso.com", format).await?;
+    let mut events = ann.events();
+    let ann_meetings = ann.online_meetings();
     let invitation = ann_meetings.join(uri.as_str()).await?;
     println!("ann joins by the URI: invitation {}", invitation.href);
-    let mut seen = 0;
-    while seen < 4 {
-        let batch = channel.next_batch().await?;
-        if batch.senders.is_empty() {
+    // The invitation's progress on Ann's event channel, until it completes.
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), events.recv()).await??;
+        let detail = match &event.resource {
+            Some(AnyResource::OnlineMeetingInvitation(i)) => {
+                format!(" ({})", i.state.as_ref().map_or("?", |s| s.as_str()))
+            }
+            Some(AnyResource::OnlineMeeting(m)) => {
+                format!(" (`{}`)", m.subject.as_deref().unwrap_or_default())
+            }
+            _ => continue,
+        };
+        println!(
+            "  event: {} {}{detail}",
+            event.event_type.as_str(),
+            event.rel
+        );
+        if event.event_type.as_str() == "completed" {
             break;
-        }
-        for (sender, event) in batch.events() {
-            seen += 1;
-            let state = match &event.resource {
-                Some(AnyResource::OnlineMeetingInvitation(i)) => i
-                    .state
-                    .as_ref()
-                    .map(|s| format!(" ({})", s.as_str()))
-                    .unwrap_or_default(),
-                Some(AnyResource::OnlineMeeting(m)) => {
-                    format!(" (`{}`)", m.subject.as_deref().unwrap_or_default())
-                }
-                _ => String::new(),
-            };
-            println!(
-                "  event from {}: {} {}{state}",
-                sender.rel,
-                event.event_type.as_str(),
-                event.rel
-            );
         }
     }
     let read = ann_meetings.invitation(&invitation).await?;
     println!(
-        "the invitation is {:?}",
-        read.state.as_ref().map(|s| s.as_str())
+        "the invitation is {}",
+        read.state.as_ref().map_or("?", |s| s.as_str())
     );
 
     meetings.delete(&updated).await?;
@@ -174,5 +115,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Ok(_) => return Err("a deleted meeting was joined".into()),
         Err(e) => println!("joining it now is refused: {e}"),
     }
+    ann.shutdown().await;
+    lene.shutdown().await;
     Ok(())
 }

@@ -45,11 +45,11 @@ mod header_value;
 mod lifecycle;
 #[cfg(feature = "me")]
 pub mod me;
+#[cfg(feature = "online-meetings")]
+pub mod meetings;
 #[cfg(feature = "communication")]
 pub mod messaging;
 pub mod outcome;
-#[cfg(feature = "online-meetings")]
-pub mod meetings;
 mod retry;
 pub mod settings;
 mod signin;
