@@ -45,6 +45,8 @@ mod header_value;
 mod lifecycle;
 #[cfg(feature = "me")]
 pub mod me;
+#[cfg(feature = "online-meetings")]
+pub mod meetings;
 #[cfg(feature = "communication")]
 pub mod messaging;
 pub mod outcome;

@@ -209,6 +209,13 @@ impl Session {
         current.client.people(&current.application)
     }
 
+    /// The online meetings of the application in use now ([`crate::meetings`]).
+    #[cfg(feature = "online-meetings")]
+    pub fn online_meetings(&self) -> crate::meetings::OnlineMeetingsHandle {
+        let current = self.current.borrow().clone();
+        current.client.online_meetings(&current.application)
+    }
+
     /// Every event from now on. The queue is bounded: a receiver that falls behind gets
     /// `RecvError::Lagged(n)` with the number of events it missed, then the newest ones.
     pub fn events(&self) -> broadcast::Receiver<Event<AnyResource>> {

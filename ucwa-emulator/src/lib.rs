@@ -18,9 +18,10 @@
 //! resource with [`Emulator::inject`] (503, 504, a connection closed without an answer).
 //!
 //! It is meant to run in CI and under load: everything it holds and waits for is bounded by
-//! [`Limits`] (applications, each event channel's backlog and batch size, escalations, tokens,
-//! request bodies, header and body read timeouts, connections, injections), idle applications
-//! expire, and a bound that is hit is answered as UCWA answers it.
+//! [`Limits`] (applications, each event channel's backlog and batch size, escalations, meetings
+//! per user and joins, tokens, request bodies, header and body read timeouts, connections,
+//! injections), idle applications expire, and a bound that is hit is answered as UCWA answers
+//! it.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -39,6 +40,7 @@ mod discovery;
 mod faults;
 mod limits;
 mod me;
+mod meetings;
 mod messaging;
 mod people;
 mod protocol;

@@ -36,6 +36,13 @@ pub struct Limits {
     /// own and those it was invited to: startMessaging beyond answers 403 `LimitExceeded`, and
     /// an invitation to an application at its bound fails (`TemporarilyUnavailable`).
     pub max_conversations: usize,
+    /// The most online meetings a user has scheduled (100; 1 to 10 000); one more answers 409
+    /// `TooManyOnlineMeetings`.
+    pub max_meetings_per_user: usize,
+    /// The most joins of online meetings (onlineMeetingInvitations) remembered across all
+    /// applications (256; 1 to 100 000); the oldest is forgotten first (its URL then answers
+    /// 404).
+    pub max_meeting_joins: usize,
     /// The most live tokens the token endpoint has issued (10 000; 1 to 1 000 000); expired
     /// ones are forgotten first, and a grant beyond answers 503 `temporarily_unavailable` with a
     /// `Retry-After`.
@@ -73,6 +80,8 @@ impl Default for Limits {
             event_batch: 64,
             max_escalations: 256,
             max_conversations: 64,
+            max_meetings_per_user: 100,
+            max_meeting_joins: 256,
             max_tokens: 10_000,
             max_request_body: 1024 * 1024,
             header_read_timeout: Duration::from_secs(30),
@@ -188,6 +197,18 @@ impl Limits {
             1,
             10_000,
         )?;
+        count(
+            "limits.max_meetings_per_user",
+            self.max_meetings_per_user,
+            1,
+            10_000,
+        )?;
+        count(
+            "limits.max_meeting_joins",
+            self.max_meeting_joins,
+            1,
+            100_000,
+        )?;
         count("limits.max_tokens", self.max_tokens, 1, 1_000_000)?;
         count(
             "limits.max_request_body",
@@ -291,6 +312,20 @@ mod tests {
                 ..Limits::default()
             }),
             "`limits.event_batch` is 11; it must be between 1 and 10 (`limits.event_backlog`)"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_meetings_per_user: 0,
+                ..Limits::default()
+            }),
+            "`limits.max_meetings_per_user` is 0; it must be between 1 and 10000"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_meeting_joins: 100_001,
+                ..Limits::default()
+            }),
+            "`limits.max_meeting_joins` is 100001; it must be between 1 and 100000"
         );
         assert_eq!(
             limits(Limits {

@@ -182,6 +182,7 @@ pub(crate) fn communication(app: u64) -> Communication {
     links.self_ = Some(Link::to(base.clone()));
     links.start_messaging = Some(Link::to(format!("{base}/startMessaging")));
     links.conversations = Some(Link::to(format!("{base}/conversations")));
+    crate::meetings::link_join(&mut communication, app);
     communication
 }
 

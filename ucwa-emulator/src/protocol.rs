@@ -347,3 +347,37 @@ pub(crate) fn sdp_offer<'a>(
     }
     Ok(body)
 }
+
+/// 412 `PreconditionFailed`: the `If-Match` of a PUT is not the resource's entity tag any more.
+pub(crate) fn precondition_failed(format: Format) -> Refusal {
+    failure(
+        format,
+        StatusCode::PRECONDITION_FAILED,
+        "PreconditionFailed",
+        None,
+        "The resource changed since it was read; read it again.",
+    )
+}
+
+/// 428 `PreconditionRequired`: a PUT without `If-Match`.
+pub(crate) fn precondition_required(format: Format) -> Refusal {
+    failure(
+        format,
+        StatusCode::PRECONDITION_REQUIRED,
+        "PreconditionRequired",
+        None,
+        "Send the resource's entity tag in If-Match.",
+    )
+}
+
+/// 404 with `subcode` (`DestinationNotFound`: what the request names is not there), where the
+/// operation's table gives one.
+pub(crate) fn not_found_as(format: Format, subcode: &str, message: &str) -> Refusal {
+    failure(
+        format,
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        Some(subcode),
+        message,
+    )
+}

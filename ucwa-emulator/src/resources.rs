@@ -62,6 +62,7 @@ pub(crate) fn application(app: &App) -> Application {
     application.embedded.me = Some(Box::new(crate::me::me(app)));
     application.embedded.communication = Some(Box::new(crate::messaging::communication(app.id)));
     application.embedded.people = Some(Box::new(crate::people::people(app.id)));
+    crate::meetings::embed(&mut application, app.id);
     application
 }
 

@@ -65,6 +65,7 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .merge(crate::me::routes(app))
             .merge(crate::messaging::routes(app))
             .merge(crate::people::routes(app))
+            .merge(crate::meetings::routes(app))
             .route(
                 &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
                 get(get_audio_video),

@@ -60,6 +60,8 @@ pub struct State {
     event_queries: Mutex<VecDeque<Vec<(String, String)>>>,
     /// Who may sign in, and what each one publishes.
     pub directory: Directory,
+    /// Every user's online meetings, and the latest joins.
+    pub(crate) meetings: crate::meetings::Meetings,
     /// How many password grants the token endpoint answered, accepted or not.
     pub password_grants: AtomicU64,
     /// Grants the token endpoint answers `unsupported_grant_type` to although the challenge
@@ -159,6 +161,7 @@ impl State {
             garbled_batches: Mutex::new(VecDeque::new()),
             event_queries: Mutex::new(VecDeque::new()),
             directory,
+            meetings: crate::meetings::Meetings::default(),
             password_grants: AtomicU64::new(0),
             refused_grants: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),

@@ -1,0 +1,242 @@
+//! Online meetings: schedule, list, read, update and delete the user's meetings
+//! (`myOnlineMeetings`), and join one by its URI (`joinOnlineMeeting`).
+//!
+//! ```no_run
+//! # async fn run(session: ucwa_client::Session) -> Result<(), Box<dyn std::error::Error>> {
+//! use ucwa::operations::MyOnlineMeetingsPostBody;
+//!
+//! let meetings = session.online_meetings();
+//! let meeting = meetings
+//!     .schedule(&MyOnlineMeetingsPostBody {
+//!         subject: Some("Quarterly numbers".into()),
+//!         attendees: Some(vec!["sip:ann@contoso.com".into()]),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//! // The meeting's etag goes in If-Match: a meeting changed since it was read is refused
+//! // (412, `PreconditionFailed`): read it again, then retry.
+//! let meeting = meetings
+//!     .update(&meeting, |m| m.subject = Some("Quarterly numbers (moved)".into()))
+//!     .await?;
+//! let uri = meeting.online_meeting_uri.as_ref().map(|u| u.as_str()).unwrap_or_default();
+//! let invitation = meetings.join(uri).await?;
+//! println!("{:?}", meetings.invitation(&invitation).await?.state);
+//! meetings.delete(&meeting).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Every method is one request built by the generated operation of [`ucwa::operations`] and
+//! answers its typed error (scheduling past the server's bound is
+//! [`MyOnlineMeetingsPostError::TooManyOnlineMeetings`]; joining an unknown meeting
+//! [`JoinOnlineMeetingPostError::DestinationNotFound`]).
+
+use ucwa::enumerations::AccessLevel;
+use ucwa::operation::ETag;
+use ucwa::operations::{
+    JoinOnlineMeetingPost, JoinOnlineMeetingPostBody, JoinOnlineMeetingPostError,
+    JoinOnlineMeetingPostQuery, MyOnlineMeetingDelete, MyOnlineMeetingDeleteError,
+    MyOnlineMeetingGet, MyOnlineMeetingGetError, MyOnlineMeetingPut, MyOnlineMeetingPutBody,
+    MyOnlineMeetingPutError, MyOnlineMeetingsGet, MyOnlineMeetingsGetError, MyOnlineMeetingsPost,
+    MyOnlineMeetingsPostBody, MyOnlineMeetingsPostError, OnlineMeetingInvitationGet,
+    OnlineMeetingInvitationGetError,
+};
+use ucwa::resources::{
+    Application, JoinOnlineMeeting, MyOnlineMeeting, MyOnlineMeetings, OnlineMeetingInvitation,
+};
+use ucwa::{Enumeration, Link, RequestError};
+
+use crate::{Client, ClientError};
+
+/// The user's online meetings, through the links of the application it was made from.
+#[derive(Clone, Debug)]
+pub struct OnlineMeetingsHandle {
+    client: Client,
+    my_online_meetings: Option<Link<MyOnlineMeetings>>,
+    join: Option<Link<JoinOnlineMeeting>>,
+}
+
+impl Client {
+    /// The online meetings of `application`'s user. A link the application lacks is reported
+    /// by the method that needs it ([`ClientError::MissingLink`]).
+    pub fn online_meetings(&self, application: &Application) -> OnlineMeetingsHandle {
+        let embedded = &application.embedded;
+        OnlineMeetingsHandle {
+            client: self.clone(),
+            my_online_meetings: embedded
+                .online_meetings
+                .as_ref()
+                .and_then(|o| o.links.my_online_meetings.clone()),
+            join: embedded
+                .communication
+                .as_ref()
+                .and_then(|c| c.links.join_online_meeting.clone()),
+        }
+    }
+}
+
+/// The entity tag of `meeting` as the server gave it (its `etag` property), which an update
+/// sends in `If-Match`.
+pub fn etag(meeting: &MyOnlineMeeting) -> Option<ETag> {
+    let text = meeting.unknown.get("etag")?.as_str()?;
+    ETag::new(text).ok()
+}
+
+/// The body of a PUT that leaves `meeting` as it is: every settable property, and the members
+/// the schema does not describe (a server asks for them back).
+pub fn put_body(meeting: &MyOnlineMeeting) -> MyOnlineMeetingPutBody {
+    let uris = |list: &Option<Vec<ucwa::Uri>>| {
+        list.as_ref()
+            .map(|l| l.iter().map(|u| u.as_str().to_owned()).collect())
+    };
+    MyOnlineMeetingPutBody {
+        access_level: meeting
+            .access_level
+            .as_deref()
+            .and_then(AccessLevel::from_wire),
+        attendees: uris(&meeting.attendees),
+        automatic_leader_assignment: meeting.automatic_leader_assignment.clone(),
+        description: meeting.description.clone(),
+        entry_exit_announcement: meeting.entry_exit_announcement.clone(),
+        expiration_time: meeting.expiration_time.map(|t| t.to_iso8601()),
+        leaders: uris(&meeting.leaders),
+        lobby_bypass_for_phone_users: meeting.lobby_bypass_for_phone_users.clone(),
+        phone_user_admission: meeting.phone_user_admission.clone(),
+        subject: meeting.subject.clone(),
+        unknown: meeting.unknown.clone(),
+    }
+}
+
+fn self_link<E: std::error::Error>(
+    meeting: &MyOnlineMeeting,
+) -> Result<Link<MyOnlineMeeting>, ClientError<E>> {
+    meeting
+        .links
+        .self_
+        .clone()
+        .map(Link::cast)
+        .ok_or(ClientError::MissingLink {
+            resource: "myOnlineMeeting",
+            rel: "self",
+        })
+}
+
+impl OnlineMeetingsHandle {
+    fn mine<E: std::error::Error>(&self) -> Result<&Link<MyOnlineMeetings>, ClientError<E>> {
+        self.my_online_meetings
+            .as_ref()
+            .ok_or(ClientError::MissingLink {
+                resource: "onlineMeetings",
+                rel: "myOnlineMeetings",
+            })
+    }
+
+    /// Schedules a meeting organized by the user; the answer is the meeting as scheduled (its
+    /// URI, join URL, entity tag, and the defaults the server chose).
+    pub async fn schedule(
+        &self,
+        meeting: &MyOnlineMeetingsPostBody,
+    ) -> Result<MyOnlineMeeting, ClientError<MyOnlineMeetingsPostError>> {
+        let client = &self.client;
+        let request =
+            MyOnlineMeetingsPost::request(client.origin(), self.mine()?, meeting, client.format())?;
+        client.send::<MyOnlineMeetingsPost>(request).await
+    }
+
+    /// The meetings the user has scheduled.
+    pub async fn list(
+        &self,
+    ) -> Result<Vec<MyOnlineMeeting>, ClientError<MyOnlineMeetingsGetError>> {
+        let client = &self.client;
+        let request = MyOnlineMeetingsGet::request(client.origin(), self.mine()?, client.format())?;
+        let mine = client.send::<MyOnlineMeetingsGet>(request).await?;
+        Ok(mine.embedded.my_online_meeting)
+    }
+
+    /// One meeting, read now (with its current entity tag).
+    pub async fn get(
+        &self,
+        meeting: &Link<MyOnlineMeeting>,
+    ) -> Result<MyOnlineMeeting, ClientError<MyOnlineMeetingGetError>> {
+        let client = &self.client;
+        let request = MyOnlineMeetingGet::request(client.origin(), meeting, client.format())?;
+        client.send::<MyOnlineMeetingGet>(request).await
+    }
+
+    /// Updates `meeting`: `change` edits the meeting as read, which is sent back whole with
+    /// its entity tag in `If-Match`. When the meeting changed on the server since it was read,
+    /// the answer is 412 (`PreconditionFailed`, in `Common`): read it again and redo the change.
+    pub async fn update(
+        &self,
+        meeting: &MyOnlineMeeting,
+        change: impl FnOnce(&mut MyOnlineMeetingPutBody),
+    ) -> Result<MyOnlineMeeting, ClientError<MyOnlineMeetingPutError>> {
+        let link = self_link(meeting)?;
+        let tag = etag(meeting).ok_or_else(|| RequestError::InvalidHeader {
+            name: "If-Match",
+            reason: "the meeting has no etag: read it again".to_owned(),
+        })?;
+        let mut body = put_body(meeting);
+        change(&mut body);
+        let client = &self.client;
+        let request =
+            MyOnlineMeetingPut::request(client.origin(), &link, &body, &tag, client.format())?;
+        client.send::<MyOnlineMeetingPut>(request).await
+    }
+
+    /// Deletes `meeting`.
+    pub async fn delete(
+        &self,
+        meeting: &MyOnlineMeeting,
+    ) -> Result<(), ClientError<MyOnlineMeetingDeleteError>> {
+        let link = self_link(meeting)?;
+        let client = &self.client;
+        let request = MyOnlineMeetingDelete::request(client.origin(), &link, client.format())?;
+        client.send::<MyOnlineMeetingDelete>(request).await
+    }
+
+    /// Joins the meeting whose URI (`onlineMeetingUri`) is `uri`. The answer is the link to the
+    /// invitation the server started; its progress (`started`, then `completed` once
+    /// connected) comes on the event channel, and [`OnlineMeetingsHandle::invitation`] reads it.
+    pub async fn join(
+        &self,
+        uri: &str,
+    ) -> Result<Link<OnlineMeetingInvitation>, ClientError<JoinOnlineMeetingPostError>> {
+        self.join_with(&JoinOnlineMeetingPostBody {
+            online_meeting_uri: Some(uri.to_owned()),
+            ..JoinOnlineMeetingPostBody::default()
+        })
+        .await
+    }
+
+    /// Joins as `body` says (the meeting's URI, and the `operationId`, `subject`, `importance`
+    /// or `threadId` to give the invitation).
+    pub async fn join_with(
+        &self,
+        body: &JoinOnlineMeetingPostBody,
+    ) -> Result<Link<OnlineMeetingInvitation>, ClientError<JoinOnlineMeetingPostError>> {
+        let link = self.join.as_ref().ok_or(ClientError::MissingLink {
+            resource: "communication",
+            rel: "joinOnlineMeeting",
+        })?;
+        let client = &self.client;
+        let request = JoinOnlineMeetingPost::request(
+            client.origin(),
+            link,
+            &JoinOnlineMeetingPostQuery::default(),
+            body,
+            client.format(),
+        )?;
+        client.send::<JoinOnlineMeetingPost>(request).await
+    }
+
+    /// The invitation a join started, read now.
+    pub async fn invitation(
+        &self,
+        invitation: &Link<OnlineMeetingInvitation>,
+    ) -> Result<OnlineMeetingInvitation, ClientError<OnlineMeetingInvitationGetError>> {
+        let client = &self.client;
+        let request =
+            OnlineMeetingInvitationGet::request(client.origin(), invitation, client.format())?;
+        client.send::<OnlineMeetingInvitationGet>(request).await
+    }
+}
