@@ -182,15 +182,47 @@ pub struct Body {
     pub bytes: Vec<u8>,
 }
 
+/// What a request asks for in `Accept`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accept<'a> {
+    /// A UCWA representation (every operation answering a resource, or nothing).
+    Format(Format),
+    /// Raw content in one of these media types (a photo: `image/*`), whatever the
+    /// representation the client otherwise uses.
+    MediaTypes(&'a [&'a str]),
+}
+
+impl From<Format> for Accept<'static> {
+    fn from(format: Format) -> Self {
+        Accept::Format(format)
+    }
+}
+
+impl Accept<'_> {
+    fn header(self) -> Result<HeaderValue, RequestError> {
+        match self {
+            Accept::Format(format) => Ok(HeaderValue::from_static(format.media_type())),
+            Accept::MediaTypes(types) => {
+                HeaderValue::from_str(&types.join(", ")).map_err(|e| RequestError::InvalidHeader {
+                    name: "Accept",
+                    reason: e.to_string(),
+                })
+            }
+        }
+    }
+}
+
 /// Builds a request for `method` on `url` with `query` pairs (percent-encoded by `url`), an
-/// `Accept` for `accept` and an optional body.
-pub fn build_request(
+/// `Accept` for `accept` (a [`Format`], or the media types of raw content) and an optional
+/// body.
+pub fn build_request<'a>(
     method: Method,
     mut url: Url,
     query: &[(&str, &str)],
-    accept: Format,
+    accept: impl Into<Accept<'a>>,
     body: Option<Body>,
 ) -> Result<Request<Vec<u8>>, RequestError> {
+    let accept = accept.into().header()?;
     if !query.is_empty() {
         let mut pairs = url.query_pairs_mut();
         for (name, value) in query {
@@ -200,7 +232,7 @@ pub fn build_request(
     let mut builder = Request::builder()
         .method(method)
         .uri(url.as_str())
-        .header(header::ACCEPT, accept.media_type());
+        .header(header::ACCEPT, accept);
     let bytes = match body {
         Some(body) => {
             let media_type = HeaderValue::from_str(&body.media_type)
@@ -213,4 +245,37 @@ pub fn build_request(
     builder
         .body(bytes)
         .map_err(|e| RequestError::Http(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept_of(accept: Accept<'_>) -> Result<String, RequestError> {
+        let url = Url::parse("https://fe1.contoso.com/ucwa/v1/applications/192/photo").unwrap();
+        let request = build_request(Method::GET, url, &[("size", "HR64X64")], accept, None)?;
+        assert_eq!(
+            request.uri(),
+            "https://fe1.contoso.com/ucwa/v1/applications/192/photo?size=HR64X64"
+        );
+        Ok(request.headers()[header::ACCEPT].to_str().unwrap().to_owned())
+    }
+
+    #[test]
+    fn accept_is_the_format_or_the_media_types() {
+        assert_eq!(accept_of(Format::Json.into()).unwrap(), "application/json");
+        assert_eq!(accept_of(Format::Xml.into()).unwrap(), "application/xml");
+        assert_eq!(accept_of(Accept::MediaTypes(&["image/*"])).unwrap(), "image/*");
+        assert_eq!(
+            accept_of(Accept::MediaTypes(&["image/png", "image/jpeg"])).unwrap(),
+            "image/png, image/jpeg"
+        );
+        assert_eq!(
+            accept_of(Accept::MediaTypes(&["image/\u{7f}"])),
+            Err(RequestError::InvalidHeader {
+                name: "Accept",
+                reason: "failed to parse header value".to_owned()
+            })
+        );
+    }
 }
