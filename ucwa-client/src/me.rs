@@ -20,12 +20,13 @@
 
 use ucwa::Link;
 use ucwa::enumerations::PreferredAvailability;
+use ucwa::operation::MediaBody;
 use ucwa::operations::{
     LocationGet, LocationGetError, LocationPost, LocationPostBody, LocationPostError, MeGet,
-    MeGetError, NoteGet, NoteGetError, NotePost, NotePostBody, NotePostError, PhotoGet, PhotoGetError, PhotoGetQuery, PresenceGet, PresenceGetError, PresencePost, PresencePostBody,
+    MeGetError, NoteGet, NoteGetError, NotePost, NotePostBody, NotePostError, PhotoGet,
+    PhotoGetError, PhotoGetQuery, PresenceGet, PresenceGetError, PresencePost, PresencePostBody,
     PresencePostError,
 };
-use ucwa::operation::MediaBody;
 use ucwa::resources::{Application, Location, Me, Note, Presence};
 
 use crate::{Client, ClientError};

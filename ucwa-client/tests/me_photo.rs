@@ -188,7 +188,10 @@ async fn a_photo_request_asks_for_an_image_and_takes_nothing_else() {
         for (content_type, body) in [
             (Some("application/json"), &json[..]),
             (Some("application/vnd.microsoft.com.ucwa+xml"), &xml[..]),
-            (Some("text/html"), b"<html><body>Sign in to the proxy</body></html>"),
+            (
+                Some("text/html"),
+                b"<html><body>Sign in to the proxy</body></html>",
+            ),
             (Some("application/octet-stream"), PNG_SIGNATURE),
             (None, PNG_SIGNATURE),
         ] {

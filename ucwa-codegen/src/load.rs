@@ -520,7 +520,13 @@ fn response(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Respon
     let obj = reader.object(
         value,
         path,
-        &["status", "resource", "location", "mediaTypes", "description"],
+        &[
+            "status",
+            "resource",
+            "location",
+            "mediaTypes",
+            "description",
+        ],
     )?;
     let status = reader.req_int_in(obj, "status", 100..=599);
     let resource = reader.opt_str(obj, "resource");
@@ -569,9 +575,8 @@ fn response(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Respon
 fn check_media_type(media_type: &str) -> Result<(), String> {
     let token = |s: &str| {
         !s.is_empty()
-            && s.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$&-^_.+".contains(&b)
-            })
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$&-^_.+".contains(&b))
     };
     let valid = match media_type.split_once('/') {
         Some(("*", "*")) => true,

@@ -236,10 +236,14 @@ mod tests {
         // An operation is named by its method; an object is merged into the member's object.
         let mut photo = Json::object().with("name", "photo").with(
             "operations",
-            vec![Json::object().with("method", "GET").with(
-                "response",
-                Json::object().with("status", 200u16).with("mediaTypes", vec![Json::from("image/jpeg")]),
-            )],
+            vec![
+                Json::object().with("method", "GET").with(
+                    "response",
+                    Json::object()
+                        .with("status", 200u16)
+                        .with("mediaTypes", vec![Json::from("image/jpeg")]),
+                ),
+            ],
         );
         let widen = parse(r#"{"overrides": [
             {"resource": "photo", "operation": "GET", "set": {"response": {"mediaTypes": ["image/*"]}}, "reason": "r"}

@@ -107,7 +107,11 @@ pub fn emit(
             format!(
                 "A success ({}) is raw content in {}, not a resource: a [`MediaBody`](::ucwa_runtime::operation::MediaBody) with its media type and bytes; a success in any other media type is [`NotUcwa`](::ucwa_runtime::operation::NotUcwa).",
                 op.response.status,
-                media.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                media
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ),
         // Created, and where: its state comes on the event channel.
@@ -401,9 +405,8 @@ pub fn emit(
         ))
     };
     let format_param = takes_format.then(|| quote!(format: ::ucwa_runtime::Format,));
-    let media_types = (!media.is_empty()).then(|| {
-        quote!(const MEDIA_TYPES: &'static [&'static str] = &[#(#media),*];)
-    });
+    let media_types = (!media.is_empty())
+        .then(|| quote!(const MEDIA_TYPES: &'static [&'static str] = &[#(#media),*];));
     let build = quote! {
         ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, #accept, #body_expr)
     };

@@ -108,7 +108,10 @@ pub fn check_media_type<B: AsRef<[u8]>>(
         .map(|value| value.to_str());
     let reason = match content_type {
         Some(Ok(content_type)) if media_type_matches(content_type, accepted) => return Ok(()),
-        Some(Ok(_)) => format!("a success in another media type than {}", accepted.join(", ")),
+        Some(Ok(_)) => format!(
+            "a success in another media type than {}",
+            accepted.join(", ")
+        ),
         Some(Err(_)) => "a success whose `Content-Type` is not ASCII text".to_owned(),
         None => format!(
             "a success without a `Content-Type`, where {} was expected",
@@ -157,7 +160,10 @@ mod tests {
     fn patterns_match_by_type_and_subtype_ignoring_case_and_parameters() {
         assert!(media_type_matches("image/png", &["image/*"]));
         assert!(media_type_matches("Image/JPEG; q=1", &["image/*"]));
-        assert!(media_type_matches("image/jpeg", &["image/png", "image/jpeg"]));
+        assert!(media_type_matches(
+            "image/jpeg",
+            &["image/png", "image/jpeg"]
+        ));
         assert!(media_type_matches("application/sdp", &["*/*"]));
         assert!(!media_type_matches("image/png", &["image/jpeg"]));
         assert!(!media_type_matches("application/json", &["image/*"]));
@@ -235,8 +241,14 @@ mod tests {
             assert!(read(&headers(ucwa)).is_err(), "{ucwa}");
         }
         let error = read(&HeaderMap::new()).unwrap_err();
-        assert!(error.message().contains("without a `Content-Type`"), "{error}");
+        assert!(
+            error.message().contains("without a `Content-Type`"),
+            "{error}"
+        );
         let error = read(&headers("application/json")).unwrap_err();
-        assert!(error.message().contains("is a UCWA representation"), "{error}");
+        assert!(
+            error.message().contains("is a UCWA representation"),
+            "{error}"
+        );
     }
 }

@@ -23,8 +23,8 @@ use http::{Method, Response, StatusCode};
 
 pub use errors::{GenericError, UcwaError, describe};
 pub use headers::{ETag, REQUIRES_MIN_RESOURCE_VERSION, ResourceVersion};
-pub use origin::Origin;
 pub use media::{MediaBody, check_media_type, media_type_matches};
+pub use origin::Origin;
 pub use request::{
     Accept, Body, RequestError, build_request, check_field_length, check_numeric_parameter,
     check_parameter, check_range,

@@ -258,14 +258,20 @@ mod tests {
             request.uri(),
             "https://fe1.contoso.com/ucwa/v1/applications/192/photo?size=HR64X64"
         );
-        Ok(request.headers()[header::ACCEPT].to_str().unwrap().to_owned())
+        Ok(request.headers()[header::ACCEPT]
+            .to_str()
+            .unwrap()
+            .to_owned())
     }
 
     #[test]
     fn accept_is_the_format_or_the_media_types() {
         assert_eq!(accept_of(Format::Json.into()).unwrap(), "application/json");
         assert_eq!(accept_of(Format::Xml.into()).unwrap(), "application/xml");
-        assert_eq!(accept_of(Accept::MediaTypes(&["image/*"])).unwrap(), "image/*");
+        assert_eq!(
+            accept_of(Accept::MediaTypes(&["image/*"])).unwrap(),
+            "image/*"
+        );
         assert_eq!(
             accept_of(Accept::MediaTypes(&["image/png", "image/jpeg"])).unwrap(),
             "image/png, image/jpeg"
