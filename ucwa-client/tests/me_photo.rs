@@ -85,10 +85,13 @@ async fn the_photo_is_the_picture_in_json_and_xml() {
     }
 }
 
+/// An answer of the small server: status, `Content-Type` (none without), body.
+type Answer = (StatusCode, Option<&'static str>, Vec<u8>);
+
 /// What the small server answers a photo request with, and what it was asked.
 #[derive(Default)]
 struct Photo {
-    answer: Mutex<Option<(StatusCode, Option<&'static str>, Vec<u8>)>>,
+    answer: Mutex<Option<Answer>>,
     accepts: Mutex<Vec<Option<String>>>,
 }
 
