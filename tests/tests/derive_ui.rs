@@ -1,7 +1,8 @@
 //! The derives as a compiler sees them: the compile errors of misuse (`tests/ui/fail_*.rs`, one
 //! `.stderr` each), hand-written types that must compile and run (`tests/ui/pass_*.rs`), and the
 //! code generated for request bodies of every kind the schema format has (`resource`,
-//! `fields`), which the project's schema does not use yet.
+//! `fields`), which the project's schema does not use yet, and for an answer of raw content
+//! (`mediaTypes`: a picture).
 //!
 //! That generated code is reviewed like all generated code, as an insta snapshot
 //! (`snapshots/derive_ui__generated_bodies.snap`); the same string is appended to the driver

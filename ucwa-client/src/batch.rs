@@ -103,8 +103,7 @@ impl Batch {
     pub async fn send(self) -> Result<Answers, ClientError<BatchPostError>> {
         let encoded = self.batch.encode()?;
         let client = &self.client;
-        let mut request =
-            BatchPost::request(client.origin(), &self.link, encoded.body, client.format())?;
+        let mut request = BatchPost::request(client.origin(), &self.link, encoded.body)?;
         operation::Batch::prepare(&encoded.content_type, &mut request)?;
         let response = client.execute(request, client.request_timeout).await?;
         let answers = self

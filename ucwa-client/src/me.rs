@@ -1,4 +1,4 @@
-//! The signed-in user's own resources: presence (availability), note, location.
+//! The signed-in user's own resources: presence (availability), note, location, photo.
 //!
 //! ```no_run
 //! # async fn run(session: ucwa_client::Session) -> Result<(), Box<dyn std::error::Error>> {
@@ -9,6 +9,8 @@
 //! me.set_note("In the lab until noon").await?;
 //! println!("{:?}", me.presence().await?.availability);
 //! me.reset_availability().await?;
+//! let photo = me.photo(Some("HR64X64")).await?;
+//! println!("{} bytes of {}", photo.bytes.len(), photo.media_type);
 //! # Ok(()) }
 //! ```
 //!
@@ -18,10 +20,12 @@
 
 use ucwa::Link;
 use ucwa::enumerations::PreferredAvailability;
+use ucwa::operation::MediaBody;
 use ucwa::operations::{
     LocationGet, LocationGetError, LocationPost, LocationPostBody, LocationPostError, MeGet,
-    MeGetError, NoteGet, NoteGetError, NotePost, NotePostBody, NotePostError, PresenceGet,
-    PresenceGetError, PresencePost, PresencePostBody, PresencePostError,
+    MeGetError, NoteGet, NoteGetError, NotePost, NotePostBody, NotePostError, PhotoGet,
+    PhotoGetError, PhotoGetQuery, PresenceGet, PresenceGetError, PresencePost, PresencePostBody,
+    PresencePostError,
 };
 use ucwa::resources::{Application, Location, Me, Note, Presence};
 
@@ -176,5 +180,19 @@ impl MeHandle {
         let request =
             LocationPost::request(self.client.origin(), link, &body, self.client.format())?;
         self.client.send::<LocationPost>(request).await
+    }
+
+    /// The user's photo: the picture itself, with its media type (`image/jpeg`, `image/png`,
+    /// …), asked for as any image whatever the client's format. `size` is the size asked for
+    /// as the server spells it, `HR<height>X<width>` (`Some("HR64X64")`); without it the server
+    /// answers its default. A size the server refuses is a `400`; an answer that is not an
+    /// image is [`NotUcwa`](ucwa::operation::NotUcwa).
+    pub async fn photo(&self, size: Option<&str>) -> Result<MediaBody, ClientError<PhotoGetError>> {
+        let link = self.link(|l| l.photo.as_ref(), "photo")?;
+        let query = PhotoGetQuery {
+            size: size.map(str::to_owned),
+        };
+        let request = PhotoGet::request(self.client.origin(), link, &query)?;
+        self.client.send::<PhotoGet>(request).await
     }
 }

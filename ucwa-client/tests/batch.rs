@@ -201,7 +201,7 @@ async fn the_batch_itself_fails_typed() {
                 .unwrap_err(),
             BatchError::NotBatchable { rel: "events" }
         );
-        let post = BatchPost::request(client.origin(), &Link::to(batch_path), vec![], format);
+        let post = BatchPost::request(client.origin(), &Link::to(batch_path), vec![]);
         assert!(matches!(
             batch.add::<MeGet>(post.unwrap()),
             Err(BatchError::WrongMethod { .. })
@@ -316,13 +316,9 @@ async fn malformed_batches_are_refused_with_typed_errors() {
 
         // The reference's sample, as the generated operation reads it: the typed error.
         let refused = |body: &'static [u8], content_type: &'static str| {
-            let mut request = BatchPost::request(
-                client.origin(),
-                &Link::to(batch.as_str()),
-                body.to_vec(),
-                format,
-            )
-            .unwrap();
+            let mut request =
+                BatchPost::request(client.origin(), &Link::to(batch.as_str()), body.to_vec())
+                    .unwrap();
             ucwa::operation::Batch::prepare(content_type, &mut request).unwrap();
             request
                 .headers_mut()

@@ -520,7 +520,13 @@ fn response(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Respon
     let obj = reader.object(
         value,
         path,
-        &["status", "resource", "location", "description"],
+        &[
+            "status",
+            "resource",
+            "location",
+            "mediaTypes",
+            "description",
+        ],
     )?;
     let status = reader.req_int_in(obj, "status", 100..=599);
     let resource = reader.opt_str(obj, "resource");
@@ -532,12 +538,67 @@ fn response(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Respon
             "`location` says the answer gives the link to the resource it created: name it in `resource`",
         );
     }
+    let mut media_types = Vec::new();
+    if obj.map.contains_key("mediaTypes") {
+        let at = child(path, "mediaTypes");
+        media_types = reader.str_array(obj, "mediaTypes");
+        if media_types.is_empty() {
+            reader.error(
+                &at,
+                "an answer of raw content needs at least one media type, e.g. [\"image/*\"]",
+            );
+        }
+        for (i, media_type) in media_types.iter().enumerate() {
+            if let Err(problem) = check_media_type(media_type) {
+                reader.error(&format!("{at}[{i}]"), problem);
+            }
+        }
+        if resource.is_some() || location {
+            reader.error(
+                &at,
+                "`mediaTypes` says the answer is raw content, not a resource: leave out `resource` and `location`",
+            );
+        }
+    }
     Some(Response {
         status: status?,
         resource,
         location,
+        media_types,
         description,
     })
+}
+
+/// A media type an answer of raw content may be in: `type/subtype`, either part `*` (`image/*`,
+/// `*/*`, not `*/png`), in lowercase without parameters, and not a UCWA representation (an
+/// answer in JSON or XML is a resource).
+fn check_media_type(media_type: &str) -> Result<(), String> {
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$&-^_.+".contains(&b))
+    };
+    let valid = match media_type.split_once('/') {
+        Some(("*", "*")) => true,
+        Some((kind, "*")) => token(kind),
+        Some((kind, subtype)) => token(kind) && token(subtype),
+        None => false,
+    };
+    if !valid {
+        return Err(format!(
+            "invalid media type {media_type:?}: expected `type/subtype` in lowercase, without parameters, such as \"image/png\" or \"image/*\""
+        ));
+    }
+    if media_type.ends_with("/json")
+        || media_type.ends_with("+json")
+        || media_type.ends_with("/xml")
+        || media_type.ends_with("+xml")
+    {
+        return Err(format!(
+            "{media_type:?} is a UCWA representation: an answer in JSON or XML is a resource (name it in `resource`)"
+        ));
+    }
+    Ok(())
 }
 
 fn request_body(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<RequestBody> {

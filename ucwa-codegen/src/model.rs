@@ -199,6 +199,9 @@ pub struct Response {
     /// the `Location` header of a bodiless answer.
     pub resource: Option<String>,
     pub location: bool,
+    /// The media types of a body that is raw content (a photo: `image/*`), not a resource;
+    /// empty otherwise.
+    pub media_types: Vec<String>,
     pub description: String,
 }
 

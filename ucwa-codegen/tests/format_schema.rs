@@ -115,3 +115,37 @@ fn request_fields_may_say_required_but_properties_may_not() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_answer_of_raw_content_names_media_types_and_no_resource() {
+    let validator = validator();
+    let resource = |response: Value| {
+        serde_json::json!({
+            "name": "photo",
+            "operations": [{"method": "GET", "query": [{"name": "size"}], "response": response}]
+        })
+    };
+    let ok = resource(serde_json::json!({"status": 200, "mediaTypes": ["image/*", "image/png"]}));
+    let bad = [
+        serde_json::json!({"status": 200, "mediaTypes": []}),
+        serde_json::json!({"status": 200, "mediaTypes": ["image/PNG"]}),
+        serde_json::json!({"status": 200, "mediaTypes": ["*/png"]}),
+        serde_json::json!({"status": 200, "mediaTypes": ["image/png; q=1"]}),
+        serde_json::json!({"status": 200, "resource": "photo", "mediaTypes": ["image/*"]}),
+    ];
+    assert!(validator.is_valid(&ok));
+    let dir = std::env::temp_dir().join(format!("ucwa-format-media-{}", std::process::id()));
+    fs::create_dir_all(dir.join("resources")).unwrap();
+    let check = |file: &Value| {
+        fs::write(dir.join("resources/photo.json"), file.to_string()).unwrap();
+        ucwa_codegen::Builder::new().schema_dir(&dir).check()
+    };
+    // The generator agrees on each.
+    assert!(check(&ok).is_ok());
+    for response in bad {
+        let file = resource(response);
+        assert!(!validator.is_valid(&file), "{file} passes ucwa-schema.json");
+        assert!(check(&file).is_err(), "{file} passes the generator");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}

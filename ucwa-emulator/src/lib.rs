@@ -66,6 +66,7 @@ pub use directory::Person;
 pub use discovery::{ROOT_PATH, USER_PATH};
 pub use faults::Fault;
 pub use limits::{ConfigError, LimitReached, Limits};
+pub use me::PHOTO_PNG;
 pub use protocol::DIAGNOSTIC_ID;
 pub use tokens::TOKEN_PATH;
 

@@ -68,6 +68,26 @@ impl Json {
         }
     }
 
+    /// As [`Json::set`], but an object set on an object is merged into it member by member
+    /// (as a JSON merge patch does), so that an override restates only what it changes.
+    pub fn merge(&mut self, key: &str, value: Json) {
+        if let (Some(existing @ Json::Object(_)), Json::Object(patch)) = (self.get_mut(key), &value)
+        {
+            for (k, v) in patch.clone() {
+                existing.merge(&k, v);
+            }
+            return;
+        }
+        self.set(key, value);
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+        match self {
+            Json::Object(members) => members.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// From a parsed value (object members in the parser's order).
     pub fn from_value(value: &serde_json::Value) -> Json {
         use serde_json::Value;

@@ -13,9 +13,9 @@ use crate::json::Json;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Override {
     pub resource: String,
-    /// `properties`, `links` or `embedded`.
+    /// `properties`, `links`, `embedded` or `operations`.
     pub list: &'static str,
-    /// The item's `name` (properties) or `rel` (links, embedded).
+    /// The item's `name` (properties), `rel` (links, embedded) or `method` (operations).
     pub item: String,
     pub action: Action,
     pub reason: String,
@@ -25,17 +25,19 @@ pub struct Override {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Sets members of the item (`null` removes one); adds the item when the pages lack it.
+    /// Sets members of the item (`null` removes one; an object is merged into an object
+    /// member by member); adds the item when the pages lack it.
     Set(Vec<(String, Value)>),
     /// Leaves the item out of the schema.
     Remove,
 }
 
 /// The selector keys and the list each names.
-const SELECTORS: [(&str, &str, &str); 3] = [
+const SELECTORS: [(&str, &str, &str); 4] = [
     ("property", "properties", "name"),
     ("link", "links", "rel"),
     ("embedded", "embedded", "rel"),
+    ("operation", "operations", "method"),
 ];
 
 pub fn load(path: &Path) -> Result<Vec<Override>, String> {
@@ -61,7 +63,7 @@ pub fn parse(text: &str) -> Result<Vec<Override>, String> {
                 || SELECTORS.iter().any(|(k, _, _)| k == key);
             if !known {
                 return Err(format!(
-                    "{at}: unknown key `{key}`; expected `resource`, one of `property`, `link`, `embedded`, then `set` or `remove`, and `reason`"
+                    "{at}: unknown key `{key}`; expected `resource`, one of `property`, `link`, `embedded`, `operation`, then `set` or `remove`, and `reason`"
                 ));
             }
         }
@@ -82,7 +84,7 @@ pub fn parse(text: &str) -> Result<Vec<Override>, String> {
             .collect();
         let [(list, item)] = selected.as_slice() else {
             return Err(format!(
-                "{at}: name exactly one item, with `property`, `link` or `embedded`"
+                "{at}: name exactly one item, with `property`, `link`, `embedded` or `operation`"
             ));
         };
         let action = match (object.get("set"), object.get("remove")) {
@@ -156,7 +158,7 @@ pub fn apply(file: &mut Json, resource: &str, overrides: &[Override]) -> Vec<(us
             (Action::Set(set), Some(at)) => {
                 let before = list[at].clone();
                 for (k, v) in set {
-                    list[at].set(k, Json::from_value(v));
+                    list[at].merge(k, Json::from_value(v));
                 }
                 // An entry that changes nothing has outlived its cause.
                 if list[at] != before {
@@ -231,6 +233,29 @@ mod tests {
             apply(&mut file, "invitation", &overrides),
             [(0, Applied::Changed), (1, Applied::Changed)]
         );
+        // An operation is named by its method; an object is merged into the member's object.
+        let mut photo = Json::object().with("name", "photo").with(
+            "operations",
+            vec![
+                Json::object().with("method", "GET").with(
+                    "response",
+                    Json::object()
+                        .with("status", 200u16)
+                        .with("mediaTypes", vec![Json::from("image/jpeg")]),
+                ),
+            ],
+        );
+        let widen = parse(r#"{"overrides": [
+            {"resource": "photo", "operation": "GET", "set": {"response": {"mediaTypes": ["image/*"]}}, "reason": "r"}
+        ]}"#)
+        .unwrap();
+        assert_eq!(apply(&mut photo, "photo", &widen), [(0, Applied::Changed)]);
+        assert_eq!(
+            photo.to_file(),
+            "{\n  \"name\": \"photo\",\n  \"operations\": [\n    { \"method\": \"GET\", \"response\": { \"status\": 200, \"mediaTypes\": [\"image/*\"] } }\n  ]\n}\n"
+        );
+        // Applied again, it changes nothing: an entry that has outlived its cause.
+        assert_eq!(apply(&mut photo, "photo", &widen), []);
         assert_eq!(
             file.to_file(),
             "{\n  \"name\": \"invitation\",\n  \"properties\": [\n    { \"name\": \"state\", \"type\": \"enumeration\", \"enumeration\": \"InvitationState\" }\n  ],\n  \"links\": [\n    { \"rel\": \"mediaOffer\", \"kind\": \"data\" }\n  ]\n}\n"

@@ -330,10 +330,19 @@ fn operation(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Json {
         .flatten()
         .any(|m| m.header("Location").is_some() && m.body.trim().is_empty());
     let location = location && response_resource.is_some();
-    let response = Json::object()
-        .with("status", status)
-        .with_opt("resource", response_resource)
-        .with_opt("location", location.then_some(true));
+    // The samples answer raw content (a photo's `image/jpeg`): the body is not a resource,
+    // whatever the page's "Response body" section says.
+    let media_types = raw_media_types([&op.json_response, &op.xml_response]);
+    let response = if media_types.is_empty() {
+        Json::object()
+            .with("status", status)
+            .with_opt("resource", response_resource)
+            .with_opt("location", location.then_some(true))
+    } else {
+        Json::object()
+            .with("status", status)
+            .with("mediaTypes", media_types)
+    };
     // A table may list a row (status and subcode) twice, with two descriptions; it is one
     // error.
     let mut listed = BTreeSet::new();
@@ -364,17 +373,8 @@ fn operation(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Json {
 /// The request body: raw bytes when the samples send another media type than JSON or XML, the
 /// page's resource for a PUT of it, fields from the body table otherwise.
 fn request(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Option<Json> {
-    let media_types: Vec<String> = [&op.json_request, &op.xml_request]
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m.header("Content-Type"))
-        .map(|t| t.split(';').next().unwrap_or(t).trim().to_ascii_lowercase())
-        .filter(|t| !t.ends_with("json") && !t.ends_with("xml"))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let media_types = raw_media_types([&op.json_request, &op.xml_request]);
     if !media_types.is_empty() {
-        let media_types = media_types.into_iter().map(Json::from).collect::<Vec<_>>();
         return Some(
             Json::object()
                 .with("kind", "bytes")
@@ -407,6 +407,21 @@ fn request(cx: &Context, page: &ResourcePage, op: &OperationDef) -> Option<Json>
             )
         }
     }
+}
+
+/// The media types of samples whose `Content-Type` is neither JSON nor XML (an SDP offer, a
+/// photo), without parameters, each once.
+fn raw_media_types(samples: [&Option<HttpMessage>; 2]) -> Vec<Json> {
+    samples
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.header("Content-Type"))
+        .map(|t| t.split(';').next().unwrap_or(t).trim().to_ascii_lowercase())
+        .filter(|t| !t.ends_with("json") && !t.ends_with("xml"))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(Json::from)
+        .collect()
 }
 
 /// A field of a request body: its type from the hint the table's description ends with

@@ -3,9 +3,13 @@
 // compiles and runs the whole with the other UI cases.
 #![deny(warnings)]
 
-use operations::{NotePost, NotePostBody, NotePostQuery, NotePut, SendMessagePost};
+use operations::{
+    NotePost, NotePostBody, NotePostQuery, NotePut, PictureGet, PictureGetError, PictureGetQuery,
+    SendMessagePost,
+};
 use resources::Note;
-use ucwa_runtime::operation::{Body, ETag, Operation, RequestError};
+use ucwa_runtime::operation::{Body, ETag, MediaBody, Operation, RequestError};
+use ucwa_runtime::ResponseError;
 use ucwa_runtime::{Format, Link, Origin, Timestamp};
 
 fn main() {
@@ -64,5 +68,34 @@ fn main() {
             other => panic!("{other:?}"),
         }
     }
-}
 
+    // GET of raw content: `Accept` is its media types (there is no `format` to give), the
+    // answer its bytes, and a success in another media type is not accepted.
+    let link = Link::to("/ucwa/v1/applications/1/me/picture");
+    let query = PictureGetQuery { size: Some("HR64X64".into()) };
+    let request = PictureGet::request(&origin, &link, &query).unwrap();
+    assert_eq!(request.headers()["accept"], "image/png, image/jpeg");
+    assert_eq!(request.uri().query(), Some("size=HR64X64"));
+    let too_long = PictureGetQuery { size: Some("HR64X64HR64X64".into()) };
+    assert!(PictureGet::request(&origin, &link, &too_long).is_err());
+    let answer = |status: u16, content_type: &str, body: &[u8]| {
+        ucwa_runtime::http::Response::builder()
+            .status(status)
+            .header("content-type", content_type)
+            .body(body.to_vec())
+            .unwrap()
+    };
+    let picture = PictureGet::response(&answer(200, "image/jpeg", b"\xff\xd8\xff")).unwrap();
+    assert_eq!(picture, MediaBody { media_type: "image/jpeg".into(), bytes: b"\xff\xd8\xff".to_vec() });
+    for (content_type, body) in [("image/gif", &b"GIF89a"[..]), ("application/json", b"{}")] {
+        match PictureGet::response(&answer(200, content_type, body)) {
+            Err(ResponseError::NotUcwa(e)) => assert_eq!(e.content_type.as_deref(), Some(content_type)),
+            other => panic!("{content_type}: {other:?}"),
+        }
+    }
+    let missing = br#"{"code":"NotFound","subcode":"PictureMissing"}"#;
+    match PictureGet::response(&answer(404, "application/json", missing)) {
+        Err(ResponseError::Ucwa(PictureGetError::PictureMissing(body))) => assert_eq!(body.code, "NotFound"),
+        other => panic!("{other:?}"),
+    }
+}

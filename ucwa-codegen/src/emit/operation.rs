@@ -99,7 +99,21 @@ pub fn emit(
     let cfg = gate.cfg();
 
     // The answer.
+    let media = &op.response.media_types;
     let (output, output_doc) = match &op.response.resource {
+        // Raw content (a photo): its media type and bytes.
+        None if !media.is_empty() => (
+            quote!(::ucwa_runtime::operation::MediaBody),
+            format!(
+                "A success ({}) is raw content in {}, not a resource: a [`MediaBody`](::ucwa_runtime::operation::MediaBody) with its media type and bytes; a success in any other media type is [`NotUcwa`](::ucwa_runtime::operation::NotUcwa).",
+                op.response.status,
+                media
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
         // Created, and where: its state comes on the event channel.
         Some(target) if op.response.location => {
             let ty = naming::ident(&naming::type_name(target));
@@ -189,7 +203,7 @@ pub fn emit(
             .collect(),
         // A body in one of several media types: the one given must be among them.
         Some(RequestBody::Bytes { media_types, .. }) if media_types.len() > 1 => vec![quote! {
-            ::ucwa_runtime::operation::check_media_type(&body, &[#(#media_types),*])?;
+            ::ucwa_runtime::operation::check_body_media_type(&body, &[#(#media_types),*])?;
         }],
         _ => Vec::new(),
     };
@@ -357,10 +371,29 @@ pub fn emit(
             "{output_doc} Build the request with [`{base}::request`]; read the answer with [`Operation::response`](::ucwa_runtime::operation::Operation::response), which gives an error status as [`{base}Error`] and an answer not from UCWA as [`NotUcwa`](::ucwa_runtime::operation::NotUcwa)."
         ),
     ]);
+    // An answer of raw content asks for its media types whatever the representation; `format`
+    // is then taken only for a body sent in it.
+    let body_in_format = matches!(
+        op.request,
+        Some(RequestBody::Fields { .. } | RequestBody::Resource { .. })
+    );
+    let takes_format = media.is_empty() || body_in_format;
     let request_docs = doc([
-        format!(
-            "Builds the request on `target` (the `{rel}` link), resolved against `origin`; `format` is the representation asked for (`Accept`)."
-        ),
+        if media.is_empty() {
+            format!(
+                "Builds the request on `target` (the `{rel}` link), resolved against `origin`; `format` is the representation asked for (`Accept`)."
+            )
+        } else {
+            format!(
+                "Builds the request on `target` (the `{rel}` link), resolved against `origin`; its `Accept` is `{}`{}.",
+                media.join(", "),
+                if body_in_format {
+                    " and `format` the representation of the body"
+                } else {
+                    ""
+                }
+            )
+        },
         if op.query.is_empty() {
             String::new()
         } else {
@@ -392,8 +425,18 @@ pub fn emit(
     };
 
     let resource_type = naming::ident(&naming::type_name(rel));
+    let accept = if media.is_empty() {
+        quote!(format)
+    } else {
+        quote!(::ucwa_runtime::operation::Accept::MediaTypes(
+            <Self as ::ucwa_runtime::operation::Operation>::MEDIA_TYPES
+        ))
+    };
+    let format_param = takes_format.then(|| quote!(format: ::ucwa_runtime::Format,));
+    let media_types = (!media.is_empty())
+        .then(|| quote!(const MEDIA_TYPES: &'static [&'static str] = &[#(#media),*];));
     let build = quote! {
-        ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, format, #body_expr)
+        ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, #accept, #body_expr)
     };
     let (if_match_param, build) = if op.if_match {
         (
@@ -422,7 +465,7 @@ pub fn emit(
                 #query_param
                 #body_param
                 #if_match_param
-                format: ::ucwa_runtime::Format,
+                #format_param
             ) -> Result<::ucwa_runtime::http::Request<Vec<u8>>, ::ucwa_runtime::RequestError> {
                 #pairs_decl
                 #(#checks)*
@@ -438,6 +481,7 @@ pub fn emit(
             const REL: &'static str = #rel;
             type Output = #output;
             type Error = #error_name;
+            #media_types
         }
 
         #query_struct

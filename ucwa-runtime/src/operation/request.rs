@@ -132,14 +132,13 @@ fn describe_range(min: Option<u64>, max: Option<u64>) -> String {
     }
 }
 
-/// Checks that a body's media type is one of `accepted`, compared without parameters
-/// (`text/plain; charset=utf-8` is `text/plain`) and without case.
-pub fn check_media_type(
+/// Checks that a request body's media type is one of `accepted` (the same match as answers get:
+/// [`super::media_type_matches`], without parameters or case).
+pub fn check_body_media_type(
     body: &Body,
     accepted: &'static [&'static str],
 ) -> Result<(), RequestError> {
-    let essence = body.media_type.split(';').next().unwrap_or("").trim();
-    if accepted.iter().any(|a| a.eq_ignore_ascii_case(essence)) {
+    if super::media_type_matches(&body.media_type, accepted) {
         return Ok(());
     }
     Err(RequestError::MediaType {
@@ -206,15 +205,47 @@ pub struct Body {
     pub bytes: Vec<u8>,
 }
 
+/// What a request asks for in `Accept`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accept<'a> {
+    /// A UCWA representation (every operation answering a resource, or nothing).
+    Format(Format),
+    /// Raw content in one of these media types (a photo: `image/*`), whatever the
+    /// representation the client otherwise uses.
+    MediaTypes(&'a [&'a str]),
+}
+
+impl From<Format> for Accept<'static> {
+    fn from(format: Format) -> Self {
+        Accept::Format(format)
+    }
+}
+
+impl Accept<'_> {
+    fn header(self) -> Result<HeaderValue, RequestError> {
+        match self {
+            Accept::Format(format) => Ok(HeaderValue::from_static(format.media_type())),
+            Accept::MediaTypes(types) => {
+                HeaderValue::from_str(&types.join(", ")).map_err(|e| RequestError::InvalidHeader {
+                    name: "Accept",
+                    reason: e.to_string(),
+                })
+            }
+        }
+    }
+}
+
 /// Builds a request for `method` on `url` with `query` pairs (percent-encoded by `url`), an
-/// `Accept` for `accept` and an optional body.
-pub fn build_request(
+/// `Accept` for `accept` (a [`Format`], or the media types of raw content) and an optional
+/// body.
+pub fn build_request<'a>(
     method: Method,
     mut url: Url,
     query: &[(&str, &str)],
-    accept: Format,
+    accept: impl Into<Accept<'a>>,
     body: Option<Body>,
 ) -> Result<Request<Vec<u8>>, RequestError> {
+    let accept = accept.into().header()?;
     if !query.is_empty() {
         let mut pairs = url.query_pairs_mut();
         for (name, value) in query {
@@ -224,7 +255,7 @@ pub fn build_request(
     let mut builder = Request::builder()
         .method(method)
         .uri(url.as_str())
-        .header(header::ACCEPT, accept.media_type());
+        .header(header::ACCEPT, accept);
     let bytes = match body {
         Some(body) => {
             let media_type = HeaderValue::from_str(&body.media_type)
@@ -250,12 +281,51 @@ mod media_type_tests {
             media_type: t.to_owned(),
             bytes: Vec::new(),
         };
-        assert!(check_media_type(&body("text/plain"), accepted).is_ok());
-        assert!(check_media_type(&body("Text/HTML; charset=utf-8"), accepted).is_ok());
-        let error = check_media_type(&body("application/json"), accepted).unwrap_err();
+        assert!(check_body_media_type(&body("text/plain"), accepted).is_ok());
+        assert!(check_body_media_type(&body("Text/HTML; charset=utf-8"), accepted).is_ok());
+        let error = check_body_media_type(&body("application/json"), accepted).unwrap_err();
         assert_eq!(
             error.to_string(),
             "the body's media type `application/json` is not one this request takes: text/plain, text/html"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept_of(accept: Accept<'_>) -> Result<String, RequestError> {
+        let url = Url::parse("https://fe1.contoso.com/ucwa/v1/applications/192/photo").unwrap();
+        let request = build_request(Method::GET, url, &[("size", "HR64X64")], accept, None)?;
+        assert_eq!(
+            request.uri(),
+            "https://fe1.contoso.com/ucwa/v1/applications/192/photo?size=HR64X64"
+        );
+        Ok(request.headers()[header::ACCEPT]
+            .to_str()
+            .unwrap()
+            .to_owned())
+    }
+
+    #[test]
+    fn accept_is_the_format_or_the_media_types() {
+        assert_eq!(accept_of(Format::Json.into()).unwrap(), "application/json");
+        assert_eq!(accept_of(Format::Xml.into()).unwrap(), "application/xml");
+        assert_eq!(
+            accept_of(Accept::MediaTypes(&["image/*"])).unwrap(),
+            "image/*"
+        );
+        assert_eq!(
+            accept_of(Accept::MediaTypes(&["image/png", "image/jpeg"])).unwrap(),
+            "image/png, image/jpeg"
+        );
+        assert_eq!(
+            accept_of(Accept::MediaTypes(&["image/\u{7f}"])),
+            Err(RequestError::InvalidHeader {
+                name: "Accept",
+                reason: "failed to parse header value".to_owned()
+            })
         );
     }
 }

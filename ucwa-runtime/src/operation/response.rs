@@ -28,7 +28,7 @@ impl NotUcwa {
     /// The longest excerpt kept, in characters.
     pub const EXCERPT: usize = 200;
 
-    fn new<B: AsRef<[u8]>>(response: &Response<B>, reason: impl Into<String>) -> Self {
+    pub(super) fn new<B: AsRef<[u8]>>(response: &Response<B>, reason: impl Into<String>) -> Self {
         let body = response.body().as_ref();
         let text = String::from_utf8_lossy(&body[..body.len().min(Self::EXCERPT * 4)]);
         let mut excerpt: String = text.chars().take(Self::EXCERPT).collect();
@@ -153,7 +153,8 @@ where
 ///
 /// A resource is decoded (an empty body is an error); `()`, for operations whose success has
 /// no body, accepts any body; a [`Link`](crate::Link) is the `Location` of what a `201
-/// Created` made (an invitation, a message), whose state then arrives on the event channel.
+/// Created` made (an invitation, a message), whose state then arrives on the event channel;
+/// a [`MediaBody`](super::MediaBody) is raw content (a photo) with its `Content-Type`.
 pub trait Success: Sized {
     /// Reads a success.
     fn from_success(format: Format, headers: &HeaderMap, body: &[u8]) -> Result<Self, DecodeError>;
