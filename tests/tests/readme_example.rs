@@ -73,7 +73,7 @@ fn readme_im_example(
     messaging_json: &[u8],
 ) -> Result<(), Box<dyn Error>> {
     // README begin
-    use ucwa::operation::Operation;
+    use ucwa::operation::{Body, Operation};
     use ucwa::operations::{
         SendMessagePost, SendMessagePostQuery, StartMessagingPost, StartMessagingPostBody,
         StartMessagingPostBodyLinks, StartMessagingPostQuery,
@@ -134,14 +134,16 @@ fn readme_im_example(
     let query = SendMessagePostQuery {
         operation_id: "5a6d1ef3b3464a4ab1bd8ba71ea5ee7b".into(),
     };
-    let request = SendMessagePost::request(
-        &origin,
-        send,
-        &query,
-        b"Deploying now.".to_vec(),
-        Format::Json,
-    )?;
-    assert_eq!(request.headers()["content-type"], "text/plain");
+    // A message is plain text or HTML: the body names its media type.
+    let text = Body {
+        media_type: "text/plain; charset=utf-8".into(),
+        bytes: b"Deploying now.".to_vec(),
+    };
+    let request = SendMessagePost::request(&origin, send, &query, text, Format::Json)?;
+    assert_eq!(
+        request.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
     // README end
     Ok(())
 }

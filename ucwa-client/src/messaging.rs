@@ -31,6 +31,7 @@ use std::time::Duration;
 
 use ucwa::enumerations::{Direction, Importance};
 use ucwa::events::{Event, EventType};
+use ucwa::operation::Body;
 use ucwa::operations::{
     AcceptPost, AcceptPostError, ConversationDelete, ConversationDeleteError, ConversationGet,
     ConversationGetError, DeclinePost, DeclinePostBody, DeclinePostError, MessagingGet,
@@ -242,15 +243,35 @@ impl ConversationHandle {
         &self,
         text: &str,
     ) -> Result<Link<Message>, ClientError<SendMessagePostError>> {
+        self.send("text/plain; charset=utf-8", text).await
+    }
+
+    /// Sends `html` as an HTML message (it arrives as `htmlMessage`).
+    pub async fn send_html(
+        &self,
+        html: &str,
+    ) -> Result<Link<Message>, ClientError<SendMessagePostError>> {
+        self.send("text/html; charset=utf-8", html).await
+    }
+
+    async fn send(
+        &self,
+        media_type: &str,
+        text: &str,
+    ) -> Result<Link<Message>, ClientError<SendMessagePostError>> {
         let link = self.messaging_link(|l| l.send_message.as_ref(), "sendMessage")?;
         let query = SendMessagePostQuery {
             operation_id: next_operation_id(),
+        };
+        let body = Body {
+            media_type: media_type.to_owned(),
+            bytes: text.as_bytes().to_vec(),
         };
         let request = SendMessagePost::request(
             self.client.origin(),
             link,
             &query,
-            text.as_bytes().to_vec(),
+            body,
             self.client.format(),
         )?;
         self.client.send::<SendMessagePost>(request).await

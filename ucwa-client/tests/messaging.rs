@@ -144,6 +144,15 @@ async fn two_users_message_each_other_in_json_and_xml() {
         let reply = wait_for(&mut lene_events, ReceivedMessage::from_event).await;
         assert_eq!(reply.text(), Some("Deal 👍"), "{format}");
         assert_eq!(reply.from.as_deref(), Some("Ann Remote"));
+        // HTML arrives as HTML (`htmlMessage`).
+        ann_talk
+            .send_html("<b>See you</b> &amp; bye")
+            .await
+            .unwrap();
+        let html = wait_for(&mut lene_events, ReceivedMessage::from_event).await;
+        assert!(html.is_html(), "{format}: {}", html.media_type);
+        assert_eq!(html.text(), Some("<b>See you</b> &amp; bye"));
+        assert!(html.message.links.html_message.is_some());
 
         // Lene stops: both sides end; Ann's conversation is gone.
         lene_talk.stop().await.unwrap();
