@@ -233,6 +233,49 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
 }
 
 #[tokio::test]
+async fn leaving_ends_the_conversation_on_both_sides_in_json_and_xml() {
+    let emulator = emulator(Limits::default()).await;
+    for format in [Format::Json, Format::Xml] {
+        let lene = sign_in(emulator.addr(), "lene@contoso.com", format).await;
+        let ann = sign_in(emulator.addr(), "ann@contoso.com", format).await;
+        let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
+        let mut invitation = lene
+            .start_messaging(StartMessaging::to("ann@contoso.com"))
+            .await
+            .unwrap();
+        let incoming = wait_for(&mut ann_events, IncomingInvitation::from_event).await;
+        incoming.accept(&ann.client()).await.unwrap();
+        let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
+        assert!(matches!(outcome, Outcome::Succeeded(_)), "{outcome:?}");
+        assert_eq!(emulator.stats().conversations, 2, "{format}");
+
+        // Ann leaves (DELETE on her conversation): Lene hears Ann go and the conversation end.
+        let ann_talk = incoming.conversation(&ann.client()).await.unwrap();
+        ann_talk.leave().await.unwrap();
+        let left = wait_for(&mut lene_events, |e| {
+            (e.event_type == EventType::Deleted && e.rel == "participant")
+                .then(|| e.link.href.as_str().to_owned())
+        })
+        .await;
+        assert!(left.ends_with("/participants/ann@contoso.com"), "{left}");
+        wait_for(&mut lene_events, |e| {
+            (e.event_type == EventType::Deleted && e.rel == "conversation").then_some(())
+        })
+        .await;
+        assert_eq!(emulator.stats().conversations, 0, "{format}");
+        // Leaving again: the conversation is not there any more.
+        match ann_talk.leave().await {
+            Err(ClientError::Response(ResponseError::Ucwa(error))) => {
+                assert_eq!(error.status(), 404, "{format}")
+            }
+            other => panic!("{other:?}"),
+        }
+        lene.shutdown().await;
+        ann.shutdown().await;
+    }
+}
+
+#[tokio::test]
 async fn bounds_and_bad_arguments_come_back_typed() {
     let emulator = emulator(Limits {
         max_conversations: 1,

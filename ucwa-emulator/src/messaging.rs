@@ -586,8 +586,7 @@ async fn start_messaging(
     };
     if let Some(failure) = failure {
         fail_outgoing(&app, conversation_id, invitation_id, failure, &mut out);
-    } else if let Some(target) = target {
-        let invitee = invitee.expect("a target has a user");
+    } else if let (Some(target), Some(invitee)) = (target, invitee) {
         let mut theirs = lock(&target.conversations);
         if theirs.conversations.len() >= state.config.limits.max_conversations {
             drop(theirs);
