@@ -6,37 +6,23 @@ use ucwa::enumerations::Availability;
 use ucwa::http::{Method, StatusCode};
 use ucwa::operation::BatchError;
 use ucwa::operations::{
-    ApplicationGet, ApplicationsPost, ApplicationsPostBody, AudioVideoGet, BatchPost,
-    BatchPostError, EventsGet, MakeMeAvailablePost, MakeMeAvailablePostBody, MeGet, PresenceGet,
-    PresenceGetError,
+    ApplicationGet, AudioVideoGet, BatchPost, BatchPostError, EventsGet, MakeMeAvailablePost,
+    MakeMeAvailablePostBody, MeGet, PresenceGet, PresenceGetError,
 };
 use ucwa::resources::Application;
 use ucwa::{Format, Link, ResponseError};
 use ucwa_client::{Client, ClientError};
 use ucwa_emulator::{Config, Emulator, Fault, Limits};
 
-const FORMATS: [Format; 2] = [Format::Json, Format::Xml];
+mod common;
 
+use common::FORMATS;
+
+/// An emulator with `config`, and its configured user's client with a new application.
 async fn signed_in(config: Config, format: Format) -> (Emulator, Client, Application) {
     let emulator = Emulator::start(config).await.unwrap();
-    let client = Client::builder(emulator.origin(), emulator.token())
-        .format(format)
-        .build()
-        .unwrap();
-    let body = ApplicationsPostBody {
-        culture: Some("en-US".into()),
-        endpoint_id: Some("batch".into()),
-        user_agent: Some("ucwa-batch/1".into()),
-        ..Default::default()
-    };
-    let request = ApplicationsPost::request(
-        client.origin(),
-        &Link::to(ucwa_emulator::APPLICATIONS_PATH),
-        &body,
-        format,
-    )
-    .unwrap();
-    let application = client.send::<ApplicationsPost>(request).await.unwrap();
+    let (client, application) =
+        common::application(&emulator, "lene@contoso.com", format, false).await;
     (emulator, client, application)
 }
 
@@ -51,10 +37,7 @@ async fn make_me_available(client: &Client, application: &Application) {
         .as_ref()
         .and_then(|me| me.links.make_me_available.clone())
         .unwrap();
-    let body = MakeMeAvailablePostBody {
-        supported_modalities: Some(vec![ucwa::enumerations::ModalityType::Messaging]),
-        ..Default::default()
-    };
+    let body = MakeMeAvailablePostBody::default();
     let request =
         MakeMeAvailablePost::request(client.origin(), &link, &body, client.format()).unwrap();
     client.send::<MakeMeAvailablePost>(request).await.unwrap();
@@ -94,7 +77,7 @@ async fn a_batch_of_gets_answers_each_part_typed() {
         let own = answers.get(own).unwrap();
         assert_eq!(
             own.user_agent.as_deref(),
-            Some("ucwa-batch/1"),
+            Some("ucwa-client-tests/1"),
             "{format:?}"
         );
         let me = answers.get(me).unwrap();

@@ -2,70 +2,36 @@
 //! availability and note, get and set the location, what happens before the user is made
 //! available, and the events each change sends to the user's applications.
 
-use std::net::SocketAddr;
-use std::time::Duration;
+mod common;
 
+use common::{application, emulator, session, wait_for};
 use tokio::sync::broadcast;
 use ucwa::enumerations::{Availability, NoteType, PreferredAvailability};
 use ucwa::events::{Event, EventType};
-use ucwa::operations::{ApplicationsPost, ApplicationsPostBody, PresenceGet, PresenceGetError};
+use ucwa::operations::{PresenceGet, PresenceGetError};
 use ucwa::resources::{AnyResource, Application};
 use ucwa::{Format, Link, ResponseError};
-use ucwa_client::{Client, ClientError, Session, SignIn};
-use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
+use ucwa_client::ClientError;
+use ucwa_emulator::Limits;
 
-const INTERNAL: &str = "lyncdiscoverinternal.contoso.com";
-
-async fn emulator() -> Emulator {
-    Emulator::start(Config {
-        long_poll: Duration::from_secs(5),
-        ..Config::default()
-    })
-    .await
-    .unwrap()
-}
-
-async fn sign_in(addr: SocketAddr, address: &str, format: Format) -> Session {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .resolve(INTERNAL, addr)
-        .build()
-        .unwrap();
-    SignIn::new(address)
-        .unwrap()
-        .password("pass@word1")
-        .allow_http(true)
-        .http_client(http)
-        .format(format)
-        .long_poll(Duration::from_secs(5))
-        .start()
-        .await
-        .unwrap()
-}
-
-/// The next event about `rel` of type `kind`, within 10 s, skipping others.
+/// The next event about `rel` of type `kind`, skipping others.
 async fn next_about(
     events: &mut broadcast::Receiver<Event<AnyResource>>,
     kind: EventType,
     rel: &str,
 ) -> Event<AnyResource> {
-    tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            let event = events.recv().await.unwrap();
-            if event.event_type == kind && event.rel == rel {
-                return event;
-            }
-        }
+    let kind = &kind;
+    wait_for(events, |e| {
+        (e.event_type == *kind && e.rel == rel).then(|| e.clone())
     })
     .await
-    .unwrap_or_else(|_| panic!("no {kind:?} {rel} event within 10 s"))
 }
 
 #[tokio::test]
 async fn availability_note_and_location_in_json_and_xml() {
-    let emulator = emulator().await;
+    let emulator = emulator(Limits::default()).await;
     for format in [Format::Json, Format::Xml] {
-        let session = sign_in(emulator.addr(), "lene@contoso.com", format).await;
+        let session = session(&emulator, "lene@contoso.com", format).await;
         let mut events = session.events();
         let me = session.me().await.unwrap();
         assert_eq!(me.resource().name.as_deref(), Some("Lene Aaling"));
@@ -138,32 +104,11 @@ async fn availability_note_and_location_in_json_and_xml() {
     }
 }
 
-async fn create_application(client: &Client) -> Application {
-    let body = ApplicationsPostBody {
-        culture: Some("en-US".into()),
-        endpoint_id: Some("me-tests".into()),
-        user_agent: Some("ucwa-client-tests/1".into()),
-        ..Default::default()
-    };
-    let request = ApplicationsPost::request(
-        client.origin(),
-        &Link::to(APPLICATIONS_PATH),
-        &body,
-        client.format(),
-    )
-    .unwrap();
-    client.send::<ApplicationsPost>(request).await.unwrap()
-}
-
 #[tokio::test]
 async fn before_make_me_available_in_json_and_xml() {
-    let emulator = emulator().await;
+    let emulator = emulator(Limits::default()).await;
     for format in [Format::Json, Format::Xml] {
-        let client = Client::builder(emulator.origin(), emulator.token())
-            .format(format)
-            .build()
-            .unwrap();
-        let application = create_application(&client).await;
+        let (client, application) = application(&emulator, "lene@contoso.com", format, false).await;
         let me = client.me(&application).await.unwrap();
         // `me` offers makeMeAvailable and nothing of what the user publishes yet.
         assert!(me.resource().links.make_me_available.is_some(), "{format}");
@@ -188,9 +133,9 @@ async fn before_make_me_available_in_json_and_xml() {
 
 #[tokio::test]
 async fn each_user_publishes_their_own_and_reaches_only_their_own_application() {
-    let emulator = emulator().await;
-    let lene = sign_in(emulator.addr(), "lene@contoso.com", Format::Json).await;
-    let ann = sign_in(emulator.addr(), "ann@contoso.com", Format::Xml).await;
+    let emulator = emulator(Limits::default()).await;
+    let lene = session(&emulator, "lene@contoso.com", Format::Json).await;
+    let ann = session(&emulator, "ann@contoso.com", Format::Xml).await;
     let (lene_me, ann_me) = (lene.me().await.unwrap(), ann.me().await.unwrap());
     assert_eq!(ann_me.resource().name.as_deref(), Some("Ann Remote"));
     ann_me

@@ -4,9 +4,10 @@
 //! `Accept` a photo request sends and the answers that are not an image.
 #![cfg(feature = "me")]
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -17,36 +18,17 @@ use ucwa::operation::{GenericError, UcwaError};
 use ucwa::operations::PhotoGetError;
 use ucwa::resources::{Application, ApplicationEmbedded, Me, MeLinks};
 use ucwa::{Format, Link, ResponseError};
-use ucwa_client::{Client, ClientError, Session, SignIn};
+use ucwa_client::{Client, ClientError};
 use ucwa_emulator::{Config, Emulator, PHOTO_PNG};
 
-const INTERNAL: &str = "lyncdiscoverinternal.contoso.com";
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-
-async fn sign_in(addr: SocketAddr, address: &str, format: Format) -> Session {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .resolve(INTERNAL, addr)
-        .build()
-        .unwrap();
-    SignIn::new(address)
-        .unwrap()
-        .password("pass@word1")
-        .allow_http(true)
-        .http_client(http)
-        .format(format)
-        .long_poll(Duration::from_secs(5))
-        .start()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn the_photo_is_the_picture_in_json_and_xml() {
     let emulator = Emulator::start(Config::default()).await.unwrap();
     for format in [Format::Json, Format::Xml] {
         for address in ["lene@contoso.com", "ann@contoso.com"] {
-            let session = sign_in(emulator.addr(), address, format).await;
+            let session = common::session(&emulator, address, format).await;
             let me = session.me().await.unwrap();
             let link = me.resource().links.photo.clone().unwrap();
             assert!(

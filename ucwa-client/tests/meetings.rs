@@ -2,57 +2,25 @@
 //! with the meeting's entity tag (and the typed 412 with a stale one), delete, join by URI, and
 //! the typed errors the task can meet.
 
-use std::time::Duration;
+mod common;
 
+use common::{FORMATS, emulator};
 use ucwa::enumerations::{AccessLevel, InvitationState};
 use ucwa::events::EventType;
 use ucwa::operation::{GenericError, Operation, UcwaError};
 use ucwa::operations::{
-    ApplicationsPost, ApplicationsPostBody, JoinOnlineMeetingPostError, MyOnlineMeetingGetError,
-    MyOnlineMeetingPut, MyOnlineMeetingPutError, MyOnlineMeetingsPostBody,
-    MyOnlineMeetingsPostError,
+    JoinOnlineMeetingPostError, MyOnlineMeetingGetError, MyOnlineMeetingPut,
+    MyOnlineMeetingPutError, MyOnlineMeetingsPostBody, MyOnlineMeetingsPostError,
 };
 use ucwa::resources::{AnyResource, Application, MyOnlineMeeting};
 use ucwa::{ErrorBody, Format, Link, ResponseError};
 use ucwa_client::meetings::{OnlineMeetingsHandle, etag, put_body};
 use ucwa_client::{Client, ClientError};
-use ucwa_emulator::{Config, Emulator, Limits};
+use ucwa_emulator::{Emulator, Limits};
 
-const FORMATS: [Format; 2] = [Format::Json, Format::Xml];
-
-async fn emulator(limits: Limits) -> Emulator {
-    Emulator::start(Config {
-        long_poll: Duration::from_secs(5),
-        limits,
-        ..Config::default()
-    })
-    .await
-    .unwrap()
-}
-
-/// A client of `address` in `format`, with a new application.
+/// `address`'s client and a new application.
 async fn signed_in(emulator: &Emulator, address: &str, format: Format) -> (Client, Application) {
-    let token = emulator.token_for(address).unwrap();
-    let client = Client::builder(emulator.origin(), token)
-        .format(format)
-        .long_poll(Duration::from_secs(5))
-        .build()
-        .unwrap();
-    let body = ApplicationsPostBody {
-        culture: Some("en-US".into()),
-        endpoint_id: Some(format!("meetings-{address}")),
-        user_agent: Some("ucwa-client-tests/1".into()),
-        ..Default::default()
-    };
-    let request = ApplicationsPost::request(
-        client.origin(),
-        &Link::to(ucwa_emulator::APPLICATIONS_PATH),
-        &body,
-        format,
-    )
-    .unwrap();
-    let application = client.send::<ApplicationsPost>(request).await.unwrap();
-    (client, application)
+    common::application(emulator, address, format, false).await
 }
 
 fn quarterly() -> MyOnlineMeetingsPostBody {

@@ -4,72 +4,22 @@
 //! declined invitation, a conversation that has ended, too many conversations, a subject too
 //! long.
 
-use std::net::SocketAddr;
-use std::time::Duration;
+mod common;
 
-use tokio::sync::broadcast;
-use ucwa::events::{Event, EventType};
-use ucwa::resources::AnyResource;
+use common::{WAIT, emulator, session, wait_for};
+use ucwa::events::EventType;
 use ucwa::{Format, ResponseError};
+use ucwa_client::ClientError;
 use ucwa_client::messaging::{IncomingInvitation, ReceivedMessage, StartMessaging};
 use ucwa_client::outcome::Outcome;
-use ucwa_client::{ClientError, Session, SignIn};
-use ucwa_emulator::{Config, Emulator, Limits};
-
-const INTERNAL: &str = "lyncdiscoverinternal.contoso.com";
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn emulator(limits: Limits) -> Emulator {
-    Emulator::start(Config {
-        long_poll: Duration::from_secs(5),
-        limits,
-        ..Config::default()
-    })
-    .await
-    .unwrap()
-}
-
-async fn sign_in(addr: SocketAddr, address: &str, format: Format) -> Session {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .resolve(INTERNAL, addr)
-        .build()
-        .unwrap();
-    SignIn::new(address)
-        .unwrap()
-        .password("pass@word1")
-        .allow_http(true)
-        .http_client(http)
-        .format(format)
-        .long_poll(Duration::from_secs(5))
-        .start()
-        .await
-        .unwrap()
-}
-
-/// The first event `pick` accepts, within 10 s.
-async fn wait_for<T>(
-    events: &mut broadcast::Receiver<Event<AnyResource>>,
-    mut pick: impl FnMut(&Event<AnyResource>) -> Option<T>,
-) -> T {
-    tokio::time::timeout(WAIT, async {
-        loop {
-            let event = events.recv().await.unwrap();
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    })
-    .await
-    .expect("the event within 10 s")
-}
+use ucwa_emulator::Limits;
 
 #[tokio::test]
 async fn two_users_message_each_other_in_json_and_xml() {
     let emulator = emulator(Limits::default()).await;
     for format in [Format::Json, Format::Xml] {
-        let lene = sign_in(emulator.addr(), "lene@contoso.com", format).await;
-        let ann = sign_in(emulator.addr(), "ann@contoso.com", format).await;
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
         let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
 
         let mut invitation = lene
@@ -177,8 +127,8 @@ async fn two_users_message_each_other_in_json_and_xml() {
 async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() {
     let emulator = emulator(Limits::default()).await;
     for format in [Format::Json, Format::Xml] {
-        let lene = sign_in(emulator.addr(), "lene@contoso.com", format).await;
-        let ann = sign_in(emulator.addr(), "ann@contoso.com", format).await;
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
         let mut lene_events = lene.events();
         let mut ann_events = ann.events();
 
@@ -236,8 +186,8 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
 async fn leaving_ends_the_conversation_on_both_sides_in_json_and_xml() {
     let emulator = emulator(Limits::default()).await;
     for format in [Format::Json, Format::Xml] {
-        let lene = sign_in(emulator.addr(), "lene@contoso.com", format).await;
-        let ann = sign_in(emulator.addr(), "ann@contoso.com", format).await;
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
         let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
         let mut invitation = lene
             .start_messaging(StartMessaging::to("ann@contoso.com"))
@@ -283,7 +233,7 @@ async fn bounds_and_bad_arguments_come_back_typed() {
     })
     .await;
     for format in [Format::Json, Format::Xml] {
-        let lene = sign_in(emulator.addr(), "lene@contoso.com", format).await;
+        let lene = session(&emulator, "lene@contoso.com", format).await;
         // A subject over 250 characters is refused before anything is sent.
         match lene
             .start_messaging(StartMessaging::to("ann@contoso.com").subject("s".repeat(251)))
@@ -295,7 +245,7 @@ async fn bounds_and_bad_arguments_come_back_typed() {
             other => panic!("{other:?}"),
         }
         // One conversation at most: while the first rings, a second start is refused.
-        let ann = sign_in(emulator.addr(), "ann@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
         let mut ann_events = ann.events();
         lene.start_messaging(StartMessaging::to("ann@contoso.com"))
             .await

@@ -6,22 +6,23 @@
 use std::time::Duration;
 
 use ucwa::Format;
+use ucwa::ResponseError;
 use ucwa::enumerations::{Availability, PreferredAvailability};
 use ucwa::events::{Event, EventType};
 use ucwa::http::Method;
 use ucwa::operation::{GenericError, UcwaError};
 use ucwa::operations::{
-    AcceptPostError, AcceptedByContactGetError, ApplicationsPost, ApplicationsPostBody,
-    MakeMeAvailablePost, MakeMeAvailablePostBody, MembershipsPostError, PresenceSubscriptionsPost,
+    AcceptPostError, AcceptedByContactGetError, MembershipsPostError, PresenceSubscriptionsPost,
     PresenceSubscriptionsPostBody,
 };
 use ucwa::resources::{AnyResource, Application, GroupRel};
-use ucwa::{Link, ResponseError};
 use ucwa_client::people::{PeopleHandle, is_about, note_update, presence_update};
 use ucwa_client::{Client, ClientError, EventChannel};
 use ucwa_emulator::{Config, Emulator, Limits};
 
-const FORMATS: [Format; 2] = [Format::Json, Format::Xml];
+mod common;
+
+use common::FORMATS;
 const LENE: &str = "lene@contoso.com";
 const ANN: &str = "ann@contoso.com";
 
@@ -34,34 +35,7 @@ struct User {
 
 impl User {
     async fn sign_in(emulator: &Emulator, address: &str, format: Format) -> User {
-        let token = emulator.token_for(address).unwrap();
-        let client = Client::builder(emulator.origin(), token)
-            .format(format)
-            .build()
-            .unwrap();
-        let body = ApplicationsPostBody {
-            culture: Some("en-US".into()),
-            endpoint_id: Some(format!("{address}-people")),
-            user_agent: Some("ucwa-tests/people".into()),
-            ..Default::default()
-        };
-        let request = ApplicationsPost::request(
-            client.origin(),
-            &Link::to(ucwa_emulator::APPLICATIONS_PATH),
-            &body,
-            format,
-        )
-        .unwrap();
-        let application = client.send::<ApplicationsPost>(request).await.unwrap();
-        let me = application.embedded.me.as_ref().unwrap();
-        let request = MakeMeAvailablePost::request(
-            client.origin(),
-            me.links.make_me_available.as_ref().unwrap(),
-            &MakeMeAvailablePostBody::default(),
-            format,
-        )
-        .unwrap();
-        client.send::<MakeMeAvailablePost>(request).await.unwrap();
+        let (client, application) = common::application(emulator, address, format, true).await;
         let events = client.events(application.links.events.as_ref().unwrap());
         User {
             client,

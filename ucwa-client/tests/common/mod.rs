@@ -1,0 +1,109 @@
+//! What the task tests share: an emulator on loopback, a user signed in to it (through
+//! discovery and the password grant, as a `Session`; or with a token and a new application, as
+//! a `Client`), and waiting for an event.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+use ucwa::events::Event;
+use ucwa::operations::{
+    ApplicationsPost, ApplicationsPostBody, MakeMeAvailablePost, MakeMeAvailablePostBody,
+};
+use ucwa::resources::{AnyResource, Application};
+use ucwa::{Format, Link};
+use ucwa_client::{Client, Session, SignIn};
+use ucwa_emulator::{Config, Emulator, Limits};
+
+/// Both representations, for the tests that run in each.
+pub const FORMATS: [Format; 2] = [Format::Json, Format::Xml];
+
+/// How long a test waits for an event before failing.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// The emulator's discovery name, mapped to loopback by the tests' HTTP client.
+const DISCOVERY: &str = "lyncdiscoverinternal.contoso.com";
+
+/// An emulator with short long polls and these limits.
+pub async fn emulator(limits: Limits) -> Emulator {
+    Emulator::start(Config {
+        long_poll: Duration::from_secs(5),
+        limits,
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// `address` signed in as a user would be: discovery, the password grant, an application made
+/// available and kept alive.
+pub async fn session(emulator: &Emulator, address: &str, format: Format) -> Session {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(DISCOVERY, emulator.addr())
+        .build()
+        .unwrap();
+    SignIn::new(address)
+        .unwrap()
+        .password("pass@word1")
+        .allow_http(true)
+        .http_client(http)
+        .format(format)
+        .long_poll(Duration::from_secs(5))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A client of `address` with its token and a new application (made available when
+/// `available`), without a session's background tasks.
+pub async fn application(
+    emulator: &Emulator,
+    address: &str,
+    format: Format,
+    available: bool,
+) -> (Client, Application) {
+    let token = emulator.token_for(address).unwrap();
+    let client = Client::builder(emulator.origin(), token)
+        .format(format)
+        .long_poll(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let body = ApplicationsPostBody {
+        culture: Some("en-US".into()),
+        endpoint_id: Some(format!("tests-{address}")),
+        user_agent: Some("ucwa-client-tests/1".into()),
+        ..Default::default()
+    };
+    let link = Link::to(ucwa_emulator::APPLICATIONS_PATH);
+    let request = ApplicationsPost::request(client.origin(), &link, &body, format).unwrap();
+    let application = client.send::<ApplicationsPost>(request).await.unwrap();
+    if available {
+        let me = application.embedded.me.as_ref().unwrap();
+        let link = me.links.make_me_available.as_ref().unwrap();
+        let body = MakeMeAvailablePostBody {
+            supported_modalities: Some(vec![ucwa::enumerations::ModalityType::Messaging]),
+            ..Default::default()
+        };
+        let request = MakeMeAvailablePost::request(client.origin(), link, &body, format).unwrap();
+        client.send::<MakeMeAvailablePost>(request).await.unwrap();
+    }
+    (client, application)
+}
+
+/// The first event `pick` accepts, within [`WAIT`].
+pub async fn wait_for<T>(
+    events: &mut broadcast::Receiver<Event<AnyResource>>,
+    mut pick: impl FnMut(&Event<AnyResource>) -> Option<T>,
+) -> T {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let event = events.recv().await.unwrap();
+            if let Some(found) = pick(&event) {
+                return found;
+            }
+        }
+    })
+    .await
+    .expect("the event within the wait")
+}
