@@ -735,6 +735,32 @@ fn ringing(
     Ok((inv.conversation, inv.peer))
 }
 
+/// One side of an accepted invitation connects: its conversation and messaging, the other
+/// participant added, its invitation completed — announced in the walkthroughs' order.
+fn connect(
+    app: u64,
+    conversation: u64,
+    invitation: u64,
+    talk: &mut Talk,
+    inv: &mut Invitation,
+    out: &mut Announcements,
+) {
+    talk.state = ConversationState::Connected;
+    talk.messaging = "Connected";
+    inv.state = InvitationState::Connected;
+    out.communication(
+        app,
+        conversation_event(app, conversation, talk, EventType::Updated),
+    );
+    out.conversation(
+        app,
+        conversation,
+        participant_added(app, conversation, &talk.remote, false),
+    );
+    out.conversation(app, conversation, messaging_event(app, conversation, talk));
+    out.communication(app, completed(app, invitation, inv, talk, None));
+}
+
 /// accept: both sides connected, then the first message (if any) delivered.
 async fn accept(
     Extract(state): Extract<Shared>,
@@ -758,24 +784,7 @@ async fn accept(
         let inv = invitations
             .get_mut(&invitation_id)
             .ok_or_else(|| not_found(format))?;
-        talk.state = ConversationState::Connected;
-        talk.messaging = "Connected";
-        inv.state = InvitationState::Connected;
-        out.communication(
-            app.id,
-            conversation_event(app.id, conversation_id, talk, EventType::Updated),
-        );
-        out.conversation(
-            app.id,
-            conversation_id,
-            participant_added(app.id, conversation_id, &talk.remote, false),
-        );
-        out.conversation(
-            app.id,
-            conversation_id,
-            messaging_event(app.id, conversation_id, talk),
-        );
-        out.communication(app.id, completed(app.id, invitation_id, inv, talk, None));
+        connect(app.id, conversation_id, invitation_id, talk, inv, &mut out);
         (inv.message.clone(), talk.remote.clone())
     };
     if let Some(message) = first_message {
@@ -808,24 +817,7 @@ async fn accept(
             && let Some(talk) = conversations.get_mut(&inv.conversation)
         {
             let conversation = inv.conversation;
-            talk.state = ConversationState::Connected;
-            talk.messaging = "Connected";
-            inv.state = InvitationState::Connected;
-            out.communication(
-                inviter.id,
-                conversation_event(inviter.id, conversation, talk, EventType::Updated),
-            );
-            out.conversation(
-                inviter.id,
-                conversation,
-                participant_added(inviter.id, conversation, &talk.remote, false),
-            );
-            out.conversation(
-                inviter.id,
-                conversation,
-                messaging_event(inviter.id, conversation, talk),
-            );
-            out.communication(inviter.id, completed(inviter.id, peer.id, inv, talk, None));
+            connect(inviter.id, conversation, peer.id, talk, inv, &mut out);
         }
     }
     out.send(&state);
