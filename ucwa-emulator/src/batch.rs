@@ -30,8 +30,8 @@ use ucwa::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use ucwa::operation::multipart::{self, Limits, MultipartError, MultipartErrorKind};
 use ucwa::{ErrorBody, Format};
 
+use crate::handler::{Answer, Shared, application_at};
 use crate::protocol::{Negotiated, Refusal, error};
-use crate::routes::{Answer, Shared, application_at};
 use crate::tokens::{Site, authorize};
 
 /// What the handler needs: the state, and the router the parts go through.

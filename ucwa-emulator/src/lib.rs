@@ -38,6 +38,7 @@ mod clock;
 mod directory;
 mod discovery;
 mod faults;
+mod handler;
 mod limits;
 mod me;
 mod meetings;

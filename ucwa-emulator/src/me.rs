@@ -29,12 +29,12 @@ use ucwa::{Enumeration, Link, Uri};
 
 use crate::channel::Queued;
 use crate::directory::User;
+use crate::handler::{Answer, Shared, application_at};
 use crate::protocol::{
     Negotiated, Refusal, conflict, decode_or_default, invalid_parameters, no_content, not_found,
     payload, respond_as,
 };
 use crate::resources::{app_path, me_path};
-use crate::routes::{Answer, Shared, application_at};
 use crate::state::{App, State};
 use crate::tokens::Caller;
 

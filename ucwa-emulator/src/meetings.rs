@@ -55,12 +55,12 @@ use ucwa::{Enumeration, Format, Link, Timestamp, Uri};
 
 use crate::channel::Queued;
 use crate::directory::User;
+use crate::handler::{Answer, Shared, application_at};
 use crate::protocol::{
     Negotiated, Refusal, check, conflict, decode, invalid_parameters, no_content, not_found,
     not_found_as, payload, precondition_failed, precondition_required,
 };
 use crate::resources::{app_path, communication_path};
-use crate::routes::{Answer, Shared, application_at};
 use crate::state::App;
 
 /// The longest subject.

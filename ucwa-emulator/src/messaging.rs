@@ -46,12 +46,12 @@ use ucwa::{DataUri, ErrorBody, Link, Timestamp, Uri};
 
 use crate::channel::Queued;
 use crate::directory::User;
+use crate::handler::{Answer, Shared, application_at};
 use crate::protocol::{
     Negotiated, Refusal, conflict, decode, decode_or_default, invalid_parameters, limit_exceeded,
     no_content, not_found, payload,
 };
 use crate::resources::{app_path, communication_path};
-use crate::routes::{Answer, Shared, application_at};
 use crate::state::{App, State, lock};
 use crate::tokens::Caller;
 

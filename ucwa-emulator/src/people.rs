@@ -63,13 +63,13 @@ use ucwa::{Link, Unknown, Uri};
 
 use crate::channel::Queued;
 use crate::directory::User;
+use crate::handler::{Answer, Shared, application_at};
 use crate::me::photo_path;
 use crate::protocol::{
     Negotiated, Refusal, already_exists, decode_or_default, invalid_parameters, limit_exceeded,
     no_content, not_found, payload,
 };
 use crate::resources::app_path;
-use crate::routes::{Answer, Shared, application_at};
 use crate::state::{App, State};
 use crate::tokens::Caller;
 

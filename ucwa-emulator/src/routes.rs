@@ -14,7 +14,6 @@ use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Query, State as Extract};
 use axum::middleware;
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use ucwa::Format;
@@ -23,21 +22,16 @@ use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
 
 use crate::APPLICATIONS_PATH;
 use crate::channel::Queued;
+use crate::handler::{Answer, Shared, application_at};
 use crate::protocol::{
-    Negotiated, Refusal, already_exists, application_expired, check, conflict, decode, encoded,
-    error, invalid_parameters, limit_exceeded, no_application, no_content, not_found, payload,
-    respond_as, sdp_offer, too_many_applications,
+    Negotiated, Refusal, already_exists, check, conflict, decode, encoded, error,
+    invalid_parameters, limit_exceeded, no_content, not_found, payload, respond_as, sdp_offer,
+    too_many_applications,
 };
 use crate::resources::{self, CONVERSATION, PARTICIPANT};
-use crate::state::{App, Calls, Lookup, State};
+use crate::state::{App, Calls, State};
 use crate::tokens::{Caller, Site, TOKEN_PATH, authorize, token_endpoint};
 use crate::{body, discovery, faults};
-
-pub(crate) type Shared = Arc<State>;
-
-/// A handler's answer. A failed check is an `Err`, so that checks read as a sequence of `?`
-/// and the first to fail is the one answered.
-pub(crate) type Answer = Result<Response, Refusal>;
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
 /// token endpoint on the first, the token endpoint and UCWA wherever the applications are.
@@ -120,16 +114,6 @@ fn outer(routes: Router, state: &Shared) -> Router {
             state.clone(),
             faults::inject,
         ))
-}
-
-/// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404
-/// `ApplicationNotFound` when there is none, so that the client makes a new one.
-pub(crate) fn application_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
-    match state.lookup(id) {
-        Lookup::Found(app) => Ok(app),
-        Lookup::Expired => Err(application_expired(format)),
-        Lookup::Missing => Err(no_application(format)),
-    }
 }
 
 /// The application `id`, when `conversation` is its call; the application is looked up first,

@@ -1,0 +1,27 @@
+//! What every handler shares, whichever module serves its resource: the state it is given, the
+//! shape of its answer, and how it finds the application a request addresses.
+
+use std::sync::Arc;
+
+use axum::response::Response;
+use ucwa::Format;
+
+use crate::protocol::{Refusal, application_expired, no_application};
+use crate::state::{App, Lookup, State};
+
+/// The state the handlers are given.
+pub(crate) type Shared = Arc<State>;
+
+/// A handler's answer. A failed check is an `Err`, so that checks read as a sequence of `?`
+/// and the first to fail is the one answered.
+pub(crate) type Answer = Result<Response, Refusal>;
+
+/// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404
+/// `ApplicationNotFound` when there is none, so that the client makes a new one.
+pub(crate) fn application_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
+    match state.lookup(id) {
+        Lookup::Found(app) => Ok(app),
+        Lookup::Expired => Err(application_expired(format)),
+        Lookup::Missing => Err(no_application(format)),
+    }
+}
