@@ -206,14 +206,14 @@ impl<R: BareRel> crate::xml::XmlResource for Bare<R> {
 fn read_xml_parts(
     own_rel: &str,
     reader: &mut crate::xml::XmlReader<'_>,
-    start: crate::xml::ResourceStart,
+    mut start: crate::xml::ResourceStart,
 ) -> Result<Parts, crate::DecodeError> {
     use crate::__private::xml_error;
     use crate::xml::{__generic as generic, Item, XmlEmbedded, XmlLinks, XmlValue};
 
     let mut parts = Parts::default();
     crate::__private::xml_keep_attributes(&mut parts.unknown, "a bare resource", &start);
-    if let Some(link) = crate::__private::self_link(&start) {
+    if let Some(link) = crate::__private::self_link(&mut start) {
         parts
             .links
             .push_xml_link("self".into(), link)

@@ -297,7 +297,7 @@ impl<R: ResourceSet> EventBatch<R> {
         keep_unknown_attributes(&mut batch.unknown, "an event batch", &root, &["href"]);
         if !root.empty {
             while let Some(child) = reader.next_element()? {
-                match child.name.as_str() {
+                match &*child.name {
                     "link" => {
                         let (rel, link) = link_from_xml(&child)?;
                         reader.skip_element(&child)?;
@@ -635,13 +635,13 @@ fn keep_unknown_members(
 fn keep_unknown_attributes(
     unknown: &mut Unknown,
     within: &'static str,
-    element: &Element,
+    element: &Element<'_>,
     known: &[&str],
 ) {
     for (name, value) in &element.attributes {
-        if !known.contains(&name.as_str()) {
+        if !known.contains(&&**name) {
             crate::audit::record(within, name);
-            unknown.insert(name.clone(), Value::String(value.clone()));
+            unknown.insert(name.to_string(), Value::String(value.to_string()));
         }
     }
 }
@@ -787,7 +787,7 @@ fn borrowed<'a>(
         .collect()
 }
 
-fn link_from_xml(element: &Element) -> Result<(String, Link), DecodeError> {
+fn link_from_xml(element: &Element<'_>) -> Result<(String, Link), DecodeError> {
     let missing = |what: &str| {
         DecodeError::xml(
             element.offset,
@@ -803,7 +803,7 @@ fn link_from_xml(element: &Element) -> Result<(String, Link), DecodeError> {
 
 fn sender_from_xml<R: ResourceSet>(
     reader: &mut XmlReader<'_>,
-    element: &Element,
+    element: &Element<'_>,
 ) -> Result<Sender<R>, DecodeError> {
     let (rel, link) = link_from_xml(element)?;
     let mut sender = Sender::new(rel, link.href);
@@ -833,11 +833,11 @@ fn sender_from_xml<R: ResourceSet>(
 /// errors are from the start of the event's source.
 fn event_from_xml<R: ResourceSet>(
     reader: &mut XmlReader<'_>,
-    element: &Element,
+    element: &Element<'_>,
 ) -> Result<Event<R>, DecodeError> {
     let (rel, link) = link_from_xml(element)?;
     let event_type = <EventType as crate::Enumeration>::from_wire(&element.name)
-        .unwrap_or_else(|| EventType::Other(element.name.clone()));
+        .unwrap_or_else(|| EventType::Other(element.name.to_string()));
     let mut event = Event::new(event_type, rel, link);
     event.status = element.attribute("status").map(str::to_owned);
     keep_unknown_attributes(
@@ -850,7 +850,7 @@ fn event_from_xml<R: ResourceSet>(
         return Ok(event);
     }
     while let Some(child) = reader.next_element()? {
-        match child.name.as_str() {
+        match &*child.name {
             "resource" => {
                 // A resource that does not decode into its type is kept as its source.
                 let mark = reader.mark(&child);

@@ -255,10 +255,11 @@ pub fn push_nested_unknown(
     }
 }
 
-/// The self link of a resource from its `href` and `title` attributes.
-pub fn self_link(start: &crate::xml::ResourceStart) -> Option<crate::Link> {
-    let mut link = crate::Link::new(start.href.clone()?);
-    link.title = start.title.clone();
+/// The self link of a resource from its `href` and `title` attributes, taken out of the start
+/// tag (nothing reads them after this), not copied.
+pub fn self_link(start: &mut crate::xml::ResourceStart) -> Option<crate::Link> {
+    let mut link = crate::Link::new(start.href.take()?);
+    link.title = start.title.take();
     Some(link)
 }
 

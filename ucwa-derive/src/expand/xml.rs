@@ -67,7 +67,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
                     }
                 },
                 quote! {
-                    if let ::core::option::Option::Some(__self) = #krate::__private::self_link(&__start) {
+                    if let ::core::option::Option::Some(__self) = #krate::__private::self_link(&mut __start) {
                         #krate::xml::XmlLinks::push_xml_link(&mut __links, "self".into(), __self)
                             .map_err(|__m| #krate::__private::xml_error(__start.offset, __m))?;
                     }
@@ -215,7 +215,7 @@ pub fn resource(cont: &Container, rel: &str) -> TokenStream {
 
             fn read_xml(
                 __reader: &mut #krate::xml::XmlReader<'_>,
-                __start: #krate::xml::ResourceStart,
+                mut __start: #krate::xml::ResourceStart,
             ) -> ::core::result::Result<Self, #krate::DecodeError> {
                 #(#locals)*
                 #unknown_local
@@ -287,7 +287,7 @@ fn nested_fallback(
                 #krate::__private::push_nested_unknown(&mut __unknown, #krate::xml::__generic::Under::Embedded, __rel, __value);
             },
             quote! {
-                if let ::core::option::Option::Some(__self) = #krate::__private::self_link(&__start) {
+                if let ::core::option::Option::Some(__self) = #krate::__private::self_link(&mut __start) {
                     #krate::__private::set_unknown_self(&mut __unknown, __self);
                 }
             },

@@ -28,6 +28,16 @@ pub const NAMESPACE: &str = "http://schemas.microsoft.com/rtc/2012/03/ucwa";
 /// what it would have to name otherwise (a member of a JSON link or error body named `a b`),
 /// which XML cannot carry.
 pub(crate) fn is_name(name: &str) -> bool {
+    // Names on the wire are ASCII words (`rel`, `href`, `xmlns`): decided byte by byte, without
+    // decoding characters; any other name takes the full rule below.
+    if let [first, rest @ ..] = name.as_bytes()
+        && (first.is_ascii_alphabetic() || *first == b'_')
+        && rest
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return true;
+    }
     fn start(c: char) -> bool {
         matches!(c, 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
             | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
@@ -159,4 +169,21 @@ pub fn to_vec<T: Resource>(resource: &T) -> Result<Vec<u8>, crate::EncodeError> 
 pub fn to_string<T: Resource>(resource: &T) -> Result<String, crate::EncodeError> {
     // The writer writes only `str`s.
     to_vec(resource).map(|bytes| String::from_utf8(bytes).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ascii_names_take_the_short_way_and_agree_with_the_rule() {
+        for name in ["rel", "href", "a-b.c_d9", "_x", "xmlns", "Z"] {
+            assert!(super::is_name(name), "{name}");
+        }
+        for name in ["", "9a", "-a", ".a", "a b", "a:b", "a&b", "a/"] {
+            assert!(!super::is_name(name), "{name}");
+        }
+        // Beyond ASCII, the full rule decides.
+        assert!(super::is_name("émile"));
+        assert!(super::is_name("a\u{B7}b"));
+        assert!(!super::is_name("\u{B7}b"));
+    }
 }

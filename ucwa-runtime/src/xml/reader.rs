@@ -144,6 +144,8 @@ impl<'a> XmlReader<'a> {
         DecodeError::xml(self.reader.buffer_position(), message.into())
     }
 
+    // Inlined into each loop over events, so that the event is not moved through a return slot.
+    #[inline(always)]
     fn next_event(&mut self) -> Result<Event<'a>, DecodeError> {
         match self.reader.read_event() {
             Ok(event) => {
@@ -168,7 +170,7 @@ impl<'a> XmlReader<'a> {
     /// [`XmlReader::begin_resource`], for a resource), so that if a part of it does not decode,
     /// [`XmlReader::recover`] can skip to its end and give its source: one reading of the
     /// document, not one to find each part and another to decode it.
-    pub fn mark(&self, element: &Element) -> Mark {
+    pub fn mark(&self, element: &Element<'_>) -> Mark {
         Mark {
             offset: element.offset,
             open: self.open.saturating_sub(usize::from(!element.empty)),
@@ -303,11 +305,11 @@ impl<'a> XmlReader<'a> {
         let mut href = None;
         let mut title = None;
         let mut attributes = Vec::new();
-        for_each_attribute(self.input, e, offset, |name, value| match name {
+        for_each_attribute(self.input, e, offset, |name, value| match &*name {
             "rel" => rel = Some(value.into_owned()),
             "href" => href = Some(value.into_owned()),
             "title" => title = Some(value.into_owned()),
-            _ => attributes.push((name.to_owned(), value.into_owned())),
+            _ => attributes.push((name.into_owned(), value.into_owned())),
         })?;
         let rel = rel
             .or_else(|| default_rel.map(str::to_owned))
@@ -409,14 +411,14 @@ impl<'a> XmlReader<'a> {
         let mut link = Link::default();
         let mut href = None;
         let mut unknown = Unknown::default();
-        for_each_attribute(self.input, e, offset, |name, value| match name {
+        for_each_attribute(self.input, e, offset, |name, value| match &*name {
             "rel" => rel = Some(value),
             "href" => href = Some(value.into_owned()),
             "title" => link.title = Some(value.into_owned()),
             _ => {
-                crate::audit::record("a link", name);
+                crate::audit::record("a link", &name);
                 unknown.insert(
-                    name.to_owned(),
+                    name.into_owned(),
                     serde_json::Value::String(value.into_owned()),
                 );
             }
@@ -506,13 +508,15 @@ impl<'a> XmlReader<'a> {
         e: &BytesStart<'_>,
         empty: bool,
         offset: u64,
-    ) -> Result<Element, DecodeError> {
+    ) -> Result<Element<'a>, DecodeError> {
         let mut attributes = Vec::new();
         for_each_attribute(self.input, e, offset, |name, value| {
-            attributes.push((name.to_owned(), value.into_owned()));
+            attributes.push((name, value));
         })?;
+        let name = local(e);
         Ok(Element {
-            name: local(e).into_owned(),
+            name: reborrow(self.input, &name)
+                .map_or_else(|| Cow::Owned(name.into_owned()), Cow::Borrowed),
             attributes,
             empty,
             offset,
@@ -520,7 +524,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Reads up to the root element, which must be `<root_name>`.
-    pub fn root_element(&mut self, root_name: &str) -> Result<Element, DecodeError> {
+    pub fn root_element(&mut self, root_name: &str) -> Result<Element<'a>, DecodeError> {
         let offset = self.reader.buffer_position();
         let (start, empty) = self.root(root_name)?;
         self.element(&start, empty, offset)
@@ -529,7 +533,7 @@ impl<'a> XmlReader<'a> {
     /// The next child element of the element being read (text between elements must be
     /// whitespace), or `None` at its end tag. A child that is not empty must be read to its
     /// end before the next call.
-    pub fn next_element(&mut self) -> Result<Option<Element>, DecodeError> {
+    pub fn next_element(&mut self) -> Result<Option<Element<'a>>, DecodeError> {
         loop {
             let offset = self.reader.buffer_position();
             match self.next_event()? {
@@ -555,7 +559,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Reads the rest of an element started by [`XmlReader::next_element`], discarding it.
-    pub fn skip_element(&mut self, element: &Element) -> Result<(), DecodeError> {
+    pub fn skip_element(&mut self, element: &Element<'_>) -> Result<(), DecodeError> {
         if element.empty {
             return Ok(());
         }
@@ -578,7 +582,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The text of an element started by [`XmlReader::next_element`], up to its end tag.
-    pub fn element_text(&mut self, element: &Element) -> Result<String, DecodeError> {
+    pub fn element_text(&mut self, element: &Element<'_>) -> Result<String, DecodeError> {
         if element.empty {
             return Ok(String::new());
         }
@@ -587,7 +591,7 @@ impl<'a> XmlReader<'a> {
 
     /// Turns a `<resource>` element found by [`XmlReader::next_element`] into the start of a
     /// resource, to be read with a resource decoder.
-    pub fn begin_resource(&mut self, element: &Element) -> Result<ResourceStart, DecodeError> {
+    pub fn begin_resource(&mut self, element: &Element<'_>) -> Result<ResourceStart, DecodeError> {
         let rel = element.attribute("rel").ok_or_else(|| {
             DecodeError::xml(
                 element.offset,
@@ -601,8 +605,8 @@ impl<'a> XmlReader<'a> {
             attributes: element
                 .attributes
                 .iter()
-                .filter(|(name, _)| !matches!(name.as_str(), "rel" | "href" | "title"))
-                .cloned()
+                .filter(|(name, _)| !matches!(&**name, "rel" | "href" | "title"))
+                .map(|(name, value)| (name.to_string(), value.to_string()))
                 .collect(),
             offset: element.offset,
         };
@@ -679,26 +683,27 @@ impl<'a> XmlReader<'a> {
     }
 }
 
-/// A child element read by [`XmlReader::next_element`].
+/// A child element read by [`XmlReader::next_element`], borrowed from the payload where it
+/// can be (names always, values without references).
 #[derive(Debug)]
-pub struct Element {
+pub struct Element<'a> {
     /// The local name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The attributes, unescaped, by local name (namespace declarations left out).
-    pub attributes: Vec<(String, String)>,
+    pub attributes: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Whether it was an empty element `<name/>` (it then has no children to read).
     pub empty: bool,
     /// Byte offset of its start tag, for errors.
     pub offset: u64,
 }
 
-impl Element {
+impl Element<'_> {
     /// The value of attribute `name`.
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| &**v)
     }
 }
 
@@ -756,8 +761,15 @@ fn push_reference(
     Ok(())
 }
 
+/// The name of an element without its prefix. Names are short: a plain loop finds the `:`
+/// sooner than a call to a vectorized search would start.
+#[inline]
 fn local<'e>(e: &'e BytesStart<'_>) -> Cow<'e, str> {
-    Cow::Borrowed(e.local_name().into_inner())
+    let name = e.name().into_inner();
+    Cow::Borrowed(match name.bytes().position(|b| b == b':') {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    })
 }
 
 /// Calls `f` with each attribute of an element (local name, unescaped value borrowed from the
@@ -766,8 +778,12 @@ fn for_each_attribute<'a>(
     input: &'a str,
     e: &BytesStart<'_>,
     offset: u64,
-    mut f: impl FnMut(&str, Cow<'a, str>),
+    mut f: impl FnMut(Cow<'a, str>, Cow<'a, str>),
 ) -> Result<(), DecodeError> {
+    // Normalization changes only references and the whitespace characters it replaces; most
+    // tags hold neither, and then every value is its raw text. One look at the whole tag
+    // instead of one per value (a tag spread over lines is looked at value by value).
+    let tag_plain = is_plain(e.attributes_raw().as_bytes());
     // Attribute names must be unique; quick-xml's own check allocates for every element, and
     // UCWA elements have a handful of attributes, so they are compared here, on the stack.
     let mut attributes = e.attributes();
@@ -802,13 +818,7 @@ fn for_each_attribute<'a>(
                 format!("malformed attribute name `{name}`"),
             ));
         }
-        // Normalization changes only references and the whitespace characters it replaces; most
-        // values hold neither, and are then their raw text.
-        let plain = !attr
-            .value
-            .bytes()
-            .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'));
-        let value = if plain {
+        let value = if tag_plain || is_plain(attr.value.as_bytes()) {
             attr.value
         } else {
             attr.normalized_value(XmlVersion::Implicit1_0)
@@ -822,9 +832,31 @@ fn for_each_attribute<'a>(
             }
             Cow::Owned(v) => Cow::Owned(v),
         };
+        let name = reborrow(input, name).map_or_else(|| Cow::Owned(name.to_owned()), Cow::Borrowed);
         f(name, value);
     }
     Ok(())
+}
+
+/// Whether attribute text holds no reference (`&`) and no character below space (the tab and
+/// line ends that normalization replaces; the others are not XML): then it is its own value.
+/// Eight bytes at a time: this runs over every tag of a payload.
+fn is_plain(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const AMP: u64 = u64::from_ne_bytes([b'&'; 8]);
+    const SPACE: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let amp = word ^ AMP;
+        // A byte below 0x20 (classic "has less than"), or a zero byte of `amp` (an `&`); exact
+        // as to whether any byte qualifies, whatever the byte order.
+        if ((word.wrapping_sub(SPACE) & !word) | (amp.wrapping_sub(ONES) & !amp)) & HIGH != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| b >= b' ' && b != b'&')
 }
 
 /// `part`, a slice of `input` that was reached through a shorter borrow, with the lifetime of
@@ -866,5 +898,50 @@ fn append<'a>(text: &mut Cow<'a, str>, more: Cow<'a, str>) {
         *text = more;
     } else {
         text.to_mut().push_str(&more);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte-at-a-time rule `is_plain` must agree with.
+    fn plain_slowly(bytes: &[u8]) -> bool {
+        bytes.iter().all(|&b| b >= b' ' && b != b'&')
+    }
+
+    #[test]
+    fn plain_agrees_with_the_byte_rule_at_every_position() {
+        let base = "/ucwa/oauth/v1/applications/102/é/participants".as_bytes();
+        assert!(is_plain(base));
+        for len in 0..=base.len() {
+            let text = &base[..len];
+            assert_eq!(is_plain(text), plain_slowly(text), "{text:?}");
+            for at in 0..len {
+                for odd in [b'&', b'\t', b'\n', b'\r', 0x00, 0x1f] {
+                    let mut changed = text.to_vec();
+                    changed[at] = odd;
+                    assert!(!is_plain(&changed), "{odd:#x} at {at} of {len}");
+                }
+                for fine in [b' ', b'%', b'\'', 0x7f, 0x80, 0xff] {
+                    let mut changed = text.to_vec();
+                    changed[at] = fine;
+                    assert_eq!(is_plain(&changed), plain_slowly(&changed));
+                    assert!(is_plain(&changed), "{fine:#x} at {at} of {len}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn references_and_line_ends_in_attributes_are_still_normalized() {
+        // One value of the tag needs work: the tag as a whole is not plain, and each value is
+        // looked at on its own.
+        let xml = "<resource rel=\"a&amp;b\" href=\"/x\ty\" title=\"t\" xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"/>";
+        let mut reader = XmlReader::new(xml.as_bytes()).unwrap();
+        let start = reader.root_resource_of(None).unwrap();
+        assert_eq!(start.rel, "a&b");
+        assert_eq!(start.href.as_deref(), Some("/x y"));
+        assert_eq!(start.title.as_deref(), Some("t"));
     }
 }
