@@ -473,9 +473,6 @@ impl ReceivedMessage {
 
     /// Whether it is HTML.
     pub fn is_html(&self) -> bool {
-        self.media_type
-            .split(';')
-            .next()
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/html"))
+        ucwa::operation::media_type_matches(&self.media_type, &["text/html"])
     }
 }

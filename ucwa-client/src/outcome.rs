@@ -111,7 +111,7 @@ pub async fn follow<S: EventSource + Send>(
     within: Duration,
     mut others: impl FnMut(Event<AnyResource>) + Send,
 ) -> Result<Event<AnyResource>, FollowError> {
-    let wanted = path_of(href).to_owned();
+    let wanted = path_of(href);
     let wait = async {
         loop {
             let Some(event) = events.next_event().await? else {
@@ -130,16 +130,13 @@ pub async fn follow<S: EventSource + Send>(
         .map_err(|_| FollowError::TimedOut(within))?
 }
 
-/// The path of an href, absolute or relative, without its query.
-pub(crate) fn path_of(href: &str) -> &str {
-    let rest = match href.find("://") {
-        Some(scheme_end) => {
-            let after = &href[scheme_end + 3..];
-            after.find('/').map_or("", |slash| &after[slash..])
-        }
-        None => href,
-    };
-    rest.split(['?', '#']).next().unwrap_or(rest)
+/// The path of an href, absolute or relative, without its query: a relative one is resolved
+/// against a placeholder origin, since only paths are compared. An href that does not parse is
+/// compared as it is.
+pub(crate) fn path_of(href: &str) -> String {
+    url::Url::parse("http://placeholder.invalid/")
+        .and_then(|base| base.join(href))
+        .map_or_else(|_| href.to_owned(), |url| url.path().to_owned())
 }
 
 #[cfg(test)]
@@ -152,7 +149,7 @@ mod tests {
         assert_eq!(path_of("https://fe1.contoso.com:443/a/b?x=1"), "/a/b");
         assert_eq!(path_of("/a/b"), "/a/b");
         assert_eq!(path_of("/a/b#f"), "/a/b");
-        assert_eq!(path_of("https://host"), "");
+        assert_eq!(path_of("https://host"), "/");
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! shape of its answer, and how it finds the application a request addresses.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::response::Response;
 use ucwa::Format;
 
-use crate::protocol::{Refusal, application_expired, no_application};
+use crate::protocol::{Refusal, application_expired, conflict, no_application};
 use crate::state::{App, Lookup, State};
 
 /// The state the handlers are given.
@@ -24,4 +25,18 @@ pub(crate) fn application_at(state: &State, id: u64, format: Format) -> Result<A
         Lookup::Expired => Err(application_expired(format)),
         Lookup::Missing => Err(no_application(format)),
     }
+}
+
+/// The application `id`, once its user was made available: before, what needs an available
+/// user (presence, messaging, reportMyActivity) answers 409 `MakeMeAvailableRequired`.
+pub(crate) fn available_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
+    let app = application_at(state, id, format)?;
+    if !app.available.load(Ordering::SeqCst) {
+        return Err(conflict(
+            format,
+            "MakeMeAvailableRequired",
+            "Call makeMeAvailable first.",
+        ));
+    }
+    Ok(app)
 }

@@ -14,12 +14,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Extension, Router};
-use ucwa::Format;
 use ucwa::enumerations::{Availability, NoteType};
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode};
@@ -29,14 +28,13 @@ use ucwa::{Enumeration, Link, Uri};
 
 use crate::channel::Queued;
 use crate::directory::User;
-use crate::handler::{Answer, Shared, application_at};
+use crate::handler::{Answer, Shared, application_at, available_at};
 use crate::protocol::{
-    Negotiated, Refusal, conflict, decode_or_default, invalid_parameters, no_content, not_found,
-    payload, respond_as,
+    Negotiated, Refusal, decode_or_default, invalid_parameters, no_content, not_found, payload,
+    respond_as,
 };
 use crate::resources::{app_path, me_path};
 use crate::state::{App, State};
-use crate::tokens::Caller;
 
 /// The longest location a user may publish.
 const MAX_LOCATION: usize = 60;
@@ -126,19 +124,6 @@ fn announce(state: &State, user: &User, rel: &str) {
     crate::people::published_changed(state, user, rel);
 }
 
-/// The application `id`, once its user was made available.
-fn available(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
-    let app = application_at(state, id, format)?;
-    if !app.available.load(Ordering::SeqCst) {
-        return Err(conflict(
-            format,
-            "MakeMeAvailableRequired",
-            "Call makeMeAvailable first.",
-        ));
-    }
-    Ok(app)
-}
-
 async fn get_me(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
@@ -165,7 +150,7 @@ async fn get_presence(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = available(&state, id, format)?;
+    let app = available_at(&state, id, format)?;
     let href = format!("{}/presence", me_path(app.id));
     Ok(payload(
         format,
@@ -182,7 +167,7 @@ async fn set_presence(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = available(&state, id, format)?;
+    let app = available_at(&state, id, format)?;
     let input: PresencePostBody = decode_or_default(format, &headers, &body)?;
     {
         let mut published = app.user.published();
@@ -219,7 +204,7 @@ async fn get_note(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = available(&state, id, format)?;
+    let app = available_at(&state, id, format)?;
     let mut note = Note {
         message: app.user.published().note.clone(),
         r#type: Some(NoteType::Personal),
@@ -237,7 +222,7 @@ async fn set_note(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = available(&state, id, format)?;
+    let app = available_at(&state, id, format)?;
     let input: NotePostBody = decode_or_default(format, &headers, &body)?;
     app.user.published().note = input.message.filter(|m| !m.is_empty());
     announce(&state, &app.user, "note");
@@ -249,7 +234,7 @@ async fn get_location(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = available(&state, id, format)?;
+    let app = available_at(&state, id, format)?;
     let mut location = Location {
         location: app.user.published().location.clone(),
         ..Location::default()
@@ -266,7 +251,7 @@ async fn set_location(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = available(&state, id, format)?;
+    let app = available_at(&state, id, format)?;
     let input: LocationPostBody = decode_or_default(format, &headers, &body)?;
     if let Some(location) = &input.location
         && location.chars().count() > MAX_LOCATION
@@ -291,7 +276,6 @@ async fn set_location(
 /// (`HR64X64`), any size answering the same picture.
 async fn get_photo(
     Extract(state): Extract<Shared>,
-    Extension(Caller(_)): Extension<Caller>,
     Path((id, address)): Path<(u64, String)>,
     Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,

@@ -38,6 +38,7 @@ use ucwa::enumerations::{
 };
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode};
+use ucwa::operation::media_type_matches;
 use ucwa::operations::{DeclinePostBody, StartMessagingPostBody};
 use ucwa::resources::{
     AnyResource, Communication, Conversation, Message, Messaging, MessagingInvitation, Participant,
@@ -46,7 +47,7 @@ use ucwa::{DataUri, ErrorBody, Link, Timestamp, Uri};
 
 use crate::channel::Queued;
 use crate::directory::User;
-use crate::handler::{Answer, Shared, application_at};
+use crate::handler::{Answer, Shared, application_at, available_at};
 use crate::protocol::{
     Negotiated, Refusal, conflict, decode, decode_or_default, invalid_parameters, limit_exceeded,
     no_content, not_found, payload,
@@ -443,18 +444,6 @@ async fn get_communication(
     Ok(payload(format, StatusCode::OK, &communication(app.id)))
 }
 
-/// The application's user was made available: only then can they message or be messaged.
-fn available(app: &App, format: ucwa::Format) -> Result<(), Refusal> {
-    if !app.available.load(Ordering::SeqCst) {
-        return Err(conflict(
-            format,
-            "MakeMeAvailableRequired",
-            "Call makeMeAvailable first.",
-        ));
-    }
-    Ok(())
-}
-
 /// startMessaging: 201 with the invitation's `Location`, then the invitation runs on the event
 /// channel (and the invitee's, when there is one to reach).
 async fn start_messaging(
@@ -466,8 +455,7 @@ async fn start_messaging(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    available(&app, format)?;
+    let app = available_at(&state, id, format)?;
     let mut input: StartMessagingPostBody = decode(format, &headers, &body)?;
     // `to` may come in the query, as the reference's table allows.
     if input.to.is_none() {
@@ -767,8 +755,7 @@ async fn accept(
     Path((id, invitation_id)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    available(&app, format)?;
+    let app = available_at(&state, id, format)?;
     let (conversation_id, peer) = ringing(&app, invitation_id, format)?;
     let mut out = Announcements::default();
     let (first_message, remote) = {
@@ -1023,23 +1010,27 @@ async fn send_message(
             k.eq_ignore_ascii_case("operationId") || k.eq_ignore_ascii_case("OperationContext")
         })
         .map(|(_, v)| v.clone());
-    let media_type = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or(v).trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    if media_type != "text/plain" && media_type != "text/html" {
+        .unwrap_or("");
+    let Some(media_type) = ["text/plain", "text/html"]
+        .into_iter()
+        .find(|t| media_type_matches(content_type, &[t]))
+    else {
         return Err(crate::protocol::unsupported_media_type(
             format,
             "Send the message as text/plain or text/html.",
         ));
-    }
-    let Ok(text) = std::str::from_utf8(&body) else {
-        return Err(invalid_parameters(
-            format,
-            &[("body", "not UTF-8 text".to_owned())],
-        ));
     };
+    // The message as the other side receives it, made before anything changes.
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| "not UTF-8 text".to_owned())
+        .and_then(|text| {
+            DataUri::from_bytes(&format!("{media_type};charset=utf-8"), text.as_bytes())
+                .map_err(|e| e.to_string())
+        })
+        .map_err(|reason| invalid_parameters(format, &[("body", reason)]))?;
     let peer = connected(&app, conversation_id, format)?;
     let mut out = Announcements::default();
     let (number, local) = {
@@ -1084,17 +1075,14 @@ async fn send_message(
             })
         };
         if let Some(number) = number {
-            let charset = format!("{media_type};charset=utf-8");
-            if let Ok(uri) = DataUri::from_bytes(&charset, text.as_bytes()) {
-                // Typing ends with the message.
-                let typing = typing_event(other.id, peer.id, &local, EventType::Deleted);
-                out.conversation(other.id, peer.id, typing);
-                out.conversation(
-                    other.id,
-                    peer.id,
-                    incoming_message(other.id, peer.id, number, &local, uri),
-                );
-            }
+            // Typing ends with the message.
+            let typing = typing_event(other.id, peer.id, &local, EventType::Deleted);
+            out.conversation(other.id, peer.id, typing);
+            out.conversation(
+                other.id,
+                peer.id,
+                incoming_message(other.id, peer.id, number, &local, text),
+            );
         }
     }
     out.send(&state);

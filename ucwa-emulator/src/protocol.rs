@@ -329,10 +329,7 @@ pub(crate) fn sdp_offer<'a>(
     headers: &HeaderMap,
     body: &'a [u8],
 ) -> Result<&'a [u8], Refusal> {
-    let is_sdp = content_type(headers)
-        .split(';')
-        .next()
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/sdp"));
+    let is_sdp = ucwa::operation::media_type_matches(content_type(headers), &["application/sdp"]);
     if !is_sdp {
         return Err(unsupported_media_type(
             format,

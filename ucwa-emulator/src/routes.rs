@@ -22,7 +22,7 @@ use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
 
 use crate::APPLICATIONS_PATH;
 use crate::channel::Queued;
-use crate::handler::{Answer, Shared, application_at};
+use crate::handler::{Answer, Shared, application_at, available_at};
 use crate::protocol::{
     Negotiated, Refusal, already_exists, check, conflict, decode, encoded, error,
     invalid_parameters, limit_exceeded, no_content, not_found, payload, respond_as, sdp_offer,
@@ -250,14 +250,7 @@ async fn report_my_activity(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    if !app.available.load(Ordering::SeqCst) {
-        return Err(conflict(
-            format,
-            "MakeMeAvailableRequired",
-            "Call makeMeAvailable first.",
-        ));
-    }
+    let app = available_at(&state, id, format)?;
     app.activity_reports.fetch_add(1, Ordering::SeqCst);
     Ok(no_content())
 }

@@ -12,7 +12,7 @@ use ucwa::operations::{
 };
 use ucwa::resources::{AnyResource, Application};
 use ucwa::{Format, Link};
-use ucwa_client::{Client, Session, SignIn};
+use ucwa_client::{Client, Session};
 use ucwa_emulator::{Config, Emulator, Limits};
 
 /// Both representations, for the tests that run in each.
@@ -20,9 +20,6 @@ pub const FORMATS: [Format; 2] = [Format::Json, Format::Xml];
 
 /// How long a test waits for an event before failing.
 pub const WAIT: Duration = Duration::from_secs(10);
-
-/// The emulator's discovery name, mapped to loopback by the tests' HTTP client.
-const DISCOVERY: &str = "lyncdiscoverinternal.contoso.com";
 
 /// An emulator with short long polls and these limits.
 pub async fn emulator(limits: Limits) -> Emulator {
@@ -35,24 +32,15 @@ pub async fn emulator(limits: Limits) -> Emulator {
     .unwrap()
 }
 
+/// The examples' sign-in (discovery from the sign-in address, the password grant), so that
+/// tests and examples sign in one way.
+#[path = "../../examples/common/mod.rs"]
+mod examples;
+
 /// `address` signed in as a user would be: discovery, the password grant, an application made
 /// available and kept alive.
 pub async fn session(emulator: &Emulator, address: &str, format: Format) -> Session {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .resolve(DISCOVERY, emulator.addr())
-        .build()
-        .unwrap();
-    SignIn::new(address)
-        .unwrap()
-        .password("pass@word1")
-        .allow_http(true)
-        .http_client(http)
-        .format(format)
-        .long_poll(Duration::from_secs(5))
-        .start()
-        .await
-        .unwrap()
+    examples::sign_in(emulator, address, format).await.unwrap()
 }
 
 /// A client of `address` with its token and a new application (made available when
