@@ -50,7 +50,7 @@ use crate::directory::User;
 use crate::handler::{Answer, Shared, application_at, available_at};
 use crate::protocol::{
     Negotiated, Refusal, conflict, decode, decode_or_default, invalid_parameters, limit_exceeded,
-    no_content, not_found, payload,
+    no_content, not_found, payload, query_parameter,
 };
 use crate::resources::{app_path, communication_path};
 use crate::state::{App, State, lock};
@@ -934,7 +934,7 @@ fn incoming_message(
     let mut participant = Link::to(participant_path(app, conversation, from));
     participant.title = Some(from.name.clone());
     links.participant = Some(participant);
-    if text.media_type().eq_ignore_ascii_case("text/html") {
+    if media_type_matches(text.media_type(), &["text/html"]) {
         links.html_message = Some(text);
     } else {
         links.plain_message = Some(text);
@@ -1004,12 +1004,9 @@ async fn send_message(
     let app = application_at(&state, id, format)?;
     // The reference's table names the parameter `operationId`; its walkthrough sends
     // `OperationContext`. Either is taken, in any case.
-    let operation_id = query
-        .iter()
-        .find(|(k, _)| {
-            k.eq_ignore_ascii_case("operationId") || k.eq_ignore_ascii_case("OperationContext")
-        })
-        .map(|(_, v)| v.clone());
+    let operation_id = query_parameter(&query, "operationId")
+        .or_else(|| query_parameter(&query, "OperationContext"))
+        .map(str::to_owned);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

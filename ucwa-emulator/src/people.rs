@@ -67,7 +67,7 @@ use crate::handler::{Answer, Shared, application_at};
 use crate::me::photo_path;
 use crate::protocol::{
     Negotiated, Refusal, already_exists, decode_or_default, invalid_parameters, limit_exceeded,
-    no_content, not_found, payload,
+    no_content, not_found, payload, query_parameter, unknown_member,
 };
 use crate::resources::app_path;
 use crate::state::{App, State};
@@ -347,7 +347,7 @@ async fn get_contacts(
         .map(|u| contact(id, u))
         .collect();
     let base = format!("{}/contacts", people_path(id));
-    match parameter(&query, "groupId") {
+    match query_parameter(&query, "groupId") {
         None => {
             let mut list = MyContacts::default();
             list.links.self_ = Some(Link::to(base));
@@ -466,14 +466,6 @@ async fn get_location(
     Ok(payload(format, StatusCode::OK, &location))
 }
 
-/// A query parameter by name, in any case.
-fn parameter<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    query
-        .iter()
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.as_str())
-}
-
 async fn search(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
@@ -482,13 +474,13 @@ async fn search(
 ) -> Answer {
     application_at(&state, id, format)?;
     let mut problems = Vec::new();
-    let text = parameter(&query, "query").unwrap_or_default();
+    let text = query_parameter(&query, "query").unwrap_or_default();
     if text.trim().is_empty() {
         problems.push(("query", "required".to_owned()));
     } else if text.chars().count() > MAX_QUERY {
         problems.push(("query", format!("at most {MAX_QUERY} characters")));
     }
-    let limit = match parameter(&query, "limit") {
+    let limit = match query_parameter(&query, "limit") {
         None => DEFAULT_LIMIT,
         Some(limit) => match limit.parse::<usize>() {
             Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
@@ -567,24 +559,16 @@ async fn get_subscriptions(
     Ok(payload(format, StatusCode::OK, &list))
 }
 
-/// A member of a body by name in any case (the walkthroughs send `Uris` for `uris`).
-fn member<'a>(unknown: &'a Unknown, name: &str) -> Option<&'a serde_json::Value> {
-    unknown
-        .iter()
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value)
-}
-
 /// The duration in minutes from the query, else the body: a whole number from 10 to 30.
 fn duration(
     query: &HashMap<String, String>,
     body: Option<i64>,
     unknown: &Unknown,
 ) -> Result<Duration, (&'static str, String)> {
-    let given = match parameter(query, "duration") {
+    let given = match query_parameter(query, "duration") {
         Some(text) => text.trim().parse::<i64>().ok(),
         None => body.or_else(|| {
-            member(unknown, "duration").and_then(|v| {
+            unknown_member(unknown, "duration").and_then(|v| {
                 v.as_i64()
                     .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
             })
@@ -618,7 +602,7 @@ fn members_named(state: &State, uris: &[String]) -> Result<Vec<Arc<User>>, (&'st
 /// The strings of a list member of the body (`uris`, `contactUris`), in any case of its name.
 fn uris_in(typed: Option<Vec<String>>, unknown: &Unknown, name: &str) -> Option<Vec<String>> {
     typed.or_else(|| {
-        let value = member(unknown, name)?;
+        let value = unknown_member(unknown, name)?;
         match value {
             serde_json::Value::Array(items) => items
                 .iter()
@@ -643,9 +627,11 @@ async fn subscribe(
 ) -> Answer {
     let app = application_at(&state, id, format)?;
     let input: PresenceSubscriptionsPostBody = decode_or_default(format, &headers, &body)?;
-    let group = parameter(&query, "groupId")
+    let group = query_parameter(&query, "groupId")
         .map(str::to_owned)
-        .or_else(|| member(&input.unknown, "groupId").and_then(|v| v.as_str().map(str::to_owned)));
+        .or_else(|| {
+            unknown_member(&input.unknown, "groupId").and_then(|v| v.as_str().map(str::to_owned))
+        });
     let mut problems = Vec::new();
     let duration = duration(&query, input.duration, &input.unknown)
         .map_err(|p| problems.push(p))
@@ -787,7 +773,7 @@ async fn unsubscribe(
 
 /// The subscription `presenceSubscriptionId` names, as a query parameter.
 fn subscription_named(query: &HashMap<String, String>, format: Format) -> Result<String, Refusal> {
-    parameter(query, "presenceSubscriptionId")
+    query_parameter(query, "presenceSubscriptionId")
         .map(str::to_owned)
         .ok_or_else(|| {
             invalid_parameters(format, &[("presenceSubscriptionId", "required".to_owned())])

@@ -289,6 +289,30 @@ fn content_type(headers: &HeaderMap) -> &str {
         .unwrap_or("")
 }
 
+/// A query parameter by name, in any case (the walkthroughs send `OperationContext`,
+/// `groupId`, … as they please; the server takes them so).
+pub(crate) fn query_parameter<'a>(
+    query: &'a std::collections::HashMap<String, String>,
+    name: &str,
+) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
+/// A member a decoded body kept aside, by name in any case (`UserAgent` for `userAgent`,
+/// `Uris` for `uris`: the reference's samples capitalise some).
+pub(crate) fn unknown_member<'a>(
+    unknown: &'a ucwa::Unknown,
+    name: &str,
+) -> Option<&'a serde_json::Value> {
+    unknown
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value)
+}
+
 /// As [`decode`], and the default value for an empty body (a POST that resets what it sets,
 /// sent with `Content-Length: 0` and often no `Content-Type`).
 pub(crate) fn decode_or_default<T: Payload + Default>(

@@ -26,7 +26,7 @@ use crate::handler::{Answer, Shared, application_at, available_at};
 use crate::protocol::{
     Negotiated, Refusal, already_exists, check, conflict, decode, encoded, error,
     invalid_parameters, limit_exceeded, no_content, not_found, payload, respond_as, sdp_offer,
-    too_many_applications,
+    too_many_applications, unknown_member,
 };
 use crate::resources::{self, CONVERSATION, PARTICIPANT};
 use crate::state::{App, Calls, State};
@@ -151,11 +151,8 @@ async fn create_application(
         ("instanceId", &mut input.instance_id),
     ] {
         if slot.is_none() {
-            *slot = input
-                .unknown
-                .iter()
-                .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                .and_then(|(_, value)| value.as_str())
+            *slot = unknown_member(&input.unknown, name)
+                .and_then(|value| value.as_str())
                 .map(str::to_owned);
         }
     }
