@@ -94,6 +94,41 @@ pub struct XmlReader<'a> {
     open: usize,
     /// Set once quick-xml reported malformed XML: nothing after it can be trusted.
     broken: bool,
+    /// What the whole payload lacks, looked at once in [`XmlReader::new`] (one vector search)
+    /// so that each tag and text need not be.
+    plain: Plain,
+}
+
+/// Characters that make a text or an attribute value differ from what is written, absent from
+/// a whole payload (UCWA's almost always: no references, no tabs, `\n` line ends).
+#[derive(Clone, Copy, Debug)]
+struct Plain {
+    /// No `\r` anywhere: texts need no line-end normalization.
+    no_cr: bool,
+    /// No `&`, tab or `\r` anywhere: an attribute value is its own text unless it holds a line
+    /// feed (normalization makes it a space).
+    no_amp_tab_cr: bool,
+}
+
+impl Plain {
+    fn of(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let no_cr = memchr::memchr(b'\r', bytes).is_none();
+        Plain {
+            no_cr,
+            no_amp_tab_cr: no_cr && memchr::memchr2(b'&', b'\t', bytes).is_none(),
+        }
+    }
+
+    /// Whether the raw attributes of a tag are their own values.
+    #[inline]
+    fn tag(self, attributes: &[u8]) -> bool {
+        if self.no_amp_tab_cr {
+            !has_line_feed(attributes)
+        } else {
+            is_plain(attributes)
+        }
+    }
 }
 
 /// Where an element started, to come back to its end after a part of it did not decode
@@ -131,6 +166,7 @@ impl<'a> XmlReader<'a> {
         config.expand_empty_elements = false;
         Ok(XmlReader {
             input: text,
+            plain: Plain::of(text),
             reader,
             depth: 0,
             pending_empty: false,
@@ -305,12 +341,18 @@ impl<'a> XmlReader<'a> {
         let mut href = None;
         let mut title = None;
         let mut attributes = Vec::new();
-        for_each_attribute(self.input, e, offset, |name, value| match &*name {
-            "rel" => rel = Some(value.into_owned()),
-            "href" => href = Some(value.into_owned()),
-            "title" => title = Some(value.into_owned()),
-            _ => attributes.push((name.into_owned(), value.into_owned())),
-        })?;
+        for_each_attribute(
+            self.input,
+            self.plain,
+            e,
+            offset,
+            |name, value| match &*name {
+                "rel" => rel = Some(value.into_owned()),
+                "href" => href = Some(value.into_owned()),
+                "title" => title = Some(value.into_owned()),
+                _ => attributes.push((name.into_owned(), value.into_owned())),
+            },
+        )?;
         let rel = rel
             .or_else(|| default_rel.map(str::to_owned))
             .ok_or_else(|| {
@@ -367,7 +409,7 @@ impl<'a> XmlReader<'a> {
                     item
                 }
                 "property" => {
-                    let name = name_attribute(self.input, &e, offset)?;
+                    let name = name_attribute(self.input, self.plain, &e, offset)?;
                     let text = if empty {
                         Cow::Borrowed("")
                     } else {
@@ -380,7 +422,7 @@ impl<'a> XmlReader<'a> {
                     }
                 }
                 "propertyList" => {
-                    let name = name_attribute(self.input, &e, offset)?;
+                    let name = name_attribute(self.input, self.plain, &e, offset)?;
                     let items = if empty { Vec::new() } else { self.items()? };
                     Item::Property {
                         name,
@@ -411,18 +453,24 @@ impl<'a> XmlReader<'a> {
         let mut link = Link::default();
         let mut href = None;
         let mut unknown = Unknown::default();
-        for_each_attribute(self.input, e, offset, |name, value| match &*name {
-            "rel" => rel = Some(value),
-            "href" => href = Some(value.into_owned()),
-            "title" => link.title = Some(value.into_owned()),
-            _ => {
-                crate::audit::record("a link", &name);
-                unknown.insert(
-                    name.into_owned(),
-                    serde_json::Value::String(value.into_owned()),
-                );
-            }
-        })?;
+        for_each_attribute(
+            self.input,
+            self.plain,
+            e,
+            offset,
+            |name, value| match &*name {
+                "rel" => rel = Some(value),
+                "href" => href = Some(value.into_owned()),
+                "title" => link.title = Some(value.into_owned()),
+                _ => {
+                    crate::audit::record("a link", &name);
+                    unknown.insert(
+                        name.into_owned(),
+                        serde_json::Value::String(value.into_owned()),
+                    );
+                }
+            },
+        )?;
         let missing = |what| {
             DecodeError::xml(
                 offset,
@@ -461,6 +509,8 @@ impl<'a> XmlReader<'a> {
         loop {
             let offset = self.reader.buffer_position();
             match self.next_event()? {
+                // Without a `\r` in the payload, normalizing line ends would change nothing.
+                Event::Text(t) if self.plain.no_cr => append(&mut text, t.into_inner()),
                 Event::Text(t) => append(&mut text, t.xml10_content()),
                 Event::CData(c) => append(&mut text, c.xml10_content()),
                 Event::GeneralRef(r) => push_reference(text.to_mut(), &r, offset)?,
@@ -510,7 +560,7 @@ impl<'a> XmlReader<'a> {
         offset: u64,
     ) -> Result<Element<'a>, DecodeError> {
         let mut attributes = Vec::new();
-        for_each_attribute(self.input, e, offset, |name, value| {
+        for_each_attribute(self.input, self.plain, e, offset, |name, value| {
             attributes.push((name, value));
         })?;
         let name = local(e);
@@ -646,13 +696,14 @@ impl<'a> XmlReader<'a> {
                     ));
                 }
                 Event::Start(e) => {
-                    let name = child_name(self.input, &e, offset)?;
+                    let name = child_name(self.input, self.plain, &e, offset)?;
                     let child = self.simple_content(&local(&e), level + 1)?;
                     bag.push((name, child));
                 }
-                Event::Empty(e) => {
-                    bag.push((child_name(self.input, &e, offset)?, SimpleChild::Empty))
-                }
+                Event::Empty(e) => bag.push((
+                    child_name(self.input, self.plain, &e, offset)?,
+                    SimpleChild::Empty,
+                )),
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::End(_) => {
                     if bag.is_empty() {
@@ -719,9 +770,14 @@ pub enum SimpleChild {
 }
 
 /// The key of a child of a simple element: a `<property>`'s `name`, else the element's name.
-fn child_name(input: &str, e: &BytesStart<'_>, offset: u64) -> Result<String, DecodeError> {
+fn child_name(
+    input: &str,
+    plain: Plain,
+    e: &BytesStart<'_>,
+    offset: u64,
+) -> Result<String, DecodeError> {
     if local(e) == "property" {
-        name_attribute(input, e, offset).map(Cow::into_owned)
+        name_attribute(input, plain, e, offset).map(Cow::into_owned)
     } else {
         Ok(local(e).into_owned())
     }
@@ -776,6 +832,7 @@ fn local<'e>(e: &'e BytesStart<'_>) -> Cow<'e, str> {
 /// payload `input` when it holds no reference), skipping namespace declarations.
 fn for_each_attribute<'a>(
     input: &'a str,
+    plain: Plain,
     e: &BytesStart<'_>,
     offset: u64,
     mut f: impl FnMut(Cow<'a, str>, Cow<'a, str>),
@@ -783,7 +840,7 @@ fn for_each_attribute<'a>(
     // Normalization changes only references and the whitespace characters it replaces; most
     // tags hold neither, and then every value is its raw text. One look at the whole tag
     // instead of one per value (a tag spread over lines is looked at value by value).
-    let tag_plain = is_plain(e.attributes_raw().as_bytes());
+    let tag_plain = plain.tag(e.attributes_raw().as_bytes());
     // Attribute names must be unique; quick-xml's own check allocates for every element, and
     // UCWA elements have a handful of attributes, so they are compared here, on the stack.
     let mut attributes = e.attributes();
@@ -811,8 +868,13 @@ fn for_each_attribute<'a>(
         if key.as_namespace_binding().is_some() {
             continue;
         }
-        let name = key.local_name().into_inner();
-        if !super::is_name(name) {
+        // The local name, found as `local` finds an element's (names are short).
+        let name = match full.bytes().position(|b| b == b':') {
+            Some(colon) => &full[colon + 1..],
+            None => full,
+        };
+        // The names UCWA's elements carry are names; any other is looked at.
+        if !matches!(name, "rel" | "href" | "title" | "name") && !super::is_name(name) {
             return Err(DecodeError::xml(
                 offset,
                 format!("malformed attribute name `{name}`"),
@@ -840,12 +902,8 @@ fn for_each_attribute<'a>(
 
 /// Whether attribute text holds no reference (`&`) and no character below space (the tab and
 /// line ends that normalization replaces; the others are not XML): then it is its own value.
-/// Eight bytes at a time: this runs over every tag of a payload.
+/// Eight bytes at a time: this runs over every tag of a payload that has a reference or a tab.
 fn is_plain(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const AMP: u64 = u64::from_ne_bytes([b'&'; 8]);
-    const SPACE: u64 = u64::from_ne_bytes([b' '; 8]);
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
@@ -859,6 +917,25 @@ fn is_plain(bytes: &[u8]) -> bool {
     chunks.remainder().iter().all(|&b| b >= b' ' && b != b'&')
 }
 
+/// Whether attribute text holds a line feed, eight bytes at a time (a zero byte of `word ^
+/// "\n\n.."`, exact as to whether there is one).
+fn has_line_feed(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8])) ^ LINE_FEED;
+        if word.wrapping_sub(ONES) & !word & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().contains(&b'\n')
+}
+
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+const AMP: u64 = u64::from_ne_bytes([b'&'; 8]);
+const SPACE: u64 = u64::from_ne_bytes([b' '; 8]);
+const LINE_FEED: u64 = u64::from_ne_bytes([b'\n'; 8]);
+
 /// `part`, a slice of `input` that was reached through a shorter borrow, with the lifetime of
 /// `input`; `None` if it is not inside `input`. Safe: it slices `input` by the same range.
 fn reborrow<'a>(input: &'a str, part: &str) -> Option<&'a str> {
@@ -868,11 +945,12 @@ fn reborrow<'a>(input: &'a str, part: &str) -> Option<&'a str> {
 
 fn name_attribute<'a>(
     input: &'a str,
+    plain: Plain,
     e: &BytesStart<'_>,
     offset: u64,
 ) -> Result<Cow<'a, str>, DecodeError> {
     let mut found = None;
-    for_each_attribute(input, e, offset, |name, value| {
+    for_each_attribute(input, plain, e, offset, |name, value| {
         if name == "name" {
             found = Some(value);
         }
@@ -922,15 +1000,54 @@ mod tests {
                     let mut changed = text.to_vec();
                     changed[at] = odd;
                     assert!(!is_plain(&changed), "{odd:#x} at {at} of {len}");
+                    assert_eq!(has_line_feed(&changed), odd == b'\n', "{odd:#x} at {at}");
                 }
                 for fine in [b' ', b'%', b'\'', 0x7f, 0x80, 0xff] {
                     let mut changed = text.to_vec();
                     changed[at] = fine;
                     assert_eq!(is_plain(&changed), plain_slowly(&changed));
                     assert!(is_plain(&changed), "{fine:#x} at {at} of {len}");
+                    assert!(!has_line_feed(&changed));
                 }
             }
         }
+    }
+
+    /// The first property's text and the resource's `href`, as read.
+    fn text_and_href(xml: &str) -> (String, Option<String>) {
+        let mut reader = XmlReader::new(xml.as_bytes()).unwrap();
+        let start = reader.root_resource_of(None).unwrap();
+        match reader.next_item().unwrap() {
+            Some(Item::Property {
+                value: XmlValue::Text(text),
+                ..
+            }) => (text.into_owned(), start.href),
+            other => panic!("expected a property, found {other:?}"),
+        }
+    }
+
+    #[test]
+    fn line_ends_are_normalized_whatever_else_the_payload_holds() {
+        // A payload without `\r`, `&` or tab anywhere takes the shortcut; a line feed inside a tag
+        // still becomes a space.
+        let plain =
+            "<resource rel=\"x\" href=\"/a\nb\">\n<property name=\"p\">1\n2</property></resource>";
+        assert_eq!(
+            text_and_href(plain),
+            ("1\n2".to_owned(), Some("/a b".to_owned()))
+        );
+        // `\r\n` and `\r` in a text are line feeds, in an attribute spaces.
+        let crlf = "<resource rel=\"x\" href=\"/a\r\nb\">\r\n<property name=\"p\">1\r\n2\r3</property></resource>";
+        assert_eq!(
+            text_and_href(crlf),
+            ("1\n2\n3".to_owned(), Some("/a b".to_owned()))
+        );
+        // A tab elsewhere in the payload: tags are looked at one by one.
+        let tab = "<resource rel=\"x\" href=\"/a\nb\">\t<property name=\"p\">1&amp;2</property></resource>";
+        assert_eq!(
+            text_and_href(tab),
+            ("1&2".to_owned(), Some("/a b".to_owned()))
+        );
     }
 
     #[test]
