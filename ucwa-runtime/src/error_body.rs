@@ -51,30 +51,31 @@ impl ErrorBody {
         Ok(body)
     }
 
-    /// Reads the content of a `<reason>` element whose start tag was read.
+    /// Reads the content of a `<reason>` element whose start tag was read: child by child,
+    /// straight into the fields (a member the type names is never held under its name).
     pub fn read_xml(reader: &mut XmlReader<'_>, empty: bool) -> Result<Self, DecodeError> {
-        let children = if empty {
-            Vec::new()
-        } else {
-            reader.simple_children()?
-        };
         let mut body = ErrorBody::default();
         let mut code = None;
-        for (name, child) in children {
-            let text = || match &child {
-                SimpleChild::Text(text) => Some(text.clone()),
-                _ => None,
-            };
-            match name.as_str() {
-                "code" => code = text(),
-                "subcode" => body.subcode = text().filter(|s| !s.is_empty()),
-                "message" => body.message = text(),
-                "parameters" => body.parameters = bag_value(child),
-                "debugInfo" => body.debug_info = bag_value(child),
-                _ => {
-                    if let Some(value) = bag_value(child) {
-                        crate::audit::record("an error body", &name);
-                        body.unknown.insert(name, value);
+        if !empty {
+            while let Some(element) = reader.next_element()? {
+                let text = |child| match child {
+                    SimpleChild::Text(text) => Some(text),
+                    _ => None,
+                };
+                match element.simple_key()? {
+                    "code" => code = text(reader.simple_element(&element)?),
+                    "subcode" => {
+                        body.subcode =
+                            text(reader.simple_element(&element)?).filter(|s| !s.is_empty());
+                    }
+                    "message" => body.message = text(reader.simple_element(&element)?),
+                    "parameters" => body.parameters = bag_value(reader.simple_element(&element)?),
+                    "debugInfo" => body.debug_info = bag_value(reader.simple_element(&element)?),
+                    name => {
+                        if let Some(value) = bag_value(reader.simple_element(&element)?) {
+                            crate::audit::record("an error body", name);
+                            body.unknown.insert(name.to_owned(), value);
+                        }
                     }
                 }
             }

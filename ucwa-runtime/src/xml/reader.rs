@@ -664,31 +664,29 @@ impl<'a> XmlReader<'a> {
         Ok(start)
     }
 
-    /// Reads the children of a simple element such as `<reason>`, up to its end tag:
-    /// `<name>text</name>` pairs, nested bags (`<debugInfo>..</debugInfo>`) and
-    /// `<property name="..">` entries. Used by the error body.
-    pub fn simple_children(&mut self) -> Result<Vec<(String, SimpleChild)>, DecodeError> {
-        let offset = self.reader.buffer_position();
-        match self.simple_content("root", 1)? {
-            SimpleChild::Bag(children) => Ok(children),
-            SimpleChild::Text(text) if text.trim().is_empty() => Ok(Vec::new()),
-            SimpleChild::Empty => Ok(Vec::new()),
-            SimpleChild::Text(_) => Err(DecodeError::xml(
-                offset,
-                "expected child elements, found text".to_owned(),
-            )),
+    /// The content of a child of a simple element such as `<reason>`, started by
+    /// [`XmlReader::next_element`], up to its end tag: its text, or nested `<name>text</name>`
+    /// pairs and `<property name="..">` entries (`<debugInfo>..</debugInfo>`). Used by the
+    /// error body, which reads its children one by one with [`XmlReader::next_element`].
+    pub fn simple_element(&mut self, element: &Element<'_>) -> Result<SimpleChild, DecodeError> {
+        if element.empty {
+            return Ok(SimpleChild::Empty);
         }
+        self.simple_content(&element.name, 2)
     }
 
     fn simple_content(&mut self, element: &str, level: usize) -> Result<SimpleChild, DecodeError> {
-        let mut text = String::new();
+        // Borrowed until a second run of text (or a reference): the white space between
+        // children costs nothing, a leaf's text is copied once.
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
         let mut bag = Vec::new();
         loop {
             let offset = self.reader.buffer_position();
             match self.next_event()? {
-                Event::Text(t) => text.push_str(&t.xml10_content()),
-                Event::CData(c) => text.push_str(&c.xml10_content()),
-                Event::GeneralRef(r) => push_reference(&mut text, &r, offset)?,
+                Event::Text(t) if self.plain.no_cr => append(&mut text, t.into_inner()),
+                Event::Text(t) => append(&mut text, t.xml10_content()),
+                Event::CData(c) => append(&mut text, c.xml10_content()),
+                Event::GeneralRef(r) => push_reference(text.to_mut(), &r, offset)?,
                 Event::Start(_) | Event::Empty(_) if level >= MAX_DEPTH => {
                     return Err(DecodeError::xml(
                         offset,
@@ -707,7 +705,7 @@ impl<'a> XmlReader<'a> {
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::End(_) => {
                     if bag.is_empty() {
-                        return Ok(SimpleChild::Text(text));
+                        return Ok(SimpleChild::Text(text.into_owned()));
                     }
                     if !text.trim().is_empty() {
                         return Err(DecodeError::xml(
@@ -767,6 +765,21 @@ pub enum SimpleChild {
     Text(String),
     /// `<name><child>..</child>..</name>`, children by name (a `<property>`'s `name`).
     Bag(Vec<(String, SimpleChild)>),
+}
+
+impl Element<'_> {
+    /// Its key as a child of a simple element: a `<property>`'s `name`, else its name.
+    pub fn simple_key(&self) -> Result<&str, DecodeError> {
+        if self.name != "property" {
+            return Ok(&self.name);
+        }
+        self.attribute("name").ok_or_else(|| {
+            DecodeError::xml(
+                self.offset,
+                "a <property> element needs a `name` attribute".to_owned(),
+            )
+        })
+    }
 }
 
 /// The key of a child of a simple element: a `<property>`'s `name`, else the element's name.
