@@ -1,0 +1,149 @@
+//! `multipart/batching` bodies (`operation::multipart`), read as the answers a client receives
+//! and as the requests a server receives, under small limits: a body either reads, within the
+//! limits, or is an error at an offset inside it; what reads is written again and reads back the
+//! same (the headers a writer sets itself aside), and a second writing gives the same bytes.
+//!
+//! An input starting with `multipart/` carries its `Content-Type` on its first line; any other
+//! is a body under `multipart/batching; boundary=batch`, so that most inputs reach the parts.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use ucwa::http::{HeaderMap, Request, Response, header};
+use ucwa::operation::multipart::{self, Limits};
+use ucwa_fuzz::show;
+
+const LIMITS: Limits = Limits {
+    max_parts: 16,
+    max_part_size: 4096,
+};
+
+/// What a writer makes: no limit is in the way of reading it back.
+const UNLIMITED: Limits = Limits {
+    max_parts: usize::MAX,
+    max_part_size: usize::MAX,
+};
+
+fuzz_target!(|data: &[u8]| {
+    let (content_type, body) = match data.iter().position(|&b| b == b'\n') {
+        Some(end) if data.starts_with(b"multipart/") => match std::str::from_utf8(&data[..end]) {
+            Ok(content_type) => (content_type, &data[end + 1..]),
+            Err(_) => return,
+        },
+        _ => ("multipart/batching; boundary=batch", data),
+    };
+
+    match multipart::read_responses(content_type, body, &LIMITS) {
+        Ok(responses) => {
+            within_limits(responses.iter().map(|r| r.body().len()));
+            let written = write_responses(&responses);
+            let again = read_back(&written, multipart::read_responses);
+            assert_eq!(again.len(), responses.len());
+            for (first, second) in responses.iter().zip(&again) {
+                assert_eq!(first.status(), second.status());
+                assert_eq!(first.body(), second.body(), "{}", show(&written));
+                same_headers(first.headers(), second.headers(), &[]);
+            }
+            assert_eq!(write_responses(&again), written);
+        }
+        Err(error) => assert!(error.offset <= body.len(), "{error}"),
+    }
+
+    match multipart::read_requests(content_type, body, &LIMITS) {
+        Ok(requests) => {
+            within_limits(requests.iter().map(|r| r.body().len()));
+            let written = write_requests(&requests);
+            let again = read_back(&written, multipart::read_requests);
+            assert_eq!(again.len(), requests.len());
+            for (first, second) in requests.iter().zip(&again) {
+                assert_eq!(first.method(), second.method());
+                // Written as a path and query: the server is the batch's.
+                let target = |r: &Request<Vec<u8>>| {
+                    r.uri()
+                        .path_and_query()
+                        .map_or("/", |p| p.as_str())
+                        .to_owned()
+                };
+                assert_eq!(target(first), target(second));
+                assert_eq!(first.body(), second.body(), "{}", show(&written));
+                same_headers(first.headers(), second.headers(), &[header::HOST]);
+            }
+            assert_eq!(write_requests(&again), written);
+        }
+        Err(error) => assert!(error.offset <= body.len(), "{error}"),
+    }
+});
+
+fn within_limits(bodies: impl ExactSizeIterator<Item = usize>) {
+    assert!(bodies.len() <= LIMITS.max_parts);
+    for body in bodies {
+        assert!(body <= LIMITS.max_part_size);
+    }
+}
+
+/// A boundary none of the bodies holds, the same for the same bodies (a random one, as
+/// `choose_boundary` draws, would make runs differ).
+fn boundary<'a>(bodies: impl Iterator<Item = &'a [u8]> + Clone) -> String {
+    (0..)
+        .map(|n| format!("fuzz-boundary-{n}"))
+        .find(|candidate| {
+            !bodies.clone().any(|body| {
+                body.windows(candidate.len())
+                    .any(|w| w == candidate.as_bytes())
+            })
+        })
+        .expect("some boundary is free")
+}
+
+fn write_responses(responses: &[Response<Vec<u8>>]) -> Vec<u8> {
+    let boundary = boundary(responses.iter().map(|r| r.body().as_slice()));
+    let mut written = multipart::content_type(&boundary).into_bytes();
+    written.push(b'\n');
+    written.extend(multipart::write_responses(&boundary, responses));
+    written
+}
+
+fn write_requests(requests: &[Request<Vec<u8>>]) -> Vec<u8> {
+    let boundary = boundary(requests.iter().map(|r| r.body().as_slice()));
+    let mut written = multipart::content_type(&boundary).into_bytes();
+    written.push(b'\n');
+    written.extend(multipart::write_requests(&boundary, requests));
+    written
+}
+
+/// Reads what a `write_` function made: its `Content-Type` line, then the body.
+fn read_back<T>(
+    written: &[u8],
+    read: fn(&str, &[u8], &Limits) -> Result<Vec<T>, multipart::MultipartError>,
+) -> Vec<T> {
+    let end = written
+        .iter()
+        .position(|&b| b == b'\n')
+        .expect("a first line");
+    let content_type = std::str::from_utf8(&written[..end]).expect("an ASCII Content-Type");
+    read(content_type, &written[end + 1..], &UNLIMITED).unwrap_or_else(|e| {
+        panic!(
+            "what was written does not read back: {e}\n{}",
+            show(written)
+        )
+    })
+}
+
+/// The same headers, but those a writer sets itself (the length of the body as written) or
+/// leaves out (hop by hop), and `also`.
+fn same_headers(first: &HeaderMap, second: &HeaderMap, also: &[header::HeaderName]) {
+    let kept = |headers: &HeaderMap| {
+        let mut kept: Vec<(String, Vec<u8>)> = headers
+            .iter()
+            .filter(|(name, _)| {
+                !matches!(
+                    **name,
+                    header::CONTENT_LENGTH | header::TRANSFER_ENCODING | header::CONNECTION
+                ) && !also.contains(name)
+            })
+            .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+            .collect();
+        kept.sort();
+        kept
+    };
+    assert_eq!(kept(first), kept(second));
+}
