@@ -32,51 +32,83 @@ fuzz_target!(|data: &[u8]| {
         _ => ("multipart/batching; boundary=batch", data),
     };
 
-    match multipart::read_responses(content_type, body, &LIMITS) {
-        Ok(responses) => {
-            within_limits(responses.iter().map(|r| r.body().len()));
-            let written = write_responses(&responses);
-            let again = read_back(&written, multipart::read_responses);
-            assert_eq!(again.len(), responses.len());
-            for (first, second) in responses.iter().zip(&again) {
-                assert_eq!(first.status(), second.status());
-                assert_eq!(first.body(), second.body(), "{}", show(&written));
-                same_headers(first.headers(), second.headers(), &[]);
-            }
-            assert_eq!(write_responses(&again), written);
-        }
-        Err(error) => assert!(error.offset <= body.len(), "{error}"),
-    }
-
-    match multipart::read_requests(content_type, body, &LIMITS) {
-        Ok(requests) => {
-            within_limits(requests.iter().map(|r| r.body().len()));
-            let written = write_requests(&requests);
-            let again = read_back(&written, multipart::read_requests);
-            assert_eq!(again.len(), requests.len());
-            for (first, second) in requests.iter().zip(&again) {
-                assert_eq!(first.method(), second.method());
-                // Written as a path and query: the server is the batch's.
-                let target = |r: &Request<Vec<u8>>| {
-                    r.uri()
-                        .path_and_query()
-                        .map_or("/", |p| p.as_str())
-                        .to_owned()
-                };
-                assert_eq!(target(first), target(second));
-                assert_eq!(first.body(), second.body(), "{}", show(&written));
-                same_headers(first.headers(), second.headers(), &[header::HOST]);
-            }
-            assert_eq!(write_requests(&again), written);
-        }
-        Err(error) => assert!(error.offset <= body.len(), "{error}"),
-    }
+    check(
+        content_type,
+        body,
+        multipart::read_responses,
+        multipart::write_responses,
+        |first, second, written| {
+            assert_eq!(first.status(), second.status());
+            assert_eq!(first.body(), second.body(), "{}", show(written));
+            same_headers(first.headers(), second.headers(), &[]);
+        },
+    );
+    check(
+        content_type,
+        body,
+        multipart::read_requests,
+        multipart::write_requests,
+        |first, second, written| {
+            assert_eq!(first.method(), second.method());
+            // Written as a path and query: the server is the batch's.
+            let target = |r: &Request<Vec<u8>>| {
+                r.uri()
+                    .path_and_query()
+                    .map_or("/", |p| p.as_str())
+                    .to_owned()
+            };
+            assert_eq!(target(first), target(second));
+            assert_eq!(first.body(), second.body(), "{}", show(written));
+            same_headers(first.headers(), second.headers(), &[header::HOST]);
+        },
+    );
 });
 
-fn within_limits(bodies: impl ExactSizeIterator<Item = usize>) {
-    assert!(bodies.len() <= LIMITS.max_parts);
-    for body in bodies {
-        assert!(body <= LIMITS.max_part_size);
+type Read<T> = fn(&str, &[u8], &Limits) -> Result<Vec<T>, multipart::MultipartError>;
+type Write<T> = fn(&str, &[T]) -> Vec<u8>;
+
+/// A part type (an answer or a request) whose body is bytes.
+trait Part {
+    fn body_bytes(&self) -> &[u8];
+}
+
+impl Part for Response<Vec<u8>> {
+    fn body_bytes(&self) -> &[u8] {
+        self.body()
+    }
+}
+
+impl Part for Request<Vec<u8>> {
+    fn body_bytes(&self) -> &[u8] {
+        self.body()
+    }
+}
+
+/// Reads `body` under the limits; what reads is written, read back and compared part by part
+/// (`same`, given what was written), and written again to the same bytes. An error is at an
+/// offset inside the body.
+fn check<T: Part>(
+    content_type: &str,
+    body: &[u8],
+    read: Read<T>,
+    write: Write<T>,
+    same: impl Fn(&T, &T, &[u8]),
+) {
+    match read(content_type, body, &LIMITS) {
+        Ok(parts) => {
+            assert!(parts.len() <= LIMITS.max_parts);
+            for part in &parts {
+                assert!(part.body_bytes().len() <= LIMITS.max_part_size);
+            }
+            let written = write_with_type(&parts, write);
+            let again = read_back(&written, read);
+            assert_eq!(again.len(), parts.len());
+            for (first, second) in parts.iter().zip(&again) {
+                same(first, second, &written);
+            }
+            assert_eq!(write_with_type(&again, write), written);
+        }
+        Err(error) => assert!(error.offset <= body.len(), "{error}"),
     }
 }
 
@@ -94,27 +126,17 @@ fn boundary<'a>(bodies: impl Iterator<Item = &'a [u8]> + Clone) -> String {
         .expect("some boundary is free")
 }
 
-fn write_responses(responses: &[Response<Vec<u8>>]) -> Vec<u8> {
-    let boundary = boundary(responses.iter().map(|r| r.body().as_slice()));
+/// `Content-Type` line, then what `write` makes of `parts` with a boundary they do not hold.
+fn write_with_type<T: Part>(parts: &[T], write: Write<T>) -> Vec<u8> {
+    let boundary = boundary(parts.iter().map(Part::body_bytes));
     let mut written = multipart::content_type(&boundary).into_bytes();
     written.push(b'\n');
-    written.extend(multipart::write_responses(&boundary, responses));
+    written.extend(write(&boundary, parts));
     written
 }
 
-fn write_requests(requests: &[Request<Vec<u8>>]) -> Vec<u8> {
-    let boundary = boundary(requests.iter().map(|r| r.body().as_slice()));
-    let mut written = multipart::content_type(&boundary).into_bytes();
-    written.push(b'\n');
-    written.extend(multipart::write_requests(&boundary, requests));
-    written
-}
-
-/// Reads what a `write_` function made: its `Content-Type` line, then the body.
-fn read_back<T>(
-    written: &[u8],
-    read: fn(&str, &[u8], &Limits) -> Result<Vec<T>, multipart::MultipartError>,
-) -> Vec<T> {
+/// Reads what `write_with_type` made: its `Content-Type` line, then the body.
+fn read_back<T>(written: &[u8], read: Read<T>) -> Vec<T> {
     let end = written
         .iter()
         .position(|&b| b == b'\n')
