@@ -58,21 +58,20 @@ impl ErrorBody {
         let mut code = None;
         if !empty {
             while let Some(element) = reader.next_element()? {
-                let text = |child| match child {
+                let name = element.simple_key()?;
+                let content = reader.simple_element(&element)?;
+                let text = |content| match content {
                     SimpleChild::Text(text) => Some(text),
                     _ => None,
                 };
-                match element.simple_key()? {
-                    "code" => code = text(reader.simple_element(&element)?),
-                    "subcode" => {
-                        body.subcode =
-                            text(reader.simple_element(&element)?).filter(|s| !s.is_empty());
-                    }
-                    "message" => body.message = text(reader.simple_element(&element)?),
-                    "parameters" => body.parameters = bag_value(reader.simple_element(&element)?),
-                    "debugInfo" => body.debug_info = bag_value(reader.simple_element(&element)?),
+                match name {
+                    "code" => code = text(content),
+                    "subcode" => body.subcode = text(content).filter(|s| !s.is_empty()),
+                    "message" => body.message = text(content),
+                    "parameters" => body.parameters = bag_value(content),
+                    "debugInfo" => body.debug_info = bag_value(content),
                     name => {
-                        if let Some(value) = bag_value(reader.simple_element(&element)?) {
+                        if let Some(value) = bag_value(content) {
                             crate::audit::record("an error body", name);
                             body.unknown.insert(name.to_owned(), value);
                         }
