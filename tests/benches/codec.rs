@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use common::{AVI_JSON, AVI_XML, batch_as_xml, error_xml, largest_reference_event};
+use common::{AVI_JSON, AVI_XML, batch_as_xml, error_xml, floor, largest_reference_event};
 use criterion::{Criterion, Throughput};
 use serde::{Deserialize, Serialize};
 use ucwa::ErrorBody;
@@ -197,24 +197,6 @@ mod hand_xml {
         w.write_event(Event::End(BytesEnd::new("resource")))
             .unwrap();
         w.into_inner()
-    }
-}
-
-/// quick-xml reading the events and attributes of a document, building nothing.
-fn floor(xml: &[u8]) -> usize {
-    let text = std::str::from_utf8(xml).unwrap();
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut n = 0usize;
-    loop {
-        match reader.read_event().unwrap() {
-            quick_xml::events::Event::Eof => break n,
-            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
-                for attribute in e.attributes() {
-                    n += attribute.unwrap().value.len();
-                }
-            }
-            _ => n += 1,
-        }
     }
 }
 

@@ -53,3 +53,21 @@ pub fn error_xml() -> Vec<u8> {
     let error: ucwa::ErrorBody = ucwa::json::from_slice(ERROR_JSON).expect("the error decodes");
     error.to_xml().expect("the error encodes")
 }
+
+/// quick-xml reading the events and attributes of a document, building nothing.
+pub fn floor(xml: &[u8]) -> usize {
+    let text = std::str::from_utf8(xml).unwrap();
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut n = 0usize;
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Eof => break n,
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                for attribute in e.attributes() {
+                    n += attribute.unwrap().value.len();
+                }
+            }
+            _ => n += 1,
+        }
+    }
+}
