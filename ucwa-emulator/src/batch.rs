@@ -43,10 +43,10 @@ struct Dispatch {
 
 /// The batch route of application path `app`, its parts sent through `router` (this origin's,
 /// without the batch route: a batch in a batch is refused before it could get there).
-pub(crate) fn routes(app: &str, router: Router, site: Site) -> Router {
+pub(crate) fn routes(router: Router, site: Site) -> Router {
     let state = site.state.clone();
     Router::new()
-        .route(&format!("{app}/batch"), post(batch))
+        .route(crate::paths::route::BATCH, post(batch))
         .layer(middleware::from_fn_with_state(site, authorize))
         .with_state(Dispatch { state, router })
 }

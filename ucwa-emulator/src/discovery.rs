@@ -9,15 +9,9 @@ use ucwa::Link;
 use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::resources::{Root, User};
 
-use crate::APPLICATIONS_PATH;
+use crate::paths::{APPLICATIONS_PATH, ROOT_PATH, USER_PATH, XFRAME_PATH};
 use crate::protocol::{Negotiated, Refusal, not_found, payload};
 use crate::tokens::{Site, own_origin};
-
-/// Where the root resource is on the discovery host, besides `/`.
-pub const ROOT_PATH: &str = "/Autodiscover/AutodiscoverService.svc/root";
-/// Where the user resource is.
-pub const USER_PATH: &str = "/Autodiscover/AutodiscoverService.svc/root/oauth/user";
-const XFRAME_PATH: &str = "/Autodiscover/XFrame/XFrame.html";
 
 /// `GET /`: the root, or only a `redirect` link when one is set; 404 for
 /// `lyncdiscoverinternal.*` when the internal entry point is configured away.

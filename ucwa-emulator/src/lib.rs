@@ -40,9 +40,11 @@ mod discovery;
 mod faults;
 mod handler;
 mod limits;
+mod lock;
 mod me;
 mod meetings;
 mod messaging;
+mod paths;
 mod people;
 mod protocol;
 mod resources;
@@ -64,17 +66,13 @@ use ucwa::http::{Method, StatusCode};
 
 pub use clock::Clock;
 pub use directory::Person;
-pub use discovery::{ROOT_PATH, USER_PATH};
 pub use faults::Fault;
 pub use limits::{ConfigError, LimitReached, Limits};
 pub use me::PHOTO_PNG;
+pub use paths::{APPLICATIONS_PATH, ROOT_PATH, TOKEN_PATH, USER_PATH};
 pub use protocol::DIAGNOSTIC_ID;
-pub use tokens::TOKEN_PATH;
 
 use state::State;
-
-/// Where a client starts: the `applications` resource.
-pub const APPLICATIONS_PATH: &str = "/ucwa/oauth/v1/applications";
 
 /// How the emulator behaves.
 #[derive(Clone, Debug)]

@@ -29,11 +29,11 @@ use ucwa::{Enumeration, Link, Uri};
 use crate::channel::Queued;
 use crate::directory::User;
 use crate::handler::{Answer, Shared, application_at, available_at};
+use crate::paths::{self, route};
 use crate::protocol::{
     Negotiated, Refusal, decode_or_default, invalid_parameters, no_content, not_found, payload,
     respond_as,
 };
-use crate::resources::{app_path, me_path};
 use crate::state::{App, State};
 
 /// The longest location a user may publish.
@@ -50,30 +50,19 @@ pub const PHOTO_PNG: &[u8] = &[
 ];
 
 /// The routes of this module, under the application's path `app`.
-pub(crate) fn routes(app: &str) -> Router<Shared> {
+pub(crate) fn routes() -> Router<Shared> {
     Router::new()
-        .route(&format!("{app}/me"), get(get_me))
-        .route(
-            &format!("{app}/me/presence"),
-            get(get_presence).post(set_presence),
-        )
-        .route(&format!("{app}/me/note"), get(get_note).post(set_note))
-        .route(
-            &format!("{app}/me/location"),
-            get(get_location).post(set_location),
-        )
-        .route(&format!("{app}/photos/{{address}}"), get(get_photo))
-}
-
-/// Where a user's photo is, as seen from application `app`.
-pub(crate) fn photo_path(app: u64, address: &str) -> String {
-    format!("{}/photos/{address}", app_path(app))
+        .route(route::ME, get(get_me))
+        .route(route::PRESENCE, get(get_presence).post(set_presence))
+        .route(route::NOTE, get(get_note).post(set_note))
+        .route(route::LOCATION, get(get_location).post(set_location))
+        .route(route::PHOTO, get(get_photo))
 }
 
 /// The user of application `app`, with the links that make them available and keep them so,
 /// and, once available, those of what they publish.
 pub(crate) fn me(app: &App) -> Me {
-    let base = me_path(app.id);
+    let base = paths::me(app.id);
     let user = &app.user;
     let mut me = Me {
         name: Some(user.name.clone()),
@@ -83,16 +72,16 @@ pub(crate) fn me(app: &App) -> Me {
     };
     let links = &mut me.links;
     links.self_ = Some(Link::to(base.clone()));
-    links.report_my_activity = Some(Link::to(format!("{base}/reportMyActivity")));
+    links.report_my_activity = Some(Link::to(paths::in_me(app.id, "reportMyActivity")));
     let available = app.available.load(Ordering::SeqCst);
     if !available || app.created_available {
-        links.make_me_available = Some(Link::to(format!("{base}/makeMeAvailable")));
+        links.make_me_available = Some(Link::to(paths::in_me(app.id, "makeMeAvailable")));
     }
     if available {
-        links.presence = Some(Link::to(format!("{base}/presence")));
-        links.note = Some(Link::to(format!("{base}/note")));
-        links.location = Some(Link::to(format!("{base}/location")));
-        links.photo = Some(Link::to(photo_path(app.id, &user.address)));
+        links.presence = Some(Link::to(paths::in_me(app.id, "presence")));
+        links.note = Some(Link::to(paths::in_me(app.id, "note")));
+        links.location = Some(Link::to(paths::in_me(app.id, "location")));
+        links.photo = Some(Link::to(paths::photo(app.id, &user.address)));
     }
     me
 }
@@ -100,13 +89,13 @@ pub(crate) fn me(app: &App) -> Me {
 /// After makeMeAvailable: the application hears that `me` changed (it has new links) and that
 /// the user's presence is now there for it (it no longer lurks).
 pub(crate) fn announce_available(app: &App) {
-    let base = me_path(app.id);
+    let base = paths::me(app.id);
     let events = [
         Event::new(EventType::Updated, "me", Link::new(base.clone())),
         Event::new(
             EventType::Added,
             "presence",
-            Link::new(format!("{base}/presence")),
+            Link::new(paths::in_me(app.id, "presence")),
         ),
     ];
     for event in events {
@@ -117,8 +106,12 @@ pub(crate) fn announce_available(app: &App) {
 /// Tells every application of `user` that `rel` (presence, note, location) changed.
 fn announce(state: &State, user: &User, rel: &str) {
     for app in state.apps_of(user) {
-        let base = me_path(app.id);
-        let event = Event::new(EventType::Updated, rel, Link::new(format!("{base}/{rel}")));
+        let base = paths::me(app.id);
+        let event = Event::new(
+            EventType::Updated,
+            rel,
+            Link::new(paths::in_me(app.id, rel)),
+        );
         app.channel.push(Arc::new(Queued::new("me", &base, event)));
     }
     crate::people::published_changed(state, user, rel);
@@ -151,7 +144,7 @@ async fn get_presence(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = available_at(&state, id, format)?;
-    let href = format!("{}/presence", me_path(app.id));
+    let href = paths::in_me(app.id, "presence");
     Ok(payload(
         format,
         StatusCode::OK,
@@ -210,7 +203,7 @@ async fn get_note(
         r#type: Some(NoteType::Personal),
         ..Note::default()
     };
-    note.links.self_ = Some(Link::to(format!("{}/note", me_path(app.id))));
+    note.links.self_ = Some(Link::to(paths::in_me(app.id, "note")));
     Ok(payload(format, StatusCode::OK, &note))
 }
 
@@ -239,7 +232,7 @@ async fn get_location(
         location: app.user.published().location.clone(),
         ..Location::default()
     };
-    location.links.self_ = Some(Link::to(format!("{}/location", me_path(app.id))));
+    location.links.self_ = Some(Link::to(paths::in_me(app.id, "location")));
     Ok(payload(format, StatusCode::OK, &location))
 }
 

@@ -23,7 +23,7 @@
 //!   invitation `completed` (`Connected`): the meeting has no one to wait for. A join without
 //!   `onlineMeetingUri` (an ad hoc meeting) is refused as a missing parameter; an unknown URI
 //!   is 404 `DestinationNotFound`. The joined meeting's `onlineMeeting` is served under the
-//!   conversation the invitation links to (numbered from [`JOINED_CONVERSATIONS`], apart from
+//!   conversation the invitation links to (numbered from [`paths::JOINED_MEETINGS`], apart from
 //!   the scripted call's and those of instant messaging); that conversation itself is not
 //!   served (the emulator's meetings carry no modality to converse in);
 //! - paths are those of the walkthroughs (`onlineMeetings/myOnlineMeetings/{id}`,
@@ -42,25 +42,25 @@ use ucwa::enumerations::{
     AccessLevel, AutomaticLeaderAssignment, Direction, EntryExitAnnouncement, Importance,
     InvitationState, LobbyBypassForPhoneUsers, OnlineMeetingRel, PhoneUserAdmission,
 };
-use ucwa::events::{Event, EventType};
+use ucwa::events::EventType;
 use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
 use ucwa::operations::{
     JoinOnlineMeetingPostBody, MyOnlineMeetingPutBody, MyOnlineMeetingsPostBody,
 };
 use ucwa::resources::{
-    AnyResource, Application, Communication, MyOnlineMeeting, MyOnlineMeetings, OnlineMeeting,
+    AnyResource, Application, MyOnlineMeeting, MyOnlineMeetings, OnlineMeeting,
     OnlineMeetingExtensions, OnlineMeetingInvitation, OnlineMeetings,
 };
 use ucwa::{Enumeration, Format, Link, Timestamp, Uri};
 
-use crate::channel::Queued;
+use crate::channel::{Queued, with_resource as embedded};
 use crate::directory::User;
 use crate::handler::{Answer, Shared, application_at};
+use crate::paths::{self, route};
 use crate::protocol::{
     Negotiated, Refusal, check, conflict, decode, invalid_parameters, no_content, not_found,
     not_found_as, payload, precondition_failed, precondition_required,
 };
-use crate::resources::{app_path, communication_path};
 use crate::state::App;
 
 /// The longest subject.
@@ -75,8 +75,6 @@ const MAX_OPERATION_ID: usize = 50;
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(8 * 3600);
 /// How far back, and ahead, an `expirationTime` may be.
 const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
-/// The first number of the conversations joined meetings are in.
-pub(crate) const JOINED_CONVERSATIONS: u64 = 1_000_000;
 
 /// Every user's meetings and the latest joins (a field of the emulator's state).
 #[derive(Default)]
@@ -165,54 +163,23 @@ input_from!(MyOnlineMeetingPutBody);
 
 impl Meetings {
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        // Plain data: a panic while holding it leaves nothing half-done worth refusing for.
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock::lock(&self.0)
     }
 }
 
 /// The routes of this module, under the application's path `app`.
-pub(crate) fn routes(app: &str) -> Router<Shared> {
-    let mine = format!("{app}/onlineMeetings/myOnlineMeetings");
-    let joins = format!("{app}/communication/onlineMeetingInvitations");
+pub(crate) fn routes() -> Router<Shared> {
     Router::new()
-        .route(&format!("{app}/onlineMeetings"), get(get_online_meetings))
-        .route(&mine, get(list).post(schedule))
+        .route(route::ONLINE_MEETINGS, get(get_online_meetings))
+        .route(route::MY_MEETINGS, get(list).post(schedule))
         .route(
-            &format!("{mine}/{{meeting}}"),
+            route::MY_MEETING,
             get(get_meeting).put(update).delete(delete),
         )
-        .route(
-            &format!("{mine}/{{meeting}}/extensions"),
-            get(get_extensions),
-        )
-        .route(&joins, post(join))
-        .route(&format!("{joins}/{{invitation}}"), get(get_invitation))
-        .route(
-            &format!("{app}/communication/conversations/{{conversation}}/onlineMeeting"),
-            get(get_joined_meeting),
-        )
-}
-
-fn online_meetings_path(app: u64) -> String {
-    format!("{}/onlineMeetings", app_path(app))
-}
-
-fn my_meetings_path(app: u64) -> String {
-    format!("{}/myOnlineMeetings", online_meetings_path(app))
-}
-
-fn joins_path(app: u64) -> String {
-    format!("{}/onlineMeetingInvitations", communication_path(app))
-}
-
-fn conversation_path(app: u64, number: u64) -> String {
-    format!(
-        "{}/conversations/{}",
-        communication_path(app),
-        JOINED_CONVERSATIONS + number
-    )
+        .route(route::MEETING_EXTENSIONS, get(get_extensions))
+        .route(route::MEETING_JOINS, post(join))
+        .route(route::MEETING_JOIN, get(get_invitation))
+        .route(route::JOINED_MEETING, get(get_joined_meeting))
 }
 
 /// Embeds in `application` the dashboard of online meetings.
@@ -220,15 +187,10 @@ pub(crate) fn embed(application: &mut Application, app: u64) {
     application.embedded.online_meetings = Some(Box::new(dashboard(app)));
 }
 
-/// Adds to `communication` the link that joins a meeting.
-pub(crate) fn link_join(communication: &mut Communication, app: u64) {
-    communication.links.join_online_meeting = Some(Link::to(joins_path(app)));
-}
-
 fn dashboard(app: u64) -> OnlineMeetings {
     let mut dashboard = OnlineMeetings::default();
-    dashboard.links.self_ = Some(Link::to(online_meetings_path(app)));
-    dashboard.links.my_online_meetings = Some(Link::to(my_meetings_path(app)));
+    dashboard.links.self_ = Some(Link::to(paths::online_meetings(app)));
+    dashboard.links.my_online_meetings = Some(Link::to(paths::my_meetings(app)));
     dashboard
 }
 
@@ -262,9 +224,9 @@ fn resource(app: u64, meeting: &Meeting) -> MyOnlineMeeting {
     resource
         .unknown
         .insert("etag".to_owned(), meeting.etag.clone().into());
-    let href = format!("{}/{}", my_meetings_path(app), meeting.id);
-    resource.links.online_meeting_extensions = Some(Link::to(format!("{href}/extensions")));
-    resource.links.self_ = Some(Link::to(href));
+    resource.links.online_meeting_extensions =
+        Some(Link::to(paths::meeting_extensions(app, &meeting.id)));
+    resource.links.self_ = Some(Link::to(paths::my_meeting(app, &meeting.id)));
     resource
 }
 
@@ -467,7 +429,7 @@ async fn list(
 ) -> Answer {
     let app = application_at(&state, id, format)?;
     let mut mine = MyOnlineMeetings::default();
-    mine.links.self_ = Some(Link::to(my_meetings_path(app.id)));
+    mine.links.self_ = Some(Link::to(paths::my_meetings(app.id)));
     if let Some(meetings) = state.meetings.lock().by_user.get(&app.user.index) {
         mine.embedded.my_online_meeting = meetings.values().map(|m| resource(app.id, m)).collect();
     }
@@ -550,11 +512,7 @@ async fn get_extensions(
     let app = application_at(&state, id, format)?;
     let meeting = find(&state, &app, &meeting, format)?;
     let mut extensions = OnlineMeetingExtensions::default();
-    extensions.links.self_ = Some(Link::to(format!(
-        "{}/{}/extensions",
-        my_meetings_path(app.id),
-        meeting.id
-    )));
+    extensions.links.self_ = Some(Link::to(paths::meeting_extensions(app.id, &meeting.id)));
     Ok(payload(format, StatusCode::OK, &extensions))
 }
 
@@ -702,8 +660,8 @@ async fn join(
             to: Some(Uri::new(uri.clone())),
             ..OnlineMeetingInvitation::default()
         };
-        invitation.links.self_ = Some(Link::to(format!("{}/{number}", joins_path(app.id))));
-        invitation.links.conversation = Some(Link::to(conversation_path(app.id, number)));
+        invitation.links.self_ = Some(Link::to(paths::meeting_join(app.id, number)));
+        invitation.links.conversation = Some(Link::to(paths::joined_conversation(app.id, number)));
         let mut connected = invitation.clone();
         connected.state = Some(InvitationState::Connected);
         if inner.joins.len() >= state.config.limits.max_meeting_joins {
@@ -718,7 +676,7 @@ async fn join(
         (number, invitation, meeting)
     };
     announce_join(&app, connecting, meeting);
-    let location = format!("{}/{number}", joins_path(app.id));
+    let location = paths::meeting_join(app.id, number);
     let mut response = no_content();
     *response.status_mut() = StatusCode::CREATED;
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -747,16 +705,19 @@ fn joined_meeting(app: u64, number: u64, scheduled: &Meeting) -> OnlineMeeting {
         subject: s.subject.clone(),
         ..OnlineMeeting::default()
     };
-    let conversation = conversation_path(app, number);
-    meeting.links.self_ = Some(Link::to(format!("{conversation}/onlineMeeting")));
-    meeting.links.conversation = Some(Link::to(conversation));
+    meeting.links.self_ = Some(Link::to(paths::in_conversation(
+        app,
+        paths::JOINED_MEETINGS + number,
+        "onlineMeeting",
+    )));
+    meeting.links.conversation = Some(Link::to(paths::joined_conversation(app, number)));
     meeting
 }
 
 /// The events of a join: the invitation started, the meeting in its conversation, the
 /// invitation completed (connected).
 fn announce_join(app: &App, invitation: OnlineMeetingInvitation, meeting: OnlineMeeting) {
-    let communication = communication_path(app.id);
+    let communication = paths::communication(app.id);
     let link = invitation.links.self_.clone().unwrap_or_default();
     let mut connected = invitation.clone();
     connected.state = Some(InvitationState::Connected);
@@ -805,18 +766,6 @@ fn announce_join(app: &App, invitation: OnlineMeetingInvitation, meeting: Online
     }
 }
 
-fn embedded(
-    event_type: EventType,
-    rel: &str,
-    link: Link,
-    resource: AnyResource,
-) -> Event<AnyResource> {
-    Event {
-        resource: Some(resource),
-        ..Event::new(event_type, rel, link)
-    }
-}
-
 async fn get_invitation(
     Extract(state): Extract<Shared>,
     Path((id, number)): Path<(u64, u64)>,
@@ -838,7 +787,7 @@ async fn get_joined_meeting(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = application_at(&state, id, format)?;
-    let number = conversation.checked_sub(JOINED_CONVERSATIONS);
+    let number = conversation.checked_sub(paths::JOINED_MEETINGS);
     let inner = state.meetings.lock();
     let join = inner
         .joins

@@ -45,15 +45,16 @@ use ucwa::resources::{
 };
 use ucwa::{DataUri, ErrorBody, Link, Timestamp, Uri};
 
-use crate::channel::Queued;
+use crate::channel::{Queued, with_resource};
 use crate::directory::User;
 use crate::handler::{Answer, Shared, application_at, available_at};
+use crate::lock::lock;
+use crate::paths::{self, route};
 use crate::protocol::{
     Negotiated, Refusal, conflict, decode, decode_or_default, invalid_parameters, limit_exceeded,
     no_content, not_found, payload, query_parameter,
 };
-use crate::resources::{app_path, communication_path};
-use crate::state::{App, State, lock};
+use crate::state::{App, State};
 use crate::tokens::Caller;
 
 /// The longest subject and operationId the reference gives startMessaging.
@@ -75,6 +76,26 @@ struct Peer {
     id: u64,
 }
 
+/// The state of a conversation's messaging modality. (The generated bindings type it as a
+/// string: UCWA names no enumeration for it.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ModalityState {
+    Connecting,
+    Connected,
+    Disconnected,
+}
+
+impl ModalityState {
+    /// The name on the wire.
+    fn as_str(self) -> &'static str {
+        match self {
+            ModalityState::Connecting => "Connecting",
+            ModalityState::Connected => "Connected",
+            ModalityState::Disconnected => "Disconnected",
+        }
+    }
+}
+
 /// One side of a two-party conversation.
 #[derive(Debug)]
 struct Talk {
@@ -82,8 +103,7 @@ struct Talk {
     subject: String,
     importance: Importance,
     state: ConversationState,
-    /// `Connecting`, `Connected` or `Disconnected`.
-    messaging: &'static str,
+    messaging: ModalityState,
     local: Arc<User>,
     remote: Arc<User>,
     peer: Option<Peer>,
@@ -105,85 +125,48 @@ struct Invitation {
 
 impl Conversations {
     fn next_id(&mut self) -> u64 {
-        // Conversation 1 is the scripted call of every application.
-        self.next_id = self.next_id.max(1) + 1;
+        // The ids below are the scripted call's.
+        self.next_id = self.next_id.max(paths::FIRST_MESSAGING - 1) + 1;
         self.next_id
     }
 }
 
 /// The routes of this module, under the application's path `app`.
-pub(crate) fn routes(app: &str) -> Router<Shared> {
-    let invitation = format!("{app}/communication/messagingInvitations/{{invitation}}");
-    let conversation = format!("{app}/communication/conversations/{{conversation}}");
+pub(crate) fn routes() -> Router<Shared> {
     Router::new()
-        .route(&format!("{app}/communication"), get(get_communication))
+        .route(route::COMMUNICATION, get(get_communication))
+        .route(route::START_MESSAGING, post(start_messaging))
+        .route(route::MESSAGING_INVITATION, get(get_invitation))
+        .route(route::ACCEPT, post(accept))
+        .route(route::DECLINE, post(decline))
         .route(
-            &format!("{app}/communication/startMessaging"),
-            post(start_messaging),
-        )
-        .route(&invitation, get(get_invitation))
-        .route(&format!("{invitation}/accept"), post(accept))
-        .route(&format!("{invitation}/decline"), post(decline))
-        .route(
-            &conversation,
+            route::CONVERSATION,
             get(get_conversation).delete(leave_conversation),
         )
-        .route(&format!("{conversation}/messaging"), get(get_messaging))
-        .route(
-            &format!("{conversation}/messaging/messages"),
-            post(send_message),
-        )
-        .route(
-            &format!("{conversation}/messaging/typing"),
-            post(set_typing),
-        )
-        .route(
-            &format!("{conversation}/messaging/terminate"),
-            post(stop_messaging),
-        )
-}
-
-// ---- where things are -------------------------------------------------------------------
-
-fn invitation_path(app: u64, id: u64) -> String {
-    format!("{}/messagingInvitations/{id}", communication_path(app))
-}
-
-fn conversation_path(app: u64, id: u64) -> String {
-    format!("{}/conversations/{id}", communication_path(app))
-}
-
-fn messaging_path(app: u64, id: u64) -> String {
-    format!("{}/messaging", conversation_path(app, id))
+        .route(route::MESSAGING, get(get_messaging))
+        .route(route::SEND_MESSAGE, post(send_message))
+        .route(route::SET_IS_TYPING, post(set_typing))
+        .route(route::STOP_MESSAGING, post(stop_messaging))
 }
 
 fn participant_path(app: u64, conversation: u64, user: &User) -> String {
-    format!(
-        "{}/participants/{}",
-        conversation_path(app, conversation),
-        user.address
-    )
-}
-
-fn people_path(app: u64, user: &User) -> String {
-    format!("{}/people/{}", app_path(app), user.address)
+    paths::participant(app, conversation, &user.address)
 }
 
 // ---- the resources ----------------------------------------------------------------------
 
 /// The application's `communication`, with the operations it serves.
 pub(crate) fn communication(app: u64) -> Communication {
-    let base = communication_path(app);
     let mut communication = Communication {
         supported_modalities: Some(vec![ModalityType::Messaging]),
         supported_message_formats: Some(vec![MessageFormat::Plain, MessageFormat::Html]),
         ..Communication::default()
     };
     let links = &mut communication.links;
-    links.self_ = Some(Link::to(base.clone()));
-    links.start_messaging = Some(Link::to(format!("{base}/startMessaging")));
-    links.conversations = Some(Link::to(format!("{base}/conversations")));
-    crate::meetings::link_join(&mut communication, app);
+    links.self_ = Some(Link::to(paths::communication(app)));
+    links.start_messaging = Some(Link::to(paths::in_communication(app, "startMessaging")));
+    links.conversations = Some(Link::to(paths::in_communication(app, "conversations")));
+    links.join_online_meeting = Some(Link::to(paths::meeting_joins(app)));
     communication
 }
 
@@ -198,26 +181,26 @@ fn participant(app: u64, conversation: u64, user: &User, local: bool) -> Partici
     };
     let links = &mut participant.links;
     links.self_ = Some(Link::to(participant_path(app, conversation, user)));
-    links.conversation = Some(Link::to(conversation_path(app, conversation)));
+    links.conversation = Some(Link::to(paths::conversation(app, conversation)));
     if local {
-        links.me = Some(Link::to(crate::resources::me_path(app)));
+        links.me = Some(Link::to(paths::me(app)));
     } else {
-        links.contact = Some(Link::to(people_path(app, user)));
-        links.contact_presence = Some(Link::to(format!("{}/presence", people_path(app, user))));
-        links.contact_photo = Some(Link::to(crate::me::photo_path(app, &user.address)));
+        links.contact = Some(Link::to(paths::contact(app, user)));
+        links.contact_presence = Some(Link::to(paths::in_contact(app, user, "presence")));
+        links.contact_photo = Some(Link::to(paths::photo(app, &user.address)));
     }
     participant
 }
 
 fn conversation(app: u64, id: u64, talk: &Talk) -> Conversation {
-    let base = conversation_path(app, id);
+    let base = paths::conversation(app, id);
     let connected = talk.state == ConversationState::Connected;
     let mut conversation = Conversation {
         state: Some(talk.state.clone()),
         thread_id: Some(talk.thread_id.clone()),
         subject: Some(talk.subject.clone()),
         importance: Some(talk.importance.clone()),
-        active_modalities: Some(if talk.messaging == "Disconnected" {
+        active_modalities: Some(if talk.messaging == ModalityState::Disconnected {
             Vec::new()
         } else {
             vec!["Messaging".into()]
@@ -228,40 +211,41 @@ fn conversation(app: u64, id: u64, talk: &Talk) -> Conversation {
     };
     let links = &mut conversation.links;
     links.self_ = Some(Link::to(base.clone()));
-    links.messaging = Some(Link::to(messaging_path(app, id)));
+    links.messaging = Some(Link::to(paths::messaging(app, id)));
     links.local_participant = Some(Link::to(participant_path(app, id, &talk.local)));
-    links.participants = Some(Link::to(format!("{base}/participants")));
+    links.participants = Some(Link::to(paths::in_conversation(app, id, "participants")));
     conversation
 }
 
 fn messaging(app: u64, id: u64, talk: &Talk) -> Messaging {
-    let base = messaging_path(app, id);
+    let base = paths::messaging(app, id);
     let mut messaging = Messaging {
-        state: Some(talk.messaging.into()),
+        state: Some(talk.messaging.as_str().into()),
         ..Messaging::default()
     };
     let links = &mut messaging.links;
     links.self_ = Some(Link::to(base.clone()));
-    links.conversation = Some(Link::to(conversation_path(app, id)));
+    links.conversation = Some(Link::to(paths::conversation(app, id)));
     match talk.messaging {
-        "Connected" => {
+        ModalityState::Connected => {
             messaging.negotiated_message_formats =
                 Some(vec![MessageFormat::Plain, MessageFormat::Html]);
-            links.send_message = Some(Link::to(format!("{base}/messages")));
-            links.set_is_typing = Some(Link::to(format!("{base}/typing")));
-            links.stop_messaging = Some(Link::to(format!("{base}/terminate")));
-            links.typing_participants = Some(Link::to(format!("{base}/typingParticipants")));
+            links.send_message = Some(Link::to(paths::in_messaging(app, id, "messages")));
+            links.set_is_typing = Some(Link::to(paths::in_messaging(app, id, "typing")));
+            links.stop_messaging = Some(Link::to(paths::in_messaging(app, id, "terminate")));
+            links.typing_participants =
+                Some(Link::to(paths::in_messaging(app, id, "typingParticipants")));
         }
-        "Connecting" => {
-            links.stop_messaging = Some(Link::to(format!("{base}/terminate")));
+        ModalityState::Connecting => {
+            links.stop_messaging = Some(Link::to(paths::in_messaging(app, id, "terminate")));
         }
-        _ => {}
+        ModalityState::Disconnected => {}
     }
     messaging
 }
 
 fn invitation(app: u64, id: u64, invitation: &Invitation, talk: &Talk) -> MessagingInvitation {
-    let base = invitation_path(app, id);
+    let base = paths::messaging_invitation(app, id);
     let incoming = invitation.direction == Direction::Incoming;
     let (from, to) = if incoming {
         (&talk.remote, &talk.local)
@@ -280,21 +264,22 @@ fn invitation(app: u64, id: u64, invitation: &Invitation, talk: &Talk) -> Messag
     };
     let links = &mut resource.links;
     links.self_ = Some(Link::to(base.clone()));
-    links.conversation = Some(Link::to(conversation_path(app, invitation.conversation)));
-    links.messaging = Some(Link::to(messaging_path(app, invitation.conversation)));
-    links.to = Some(Link::to(people_path(app, to)));
+    links.conversation = Some(Link::to(paths::conversation(app, invitation.conversation)));
+    links.messaging = Some(Link::to(paths::messaging(app, invitation.conversation)));
+    links.to = Some(Link::to(paths::contact(app, to)));
     let mut from_link = Link::to(participant_path(app, invitation.conversation, from));
     from_link.title = Some(from.name.clone());
     links.from = Some(from_link);
     links.message = invitation.message.clone();
     if invitation.state == InvitationState::Connecting {
         if incoming {
-            links.accept = Some(Link::to(format!("{base}/accept")));
-            links.decline = Some(Link::to(format!("{base}/decline")));
+            links.accept = Some(Link::to(paths::in_messaging_invitation(app, id, "accept")));
+            links.decline = Some(Link::to(paths::in_messaging_invitation(app, id, "decline")));
         } else {
-            links.cancel = Some(Link::to(format!(
-                "{}/terminate",
-                messaging_path(app, invitation.conversation)
+            links.cancel = Some(Link::to(paths::in_messaging(
+                app,
+                invitation.conversation,
+                "terminate",
             )));
         }
     }
@@ -320,14 +305,14 @@ impl Announcements {
     }
 
     fn communication(&mut self, app: u64, event: Event<AnyResource>) {
-        self.to(app, "communication", communication_path(app), event);
+        self.to(app, "communication", paths::communication(app), event);
     }
 
     fn conversation(&mut self, app: u64, conversation: u64, event: Event<AnyResource>) {
         self.to(
             app,
             "conversation",
-            conversation_path(app, conversation),
+            paths::conversation(app, conversation),
             event,
         );
     }
@@ -341,18 +326,6 @@ impl Announcements {
     }
 }
 
-fn embedded(
-    event_type: EventType,
-    rel: &str,
-    href: String,
-    resource: AnyResource,
-) -> Event<AnyResource> {
-    Event {
-        resource: Some(resource),
-        ..Event::new(event_type, rel, Link::new(href))
-    }
-}
-
 fn invitation_event(
     app: u64,
     id: u64,
@@ -360,28 +333,28 @@ fn invitation_event(
     talk: &Talk,
     kind: EventType,
 ) -> Event<AnyResource> {
-    embedded(
+    with_resource(
         kind,
         "messagingInvitation",
-        invitation_path(app, id),
+        Link::new(paths::messaging_invitation(app, id)),
         AnyResource::MessagingInvitation(Box::new(invitation(app, id, inv, talk))),
     )
 }
 
 fn conversation_event(app: u64, id: u64, talk: &Talk, kind: EventType) -> Event<AnyResource> {
-    embedded(
+    with_resource(
         kind,
         "conversation",
-        conversation_path(app, id),
+        Link::new(paths::conversation(app, id)),
         AnyResource::Conversation(Box::new(conversation(app, id, talk))),
     )
 }
 
 fn messaging_event(app: u64, id: u64, talk: &Talk) -> Event<AnyResource> {
-    embedded(
+    with_resource(
         EventType::Updated,
         "messaging",
-        messaging_path(app, id),
+        Link::new(paths::messaging(app, id)),
         AnyResource::Messaging(Box::new(messaging(app, id, talk))),
     )
 }
@@ -393,10 +366,10 @@ fn participant_added(app: u64, id: u64, user: &User, local: bool) -> Event<AnyRe
     } else {
         "participant"
     };
-    let mut event = embedded(
+    let mut event = with_resource(
         EventType::Added,
         rel,
-        participant_path(app, id, user),
+        Link::new(participant_path(app, id, user)),
         AnyResource::Participant(Box::new(resource)),
     );
     event.link.title = Some(user.name.clone());
@@ -513,7 +486,7 @@ async fn start_messaging(
             subject: subject.clone(),
             importance: importance.clone(),
             state: ConversationState::Connecting,
-            messaging: "Connecting",
+            messaging: ModalityState::Connecting,
             local: user.clone(),
             remote: remote.clone(),
             peer: None,
@@ -597,7 +570,7 @@ async fn start_messaging(
                 subject,
                 importance,
                 state: ConversationState::Incoming,
-                messaging: "Connecting",
+                messaging: ModalityState::Connecting,
                 local: invitee,
                 remote: user.clone(),
                 peer: Some(Peer {
@@ -647,7 +620,7 @@ async fn start_messaging(
     out.send(&state);
     let mut response = no_content();
     *response.status_mut() = StatusCode::CREATED;
-    let location = invitation_path(app.id, invitation_id);
+    let location = paths::messaging_invitation(app.id, invitation_id);
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);
     }
@@ -668,7 +641,7 @@ fn fail_outgoing(
         return;
     };
     talk.state = ConversationState::Disconnected;
-    talk.messaging = "Disconnected";
+    talk.messaging = ModalityState::Disconnected;
     if let Some(inv) = mine.invitations.get_mut(&invitation) {
         inv.state = InvitationState::Failed;
         out.communication(app.id, completed(app.id, invitation, inv, &talk, Some(why)));
@@ -734,7 +707,7 @@ fn connect(
     out: &mut Announcements,
 ) {
     talk.state = ConversationState::Connected;
-    talk.messaging = "Connected";
+    talk.messaging = ModalityState::Connected;
     inv.state = InvitationState::Connected;
     out.communication(
         app,
@@ -828,7 +801,7 @@ async fn decline(
         let mut mine = lock(&app.conversations);
         if let Some(mut talk) = mine.conversations.remove(&conversation_id) {
             talk.state = ConversationState::Disconnected;
-            talk.messaging = "Disconnected";
+            talk.messaging = ModalityState::Disconnected;
             if let Some(mut inv) = mine.invitations.remove(&invitation_id) {
                 inv.state = InvitationState::Declined;
                 out.communication(app.id, completed(app.id, invitation_id, &inv, &talk, None));
@@ -921,7 +894,7 @@ fn incoming_message(
     from: &User,
     text: DataUri,
 ) -> Event<AnyResource> {
-    let href = format!("{}/messages/{number}", messaging_path(app, conversation));
+    let href = paths::message(app, conversation, number);
     let mut message = Message {
         direction: Some(Direction::Incoming),
         time_stamp: now(),
@@ -929,8 +902,8 @@ fn incoming_message(
     };
     let links = &mut message.links;
     links.self_ = Some(Link::to(href.clone()));
-    links.messaging = Some(Link::to(messaging_path(app, conversation)));
-    links.contact = Some(Link::to(people_path(app, from)));
+    links.messaging = Some(Link::to(paths::messaging(app, conversation)));
+    links.contact = Some(Link::to(paths::contact(app, from)));
     let mut participant = Link::to(participant_path(app, conversation, from));
     participant.title = Some(from.name.clone());
     links.participant = Some(participant);
@@ -939,10 +912,10 @@ fn incoming_message(
     } else {
         links.plain_message = Some(text);
     }
-    let mut event = embedded(
+    let mut event = with_resource(
         EventType::Completed,
         "message",
-        href,
+        Link::new(href),
         AnyResource::Message(Box::new(message)),
     );
     event.status = Some("Success".into());
@@ -968,7 +941,7 @@ fn connected(
         .conversations
         .get(&conversation_id)
         .ok_or_else(|| not_found(format))?;
-    if talk.messaging != "Connected" {
+    if talk.messaging != ModalityState::Connected {
         return Err(conflict_without_subcode(
             format,
             "The conversation is not connected.",
@@ -1040,10 +1013,7 @@ async fn send_message(
         talk.next_message += 1;
         (n, talk.local.clone())
     };
-    let href = format!(
-        "{}/messages/{number}",
-        messaging_path(app.id, conversation_id)
-    );
+    let href = paths::message(app.id, conversation_id, number);
     let mut message = Message {
         direction: Some(Direction::Outgoing),
         time_stamp: now(),
@@ -1051,11 +1021,11 @@ async fn send_message(
         ..Message::default()
     };
     message.links.self_ = Some(Link::to(href.clone()));
-    message.links.messaging = Some(Link::to(messaging_path(app.id, conversation_id)));
-    let mut event = embedded(
+    message.links.messaging = Some(Link::to(paths::messaging(app.id, conversation_id)));
+    let mut event = with_resource(
         EventType::Completed,
         "message",
-        href.clone(),
+        Link::new(href.clone()),
         AnyResource::Message(Box::new(message)),
     );
     event.status = Some("Success".into());
@@ -1099,9 +1069,10 @@ fn typing_event(app: u64, conversation: u64, who: &User, kind: EventType) -> Eve
     );
     event.link.title = Some(who.name.clone());
     event.in_rel = Some("typingParticipants".into());
-    event.in_link = Some(Link::new(format!(
-        "{}/typingParticipants",
-        messaging_path(app, conversation)
+    event.in_link = Some(Link::new(paths::in_messaging(
+        app,
+        conversation,
+        "typingParticipants",
     )));
     event
 }
@@ -1147,7 +1118,7 @@ fn end(
             .ok_or_else(|| not_found(format))?;
         mine.invitations.remove(&talk.invitation);
         talk.state = ConversationState::Disconnected;
-        talk.messaging = "Disconnected";
+        talk.messaging = ModalityState::Disconnected;
         out.conversation(
             app.id,
             conversation_id,
@@ -1166,7 +1137,7 @@ fn end(
         if let Some(mut talk) = theirs.conversations.remove(&peer.id) {
             theirs.invitations.remove(&talk.invitation);
             talk.state = ConversationState::Disconnected;
-            talk.messaging = "Disconnected";
+            talk.messaging = ModalityState::Disconnected;
             let gone = Event::new(
                 EventType::Deleted,
                 "participant",

@@ -64,12 +64,11 @@ use ucwa::{Link, Unknown, Uri};
 use crate::channel::Queued;
 use crate::directory::User;
 use crate::handler::{Answer, Shared, application_at};
-use crate::me::photo_path;
+use crate::paths::{self, route};
 use crate::protocol::{
     Negotiated, Refusal, already_exists, decode_or_default, invalid_parameters, limit_exceeded,
     no_content, not_found, payload, query_parameter, unknown_member,
 };
-use crate::resources::app_path;
 use crate::state::{App, State};
 use crate::tokens::Caller;
 
@@ -87,38 +86,25 @@ const MAX_LIMIT: usize = 100;
 const MAX_QUERY: usize = 256;
 
 /// The routes of this module, under the application's path `app`.
-pub(crate) fn routes(app: &str) -> Router<Shared> {
-    let people = format!("{app}/people");
+pub(crate) fn routes() -> Router<Shared> {
     Router::new()
-        .route(&people, get(get_people))
-        .route(&format!("{people}/contacts"), get(get_contacts))
-        .route(&format!("{people}/groups"), get(get_groups))
-        .route(&format!("{people}/groups/{{group}}"), get(get_group))
-        .route(&format!("{people}/search"), get(search))
+        .route(route::PEOPLE, get(get_people))
+        .route(route::CONTACTS, get(get_contacts))
+        .route(route::GROUPS, get(get_groups))
+        .route(route::GROUP, get(get_group))
+        .route(route::SEARCH, get(search))
+        .route(route::SUBSCRIBED_CONTACTS, get(get_subscribed_contacts))
+        .route(route::SUBSCRIPTIONS, get(get_subscriptions).post(subscribe))
         .route(
-            &format!("{people}/subscribedContacts"),
-            get(get_subscribed_contacts),
-        )
-        .route(
-            &format!("{people}/presenceSubscriptions"),
-            get(get_subscriptions).post(subscribe),
-        )
-        .route(
-            &format!("{people}/presenceSubscriptions/{{subscription}}"),
+            route::SUBSCRIPTION,
             get(get_subscription).post(extend).delete(unsubscribe),
         )
-        .route(
-            &format!("{people}/presenceSubscriptionMemberships"),
-            get(get_memberships).post(add_members),
-        )
-        .route(
-            &format!("{people}/presenceSubscriptionMemberships/{{subscription}}/{{address}}"),
-            get(get_membership).delete(remove_member),
-        )
-        .route(&format!("{people}/{{address}}"), get(get_contact))
-        .route(&format!("{people}/{{address}}/presence"), get(get_presence))
-        .route(&format!("{people}/{{address}}/note"), get(get_note))
-        .route(&format!("{people}/{{address}}/location"), get(get_location))
+        .route(route::MEMBERSHIPS, get(get_memberships).post(add_members))
+        .route(route::MEMBERSHIP, get(get_membership).delete(remove_member))
+        .route(route::CONTACT, get(get_contact))
+        .route(route::CONTACT_PRESENCE, get(get_presence))
+        .route(route::CONTACT_NOTE, get(get_note))
+        .route(route::CONTACT_LOCATION, get(get_location))
 }
 
 /// The presence subscriptions of one application (a field of [`App`]).
@@ -143,7 +129,7 @@ struct Subscription {
 impl Subscriptions {
     /// The live subscriptions, those expired by `now` forgotten first.
     fn live(&self, now: Duration) -> MutexGuard<'_, Inner> {
-        let mut inner = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut inner = crate::lock::lock(&self.0);
         inner.live.retain(|_, s| s.expires_at > now);
         inner
     }
@@ -157,51 +143,21 @@ impl Subscriptions {
     }
 }
 
-fn people_path(app: u64) -> String {
-    format!("{}/people", app_path(app))
-}
-
-/// Contacts are addressed by their sign-in address in lower case, as the walkthroughs show.
-fn contact_path(app: u64, user: &User) -> String {
-    format!("{}/{}", people_path(app), user.address.to_ascii_lowercase())
-}
-
-fn subscription_path(app: u64, id: &str) -> String {
-    format!("{}/presenceSubscriptions/{id}", people_path(app))
-}
-
-fn memberships_path(app: u64, id: &str) -> String {
-    format!(
-        "{}/presenceSubscriptionMemberships?presenceSubscriptionId={id}",
-        people_path(app)
-    )
-}
-
-fn membership_path(app: u64, id: &str, user: &User) -> String {
-    format!(
-        "{}/presenceSubscriptionMemberships/{id}/{}",
-        people_path(app),
-        user.address.to_ascii_lowercase()
-    )
-}
-
 /// The `people` hub of application `app`, with the links this module serves.
 pub(crate) fn people(app: u64) -> People {
-    let base = people_path(app);
     let mut people = People::default();
     let links = &mut people.links;
-    links.self_ = Some(Link::to(base.clone()));
-    links.my_contacts = Some(Link::to(format!("{base}/contacts")));
-    links.my_groups = Some(Link::to(format!("{base}/groups")));
-    links.search = Some(Link::to(format!("{base}/search")));
-    links.presence_subscriptions = Some(Link::to(format!("{base}/presenceSubscriptions")));
-    links.subscribed_contacts = Some(Link::to(format!("{base}/subscribedContacts")));
+    links.self_ = Some(Link::to(paths::people(app)));
+    links.my_contacts = Some(Link::to(paths::in_people(app, "contacts")));
+    links.my_groups = Some(Link::to(paths::in_people(app, "groups")));
+    links.search = Some(Link::to(paths::in_people(app, "search")));
+    links.presence_subscriptions = Some(Link::to(paths::in_people(app, "presenceSubscriptions")));
+    links.subscribed_contacts = Some(Link::to(paths::in_people(app, "subscribedContacts")));
     people
 }
 
 /// `user` as a contact seen from application `app`.
 fn contact(app: u64, user: &User) -> Contact {
-    let base = contact_path(app, user);
     let mut contact = Contact {
         uri: Some(Uri::new(user.sip_uri())),
         name: Some(user.name.clone()),
@@ -211,26 +167,32 @@ fn contact(app: u64, user: &User) -> Contact {
         ..Contact::default()
     };
     let links = &mut contact.links;
-    links.self_ = Some(Link::to(base.clone()));
-    links.contact_photo = Some(Link::to(photo_path(app, &user.address)));
-    links.contact_presence = Some(Link::to(format!("{base}/presence")));
-    links.contact_note = Some(Link::to(format!("{base}/note")));
-    links.contact_location = Some(Link::to(format!("{base}/location")));
+    links.self_ = Some(Link::to(paths::contact(app, user)));
+    links.contact_photo = Some(Link::to(paths::photo(app, &user.address)));
+    links.contact_presence = Some(Link::to(paths::in_contact(app, user, "presence")));
+    links.contact_note = Some(Link::to(paths::in_contact(app, user, "note")));
+    links.contact_location = Some(Link::to(paths::in_contact(app, user, "location")));
     contact
 }
 
 fn default_group(app: u64) -> Group {
-    let base = people_path(app);
     let mut group = Group {
         rel: GroupRel::DefaultGroup,
         id: Some(DEFAULT_GROUP.to_owned()),
         name: Some(DEFAULT_GROUP_NAME.to_owned()),
         ..Group::default()
     };
-    group.links.self_ = Some(Link::to(format!("{base}/groups/{DEFAULT_GROUP}")));
-    group.links.group_contacts = Some(Link::to(format!("{base}/contacts?groupId={DEFAULT_GROUP}")));
-    group.links.subscribe_to_group_presence = Some(Link::to(format!(
-        "{base}/presenceSubscriptions?groupId={DEFAULT_GROUP}"
+    group.links.self_ = Some(Link::to(paths::in_people(
+        app,
+        &format!("groups/{DEFAULT_GROUP}"),
+    )));
+    group.links.group_contacts = Some(Link::to(paths::in_people(
+        app,
+        &format!("contacts?groupId={DEFAULT_GROUP}"),
+    )));
+    group.links.subscribe_to_group_presence = Some(Link::to(paths::in_people(
+        app,
+        &format!("presenceSubscriptions?groupId={DEFAULT_GROUP}"),
     )));
     group
 }
@@ -241,18 +203,18 @@ fn subscription(app: u64, id: &str) -> PresenceSubscription {
         ..PresenceSubscription::default()
     };
     let links = &mut subscription.links;
-    links.self_ = Some(Link::to(subscription_path(app, id)));
-    links.memberships = Some(Link::to(memberships_path(app, id)));
-    links.add_to_presence_subscription = Some(Link::to(memberships_path(app, id)));
+    links.self_ = Some(Link::to(paths::subscription(app, id)));
+    links.memberships = Some(Link::to(paths::memberships(app, id)));
+    links.add_to_presence_subscription = Some(Link::to(paths::memberships(app, id)));
     subscription
 }
 
 fn membership(app: u64, id: &str, user: &User) -> PresenceSubscriptionMembership {
     let mut membership = PresenceSubscriptionMembership::default();
     let links = &mut membership.links;
-    links.self_ = Some(Link::to(membership_path(app, id, user)));
-    links.contact = Some(Link::to(contact_path(app, user)));
-    links.presence_subscription = Some(Link::to(subscription_path(app, id)));
+    links.self_ = Some(Link::to(paths::membership(app, id, user)));
+    links.contact = Some(Link::to(paths::contact(app, user)));
+    links.presence_subscription = Some(Link::to(paths::subscription(app, id)));
     membership
 }
 
@@ -268,12 +230,12 @@ pub(crate) fn published_changed(state: &State, user: &User, rel: &str) {
     let now = state.clock.now();
     for app in state.apps() {
         if app.people.watches(user, now) {
-            let contact = contact_path(app.id, user);
+            let contact = paths::contact(app.id, user);
             let event = in_contact(
                 Event::new(
                     EventType::Updated,
                     contact_rel,
-                    Link::new(format!("{contact}/{rel}")),
+                    Link::new(paths::in_contact(app.id, user, rel)),
                 ),
                 "contact",
                 contact,
@@ -290,18 +252,21 @@ fn in_contact(mut event: Event<AnyResource>, rel: &str, href: String) -> Event<A
 }
 
 fn announce(app: &App, event: Event<AnyResource>) {
-    app.channel
-        .push(Arc::new(Queued::new("people", &people_path(app.id), event)));
+    app.channel.push(Arc::new(Queued::new(
+        "people",
+        &paths::people(app.id),
+        event,
+    )));
 }
 
 /// The events of `members` joining (`added`) or leaving (`deleted`) the subscribed contacts.
 fn announce_members(app: &App, event_type: EventType, members: &[Arc<User>]) {
-    let subscribed = format!("{}/subscribedContacts", people_path(app.id));
+    let subscribed = paths::in_people(app.id, "subscribedContacts");
     for user in members {
         let event = Event::new(
             event_type.clone(),
             "contact",
-            Link::new(contact_path(app.id, user)),
+            Link::new(paths::contact(app.id, user)),
         );
         announce(
             app,
@@ -313,11 +278,11 @@ fn announce_members(app: &App, event_type: EventType, members: &[Arc<User>]) {
 /// The presence of each of `members` is there to read now.
 fn announce_presence(app: &App, members: &[Arc<User>]) {
     for user in members {
-        let contact = contact_path(app.id, user);
+        let contact = paths::contact(app.id, user);
         let event = Event::new(
             EventType::Updated,
             "contactPresence",
-            Link::new(format!("{contact}/presence")),
+            Link::new(paths::in_contact(app.id, user, "presence")),
         );
         announce(app, in_contact(event, "contact", contact));
     }
@@ -346,7 +311,7 @@ async fn get_contacts(
         .contacts_of(&user)
         .map(|u| contact(id, u))
         .collect();
-    let base = format!("{}/contacts", people_path(id));
+    let base = paths::in_people(id, "contacts");
     match query_parameter(&query, "groupId") {
         None => {
             let mut list = MyContacts::default();
@@ -371,7 +336,7 @@ async fn get_groups(
 ) -> Answer {
     application_at(&state, id, format)?;
     let mut groups = MyGroups::default();
-    groups.links.self_ = Some(Link::to(format!("{}/groups", people_path(id))));
+    groups.links.self_ = Some(Link::to(paths::in_people(id, "groups")));
     groups.links.default_group = default_group(id).links.self_.map(Link::cast);
     Ok(payload(format, StatusCode::OK, &groups))
 }
@@ -426,7 +391,7 @@ async fn get_presence(
         }),
         ..ContactPresence::default()
     };
-    presence.links.self_ = Some(Link::to(format!("{}/presence", contact_path(id, &user))));
+    presence.links.self_ = Some(Link::to(paths::in_contact(id, &user, "presence")));
     Ok(payload(format, StatusCode::OK, &presence))
 }
 
@@ -446,7 +411,7 @@ async fn get_note(
         message,
         ..Note::default()
     };
-    note.links.self_ = Some(Link::to(format!("{}/note", contact_path(id, &user))));
+    note.links.self_ = Some(Link::to(paths::in_contact(id, &user, "note")));
     Ok(payload(format, StatusCode::OK, &note))
 }
 
@@ -462,7 +427,7 @@ async fn get_location(
         location: user.published().location.clone(),
         ..Location::default()
     };
-    location.links.self_ = Some(Link::to(format!("{}/location", contact_path(id, &user))));
+    location.links.self_ = Some(Link::to(paths::in_contact(id, &user, "location")));
     Ok(payload(format, StatusCode::OK, &location))
 }
 
@@ -510,7 +475,7 @@ async fn search(
         .append_pair("query", text)
         .append_pair("limit", &limit.to_string())
         .finish();
-    result.links.self_ = Some(Link::to(format!("{}/search?{href}", people_path(id))));
+    result.links.self_ = Some(Link::to(paths::in_people(id, &format!("search?{href}"))));
     result.embedded.contact = found.iter().take(limit).map(|u| contact(id, u)).collect();
     Ok(payload(format, StatusCode::OK, &result))
 }
@@ -530,10 +495,10 @@ async fn get_subscribed_contacts(
         }
     }
     let mut list = SubscribedContacts::default();
-    list.links.self_ = Some(Link::to(format!("{}/subscribedContacts", people_path(id))));
+    list.links.self_ = Some(Link::to(paths::in_people(id, "subscribedContacts")));
     list.links.contact = members
         .iter()
-        .map(|u| Link::to(contact_path(id, u)))
+        .map(|u| Link::to(paths::contact(id, u)))
         .collect();
     Ok(payload(format, StatusCode::OK, &list))
 }
@@ -545,10 +510,7 @@ async fn get_subscriptions(
 ) -> Answer {
     let app = application_at(&state, id, format)?;
     let mut list = PresenceSubscriptions::default();
-    list.links.self_ = Some(Link::to(format!(
-        "{}/presenceSubscriptions",
-        people_path(id)
-    )));
+    list.links.self_ = Some(Link::to(paths::in_people(id, "presenceSubscriptions")));
     list.embedded.presence_subscription = app
         .people
         .live(state.clock.now())
@@ -702,7 +664,7 @@ async fn subscribe(
         Event::new(
             EventType::Added,
             "presenceSubscription",
-            Link::new(subscription_path(id, &subscription_id)),
+            Link::new(paths::subscription(id, &subscription_id)),
         ),
     );
     announce_presence(&app, &members);
@@ -765,7 +727,7 @@ async fn unsubscribe(
         Event::new(
             EventType::Deleted,
             "presenceSubscription",
-            Link::new(subscription_path(id, &key)),
+            Link::new(paths::subscription(id, &key)),
         ),
     );
     Ok(no_content())
@@ -808,7 +770,7 @@ async fn get_memberships(
 
 fn memberships(app: u64, key: &str, members: &[Arc<User>]) -> PresenceSubscriptionMemberships {
     let mut memberships = PresenceSubscriptionMemberships::default();
-    memberships.links.self_ = Some(Link::to(memberships_path(app, key)));
+    memberships.links.self_ = Some(Link::to(paths::memberships(app, key)));
     memberships.embedded.presence_subscription_membership =
         members.iter().map(|u| membership(app, key, u)).collect();
     memberships

@@ -5,44 +5,24 @@
 //! and the SDP offer vary. Building them in one place keeps each link pointing where the router
 //! serves it, and lets the handlers deal in HTTP only.
 
-use ucwa::enumerations::{Direction, Importance, InvitationState, Role, SourceNetwork};
+use ucwa::enumerations::{
+    ConversationState, Direction, Importance, InvitationState, Role, SourceNetwork,
+};
 use ucwa::events::{Event, EventType};
 use ucwa::resources::{AnyResource, Application, AudioVideo, AudioVideoInvitation, Participant};
-use ucwa::{DataUri, Link, Uri};
+use ucwa::{DataUri, Enumeration, Link, Uri};
 
-use crate::APPLICATIONS_PATH;
+use crate::channel::with_resource as event;
+use crate::paths::{self, CALL_CONVERSATION, CALL_PARTICIPANT};
 use crate::state::App;
-
-/// The conversation every application's call is in.
-pub(crate) const CONVERSATION: u64 = 1;
-/// The remote participant of that call.
-pub(crate) const PARTICIPANT: u64 = 1;
-
-pub(crate) fn app_path(app: u64) -> String {
-    format!("{APPLICATIONS_PATH}/{app}")
-}
-
-/// Where the application's event channel is.
-pub(crate) fn events_path(app: u64) -> String {
-    format!("{}/events", app_path(app))
-}
-
-/// The sender of invitation events.
-pub(crate) fn communication_path(app: u64) -> String {
-    format!("{}/communication", app_path(app))
-}
 
 /// The sender of the call's events.
 pub(crate) fn conversation_path(app: u64) -> String {
-    format!("{}/conversations/{CONVERSATION}", communication_path(app))
+    paths::conversation(app, CALL_CONVERSATION)
 }
 
 fn audio_video_path(app: u64) -> String {
-    format!("{}/audioVideo", conversation_path(app))
-}
-
-pub(crate) fn me_path(app: u64) -> String {
-    format!("{}/me", app_path(app))
+    paths::audio_video(app, CALL_CONVERSATION)
 }
 
 pub(crate) fn application(app: &App) -> Application {
@@ -55,10 +35,10 @@ pub(crate) fn application(app: &App) -> Application {
         user_agent: Some(app.user_agent.clone()),
         ..Application::default()
     };
-    application.links.self_ = Some(Link::to(app_path(app.id)));
+    application.links.self_ = Some(Link::to(paths::app(app.id)));
     application.links.events = Some(app.channel.first_link().cast());
-    application.links.policies = Some(Link::to(format!("{}/policies", app_path(app.id))));
-    application.links.batch = Some(Link::to(format!("{}/batch", app_path(app.id))));
+    application.links.policies = Some(Link::to(paths::in_app(app.id, "policies")));
+    application.links.batch = Some(Link::to(paths::in_app(app.id, "batch")));
     application.embedded.me = Some(Box::new(crate::me::me(app)));
     application.embedded.communication = Some(Box::new(crate::messaging::communication(app.id)));
     application.embedded.people = Some(Box::new(crate::people::people(app.id)));
@@ -67,15 +47,15 @@ pub(crate) fn application(app: &App) -> Application {
 }
 
 pub(crate) fn audio_video(app: u64) -> AudioVideo {
-    let base = audio_video_path(app);
     let mut audio_video = AudioVideo {
-        state: Some("Connected".into()),
+        state: Some(ConversationState::Connected.as_str().into()),
         ..AudioVideo::default()
     };
-    audio_video.links.self_ = Some(Link::to(base.clone()));
+    let op = |rel| paths::in_audio_video(app, CALL_CONVERSATION, rel);
+    audio_video.links.self_ = Some(Link::to(audio_video_path(app)));
     audio_video.links.conversation = Some(Link::to(conversation_path(app)));
-    audio_video.links.escalate_audio_video = Some(Link::to(format!("{base}/escalateAudioVideo")));
-    audio_video.links.stop_audio_video = Some(Link::to(format!("{base}/stopAudioVideo")));
+    audio_video.links.escalate_audio_video = Some(Link::to(op("escalateAudioVideo")));
+    audio_video.links.stop_audio_video = Some(Link::to(op("stopAudioVideo")));
     audio_video
 }
 
@@ -89,9 +69,10 @@ pub(crate) fn participant(app: u64) -> Participant {
         local: Some(false),
         ..Participant::default()
     };
-    participant.links.self_ = Some(Link::to(format!(
-        "{}/participants/{PARTICIPANT}",
-        conversation_path(app)
+    participant.links.self_ = Some(Link::to(paths::participant(
+        app,
+        CALL_CONVERSATION,
+        &CALL_PARTICIPANT.to_string(),
     )));
     participant.links.conversation = Some(Link::to(conversation_path(app)));
     participant
@@ -107,7 +88,7 @@ pub(crate) fn invitation(
     sdp: &[u8],
     from: &Participant,
 ) -> AudioVideoInvitation {
-    let base = format!("{}/invitations/{number}", communication_path(app.id));
+    let base = paths::call_invitation(app.id, number);
     let mut invitation = AudioVideoInvitation {
         direction: Some(Direction::Outgoing),
         importance: Some(Importance::Normal),
@@ -128,7 +109,9 @@ pub(crate) fn invitation(
         Some(DataUri::from_bytes("application/sdp", sdp).expect("a valid media type"));
     links.audio_video = Some(Link::to(audio_video_path(app.id)));
     links.conversation = Some(Link::to(conversation_path(app.id)));
-    links.cancel = Some(Link::to(format!("{base}/cancel")));
+    links.cancel = Some(Link::to(paths::in_call_invitation(
+        app.id, number, "cancel",
+    )));
     links.from = from.links.self_.clone().map(Link::cast);
     invitation.embedded.from = Some(Box::new(from.clone()));
     invitation
@@ -153,18 +136,4 @@ pub(crate) fn invitation_started(invitation: &AudioVideoInvitation) -> Event<Any
         invitation.links.self_.clone().unwrap_or_default(),
         AnyResource::AudioVideoInvitation(Box::new(invitation.clone())),
     )
-}
-
-/// An event with its resource embedded, as the server sends them, so that a client need not
-/// fetch it.
-fn event(
-    event_type: EventType,
-    rel: &str,
-    link: Link,
-    resource: AnyResource,
-) -> Event<AnyResource> {
-    Event {
-        resource: Some(resource),
-        ..Event::new(event_type, rel, link)
-    }
 }

@@ -20,17 +20,20 @@ use ucwa::Format;
 use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
 
-use crate::APPLICATIONS_PATH;
 use crate::channel::Queued;
 use crate::handler::{Answer, Shared, application_at, available_at};
+use crate::paths::{
+    self, APPLICATIONS_PATH, CALL_CONVERSATION, CALL_PARTICIPANT, ROOT_PATH, TOKEN_PATH, USER_PATH,
+    route,
+};
 use crate::protocol::{
     Negotiated, Refusal, already_exists, check, conflict, decode, encoded, error,
     invalid_parameters, limit_exceeded, no_content, not_found, payload, respond_as, sdp_offer,
     too_many_applications, unknown_member,
 };
-use crate::resources::{self, CONVERSATION, PARTICIPANT};
+use crate::resources;
 use crate::state::{App, Calls, State};
-use crate::tokens::{Caller, Site, TOKEN_PATH, authorize, token_endpoint};
+use crate::tokens::{Caller, Site, authorize, token_endpoint};
 use crate::{body, discovery, faults};
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
@@ -40,46 +43,26 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
         state: state.clone(),
         index: site,
     };
-    let app = "/ucwa/oauth/v1/applications/{app}";
     let mut protected = Router::new();
     if site == 0 {
-        protected = protected.route(
-            discovery::USER_PATH,
-            get(discovery::user).with_state(guard.clone()),
-        );
+        protected = protected.route(USER_PATH, get(discovery::user).with_state(guard.clone()));
     }
     let serves_applications = (site == 1) == state.config.applications_on_second_origin;
     if serves_applications {
         protected = protected
             .route(APPLICATIONS_PATH, post(create_application))
-            .route(app, get(get_application).delete(delete_application))
-            .route(&format!("{app}/me/makeMeAvailable"), post(make_me_available))
-            .route(&format!("{app}/me/reportMyActivity"), post(report_my_activity))
-            .route(&format!("{app}/events"), get(events))
-            .merge(crate::me::routes(app))
-            .merge(crate::messaging::routes(app))
-            .merge(crate::people::routes(app))
-            .merge(crate::meetings::routes(app))
-            .route(
-                &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
-                get(get_audio_video),
-            )
-            .route(
-                &format!(
-                    "{app}/communication/conversations/{{conversation}}/audioVideo/escalateAudioVideo"
-                ),
-                post(escalate),
-            )
-            .route(
-                &format!("{app}/communication/invitations/{{invitation}}"),
-                get(get_invitation),
-            )
-            .route(
-                &format!(
-                    "{app}/communication/conversations/{{conversation}}/participants/{{participant}}"
-                ),
-                get(get_participant),
-            );
+            .route(route::APP, get(get_application).delete(delete_application))
+            .route(route::MAKE_ME_AVAILABLE, post(make_me_available))
+            .route(route::REPORT_MY_ACTIVITY, post(report_my_activity))
+            .route(route::EVENTS, get(events))
+            .merge(crate::me::routes())
+            .merge(crate::messaging::routes())
+            .merge(crate::people::routes())
+            .merge(crate::meetings::routes())
+            .route(route::AUDIO_VIDEO, get(get_audio_video))
+            .route(route::ESCALATE_AUDIO_VIDEO, post(escalate))
+            .route(route::CALL_INVITATION, get(get_invitation))
+            .route(route::PARTICIPANT, get(get_participant));
     }
     let protected = protected
         .fallback(|Negotiated(format): Negotiated| async move { not_found(format) })
@@ -92,14 +75,14 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
     if site == 0 {
         public = public
             .route("/", get(discovery::entry_point))
-            .route(discovery::ROOT_PATH, get(discovery::root_resource));
+            .route(ROOT_PATH, get(discovery::root_resource));
     }
     let routes = outer(public.with_state(guard.clone()).merge(protected), &state);
     if !serves_applications {
         return routes;
     }
     // A batch's parts go through these same routes, each as if sent alone.
-    let batch = crate::batch::routes(app, routes.clone(), guard);
+    let batch = crate::batch::routes(routes.clone(), guard);
     routes.merge(outer(batch, &state))
 }
 
@@ -125,7 +108,7 @@ fn in_conversation(
     format: Format,
 ) -> Result<Arc<App>, Refusal> {
     let app = application_at(state, id, format)?;
-    if conversation != CONVERSATION {
+    if conversation != CALL_CONVERSATION {
         return Err(not_found(format));
     }
     Ok(app)
@@ -185,7 +168,7 @@ async fn create_application(
         instance_id: input.instance_id,
         calls: Mutex::new(Calls::new(resources::participant(id))),
         conversations: Mutex::default(),
-        channel: state.channel(resources::events_path(id)),
+        channel: state.channel(paths::in_app(id, "events")),
         available: AtomicBool::new(state.config.applications_start_available),
         created_available: state.config.applications_start_available,
         last_seen: Mutex::new(state.clock.now()),
@@ -268,14 +251,14 @@ async fn get_participant(
     Path((id, conversation, participant)): Path<(u64, u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    if conversation != CONVERSATION {
+    if conversation != CALL_CONVERSATION {
         let app = application_at(&state, id, format)?;
         let found = crate::messaging::participant_of(&app, conversation, &participant);
         let participant = found.ok_or_else(|| not_found(format))?;
         return Ok(payload(format, StatusCode::OK, &participant));
     }
     let app = in_conversation(&state, id, conversation, format)?;
-    if participant != PARTICIPANT.to_string() {
+    if participant != CALL_PARTICIPANT.to_string() {
         return Err(not_found(format));
     }
     let participant = app.calls().participant.clone();
@@ -350,7 +333,7 @@ async fn escalate(
     };
     app.channel.push(Arc::new(Queued::new(
         "communication",
-        &resources::communication_path(id),
+        &paths::communication(id),
         resources::invitation_started(&invitation),
     )));
     Ok(payload(format, StatusCode::CREATED, &invitation))

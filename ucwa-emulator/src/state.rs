@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::directory::{Directory, User};
 use crate::faults::{self, Fault};
 use crate::limits::LimitReached;
+use crate::lock::lock;
 use crate::tokens::Issued;
 use crate::{Config, Stats};
 
@@ -67,7 +68,6 @@ pub struct State {
     /// Grants the token endpoint answers `unsupported_grant_type` to although the challenge
     /// still offers them.
     refused_grants: Mutex<Vec<String>>,
-    closed: AtomicBool,
 }
 
 /// One application and everything it owns.
@@ -129,14 +129,6 @@ impl Calls {
     }
 }
 
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding a lock leaves plain data; serving on is better than poisoning
-    // every later request.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 impl State {
     pub fn new(config: Config, clock: Clock, sites: Vec<std::net::SocketAddr>) -> Self {
         let directory = Directory::new(&config.user, &config.password, &config.people);
@@ -164,7 +156,6 @@ impl State {
             meetings: crate::meetings::Meetings::default(),
             password_grants: AtomicU64::new(0),
             refused_grants: Mutex::new(Vec::new()),
-            closed: AtomicBool::new(false),
         }
     }
 
@@ -525,7 +516,6 @@ impl State {
 
     /// Releases every pending GET, so that shutdown does not wait for long polls.
     pub fn close(&self) {
-        self.closed.store(true, Ordering::Relaxed);
         for app in lock(&self.apps).values() {
             app.channel.close();
         }

@@ -15,10 +15,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
 
+use crate::paths::TOKEN_PATH;
 use crate::state::State;
-
-/// Where each origin's token endpoint is.
-pub const TOKEN_PATH: &str = "/WebTicket/oauthtoken";
 
 /// The grants the challenge offers (Windows authentication is offered, as real servers do,
 /// and refused by the endpoint: the emulator has no domain to check it against).
@@ -40,14 +38,6 @@ pub(crate) struct Issued {
     pub expires_at: Duration,
     /// Whom it was issued to; `None` for an anonymous meeting attendee.
     pub user: Option<Arc<crate::directory::User>>,
-}
-
-/// The application a path is under (`/ucwa/oauth/v1/applications/{id}/..`).
-fn application_id(path: &str) -> Option<u64> {
-    let rest = path
-        .strip_prefix(crate::APPLICATIONS_PATH)?
-        .strip_prefix('/')?;
-    rest.split('/').next()?.parse().ok()
 }
 
 /// Who made a request: the user its token was issued to (the guest for an anonymous one),
@@ -87,7 +77,7 @@ pub(crate) async fn authorize(
         site.state.saw_token(site.index, token);
         if let Some(user) = site.state.caller(site.index, token) {
             // Another user's application is not there for this one.
-            if let Some(id) = application_id(request.uri().path())
+            if let Some(id) = crate::paths::application_id(request.uri().path())
                 && site
                     .state
                     .owner(id)
