@@ -28,7 +28,7 @@ pub(crate) async fn entry_point(
         .split_once("://")
         .is_some_and(|(_, name)| name.starts_with("lyncdiscoverinternal."));
     if !site.state.config.internal_discovery && internal {
-        return Err(not_found(format));
+        return Err(not_found());
     }
     if let Some(href) = site.state.root_redirect() {
         let mut root = Root::default();

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use ucwa::ErrorBody;
 use ucwa::http::{HeaderValue, Method, StatusCode, header};
 
-use crate::protocol::{error, negotiated};
+use crate::protocol::{Refusal, negotiated};
 use crate::serve::Hangup;
 use crate::state::State;
 
@@ -153,7 +153,7 @@ pub(crate) async fn inject(
             retry_after,
         }) => {
             let format = negotiated(request.headers());
-            let mut response = error(format, status, *body).into_response();
+            let mut response = Refusal::new(status, *body).encode(format);
             if let Some(after) = retry_after
                 && let Ok(value) = HeaderValue::from_str(&after.as_secs().to_string())
             {

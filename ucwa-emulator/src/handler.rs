@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use axum::response::Response;
-use ucwa::Format;
 
 use crate::protocol::{Refusal, application_expired, conflict, no_application};
 use crate::state::{App, Lookup, State};
@@ -19,21 +18,20 @@ pub(crate) type Answer = Result<Response, Refusal>;
 
 /// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404
 /// `ApplicationNotFound` when there is none, so that the client makes a new one.
-pub(crate) fn application_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
+pub(crate) fn application_at(state: &State, id: u64) -> Result<Arc<App>, Refusal> {
     match state.lookup(id) {
         Lookup::Found(app) => Ok(app),
-        Lookup::Expired => Err(application_expired(format)),
-        Lookup::Missing => Err(no_application(format)),
+        Lookup::Expired => Err(application_expired()),
+        Lookup::Missing => Err(no_application()),
     }
 }
 
 /// The application `id`, once its user was made available: before, what needs an available
 /// user (presence, messaging, reportMyActivity) answers 409 `MakeMeAvailableRequired`.
-pub(crate) fn available_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
-    let app = application_at(state, id, format)?;
+pub(crate) fn available_at(state: &State, id: u64) -> Result<Arc<App>, Refusal> {
+    let app = application_at(state, id)?;
     if !app.available.load(Ordering::SeqCst) {
         return Err(conflict(
-            format,
             "MakeMeAvailableRequired",
             "Call makeMeAvailable first.",
         ));

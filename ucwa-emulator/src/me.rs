@@ -122,7 +122,7 @@ async fn get_me(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     Ok(payload(format, StatusCode::OK, &me(&app)))
 }
 
@@ -143,7 +143,7 @@ async fn get_presence(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = available_at(&state, id, format)?;
+    let app = available_at(&state, id)?;
     let href = paths::in_me(app.id, "presence");
     Ok(payload(
         format,
@@ -156,12 +156,11 @@ async fn get_presence(
 async fn set_presence(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = available_at(&state, id, format)?;
-    let input: PresencePostBody = decode_or_default(format, &headers, &body)?;
+    let app = available_at(&state, id)?;
+    let input: PresencePostBody = decode_or_default(&headers, &body)?;
     {
         let mut published = app.user.published();
         match input.availability {
@@ -171,13 +170,10 @@ async fn set_presence(
                 let availability = Availability::from_wire(preferred.as_str())
                     .filter(|a| Availability::MEMBERS.contains(&a.as_str()));
                 let Some(availability) = availability else {
-                    return Err(invalid_parameters(
-                        format,
-                        &[(
-                            "availability",
-                            format!("`{}` is not an availability", preferred.as_str()),
-                        )],
-                    ));
+                    return Err(invalid_parameters(&[(
+                        "availability",
+                        format!("`{}` is not an availability", preferred.as_str()),
+                    )]));
                 };
                 published.availability = availability;
                 published.activity = None;
@@ -197,7 +193,7 @@ async fn get_note(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = available_at(&state, id, format)?;
+    let app = available_at(&state, id)?;
     let mut note = Note {
         message: app.user.published().note.clone(),
         r#type: Some(NoteType::Personal),
@@ -211,12 +207,11 @@ async fn get_note(
 async fn set_note(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = available_at(&state, id, format)?;
-    let input: NotePostBody = decode_or_default(format, &headers, &body)?;
+    let app = available_at(&state, id)?;
+    let input: NotePostBody = decode_or_default(&headers, &body)?;
     app.user.published().note = input.message.filter(|m| !m.is_empty());
     announce(&state, &app.user, "note");
     Ok(no_content())
@@ -227,7 +222,7 @@ async fn get_location(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = available_at(&state, id, format)?;
+    let app = available_at(&state, id)?;
     let mut location = Location {
         location: app.user.published().location.clone(),
         ..Location::default()
@@ -240,25 +235,21 @@ async fn get_location(
 async fn set_location(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = available_at(&state, id, format)?;
-    let input: LocationPostBody = decode_or_default(format, &headers, &body)?;
+    let app = available_at(&state, id)?;
+    let input: LocationPostBody = decode_or_default(&headers, &body)?;
     if let Some(location) = &input.location
         && location.chars().count() > MAX_LOCATION
     {
-        return Err(invalid_parameters(
-            format,
-            &[(
-                "location",
-                format!(
-                    "{} characters; at most {MAX_LOCATION}",
-                    location.chars().count()
-                ),
-            )],
-        ));
+        return Err(invalid_parameters(&[(
+            "location",
+            format!(
+                "{} characters; at most {MAX_LOCATION}",
+                location.chars().count()
+            ),
+        )]));
     }
     app.user.published().location = input.location.filter(|l| !l.is_empty());
     announce(&state, &app.user, "location");
@@ -271,19 +262,18 @@ async fn get_photo(
     Extract(state): Extract<Shared>,
     Path((id, address)): Path<(u64, String)>,
     Query(query): Query<HashMap<String, String>>,
-    Negotiated(format): Negotiated,
 ) -> Result<Response, Refusal> {
-    application_at(&state, id, format)?;
+    application_at(&state, id)?;
     if let Some(size) = query.get("size")
         && !is_photo_size(size)
     {
-        return Err(invalid_parameters(
-            format,
-            &[("size", format!("`{size}`: expected HR<height>X<width>"))],
-        ));
+        return Err(invalid_parameters(&[(
+            "size",
+            format!("`{size}`: expected HR<height>X<width>"),
+        )]));
     }
     if state.directory.find(&address).is_none() {
-        return Err(not_found(format));
+        return Err(not_found());
     }
     Ok(respond_as("image/png", StatusCode::OK, PHOTO_PNG.to_vec()))
 }

@@ -418,7 +418,7 @@ async fn get_online_meetings(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     Ok(payload(format, StatusCode::OK, &dashboard(app.id)))
 }
 
@@ -427,7 +427,7 @@ async fn list(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let mut mine = MyOnlineMeetings::default();
     mine.links.self_ = Some(Link::to(paths::my_meetings(app.id)));
     if let Some(meetings) = state.meetings.lock().by_user.get(&app.user.index) {
@@ -443,15 +443,14 @@ async fn schedule(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let input: MyOnlineMeetingsPostBody = decode(format, &headers, &body)?;
-    let settings = settings(input.into(), &app.user).map_err(|p| invalid_parameters(format, &p))?;
+    let app = application_at(&state, id)?;
+    let input: MyOnlineMeetingsPostBody = decode(&headers, &body)?;
+    let settings = settings(input.into(), &app.user).map_err(|p| invalid_parameters(&p))?;
     let max = state.config.limits.max_meetings_per_user;
     let meeting = {
         let mut inner = state.meetings.lock();
         if inner.by_user.get(&app.user.index).map_or(0, BTreeMap::len) >= max {
             return Err(conflict(
-                format,
                 "TooManyOnlineMeetings",
                 &format!(
                     "This user has {max} online meetings already (`limits.max_meetings_per_user`)."
@@ -478,12 +477,7 @@ async fn schedule(
 }
 
 /// The caller's meeting `meeting`, or 404.
-fn find(
-    state: &crate::state::State,
-    app: &App,
-    meeting: &str,
-    format: Format,
-) -> Result<Meeting, Refusal> {
+fn find(state: &crate::state::State, app: &App, meeting: &str) -> Result<Meeting, Refusal> {
     state
         .meetings
         .lock()
@@ -491,7 +485,7 @@ fn find(
         .get(&app.user.index)
         .and_then(|meetings| meetings.get(meeting))
         .cloned()
-        .ok_or_else(|| not_found(format))
+        .ok_or_else(not_found)
 }
 
 async fn get_meeting(
@@ -499,8 +493,8 @@ async fn get_meeting(
     Path((id, meeting)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let meeting = find(&state, &app, &meeting, format)?;
+    let app = application_at(&state, id)?;
+    let meeting = find(&state, &app, &meeting)?;
     Ok(answer(format, StatusCode::OK, app.id, &meeting))
 }
 
@@ -509,8 +503,8 @@ async fn get_extensions(
     Path((id, meeting)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let meeting = find(&state, &app, &meeting, format)?;
+    let app = application_at(&state, id)?;
+    let meeting = find(&state, &app, &meeting)?;
     let mut extensions = OnlineMeetingExtensions::default();
     extensions.links.self_ = Some(Link::to(paths::meeting_extensions(app.id, &meeting.id)));
     Ok(payload(format, StatusCode::OK, &extensions))
@@ -533,14 +527,14 @@ async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    find(&state, &app, &meeting, format)?;
+    let app = application_at(&state, id)?;
+    find(&state, &app, &meeting)?;
     let Some(if_match) = headers.get(header::IF_MATCH) else {
-        return Err(precondition_required(format));
+        return Err(precondition_required());
     };
     let if_match = if_match.to_str().unwrap_or_default().to_owned();
-    let input: MyOnlineMeetingPutBody = decode(format, &headers, &body)?;
-    let settings = settings(input.into(), &app.user).map_err(|p| invalid_parameters(format, &p))?;
+    let input: MyOnlineMeetingPutBody = decode(&headers, &body)?;
+    let settings = settings(input.into(), &app.user).map_err(|p| invalid_parameters(&p))?;
     let updated = {
         let mut inner = state.meetings.lock();
         inner.counter += 1;
@@ -551,13 +545,13 @@ async fn update(
             .get_mut(&app.user.index)
             .and_then(|meetings| meetings.get_mut(&meeting))
         else {
-            return Err(not_found(format));
+            return Err(not_found());
         };
         let matches = if_match
             .split(',')
             .any(|tag| tag.trim() == "*" || bare_tag(tag) == current.etag);
         if !matches {
-            return Err(precondition_failed(format));
+            return Err(precondition_failed());
         }
         current.settings = settings;
         current.etag = format!("{}", 1_000_000_000 + n);
@@ -569,16 +563,15 @@ async fn update(
 async fn delete(
     Extract(state): Extract<Shared>,
     Path((id, meeting)): Path<(u64, String)>,
-    Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let removed = state
         .meetings
         .lock()
         .by_user
         .get_mut(&app.user.index)
         .and_then(|meetings| meetings.remove(&meeting));
-    removed.ok_or_else(|| not_found(format))?;
+    removed.ok_or_else(not_found)?;
     Ok(no_content())
 }
 
@@ -598,13 +591,11 @@ async fn join(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
     Query(query): Query<HashMap<String, String>>,
-    Negotiated(format): Negotiated,
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let input: JoinOnlineMeetingPostBody =
-        crate::protocol::decode_or_default(format, &headers, &body)?;
+    let app = application_at(&state, id)?;
+    let input: JoinOnlineMeetingPostBody = crate::protocol::decode_or_default(&headers, &body)?;
     let uri = input
         .online_meeting_uri
         .clone()
@@ -625,14 +616,13 @@ async fn join(
         problems.push(("subject", format!("at most {MAX_SUBJECT} characters")));
     }
     if !problems.is_empty() {
-        return Err(invalid_parameters(format, &problems));
+        return Err(invalid_parameters(&problems));
     }
     let uri = uri.unwrap_or_default();
     let (number, connecting, meeting) = {
         let mut inner = state.meetings.lock();
         let Some(scheduled) = scheduled(&inner, &uri) else {
             return Err(not_found_as(
-                format,
                 "DestinationNotFound",
                 "There is no online meeting with this URI.",
             ));
@@ -771,13 +761,13 @@ async fn get_invitation(
     Path((id, number)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let inner = state.meetings.lock();
     let join = inner
         .joins
         .iter()
         .find(|j| j.app == app.id && j.number == number)
-        .ok_or_else(|| not_found(format))?;
+        .ok_or_else(not_found)?;
     Ok(payload(format, StatusCode::OK, &join.invitation))
 }
 
@@ -786,14 +776,14 @@ async fn get_joined_meeting(
     Path((id, conversation)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let number = conversation.checked_sub(paths::JOINED_MEETINGS);
     let inner = state.meetings.lock();
     let join = inner
         .joins
         .iter()
         .find(|j| j.app == app.id && Some(j.number) == number)
-        .ok_or_else(|| not_found(format))?;
+        .ok_or_else(not_found)?;
     Ok(payload(format, StatusCode::OK, &join.meeting))
 }
 

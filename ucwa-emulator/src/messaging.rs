@@ -413,7 +413,7 @@ async fn get_communication(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     Ok(payload(format, StatusCode::OK, &communication(app.id)))
 }
 
@@ -424,12 +424,11 @@ async fn start_messaging(
     Extension(Caller(user)): Extension<Caller>,
     Path(id): Path<u64>,
     Query(query): Query<HashMap<String, String>>,
-    Negotiated(format): Negotiated,
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = available_at(&state, id, format)?;
-    let mut input: StartMessagingPostBody = decode(format, &headers, &body)?;
+    let app = available_at(&state, id)?;
+    let mut input: StartMessagingPostBody = decode(&headers, &body)?;
     // `to` may come in the query, as the reference's table allows.
     if input.to.is_none() {
         input.to = query.get("to").cloned();
@@ -453,7 +452,7 @@ async fn start_messaging(
         ));
     }
     if !problems.is_empty() {
-        return Err(invalid_parameters(format, &problems));
+        return Err(invalid_parameters(&problems));
     }
     let to = input.to.clone().unwrap_or_default();
     let invitee = state.directory.find(&to).cloned();
@@ -472,12 +471,9 @@ async fn start_messaging(
         let mut mine = lock(&app.conversations);
         let max = state.config.limits.max_conversations;
         if mine.conversations.len() >= max {
-            return Err(limit_exceeded(
-                format,
-                &format!(
-                    "This application has {max} conversations already (`limits.max_conversations`)."
-                ),
-            ));
+            return Err(limit_exceeded(&format!(
+                "This application has {max} conversations already (`limits.max_conversations`)."
+            )));
         }
         let conversation_id = mine.next_id();
         let invitation_id = mine.next_id();
@@ -658,16 +654,16 @@ async fn get_invitation(
     Path((id, invitation_id)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let mine = lock(&app.conversations);
     let inv = mine
         .invitations
         .get(&invitation_id)
-        .ok_or_else(|| not_found(format))?;
+        .ok_or_else(not_found)?;
     let talk = mine
         .conversations
         .get(&inv.conversation)
-        .ok_or_else(|| not_found(format))?;
+        .ok_or_else(not_found)?;
     Ok(payload(
         format,
         StatusCode::OK,
@@ -676,19 +672,14 @@ async fn get_invitation(
 }
 
 /// The incoming invitation `invitation_id` of `app`, still ringing, and its conversation's id.
-fn ringing(
-    app: &App,
-    invitation_id: u64,
-    format: ucwa::Format,
-) -> Result<(u64, Option<Peer>), Refusal> {
+fn ringing(app: &App, invitation_id: u64) -> Result<(u64, Option<Peer>), Refusal> {
     let mine = lock(&app.conversations);
     let inv = mine
         .invitations
         .get(&invitation_id)
-        .ok_or_else(|| not_found(format))?;
+        .ok_or_else(not_found)?;
     if inv.direction != Direction::Incoming || inv.state != InvitationState::Connecting {
         return Err(conflict(
-            format,
             "InvalidState",
             "The invitation is not waiting for an answer.",
         ));
@@ -726,10 +717,9 @@ fn connect(
 async fn accept(
     Extract(state): Extract<Shared>,
     Path((id, invitation_id)): Path<(u64, u64)>,
-    Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = available_at(&state, id, format)?;
-    let (conversation_id, peer) = ringing(&app, invitation_id, format)?;
+    let app = available_at(&state, id)?;
+    let (conversation_id, peer) = ringing(&app, invitation_id)?;
     let mut out = Announcements::default();
     let (first_message, remote) = {
         let mut mine = lock(&app.conversations);
@@ -740,10 +730,10 @@ async fn accept(
         } = &mut *mine;
         let talk = conversations
             .get_mut(&conversation_id)
-            .ok_or_else(|| not_found(format))?;
+            .ok_or_else(not_found)?;
         let inv = invitations
             .get_mut(&invitation_id)
-            .ok_or_else(|| not_found(format))?;
+            .ok_or_else(not_found)?;
         connect(app.id, conversation_id, invitation_id, talk, inv, &mut out);
         (inv.message.clone(), talk.remote.clone())
     };
@@ -753,7 +743,7 @@ async fn accept(
             let talk = mine
                 .conversations
                 .get_mut(&conversation_id)
-                .ok_or_else(|| not_found(format))?;
+                .ok_or_else(not_found)?;
             let n = talk.next_message;
             talk.next_message += 1;
             n
@@ -789,13 +779,12 @@ async fn accept(
 async fn decline(
     Extract(state): Extract<Shared>,
     Path((id, invitation_id)): Path<(u64, u64)>,
-    Negotiated(format): Negotiated,
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let _: DeclinePostBody = decode_or_default(format, &headers, &body)?;
-    let (conversation_id, peer) = ringing(&app, invitation_id, format)?;
+    let app = application_at(&state, id)?;
+    let _: DeclinePostBody = decode_or_default(&headers, &body)?;
+    let (conversation_id, peer) = ringing(&app, invitation_id)?;
     let mut out = Announcements::default();
     {
         let mut mine = lock(&app.conversations);
@@ -838,12 +827,12 @@ async fn get_conversation(
     Path((id, conversation_id)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let mine = lock(&app.conversations);
     let talk = mine
         .conversations
         .get(&conversation_id)
-        .ok_or_else(|| not_found(format))?;
+        .ok_or_else(not_found)?;
     Ok(payload(
         format,
         StatusCode::OK,
@@ -856,12 +845,12 @@ async fn get_messaging(
     Path((id, conversation_id)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let mine = lock(&app.conversations);
     let talk = mine
         .conversations
         .get(&conversation_id)
-        .ok_or_else(|| not_found(format))?;
+        .ok_or_else(not_found)?;
     Ok(payload(
         format,
         StatusCode::OK,
@@ -931,19 +920,14 @@ fn now() -> Option<Timestamp> {
 }
 
 /// The conversation `conversation_id` of `app`, connected; its peer.
-fn connected(
-    app: &App,
-    conversation_id: u64,
-    format: ucwa::Format,
-) -> Result<Option<Peer>, Refusal> {
+fn connected(app: &App, conversation_id: u64) -> Result<Option<Peer>, Refusal> {
     let mine = lock(&app.conversations);
     let talk = mine
         .conversations
         .get(&conversation_id)
-        .ok_or_else(|| not_found(format))?;
+        .ok_or_else(not_found)?;
     if talk.messaging != ModalityState::Connected {
         return Err(conflict_without_subcode(
-            format,
             "The conversation is not connected.",
         ));
     }
@@ -952,9 +936,8 @@ fn connected(
 
 /// 409 `Conflict` without a subcode: what the operations' tables give for a request the
 /// resource's state does not allow.
-fn conflict_without_subcode(format: ucwa::Format, message: &str) -> Refusal {
-    crate::protocol::error(
-        format,
+fn conflict_without_subcode(message: &str) -> Refusal {
+    Refusal::new(
         StatusCode::CONFLICT,
         ErrorBody {
             code: "Conflict".into(),
@@ -970,11 +953,10 @@ async fn send_message(
     Extract(state): Extract<Shared>,
     Path((id, conversation_id)): Path<(u64, u64)>,
     Query(query): Query<HashMap<String, String>>,
-    Negotiated(format): Negotiated,
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     // The reference's table names the parameter `operationId`; its walkthrough sends
     // `OperationContext`. Either is taken, in any case.
     let operation_id = query_parameter(&query, "operationId")
@@ -989,7 +971,6 @@ async fn send_message(
         .find(|t| media_type_matches(content_type, &[t]))
     else {
         return Err(crate::protocol::unsupported_media_type(
-            format,
             "Send the message as text/plain or text/html.",
         ));
     };
@@ -1000,15 +981,15 @@ async fn send_message(
             DataUri::from_bytes(&format!("{media_type};charset=utf-8"), text.as_bytes())
                 .map_err(|e| e.to_string())
         })
-        .map_err(|reason| invalid_parameters(format, &[("body", reason)]))?;
-    let peer = connected(&app, conversation_id, format)?;
+        .map_err(|reason| invalid_parameters(&[("body", reason)]))?;
+    let peer = connected(&app, conversation_id)?;
     let mut out = Announcements::default();
     let (number, local) = {
         let mut mine = lock(&app.conversations);
         let talk = mine
             .conversations
             .get_mut(&conversation_id)
-            .ok_or_else(|| not_found(format))?;
+            .ok_or_else(not_found)?;
         let n = talk.next_message;
         talk.next_message += 1;
         (n, talk.local.clone())
@@ -1081,15 +1062,14 @@ fn typing_event(app: u64, conversation: u64, who: &User, kind: EventType) -> Eve
 async fn set_typing(
     Extract(state): Extract<Shared>,
     Path((id, conversation_id)): Path<(u64, u64)>,
-    Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let peer = connected(&app, conversation_id, format)?;
+    let app = application_at(&state, id)?;
+    let peer = connected(&app, conversation_id)?;
     let local = lock(&app.conversations)
         .conversations
         .get(&conversation_id)
         .map(|t| t.local.clone())
-        .ok_or_else(|| not_found(format))?;
+        .ok_or_else(not_found)?;
     let mut out = Announcements::default();
     if let Some(peer) = peer {
         out.conversation(
@@ -1103,19 +1083,14 @@ async fn set_typing(
 }
 
 /// Ends conversation `conversation_id` of `app` and its peer's.
-fn end(
-    state: &State,
-    app: &App,
-    conversation_id: u64,
-    format: ucwa::Format,
-) -> Result<(), Refusal> {
+fn end(state: &State, app: &App, conversation_id: u64) -> Result<(), Refusal> {
     let mut out = Announcements::default();
     let peer = {
         let mut mine = lock(&app.conversations);
         let mut talk = mine
             .conversations
             .remove(&conversation_id)
-            .ok_or_else(|| not_found(format))?;
+            .ok_or_else(not_found)?;
         mine.invitations.remove(&talk.invitation);
         talk.state = ConversationState::Disconnected;
         talk.messaging = ModalityState::Disconnected;
@@ -1158,20 +1133,18 @@ fn end(
 async fn stop_messaging(
     Extract(state): Extract<Shared>,
     Path((id, conversation_id)): Path<(u64, u64)>,
-    Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    end(&state, &app, conversation_id, format)?;
+    let app = application_at(&state, id)?;
+    end(&state, &app, conversation_id)?;
     Ok(no_content())
 }
 
 async fn leave_conversation(
     Extract(state): Extract<Shared>,
     Path((id, conversation_id)): Path<(u64, u64)>,
-    Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    end(&state, &app, conversation_id, format)?;
+    let app = application_at(&state, id)?;
+    end(&state, &app, conversation_id)?;
     Ok(no_content())
 }
 

@@ -48,7 +48,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::routing::get;
 use axum::{Extension, Router};
-use ucwa::Format;
 use ucwa::enumerations::{ContactDeviceType, ContactType, SourceNetwork};
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode};
@@ -293,7 +292,7 @@ async fn get_people(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id, format)?;
+    application_at(&state, id)?;
     Ok(payload(format, StatusCode::OK, &people(id)))
 }
 
@@ -305,7 +304,7 @@ async fn get_contacts(
     Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id, format)?;
+    application_at(&state, id)?;
     let contacts: Vec<Contact> = state
         .directory
         .contacts_of(&user)
@@ -325,7 +324,7 @@ async fn get_contacts(
             list.embedded.contact = contacts;
             Ok(payload(format, StatusCode::OK, &list))
         }
-        Some(_) => Err(not_found(format)),
+        Some(_) => Err(not_found()),
     }
 }
 
@@ -334,7 +333,7 @@ async fn get_groups(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id, format)?;
+    application_at(&state, id)?;
     let mut groups = MyGroups::default();
     groups.links.self_ = Some(Link::to(paths::in_people(id, "groups")));
     groups.links.default_group = default_group(id).links.self_.map(Link::cast);
@@ -346,20 +345,20 @@ async fn get_group(
     Path((id, group)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id, format)?;
+    application_at(&state, id)?;
     if group != DEFAULT_GROUP {
-        return Err(not_found(format));
+        return Err(not_found());
     }
     Ok(payload(format, StatusCode::OK, &default_group(id)))
 }
 
 /// The directory user `address` names (a sign-in address or SIP URI, any case), or 404.
-fn person(state: &State, address: &str, format: Format) -> Result<Arc<User>, Refusal> {
+fn person(state: &State, address: &str) -> Result<Arc<User>, Refusal> {
     state
         .directory
         .find(address)
         .cloned()
-        .ok_or_else(|| not_found(format))
+        .ok_or_else(not_found)
 }
 
 async fn get_contact(
@@ -367,8 +366,8 @@ async fn get_contact(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id, format)?;
-    let user = person(&state, &address, format)?;
+    application_at(&state, id)?;
+    let user = person(&state, &address)?;
     Ok(payload(format, StatusCode::OK, &contact(id, &user)))
 }
 
@@ -377,8 +376,8 @@ async fn get_presence(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id, format)?;
-    let user = person(&state, &address, format)?;
+    application_at(&state, id)?;
+    let user = person(&state, &address)?;
     let online = !state.apps_of(&user).is_empty();
     let published = user.published().clone();
     let mut presence = ContactPresence {
@@ -400,8 +399,8 @@ async fn get_note(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id, format)?;
-    let user = person(&state, &address, format)?;
+    application_at(&state, id)?;
+    let user = person(&state, &address)?;
     let message = user.published().note.clone();
     let mut note = Note {
         rel: NoteRel::ContactNote,
@@ -420,8 +419,8 @@ async fn get_location(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id, format)?;
-    let user = person(&state, &address, format)?;
+    application_at(&state, id)?;
+    let user = person(&state, &address)?;
     let mut location = Location {
         rel: LocationRel::ContactLocation,
         location: user.published().location.clone(),
@@ -437,7 +436,7 @@ async fn search(
     Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id, format)?;
+    application_at(&state, id)?;
     let mut problems = Vec::new();
     let text = query_parameter(&query, "query").unwrap_or_default();
     if text.trim().is_empty() {
@@ -456,7 +455,7 @@ async fn search(
         },
     };
     if !problems.is_empty() {
-        return Err(invalid_parameters(format, &problems));
+        return Err(invalid_parameters(&problems));
     }
     let needle = text.trim().to_lowercase();
     let needle = needle.strip_prefix("sip:").unwrap_or(&needle);
@@ -485,7 +484,7 @@ async fn get_subscribed_contacts(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let mut members: Vec<Arc<User>> = Vec::new();
     for subscription in app.people.live(state.clock.now()).live.values() {
         for user in &subscription.members {
@@ -508,7 +507,7 @@ async fn get_subscriptions(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let mut list = PresenceSubscriptions::default();
     list.links.self_ = Some(Link::to(paths::in_people(id, "presenceSubscriptions")));
     list.embedded.presence_subscription = app
@@ -587,8 +586,8 @@ async fn subscribe(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let input: PresenceSubscriptionsPostBody = decode_or_default(format, &headers, &body)?;
+    let app = application_at(&state, id)?;
+    let input: PresenceSubscriptionsPostBody = decode_or_default(&headers, &body)?;
     let group = query_parameter(&query, "groupId")
         .map(str::to_owned)
         .or_else(|| {
@@ -602,7 +601,7 @@ async fn subscribe(
         Some(group) if group == DEFAULT_GROUP => {
             Some(state.directory.contacts_of(&user).cloned().collect())
         }
-        Some(_) => return Err(not_found(format)),
+        Some(_) => return Err(not_found()),
         None => match uris_in(input.uris, &input.unknown, "uris") {
             None => {
                 problems.push(("uris", "required: the SIP URIs to subscribe to".to_owned()));
@@ -618,26 +617,22 @@ async fn subscribe(
         },
     };
     let (Some(duration), Some(members), true) = (duration, members, problems.is_empty()) else {
-        return Err(invalid_parameters(format, &problems));
+        return Err(invalid_parameters(&problems));
     };
     let now = state.clock.now();
     let subscription_id = {
         let mut subscriptions = app.people.live(now);
         let max = state.config.limits.max_presence_subscriptions;
         if subscriptions.live.len() >= max {
-            return Err(limit_exceeded(
-                format,
-                &format!(
-                    "This application has {max} presence subscriptions already \
+            return Err(limit_exceeded(&format!(
+                "This application has {max} presence subscriptions already \
                      (`limits.max_presence_subscriptions`)."
-                ),
-            ));
+            )));
         }
         let key = match &group {
             Some(group) => {
                 if subscriptions.live.contains_key(group) {
                     return Err(already_exists(
-                        format,
                         "This group's presence is subscribed to already.",
                     ));
                 }
@@ -680,9 +675,9 @@ async fn get_subscription(
     Path((id, key)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     if !app.people.live(state.clock.now()).live.contains_key(&key) {
-        return Err(not_found(format));
+        return Err(not_found());
     }
     Ok(payload(format, StatusCode::OK, &subscription(id, &key)))
 }
@@ -696,18 +691,17 @@ async fn extend(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let input: ucwa::operations::PresenceSubscriptionPostBody =
-        decode_or_default(format, &headers, &body)?;
-    let duration = duration(&query, input.duration, &input.unknown)
-        .map_err(|p| invalid_parameters(format, &[p]))?;
+    let app = application_at(&state, id)?;
+    let input: ucwa::operations::PresenceSubscriptionPostBody = decode_or_default(&headers, &body)?;
+    let duration =
+        duration(&query, input.duration, &input.unknown).map_err(|p| invalid_parameters(&[p]))?;
     let now = state.clock.now();
     {
         let mut subscriptions = app.people.live(now);
         let subscription = subscriptions
             .live
             .get_mut(&key)
-            .ok_or_else(|| not_found(format))?;
+            .ok_or_else(not_found)?;
         subscription.expires_at = now + duration;
     }
     Ok(payload(format, StatusCode::OK, &subscription(id, &key)))
@@ -716,11 +710,10 @@ async fn extend(
 async fn unsubscribe(
     Extract(state): Extract<Shared>,
     Path((id, key)): Path<(u64, String)>,
-    Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let removed = app.people.live(state.clock.now()).live.remove(&key);
-    let removed = removed.ok_or_else(|| not_found(format))?;
+    let removed = removed.ok_or_else(not_found)?;
     announce_members(&app, EventType::Deleted, &removed.members);
     announce(
         &app,
@@ -734,12 +727,10 @@ async fn unsubscribe(
 }
 
 /// The subscription `presenceSubscriptionId` names, as a query parameter.
-fn subscription_named(query: &HashMap<String, String>, format: Format) -> Result<String, Refusal> {
+fn subscription_named(query: &HashMap<String, String>) -> Result<String, Refusal> {
     query_parameter(query, "presenceSubscriptionId")
         .map(str::to_owned)
-        .ok_or_else(|| {
-            invalid_parameters(format, &[("presenceSubscriptionId", "required".to_owned())])
-        })
+        .ok_or_else(|| invalid_parameters(&[("presenceSubscriptionId", "required".to_owned())]))
 }
 
 /// A subscription's `memberships`: as the reference's sample of it shows, a
@@ -751,14 +742,11 @@ async fn get_memberships(
     Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let key = subscription_named(&query, format)?;
+    let app = application_at(&state, id)?;
+    let key = subscription_named(&query)?;
     let members = {
         let subscriptions = app.people.live(state.clock.now());
-        let subscription = subscriptions
-            .live
-            .get(&key)
-            .ok_or_else(|| not_found(format))?;
+        let subscription = subscriptions.live.get(&key).ok_or_else(not_found)?;
         subscription.members.clone()
     };
     Ok(payload(
@@ -786,24 +774,19 @@ async fn add_members(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let key = subscription_named(&query, format)?;
-    let input: MembershipsPostBody = decode_or_default(format, &headers, &body)?;
+    let app = application_at(&state, id)?;
+    let key = subscription_named(&query)?;
+    let input: MembershipsPostBody = decode_or_default(&headers, &body)?;
     let uris = uris_in(input.contact_uris, &input.unknown, "contactUris")
         .filter(|uris| !uris.is_empty())
-        .ok_or_else(|| {
-            invalid_parameters(
-                format,
-                &[("contactUris", "at least one SIP URI".to_owned())],
-            )
-        })?;
-    let named = members_named(&state, &uris).map_err(|p| invalid_parameters(format, &[p]))?;
+        .ok_or_else(|| invalid_parameters(&[("contactUris", "at least one SIP URI".to_owned())]))?;
+    let named = members_named(&state, &uris).map_err(|p| invalid_parameters(&[p]))?;
     let added: Vec<Arc<User>> = {
         let mut subscriptions = app.people.live(state.clock.now());
         let subscription = subscriptions
             .live
             .get_mut(&key)
-            .ok_or_else(|| not_found(format))?;
+            .ok_or_else(not_found)?;
         let added: Vec<Arc<User>> = named
             .into_iter()
             .filter(|u| !subscription.members.iter().any(|m| m.index == u.index))
@@ -821,19 +804,13 @@ async fn add_members(
 }
 
 /// The member `address` of subscription `key`, or 404.
-fn member_of(
-    app: &App,
-    state: &State,
-    key: &str,
-    address: &str,
-    format: Format,
-) -> Result<Arc<User>, Refusal> {
+fn member_of(app: &App, state: &State, key: &str, address: &str) -> Result<Arc<User>, Refusal> {
     let subscriptions = app.people.live(state.clock.now());
     subscriptions
         .live
         .get(key)
         .and_then(|s| s.members.iter().find(|m| m.is(address)).cloned())
-        .ok_or_else(|| not_found(format))
+        .ok_or_else(not_found)
 }
 
 async fn get_membership(
@@ -841,8 +818,8 @@ async fn get_membership(
     Path((id, key, address)): Path<(u64, String, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let user = member_of(&app, &state, &key, &address, format)?;
+    let app = application_at(&state, id)?;
+    let user = member_of(&app, &state, &key, &address)?;
     Ok(payload(
         format,
         StatusCode::OK,
@@ -855,10 +832,9 @@ async fn get_membership(
 async fn remove_member(
     Extract(state): Extract<Shared>,
     Path((id, key, address)): Path<(u64, String, String)>,
-    Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let user = member_of(&app, &state, &key, &address, format)?;
+    let app = application_at(&state, id)?;
+    let user = member_of(&app, &state, &key, &address)?;
     if let Some(subscription) = app.people.live(state.clock.now()).live.get_mut(&key) {
         subscription.members.retain(|m| m.index != user.index);
     }

@@ -16,7 +16,6 @@ use axum::extract::{Path, Query, State as Extract};
 use axum::middleware;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use ucwa::Format;
 use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
 
@@ -27,14 +26,14 @@ use crate::paths::{
     route,
 };
 use crate::protocol::{
-    Negotiated, Refusal, already_exists, check, conflict, decode, encoded, error,
-    invalid_parameters, limit_exceeded, no_content, not_found, payload, respond_as, sdp_offer,
-    too_many_applications, unknown_member,
+    Negotiated, Refusal, already_exists, check, conflict, decode, encoded, invalid_parameters,
+    limit_exceeded, no_content, not_found, payload, respond_as, sdp_offer, too_many_applications,
+    unknown_member,
 };
 use crate::resources;
 use crate::state::{App, Calls, State};
 use crate::tokens::{Caller, Site, authorize, token_endpoint};
-use crate::{body, discovery, faults};
+use crate::{body, discovery, faults, protocol};
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
 /// token endpoint on the first, the token endpoint and UCWA wherever the applications are.
@@ -65,10 +64,8 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .route(route::PARTICIPANT, get(get_participant));
     }
     let protected = protected
-        .fallback(|Negotiated(format): Negotiated| async move { not_found(format) })
-        .method_not_allowed_fallback(|Negotiated(format): Negotiated| async move {
-            crate::protocol::method_not_allowed(format)
-        })
+        .fallback(|| async { not_found() })
+        .method_not_allowed_fallback(|| async { crate::protocol::method_not_allowed() })
         .layer(middleware::from_fn_with_state(guard.clone(), authorize))
         .with_state(state.clone());
     let mut public = Router::new().route(TOKEN_PATH, post(token_endpoint));
@@ -86,11 +83,13 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
     routes.merge(outer(batch, &state))
 }
 
-/// The layers in front of every route: the body is in memory, read under the limits, before
-/// any extractor sees it; injected faults are answered before anything else.
+/// The layers in front of every route: refusals are encoded in the negotiated format; the body
+/// is in memory, read under the limits, before any extractor sees it; injected faults are
+/// answered before anything else.
 fn outer(routes: Router, state: &Shared) -> Router {
     let limits = Arc::new(state.config.limits.clone());
     routes
+        .layer(middleware::from_fn(protocol::encode_refusals))
         .layer(DefaultBodyLimit::max(limits.max_request_body))
         .layer(middleware::from_fn_with_state(limits, body::read))
         .layer(middleware::from_fn_with_state(
@@ -101,15 +100,10 @@ fn outer(routes: Router, state: &Shared) -> Router {
 
 /// The application `id`, when `conversation` is its call; the application is looked up first,
 /// so that a client whose application is gone hears so whatever else it asked for.
-fn in_conversation(
-    state: &State,
-    id: u64,
-    conversation: u64,
-    format: Format,
-) -> Result<Arc<App>, Refusal> {
-    let app = application_at(state, id, format)?;
+fn in_conversation(state: &State, id: u64, conversation: u64) -> Result<Arc<App>, Refusal> {
+    let app = application_at(state, id)?;
     if conversation != CALL_CONVERSATION {
-        return Err(not_found(format));
+        return Err(not_found());
     }
     Ok(app)
 }
@@ -122,9 +116,9 @@ async fn create_application(
     body: Bytes,
 ) -> Answer {
     if let Some((status, body)) = state.take_create_fault() {
-        return Err(error(format, status, body));
+        return Err(Refusal::new(status, body));
     }
-    let mut input: ApplicationsPostBody = decode(format, &headers, &body)?;
+    let mut input: ApplicationsPostBody = decode(&headers, &body)?;
     // The server takes these keys in any case (`UserAgent` as the reference's own samples
     // send it); the decoded body matches them exactly and keeps others aside.
     for (name, slot) in [
@@ -156,7 +150,7 @@ async fn create_application(
         problems.push(("instanceId", "at most 100 characters".to_owned()));
     }
     if !problems.is_empty() {
-        return Err(invalid_parameters(format, &problems));
+        return Err(invalid_parameters(&problems));
     }
     let id = state.next_id();
     let added = state.add(App {
@@ -175,8 +169,7 @@ async fn create_application(
         activity_reports: AtomicU64::new(0),
         people: Default::default(),
     });
-    let app =
-        added.ok_or_else(|| too_many_applications(format, state.config.limits.max_applications))?;
+    let app = added.ok_or_else(|| too_many_applications(state.config.limits.max_applications))?;
     app.channel.push(Arc::new(Queued::new(
         "conversation",
         &resources::conversation_path(id),
@@ -191,17 +184,13 @@ async fn get_application(
     Path(id): Path<u64>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let application = resources::application(&app);
     Ok(payload(format, StatusCode::OK, &application))
 }
 
-async fn delete_application(
-    Extract(state): Extract<Shared>,
-    Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
-) -> Answer {
-    application_at(&state, id, format)?;
+async fn delete_application(Extract(state): Extract<Shared>, Path(id): Path<u64>) -> Answer {
+    application_at(&state, id)?;
     state.remove(id);
     Ok(no_content())
 }
@@ -210,14 +199,13 @@ async fn delete_application(
 async fn make_me_available(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let _: MakeMeAvailablePostBody = decode(format, &headers, &body)?;
+    let app = application_at(&state, id)?;
+    let _: MakeMeAvailablePostBody = decode(&headers, &body)?;
     if app.available.swap(true, Ordering::SeqCst) {
-        return Err(already_exists(format, "The user is already available."));
+        return Err(already_exists("The user is already available."));
     }
     crate::me::announce_available(&app);
     Ok(no_content())
@@ -225,12 +213,8 @@ async fn make_me_available(
 
 /// `reportMyActivity`: 204 once the user was made available, 409 `MakeMeAvailableRequired`
 /// before.
-async fn report_my_activity(
-    Extract(state): Extract<Shared>,
-    Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
-) -> Answer {
-    let app = available_at(&state, id, format)?;
+async fn report_my_activity(Extract(state): Extract<Shared>, Path(id): Path<u64>) -> Answer {
+    let app = available_at(&state, id)?;
     app.activity_reports.fetch_add(1, Ordering::SeqCst);
     Ok(no_content())
 }
@@ -240,7 +224,7 @@ async fn get_audio_video(
     Path((id, conversation)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    in_conversation(&state, id, conversation, format)?;
+    in_conversation(&state, id, conversation)?;
     Ok(payload(format, StatusCode::OK, &resources::audio_video(id)))
 }
 
@@ -252,14 +236,14 @@ async fn get_participant(
     Negotiated(format): Negotiated,
 ) -> Answer {
     if conversation != CALL_CONVERSATION {
-        let app = application_at(&state, id, format)?;
+        let app = application_at(&state, id)?;
         let found = crate::messaging::participant_of(&app, conversation, &participant);
-        let participant = found.ok_or_else(|| not_found(format))?;
+        let participant = found.ok_or_else(not_found)?;
         return Ok(payload(format, StatusCode::OK, &participant));
     }
-    let app = in_conversation(&state, id, conversation, format)?;
+    let app = in_conversation(&state, id, conversation)?;
     if participant != CALL_PARTICIPANT.to_string() {
-        return Err(not_found(format));
+        return Err(not_found());
     }
     let participant = app.calls().participant.clone();
     Ok(payload(format, StatusCode::OK, &participant))
@@ -270,9 +254,9 @@ async fn get_invitation(
     Path((id, invitation)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let found = app.calls().invitations.get(&invitation).cloned();
-    let invitation = found.ok_or_else(|| not_found(format))?;
+    let invitation = found.ok_or_else(not_found)?;
     Ok(payload(format, StatusCode::OK, &invitation))
 }
 
@@ -284,20 +268,20 @@ async fn escalate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = in_conversation(&state, id, conversation, format)?;
+    let app = in_conversation(&state, id, conversation)?;
     let operation_id = query.get("operationId").map(String::as_str);
     let session_context = query.get("sessionContext").map(String::as_str);
     let mut problems = Vec::new();
     check(&mut problems, "operationId", operation_id, 50);
     check(&mut problems, "sessionContext", session_context, 50);
     if !problems.is_empty() {
-        return Err(invalid_parameters(format, &problems));
+        return Err(invalid_parameters(&problems));
     }
-    let sdp = sdp_offer(format, &headers, &body)?;
+    let sdp = sdp_offer(&headers, &body)?;
     // An injected fault stands for what the server would find wrong with a valid request, so
     // it comes after the checks and before anything is changed.
     if let Some((status, body)) = state.take_fault() {
-        return Err(error(format, status, body));
+        return Err(Refusal::new(status, body));
     }
     let operation_id = operation_id.unwrap_or_default().to_owned();
     let session_context = session_context.unwrap_or_default().to_owned();
@@ -305,18 +289,14 @@ async fn escalate(
         let mut calls = app.calls();
         if calls.operation_ids.contains(&operation_id) {
             return Err(already_exists(
-                format,
                 "An escalation with this operationId already exists.",
             ));
         }
         let max = state.config.limits.max_escalations;
         if calls.invitations.len() >= max {
-            return Err(limit_exceeded(
-                format,
-                &format!(
-                    "This application has {max} escalations already (`limits.max_escalations`)."
-                ),
-            ));
+            return Err(limit_exceeded(&format!(
+                "This application has {max} escalations already (`limits.max_escalations`)."
+            )));
         }
         calls.operation_ids.insert(operation_id.clone());
         let number = calls.next_invitation_id();
@@ -346,15 +326,12 @@ async fn events(
     Negotiated(format): Negotiated,
 ) -> Answer {
     state.saw_event_query(&query);
-    let app = application_at(&state, id, format)?;
+    let app = application_at(&state, id)?;
     let ack = query
         .get("ack")
         .and_then(|a| a.parse::<u64>().ok())
         .ok_or_else(|| {
-            invalid_parameters(
-                format,
-                &[("ack", "a number from the `next` link".to_owned())],
-            )
+            invalid_parameters(&[("ack", "a number from the `next` link".to_owned())])
         })?;
     let wait = query
         .get("timeout")
@@ -363,7 +340,6 @@ async fn events(
         .map_or(state.config.long_poll, |t| t.min(state.config.long_poll));
     let Ok(batch) = app.channel.get(ack, wait).await else {
         return Err(conflict(
-            format,
             "PGetReplaced",
             "Another pending GET replaced this one.",
         ));

@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as Extract};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::json;
 use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
 
@@ -84,7 +84,7 @@ pub(crate) async fn authorize(
                     .is_some_and(|owner| owner != user.index)
             {
                 let format = crate::protocol::negotiated(request.headers());
-                return crate::protocol::not_found(format).into_response();
+                return crate::protocol::not_found().encode(format);
             }
             let mut request = request;
             request.extensions_mut().insert(Caller(user));
