@@ -30,9 +30,9 @@ use ucwa::Format;
 use ucwa::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use ucwa::operation::multipart::{self, Limits, MultipartError, MultipartErrorKind};
 
+use crate::auth::{Site, authorize};
 use crate::handler::{Answer, Shared, application_at};
 use crate::protocol::{Negotiated, Refusal};
-use crate::tokens::{Site, authorize};
 
 /// What the handler needs: the state, and the router the parts go through.
 #[derive(Clone)]

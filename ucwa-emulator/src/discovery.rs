@@ -9,9 +9,9 @@ use ucwa::Link;
 use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::resources::{Root, User};
 
+use crate::auth::{Site, own_origin};
 use crate::paths::{APPLICATIONS_PATH, ROOT_PATH, USER_PATH, XFRAME_PATH};
 use crate::protocol::{Negotiated, Refusal, not_found, payload};
-use crate::tokens::{Site, own_origin};
 
 /// `GET /`: the root, or only a `redirect` link when one is set; 404 for
 /// `lyncdiscoverinternal.*` when the internal entry point is configured away.
@@ -20,9 +20,7 @@ pub(crate) async fn entry_point(
     Negotiated(format): Negotiated,
     headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-    site.state
-        .entry_point_hits
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    site.state.observed.entry_point_hit();
     let host = own_origin(&site.state, &headers);
     let internal = host
         .split_once("://")
@@ -30,7 +28,7 @@ pub(crate) async fn entry_point(
     if !site.state.config.internal_discovery && internal {
         return Err(not_found());
     }
-    if let Some(href) = site.state.root_redirect() {
+    if let Some(href) = site.state.injections.root_redirect() {
         let mut root = Root::default();
         root.links.redirect = Some(Link::to(href));
         return Ok(payload(format, StatusCode::OK, &root));
@@ -66,7 +64,7 @@ pub(crate) async fn user(
 ) -> Response {
     let host = own_origin(&site.state, &headers);
     let mut user = User::default();
-    if let Some(href) = site.state.take_user_redirect() {
+    if let Some(href) = site.state.injections.take_user_redirect() {
         user.links.redirect = Some(Link::to(href));
         return payload(format, StatusCode::OK, &user);
     }

@@ -2,12 +2,16 @@
 //! shape of its answer, and how it finds the application a request addresses.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use axum::response::Response;
 
 use crate::protocol::{Refusal, application_expired, conflict, no_application};
 use crate::state::{App, Lookup, State};
+
+/// Who made a request: the user its token was issued to (the guest for an anonymous one),
+/// put in the request's extensions by [`crate::auth::authorize`] for the handlers.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller(pub Arc<crate::directory::User>);
 
 /// The state the handlers are given.
 pub(crate) type Shared = Arc<State>;
@@ -19,7 +23,7 @@ pub(crate) type Answer = Result<Response, Refusal>;
 /// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404
 /// `ApplicationNotFound` when there is none, so that the client makes a new one.
 pub(crate) fn application_at(state: &State, id: u64) -> Result<Arc<App>, Refusal> {
-    match state.lookup(id) {
+    match state.apps.lookup(id) {
         Lookup::Found(app) => Ok(app),
         Lookup::Expired => Err(application_expired()),
         Lookup::Missing => Err(no_application()),
@@ -30,7 +34,7 @@ pub(crate) fn application_at(state: &State, id: u64) -> Result<Arc<App>, Refusal
 /// user (presence, messaging, reportMyActivity) answers 409 `MakeMeAvailableRequired`.
 pub(crate) fn available_at(state: &State, id: u64) -> Result<Arc<App>, Refusal> {
     let app = application_at(state, id)?;
-    if !app.available.load(Ordering::SeqCst) {
+    if !app.is_available() {
         return Err(conflict(
             "MakeMeAvailableRequired",
             "Call makeMeAvailable first.",

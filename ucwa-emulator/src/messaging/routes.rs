@@ -1,135 +1,40 @@
-//! Instant messaging between users of the emulator: `communication` with `startMessaging`,
-//! `messagingInvitation` (accept, decline), `conversation`, `messaging` (sendMessage,
-//! setIsTyping, stopMessaging), `message` and `participant`, with the events the reference's
-//! walkthroughs (SendAnIM, ReceiveAnIM) show, in the order they show them.
-//!
-//! Each side of a conversation is its own resource in its own application: the inviter's
-//! conversation and the invitee's share a `threadId` and know each other's place (`Peer`), and
-//! whatever one side does is announced to both. Where the reference is silent:
-//! - one application of the invitee receives the invitation: the newest one whose user was
-//!   made available;
-//! - an invitation fails, as a `completed` event with status `Failure` and a reason, when the
-//!   invitee is unknown (`NotFound`, subcode `DestinationNotFound`), has no available
-//!   application or is `Offline` (`RemoteFailure`, `TemporarilyUnavailable`), or declines
-//!   (`RemoteFailure`, `Declined`);
-//! - a message is sent as `text/plain` or `text/html` and arrives as a `completed` message event
-//!   carrying it as a `data:` URI (`plainMessage` or `htmlMessage`); messages are not kept;
-//! - setIsTyping tells the other side that the participant is typing (`added` in
-//!   `typingParticipants`) until their next message (`deleted`);
-//! - stopMessaging, or deleting the conversation, ends it on both sides (`messaging` updated to
-//!   `Disconnected`, then the conversation `deleted`); sending on an ended or unaccepted
-//!   conversation answers 409 `Conflict`;
-//! - an application holds at most [`crate::Limits::max_conversations`] conversations (403
-//!   `LimitExceeded` past it).
+//! The routes of instant messaging and their handlers: what each request changes on both
+//! sides of a conversation, and what that announces.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::http::header::{self, HeaderValue};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use ucwa::enumerations::{
-    ConversationState, Direction, Importance, InvitationState, MessageFormat, ModalityType,
-    SourceNetwork,
-};
+use ucwa::enumerations::{ConversationState, Direction, Importance, InvitationState};
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::operation::media_type_matches;
 use ucwa::operations::{DeclinePostBody, StartMessagingPostBody};
-use ucwa::resources::{
-    AnyResource, Communication, Conversation, Message, Messaging, MessagingInvitation, Participant,
-};
-use ucwa::{DataUri, ErrorBody, Link, Timestamp, Uri};
+use ucwa::resources::{AnyResource, Message, Participant};
+use ucwa::{DataUri, ErrorBody, Link};
 
-use crate::channel::{Queued, with_resource};
+use crate::channel::with_resource;
 use crate::directory::User;
-use crate::handler::{Answer, Shared, application_at, available_at};
-use crate::lock::lock;
+use crate::handler::{Answer, Caller, Shared, application_at, available_at};
 use crate::paths::{self, route};
 use crate::protocol::{
     Negotiated, Refusal, conflict, decode, decode_or_default, invalid_parameters, limit_exceeded,
     no_content, not_found, payload, query_parameter,
 };
 use crate::state::{App, State};
-use crate::tokens::Caller;
 
-/// The longest subject and operationId the reference gives startMessaging.
-const MAX_SUBJECT: usize = 250;
-const MAX_OPERATION_ID: usize = 50;
-
-/// The messaging of one application: its conversations and messaging invitations.
-#[derive(Debug, Default)]
-pub struct Conversations {
-    next_id: u64,
-    conversations: BTreeMap<u64, Talk>,
-    invitations: HashMap<u64, Invitation>,
-}
-
-/// Where the other side of a conversation or invitation is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Peer {
-    app: u64,
-    id: u64,
-}
-
-/// The state of a conversation's messaging modality. (The generated bindings type it as a
-/// string: UCWA names no enumeration for it.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ModalityState {
-    Connecting,
-    Connected,
-    Disconnected,
-}
-
-impl ModalityState {
-    /// The name on the wire.
-    fn as_str(self) -> &'static str {
-        match self {
-            ModalityState::Connecting => "Connecting",
-            ModalityState::Connected => "Connected",
-            ModalityState::Disconnected => "Disconnected",
-        }
-    }
-}
-
-/// One side of a two-party conversation.
-#[derive(Debug)]
-struct Talk {
-    thread_id: String,
-    subject: String,
-    importance: Importance,
-    state: ConversationState,
-    messaging: ModalityState,
-    local: Arc<User>,
-    remote: Arc<User>,
-    peer: Option<Peer>,
-    invitation: u64,
-    next_message: u64,
-}
-
-/// One side of a messaging invitation.
-#[derive(Debug)]
-struct Invitation {
-    direction: Direction,
-    state: InvitationState,
-    operation_id: Option<String>,
-    conversation: u64,
-    /// The first message, sent with the invitation.
-    message: Option<DataUri>,
-    peer: Option<Peer>,
-}
-
-impl Conversations {
-    fn next_id(&mut self) -> u64 {
-        // The ids below are the scripted call's.
-        self.next_id = self.next_id.max(paths::FIRST_MESSAGING - 1) + 1;
-        self.next_id
-    }
-}
+use super::model::{
+    self, Conversations, Invitation, MAX_OPERATION_ID, MAX_SUBJECT, ModalityState, Peer, Talk,
+};
+use super::render::{
+    Announcements, communication, completed, conversation, conversation_event, incoming_message,
+    invitation, invitation_event, messaging, messaging_event, now, participant, participant_added,
+    participant_path, reason, typing_event,
+};
 
 /// The routes of this module, under the application's path `app`.
 pub(crate) fn routes() -> Router<Shared> {
@@ -147,263 +52,6 @@ pub(crate) fn routes() -> Router<Shared> {
         .route(route::SEND_MESSAGE, post(send_message))
         .route(route::SET_IS_TYPING, post(set_typing))
         .route(route::STOP_MESSAGING, post(stop_messaging))
-}
-
-fn participant_path(app: u64, conversation: u64, user: &User) -> String {
-    paths::participant(app, conversation, &user.address)
-}
-
-// ---- the resources ----------------------------------------------------------------------
-
-/// The application's `communication`, with the operations it serves.
-pub(crate) fn communication(app: u64) -> Communication {
-    let mut communication = Communication {
-        supported_modalities: Some(vec![ModalityType::Messaging]),
-        supported_message_formats: Some(vec![MessageFormat::Plain, MessageFormat::Html]),
-        ..Communication::default()
-    };
-    let links = &mut communication.links;
-    links.self_ = Some(Link::to(paths::communication(app)));
-    links.start_messaging = Some(Link::to(paths::in_communication(app, "startMessaging")));
-    links.conversations = Some(Link::to(paths::in_communication(app, "conversations")));
-    links.join_online_meeting = Some(Link::to(paths::meeting_joins(app)));
-    communication
-}
-
-fn participant(app: u64, conversation: u64, user: &User, local: bool) -> Participant {
-    let mut participant = Participant {
-        name: Some(user.name.clone()),
-        uri: Some(Uri::new(user.sip_uri())),
-        source_network: Some(SourceNetwork::SameEnterprise),
-        anonymous: Some(false),
-        local: Some(local),
-        ..Participant::default()
-    };
-    let links = &mut participant.links;
-    links.self_ = Some(Link::to(participant_path(app, conversation, user)));
-    links.conversation = Some(Link::to(paths::conversation(app, conversation)));
-    if local {
-        links.me = Some(Link::to(paths::me(app)));
-    } else {
-        links.contact = Some(Link::to(paths::contact(app, user)));
-        links.contact_presence = Some(Link::to(paths::in_contact(app, user, "presence")));
-        links.contact_photo = Some(Link::to(paths::photo(app, &user.address)));
-    }
-    participant
-}
-
-fn conversation(app: u64, id: u64, talk: &Talk) -> Conversation {
-    let base = paths::conversation(app, id);
-    let connected = talk.state == ConversationState::Connected;
-    let mut conversation = Conversation {
-        state: Some(talk.state.clone()),
-        thread_id: Some(talk.thread_id.clone()),
-        subject: Some(talk.subject.clone()),
-        importance: Some(talk.importance.clone()),
-        active_modalities: Some(if talk.messaging == ModalityState::Disconnected {
-            Vec::new()
-        } else {
-            vec!["Messaging".into()]
-        }),
-        participant_count: Some(if connected { 2 } else { 1 }),
-        recording: Some(false),
-        ..Conversation::default()
-    };
-    let links = &mut conversation.links;
-    links.self_ = Some(Link::to(base.clone()));
-    links.messaging = Some(Link::to(paths::messaging(app, id)));
-    links.local_participant = Some(Link::to(participant_path(app, id, &talk.local)));
-    links.participants = Some(Link::to(paths::in_conversation(app, id, "participants")));
-    conversation
-}
-
-fn messaging(app: u64, id: u64, talk: &Talk) -> Messaging {
-    let base = paths::messaging(app, id);
-    let mut messaging = Messaging {
-        state: Some(talk.messaging.as_str().into()),
-        ..Messaging::default()
-    };
-    let links = &mut messaging.links;
-    links.self_ = Some(Link::to(base.clone()));
-    links.conversation = Some(Link::to(paths::conversation(app, id)));
-    match talk.messaging {
-        ModalityState::Connected => {
-            messaging.negotiated_message_formats =
-                Some(vec![MessageFormat::Plain, MessageFormat::Html]);
-            links.send_message = Some(Link::to(paths::in_messaging(app, id, "messages")));
-            links.set_is_typing = Some(Link::to(paths::in_messaging(app, id, "typing")));
-            links.stop_messaging = Some(Link::to(paths::in_messaging(app, id, "terminate")));
-            links.typing_participants =
-                Some(Link::to(paths::in_messaging(app, id, "typingParticipants")));
-        }
-        ModalityState::Connecting => {
-            links.stop_messaging = Some(Link::to(paths::in_messaging(app, id, "terminate")));
-        }
-        ModalityState::Disconnected => {}
-    }
-    messaging
-}
-
-fn invitation(app: u64, id: u64, invitation: &Invitation, talk: &Talk) -> MessagingInvitation {
-    let base = paths::messaging_invitation(app, id);
-    let incoming = invitation.direction == Direction::Incoming;
-    let (from, to) = if incoming {
-        (&talk.remote, &talk.local)
-    } else {
-        (&talk.local, &talk.remote)
-    };
-    let mut resource = MessagingInvitation {
-        direction: Some(invitation.direction.clone()),
-        importance: Some(talk.importance.clone()),
-        thread_id: Some(talk.thread_id.clone()),
-        state: Some(invitation.state.clone()),
-        subject: Some(talk.subject.clone()),
-        operation_id: invitation.operation_id.clone(),
-        to: Some(Uri::new(to.sip_uri())),
-        ..MessagingInvitation::default()
-    };
-    let links = &mut resource.links;
-    links.self_ = Some(Link::to(base.clone()));
-    links.conversation = Some(Link::to(paths::conversation(app, invitation.conversation)));
-    links.messaging = Some(Link::to(paths::messaging(app, invitation.conversation)));
-    links.to = Some(Link::to(paths::contact(app, to)));
-    let mut from_link = Link::to(participant_path(app, invitation.conversation, from));
-    from_link.title = Some(from.name.clone());
-    links.from = Some(from_link);
-    links.message = invitation.message.clone();
-    if invitation.state == InvitationState::Connecting {
-        if incoming {
-            links.accept = Some(Link::to(paths::in_messaging_invitation(app, id, "accept")));
-            links.decline = Some(Link::to(paths::in_messaging_invitation(app, id, "decline")));
-        } else {
-            links.cancel = Some(Link::to(paths::in_messaging(
-                app,
-                invitation.conversation,
-                "terminate",
-            )));
-        }
-    }
-    let from_participant = participant(app, invitation.conversation, from, !incoming);
-    resource.embedded.from = Some(Box::new(from_participant));
-    if !incoming && invitation.state == InvitationState::Connected {
-        resource.embedded.accepted_by_participant =
-            vec![participant(app, invitation.conversation, to, false)];
-    }
-    resource
-}
-
-// ---- events -----------------------------------------------------------------------------
-
-/// What to announce, to whom: collected while a lock is held, pushed after it is released.
-#[derive(Default)]
-struct Announcements(Vec<(u64, Queued)>);
-
-impl Announcements {
-    fn to(&mut self, app: u64, sender_rel: &str, sender_href: String, event: Event<AnyResource>) {
-        self.0
-            .push((app, Queued::new(sender_rel, &sender_href, event)));
-    }
-
-    fn communication(&mut self, app: u64, event: Event<AnyResource>) {
-        self.to(app, "communication", paths::communication(app), event);
-    }
-
-    fn conversation(&mut self, app: u64, conversation: u64, event: Event<AnyResource>) {
-        self.to(
-            app,
-            "conversation",
-            paths::conversation(app, conversation),
-            event,
-        );
-    }
-
-    fn send(self, state: &State) {
-        for (app, queued) in self.0 {
-            if let Some(app) = state.app(app) {
-                app.channel.push(Arc::new(queued));
-            }
-        }
-    }
-}
-
-fn invitation_event(
-    app: u64,
-    id: u64,
-    inv: &Invitation,
-    talk: &Talk,
-    kind: EventType,
-) -> Event<AnyResource> {
-    with_resource(
-        kind,
-        "messagingInvitation",
-        Link::new(paths::messaging_invitation(app, id)),
-        AnyResource::MessagingInvitation(Box::new(invitation(app, id, inv, talk))),
-    )
-}
-
-fn conversation_event(app: u64, id: u64, talk: &Talk, kind: EventType) -> Event<AnyResource> {
-    with_resource(
-        kind,
-        "conversation",
-        Link::new(paths::conversation(app, id)),
-        AnyResource::Conversation(Box::new(conversation(app, id, talk))),
-    )
-}
-
-fn messaging_event(app: u64, id: u64, talk: &Talk) -> Event<AnyResource> {
-    with_resource(
-        EventType::Updated,
-        "messaging",
-        Link::new(paths::messaging(app, id)),
-        AnyResource::Messaging(Box::new(messaging(app, id, talk))),
-    )
-}
-
-fn participant_added(app: u64, id: u64, user: &User, local: bool) -> Event<AnyResource> {
-    let resource = participant(app, id, user, local);
-    let rel = if local {
-        "localParticipant"
-    } else {
-        "participant"
-    };
-    let mut event = with_resource(
-        EventType::Added,
-        rel,
-        Link::new(participant_path(app, id, user)),
-        AnyResource::Participant(Box::new(resource)),
-    );
-    event.link.title = Some(user.name.clone());
-    event
-}
-
-/// A `completed` event for invitation `id`: `Success`, or `Failure` with `reason`.
-fn completed(
-    app: u64,
-    id: u64,
-    inv: &Invitation,
-    talk: &Talk,
-    reason: Option<ErrorBody>,
-) -> Event<AnyResource> {
-    let mut event = invitation_event(app, id, inv, talk, EventType::Completed);
-    event.status = Some(
-        if reason.is_some() {
-            "Failure"
-        } else {
-            "Success"
-        }
-        .to_owned(),
-    );
-    event.reason = reason;
-    event
-}
-
-fn reason(code: &str, subcode: &str, message: &str) -> ErrorBody {
-    ErrorBody {
-        code: code.into(),
-        subcode: Some(subcode.into()),
-        message: Some(message.into()),
-        ..ErrorBody::default()
-    }
 }
 
 // ---- handlers ---------------------------------------------------------------------------
@@ -463,12 +111,12 @@ async fn start_messaging(
         .unwrap_or_else(|| Arc::new(User::stranger(to.strip_prefix("sip:").unwrap_or(&to))));
     let subject = input.subject.clone().unwrap_or_default();
     let importance = input.importance.clone().unwrap_or(Importance::Normal);
-    let thread_id = format!("{:032x}", state.next_id());
+    let thread_id = format!("{:032x}", state.apps.next_id());
     let message = input.links.message.clone();
 
     let mut out = Announcements::default();
     let (conversation_id, invitation_id) = {
-        let mut mine = lock(&app.conversations);
+        let mut mine = model::of(&app);
         let max = state.config.limits.max_conversations;
         if mine.conversations.len() >= max {
             return Err(limit_exceeded(&format!(
@@ -527,9 +175,10 @@ async fn start_messaging(
             return None;
         }
         state
-            .apps_of(invitee)
+            .apps
+            .of(invitee)
             .into_iter()
-            .filter(|a| a.available.load(Ordering::SeqCst) && a.id != app.id)
+            .filter(|a| a.is_available() && a.id != app.id)
             .max_by_key(|a| a.id)
     });
     let failure = match (&invitee, &target) {
@@ -544,7 +193,7 @@ async fn start_messaging(
     if let Some(failure) = failure {
         fail_outgoing(&app, conversation_id, invitation_id, failure, &mut out);
     } else if let (Some(target), Some(invitee)) = (target, invitee) {
-        let mut theirs = lock(&target.conversations);
+        let mut theirs = model::of(&target);
         if theirs.conversations.len() >= state.config.limits.max_conversations {
             drop(theirs);
             fail_outgoing(
@@ -598,7 +247,7 @@ async fn start_messaging(
             theirs.conversations.insert(their_conversation, talk);
             theirs.invitations.insert(their_invitation, inv);
             drop(theirs);
-            let mut mine = lock(&app.conversations);
+            let mut mine = model::of(&app);
             if let Some(talk) = mine.conversations.get_mut(&conversation_id) {
                 talk.peer = Some(Peer {
                     app: target.id,
@@ -632,12 +281,11 @@ fn fail_outgoing(
     why: ErrorBody,
     out: &mut Announcements,
 ) {
-    let mut mine = lock(&app.conversations);
+    let mut mine = model::of(&app);
     let Some(mut talk) = mine.conversations.remove(&conversation) else {
         return;
     };
-    talk.state = ConversationState::Disconnected;
-    talk.messaging = ModalityState::Disconnected;
+    talk.end();
     if let Some(inv) = mine.invitations.get_mut(&invitation) {
         inv.state = InvitationState::Failed;
         out.communication(app.id, completed(app.id, invitation, inv, &talk, Some(why)));
@@ -655,11 +303,8 @@ async fn get_invitation(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let mine = lock(&app.conversations);
-    let inv = mine
-        .invitations
-        .get(&invitation_id)
-        .ok_or_else(not_found)?;
+    let mine = model::of(&app);
+    let inv = mine.invitations.get(&invitation_id).ok_or_else(not_found)?;
     let talk = mine
         .conversations
         .get(&inv.conversation)
@@ -673,11 +318,8 @@ async fn get_invitation(
 
 /// The incoming invitation `invitation_id` of `app`, still ringing, and its conversation's id.
 fn ringing(app: &App, invitation_id: u64) -> Result<(u64, Option<Peer>), Refusal> {
-    let mine = lock(&app.conversations);
-    let inv = mine
-        .invitations
-        .get(&invitation_id)
-        .ok_or_else(not_found)?;
+    let mine = model::of(&app);
+    let inv = mine.invitations.get(&invitation_id).ok_or_else(not_found)?;
     if inv.direction != Direction::Incoming || inv.state != InvitationState::Connecting {
         return Err(conflict(
             "InvalidState",
@@ -697,9 +339,7 @@ fn connect(
     inv: &mut Invitation,
     out: &mut Announcements,
 ) {
-    talk.state = ConversationState::Connected;
-    talk.messaging = ModalityState::Connected;
-    inv.state = InvitationState::Connected;
+    talk.connect(inv);
     out.communication(
         app,
         conversation_event(app, conversation, talk, EventType::Updated),
@@ -722,7 +362,7 @@ async fn accept(
     let (conversation_id, peer) = ringing(&app, invitation_id)?;
     let mut out = Announcements::default();
     let (first_message, remote) = {
-        let mut mine = lock(&app.conversations);
+        let mut mine = model::of(&app);
         let Conversations {
             conversations,
             invitations,
@@ -731,22 +371,18 @@ async fn accept(
         let talk = conversations
             .get_mut(&conversation_id)
             .ok_or_else(not_found)?;
-        let inv = invitations
-            .get_mut(&invitation_id)
-            .ok_or_else(not_found)?;
+        let inv = invitations.get_mut(&invitation_id).ok_or_else(not_found)?;
         connect(app.id, conversation_id, invitation_id, talk, inv, &mut out);
         (inv.message.clone(), talk.remote.clone())
     };
     if let Some(message) = first_message {
         let number = {
-            let mut mine = lock(&app.conversations);
+            let mut mine = model::of(&app);
             let talk = mine
                 .conversations
                 .get_mut(&conversation_id)
                 .ok_or_else(not_found)?;
-            let n = talk.next_message;
-            talk.next_message += 1;
-            n
+            talk.take_message_number()
         };
         out.conversation(
             app.id,
@@ -755,9 +391,9 @@ async fn accept(
         );
     }
     if let Some(peer) = peer
-        && let Some(inviter) = state.app(peer.app)
+        && let Some(inviter) = state.apps.get(peer.app)
     {
-        let mut theirs = lock(&inviter.conversations);
+        let mut theirs = model::of(&inviter);
         let Conversations {
             conversations,
             invitations,
@@ -787,10 +423,9 @@ async fn decline(
     let (conversation_id, peer) = ringing(&app, invitation_id)?;
     let mut out = Announcements::default();
     {
-        let mut mine = lock(&app.conversations);
+        let mut mine = model::of(&app);
         if let Some(mut talk) = mine.conversations.remove(&conversation_id) {
-            talk.state = ConversationState::Disconnected;
-            talk.messaging = ModalityState::Disconnected;
+            talk.end();
             if let Some(mut inv) = mine.invitations.remove(&invitation_id) {
                 inv.state = InvitationState::Declined;
                 out.communication(app.id, completed(app.id, invitation_id, &inv, &talk, None));
@@ -802,9 +437,9 @@ async fn decline(
         }
     }
     if let Some(peer) = peer
-        && let Some(inviter) = state.app(peer.app)
+        && let Some(inviter) = state.apps.get(peer.app)
     {
-        let conversation = lock(&inviter.conversations)
+        let conversation = model::of(&inviter)
             .invitations
             .get(&peer.id)
             .map(|i| i.conversation);
@@ -828,7 +463,7 @@ async fn get_conversation(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let mine = lock(&app.conversations);
+    let mine = model::of(&app);
     let talk = mine
         .conversations
         .get(&conversation_id)
@@ -846,7 +481,7 @@ async fn get_messaging(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let mine = lock(&app.conversations);
+    let mine = model::of(&app);
     let talk = mine
         .conversations
         .get(&conversation_id)
@@ -865,7 +500,7 @@ pub(crate) fn participant_of(
     conversation_id: u64,
     address: &str,
 ) -> Option<Participant> {
-    let mine = lock(&app.conversations);
+    let mine = model::of(&app);
     let talk = mine.conversations.get(&conversation_id)?;
     if talk.local.is(address) {
         Some(participant(app.id, conversation_id, &talk.local, true))
@@ -876,57 +511,14 @@ pub(crate) fn participant_of(
     }
 }
 
-fn incoming_message(
-    app: u64,
-    conversation: u64,
-    number: u64,
-    from: &User,
-    text: DataUri,
-) -> Event<AnyResource> {
-    let href = paths::message(app, conversation, number);
-    let mut message = Message {
-        direction: Some(Direction::Incoming),
-        time_stamp: now(),
-        ..Message::default()
-    };
-    let links = &mut message.links;
-    links.self_ = Some(Link::to(href.clone()));
-    links.messaging = Some(Link::to(paths::messaging(app, conversation)));
-    links.contact = Some(Link::to(paths::contact(app, from)));
-    let mut participant = Link::to(participant_path(app, conversation, from));
-    participant.title = Some(from.name.clone());
-    links.participant = Some(participant);
-    if media_type_matches(text.media_type(), &["text/html"]) {
-        links.html_message = Some(text);
-    } else {
-        links.plain_message = Some(text);
-    }
-    let mut event = with_resource(
-        EventType::Completed,
-        "message",
-        Link::new(href),
-        AnyResource::Message(Box::new(message)),
-    );
-    event.status = Some("Success".into());
-    event
-}
-
-fn now() -> Option<Timestamp> {
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_millis();
-    Timestamp::from_unix_millis(i64::try_from(millis).ok()?)
-}
-
 /// The conversation `conversation_id` of `app`, connected; its peer.
 fn connected(app: &App, conversation_id: u64) -> Result<Option<Peer>, Refusal> {
-    let mine = lock(&app.conversations);
+    let mine = model::of(&app);
     let talk = mine
         .conversations
         .get(&conversation_id)
         .ok_or_else(not_found)?;
-    if talk.messaging != ModalityState::Connected {
+    if !talk.is_connected() {
         return Err(conflict_without_subcode(
             "The conversation is not connected.",
         ));
@@ -985,7 +577,7 @@ async fn send_message(
     let peer = connected(&app, conversation_id)?;
     let mut out = Announcements::default();
     let (number, local) = {
-        let mut mine = lock(&app.conversations);
+        let mut mine = model::of(&app);
         let talk = mine
             .conversations
             .get_mut(&conversation_id)
@@ -1012,15 +604,14 @@ async fn send_message(
     event.status = Some("Success".into());
     out.conversation(app.id, conversation_id, event);
     if let Some(peer) = peer
-        && let Some(other) = state.app(peer.app)
+        && let Some(other) = state.apps.get(peer.app)
     {
         let number = {
-            let mut theirs = lock(&other.conversations);
-            theirs.conversations.get_mut(&peer.id).map(|talk| {
-                let n = talk.next_message;
-                talk.next_message += 1;
-                n
-            })
+            let mut theirs = model::of(&other);
+            theirs
+                .conversations
+                .get_mut(&peer.id)
+                .map(|talk| talk.take_message_number())
         };
         if let Some(number) = number {
             // Typing ends with the message.
@@ -1042,22 +633,6 @@ async fn send_message(
     Ok(response)
 }
 
-fn typing_event(app: u64, conversation: u64, who: &User, kind: EventType) -> Event<AnyResource> {
-    let mut event = Event::new(
-        kind,
-        "participant",
-        Link::new(participant_path(app, conversation, who)),
-    );
-    event.link.title = Some(who.name.clone());
-    event.in_rel = Some("typingParticipants".into());
-    event.in_link = Some(Link::new(paths::in_messaging(
-        app,
-        conversation,
-        "typingParticipants",
-    )));
-    event
-}
-
 /// setIsTyping: the other side hears the participant is typing.
 async fn set_typing(
     Extract(state): Extract<Shared>,
@@ -1065,7 +640,7 @@ async fn set_typing(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let peer = connected(&app, conversation_id)?;
-    let local = lock(&app.conversations)
+    let local = model::of(&app)
         .conversations
         .get(&conversation_id)
         .map(|t| t.local.clone())
@@ -1086,14 +661,13 @@ async fn set_typing(
 fn end(state: &State, app: &App, conversation_id: u64) -> Result<(), Refusal> {
     let mut out = Announcements::default();
     let peer = {
-        let mut mine = lock(&app.conversations);
+        let mut mine = model::of(&app);
         let mut talk = mine
             .conversations
             .remove(&conversation_id)
             .ok_or_else(not_found)?;
         mine.invitations.remove(&talk.invitation);
-        talk.state = ConversationState::Disconnected;
-        talk.messaging = ModalityState::Disconnected;
+        talk.end();
         out.conversation(
             app.id,
             conversation_id,
@@ -1106,13 +680,12 @@ fn end(state: &State, app: &App, conversation_id: u64) -> Result<(), Refusal> {
         talk.peer
     };
     if let Some(peer) = peer
-        && let Some(other) = state.app(peer.app)
+        && let Some(other) = state.apps.get(peer.app)
     {
-        let mut theirs = lock(&other.conversations);
+        let mut theirs = model::of(&other);
         if let Some(mut talk) = theirs.conversations.remove(&peer.id) {
             theirs.invitations.remove(&talk.invitation);
-            talk.state = ConversationState::Disconnected;
-            talk.messaging = ModalityState::Disconnected;
+            talk.end();
             let gone = Event::new(
                 EventType::Deleted,
                 "participant",
@@ -1150,5 +723,5 @@ async fn leave_conversation(
 
 /// How many conversations an application holds (for [`crate::Stats`]).
 pub(crate) fn count(app: &App) -> usize {
-    lock(&app.conversations).conversations.len()
+    model::of(&app).conversations.len()
 }
