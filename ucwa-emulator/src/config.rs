@@ -87,7 +87,7 @@ impl Default for Config {
     }
 }
 
-/// What the emulator holds now ([`crate::Emulator::stats`]).
+/// What the emulator holds now ([`crate::Observed::stats`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stats {

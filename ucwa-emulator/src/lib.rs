@@ -14,8 +14,9 @@
 //! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure` with
 //! `parameters`), one escalation per `operationId` (409 `AlreadyExists`), an `application/sdp`
 //! body (415), and answers in JSON or XML by `Accept`. Errors a healthy server does not produce
-//! on its own can be injected with [`Emulator::fail_next_escalation`], and in front of any
-//! resource with [`Emulator::inject`] (503, 504, a connection closed without an answer).
+//! on its own can be injected through [`Emulator::faults`] ([`Faults::fail_next_escalation`],
+//! and in front of any resource [`Faults::inject`]: 503, 504, a connection closed without an
+//! answer); what it saw is read through [`Emulator::observed`].
 //!
 //! It is meant to run in CI and under load: everything it holds and waits for is bounded by
 //! [`Limits`] (applications, each event channel's backlog and batch size, escalations, meetings
@@ -29,11 +30,35 @@
 //! println!("UCWA at {} (token {})", emulator.origin(), emulator.token());
 //! # Ok(()) }
 //! ```
+//!
+//! # How it is built
+//!
+//! The modules form layers, each importing only from those before it:
+//!
+//! 1. Leaves: `paths` (every URL: each route template and the href builder that fills it in),
+//!    `protocol` (content negotiation, the checks on what a request sends, and `Refusal`, an
+//!    error answer as a status and an error body), `directory` (who may sign in, what each
+//!    publishes), `channel` (an application's event channel), `clock`, `limits`, `config`,
+//!    `faults` (the injectable [`Fault`]), `lock` (the one way a lock is taken).
+//! 2. `state`: the registry of applications, the token table, what tests inject, what was
+//!    observed, the data tasks keep (by type, in slots) and the notifier through which tasks
+//!    tell each other news. It knows no task.
+//! 3. What handlers share: `handler` (the application a request addresses, the caller),
+//!    `auth` (the bearer check, the token endpoint), `body` (bodies read under the limits).
+//! 4. The tasks, none importing another: `call` (the scripted audio/video call), and one
+//!    folder each for `me`, `messaging`, `people` and `meetings`, each with its `model` (data
+//!    and transitions, tested without HTTP), its `render` (resources and events) and its
+//!    `routes` (handlers).
+//! 5. What assembles them: `application` (the application resource, which embeds each
+//!    task's part, and its event channel), `discovery`, `batch`, `routes` (each origin's
+//!    router and the layers in front of every route: injected faults, body limits, and the
+//!    encoding of refusals in the negotiated format), and `api` ([`Faults`], [`Observed`]).
+//!
+//! `tests/layers.rs` reads the imports and fails on a cycle or a task importing another.
 #![deny(missing_docs)]
 
-// The modules, in layers; each imports only from the layers above it in this list (a test,
-// `tests/layers.rs`, checks that no import goes the other way and that no task imports
-// another).
+// The modules, in the layers of the crate's documentation: each imports only from the layers
+// above it in this list.
 //
 // Leaves: what the rest is written with.
 mod channel;

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-/// The bounds of the emulator (a field of [`Config`]).
+/// The bounds of the emulator (a field of [`crate::Config`]).
 ///
 /// In the worst case the emulator holds `max_applications × event_backlog` events, and
 /// `max_applications × max_escalations` invitations: with the defaults, about 256 MB if every
@@ -92,7 +92,7 @@ impl Default for Limits {
     }
 }
 
-/// A setting of [`Config`] out of its range: [`crate::Emulator::start`] refuses it (as an
+/// A setting of [`crate::Config`] out of its range: [`crate::Emulator::start`] refuses it (as an
 /// `std::io::Error` of kind `InvalidInput` carrying this).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {

@@ -12,7 +12,7 @@
 
 //!
 //! The model ([`model`]) holds the rules of what may be published, on the directory's
-//! [`crate::directory::Published`]; [`render`] makes the resources and events; [`routes`] the
+//! [`crate::directory::Published`]; [`render`] makes the resources and events; [`mod@routes`] the
 //! handlers. A change is told to the other tasks through the notifier
 //! ([`crate::state::News::Published`]): subscribers to the user's presence hear it there.
 

@@ -23,7 +23,7 @@
 //!   invitation `completed` (`Connected`): the meeting has no one to wait for. A join without
 //!   `onlineMeetingUri` (an ad hoc meeting) is refused as a missing parameter; an unknown URI
 //!   is 404 `DestinationNotFound`. The joined meeting's `onlineMeeting` is served under the
-//!   conversation the invitation links to (numbered from [`paths::JOINED_MEETINGS`], apart from
+//!   conversation the invitation links to (numbered from [`crate::paths::JOINED_MEETINGS`], apart from
 //!   the scripted call's and those of instant messaging); that conversation itself is not
 //!   served (the emulator's meetings carry no modality to converse in);
 //! - paths are those of the walkthroughs (`onlineMeetings/myOnlineMeetings/{id}`,
@@ -31,7 +31,7 @@
 
 //!
 //! The model ([`model`]: meetings, their entity tags, joins, and the settings' rules) is
-//! tested without HTTP; [`render`] makes the resources and events; [`routes`] holds the
+//! tested without HTTP; [`render`] makes the resources and events; [`mod@routes`] holds the
 //! handlers.
 
 mod model;

@@ -24,7 +24,7 @@
 
 //!
 //! The model ([`model`]: conversations, invitations and their states) is tested without HTTP;
-//! [`render`] makes the resources and events; [`routes`] holds the handlers.
+//! [`render`] makes the resources and events; [`mod@routes`] holds the handlers.
 
 mod model;
 mod render;

@@ -14,13 +14,12 @@ use crate::state::App;
 
 /// The longest subject and operationId the reference gives startMessaging.
 pub(super) const MAX_SUBJECT: usize = 250;
-
 pub(super) const MAX_OPERATION_ID: usize = 50;
 
 /// The messaging of one application: its conversations and messaging invitations.
 #[derive(Debug, Default)]
-pub struct Conversations {
-    pub(super) next_id: u64,
+pub(super) struct Conversations {
+    next_id: u64,
     pub(super) conversations: BTreeMap<u64, Talk>,
     pub(super) invitations: HashMap<u64, Invitation>,
 }
@@ -120,11 +119,23 @@ impl Talk {
     }
 }
 
+impl Invitation {
+    /// The invitee declined.
+    pub(super) fn decline(&mut self) {
+        self.state = InvitationState::Declined;
+    }
+
+    /// The invitation reached no one.
+    pub(super) fn fail(&mut self) {
+        self.state = InvitationState::Failed;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    pub(super) fn talk(local: &Arc<User>, remote: &Arc<User>) -> Talk {
+    fn talk(local: &Arc<User>, remote: &Arc<User>) -> Talk {
         Talk {
             thread_id: "t".into(),
             subject: String::new(),
@@ -139,7 +150,7 @@ mod tests {
         }
     }
 
-    pub(super) fn invitation() -> Invitation {
+    fn invitation() -> Invitation {
         Invitation {
             direction: Direction::Outgoing,
             state: InvitationState::Connecting,
@@ -151,7 +162,7 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn a_conversation_connects_then_ends() {
+    fn a_conversation_connects_then_ends() {
         let lene = Arc::new(User::stranger("lene@contoso.com"));
         let ann = Arc::new(User::stranger("ann@contoso.com"));
         let mut talk = talk(&lene, &ann);
@@ -171,7 +182,17 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn ids_start_after_the_scripted_call() {
+    fn an_invitation_is_declined_or_fails() {
+        let mut declined = invitation();
+        declined.decline();
+        assert_eq!(declined.state, InvitationState::Declined);
+        let mut failed = invitation();
+        failed.fail();
+        assert_eq!(failed.state, InvitationState::Failed);
+    }
+
+    #[test]
+    fn ids_start_after_the_scripted_call() {
         let mut conversations = Conversations::default();
         assert_eq!(conversations.next_id(), paths::FIRST_MESSAGING);
         assert_eq!(conversations.next_id(), paths::FIRST_MESSAGING + 1);

@@ -281,13 +281,13 @@ fn fail_outgoing(
     why: ErrorBody,
     out: &mut Announcements,
 ) {
-    let mut mine = model::of(&app);
+    let mut mine = model::of(app);
     let Some(mut talk) = mine.conversations.remove(&conversation) else {
         return;
     };
     talk.end();
     if let Some(inv) = mine.invitations.get_mut(&invitation) {
-        inv.state = InvitationState::Failed;
+        inv.fail();
         out.communication(app.id, completed(app.id, invitation, inv, &talk, Some(why)));
     }
     mine.invitations.remove(&invitation);
@@ -318,7 +318,7 @@ async fn get_invitation(
 
 /// The incoming invitation `invitation_id` of `app`, still ringing, and its conversation's id.
 fn ringing(app: &App, invitation_id: u64) -> Result<(u64, Option<Peer>), Refusal> {
-    let mine = model::of(&app);
+    let mine = model::of(app);
     let inv = mine.invitations.get(&invitation_id).ok_or_else(not_found)?;
     if inv.direction != Direction::Incoming || inv.state != InvitationState::Connecting {
         return Err(conflict(
@@ -427,7 +427,7 @@ async fn decline(
         if let Some(mut talk) = mine.conversations.remove(&conversation_id) {
             talk.end();
             if let Some(mut inv) = mine.invitations.remove(&invitation_id) {
-                inv.state = InvitationState::Declined;
+                inv.decline();
                 out.communication(app.id, completed(app.id, invitation_id, &inv, &talk, None));
             }
             out.communication(
@@ -500,7 +500,7 @@ pub(crate) fn participant_of(
     conversation_id: u64,
     address: &str,
 ) -> Option<Participant> {
-    let mine = model::of(&app);
+    let mine = model::of(app);
     let talk = mine.conversations.get(&conversation_id)?;
     if talk.local.is(address) {
         Some(participant(app.id, conversation_id, &talk.local, true))
@@ -513,7 +513,7 @@ pub(crate) fn participant_of(
 
 /// The conversation `conversation_id` of `app`, connected; its peer.
 fn connected(app: &App, conversation_id: u64) -> Result<Option<Peer>, Refusal> {
-    let mine = model::of(&app);
+    let mine = model::of(app);
     let talk = mine
         .conversations
         .get(&conversation_id)
@@ -661,7 +661,7 @@ async fn set_typing(
 fn end(state: &State, app: &App, conversation_id: u64) -> Result<(), Refusal> {
     let mut out = Announcements::default();
     let peer = {
-        let mut mine = model::of(&app);
+        let mut mine = model::of(app);
         let mut talk = mine
             .conversations
             .remove(&conversation_id)
@@ -723,5 +723,5 @@ async fn leave_conversation(
 
 /// How many conversations an application holds (for [`crate::Stats`]).
 pub(crate) fn count(app: &App) -> usize {
-    model::of(&app).conversations.len()
+    model::of(app).conversations.len()
 }

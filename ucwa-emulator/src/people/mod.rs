@@ -6,7 +6,7 @@
 //!
 //! Everyone in the directory but the user is their contact, all in one group, the default
 //! group "Other Contacts". What a contact publishes is what that user publishes
-//! ([`User::published`]); when it changes ([`published_changed`]), every application with a live
+//! ([`crate::directory::User::published`]); when it changes ([`hear`]), every application with a live
 //! subscription to that user hears `updated` about `contactPresence` (or `contactNote`,
 //! `contactLocation`) in the `contact`, sent by `people`, without the resource embedded, as
 //! the reference's event samples show.
@@ -42,7 +42,7 @@
 
 //!
 //! The model ([`model`]: the subscriptions, and the values a client sends) is tested without
-//! HTTP; [`render`] makes the resources and events; [`routes`] holds the handlers. What a user
+//! HTTP; [`render`] makes the resources and events; [`mod@routes`] holds the handlers. What a user
 //! publishes reaches subscribers through the notifier: [`hear`] is this task's listener.
 
 mod model;

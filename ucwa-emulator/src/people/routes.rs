@@ -464,7 +464,7 @@ async fn add_members(
 
 /// The member `address` of subscription `key`, or 404.
 fn member_of(app: &App, state: &State, key: &str, address: &str) -> Result<Arc<User>, Refusal> {
-    let subscriptions = model::of(&app, state.clock.now());
+    let subscriptions = model::of(app, state.clock.now());
     subscriptions
         .live
         .get(key)
