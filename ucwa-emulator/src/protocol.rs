@@ -235,6 +235,17 @@ pub(crate) fn method_not_allowed() -> Refusal {
     )
 }
 
+/// 201, no body, with the `Location` of what was made (a path of this origin, always a valid
+/// header value; one that is not is left out rather than failing the answer).
+pub(crate) fn created_at(location: &str) -> Response {
+    let mut response = no_content();
+    *response.status_mut() = StatusCode::CREATED;
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
 /// 204, no body.
 pub(crate) fn no_content() -> Response {
     let mut response = Response::new(Body::empty());

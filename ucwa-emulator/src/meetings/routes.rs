@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
 use ucwa::enumerations::{Direction, Importance, InvitationState};
-use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
+use ucwa::http::{HeaderMap, StatusCode, header};
 use ucwa::operations::{
     JoinOnlineMeetingPostBody, MyOnlineMeetingPutBody, MyOnlineMeetingsPostBody,
 };
@@ -17,8 +17,9 @@ use ucwa::{Link, Uri};
 use crate::handler::{Answer, Shared, application_at};
 use crate::paths::{self, route};
 use crate::protocol::{
-    Negotiated, Refusal, check, conflict, decode, decode_or_default, invalid_parameters,
-    no_content, not_found, not_found_as, payload, precondition_failed, precondition_required,
+    Negotiated, Refusal, check, conflict, created_at, decode, decode_or_default,
+    invalid_parameters, no_content, not_found, not_found_as, payload, precondition_failed,
+    precondition_required,
 };
 use crate::state::{App, State};
 
@@ -229,13 +230,7 @@ async fn join(
         (number, invitation, meeting)
     };
     announce_join(&app, connecting, meeting);
-    let location = paths::meeting_join(app.id, number);
-    let mut response = no_content();
-    *response.status_mut() = StatusCode::CREATED;
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(created_at(&paths::meeting_join(app.id, number)))
 }
 
 async fn get_invitation(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
-use axum::http::header::{self, HeaderValue};
+use axum::http::header::{self};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use ucwa::enumerations::{ConversationState, Direction, Importance, InvitationState};
@@ -22,8 +22,8 @@ use crate::directory::User;
 use crate::handler::{Answer, Caller, Shared, application_at, available_at};
 use crate::paths::{self, route};
 use crate::protocol::{
-    Negotiated, Refusal, conflict, decode, decode_or_default, invalid_parameters, limit_exceeded,
-    no_content, not_found, payload, query_parameter,
+    Negotiated, Refusal, conflict, created_at, decode, decode_or_default, invalid_parameters,
+    limit_exceeded, no_content, not_found, payload, query_parameter,
 };
 use crate::state::{App, State};
 
@@ -263,13 +263,10 @@ async fn start_messaging(
         }
     }
     out.send(&state);
-    let mut response = no_content();
-    *response.status_mut() = StatusCode::CREATED;
-    let location = paths::messaging_invitation(app.id, invitation_id);
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(created_at(&paths::messaging_invitation(
+        app.id,
+        invitation_id,
+    )))
 }
 
 /// Ends an outgoing invitation that reached no one: `completed` with `reason`, and its
@@ -625,12 +622,7 @@ async fn send_message(
         }
     }
     out.send(&state);
-    let mut response = no_content();
-    *response.status_mut() = StatusCode::CREATED;
-    if let Ok(value) = HeaderValue::from_str(&href) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(created_at(&href))
 }
 
 /// setIsTyping: the other side hears the participant is typing.
