@@ -373,6 +373,42 @@ pub(crate) fn in_people(app: u64, rel: &str) -> String {
     format!(concat!(people!(), "/{rel}"), app = app, rel = rel)
 }
 
+/// A group of contacts.
+pub(crate) fn group(app: u64, group: &str) -> String {
+    format!(
+        concat!(people!(), "/groups/{group}"),
+        app = app,
+        group = group
+    )
+}
+
+/// A group's contacts (`groupContacts`): the contact list with the group in the query.
+pub(crate) fn group_contacts(app: u64, group: &str) -> String {
+    format!(
+        concat!(people!(), "/contacts?groupId={group}"),
+        app = app,
+        group = group
+    )
+}
+
+/// Where a group's presence is subscribed to (`subscribeToGroupPresence`).
+pub(crate) fn group_subscriptions(app: u64, group: &str) -> String {
+    format!(
+        concat!(subscriptions!(), "?groupId={group}"),
+        app = app,
+        group = group
+    )
+}
+
+/// A search's results, with its query string (already encoded).
+pub(crate) fn search(app: u64, query: &str) -> String {
+    format!(
+        concat!(people!(), "/search?{query}"),
+        app = app,
+        query = query
+    )
+}
+
 /// `user` as a contact (in lower case).
 pub(crate) fn contact(app: u64, user: &User) -> String {
     format!(
@@ -384,7 +420,12 @@ pub(crate) fn contact(app: u64, user: &User) -> String {
 
 /// What a contact links to: `presence`, `note`, `location`.
 pub(crate) fn in_contact(app: u64, user: &User, rel: &str) -> String {
-    format!("{}/{rel}", contact(app, user))
+    format!(
+        concat!(contact!(), "/{rel}"),
+        app = app,
+        address = user.address.to_ascii_lowercase(),
+        rel = rel
+    )
 }
 
 /// A presence subscription.

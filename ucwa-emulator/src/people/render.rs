@@ -57,18 +57,10 @@ pub(super) fn default_group(app: u64) -> Group {
         name: Some(DEFAULT_GROUP_NAME.to_owned()),
         ..Group::default()
     };
-    group.links.self_ = Some(Link::to(paths::in_people(
-        app,
-        &format!("groups/{DEFAULT_GROUP}"),
-    )));
-    group.links.group_contacts = Some(Link::to(paths::in_people(
-        app,
-        &format!("contacts?groupId={DEFAULT_GROUP}"),
-    )));
-    group.links.subscribe_to_group_presence = Some(Link::to(paths::in_people(
-        app,
-        &format!("presenceSubscriptions?groupId={DEFAULT_GROUP}"),
-    )));
+    group.links.self_ = Some(Link::to(paths::group(app, DEFAULT_GROUP)));
+    group.links.group_contacts = Some(Link::to(paths::group_contacts(app, DEFAULT_GROUP)));
+    group.links.subscribe_to_group_presence =
+        Some(Link::to(paths::group_subscriptions(app, DEFAULT_GROUP)));
     group
 }
 

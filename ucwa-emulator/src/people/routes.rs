@@ -79,17 +79,16 @@ async fn get_contacts(
         .contacts_of(&user)
         .map(|u| contact(id, u))
         .collect();
-    let base = paths::in_people(id, "contacts");
     match query_parameter(&query, "groupId") {
         None => {
             let mut list = MyContacts::default();
-            list.links.self_ = Some(Link::to(base));
+            list.links.self_ = Some(Link::to(paths::in_people(id, "contacts")));
             list.embedded.contact = contacts;
             Ok(payload(format, StatusCode::OK, &list))
         }
         Some(group) if group == DEFAULT_GROUP => {
             let mut list = GroupContacts::default();
-            list.links.self_ = Some(Link::to(format!("{base}?groupId={DEFAULT_GROUP}")));
+            list.links.self_ = Some(Link::to(paths::group_contacts(id, DEFAULT_GROUP)));
             list.embedded.contact = contacts;
             Ok(payload(format, StatusCode::OK, &list))
         }
@@ -239,7 +238,7 @@ async fn search(
         .append_pair("query", text)
         .append_pair("limit", &limit.to_string())
         .finish();
-    result.links.self_ = Some(Link::to(paths::in_people(id, &format!("search?{href}"))));
+    result.links.self_ = Some(Link::to(paths::search(id, &href)));
     result.embedded.contact = found.iter().take(limit).map(|u| contact(id, u)).collect();
     Ok(payload(format, StatusCode::OK, &result))
 }
