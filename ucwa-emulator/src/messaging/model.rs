@@ -86,6 +86,78 @@ impl Conversations {
     }
 }
 
+/// One side of a new conversation: who is on it, about what, and which way its invitation
+/// goes (with, for the invitee's side, where the inviter's conversation and invitation are).
+pub(super) struct Opening {
+    pub(super) thread_id: String,
+    pub(super) subject: String,
+    pub(super) importance: Importance,
+    pub(super) local: Arc<User>,
+    pub(super) remote: Arc<User>,
+    pub(super) direction: Direction,
+    pub(super) operation_id: Option<String>,
+    /// The first message, sent with the invitation.
+    pub(super) message: Option<DataUri>,
+    /// The other side's conversation and invitation, when it is known at once.
+    pub(super) peer: Option<(Peer, Peer)>,
+}
+
+impl Conversations {
+    /// Opens a conversation with its invitation, ringing: the inviter's conversation is
+    /// `Connecting`, the invitee's `Incoming`. Their ids; `None` when the application holds
+    /// `max` conversations already.
+    pub(super) fn open(&mut self, opening: Opening, max: usize) -> Option<(u64, u64)> {
+        if self.conversations.len() >= max {
+            return None;
+        }
+        let conversation = self.next_id();
+        let invitation = self.next_id();
+        let state = match opening.direction {
+            Direction::Incoming => ConversationState::Incoming,
+            _ => ConversationState::Connecting,
+        };
+        let (talk_peer, invitation_peer) = opening.peer.unzip();
+        self.conversations.insert(
+            conversation,
+            Talk {
+                thread_id: opening.thread_id,
+                subject: opening.subject,
+                importance: opening.importance,
+                state,
+                messaging: ModalityState::Connecting,
+                local: opening.local,
+                remote: opening.remote,
+                peer: talk_peer,
+                invitation,
+                next_message: 1,
+            },
+        );
+        self.invitations.insert(
+            invitation,
+            Invitation {
+                direction: opening.direction,
+                state: InvitationState::Connecting,
+                operation_id: opening.operation_id,
+                conversation,
+                message: opening.message,
+                peer: invitation_peer,
+            },
+        );
+        Some((conversation, invitation))
+    }
+
+    /// The other side answered the ringing: conversation `conversation` and invitation
+    /// `invitation` learn where theirs are.
+    pub(super) fn reached(&mut self, conversation: u64, invitation: u64, peer: (Peer, Peer)) {
+        if let Some(talk) = self.conversations.get_mut(&conversation) {
+            talk.peer = Some(peer.0);
+        }
+        if let Some(inv) = self.invitations.get_mut(&invitation) {
+            inv.peer = Some(peer.1);
+        }
+    }
+}
+
 /// The messaging of `app` (in its slots).
 pub(super) fn of(app: &App) -> MutexGuard<'_, Conversations> {
     lock(app.data.get::<Conversations>())
@@ -189,6 +261,57 @@ mod tests {
         let mut failed = invitation();
         failed.fail();
         assert_eq!(failed.state, InvitationState::Failed);
+    }
+
+    fn opening(direction: Direction, peer: Option<(Peer, Peer)>) -> Opening {
+        Opening {
+            thread_id: "t".into(),
+            subject: "s".into(),
+            importance: Importance::Normal,
+            local: Arc::new(User::stranger("lene@contoso.com")),
+            remote: Arc::new(User::stranger("ann@contoso.com")),
+            direction,
+            operation_id: None,
+            message: None,
+            peer,
+        }
+    }
+
+    #[test]
+    fn a_conversation_opens_ringing_and_learns_its_peer() {
+        let mut mine = Conversations::default();
+        let (conversation, invitation) = mine.open(opening(Direction::Outgoing, None), 1).unwrap();
+        let talk = &mine.conversations[&conversation];
+        assert_eq!(talk.state, ConversationState::Connecting);
+        assert_eq!(talk.invitation, invitation);
+        assert_eq!(mine.invitations[&invitation].conversation, conversation);
+        assert!(mine.open(opening(Direction::Outgoing, None), 1).is_none());
+        let theirs = Peer { app: 7, id: 2 };
+        let their_invitation = Peer { app: 7, id: 3 };
+        mine.reached(conversation, invitation, (theirs, their_invitation));
+        assert_eq!(mine.conversations[&conversation].peer, Some(theirs));
+        assert_eq!(mine.invitations[&invitation].peer, Some(their_invitation));
+
+        let mut invitee = Conversations::default();
+        let peer = Some((
+            Peer {
+                app: 1,
+                id: conversation,
+            },
+            Peer {
+                app: 1,
+                id: invitation,
+            },
+        ));
+        let (incoming, _) = invitee.open(opening(Direction::Incoming, peer), 5).unwrap();
+        assert_eq!(
+            invitee.conversations[&incoming].state,
+            ConversationState::Incoming
+        );
+        assert_eq!(
+            invitee.conversations[&incoming].messaging,
+            ModalityState::Connecting
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::protocol::{
 use crate::state::{App, State};
 
 use super::model::{
-    self, Conversations, Invitation, MAX_OPERATION_ID, MAX_SUBJECT, ModalityState, Peer, Talk,
+    self, Conversations, Invitation, MAX_OPERATION_ID, MAX_SUBJECT, Opening, Peer, Talk,
 };
 use super::render::{
     Announcements, communication, completed, conversation, conversation_event, incoming_message,
@@ -114,44 +114,35 @@ async fn start_messaging(
     let thread_id = format!("{:032x}", state.apps.next_id());
     let message = input.links.message.clone();
 
+    let max = state.config.limits.max_conversations;
     let mut out = Announcements::default();
     let (conversation_id, invitation_id) = {
         let mut mine = model::of(&app);
-        let max = state.config.limits.max_conversations;
-        if mine.conversations.len() >= max {
-            return Err(limit_exceeded(&format!(
-                "This application has {max} conversations already (`limits.max_conversations`)."
-            )));
-        }
-        let conversation_id = mine.next_id();
-        let invitation_id = mine.next_id();
-        let talk = Talk {
+        let opening = Opening {
             thread_id: thread_id.clone(),
             subject: subject.clone(),
             importance: importance.clone(),
-            state: ConversationState::Connecting,
-            messaging: ModalityState::Connecting,
             local: user.clone(),
             remote: remote.clone(),
-            peer: None,
-            invitation: invitation_id,
-            next_message: 1,
-        };
-        let inv = Invitation {
             direction: Direction::Outgoing,
-            state: InvitationState::Connecting,
             operation_id: input.operation_id.clone(),
-            conversation: conversation_id,
             message: message.clone(),
             peer: None,
         };
+        let Some((conversation_id, invitation_id)) = mine.open(opening, max) else {
+            return Err(limit_exceeded(&format!(
+                "This application has {max} conversations already (`limits.max_conversations`)."
+            )));
+        };
+        let talk = &mine.conversations[&conversation_id];
+        let inv = &mine.invitations[&invitation_id];
         out.communication(
             app.id,
-            invitation_event(app.id, invitation_id, &inv, &talk, EventType::Started),
+            invitation_event(app.id, invitation_id, inv, talk, EventType::Started),
         );
         out.communication(
             app.id,
-            conversation_event(app.id, conversation_id, &talk, EventType::Added),
+            conversation_event(app.id, conversation_id, talk, EventType::Added),
         );
         out.conversation(
             app.id,
@@ -161,10 +152,8 @@ async fn start_messaging(
         out.conversation(
             app.id,
             conversation_id,
-            messaging_event(app.id, conversation_id, &talk),
+            messaging_event(app.id, conversation_id, talk),
         );
-        mine.conversations.insert(conversation_id, talk);
-        mine.invitations.insert(invitation_id, inv);
         (conversation_id, invitation_id)
     };
 
@@ -193,72 +182,65 @@ async fn start_messaging(
     if let Some(failure) = failure {
         fail_outgoing(&app, conversation_id, invitation_id, failure, &mut out);
     } else if let (Some(target), Some(invitee)) = (target, invitee) {
-        let mut theirs = model::of(&target);
-        if theirs.conversations.len() >= state.config.limits.max_conversations {
-            drop(theirs);
-            fail_outgoing(
-                &app,
-                conversation_id,
-                invitation_id,
-                reason(
-                    "RemoteFailure",
-                    "TemporarilyUnavailable",
-                    "The user cannot take more conversations.",
-                ),
-                &mut out,
-            );
-        } else {
-            let their_conversation = theirs.next_id();
-            let their_invitation = theirs.next_id();
-            let talk = Talk {
-                thread_id,
-                subject,
-                importance,
-                state: ConversationState::Incoming,
-                messaging: ModalityState::Connecting,
-                local: invitee,
-                remote: user.clone(),
-                peer: Some(Peer {
+        let opening = Opening {
+            thread_id,
+            subject,
+            importance,
+            local: invitee,
+            remote: user.clone(),
+            direction: Direction::Incoming,
+            operation_id: None,
+            message,
+            peer: Some((
+                Peer {
                     app: app.id,
                     id: conversation_id,
-                }),
-                invitation: their_invitation,
-                next_message: 1,
-            };
-            let inv = Invitation {
-                direction: Direction::Incoming,
-                state: InvitationState::Connecting,
-                operation_id: None,
-                conversation: their_conversation,
-                message,
-                peer: Some(Peer {
+                },
+                Peer {
                     app: app.id,
                     id: invitation_id,
-                }),
-            };
-            out.communication(
-                target.id,
-                invitation_event(target.id, their_invitation, &inv, &talk, EventType::Started),
-            );
-            out.communication(
-                target.id,
-                conversation_event(target.id, their_conversation, &talk, EventType::Added),
-            );
-            theirs.conversations.insert(their_conversation, talk);
-            theirs.invitations.insert(their_invitation, inv);
-            drop(theirs);
-            let mut mine = model::of(&app);
-            if let Some(talk) = mine.conversations.get_mut(&conversation_id) {
-                talk.peer = Some(Peer {
-                    app: target.id,
-                    id: their_conversation,
-                });
+                },
+            )),
+        };
+        let mut theirs = model::of(&target);
+        match theirs.open(opening, max) {
+            None => {
+                drop(theirs);
+                fail_outgoing(
+                    &app,
+                    conversation_id,
+                    invitation_id,
+                    reason(
+                        "RemoteFailure",
+                        "TemporarilyUnavailable",
+                        "The user cannot take more conversations.",
+                    ),
+                    &mut out,
+                );
             }
-            if let Some(inv) = mine.invitations.get_mut(&invitation_id) {
-                inv.peer = Some(Peer {
-                    app: target.id,
-                    id: their_invitation,
-                });
+            Some((their_conversation, their_invitation)) => {
+                let talk = &theirs.conversations[&their_conversation];
+                let inv = &theirs.invitations[&their_invitation];
+                out.communication(
+                    target.id,
+                    invitation_event(target.id, their_invitation, inv, talk, EventType::Started),
+                );
+                out.communication(
+                    target.id,
+                    conversation_event(target.id, their_conversation, talk, EventType::Added),
+                );
+                drop(theirs);
+                let peer = (
+                    Peer {
+                        app: target.id,
+                        id: their_conversation,
+                    },
+                    Peer {
+                        app: target.id,
+                        id: their_invitation,
+                    },
+                );
+                model::of(&app).reached(conversation_id, invitation_id, peer);
             }
         }
     }
