@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use axum::response::Response;
 
+use crate::directory::User;
 use crate::protocol::{Refusal, application_expired, conflict, no_application};
 use crate::state::{App, Lookup, State};
 
 /// Who made a request: the user its token was issued to (the guest for an anonymous one),
 /// put in the request's extensions by [`crate::auth::authorize`] for the handlers.
 #[derive(Clone, Debug)]
-pub(crate) struct Caller(pub Arc<crate::directory::User>);
+pub(crate) struct Caller(pub Arc<User>);
 
 /// The state the handlers are given.
 pub(crate) type Shared = Arc<State>;

@@ -4,6 +4,9 @@
 //! The handlers only decide which answer to give. How an answer looks on the wire lives here,
 //! once, so that every resource fails the way a real server does (the same codes, subcodes and
 //! `parameters`) and answers in the format the client asked for, whichever handler it reached.
+//! A refusal ([`Refusal`]) is a status and an error body and nothing else: checks and handlers
+//! make one without knowing the format, and [`encode_refusals`], the layer in front of every
+//! route, writes it in the format the request negotiated.
 
 use std::convert::Infallible;
 
