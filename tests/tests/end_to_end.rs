@@ -227,6 +227,7 @@ async fn every_error_path_of_escalate_audio_video() {
     for (i, (status, code, subcode, is_variant)) in rows.enumerate() {
         for format in [Format::Json, Format::Xml] {
             emulator
+                .faults()
                 .fail_next_escalation(
                     StatusCode::from_u16(status).unwrap(),
                     ErrorBody {

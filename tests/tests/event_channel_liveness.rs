@@ -113,9 +113,15 @@ async fn the_channel_survives_bad_events_and_garbled_batches() {
         let mut received = BTreeMap::new();
 
         // One batch: good, bad, good.
-        emulator.push_event("conversation", SENDER, good(1));
-        emulator.push_event("conversation", SENDER, bad(2, format));
-        emulator.push_event("conversation", SENDER, good(3));
+        emulator
+            .faults()
+            .push_event("conversation", SENDER, good(1));
+        emulator
+            .faults()
+            .push_event("conversation", SENDER, bad(2, format));
+        emulator
+            .faults()
+            .push_event("conversation", SENDER, good(3));
         for _ in 0..3 {
             record(&next(&mut events).await.unwrap(), &mut received);
         }
@@ -127,6 +133,7 @@ async fn the_channel_survives_bad_events_and_garbled_batches() {
         };
         for (content_type, body) in [("text/html", b"<html>502 Bad Gateway</html>".to_vec()), cut] {
             emulator
+                .faults()
                 .garble_next_event_batch(content_type, body)
                 .unwrap();
             match next(&mut events).await {
@@ -137,8 +144,12 @@ async fn the_channel_survives_bad_events_and_garbled_batches() {
         }
 
         // Normal traffic after.
-        emulator.push_event("conversation", SENDER, good(4));
-        emulator.push_event("conversation", SENDER, good(5));
+        emulator
+            .faults()
+            .push_event("conversation", SENDER, good(4));
+        emulator
+            .faults()
+            .push_event("conversation", SENDER, good(5));
         while received.values().sum::<u32>() < 5 {
             record(&next(&mut events).await.unwrap(), &mut received);
         }
@@ -166,9 +177,12 @@ async fn the_event_stream_goes_on_after_a_garbled_batch() {
     use futures_util::StreamExt;
     let (emulator, events) = setup(Format::Json).await;
     emulator
+        .faults()
         .garble_next_event_batch("text/html", b"<html>proxy</html>".to_vec())
         .unwrap();
-    emulator.push_event("conversation", SENDER, good(7));
+    emulator
+        .faults()
+        .push_event("conversation", SENDER, good(7));
     let mut stream = Box::pin(events.into_stream());
     let first = tokio::time::timeout(Duration::from_secs(20), stream.next())
         .await

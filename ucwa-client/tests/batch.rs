@@ -90,10 +90,12 @@ async fn a_batch_of_gets_answers_each_part_typed() {
 
         // One POST went over the wire; each part went through the same routes as alone.
         assert_eq!(
-            emulator.request_count(&Method::POST, &format!("{app}/batch")),
+            emulator
+                .observed()
+                .request_count(&Method::POST, &format!("{app}/batch")),
             1
         );
-        assert_eq!(emulator.request_count(&Method::GET, &me_path), 1);
+        assert_eq!(emulator.observed().request_count(&Method::GET, &me_path), 1);
     }
 }
 
@@ -155,6 +157,7 @@ async fn the_batch_itself_fails_typed() {
         let me = Link::to(format!("{app}/me"));
         let batch_path = format!("{app}/batch");
         emulator
+            .faults()
             .inject(Fault::service_failure(Method::POST, batch_path.clone()))
             .unwrap();
         let mut batch = client.batch(&application).unwrap();
@@ -168,7 +171,9 @@ async fn the_batch_itself_fails_typed() {
             other => panic!("{format:?}: {other:?}"),
         }
         assert_eq!(
-            emulator.request_count(&Method::GET, &format!("{app}/me")),
+            emulator
+                .observed()
+                .request_count(&Method::GET, &format!("{app}/me")),
             0
         );
 
@@ -238,7 +243,9 @@ async fn the_part_limit_is_kept_by_the_client_and_by_the_emulator() {
             other => panic!("{format:?}: {other:?}"),
         }
         assert_eq!(
-            emulator.request_count(&Method::GET, &format!("{app}/me")),
+            emulator
+                .observed()
+                .request_count(&Method::GET, &format!("{app}/me")),
             0
         );
     }
@@ -340,7 +347,9 @@ async fn malformed_batches_are_refused_with_typed_errors() {
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
         assert!(body.contains("TooManyRequests"), "{body}");
         assert_eq!(
-            emulator.request_count(&Method::GET, &format!("{app}/me")),
+            emulator
+                .observed()
+                .request_count(&Method::GET, &format!("{app}/me")),
             0
         );
 

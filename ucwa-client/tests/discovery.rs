@@ -165,7 +165,7 @@ async fn only_https_is_tried_unless_http_is_enabled() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(emulator.tokens_seen(0).is_empty());
+    assert!(emulator.observed().tokens_seen(0).is_empty());
 }
 
 /// Answers every connection with a 302 to `location`.
@@ -224,7 +224,7 @@ async fn a_user_link_out_of_the_domain_is_refused_before_any_credential_is_sent(
         "{error}"
     );
     assert_eq!(provider.asked.load(Ordering::SeqCst), 0);
-    assert!(emulator.tokens_seen(0).is_empty());
+    assert!(emulator.observed().tokens_seen(0).is_empty());
 }
 
 #[tokio::test]
@@ -293,7 +293,7 @@ async fn redirects_followed_by_the_users_own_client_get_the_same_check_and_set_t
         "{attempts:?}"
     );
     assert_eq!(provider.asked.load(Ordering::SeqCst), 0);
-    assert!(emulator.tokens_seen(0).is_empty());
+    assert!(emulator.observed().tokens_seen(0).is_empty());
 
     // Inside the domain: followed, and the root is where the answer came from.
     let inside = redirecting_to("http://lyncweb.contoso.test/").await;
@@ -311,13 +311,15 @@ async fn redirects_followed_by_the_users_own_client_get_the_same_check_and_set_t
 #[tokio::test]
 async fn the_roots_redirect_is_followed_after_the_security_check_in_json_and_xml() {
     let emulator = emulator(Config::default()).await;
-    emulator.redirect_root(Some(format!("http://lyncweb.contoso.test{ROOT_PATH}")));
+    emulator
+        .faults()
+        .redirect_root(Some(format!("http://lyncweb.contoso.test{ROOT_PATH}")));
     let http = http_resolving(&[
         (INTERNAL, emulator.addr()),
         ("lyncweb.contoso.test", emulator.addr()),
     ]);
     for format in [Format::Json, Format::Xml] {
-        let hits = emulator.entry_point_hits();
+        let hits = emulator.observed().entry_point_hits();
         let discovered = sign_in(http.clone())
             .format(format)
             .discover()
@@ -334,7 +336,7 @@ async fn the_roots_redirect_is_followed_after_the_security_check_in_json_and_xml
             Some("lyncweb.contoso.test")
         );
         // The entry point was asked once, and the redirect it answered was taken.
-        assert_eq!(emulator.entry_point_hits(), hits + 1);
+        assert_eq!(emulator.observed().entry_point_hits(), hits + 1);
     }
 }
 
@@ -342,7 +344,9 @@ async fn the_roots_redirect_is_followed_after_the_security_check_in_json_and_xml
 async fn a_redirect_out_of_the_domain_is_refused_before_any_credential_is_sent_in_json_and_xml() {
     for format in [Format::Json, Format::Xml] {
         let emulator = emulator(Config::default()).await;
-        emulator.redirect_root(Some(format!("http://lyncweb.evil.example{ROOT_PATH}")));
+        emulator
+            .faults()
+            .redirect_root(Some(format!("http://lyncweb.evil.example{ROOT_PATH}")));
         let provider = counting();
         let http = http_resolving(&[
             (INTERNAL, emulator.addr()),
@@ -359,7 +363,7 @@ async fn a_redirect_out_of_the_domain_is_refused_before_any_credential_is_sent_i
             "{format:?}: {error}"
         );
         assert_eq!(provider.asked.load(Ordering::SeqCst), 0);
-        assert!(emulator.tokens_seen(0).is_empty());
+        assert!(emulator.observed().tokens_seen(0).is_empty());
 
         // Unless the user trusts that domain.
         let discovered = sign_in(http)
@@ -380,7 +384,9 @@ async fn the_user_redirect_leads_to_the_home_pool_with_its_own_token_in_json_and
         ("pool2.contoso.test", emulator.addr()),
     ]);
     for format in [Format::Json, Format::Xml] {
-        emulator.redirect_user_once(format!("http://pool2.contoso.test{ROOT_PATH}"));
+        emulator
+            .faults()
+            .redirect_user_once(format!("http://pool2.contoso.test{ROOT_PATH}"));
         let provider = counting();
         let discovered = sign_in(http.clone())
             .format(format)
@@ -429,8 +435,8 @@ async fn applications_on_another_origin_get_their_own_token_in_json_and_xml() {
         );
         create_application(&client).await;
     }
-    let discovery_tokens = emulator.tokens_seen(0);
-    let pool_tokens = emulator.tokens_seen(1);
+    let discovery_tokens = emulator.observed().tokens_seen(0);
+    let pool_tokens = emulator.observed().tokens_seen(1);
     assert!(!discovery_tokens.is_empty() && !pool_tokens.is_empty());
     assert!(
         discovery_tokens

@@ -63,20 +63,22 @@ async fn sign_in_over_https_with_a_token_per_host_in_json_and_xml() {
         assert!(session.application().id.is_some());
         session.shutdown().await;
     }
-    assert!(emulator.application_ids().is_empty());
+    assert!(emulator.observed().application_ids().is_empty());
     assert!(
         emulator
+            .observed()
             .tokens_seen(0)
             .iter()
             .all(|t| t.starts_with("cwt=emulator-0-"))
     );
     assert!(
         emulator
+            .observed()
             .tokens_seen(1)
             .iter()
             .all(|t| t.starts_with("cwt=emulator-1-"))
     );
-    assert!(!emulator.tokens_seen(1).is_empty());
+    assert!(!emulator.observed().tokens_seen(1).is_empty());
 }
 
 #[tokio::test]
@@ -101,5 +103,5 @@ async fn an_untrusted_certificate_fails_every_probe() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(emulator.tokens_seen(0).is_empty());
+    assert!(emulator.observed().tokens_seen(0).is_empty());
 }

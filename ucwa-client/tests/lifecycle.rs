@@ -112,22 +112,27 @@ async fn sign_in_creates_an_available_application_and_shutdown_deletes_it() {
         assert_eq!(application.user_agent.as_deref(), Some("lifecycle-tests/1"));
         assert_eq!(application.endpoint_id.as_deref(), Some("endpoint-1"));
         assert_eq!(application.culture.as_deref(), Some("fr-FR"));
-        assert_eq!(emulator.availability(id(&session)), Some((true, 0)));
+        assert_eq!(
+            emulator.observed().availability(id(&session)),
+            Some((true, 0))
+        );
         assert_eq!(session.client().format(), format);
 
         let mut events = session.events();
-        emulator.push_event("me", "/ucwa/oauth/v1/applications/x/me", marker(1));
+        emulator
+            .faults()
+            .push_event("me", "/ucwa/oauth/v1/applications/x/me", marker(1));
         marker_arrives(&mut events, 1).await;
 
-        let ids = emulator.application_ids();
+        let ids = emulator.observed().application_ids();
         session.shutdown().await;
         assert_eq!(
-            emulator.application_ids().len(),
+            emulator.observed().application_ids().len(),
             ids.len() - 1,
             "{format:?}"
         );
     }
-    assert!(emulator.application_ids().is_empty());
+    assert!(emulator.observed().application_ids().is_empty());
 }
 
 #[tokio::test]
@@ -141,7 +146,10 @@ async fn already_available_is_fine() {
         .start()
         .await
         .unwrap();
-    assert_eq!(emulator.availability(id(&session)), Some((true, 0)));
+    assert_eq!(
+        emulator.observed().availability(id(&session)),
+        Some((true, 0))
+    );
     session.shutdown().await;
 }
 
@@ -164,7 +172,7 @@ async fn the_keep_alive_keeps_the_application_past_the_emulators_expiry_in_json_
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert_eq!(id(&session), first);
-        let (available, reports) = emulator.availability(first).unwrap();
+        let (available, reports) = emulator.observed().availability(first).unwrap();
         assert!(available);
         assert!(reports >= 10, "{format:?}: {reports} reports");
         assert!(
@@ -210,10 +218,13 @@ async fn an_expired_application_is_replaced_in_json_and_xml() {
         }
         let second = id(&session);
         assert_ne!(first, second);
-        assert_eq!(emulator.availability(second).map(|a| a.0), Some(true));
+        assert_eq!(
+            emulator.observed().availability(second).map(|a| a.0),
+            Some(true)
+        );
         // The new application's channel delivers.
         let mut events = session.events();
-        emulator.push_event("me", "/x/me", marker(2));
+        emulator.faults().push_event("me", "/x/me", marker(2));
         marker_arrives(&mut events, 2).await;
         session.shutdown().await;
     }
@@ -226,16 +237,16 @@ async fn a_deleted_application_is_replaced() {
         let session = signing_in(emulator.addr(), format).start().await.unwrap();
         let mut status = session.status();
         let first = id(&session);
-        assert!(emulator.delete_applications() >= 1);
+        assert!(emulator.faults().delete_applications() >= 1);
         match next_status(&mut status).await {
             Status::Recovered { reason, .. } => assert_eq!(reason, "404 ApplicationNotFound"),
             other => panic!("{other:?}"),
         }
         let second = id(&session);
         assert_ne!(first, second);
-        assert_eq!(emulator.application_ids(), [second]);
+        assert_eq!(emulator.observed().application_ids(), [second]);
         session.shutdown().await;
-        assert!(emulator.application_ids().is_empty());
+        assert!(emulator.observed().application_ids().is_empty());
     }
 }
 
@@ -249,9 +260,9 @@ async fn make_me_available_required_is_answered_with_make_me_available() {
             .await
             .unwrap();
         let mut status = session.status();
-        emulator.forget_availability();
+        emulator.faults().forget_availability();
         assert_eq!(
-            emulator.availability(id(&session)).map(|a| a.0),
+            emulator.observed().availability(id(&session)).map(|a| a.0),
             Some(false)
         );
         let available = tokio::time::timeout(Duration::from_secs(10), status.recv())
@@ -259,7 +270,10 @@ async fn make_me_available_required_is_answered_with_make_me_available() {
             .unwrap()
             .unwrap();
         assert_eq!(available, Status::Available, "{format:?}");
-        assert_eq!(emulator.availability(id(&session)).map(|a| a.0), Some(true));
+        assert_eq!(
+            emulator.observed().availability(id(&session)).map(|a| a.0),
+            Some(true)
+        );
         session.shutdown().await;
     }
 }
@@ -278,7 +292,7 @@ async fn a_slow_subscriber_is_told_what_it_missed_and_blocks_nothing() {
     past_the_start(&mut fast).await;
     let mut slow = session.events();
     for n in 0..10 {
-        emulator.push_event("me", "/x/me", marker(n));
+        emulator.faults().push_event("me", "/x/me", marker(n));
     }
     // The fast subscriber sees all ten as they come, the queue never holding more than four.
     let mut seen = Vec::new();
@@ -334,7 +348,7 @@ async fn a_replaced_pending_get_stops_the_sessions_reader_in_json_and_xml() {
             Status::PGetReplaced,
             "{format:?}"
         );
-        emulator.push_event("me", "/x/me", marker(3));
+        emulator.faults().push_event("me", "/x/me", marker(3));
         // The intruder's pending GET was not replaced in turn: it gets the event.
         let (batch, _) = tokio::time::timeout(Duration::from_secs(10), intruder_reads)
             .await
@@ -381,6 +395,7 @@ async fn a_batch_without_a_next_link_is_reported_and_asked_again_after_the_delay
                 .encode(format)
                 .unwrap();
             emulator
+                .faults()
                 .garble_next_event_batch(format.media_type(), body)
                 .unwrap();
         };
@@ -394,13 +409,13 @@ async fn a_batch_without_a_next_link_is_reported_and_asked_again_after_the_delay
         };
         broken();
         broken();
-        emulator.push_event("me", "/x/me", marker(4));
+        emulator.faults().push_event("me", "/x/me", marker(4));
         failure("20ms").await;
         failure("40ms").await;
         // The same link asked again gets the batch the broken answers replaced.
         marker_arrives(&mut events, 4).await;
         broken();
-        emulator.push_event("me", "/x/me", marker(5));
+        emulator.faults().push_event("me", "/x/me", marker(5));
         failure("20ms").await;
         marker_arrives(&mut events, 5).await;
         session.shutdown().await;
@@ -421,8 +436,8 @@ async fn a_changed_password_stops_the_session_after_one_refused_grant() {
         .await
         .unwrap();
     let mut status = session.status();
-    let before = emulator.password_grants();
-    emulator.change_password("n3w-Passw0rd");
+    let before = emulator.observed().password_grants();
+    emulator.faults().change_password("n3w-Passw0rd");
     match next_status(&mut status).await {
         Status::Stopped { reason } => {
             assert!(reason.contains("400 invalid_grant"), "{reason}");
@@ -435,7 +450,7 @@ async fn a_changed_password_stops_the_session_after_one_refused_grant() {
     }
     // One refused grant, and no more: retries at 20 ms would have made dozens by now.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(emulator.password_grants() - before, 1);
+    assert_eq!(emulator.observed().password_grants() - before, 1);
     session.shutdown().await;
 }
 
@@ -482,7 +497,7 @@ async fn a_403_while_recovering_runs_discovery_again_and_other_errors_do_not() {
         .await
         .unwrap();
     let mut status = session.status();
-    assert_eq!(emulator.entry_point_hits(), 1);
+    assert_eq!(emulator.observed().entry_point_hits(), 1);
 
     // A 500 while creating: no rediscovery, the next keep-alive tries again.
     let failure = |code: &str| ucwa::ErrorBody {
@@ -491,12 +506,13 @@ async fn a_403_while_recovering_runs_discovery_again_and_other_errors_do_not() {
         ..ucwa::ErrorBody::default()
     };
     emulator
+        .faults()
         .fail_next_application(
             ucwa::http::StatusCode::INTERNAL_SERVER_ERROR,
             failure("ServiceFailure"),
         )
         .unwrap();
-    emulator.delete_applications();
+    emulator.faults().delete_applications();
     assert!(matches!(
         next_status(&mut status).await,
         Status::RecoveryFailed { reason } if reason.contains("500")
@@ -505,19 +521,20 @@ async fn a_403_while_recovering_runs_discovery_again_and_other_errors_do_not() {
         next_status(&mut status).await,
         Status::Recovered { .. }
     ));
-    assert_eq!(emulator.entry_point_hits(), 1);
+    assert_eq!(emulator.observed().entry_point_hits(), 1);
 
     // A 403: the discovered links are dropped and discovery runs again before the retry.
     emulator
+        .faults()
         .fail_next_application(ucwa::http::StatusCode::FORBIDDEN, failure("Forbidden"))
         .unwrap();
-    emulator.delete_applications();
+    emulator.faults().delete_applications();
     assert!(matches!(
         next_status(&mut status).await,
         Status::Recovered { .. }
     ));
-    assert_eq!(emulator.entry_point_hits(), 2);
-    assert_eq!(emulator.application_ids(), [id(&session)]);
+    assert_eq!(emulator.observed().entry_point_hits(), 2);
+    assert_eq!(emulator.observed().application_ids(), [id(&session)]);
     session.shutdown().await;
 }
 
@@ -539,16 +556,17 @@ async fn a_502_while_recovering_runs_discovery_again_and_a_500_does_not_in_json_
             .await
             .unwrap();
         let mut status = session.status();
-        assert_eq!(emulator.entry_point_hits(), 1);
+        assert_eq!(emulator.observed().entry_point_hits(), 1);
 
         // A 500: the discovered links are kept; the next keep-alive tries again with them.
         emulator
+            .faults()
             .fail_next_application(
                 ucwa::http::StatusCode::INTERNAL_SERVER_ERROR,
                 injected("ServiceFailure"),
             )
             .unwrap();
-        emulator.delete_applications();
+        emulator.faults().delete_applications();
         assert!(matches!(
             next_status(&mut status).await,
             Status::RecoveryFailed { reason } if reason.contains("500")
@@ -557,22 +575,23 @@ async fn a_502_while_recovering_runs_discovery_again_and_a_500_does_not_in_json_
             next_status(&mut status).await,
             Status::Recovered { .. }
         ));
-        assert_eq!(emulator.entry_point_hits(), 1, "{format:?}");
+        assert_eq!(emulator.observed().entry_point_hits(), 1, "{format:?}");
 
         // A 502: dropped, discovery runs again, and the retry with its links succeeds.
         emulator
+            .faults()
             .fail_next_application(
                 ucwa::http::StatusCode::BAD_GATEWAY,
                 injected("ServiceFailure"),
             )
             .unwrap();
-        emulator.delete_applications();
+        emulator.faults().delete_applications();
         assert!(matches!(
             next_status(&mut status).await,
             Status::Recovered { .. }
         ));
-        assert_eq!(emulator.entry_point_hits(), 2, "{format:?}");
-        assert_eq!(emulator.application_ids(), [id(&session)]);
+        assert_eq!(emulator.observed().entry_point_hits(), 2, "{format:?}");
+        assert_eq!(emulator.observed().application_ids(), [id(&session)]);
         session.shutdown().await;
     }
 }
@@ -624,7 +643,7 @@ async fn repeated_connection_errors_drop_the_discovered_links() {
         .await
         .unwrap();
     let mut status = session.status();
-    assert_eq!(emulator.entry_point_hits(), 1);
+    assert_eq!(emulator.observed().entry_point_hits(), 1);
 
     // The server cannot be reached for three keep-alives in a row.
     proxy.set_up(false);
@@ -640,14 +659,14 @@ async fn repeated_connection_errors_drop_the_discovered_links() {
     .expect("three failed keep-alives within 10 s");
 
     // Reachable again, with the application gone: it is replaced after discovery runs again.
-    emulator.delete_applications();
+    emulator.faults().delete_applications();
     proxy.set_up(true);
     assert!(matches!(
         next_status(&mut status).await,
         Status::Recovered { .. }
     ));
-    assert_eq!(emulator.entry_point_hits(), 2);
-    assert_eq!(emulator.application_ids(), [id(&session)]);
+    assert_eq!(emulator.observed().entry_point_hits(), 2);
+    assert_eq!(emulator.observed().application_ids(), [id(&session)]);
     session.shutdown().await;
 }
 
@@ -669,7 +688,7 @@ async fn the_long_poll_parameters_set_when_signing_in_go_with_every_pending_get(
         // The first pending GET returns at once (the new application's own events), the
         // second is held the full second; the third shows the held one ended well.
         tokio::time::timeout(Duration::from_secs(10), async {
-            while emulator.event_queries().len() < 3 {
+            while emulator.observed().event_queries().len() < 3 {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         })
@@ -682,7 +701,7 @@ async fn the_long_poll_parameters_set_when_signing_in_go_with_every_pending_get(
                 Err(_) => break,
             }
         }
-        let queries = emulator.event_queries();
+        let queries = emulator.observed().event_queries();
         for (n, query) in queries.iter().enumerate() {
             let value = |name: &str| {
                 query
@@ -721,17 +740,19 @@ async fn without_settings_only_the_long_poll_is_sent() {
         .await
         .unwrap();
     tokio::time::timeout(Duration::from_secs(10), async {
-        while emulator.event_queries().is_empty() {
+        while emulator.observed().event_queries().is_empty() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     })
     .await
     .expect("a pending GET within 10 s");
-    let names: Vec<String> = emulator.event_queries()[0]
+    let names: Vec<String> = emulator.observed().event_queries()[0]
         .iter()
         .map(|(k, _)| k.clone())
         .collect();
     assert_eq!(names, ["ack", "timeout"]);
-    assert!(emulator.event_queries()[0].contains(&("timeout".to_owned(), "180".to_owned())));
+    assert!(
+        emulator.observed().event_queries()[0].contains(&("timeout".to_owned(), "180".to_owned()))
+    );
     session.shutdown().await;
 }

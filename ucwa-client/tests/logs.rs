@@ -81,7 +81,7 @@ async fn sign_in_logs_each_step_and_no_secret() {
     }
     let tokens: Vec<String> = [0, 1]
         .iter()
-        .flat_map(|&site| emulator.tokens_seen(site))
+        .flat_map(|&site| emulator.observed().tokens_seen(site))
         .collect();
     assert!(tokens.len() >= 2, "{tokens:?}");
     for secret in tokens
@@ -135,6 +135,7 @@ async fn each_retry_is_logged_with_its_attempt_wait_and_reason() {
     let link = application.links.self_.unwrap().to_cast::<Application>();
     let path = link.href.as_str().to_owned();
     emulator
+        .faults()
         .inject(Fault::service_timeout(Method::GET, &path).times(2))
         .unwrap();
     client.get(&link).await.unwrap();

@@ -117,7 +117,7 @@ async fn two_users_message_each_other_in_json_and_xml() {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(emulator.stats().conversations, 0, "{format}");
+        assert_eq!(emulator.observed().stats().conversations, 0, "{format}");
         lene.shutdown().await;
         ann.shutdown().await;
     }
@@ -176,7 +176,7 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
         );
         // Answering twice is refused: the invitation is no longer waiting.
         assert!(incoming.accept(&ann.client()).await.is_err());
-        assert_eq!(emulator.stats().conversations, 0, "{format}");
+        assert_eq!(emulator.observed().stats().conversations, 0, "{format}");
         lene.shutdown().await;
         ann.shutdown().await;
     }
@@ -197,7 +197,7 @@ async fn leaving_ends_the_conversation_on_both_sides_in_json_and_xml() {
         incoming.accept(&ann.client()).await.unwrap();
         let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
         assert!(matches!(outcome, Outcome::Succeeded(_)), "{outcome:?}");
-        assert_eq!(emulator.stats().conversations, 2, "{format}");
+        assert_eq!(emulator.observed().stats().conversations, 2, "{format}");
 
         // Ann leaves (DELETE on her conversation): Lene hears Ann go and the conversation end.
         let ann_talk = incoming.conversation(&ann.client()).await.unwrap();
@@ -212,7 +212,7 @@ async fn leaving_ends_the_conversation_on_both_sides_in_json_and_xml() {
             (e.event_type == EventType::Deleted && e.rel == "conversation").then_some(())
         })
         .await;
-        assert_eq!(emulator.stats().conversations, 0, "{format}");
+        assert_eq!(emulator.observed().stats().conversations, 0, "{format}");
         // Leaving again: the conversation is not there any more.
         match ann_talk.leave().await {
             Err(ClientError::Response(ResponseError::Ucwa(error))) => {

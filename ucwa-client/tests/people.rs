@@ -359,6 +359,7 @@ async fn the_errors_of_the_task_are_typed() {
         assert!(matches!(short, ClientError::Request(_)), "{short:?}");
         assert!(
             !emulator
+                .observed()
                 .requests()
                 .iter()
                 .any(|(m, p)| *m == Method::POST && p.ends_with("/presenceSubscriptions")),

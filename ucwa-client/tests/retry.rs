@@ -92,6 +92,7 @@ async fn a_503_then_success_is_one_retry_in_json_and_xml() {
         let client = client(&emulator, format, quick());
         let (link, path) = self_link(&create(&client).await.unwrap());
         emulator
+            .faults()
             .inject(Fault::service_failure(Method::GET, &path))
             .unwrap();
         let application = client.get(&link).await.unwrap();
@@ -100,7 +101,11 @@ async fn a_503_then_success_is_one_retry_in_json_and_xml() {
             Some("retry/1"),
             "{format}"
         );
-        assert_eq!(emulator.request_count(&Method::GET, &path), 2, "{format}");
+        assert_eq!(
+            emulator.observed().request_count(&Method::GET, &path),
+            2,
+            "{format}"
+        );
     }
 }
 
@@ -110,6 +115,7 @@ async fn gateway_timeouts_past_the_attempts_are_the_typed_error() {
     let client = client(&emulator, Format::Json, quick());
     let (link, path) = self_link(&create(&client).await.unwrap());
     emulator
+        .faults()
         .inject(Fault::service_timeout(Method::GET, &path).times(4))
         .unwrap();
     let error = client.get(&link).await.unwrap_err();
@@ -118,11 +124,11 @@ async fn gateway_timeouts_past_the_attempts_are_the_typed_error() {
         error,
         ClientError::Response(ResponseError::Ucwa(UcwaError::Generic { .. }))
     ));
-    assert_eq!(emulator.request_count(&Method::GET, &path), 3);
+    assert_eq!(emulator.observed().request_count(&Method::GET, &path), 3);
     // The fourth 504 is still queued (the policy stopped at three attempts): the next GET
     // meets it, and its retry is served.
     client.get(&link).await.unwrap();
-    assert_eq!(emulator.request_count(&Method::GET, &path), 5);
+    assert_eq!(emulator.observed().request_count(&Method::GET, &path), 5);
 }
 
 #[tokio::test]
@@ -130,20 +136,32 @@ async fn a_post_is_sent_once_whatever_the_failure() {
     let emulator = Emulator::start(Config::default()).await.unwrap();
     let client = client(&emulator, Format::Json, quick());
     emulator
+        .faults()
         .inject(Fault::service_failure(Method::POST, APPLICATIONS_PATH))
         .unwrap();
     let error = create(&client).await.unwrap_err();
     assert_eq!(generic(&error), (503, Some(GenericError::ServiceFailure)));
-    assert_eq!(emulator.request_count(&Method::POST, APPLICATIONS_PATH), 1);
+    assert_eq!(
+        emulator
+            .observed()
+            .request_count(&Method::POST, APPLICATIONS_PATH),
+        1
+    );
     // Nor after a connection closed before the answer: the application may have been made.
     emulator
+        .faults()
         .inject(Fault::hang_up(Method::POST, APPLICATIONS_PATH))
         .unwrap();
     let error = create(&client).await.unwrap_err();
     assert!(matches!(error, ClientError::Transport { .. }), "{error:?}");
     assert!(!error.to_string().contains("attempts"), "{error}");
-    assert_eq!(emulator.request_count(&Method::POST, APPLICATIONS_PATH), 2);
-    assert!(emulator.application_ids().is_empty());
+    assert_eq!(
+        emulator
+            .observed()
+            .request_count(&Method::POST, APPLICATIONS_PATH),
+        2
+    );
+    assert!(emulator.observed().application_ids().is_empty());
 }
 
 #[tokio::test]
@@ -155,6 +173,7 @@ async fn put_and_delete_are_repeated() {
     // A PUT (to a resource the emulator does not have: its 404 is the last answer).
     let communication = format!("{path}/elsewhere/communication");
     emulator
+        .faults()
         .inject(Fault::service_failure(Method::PUT, &communication))
         .unwrap();
     let request = CommunicationPut::request(
@@ -167,15 +186,21 @@ async fn put_and_delete_are_repeated() {
     .unwrap();
     let error = client.send::<CommunicationPut>(request).await.unwrap_err();
     assert_eq!(generic(&error), (404, Some(GenericError::ResourceNotFound)));
-    assert_eq!(emulator.request_count(&Method::PUT, &communication), 2);
+    assert_eq!(
+        emulator
+            .observed()
+            .request_count(&Method::PUT, &communication),
+        2
+    );
 
     emulator
+        .faults()
         .inject(Fault::service_timeout(Method::DELETE, &path))
         .unwrap();
     let request = ApplicationDelete::request(client.origin(), &link, client.format()).unwrap();
     client.send::<ApplicationDelete>(request).await.unwrap();
-    assert_eq!(emulator.request_count(&Method::DELETE, &path), 2);
-    assert!(emulator.application_ids().is_empty());
+    assert_eq!(emulator.observed().request_count(&Method::DELETE, &path), 2);
+    assert!(emulator.observed().application_ids().is_empty());
 }
 
 #[tokio::test]
@@ -183,9 +208,12 @@ async fn a_connection_closed_before_the_answer_is_retried() {
     let emulator = Emulator::start(Config::default()).await.unwrap();
     let client = client(&emulator, Format::Json, quick());
     let (link, path) = self_link(&create(&client).await.unwrap());
-    emulator.inject(Fault::hang_up(Method::GET, &path)).unwrap();
+    emulator
+        .faults()
+        .inject(Fault::hang_up(Method::GET, &path))
+        .unwrap();
     client.get(&link).await.unwrap();
-    assert_eq!(emulator.request_count(&Method::GET, &path), 2);
+    assert_eq!(emulator.observed().request_count(&Method::GET, &path), 2);
 }
 
 /// A TCP proxy to `target` that resets the first `resets` connections (a zero linger, then
@@ -229,7 +257,7 @@ async fn a_connection_reset_is_retried() {
     );
     through.get(&link).await.unwrap();
     assert_eq!(connections.load(Ordering::SeqCst), 3);
-    assert_eq!(emulator.request_count(&Method::GET, &path), 1);
+    assert_eq!(emulator.observed().request_count(&Method::GET, &path), 1);
 }
 
 #[tokio::test]
@@ -271,22 +299,24 @@ async fn retry_after_replaces_the_backoff_up_to_the_longest_wait() {
     let client = client(&emulator, Format::Json, patient);
     let (link, path) = self_link(&create(&client).await.unwrap());
     emulator
+        .faults()
         .inject(Fault::service_failure(Method::GET, &path).retry_after(Duration::ZERO))
         .unwrap();
     tokio::time::timeout(GUARD, client.get(&link))
         .await
         .expect("Retry-After: 0 is followed at once")
         .unwrap();
-    assert_eq!(emulator.request_count(&Method::GET, &path), 2);
+    assert_eq!(emulator.observed().request_count(&Method::GET, &path), 2);
 
     // A server asking for longer than the policy's longest wait gets its answer returned.
     let client = self::client(&emulator, Format::Json, quick());
     emulator
+        .faults()
         .inject(Fault::service_failure(Method::GET, &path).retry_after(Duration::from_secs(60)))
         .unwrap();
     let error = client.get(&link).await.unwrap_err();
     assert_eq!(generic(&error), (503, Some(GenericError::ServiceFailure)));
-    assert_eq!(emulator.request_count(&Method::GET, &path), 3);
+    assert_eq!(emulator.observed().request_count(&Method::GET, &path), 3);
 }
 
 #[tokio::test]
@@ -297,6 +327,7 @@ async fn the_event_channel_pending_get_is_retried() {
     let link = application.links.events.clone().unwrap();
     let path = link.href.as_str().split('?').next().unwrap().to_owned();
     emulator
+        .faults()
         .inject(Fault::service_failure(Method::GET, &path).times(2))
         .unwrap();
     let mut events = client.events(&link);
@@ -306,7 +337,7 @@ async fn the_event_channel_pending_get_is_retried() {
         .unwrap()
         .unwrap();
     assert_eq!(call.rel, "audioVideo");
-    assert_eq!(emulator.request_count(&Method::GET, &path), 3);
+    assert_eq!(emulator.observed().request_count(&Method::GET, &path), 3);
 }
 
 #[test]

@@ -83,7 +83,7 @@ async fn the_password_grant_answers_the_challenge_in_json_and_xml() {
             // One token for both requests: the second went with it, no new challenge.
             assert_eq!(provider.asked.load(Ordering::SeqCst), 1, "{format:?}");
         }
-        let seen = emulator.tokens_seen(0);
+        let seen = emulator.observed().tokens_seen(0);
         assert_eq!(seen.len(), 4, "{seen:?}");
         assert!(
             seen.iter().all(|t| t.starts_with("cwt=emulator-0-")),
@@ -125,7 +125,7 @@ async fn an_expired_token_gets_one_fresh_token() {
     emulator.clock().advance(Duration::from_secs(8 * 3600 + 1));
     create_application(&client).await.unwrap();
     assert_eq!(provider.asked.load(Ordering::SeqCst), 2);
-    let seen = emulator.tokens_seen(0);
+    let seen = emulator.observed().tokens_seen(0);
     // First token, first token again (refused), second token.
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert_eq!(seen[0], seen[1]);
@@ -156,7 +156,7 @@ async fn a_refused_fresh_token_is_retried_once_and_never_loops() {
         other => panic!("{other:?}"),
     }
     assert_eq!(provider.asked.load(Ordering::SeqCst), 1);
-    assert_eq!(emulator.tokens_seen(0), ["cwt=forged"]);
+    assert_eq!(emulator.observed().tokens_seen(0), ["cwt=forged"]);
 }
 
 #[tokio::test]
@@ -190,8 +190,8 @@ async fn each_host_gets_its_own_token_and_none_reaches_the_other() {
         .unwrap();
     create_application(&pool).await.unwrap();
 
-    let first = emulator.tokens_seen(0);
-    let second = emulator.tokens_seen(1);
+    let first = emulator.observed().tokens_seen(0);
+    let second = emulator.observed().tokens_seen(1);
     assert!(!first.is_empty() && !second.is_empty());
     assert!(
         first.iter().all(|t| t.starts_with("cwt=emulator-0-")),
@@ -224,7 +224,12 @@ async fn each_host_gets_its_own_token_and_none_reaches_the_other() {
         create_application(&elsewhere).await,
         Err(ClientError::Auth(AuthError::NotForThisHost { .. }))
     ));
-    assert!(!emulator.tokens_seen(1).contains(&"static".to_owned()));
+    assert!(
+        !emulator
+            .observed()
+            .tokens_seen(1)
+            .contains(&"static".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -245,7 +250,7 @@ async fn the_anonymous_meeting_grant_renews_with_the_same_identity() {
     emulator.clock().advance(Duration::from_secs(3601));
     create_application(&client).await.unwrap();
     assert_eq!(provider.asked.load(Ordering::SeqCst), 2);
-    assert_eq!(emulator.anonymous_renewals(), 1);
+    assert_eq!(emulator.observed().anonymous_renewals(), 1);
 
     let wrong_key = Client::with_provider(
         emulator.origin(),
@@ -264,7 +269,7 @@ async fn a_grant_the_token_endpoint_does_not_take_is_typed_unsupported_grant_typ
     for format in [Format::Json, Format::Xml] {
         let emulator = emulator(Config::default()).await;
         // The challenge still offers `password`; the endpoint refuses it.
-        emulator.refuse_grant("password").unwrap();
+        emulator.faults().refuse_grant("password").unwrap();
         let provider = counting(PasswordGrant::new(emulator.user(), "pass@word1"));
         let client = Client::with_provider(emulator.origin(), provider.clone())
             .format(format)
@@ -282,9 +287,9 @@ async fn a_grant_the_token_endpoint_does_not_take_is_typed_unsupported_grant_typ
         }
         // Asked once: a refusal is not retried, and no token reached the server.
         assert_eq!(provider.asked.load(Ordering::SeqCst), 1);
-        assert_eq!(emulator.password_grants(), 1);
-        assert!(emulator.tokens_seen(0).is_empty());
-        assert!(emulator.application_ids().is_empty());
+        assert_eq!(emulator.observed().password_grants(), 1);
+        assert!(emulator.observed().tokens_seen(0).is_empty());
+        assert!(emulator.observed().application_ids().is_empty());
 
         // The other grant is still taken.
         let config = Config::default();
@@ -379,8 +384,8 @@ async fn an_azure_ad_style_provider_gets_the_resource_and_the_bearer_challenge_p
             ],
             "{format:?}"
         );
-        let first = emulator.tokens_seen(0);
-        let second = emulator.tokens_seen(1);
+        let first = emulator.observed().tokens_seen(0);
+        let second = emulator.observed().tokens_seen(1);
         assert_eq!(first.len(), 2, "{first:?}");
         assert_eq!(second.len(), 2, "{second:?}");
         assert!(first.iter().all(|t| t.starts_with("cwt=emulator-0-")));

@@ -321,7 +321,7 @@ async fn run(args: Args) -> Result<(), String> {
         owed %= ticks_per_second;
         for _ in 0..now_due {
             sequence += 1;
-            emulator.push_event(
+            emulator.faults().push_event(
                 "participant",
                 "/load/participants",
                 stamped(epoch, sequence),
@@ -409,7 +409,7 @@ async fn run(args: Args) -> Result<(), String> {
         args.apps,
         errors.load(Ordering::Relaxed)
     );
-    let stats = emulator.stats();
+    let stats = emulator.observed().stats();
     println!(
         "the emulator holds {} applications, {} events (at most {} each); {} backlog overflows dropped {} events",
         stats.applications,

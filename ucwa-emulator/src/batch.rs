@@ -23,16 +23,16 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State as Extract};
 use axum::middleware;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
 use hyper_util::service::TowerToHyperService;
+use ucwa::Format;
 use ucwa::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use ucwa::operation::multipart::{self, Limits, MultipartError, MultipartErrorKind};
-use ucwa::{ErrorBody, Format};
 
+use crate::auth::{Site, authorize};
 use crate::handler::{Answer, Shared, application_at};
-use crate::protocol::{Negotiated, Refusal, error};
-use crate::tokens::{Site, authorize};
+use crate::protocol::{Negotiated, Refusal};
 
 /// What the handler needs: the state, and the router the parts go through.
 #[derive(Clone)]
@@ -43,24 +43,17 @@ struct Dispatch {
 
 /// The batch route of application path `app`, its parts sent through `router` (this origin's,
 /// without the batch route: a batch in a batch is refused before it could get there).
-pub(crate) fn routes(app: &str, router: Router, site: Site) -> Router {
+pub(crate) fn routes(router: Router, site: Site) -> Router {
     let state = site.state.clone();
     Router::new()
-        .route(&format!("{app}/batch"), post(batch))
+        .route(crate::paths::route::BATCH, post(batch))
         .layer(middleware::from_fn_with_state(site, authorize))
         .with_state(Dispatch { state, router })
 }
 
-fn refuse(format: Format, status: StatusCode, code: &str, message: String) -> Refusal {
-    error(
-        format,
-        status,
-        ErrorBody {
-            code: code.to_owned(),
-            message: Some(message),
-            ..ErrorBody::default()
-        },
-    )
+/// A refusal with `code` and no subcode, as the reference gives a batch's.
+fn refuse(status: StatusCode, code: &str, message: String) -> Refusal {
+    Refusal::with(status, code, None, &message)
 }
 
 async fn batch(
@@ -71,7 +64,7 @@ async fn batch(
     body: Bytes,
 ) -> Answer {
     let state = &dispatch.state;
-    application_at(state, app, format)?;
+    application_at(state, app)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
@@ -80,13 +73,12 @@ async fn batch(
         max_parts: state.config.limits.max_batch_parts,
         max_part_size: state.config.limits.max_request_body,
     };
-    let requests = multipart::read_requests(&content_type, &body, &limits)
-        .map_err(|e| malformed(format, e))?;
+    let requests = multipart::read_requests(&content_type, &body, &limits).map_err(malformed)?;
     let host = headers.get(header::HOST).cloned();
     let authorization = headers.get(header::AUTHORIZATION).cloned();
     let mut answers = Vec::with_capacity(requests.len());
     for request in requests {
-        let answer = match checked(request, host.as_ref(), format) {
+        let answer = match checked(request, host.as_ref()) {
             Ok(mut request) => {
                 let headers = request.headers_mut();
                 if let Some(authorization) = &authorization {
@@ -102,7 +94,7 @@ async fn batch(
                     .unwrap_or_else(|never| match never {});
                 collect(response, state.config.limits.max_request_body, format).await
             }
-            Err(refusal) => collect(refusal.into_response(), usize::MAX, format).await,
+            Err(refusal) => collect(refusal.encode(format), usize::MAX, format).await,
         };
         answers.push(answer);
     }
@@ -115,21 +107,19 @@ async fn batch(
 }
 
 /// The answer to a batch body that cannot be read.
-fn malformed(format: Format, e: MultipartError) -> Refusal {
+fn malformed(e: MultipartError) -> Refusal {
     match e.kind {
         MultipartErrorKind::NotMultipart { .. } => refuse(
-            format,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UnsupportedMediaType",
             e.to_string(),
         ),
         MultipartErrorKind::TooManyParts { max } => refuse(
-            format,
             StatusCode::TOO_MANY_REQUESTS,
             "TooManyRequests",
             format!("A batch may hold at most {max} requests; none was run."),
         ),
-        _ => refuse(format, StatusCode::BAD_REQUEST, "BadRequest", e.to_string()),
+        _ => refuse(StatusCode::BAD_REQUEST, "BadRequest", e.to_string()),
     }
 }
 
@@ -138,10 +128,9 @@ fn malformed(format: Format, e: MultipartError) -> Refusal {
 fn checked(
     request: Request<Vec<u8>>,
     host: Option<&HeaderValue>,
-    format: Format,
 ) -> Result<Request<Vec<u8>>, Refusal> {
     let (mut parts, body) = request.into_parts();
-    let bad = |message: String| refuse(format, StatusCode::BAD_REQUEST, "BadRequest", message);
+    let bad = |message: String| refuse(StatusCode::BAD_REQUEST, "BadRequest", message);
     if let Some(authority) = parts.uri.authority()
         && host.is_none_or(|host| host.as_bytes() != authority.as_str().as_bytes())
     {
@@ -169,12 +158,11 @@ async fn collect(response: Response, max: usize, format: Format) -> ucwa::http::
         Ok(bytes) => ucwa::http::Response::from_parts(parts, bytes.to_vec()),
         Err(_) => {
             let refusal = refuse(
-                format,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "ServiceFailure",
                 format!("The answer to this part is longer than {max} bytes."),
             );
-            let (parts, body) = refusal.into_response().into_parts();
+            let (parts, body) = refusal.encode(format).into_parts();
             // An error body is a few hundred bytes: it is read whole.
             let bytes = axum::body::to_bytes(body, 64 * 1024)
                 .await

@@ -8,13 +8,12 @@ use std::sync::Arc;
 use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State as Extract};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::StreamExt;
-use ucwa::ErrorBody;
 use ucwa::http::{HeaderValue, StatusCode, header};
 
 use crate::limits::Limits;
-use crate::protocol::{error, negotiated};
+use crate::protocol::{Refusal, negotiated};
 
 /// Reads the body up to the limits, then passes the request on with the body in memory.
 pub(crate) async fn read(
@@ -84,12 +83,7 @@ fn too_large(format: ucwa::Format, max: usize) -> Response {
 /// An error answer after which the connection is closed: what is left of the body is never
 /// read.
 fn refuse(format: ucwa::Format, status: StatusCode, code: &str, message: String) -> Response {
-    let body = ErrorBody {
-        code: code.to_owned(),
-        message: Some(message),
-        ..ErrorBody::default()
-    };
-    let mut response = error(format, status, body).into_response();
+    let mut response = Refusal::with(status, code, None, &message).encode(format);
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));

@@ -18,9 +18,23 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Notify;
-use ucwa::events::{Event, Sender};
+use ucwa::events::{Event, EventType, Sender};
 use ucwa::resources::{AnyResource, EventBatch};
 use ucwa::{Href, Link};
+
+/// An event with its resource embedded, as the server sends them, so that a client need not
+/// fetch it.
+pub(crate) fn with_resource(
+    event_type: EventType,
+    rel: &str,
+    link: Link,
+    resource: AnyResource,
+) -> Event<AnyResource> {
+    Event {
+        resource: Some(resource),
+        ..Event::new(event_type, rel, link)
+    }
+}
 
 /// One queued event and its sender; shared by every channel an event is pushed to.
 pub(crate) struct Queued {
@@ -96,7 +110,7 @@ impl Channel {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        crate::lock::lock(&self.inner)
     }
 
     /// The link a new application's first pending GET follows.

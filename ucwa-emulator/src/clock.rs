@@ -4,6 +4,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::lock::lock;
+
 /// A handle on the emulator's time; clones share it.
 #[derive(Clone, Debug)]
 pub struct Clock(Arc<Inner>);
@@ -24,11 +26,11 @@ impl Clock {
 
     /// Time since the emulator started, advances included.
     pub fn now(&self) -> Duration {
-        self.0.start.elapsed() + *self.0.offset.lock().unwrap_or_else(|p| p.into_inner())
+        self.0.start.elapsed() + *lock(&self.0.offset)
     }
 
     /// Moves the emulator's time forward by `by`; what expires in between expires at once.
     pub fn advance(&self, by: Duration) {
-        *self.0.offset.lock().unwrap_or_else(|p| p.into_inner()) += by;
+        *lock(&self.0.offset) += by;
     }
 }

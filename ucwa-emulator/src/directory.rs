@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use ucwa::enumerations::Availability;
 
+use crate::lock::lock;
+
 /// Someone else who can sign in to the emulator ([`crate::Config::people`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Person {
@@ -108,10 +110,7 @@ impl User {
     }
 
     pub fn published(&self) -> MutexGuard<'_, Published> {
-        // Plain data: a panic while holding it leaves nothing half-done worth refusing for.
-        self.published
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.published)
     }
 }
 
@@ -186,16 +185,12 @@ impl Directory {
     /// The user whose credentials these are.
     pub fn sign_in(&self, address: &str, password: &str) -> Option<&Arc<User>> {
         let user = self.find(address)?;
-        let known = self.passwords[user.index]
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_str()
-            == password;
+        let known = lock(&self.passwords[user.index]).as_str() == password;
         known.then_some(user)
     }
 
     /// Changes the configured user's password.
     pub fn set_password(&self, password: String) {
-        *self.passwords[0].lock().unwrap_or_else(|p| p.into_inner()) = password;
+        *lock(&self.passwords[0]) = password;
     }
 }

@@ -9,15 +9,9 @@ use ucwa::Link;
 use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::resources::{Root, User};
 
-use crate::APPLICATIONS_PATH;
+use crate::auth::{Site, own_origin};
+use crate::paths::{APPLICATIONS_PATH, ROOT_PATH, USER_PATH, XFRAME_PATH};
 use crate::protocol::{Negotiated, Refusal, not_found, payload};
-use crate::tokens::{Site, own_origin};
-
-/// Where the root resource is on the discovery host, besides `/`.
-pub const ROOT_PATH: &str = "/Autodiscover/AutodiscoverService.svc/root";
-/// Where the user resource is.
-pub const USER_PATH: &str = "/Autodiscover/AutodiscoverService.svc/root/oauth/user";
-const XFRAME_PATH: &str = "/Autodiscover/XFrame/XFrame.html";
 
 /// `GET /`: the root, or only a `redirect` link when one is set; 404 for
 /// `lyncdiscoverinternal.*` when the internal entry point is configured away.
@@ -26,17 +20,15 @@ pub(crate) async fn entry_point(
     Negotiated(format): Negotiated,
     headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-    site.state
-        .entry_point_hits
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    site.state.observed.entry_point_hit();
     let host = own_origin(&site.state, &headers);
     let internal = host
         .split_once("://")
         .is_some_and(|(_, name)| name.starts_with("lyncdiscoverinternal."));
     if !site.state.config.internal_discovery && internal {
-        return Err(not_found(format));
+        return Err(not_found());
     }
-    if let Some(href) = site.state.root_redirect() {
+    if let Some(href) = site.state.injections.root_redirect() {
         let mut root = Root::default();
         root.links.redirect = Some(Link::to(href));
         return Ok(payload(format, StatusCode::OK, &root));
@@ -72,7 +64,7 @@ pub(crate) async fn user(
 ) -> Response {
     let host = own_origin(&site.state, &headers);
     let mut user = User::default();
-    if let Some(href) = site.state.take_user_redirect() {
+    if let Some(href) = site.state.injections.take_user_redirect() {
         user.links.redirect = Some(Link::to(href));
         return payload(format, StatusCode::OK, &user);
     }

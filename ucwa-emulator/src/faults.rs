@@ -1,20 +1,11 @@
-//! Faults injected in front of the handlers: the answers of a server under load or behind a
-//! failing proxy (503, 504, a connection closed without an answer), for any method and path, a
-//! given number of times; and the log of the requests seen, so that a test can count what a
-//! client sent.
+//! Faults injected in front of the handlers ([`Fault`]): the answers of a server under load or
+//! behind a failing proxy (503, 504, a connection closed without an answer), for any method
+//! and path, a given number of times. The layer that answers them is `routes::inject_faults`.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Request, State as Extract};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use ucwa::ErrorBody;
-use ucwa::http::{HeaderValue, Method, StatusCode, header};
-
-use crate::protocol::{error, negotiated};
-use crate::serve::Hangup;
-use crate::state::State;
+use ucwa::http::{Method, StatusCode};
 
 /// What the emulator does instead of serving a request that matches: answer an error, or close
 /// the connection without answering.
@@ -133,41 +124,4 @@ pub(crate) fn take(
         faults.remove(index);
     }
     Some(answer)
-}
-
-/// The outermost layer: logs the request, then answers the first matching fault instead of
-/// the handlers.
-pub(crate) async fn inject(
-    Extract(state): Extract<Arc<State>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    state.saw_request(&method, &path);
-    match state.take_injected(&method, &path) {
-        None => next.run(request).await,
-        Some(Answer::Error {
-            status,
-            body,
-            retry_after,
-        }) => {
-            let format = negotiated(request.headers());
-            let mut response = error(format, status, *body).into_response();
-            if let Some(after) = retry_after
-                && let Ok(value) = HeaderValue::from_str(&after.as_secs().to_string())
-            {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
-        }
-        Some(Answer::HangUp) => {
-            if let Some(hangup) = request.extensions().get::<Hangup>() {
-                hangup.hang_up();
-                // The connection is dropped before this answer could be sent.
-                std::future::pending::<()>().await;
-            }
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
 }

@@ -2,13 +2,17 @@
 //! shape of its answer, and how it finds the application a request addresses.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use axum::response::Response;
-use ucwa::Format;
 
+use crate::directory::User;
 use crate::protocol::{Refusal, application_expired, conflict, no_application};
 use crate::state::{App, Lookup, State};
+
+/// Who made a request: the user its token was issued to (the guest for an anonymous one),
+/// put in the request's extensions by [`crate::auth::authorize`] for the handlers.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller(pub Arc<User>);
 
 /// The state the handlers are given.
 pub(crate) type Shared = Arc<State>;
@@ -19,21 +23,20 @@ pub(crate) type Answer = Result<Response, Refusal>;
 
 /// The application `id`: 410 `InactiveApplicationExpired` when it has just expired, 404
 /// `ApplicationNotFound` when there is none, so that the client makes a new one.
-pub(crate) fn application_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
-    match state.lookup(id) {
+pub(crate) fn application_at(state: &State, id: u64) -> Result<Arc<App>, Refusal> {
+    match state.apps.lookup(id) {
         Lookup::Found(app) => Ok(app),
-        Lookup::Expired => Err(application_expired(format)),
-        Lookup::Missing => Err(no_application(format)),
+        Lookup::Expired => Err(application_expired()),
+        Lookup::Missing => Err(no_application()),
     }
 }
 
 /// The application `id`, once its user was made available: before, what needs an available
 /// user (presence, messaging, reportMyActivity) answers 409 `MakeMeAvailableRequired`.
-pub(crate) fn available_at(state: &State, id: u64, format: Format) -> Result<Arc<App>, Refusal> {
-    let app = application_at(state, id, format)?;
-    if !app.available.load(Ordering::SeqCst) {
+pub(crate) fn available_at(state: &State, id: u64) -> Result<Arc<App>, Refusal> {
+    let app = application_at(state, id)?;
+    if !app.is_available() {
         return Err(conflict(
-            format,
             "MakeMeAvailableRequired",
             "Call makeMeAvailable first.",
         ));

@@ -9,9 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::Config;
-
-/// The bounds of the emulator (a field of [`Config`]).
+/// The bounds of the emulator (a field of [`crate::Config`]).
 ///
 /// In the worst case the emulator holds `max_applications × event_backlog` events, and
 /// `max_applications × max_escalations` invitations: with the defaults, about 256 MB if every
@@ -94,7 +92,7 @@ impl Default for Limits {
     }
 }
 
-/// A setting of [`Config`] out of its range: [`crate::Emulator::start`] refuses it (as an
+/// A setting of [`crate::Config`] out of its range: [`crate::Emulator::start`] refuses it (as an
 /// `std::io::Error` of kind `InvalidInput` carrying this).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
@@ -150,7 +148,7 @@ fn count(parameter: &'static str, value: usize, min: usize, max: usize) -> Resul
     })
 }
 
-fn duration(
+pub(crate) fn duration(
     parameter: &'static str,
     value: Duration,
     min: Duration,
@@ -171,9 +169,9 @@ fn duration(
 const MAX_READ_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// The longest a token may live: a month, far past UCWA's eight hours, and far from the
 /// overflow of the clock.
-const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 /// The longest an application may stay idle, and a pending GET be held.
-const MAX_DAY: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const MAX_DAY: Duration = Duration::from_secs(24 * 3600);
 
 impl Limits {
     /// Checks every bound against its range; the error names the first out of range.
@@ -241,127 +239,5 @@ impl Limits {
             10_000,
         )?;
         Ok(())
-    }
-}
-
-impl Config {
-    /// Checks the durations and [`Limits`] against their ranges, as [`crate::Emulator::start`]
-    /// does; the error names the first setting out of range.
-    pub fn check(&self) -> Result<(), ConfigError> {
-        duration(
-            "long_poll",
-            self.long_poll,
-            Duration::ZERO,
-            MAX_DAY,
-            "at most 24 h",
-        )?;
-        duration(
-            "application_expiry",
-            self.application_expiry,
-            Duration::from_millis(1),
-            MAX_DAY,
-            "between 1 ms and 24 h",
-        )?;
-        for (parameter, value) in [
-            ("token_lifetime", self.token_lifetime),
-            ("anonymous_token_lifetime", self.anonymous_token_lifetime),
-        ] {
-            duration(
-                parameter,
-                value,
-                Duration::from_secs(1),
-                MAX_TOKEN_LIFETIME,
-                "between 1 s and 30 days",
-            )?;
-        }
-        self.limits.check()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_defaults_are_in_range() {
-        assert_eq!(Config::default().check(), Ok(()));
-    }
-
-    #[test]
-    fn a_bound_out_of_range_names_the_parameter_and_the_range() {
-        let limits = |limits: Limits| {
-            Config {
-                limits,
-                ..Config::default()
-            }
-            .check()
-            .unwrap_err()
-            .to_string()
-        };
-        assert_eq!(
-            limits(Limits {
-                event_backlog: 0,
-                ..Limits::default()
-            }),
-            "`limits.event_backlog` is 0; it must be between 1 and 1000000"
-        );
-        assert_eq!(
-            limits(Limits {
-                event_backlog: 10,
-                event_batch: 11,
-                ..Limits::default()
-            }),
-            "`limits.event_batch` is 11; it must be between 1 and 10 (`limits.event_backlog`)"
-        );
-        assert_eq!(
-            limits(Limits {
-                max_meetings_per_user: 0,
-                ..Limits::default()
-            }),
-            "`limits.max_meetings_per_user` is 0; it must be between 1 and 10000"
-        );
-        assert_eq!(
-            limits(Limits {
-                max_meeting_joins: 100_001,
-                ..Limits::default()
-            }),
-            "`limits.max_meeting_joins` is 100001; it must be between 1 and 100000"
-        );
-        assert_eq!(
-            limits(Limits {
-                header_read_timeout: Duration::ZERO,
-                ..Limits::default()
-            }),
-            "`limits.header_read_timeout` is 0ns; it must be between 1 ms and 10 min"
-        );
-        assert_eq!(
-            limits(Limits {
-                max_request_body: usize::MAX,
-                ..Limits::default()
-            }),
-            format!(
-                "`limits.max_request_body` is {}; it must be between 1024 and 67108864",
-                usize::MAX
-            )
-        );
-        assert_eq!(
-            limits(Limits {
-                max_batch_parts: 1001,
-                ..Limits::default()
-            }),
-            "`limits.max_batch_parts` is 1001; it must be between 1 and 1000"
-        );
-        assert_eq!(
-            limits(Limits {
-                max_presence_subscriptions: 0,
-                ..Limits::default()
-            }),
-            "`limits.max_presence_subscriptions` is 0; it must be between 1 and 10000"
-        );
-        let config = Config {
-            token_lifetime: Duration::MAX,
-            ..Config::default()
-        };
-        assert_eq!(config.check().unwrap_err().parameter, "token_lifetime");
     }
 }

@@ -4,11 +4,15 @@
 //! The handlers only decide which answer to give. How an answer looks on the wire lives here,
 //! once, so that every resource fails the way a real server does (the same codes, subcodes and
 //! `parameters`) and answers in the format the client asked for, whichever handler it reached.
+//! A refusal ([`Refusal`]) is a status and an error body and nothing else: checks and handlers
+//! make one without knowing the format, and [`encode_refusals`], the layer in front of every
+//! route, writes it in the format the request negotiated.
 
 use std::convert::Infallible;
 
 use axum::body::Body;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use ucwa::http::request::Parts;
@@ -77,70 +81,101 @@ pub(crate) fn encoded(
 ) -> Response {
     match body {
         Ok(body) => respond(format, status, body),
-        Err(e) => failure(
-            format,
+        Err(e) => Refusal::with(
             StatusCode::INTERNAL_SERVER_ERROR,
             "ServiceFailure",
             None,
             &e.to_string(),
         )
-        .into_response(),
+        .encode(format),
     }
 }
 
-/// An error answer. Handlers pass it up through `?` from each check they make, and a
-/// `Response` is large, so it is boxed until it is sent.
-pub(crate) struct Refusal(Box<Response>);
+/// An error answer: a status and a UCWA error body. Handlers and checks only say which; the
+/// format the client negotiated is applied in one place, [`encode_refusals`], the layer in
+/// front of every route (or [`Refusal::encode`], where an answer is made outside the routes).
+/// Handlers pass it up through `?` from each check they make.
+#[derive(Clone, Debug)]
+pub(crate) struct Refusal {
+    status: StatusCode,
+    // Boxed: a refusal is the `Err` of every handler's `Result`, and an error body is large.
+    body: Box<ErrorBody>,
+}
 
+impl Refusal {
+    /// A refusal with `status` and `body`.
+    pub(crate) fn new(status: StatusCode, body: ErrorBody) -> Refusal {
+        Refusal {
+            status,
+            body: Box::new(body),
+        }
+    }
+
+    /// A refusal with `code`, `subcode` and `message`, the body's other members left out.
+    pub(crate) fn with(
+        status: StatusCode,
+        code: &str,
+        subcode: Option<&str>,
+        message: &str,
+    ) -> Refusal {
+        Refusal::new(
+            status,
+            ErrorBody {
+                code: code.to_owned(),
+                subcode: subcode.map(str::to_owned),
+                message: Some(message.to_owned()),
+                ..ErrorBody::default()
+            },
+        )
+    }
+
+    /// The answer in `format`, with the `X-Ms-Diagnostics` a server adds to each error answer
+    /// (a number, and where the answer comes from).
+    pub(crate) fn encode(self, format: Format) -> Response {
+        let mut response = payload(format, self.status, &*self.body);
+        let diagnostics = format!(
+            "{};reason=\"{}\";source=\"ucwa-emulator\"",
+            DIAGNOSTIC_ID,
+            self.body
+                .subcode
+                .as_deref()
+                .unwrap_or(&self.body.code)
+                .replace('"', "'")
+        );
+        if let Ok(value) = HeaderValue::from_str(&diagnostics) {
+            response.headers_mut().insert("x-ms-diagnostics", value);
+        }
+        response
+    }
+}
+
+/// The refusal travels in the answer's extensions, its body empty, to [`encode_refusals`],
+/// which knows the negotiated format.
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        *self.0
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = self.status;
+        response.extensions_mut().insert(self);
+        response
     }
 }
 
-/// An error answer, with the `X-Ms-Diagnostics` a server adds to each (a number, and where the
-/// answer comes from).
-pub(crate) fn error(format: Format, status: StatusCode, body: ErrorBody) -> Refusal {
-    let mut response = payload(format, status, &body);
-    let diagnostics = format!(
-        "{};reason=\"{}\";source=\"ucwa-emulator\"",
-        DIAGNOSTIC_ID,
-        body.subcode
-            .as_deref()
-            .unwrap_or(&body.code)
-            .replace('"', "'")
-    );
-    if let Ok(value) = axum::http::HeaderValue::from_str(&diagnostics) {
-        response.headers_mut().insert("x-ms-diagnostics", value);
+/// The layer that encodes every [`Refusal`] a route answers, in the format the request
+/// negotiated by `Accept`: the one place where a refusal meets a format.
+pub(crate) async fn encode_refusals(request: Request, next: Next) -> Response {
+    let format = negotiated(request.headers());
+    let mut response = next.run(request).await;
+    match response.extensions_mut().remove::<Refusal>() {
+        Some(refusal) => refusal.encode(format),
+        None => response,
     }
-    Refusal(Box::new(response))
 }
 
 /// The diagnostic number of the emulator's error answers (UCWA's are server specific).
 pub const DIAGNOSTIC_ID: u32 = 1000;
 
-fn failure(
-    format: Format,
-    status: StatusCode,
-    code: &str,
-    subcode: Option<&str>,
-    message: &str,
-) -> Refusal {
-    error(
-        format,
-        status,
-        ErrorBody {
-            code: code.to_owned(),
-            subcode: subcode.map(str::to_owned),
-            message: Some(message.to_owned()),
-            ..ErrorBody::default()
-        },
-    )
-}
-
-pub(crate) fn not_found(format: Format) -> Refusal {
-    failure(
-        format,
+pub(crate) fn not_found() -> Refusal {
+    Refusal::with(
         StatusCode::NOT_FOUND,
         "NotFound",
         Some("ResourceNotFound"),
@@ -149,9 +184,8 @@ pub(crate) fn not_found(format: Format) -> Refusal {
 }
 
 /// Unlike [`not_found`], tells the client its application is gone, so that it makes a new one.
-pub(crate) fn no_application(format: Format) -> Refusal {
-    failure(
-        format,
+pub(crate) fn no_application() -> Refusal {
+    Refusal::with(
         StatusCode::NOT_FOUND,
         "NotFound",
         Some("ApplicationNotFound"),
@@ -160,9 +194,8 @@ pub(crate) fn no_application(format: Format) -> Refusal {
 }
 
 /// 410 `InactiveApplicationExpired`: the application was idle too long and is gone.
-pub(crate) fn application_expired(format: Format) -> Refusal {
-    failure(
-        format,
+pub(crate) fn application_expired() -> Refusal {
+    Refusal::with(
         StatusCode::GONE,
         "Gone",
         Some("InactiveApplicationExpired"),
@@ -172,18 +205,16 @@ pub(crate) fn application_expired(format: Format) -> Refusal {
 
 /// 409 `TooManyApplications`: `limits.max_applications` are live. (The reference gives no
 /// status for it; its other "too many" subcodes come with 409.)
-pub(crate) fn too_many_applications(format: Format, max: usize) -> Refusal {
+pub(crate) fn too_many_applications(max: usize) -> Refusal {
     conflict(
-        format,
         "TooManyApplications",
         &format!("There are {max} applications already (`limits.max_applications`)."),
     )
 }
 
 /// 403 `LimitExceeded`, UCWA's answer when a server-defined limit is exceeded.
-pub(crate) fn limit_exceeded(format: Format, message: &str) -> Refusal {
-    failure(
-        format,
+pub(crate) fn limit_exceeded(message: &str) -> Refusal {
+    Refusal::with(
         StatusCode::FORBIDDEN,
         "Forbidden",
         Some("LimitExceeded"),
@@ -192,26 +223,30 @@ pub(crate) fn limit_exceeded(format: Format, message: &str) -> Refusal {
 }
 
 /// 409 with `subcode`.
-pub(crate) fn conflict(format: Format, subcode: &str, message: &str) -> Refusal {
-    failure(
-        format,
-        StatusCode::CONFLICT,
-        "Conflict",
-        Some(subcode),
-        message,
-    )
+pub(crate) fn conflict(subcode: &str, message: &str) -> Refusal {
+    Refusal::with(StatusCode::CONFLICT, "Conflict", Some(subcode), message)
 }
 
 /// 405 `MethodNotAllowed`: the resource is there, not for this method (a UCWA error body, not
 /// the router's empty answer).
-pub(crate) fn method_not_allowed(format: Format) -> Refusal {
-    failure(
-        format,
+pub(crate) fn method_not_allowed() -> Refusal {
+    Refusal::with(
         StatusCode::METHOD_NOT_ALLOWED,
         "MethodNotAllowed",
         None,
         "This resource does not take this method.",
     )
+}
+
+/// 201, no body, with the `Location` of what was made (a path of this origin, always a valid
+/// header value; one that is not is left out rather than failing the answer).
+pub(crate) fn created_at(location: &str) -> Response {
+    let mut response = no_content();
+    *response.status_mut() = StatusCode::CREATED;
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 /// 204, no body.
@@ -222,9 +257,8 @@ pub(crate) fn no_content() -> Response {
 }
 
 /// 409 `AlreadyExists`: the request repeats one that was already carried out.
-pub(crate) fn already_exists(format: Format, message: &str) -> Refusal {
-    failure(
-        format,
+pub(crate) fn already_exists(message: &str) -> Refusal {
+    Refusal::with(
         StatusCode::CONFLICT,
         "Conflict",
         Some("AlreadyExists"),
@@ -233,14 +267,13 @@ pub(crate) fn already_exists(format: Format, message: &str) -> Refusal {
 }
 
 /// 400 `ParameterValidationFailure` naming each invalid parameter and why.
-pub(crate) fn invalid_parameters(format: Format, problems: &[(&str, String)]) -> Refusal {
+pub(crate) fn invalid_parameters(problems: &[(&str, String)]) -> Refusal {
     let parameters: serde_json::Map<String, serde_json::Value> = problems
         .iter()
         .map(|(name, reason)| ((*name).to_owned(), json!(reason)))
         .collect();
     let names: Vec<&str> = problems.iter().map(|(name, _)| *name).collect();
-    error(
-        format,
+    Refusal::new(
         StatusCode::BAD_REQUEST,
         ErrorBody {
             code: "BadRequest".into(),
@@ -272,9 +305,8 @@ pub(crate) fn check(
     }
 }
 
-pub(crate) fn unsupported_media_type(format: Format, message: &str) -> Refusal {
-    failure(
-        format,
+pub(crate) fn unsupported_media_type(message: &str) -> Refusal {
+    Refusal::with(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "UnsupportedMediaType",
         None,
@@ -316,29 +348,23 @@ pub(crate) fn unknown_member<'a>(
 /// As [`decode`], and the default value for an empty body (a POST that resets what it sets,
 /// sent with `Content-Length: 0` and often no `Content-Type`).
 pub(crate) fn decode_or_default<T: Payload + Default>(
-    format: Format,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<T, Refusal> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    decode(format, headers, body)
+    decode(headers, body)
 }
 
 /// The body, decoded from whichever of JSON and XML its `Content-Type` names (which need not be
 /// the format of the answer): 415 for anything else, 400 for a body that does not decode.
-pub(crate) fn decode<T: Payload>(
-    format: Format,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<T, Refusal> {
+pub(crate) fn decode<T: Payload>(headers: &HeaderMap, body: &[u8]) -> Result<T, Refusal> {
     let Some(sent) = Format::from_content_type(content_type(headers)) else {
-        return Err(unsupported_media_type(format, "Send JSON or XML."));
+        return Err(unsupported_media_type("Send JSON or XML."));
     };
     ucwa::codec::decode_as(sent, body).map_err(|e| {
-        failure(
-            format,
+        Refusal::with(
             StatusCode::BAD_REQUEST,
             "BadRequest",
             Some("DeserializationFailure"),
@@ -348,31 +374,22 @@ pub(crate) fn decode<T: Payload>(
 }
 
 /// The SDP offer a body carries: 415 unless sent as `application/sdp`, 400 when empty.
-pub(crate) fn sdp_offer<'a>(
-    format: Format,
-    headers: &HeaderMap,
-    body: &'a [u8],
-) -> Result<&'a [u8], Refusal> {
+pub(crate) fn sdp_offer<'a>(headers: &HeaderMap, body: &'a [u8]) -> Result<&'a [u8], Refusal> {
     let is_sdp = ucwa::operation::media_type_matches(content_type(headers), &["application/sdp"]);
     if !is_sdp {
         return Err(unsupported_media_type(
-            format,
             "The SDP offer must be sent as application/sdp.",
         ));
     }
     if body.is_empty() {
-        return Err(invalid_parameters(
-            format,
-            &[("sdp", "required".to_owned())],
-        ));
+        return Err(invalid_parameters(&[("sdp", "required".to_owned())]));
     }
     Ok(body)
 }
 
 /// 412 `PreconditionFailed`: the `If-Match` of a PUT is not the resource's entity tag any more.
-pub(crate) fn precondition_failed(format: Format) -> Refusal {
-    failure(
-        format,
+pub(crate) fn precondition_failed() -> Refusal {
+    Refusal::with(
         StatusCode::PRECONDITION_FAILED,
         "PreconditionFailed",
         None,
@@ -381,9 +398,8 @@ pub(crate) fn precondition_failed(format: Format) -> Refusal {
 }
 
 /// 428 `PreconditionRequired`: a PUT without `If-Match`.
-pub(crate) fn precondition_required(format: Format) -> Refusal {
-    failure(
-        format,
+pub(crate) fn precondition_required() -> Refusal {
+    Refusal::with(
         StatusCode::PRECONDITION_REQUIRED,
         "PreconditionRequired",
         None,
@@ -393,12 +409,6 @@ pub(crate) fn precondition_required(format: Format) -> Refusal {
 
 /// 404 with `subcode` (`DestinationNotFound`: what the request names is not there), where the
 /// operation's table gives one.
-pub(crate) fn not_found_as(format: Format, subcode: &str, message: &str) -> Refusal {
-    failure(
-        format,
-        StatusCode::NOT_FOUND,
-        "NotFound",
-        Some(subcode),
-        message,
-    )
+pub(crate) fn not_found_as(subcode: &str, message: &str) -> Refusal {
+    Refusal::with(StatusCode::NOT_FOUND, "NotFound", Some(subcode), message)
 }

@@ -1,37 +1,26 @@
-//! The handlers, one per resource and operation, and the router that wires them.
-//!
-//! A handler decides what the request means for the emulator's state: which application and
-//! resource it addresses, which checks it must pass, what it changes and which events that
-//! announces. How answers are encoded is left to [`crate::protocol`], and what the resources
-//! look like to [`crate::resources`].
+//! The router of each origin: discovery and the token endpoint on the first, the token
+//! endpoint and UCWA wherever the applications are, each task's routes merged in, and the
+//! layers in front of every route.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::{Path, Query, State as Extract};
-use axum::middleware;
+use axum::extract::{Path, Request, State as Extract};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Router};
-use ucwa::Format;
-use ucwa::http::{HeaderMap, StatusCode};
-use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
+use ucwa::http::{HeaderValue, StatusCode, header};
 
-use crate::APPLICATIONS_PATH;
-use crate::channel::Queued;
-use crate::handler::{Answer, Shared, application_at, available_at};
-use crate::protocol::{
-    Negotiated, Refusal, already_exists, check, conflict, decode, encoded, error,
-    invalid_parameters, limit_exceeded, no_content, not_found, payload, respond_as, sdp_offer,
-    too_many_applications, unknown_member,
+use crate::auth::{Site, authorize, token_endpoint};
+use crate::handler::{Answer, Shared, application_at};
+use crate::paths::{CALL_CONVERSATION, ROOT_PATH, TOKEN_PATH, USER_PATH, route};
+use crate::protocol::{Negotiated, Refusal, method_not_allowed, negotiated, not_found, payload};
+use crate::serve::Hangup;
+use crate::state::State;
+use crate::{
+    application, batch, body, call, discovery, faults, me, meetings, messaging, people, protocol,
 };
-use crate::resources::{self, CONVERSATION, PARTICIPANT};
-use crate::state::{App, Calls, State};
-use crate::tokens::{Caller, Site, TOKEN_PATH, authorize, token_endpoint};
-use crate::{body, discovery, faults};
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
 /// token endpoint on the first, the token endpoint and UCWA wherever the applications are.
@@ -40,353 +29,104 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
         state: state.clone(),
         index: site,
     };
-    let app = "/ucwa/oauth/v1/applications/{app}";
     let mut protected = Router::new();
     if site == 0 {
-        protected = protected.route(
-            discovery::USER_PATH,
-            get(discovery::user).with_state(guard.clone()),
-        );
+        protected = protected.route(USER_PATH, get(discovery::user).with_state(guard.clone()));
     }
     let serves_applications = (site == 1) == state.config.applications_on_second_origin;
     if serves_applications {
         protected = protected
-            .route(APPLICATIONS_PATH, post(create_application))
-            .route(app, get(get_application).delete(delete_application))
-            .route(&format!("{app}/me/makeMeAvailable"), post(make_me_available))
-            .route(&format!("{app}/me/reportMyActivity"), post(report_my_activity))
-            .route(&format!("{app}/events"), get(events))
-            .merge(crate::me::routes(app))
-            .merge(crate::messaging::routes(app))
-            .merge(crate::people::routes(app))
-            .merge(crate::meetings::routes(app))
-            .route(
-                &format!("{app}/communication/conversations/{{conversation}}/audioVideo"),
-                get(get_audio_video),
-            )
-            .route(
-                &format!(
-                    "{app}/communication/conversations/{{conversation}}/audioVideo/escalateAudioVideo"
-                ),
-                post(escalate),
-            )
-            .route(
-                &format!("{app}/communication/invitations/{{invitation}}"),
-                get(get_invitation),
-            )
-            .route(
-                &format!(
-                    "{app}/communication/conversations/{{conversation}}/participants/{{participant}}"
-                ),
-                get(get_participant),
-            );
+            .merge(application::routes())
+            .merge(call::routes())
+            .merge(me::routes())
+            .merge(messaging::routes())
+            .merge(people::routes())
+            .merge(meetings::routes())
+            .route(route::PARTICIPANT, get(get_participant));
     }
     let protected = protected
-        .fallback(|Negotiated(format): Negotiated| async move { not_found(format) })
-        .method_not_allowed_fallback(|Negotiated(format): Negotiated| async move {
-            crate::protocol::method_not_allowed(format)
-        })
+        .fallback(|| async { not_found() })
+        .method_not_allowed_fallback(|| async { method_not_allowed() })
         .layer(middleware::from_fn_with_state(guard.clone(), authorize))
         .with_state(state.clone());
     let mut public = Router::new().route(TOKEN_PATH, post(token_endpoint));
     if site == 0 {
         public = public
             .route("/", get(discovery::entry_point))
-            .route(discovery::ROOT_PATH, get(discovery::root_resource));
+            .route(ROOT_PATH, get(discovery::root_resource));
     }
     let routes = outer(public.with_state(guard.clone()).merge(protected), &state);
     if !serves_applications {
         return routes;
     }
     // A batch's parts go through these same routes, each as if sent alone.
-    let batch = crate::batch::routes(app, routes.clone(), guard);
+    let batch = batch::routes(routes.clone(), guard);
     routes.merge(outer(batch, &state))
 }
 
-/// The layers in front of every route: the body is in memory, read under the limits, before
-/// any extractor sees it; injected faults are answered before anything else.
+/// The layers in front of every route: refusals are encoded in the negotiated format; the body
+/// is in memory, read under the limits, before any extractor sees it; injected faults are
+/// answered before anything else.
 fn outer(routes: Router, state: &Shared) -> Router {
     let limits = Arc::new(state.config.limits.clone());
     routes
+        .layer(middleware::from_fn(protocol::encode_refusals))
         .layer(DefaultBodyLimit::max(limits.max_request_body))
         .layer(middleware::from_fn_with_state(limits, body::read))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            faults::inject,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
 }
 
-/// The application `id`, when `conversation` is its call; the application is looked up first,
-/// so that a client whose application is gone hears so whatever else it asked for.
-fn in_conversation(
-    state: &State,
-    id: u64,
-    conversation: u64,
-    format: Format,
-) -> Result<Arc<App>, Refusal> {
-    let app = application_at(state, id, format)?;
-    if conversation != CONVERSATION {
-        return Err(not_found(format));
-    }
-    Ok(app)
-}
-
-async fn create_application(
-    Extract(state): Extract<Shared>,
-    Extension(Caller(user)): Extension<Caller>,
-    Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    if let Some((status, body)) = state.take_create_fault() {
-        return Err(error(format, status, body));
-    }
-    let mut input: ApplicationsPostBody = decode(format, &headers, &body)?;
-    // The server takes these keys in any case (`UserAgent` as the reference's own samples
-    // send it); the decoded body matches them exactly and keeps others aside.
-    for (name, slot) in [
-        ("culture", &mut input.culture),
-        ("endpointId", &mut input.endpoint_id),
-        ("userAgent", &mut input.user_agent),
-        ("instanceId", &mut input.instance_id),
-    ] {
-        if slot.is_none() {
-            *slot = unknown_member(&input.unknown, name)
-                .and_then(|value| value.as_str())
-                .map(str::to_owned);
-        }
-    }
-    let mut problems = Vec::new();
-    check(&mut problems, "culture", input.culture.as_deref(), 100);
-    check(
-        &mut problems,
-        "endpointId",
-        input.endpoint_id.as_deref(),
-        100,
-    );
-    check(&mut problems, "userAgent", input.user_agent.as_deref(), 100);
-    if input
-        .instance_id
-        .as_ref()
-        .is_some_and(|i| i.chars().count() > 100)
-    {
-        problems.push(("instanceId", "at most 100 characters".to_owned()));
-    }
-    if !problems.is_empty() {
-        return Err(invalid_parameters(format, &problems));
-    }
-    let id = state.next_id();
-    let added = state.add(App {
-        id,
-        user,
-        culture: input.culture.unwrap_or_default(),
-        endpoint_id: input.endpoint_id.unwrap_or_default(),
-        user_agent: input.user_agent.unwrap_or_default(),
-        instance_id: input.instance_id,
-        calls: Mutex::new(Calls::new(resources::participant(id))),
-        conversations: Mutex::default(),
-        channel: state.channel(resources::events_path(id)),
-        available: AtomicBool::new(state.config.applications_start_available),
-        created_available: state.config.applications_start_available,
-        last_seen: Mutex::new(state.clock.now()),
-        activity_reports: AtomicU64::new(0),
-        people: Default::default(),
-    });
-    let app =
-        added.ok_or_else(|| too_many_applications(format, state.config.limits.max_applications))?;
-    app.channel.push(Arc::new(Queued::new(
-        "conversation",
-        &resources::conversation_path(id),
-        resources::call_added(id),
-    )));
-    let application = resources::application(&app);
-    Ok(payload(format, StatusCode::CREATED, &application))
-}
-
-async fn get_application(
-    Extract(state): Extract<Shared>,
-    Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
-) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let application = resources::application(&app);
-    Ok(payload(format, StatusCode::OK, &application))
-}
-
-async fn delete_application(
-    Extract(state): Extract<Shared>,
-    Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
-) -> Answer {
-    application_at(&state, id, format)?;
-    state.remove(id);
-    Ok(no_content())
-}
-
-/// `makeMeAvailable`: 204 the first time, 409 `AlreadyExists` after.
-async fn make_me_available(
-    Extract(state): Extract<Shared>,
-    Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let _: MakeMeAvailablePostBody = decode(format, &headers, &body)?;
-    if app.available.swap(true, Ordering::SeqCst) {
-        return Err(already_exists(format, "The user is already available."));
-    }
-    crate::me::announce_available(&app);
-    Ok(no_content())
-}
-
-/// `reportMyActivity`: 204 once the user was made available, 409 `MakeMeAvailableRequired`
-/// before.
-async fn report_my_activity(
-    Extract(state): Extract<Shared>,
-    Path(id): Path<u64>,
-    Negotiated(format): Negotiated,
-) -> Answer {
-    let app = available_at(&state, id, format)?;
-    app.activity_reports.fetch_add(1, Ordering::SeqCst);
-    Ok(no_content())
-}
-
-async fn get_audio_video(
-    Extract(state): Extract<Shared>,
-    Path((id, conversation)): Path<(u64, u64)>,
-    Negotiated(format): Negotiated,
-) -> Answer {
-    in_conversation(&state, id, conversation, format)?;
-    Ok(payload(format, StatusCode::OK, &resources::audio_video(id)))
-}
-
-/// A participant: of the scripted call (conversation 1, participant 1), or of an instant
-/// messaging conversation (by address).
+/// A participant of a conversation: of the scripted call, or of an instant messaging
+/// conversation (by address). The route is the same for both; the application is looked up
+/// first, so that a client whose application is gone hears so whatever else it asked for.
 async fn get_participant(
     Extract(state): Extract<Shared>,
     Path((id, conversation, participant)): Path<(u64, u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    if conversation != CONVERSATION {
-        let app = application_at(&state, id, format)?;
-        let found = crate::messaging::participant_of(&app, conversation, &participant);
-        let participant = found.ok_or_else(|| not_found(format))?;
-        return Ok(payload(format, StatusCode::OK, &participant));
-    }
-    let app = in_conversation(&state, id, conversation, format)?;
-    if participant != PARTICIPANT.to_string() {
-        return Err(not_found(format));
-    }
-    let participant = app.calls().participant.clone();
+    let app = application_at(&state, id)?;
+    let found = if conversation == CALL_CONVERSATION {
+        call::participant_of(&app, &participant)
+    } else {
+        messaging::participant_of(&app, conversation, &participant)
+    };
+    let participant = found.ok_or_else(not_found)?;
     Ok(payload(format, StatusCode::OK, &participant))
 }
 
-async fn get_invitation(
-    Extract(state): Extract<Shared>,
-    Path((id, invitation)): Path<(u64, u64)>,
-    Negotiated(format): Negotiated,
-) -> Answer {
-    let app = application_at(&state, id, format)?;
-    let found = app.calls().invitations.get(&invitation).cloned();
-    let invitation = found.ok_or_else(|| not_found(format))?;
-    Ok(payload(format, StatusCode::OK, &invitation))
-}
-
-async fn escalate(
-    Extract(state): Extract<Shared>,
-    Path((id, conversation)): Path<(u64, u64)>,
-    Query(query): Query<HashMap<String, String>>,
-    Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let app = in_conversation(&state, id, conversation, format)?;
-    let operation_id = query.get("operationId").map(String::as_str);
-    let session_context = query.get("sessionContext").map(String::as_str);
-    let mut problems = Vec::new();
-    check(&mut problems, "operationId", operation_id, 50);
-    check(&mut problems, "sessionContext", session_context, 50);
-    if !problems.is_empty() {
-        return Err(invalid_parameters(format, &problems));
-    }
-    let sdp = sdp_offer(format, &headers, &body)?;
-    // An injected fault stands for what the server would find wrong with a valid request, so
-    // it comes after the checks and before anything is changed.
-    if let Some((status, body)) = state.take_fault() {
-        return Err(error(format, status, body));
-    }
-    let operation_id = operation_id.unwrap_or_default().to_owned();
-    let session_context = session_context.unwrap_or_default().to_owned();
-    let invitation = {
-        let mut calls = app.calls();
-        if calls.operation_ids.contains(&operation_id) {
-            return Err(already_exists(
-                format,
-                "An escalation with this operationId already exists.",
-            ));
+/// The outermost layer: logs the request, then answers the first matching fault instead of
+/// the handlers.
+async fn inject_faults(
+    Extract(state): Extract<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    state.observed.saw_request(&method, &path);
+    match state.injections.take_fault(&method, &path) {
+        None => next.run(request).await,
+        Some(faults::Answer::Error {
+            status,
+            body,
+            retry_after,
+        }) => {
+            let format = negotiated(request.headers());
+            let mut response = Refusal::new(status, *body).encode(format);
+            if let Some(after) = retry_after
+                && let Ok(value) = HeaderValue::from_str(&after.as_secs().to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
         }
-        let max = state.config.limits.max_escalations;
-        if calls.invitations.len() >= max {
-            return Err(limit_exceeded(
-                format,
-                &format!(
-                    "This application has {max} escalations already (`limits.max_escalations`)."
-                ),
-            ));
+        Some(faults::Answer::HangUp) => {
+            if let Some(hangup) = request.extensions().get::<Hangup>() {
+                hangup.hang_up();
+                // The connection is dropped before this answer could be sent.
+                std::future::pending::<()>().await;
+            }
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
-        calls.operation_ids.insert(operation_id.clone());
-        let number = calls.next_invitation_id();
-        let invitation = resources::invitation(
-            &app,
-            number,
-            operation_id,
-            session_context,
-            sdp,
-            &calls.participant,
-        );
-        calls.invitations.insert(number, invitation.clone());
-        invitation
-    };
-    app.channel.push(Arc::new(Queued::new(
-        "communication",
-        &resources::communication_path(id),
-        resources::invitation_started(&invitation),
-    )));
-    Ok(payload(format, StatusCode::CREATED, &invitation))
-}
-
-async fn events(
-    Extract(state): Extract<Shared>,
-    Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
-    Negotiated(format): Negotiated,
-) -> Answer {
-    state.saw_event_query(&query);
-    let app = application_at(&state, id, format)?;
-    let ack = query
-        .get("ack")
-        .and_then(|a| a.parse::<u64>().ok())
-        .ok_or_else(|| {
-            invalid_parameters(
-                format,
-                &[("ack", "a number from the `next` link".to_owned())],
-            )
-        })?;
-    let wait = query
-        .get("timeout")
-        .and_then(|t| t.parse::<u64>().ok())
-        .map(Duration::from_secs)
-        .map_or(state.config.long_poll, |t| t.min(state.config.long_poll));
-    let Ok(batch) = app.channel.get(ack, wait).await else {
-        return Err(conflict(
-            format,
-            "PGetReplaced",
-            "Another pending GET replaced this one.",
-        ));
-    };
-    if let Some((content_type, body)) = state.take_garbled_batch() {
-        return Ok(respond_as(&content_type, StatusCode::OK, body));
     }
-    Ok(encoded(format, StatusCode::OK, batch.encode(format)))
 }

@@ -126,9 +126,11 @@ async fn an_overflowing_backlog_is_answered_with_resync_and_the_client_follows_i
         // The batch that announced the call is held until acknowledged: with it, the fourth
         // marker overflows the backlog of 4, and the eighth again.
         for n in 1..=10 {
-            emulator.push_event("participant", "/markers", marker(n));
+            emulator
+                .faults()
+                .push_event("participant", "/markers", marker(n));
         }
-        let stats = emulator.stats();
+        let stats = emulator.observed().stats();
         assert_eq!(
             (stats.event_overflows, stats.events_dropped),
             (2, 8),
@@ -154,7 +156,9 @@ async fn an_overflowing_backlog_is_answered_with_resync_and_the_client_follows_i
         .collect();
         assert_eq!(received, [8, 9, 10], "{format}");
         // And the channel goes on as usual.
-        emulator.push_event("participant", "/markers", marker(11));
+        emulator
+            .faults()
+            .push_event("participant", "/markers", marker(11));
         assert_eq!(marker_number(&next(&mut events).await), 11, "{format}");
         assert!(!events.take_reset(), "{format}");
         emulator.shutdown().await;
@@ -171,7 +175,9 @@ async fn a_batch_holds_at_most_event_batch_events() {
     let client = client(&emulator, Format::Json);
     let (_, mut events, _) = channel(&client).await;
     for n in 1..=7 {
-        emulator.push_event("participant", "/markers", marker(n));
+        emulator
+            .faults()
+            .push_event("participant", "/markers", marker(n));
     }
     let mut sizes = Vec::new();
     let mut received = Vec::new();
@@ -192,7 +198,7 @@ async fn a_batch_holds_at_most_event_batch_events() {
     }
     assert_eq!(sizes, [3, 3, 1]);
     assert_eq!(received, (1..=7).collect::<Vec<_>>());
-    assert_eq!(emulator.stats().event_overflows, 0);
+    assert_eq!(emulator.observed().stats().event_overflows, 0);
 }
 
 #[tokio::test]
@@ -236,8 +242,8 @@ async fn an_oversized_body_is_refused_with_413_entity_too_large_in_json_and_xml(
     let answer = exchange(&emulator, request.as_bytes()).await;
     assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
     assert!(answer.contains("EntityTooLarge"), "{answer}");
-    assert_eq!(emulator.stats().applications, 2);
-    assert_eq!(emulator.stats().escalations, 2);
+    assert_eq!(emulator.observed().stats().applications, 2);
+    assert_eq!(emulator.observed().stats().escalations, 2);
 }
 
 /// Sends `request` on a connection of its own and reads until the emulator closes it.
@@ -278,7 +284,7 @@ async fn a_client_that_stalls_in_its_headers_is_cut_off() {
         .unwrap();
     // Half a header, then nothing: the emulator closes the connection without an answer.
     assert_eq!(read_to_close(&mut stream).await, "");
-    assert!(emulator.requests().is_empty());
+    assert!(emulator.observed().requests().is_empty());
     // A connection that sends nothing at all is closed the same way.
     let mut idle = TcpStream::connect(emulator.addr()).await.unwrap();
     assert_eq!(read_to_close(&mut idle).await, "");
@@ -310,7 +316,7 @@ async fn a_client_that_stalls_in_its_body_is_answered_408_and_cut_off() {
         answer.to_ascii_lowercase().contains("connection: close"),
         "{answer}"
     );
-    assert_eq!(emulator.stats().applications, 0);
+    assert_eq!(emulator.observed().stats().applications, 0);
 }
 
 #[tokio::test]
@@ -329,17 +335,19 @@ async fn an_idle_application_expires_and_its_events_go_with_it() {
         .clone()
         .unwrap()
         .to_cast::<Application>();
-    emulator.push_event("participant", "/markers", marker(1));
-    assert_eq!(emulator.stats().events_held, 2);
+    emulator
+        .faults()
+        .push_event("participant", "/markers", marker(1));
+    assert_eq!(emulator.observed().stats().events_held, 2);
     // A request is activity: the minute starts again.
     emulator.clock().advance(Duration::from_secs(50));
     client.get(&link).await.unwrap();
     emulator.clock().advance(Duration::from_secs(50));
-    assert_eq!(emulator.application_ids().len(), 1);
+    assert_eq!(emulator.observed().application_ids().len(), 1);
     // A minute without one: deleted, with what its channel held.
     emulator.clock().advance(Duration::from_secs(11));
-    assert!(emulator.application_ids().is_empty());
-    assert_eq!(emulator.stats().events_held, 0);
+    assert!(emulator.observed().application_ids().is_empty());
+    assert_eq!(emulator.observed().stats().events_held, 0);
     // Its client hears it expired, once, then that it does not exist.
     let error = client.get(&link).await.unwrap_err();
     assert_eq!(
@@ -367,11 +375,11 @@ async fn the_application_bound_is_answered_409_too_many_applications() {
     create(&client).await;
     let refused = try_create(&client, &body("third")).await.unwrap_err();
     assert_eq!(generic(&refused), (409, GenericError::TooManyApplications));
-    assert_eq!(emulator.application_ids().len(), 2);
+    assert_eq!(emulator.observed().application_ids().len(), 2);
     // Idle applications make room.
     emulator.clock().advance(Duration::from_secs(61));
     create(&client).await;
-    assert_eq!(emulator.application_ids().len(), 1);
+    assert_eq!(emulator.observed().application_ids().len(), 1);
 }
 
 #[tokio::test]
@@ -410,7 +418,7 @@ async fn the_escalation_bound_is_answered_403_limit_exceeded() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(emulator.stats().escalations, 2);
+    assert_eq!(emulator.observed().stats().escalations, 2);
 }
 
 #[tokio::test]
@@ -461,11 +469,11 @@ async fn the_token_bound_is_answered_503_temporarily_unavailable() {
             Some("1".to_owned())
         )
     );
-    assert_eq!(emulator.stats().tokens, 2);
+    assert_eq!(emulator.observed().stats().tokens, 2);
     // Expired tokens make room.
     emulator.clock().advance(Duration::from_secs(61));
     assert_eq!(grant().await.0, StatusCode::OK);
-    assert_eq!(emulator.stats().tokens, 1);
+    assert_eq!(emulator.observed().stats().tokens, 1);
 }
 
 #[tokio::test]
@@ -476,9 +484,9 @@ async fn injections_are_bounded() {
     })
     .await;
     let fault = || Fault::service_failure(ucwa::http::Method::GET, "/x");
-    emulator.inject(fault()).unwrap();
-    emulator.inject(fault()).unwrap();
-    let refused = emulator.inject(fault()).unwrap_err();
+    emulator.faults().inject(fault()).unwrap();
+    emulator.faults().inject(fault()).unwrap();
+    let refused = emulator.faults().inject(fault()).unwrap_err();
     assert_eq!(
         refused,
         LimitReached {
@@ -492,18 +500,20 @@ async fn injections_are_bounded() {
     );
     for _ in 0..2 {
         emulator
+            .faults()
             .garble_next_event_batch("text/html", Vec::new())
             .unwrap();
     }
     assert!(
         emulator
+            .faults()
             .garble_next_event_batch("text/html", Vec::new())
             .is_err()
     );
-    emulator.refuse_grant("a").unwrap();
-    emulator.refuse_grant("a").unwrap();
-    emulator.refuse_grant("b").unwrap();
-    assert!(emulator.refuse_grant("c").is_err());
+    emulator.faults().refuse_grant("a").unwrap();
+    emulator.faults().refuse_grant("a").unwrap();
+    emulator.faults().refuse_grant("b").unwrap();
+    assert!(emulator.faults().refuse_grant("c").is_err());
 }
 
 #[tokio::test]
@@ -567,6 +577,7 @@ async fn an_injected_fault_answers_before_the_handlers_with_retry_after() {
         .as_str()
         .to_owned();
     emulator
+        .faults()
         .inject(
             Fault::service_failure(ucwa::http::Method::GET, &path)
                 .times(2)
@@ -574,6 +585,7 @@ async fn an_injected_fault_answers_before_the_handlers_with_retry_after() {
         )
         .unwrap();
     emulator
+        .faults()
         .inject(Fault::hang_up(ucwa::http::Method::GET, &path))
         .unwrap();
     let http = reqwest::Client::new();
@@ -596,10 +608,12 @@ async fn an_injected_fault_answers_before_the_handlers_with_retry_after() {
     assert!(hung_up.is_request(), "{hung_up:?}");
     assert_eq!(get().await.unwrap().status(), StatusCode::OK);
     assert_eq!(
-        emulator.request_count(&ucwa::http::Method::GET, &path),
+        emulator
+            .observed()
+            .request_count(&ucwa::http::Method::GET, &path),
         4,
         "{:?}",
-        emulator.requests()
+        emulator.observed().requests()
     );
 }
 
@@ -663,7 +677,9 @@ async fn the_batch_part_bound_is_answered_429_and_nothing_runs_in_json_and_xml()
             "{format:?}: {error:?}"
         );
         assert_eq!(
-            emulator.request_count(&ucwa::http::Method::GET, me.href.as_str()),
+            emulator
+                .observed()
+                .request_count(&ucwa::http::Method::GET, me.href.as_str()),
             0
         );
     }

@@ -6,19 +6,17 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as Extract};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::json;
 use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
 
+use crate::handler::Caller;
+use crate::paths::TOKEN_PATH;
 use crate::state::State;
-
-/// Where each origin's token endpoint is.
-pub const TOKEN_PATH: &str = "/WebTicket/oauthtoken";
 
 /// The grants the challenge offers (Windows authentication is offered, as real servers do,
 /// and refused by the endpoint: the emulator has no domain to check it against).
@@ -30,30 +28,6 @@ const UNAUTHORIZED_PAGE: &str = "<html><head><title>401 - Unauthorized</title></
 
 /// The most a token request may hold.
 const FORM_LIMIT: usize = 16 * 1024;
-
-/// A token this emulator issued.
-#[derive(Clone, Debug)]
-pub(crate) struct Issued {
-    /// The origin (0: the first, 1: the applications origin) whose endpoint issued it, and
-    /// the only one that accepts it.
-    pub site: usize,
-    pub expires_at: Duration,
-    /// Whom it was issued to; `None` for an anonymous meeting attendee.
-    pub user: Option<Arc<crate::directory::User>>,
-}
-
-/// The application a path is under (`/ucwa/oauth/v1/applications/{id}/..`).
-fn application_id(path: &str) -> Option<u64> {
-    let rest = path
-        .strip_prefix(crate::APPLICATIONS_PATH)?
-        .strip_prefix('/')?;
-    rest.split('/').next()?.parse().ok()
-}
-
-/// Who made a request: the user its token was issued to (the guest for an anonymous one),
-/// put in the request's extensions by [`authorize`] for the handlers.
-#[derive(Clone, Debug)]
-pub(crate) struct Caller(pub Arc<crate::directory::User>);
 
 /// One origin's handlers' state: the shared state and which origin this is.
 #[derive(Clone)]
@@ -84,17 +58,18 @@ pub(crate) async fn authorize(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     if let Some(token) = given {
-        site.state.saw_token(site.index, token);
+        site.state.observed.saw_token(site.index, token);
         if let Some(user) = site.state.caller(site.index, token) {
             // Another user's application is not there for this one.
-            if let Some(id) = application_id(request.uri().path())
+            if let Some(id) = crate::paths::application_id(request.uri().path())
                 && site
                     .state
+                    .apps
                     .owner(id)
                     .is_some_and(|owner| owner != user.index)
             {
                 let format = crate::protocol::negotiated(request.headers());
-                return crate::protocol::not_found(format).into_response();
+                return crate::protocol::not_found().encode(format);
             }
             let mut request = request;
             request.extensions_mut().insert(Caller(user));
@@ -143,18 +118,14 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
     let grant = field("grant_type");
     let user = match grant {
         None => return refuse("invalid_request", None),
-        Some(grant) if state.grant_refused(grant) => {
+        Some(grant) if state.injections.grant_refused(grant) => {
             if grant == "password" {
-                state
-                    .password_grants
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                state.observed.password_grant();
             }
             return unsupported();
         }
         Some("password") => {
-            state
-                .password_grants
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            state.observed.password_grant();
             let known = state.directory.sign_in(
                 field("username").unwrap_or(""),
                 field("password").unwrap_or(""),
@@ -174,6 +145,7 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
             let renewing = field("ms_rtc_renew");
             let renewal = renewing.is_none_or(|old| {
                 state
+                    .tokens
                     .issued(old)
                     .is_some_and(|i| i.user.is_none() && i.site == site.index)
             });
@@ -186,9 +158,7 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
                 );
             }
             if renewing.is_some() {
-                state
-                    .anonymous_renewals
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                state.observed.anonymous_renewal();
             }
             None
         }
@@ -263,8 +233,3 @@ fn json_answer(
     }
     response
 }
-
-/// How long a token lives when the configuration does not say: eight hours for users, one for
-/// anonymous meeting attendees, as the reference gives.
-pub(crate) const USER_TOKEN_LIFETIME: Duration = Duration::from_secs(8 * 3600);
-pub(crate) const ANONYMOUS_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);

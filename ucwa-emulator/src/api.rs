@@ -1,0 +1,218 @@
+//! What the emulator offers tests besides serving, in two groups: [`Faults`], what a test makes
+//! happen, and [`Observed`], what the emulator saw and holds. Both are views on the state,
+//! borrowed from the [`crate::Emulator`].
+
+use ucwa::ErrorBody;
+use ucwa::http::{Method, StatusCode};
+
+use crate::channel::Queued;
+use crate::config::Stats;
+use crate::faults::Fault;
+use crate::limits::LimitReached;
+use crate::state::State;
+use crate::{call, messaging};
+
+/// What a test makes happen that a healthy server would not do on its own
+/// ([`crate::Emulator::faults`]). Queued injections are bounded by `limits.max_injected`: one
+/// more is an error, and nothing is queued.
+#[derive(Clone, Copy)]
+pub struct Faults<'a> {
+    state: &'a State,
+}
+
+impl<'a> Faults<'a> {
+    pub(crate) fn new(state: &'a State) -> Self {
+        Faults { state }
+    }
+
+    /// Answers the next requests that match `fault` (method and path) with its error, or closes
+    /// their connection without an answer, before any handler sees them; an error when
+    /// `limits.max_injected` faults are queued. The faults are matched in the order injected.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ucwa_emulator::{Config, Emulator, Fault};
+    /// use ucwa::http::Method;
+    ///
+    /// let emulator = Emulator::start(Config::default()).await?;
+    /// // Twice busy, then served.
+    /// emulator.faults().inject(Fault::service_failure(Method::GET, "/ucwa/oauth/v1/applications/100").times(2))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn inject(&self, fault: Fault) -> Result<(), LimitReached> {
+        self.state.injections.inject(fault)
+    }
+
+    /// Makes the next application creation fail with this status and error body (a 403 or 502
+    /// tells a client to run discovery again).
+    pub fn fail_next_application(
+        &self,
+        status: StatusCode,
+        body: ErrorBody,
+    ) -> Result<(), LimitReached> {
+        self.state.injections.fail_next_application(status, body)
+    }
+
+    /// Makes the next `escalateAudioVideo` fail with this status and error body (after the
+    /// parameters are checked), for the errors a healthy server does not produce on its own.
+    pub fn fail_next_escalation(
+        &self,
+        status: StatusCode,
+        body: ErrorBody,
+    ) -> Result<(), LimitReached> {
+        self.state.injections.fail_next_escalation(status, body)
+    }
+
+    /// Answers the next pending GET of an event channel with `body` as `content_type` instead
+    /// of its batch (which is formed as usual and kept, as a real server keeps it): what a
+    /// client sees when a proxy or a cut connection mangles an answer.
+    pub fn garble_next_event_batch(
+        &self,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<(), LimitReached> {
+        self.state
+            .injections
+            .garble_next_batch(content_type.to_owned(), body)
+    }
+
+    /// Makes the token endpoint answer `unsupported_grant_type` (400, with a diagnostic) to
+    /// `grant` (such as `password`) from now on, while the 401 challenge still offers it, as a
+    /// server whose policy disables a grant does. An error when `limits.max_injected` grants
+    /// are refused already.
+    pub fn refuse_grant(&self, grant: &str) -> Result<(), LimitReached> {
+        self.state.injections.refuse_grant(grant.to_owned())
+    }
+
+    /// Changes the user's password and revokes every token issued, as a password change in
+    /// the directory does: the next request gets a 401, and a password grant with the old
+    /// password gets `invalid_grant`.
+    pub fn change_password(&self, password: &str) {
+        self.state.directory.set_password(password.to_owned());
+        self.state.tokens.revoke_all();
+    }
+
+    /// Makes the entry point (`/`) answer with only a `redirect` link to `href` (`None`: the
+    /// root itself again).
+    pub fn redirect_root(&self, href: Option<String>) {
+        self.state.injections.set_root_redirect(href);
+    }
+
+    /// Makes the next GET of the user resource answer with only a `redirect` link to `href`,
+    /// as a pool that is not the user's home pool does.
+    pub fn redirect_user_once(&self, href: String) {
+        self.state.injections.set_user_redirect(Some(href));
+    }
+
+    /// Queues `event`, as sent by the resource `sender_rel` at `sender_href`, on the event
+    /// channel of every application: with [`ucwa::events::Event::undecoded`] set, it carries a
+    /// resource that does not decode into its type (written as its source), for testing how a
+    /// client survives what a newer server sends. A channel holding `limits.event_backlog`
+    /// events overflows: its next pending GET is answered with `resync`.
+    pub fn push_event(
+        &self,
+        sender_rel: &str,
+        sender_href: &str,
+        event: ucwa::events::Event<ucwa::resources::AnyResource>,
+    ) {
+        self.state
+            .apps
+            .push_to_all(Queued::new(sender_rel, sender_href, event));
+    }
+
+    /// Deletes every application (as a server restart does); how many there were.
+    pub fn delete_applications(&self) -> usize {
+        self.state.apps.remove_all()
+    }
+
+    /// Forgets that the users of every application were made available, so that
+    /// reportMyActivity answers 409 `MakeMeAvailableRequired`.
+    pub fn forget_availability(&self) {
+        for app in self.state.apps.all() {
+            app.available
+                .store(false, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+/// What the emulator saw and holds ([`crate::Emulator::observed`]). Each record keeps the
+/// latest 256 entries, oldest first.
+#[derive(Clone, Copy)]
+pub struct Observed<'a> {
+    state: &'a State,
+}
+
+impl<'a> Observed<'a> {
+    pub(crate) fn new(state: &'a State) -> Self {
+        Observed { state }
+    }
+
+    /// The method and path of the latest requests, faults and refusals included.
+    pub fn requests(&self) -> Vec<(Method, String)> {
+        self.state.observed.requests()
+    }
+
+    /// How many of [`Observed::requests`] had `method` and `path`.
+    pub fn request_count(&self, method: &Method, path: &str) -> usize {
+        self.requests()
+            .iter()
+            .filter(|(m, p)| m == method && p == path)
+            .count()
+    }
+
+    /// What the emulator holds now: applications, events, escalations, conversations,
+    /// tokens (idle applications are deleted first).
+    pub fn stats(&self) -> Stats {
+        let mut stats = self.state.stats();
+        for app in self.state.apps.all() {
+            stats.escalations += call::count(&app);
+            stats.conversations += messaging::count(&app);
+        }
+        stats
+    }
+
+    /// The bearer tokens origin `site` (0: the first, 1: the applications' own) was sent.
+    pub fn tokens_seen(&self, site: usize) -> Vec<String> {
+        self.state.observed.tokens_seen(site)
+    }
+
+    /// The query parameters of each pending GET on an event channel (`ack`, `timeout`, `low`,
+    /// `medium`, `priority`, …), sorted by name.
+    pub fn event_queries(&self) -> Vec<Vec<(String, String)>> {
+        self.state.observed.event_queries()
+    }
+
+    /// How many password grants the token endpoint answered, accepted or not.
+    pub fn password_grants(&self) -> u64 {
+        self.state.observed.password_grants()
+    }
+
+    /// How many anonymous meeting tokens were renewed with the token they replace.
+    pub fn anonymous_renewals(&self) -> u64 {
+        self.state.observed.anonymous_renewals()
+    }
+
+    /// How many times the discovery entry point (`/`) was asked.
+    pub fn entry_point_hits(&self) -> u64 {
+        self.state.observed.entry_point_hits()
+    }
+
+    /// The ids of the live applications (idle ones are deleted first).
+    pub fn application_ids(&self) -> Vec<u64> {
+        self.state.apps.sweep();
+        let mut ids: Vec<u64> = self.state.apps.all().iter().map(|a| a.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Whether application `id` was made available, and how often it reported activity.
+    pub fn availability(&self, id: u64) -> Option<(bool, u64)> {
+        self.state.apps.get(id).map(|app| {
+            (
+                app.is_available(),
+                app.activity_reports
+                    .load(std::sync::atomic::Ordering::SeqCst),
+            )
+        })
+    }
+}

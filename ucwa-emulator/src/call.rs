@@ -1,0 +1,271 @@
+//! The scripted call every application is in: conversation [`CALL_CONVERSATION`] with one
+//! remote participant, its `audioVideo`, and `escalateAudioVideo`, which answers 201 with an
+//! audioVideoInvitation carrying the SDP offer as `mediaOffer` and announces it `started`.
+//!
+//! Its resources are canned: only the application's id, what the client sent and the SDP
+//! offer vary. An escalation is checked as the server checks it: `operationId` and
+//! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure`), one
+//! escalation per `operationId` (409 `AlreadyExists`), an `application/sdp` body (415), at
+//! most `limits.max_escalations` per application (403 `LimitExceeded`); an error injected with
+//! `fail_next_escalation` is answered after those checks.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, MutexGuard};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State as Extract};
+use axum::routing::{get, post};
+use ucwa::enumerations::{
+    ConversationState, Direction, Importance, InvitationState, Role, SourceNetwork,
+};
+use ucwa::events::{Event, EventType};
+use ucwa::http::{HeaderMap, StatusCode};
+use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, Participant};
+use ucwa::{DataUri, Enumeration, Link, Uri};
+
+use crate::channel::{Queued, with_resource as event};
+use crate::handler::{Answer, Shared, application_at};
+use crate::lock::lock;
+use crate::paths::{self, CALL_CONVERSATION, CALL_PARTICIPANT, route};
+use crate::protocol::{
+    Negotiated, Refusal, already_exists, check, invalid_parameters, limit_exceeded, not_found,
+    payload, sdp_offer,
+};
+use crate::state::{App, State};
+
+/// The invitations made on an application's call (in its slots).
+#[derive(Default)]
+struct Calls {
+    invitations: HashMap<u64, AudioVideoInvitation>,
+    operation_ids: HashSet<String>,
+    next_invitation: u64,
+}
+
+impl Calls {
+    fn next_invitation_id(&mut self) -> u64 {
+        self.next_invitation += 1;
+        self.next_invitation
+    }
+}
+
+fn calls(app: &App) -> MutexGuard<'_, Calls> {
+    lock(app.data.get::<Calls>())
+}
+
+/// The routes of the call.
+pub(crate) fn routes() -> Router<Shared> {
+    Router::new()
+        .route(route::AUDIO_VIDEO, get(get_audio_video))
+        .route(route::ESCALATE_AUDIO_VIDEO, post(escalate))
+        .route(route::CALL_INVITATION, get(get_invitation))
+}
+
+/// A new application is already in the call: it hears so as it would of a real incoming call.
+pub(crate) fn announce(app: &App) {
+    app.channel.push(Arc::new(Queued::new(
+        "conversation",
+        &conversation_path(app.id),
+        call_added(app.id),
+    )));
+}
+
+/// The call's participant `participant` (`None` for any other).
+pub(crate) fn participant_of(app: &App, participant: &str) -> Option<Participant> {
+    (participant == CALL_PARTICIPANT.to_string()).then(|| remote(app.id))
+}
+
+/// How many escalations an application keeps (for [`crate::Stats`]).
+pub(crate) fn count(app: &App) -> usize {
+    calls(app).invitations.len()
+}
+
+/// The sender of the call's events.
+fn conversation_path(app: u64) -> String {
+    paths::conversation(app, CALL_CONVERSATION)
+}
+
+fn audio_video_path(app: u64) -> String {
+    paths::audio_video(app, CALL_CONVERSATION)
+}
+
+fn audio_video(app: u64) -> AudioVideo {
+    let mut audio_video = AudioVideo {
+        state: Some(ConversationState::Connected.as_str().into()),
+        ..AudioVideo::default()
+    };
+    let op = |rel| paths::in_audio_video(app, CALL_CONVERSATION, rel);
+    audio_video.links.self_ = Some(Link::to(audio_video_path(app)));
+    audio_video.links.conversation = Some(Link::to(conversation_path(app)));
+    audio_video.links.escalate_audio_video = Some(Link::to(op("escalateAudioVideo")));
+    audio_video.links.stop_audio_video = Some(Link::to(op("stopAudioVideo")));
+    audio_video
+}
+
+fn remote(app: u64) -> Participant {
+    let mut participant = Participant {
+        name: Some("Ann Remote".into()),
+        uri: Some(Uri::new("sip:ann@contoso.com")),
+        role: Some(Role::Attendee),
+        source_network: Some(SourceNetwork::SameEnterprise),
+        anonymous: Some(false),
+        local: Some(false),
+        ..Participant::default()
+    };
+    participant.links.self_ = Some(Link::to(paths::participant(
+        app,
+        CALL_CONVERSATION,
+        &CALL_PARTICIPANT.to_string(),
+    )));
+    participant.links.conversation = Some(Link::to(conversation_path(app)));
+    participant
+}
+
+/// The invitation an escalation makes, still `Connecting`: the emulator has no far end to
+/// answer it, and the client only needs the offer back (`mediaOffer`) and the ids it sent.
+fn invitation(
+    app: &App,
+    number: u64,
+    operation_id: String,
+    session_context: String,
+    sdp: &[u8],
+    from: &Participant,
+) -> AudioVideoInvitation {
+    let base = paths::call_invitation(app.id, number);
+    let mut invitation = AudioVideoInvitation {
+        direction: Some(Direction::Outgoing),
+        importance: Some(Importance::Normal),
+        operation_id: Some(operation_id),
+        session_context: Some(session_context),
+        state: Some(InvitationState::Connecting),
+        subject: Some("Escalated call".into()),
+        thread_id: Some(format!("{:032x}", app.id * 1000 + number)),
+        to: Some(Uri::new("sip:ann@contoso.com")),
+        join_audio_muted: Some(false),
+        join_video_muted: Some(false),
+        private_line: Some(false),
+        ..AudioVideoInvitation::default()
+    };
+    let links = &mut invitation.links;
+    links.self_ = Some(Link::to(base.clone()));
+    links.media_offer =
+        Some(DataUri::from_bytes("application/sdp", sdp).expect("a valid media type"));
+    links.audio_video = Some(Link::to(audio_video_path(app.id)));
+    links.conversation = Some(Link::to(conversation_path(app.id)));
+    links.cancel = Some(Link::to(paths::in_call_invitation(
+        app.id, number, "cancel",
+    )));
+    links.from = from.links.self_.clone().map(Link::cast);
+    invitation.embedded.from = Some(Box::new(from.clone()));
+    invitation
+}
+
+/// The `added` event for the call a new application is already in, so that a client learns
+/// of it the way it would of a real incoming call.
+fn call_added(app: u64) -> Event<AnyResource> {
+    event(
+        EventType::Added,
+        "audioVideo",
+        Link::new(audio_video_path(app)),
+        AnyResource::AudioVideo(Box::new(audio_video(app))),
+    )
+}
+
+/// The `started` event for the invitation an escalation made.
+fn invitation_started(invitation: &AudioVideoInvitation) -> Event<AnyResource> {
+    event(
+        EventType::Started,
+        "audioVideoInvitation",
+        invitation.links.self_.clone().unwrap_or_default(),
+        AnyResource::AudioVideoInvitation(Box::new(invitation.clone())),
+    )
+}
+
+/// The application `id`, when `conversation` is its call; the application is looked up first,
+/// so that a client whose application is gone hears so whatever else it asked for.
+fn in_conversation(state: &State, id: u64, conversation: u64) -> Result<Arc<App>, Refusal> {
+    let app = application_at(state, id)?;
+    if conversation != CALL_CONVERSATION {
+        return Err(not_found());
+    }
+    Ok(app)
+}
+
+async fn get_audio_video(
+    Extract(state): Extract<Shared>,
+    Path((id, conversation)): Path<(u64, u64)>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    in_conversation(&state, id, conversation)?;
+    Ok(payload(format, StatusCode::OK, &audio_video(id)))
+}
+
+async fn get_invitation(
+    Extract(state): Extract<Shared>,
+    Path((id, invitation)): Path<(u64, u64)>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    let app = application_at(&state, id)?;
+    let found = calls(&app).invitations.get(&invitation).cloned();
+    let invitation = found.ok_or_else(not_found)?;
+    Ok(payload(format, StatusCode::OK, &invitation))
+}
+
+async fn escalate(
+    Extract(state): Extract<Shared>,
+    Path((id, conversation)): Path<(u64, u64)>,
+    Query(query): Query<HashMap<String, String>>,
+    Negotiated(format): Negotiated,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let app = in_conversation(&state, id, conversation)?;
+    let operation_id = query.get("operationId").map(String::as_str);
+    let session_context = query.get("sessionContext").map(String::as_str);
+    let mut problems = Vec::new();
+    check(&mut problems, "operationId", operation_id, 50);
+    check(&mut problems, "sessionContext", session_context, 50);
+    if !problems.is_empty() {
+        return Err(invalid_parameters(&problems));
+    }
+    let sdp = sdp_offer(&headers, &body)?;
+    // An injected fault stands for what the server would find wrong with a valid request, so
+    // it comes after the checks and before anything is changed.
+    if let Some((status, body)) = state.injections.take_escalation_fault() {
+        return Err(Refusal::new(status, body));
+    }
+    let operation_id = operation_id.unwrap_or_default().to_owned();
+    let session_context = session_context.unwrap_or_default().to_owned();
+    let invitation = {
+        let mut calls = calls(&app);
+        if calls.operation_ids.contains(&operation_id) {
+            return Err(already_exists(
+                "An escalation with this operationId already exists.",
+            ));
+        }
+        let max = state.config.limits.max_escalations;
+        if calls.invitations.len() >= max {
+            return Err(limit_exceeded(&format!(
+                "This application has {max} escalations already (`limits.max_escalations`)."
+            )));
+        }
+        calls.operation_ids.insert(operation_id.clone());
+        let number = calls.next_invitation_id();
+        let invitation = invitation(
+            &app,
+            number,
+            operation_id,
+            session_context,
+            sdp,
+            &remote(app.id),
+        );
+        calls.invitations.insert(number, invitation.clone());
+        invitation
+    };
+    app.channel.push(Arc::new(Queued::new(
+        "communication",
+        &paths::communication(id),
+        invitation_started(&invitation),
+    )));
+    Ok(payload(format, StatusCode::CREATED, &invitation))
+}

@@ -1,0 +1,487 @@
+//! Every URL the emulator serves, in one place: the route template of each resource (what the
+//! router matches, in [`route`]) and the builder of its href (what links and events point at).
+//! Each template is written once, as a macro, and each builder fills that same template in, so
+//! that a link cannot point where no route serves.
+//!
+//! Conversations share one id space per application, split here and nowhere else: the scripted
+//! call is [`CALL_CONVERSATION`], instant messaging numbers its conversations and invitations
+//! from [`FIRST_MESSAGING`], and the conversation of a joined online meeting is
+//! [`JOINED_MEETINGS`] plus the join's number.
+//!
+//! Addresses in paths: a contact (and a subscription's member) is addressed by its sign-in
+//! address in lower case, as the walkthroughs show; a participant and a photo by the address
+//! as configured.
+
+use crate::directory::User;
+
+// The templates, each built on its parent's. Placeholders are named as the route's `Path`
+// extractors take them, and as the builders pass them to `format!`.
+macro_rules! applications {
+    () => {
+        "/ucwa/oauth/v1/applications"
+    };
+}
+macro_rules! app {
+    () => {
+        concat!(applications!(), "/{app}")
+    };
+}
+macro_rules! me {
+    () => {
+        concat!(app!(), "/me")
+    };
+}
+macro_rules! communication {
+    () => {
+        concat!(app!(), "/communication")
+    };
+}
+macro_rules! conversation {
+    () => {
+        concat!(communication!(), "/conversations/{conversation}")
+    };
+}
+macro_rules! audio_video {
+    () => {
+        concat!(conversation!(), "/audioVideo")
+    };
+}
+macro_rules! participant {
+    () => {
+        concat!(conversation!(), "/participants/{participant}")
+    };
+}
+macro_rules! messaging {
+    () => {
+        concat!(conversation!(), "/messaging")
+    };
+}
+macro_rules! messaging_invitation {
+    () => {
+        concat!(communication!(), "/messagingInvitations/{invitation}")
+    };
+}
+macro_rules! call_invitation {
+    () => {
+        concat!(communication!(), "/invitations/{invitation}")
+    };
+}
+macro_rules! meeting_joins {
+    () => {
+        concat!(communication!(), "/onlineMeetingInvitations")
+    };
+}
+macro_rules! online_meetings {
+    () => {
+        concat!(app!(), "/onlineMeetings")
+    };
+}
+macro_rules! my_meetings {
+    () => {
+        concat!(online_meetings!(), "/myOnlineMeetings")
+    };
+}
+macro_rules! my_meeting {
+    () => {
+        concat!(my_meetings!(), "/{meeting}")
+    };
+}
+macro_rules! people {
+    () => {
+        concat!(app!(), "/people")
+    };
+}
+macro_rules! contact {
+    () => {
+        concat!(people!(), "/{address}")
+    };
+}
+macro_rules! subscriptions {
+    () => {
+        concat!(people!(), "/presenceSubscriptions")
+    };
+}
+macro_rules! memberships {
+    () => {
+        concat!(people!(), "/presenceSubscriptionMemberships")
+    };
+}
+
+/// Where a client starts: the `applications` resource.
+pub const APPLICATIONS_PATH: &str = applications!();
+/// Where each origin's token endpoint is.
+pub const TOKEN_PATH: &str = "/WebTicket/oauthtoken";
+/// Where the root resource is on the discovery host, besides `/`.
+pub const ROOT_PATH: &str = "/Autodiscover/AutodiscoverService.svc/root";
+/// Where the user resource is.
+pub const USER_PATH: &str = "/Autodiscover/AutodiscoverService.svc/root/oauth/user";
+/// The XFrame page the root and user resources link to (not served).
+pub(crate) const XFRAME_PATH: &str = "/Autodiscover/XFrame/XFrame.html";
+
+/// The conversation every application's scripted call is in.
+pub(crate) const CALL_CONVERSATION: u64 = 1;
+/// The remote participant of that call.
+pub(crate) const CALL_PARTICIPANT: u64 = 1;
+/// The first id of instant messaging's conversations and invitations (after the call's).
+pub(crate) const FIRST_MESSAGING: u64 = CALL_CONVERSATION + 1;
+/// The conversation of a joined online meeting is this plus the join's number, apart from
+/// the call's and instant messaging's.
+pub(crate) const JOINED_MEETINGS: u64 = 1_000_000;
+
+/// The route templates, for the router (`{app}`, `{conversation}`, … are its path
+/// parameters).
+pub(crate) mod route {
+    /// An application.
+    pub(crate) const APP: &str = app!();
+    pub(crate) const EVENTS: &str = concat!(app!(), "/events");
+    pub(crate) const BATCH: &str = concat!(app!(), "/batch");
+    pub(crate) const PHOTO: &str = concat!(app!(), "/photos/{address}");
+
+    pub(crate) const ME: &str = me!();
+    pub(crate) const MAKE_ME_AVAILABLE: &str = concat!(me!(), "/makeMeAvailable");
+    pub(crate) const REPORT_MY_ACTIVITY: &str = concat!(me!(), "/reportMyActivity");
+    pub(crate) const PRESENCE: &str = concat!(me!(), "/presence");
+    pub(crate) const NOTE: &str = concat!(me!(), "/note");
+    pub(crate) const LOCATION: &str = concat!(me!(), "/location");
+
+    pub(crate) const COMMUNICATION: &str = communication!();
+    pub(crate) const START_MESSAGING: &str = concat!(communication!(), "/startMessaging");
+    pub(crate) const CALL_INVITATION: &str = call_invitation!();
+    pub(crate) const MESSAGING_INVITATION: &str = messaging_invitation!();
+    pub(crate) const ACCEPT: &str = concat!(messaging_invitation!(), "/accept");
+    pub(crate) const DECLINE: &str = concat!(messaging_invitation!(), "/decline");
+    pub(crate) const MEETING_JOINS: &str = meeting_joins!();
+    pub(crate) const MEETING_JOIN: &str = concat!(meeting_joins!(), "/{invitation}");
+
+    pub(crate) const CONVERSATION: &str = conversation!();
+    pub(crate) const PARTICIPANT: &str = participant!();
+    pub(crate) const AUDIO_VIDEO: &str = audio_video!();
+    pub(crate) const ESCALATE_AUDIO_VIDEO: &str = concat!(audio_video!(), "/escalateAudioVideo");
+    pub(crate) const MESSAGING: &str = messaging!();
+    pub(crate) const SEND_MESSAGE: &str = concat!(messaging!(), "/messages");
+    pub(crate) const SET_IS_TYPING: &str = concat!(messaging!(), "/typing");
+    pub(crate) const STOP_MESSAGING: &str = concat!(messaging!(), "/terminate");
+    pub(crate) const JOINED_MEETING: &str = concat!(conversation!(), "/onlineMeeting");
+
+    pub(crate) const ONLINE_MEETINGS: &str = online_meetings!();
+    pub(crate) const MY_MEETINGS: &str = my_meetings!();
+    pub(crate) const MY_MEETING: &str = my_meeting!();
+    pub(crate) const MEETING_EXTENSIONS: &str = concat!(my_meeting!(), "/extensions");
+
+    pub(crate) const PEOPLE: &str = people!();
+    pub(crate) const CONTACTS: &str = concat!(people!(), "/contacts");
+    pub(crate) const GROUPS: &str = concat!(people!(), "/groups");
+    pub(crate) const GROUP: &str = concat!(people!(), "/groups/{group}");
+    pub(crate) const SEARCH: &str = concat!(people!(), "/search");
+    pub(crate) const SUBSCRIBED_CONTACTS: &str = concat!(people!(), "/subscribedContacts");
+    pub(crate) const SUBSCRIPTIONS: &str = subscriptions!();
+    pub(crate) const SUBSCRIPTION: &str = concat!(subscriptions!(), "/{subscription}");
+    pub(crate) const MEMBERSHIPS: &str = memberships!();
+    pub(crate) const MEMBERSHIP: &str = concat!(memberships!(), "/{subscription}/{address}");
+    pub(crate) const CONTACT: &str = contact!();
+    pub(crate) const CONTACT_PRESENCE: &str = concat!(contact!(), "/presence");
+    pub(crate) const CONTACT_NOTE: &str = concat!(contact!(), "/note");
+    pub(crate) const CONTACT_LOCATION: &str = concat!(contact!(), "/location");
+}
+
+/// The application `app`.
+pub(crate) fn app(app: u64) -> String {
+    format!(app!(), app = app)
+}
+
+/// A resource or operation right under application `app` (`events`, `policies`, `batch`).
+pub(crate) fn in_app(app: u64, rel: &str) -> String {
+    format!(concat!(app!(), "/{rel}"), app = app, rel = rel)
+}
+
+/// A user's photo, as seen from application `app`.
+pub(crate) fn photo(app: u64, address: &str) -> String {
+    format!(
+        concat!(app!(), "/photos/{address}"),
+        app = app,
+        address = address
+    )
+}
+
+/// The user's `me`.
+pub(crate) fn me(app: u64) -> String {
+    format!(me!(), app = app)
+}
+
+/// What `me` links to: `presence`, `note`, `location`, `makeMeAvailable`, `reportMyActivity`.
+pub(crate) fn in_me(app: u64, rel: &str) -> String {
+    format!(concat!(me!(), "/{rel}"), app = app, rel = rel)
+}
+
+/// The application's `communication`.
+pub(crate) fn communication(app: u64) -> String {
+    format!(communication!(), app = app)
+}
+
+/// What `communication` links to: `startMessaging`, `conversations`.
+pub(crate) fn in_communication(app: u64, rel: &str) -> String {
+    format!(concat!(communication!(), "/{rel}"), app = app, rel = rel)
+}
+
+/// An audioVideoInvitation of the scripted call.
+pub(crate) fn call_invitation(app: u64, invitation: u64) -> String {
+    format!(call_invitation!(), app = app, invitation = invitation)
+}
+
+/// What an audioVideoInvitation links to: `cancel`.
+pub(crate) fn in_call_invitation(app: u64, invitation: u64, rel: &str) -> String {
+    format!(
+        concat!(call_invitation!(), "/{rel}"),
+        app = app,
+        invitation = invitation,
+        rel = rel
+    )
+}
+
+/// A messagingInvitation.
+pub(crate) fn messaging_invitation(app: u64, invitation: u64) -> String {
+    format!(messaging_invitation!(), app = app, invitation = invitation)
+}
+
+/// What a messagingInvitation links to: `accept`, `decline`.
+pub(crate) fn in_messaging_invitation(app: u64, invitation: u64, rel: &str) -> String {
+    format!(
+        concat!(messaging_invitation!(), "/{rel}"),
+        app = app,
+        invitation = invitation,
+        rel = rel
+    )
+}
+
+/// Where meetings are joined (`joinOnlineMeeting`).
+pub(crate) fn meeting_joins(app: u64) -> String {
+    format!(meeting_joins!(), app = app)
+}
+
+/// One join's onlineMeetingInvitation.
+pub(crate) fn meeting_join(app: u64, number: u64) -> String {
+    format!(
+        concat!(meeting_joins!(), "/{number}"),
+        app = app,
+        number = number
+    )
+}
+
+/// Conversation `conversation` (the call's, a messaging one, or a joined meeting's).
+pub(crate) fn conversation(app: u64, conversation: u64) -> String {
+    format!(conversation!(), app = app, conversation = conversation)
+}
+
+/// What a conversation links to: `participants`, `onlineMeeting`.
+pub(crate) fn in_conversation(app: u64, conversation: u64, rel: &str) -> String {
+    format!(
+        concat!(conversation!(), "/{rel}"),
+        app = app,
+        conversation = conversation,
+        rel = rel
+    )
+}
+
+/// The conversation of the `number`th join of an online meeting.
+pub(crate) fn joined_conversation(app: u64, number: u64) -> String {
+    conversation(app, JOINED_MEETINGS + number)
+}
+
+/// A participant of a conversation: the call's by number, a messaging one's by address.
+pub(crate) fn participant(app: u64, conversation: u64, participant: &str) -> String {
+    format!(
+        participant!(),
+        app = app,
+        conversation = conversation,
+        participant = participant
+    )
+}
+
+/// The scripted call's audioVideo.
+pub(crate) fn audio_video(app: u64, conversation: u64) -> String {
+    format!(audio_video!(), app = app, conversation = conversation)
+}
+
+/// What audioVideo links to: `escalateAudioVideo`, `stopAudioVideo`.
+pub(crate) fn in_audio_video(app: u64, conversation: u64, rel: &str) -> String {
+    format!(
+        concat!(audio_video!(), "/{rel}"),
+        app = app,
+        conversation = conversation,
+        rel = rel
+    )
+}
+
+/// A conversation's messaging.
+pub(crate) fn messaging(app: u64, conversation: u64) -> String {
+    format!(messaging!(), app = app, conversation = conversation)
+}
+
+/// What messaging links to: `messages` (sendMessage), `typing`, `terminate`,
+/// `typingParticipants`.
+pub(crate) fn in_messaging(app: u64, conversation: u64, rel: &str) -> String {
+    format!(
+        concat!(messaging!(), "/{rel}"),
+        app = app,
+        conversation = conversation,
+        rel = rel
+    )
+}
+
+/// Message `number` of a conversation.
+pub(crate) fn message(app: u64, conversation: u64, number: u64) -> String {
+    format!(
+        concat!(messaging!(), "/messages/{number}"),
+        app = app,
+        conversation = conversation,
+        number = number
+    )
+}
+
+/// The online meetings dashboard.
+pub(crate) fn online_meetings(app: u64) -> String {
+    format!(online_meetings!(), app = app)
+}
+
+/// The user's scheduled meetings.
+pub(crate) fn my_meetings(app: u64) -> String {
+    format!(my_meetings!(), app = app)
+}
+
+/// One scheduled meeting.
+pub(crate) fn my_meeting(app: u64, meeting: &str) -> String {
+    format!(my_meeting!(), app = app, meeting = meeting)
+}
+
+/// A scheduled meeting's extensions.
+pub(crate) fn meeting_extensions(app: u64, meeting: &str) -> String {
+    format!(
+        concat!(my_meeting!(), "/extensions"),
+        app = app,
+        meeting = meeting
+    )
+}
+
+/// The `people` hub.
+pub(crate) fn people(app: u64) -> String {
+    format!(people!(), app = app)
+}
+
+/// What `people` links to: `contacts`, `groups`, `search`, `subscribedContacts`,
+/// `presenceSubscriptions`, and with a query, `contacts?groupId=…`.
+pub(crate) fn in_people(app: u64, rel: &str) -> String {
+    format!(concat!(people!(), "/{rel}"), app = app, rel = rel)
+}
+
+/// A group of contacts.
+pub(crate) fn group(app: u64, group: &str) -> String {
+    format!(
+        concat!(people!(), "/groups/{group}"),
+        app = app,
+        group = group
+    )
+}
+
+/// A group's contacts (`groupContacts`): the contact list with the group in the query.
+pub(crate) fn group_contacts(app: u64, group: &str) -> String {
+    format!(
+        concat!(people!(), "/contacts?groupId={group}"),
+        app = app,
+        group = group
+    )
+}
+
+/// Where a group's presence is subscribed to (`subscribeToGroupPresence`).
+pub(crate) fn group_subscriptions(app: u64, group: &str) -> String {
+    format!(
+        concat!(subscriptions!(), "?groupId={group}"),
+        app = app,
+        group = group
+    )
+}
+
+/// A search's results, with its query string (already encoded).
+pub(crate) fn search(app: u64, query: &str) -> String {
+    format!(
+        concat!(people!(), "/search?{query}"),
+        app = app,
+        query = query
+    )
+}
+
+/// `user` as a contact (in lower case).
+pub(crate) fn contact(app: u64, user: &User) -> String {
+    format!(
+        contact!(),
+        app = app,
+        address = user.address.to_ascii_lowercase()
+    )
+}
+
+/// What a contact links to: `presence`, `note`, `location`.
+pub(crate) fn in_contact(app: u64, user: &User, rel: &str) -> String {
+    format!(
+        concat!(contact!(), "/{rel}"),
+        app = app,
+        address = user.address.to_ascii_lowercase(),
+        rel = rel
+    )
+}
+
+/// A presence subscription.
+pub(crate) fn subscription(app: u64, id: &str) -> String {
+    format!(concat!(subscriptions!(), "/{id}"), app = app, id = id)
+}
+
+/// A subscription's memberships (its id in the query).
+pub(crate) fn memberships(app: u64, id: &str) -> String {
+    format!(
+        concat!(memberships!(), "?presenceSubscriptionId={id}"),
+        app = app,
+        id = id
+    )
+}
+
+/// One member of a subscription (in lower case).
+pub(crate) fn membership(app: u64, id: &str, user: &User) -> String {
+    format!(
+        concat!(memberships!(), "/{id}/{address}"),
+        app = app,
+        id = id,
+        address = user.address.to_ascii_lowercase()
+    )
+}
+
+/// The application a path is under (`/ucwa/oauth/v1/applications/{id}/..`).
+pub(crate) fn application_id(path: &str) -> Option<u64> {
+    let rest = path.strip_prefix(APPLICATIONS_PATH)?.strip_prefix('/')?;
+    rest.split('/').next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builders_fill_their_route_templates() {
+        assert_eq!(app(7), route::APP.replace("{app}", "7"));
+        assert_eq!(
+            conversation(7, 3),
+            route::CONVERSATION
+                .replace("{app}", "7")
+                .replace("{conversation}", "3")
+        );
+        assert_eq!(
+            in_messaging(7, 3, "messages"),
+            route::SEND_MESSAGE
+                .replace("{app}", "7")
+                .replace("{conversation}", "3")
+        );
+        assert_eq!(
+            joined_conversation(7, 2),
+            "/ucwa/oauth/v1/applications/7/communication/conversations/1000002"
+        );
+        assert_eq!(application_id(&in_app(42, "events")), Some(42));
+        assert_eq!(application_id("/ucwa/oauth/v1/applications"), None);
+    }
+}
