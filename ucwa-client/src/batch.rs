@@ -83,9 +83,9 @@ impl Batch {
     /// request another operation built, one for another origin, one a batch cannot carry.
     pub fn add<O: Operation>(
         &mut self,
-        request: http::Request<Vec<u8>>,
+        request: operation::Request<O>,
     ) -> Result<Ticket<O>, BatchError> {
-        self.batch.add::<O>(request)
+        self.batch.add(request)
     }
 
     /// How many requests it holds.
@@ -103,7 +103,8 @@ impl Batch {
     pub async fn send(self) -> Result<Answers, ClientError<BatchPostError>> {
         let encoded = self.batch.encode()?;
         let client = &self.client;
-        let mut request = BatchPost::request(client.origin(), &self.link, encoded.body)?;
+        let mut request =
+            BatchPost::request(client.origin(), &self.link, encoded.body)?.into_http();
         operation::Batch::prepare(&encoded.content_type, &mut request)?;
         let response = client.execute(request, client.request_timeout).await?;
         let answers = self
