@@ -25,11 +25,14 @@ fn base_name(resource: &Resource, op: &Operation) -> String {
 
 /// Which operations share one error enum: the reference gives many operations the very same
 /// table, and one enum per distinct table keeps the generated code (and its build) from
-/// repeating it. The first operation with a table (in emission order) owns the enum; the
-/// others name it through a type alias.
+/// repeating it. A table of one operation is its `…Error` enum; a shared table is an enum named
+/// for the table itself ([`shared_table_name`]), emitted with the first operation that has it
+/// (in emission order), and every operation sharing it names it through its own `…Error` alias.
 pub struct ErrorTables {
-    /// For each operation's base name: the operations sharing its table, owner first.
+    /// For each operation's base name: the operations sharing its table, in emission order.
     sharing: BTreeMap<String, Vec<String>>,
+    /// For each operation whose table is shared: the name of the table's enum.
+    shared_names: BTreeMap<String, String>,
     /// The resource of each operation, by base name.
     resource_of: BTreeMap<String, String>,
 }
@@ -51,17 +54,31 @@ impl ErrorTables {
                 }
             }
         }
+        // Distinct tables whose names would collide (a hash collision) are told apart by a salt,
+        // given in emission order.
+        let mut taken = std::collections::BTreeSet::new();
+        let mut shared_names = BTreeMap::new();
+        for (table, ops) in by_table.iter().filter(|(_, ops)| ops.len() > 1) {
+            let name = (0..)
+                .map(|salt| shared_table_name(table, salt))
+                .find(|name| taken.insert(name.clone()))
+                .expect("some salt gives a free name");
+            for op in ops {
+                shared_names.insert(op.clone(), name.clone());
+            }
+        }
         let sharing = by_table
             .into_iter()
             .flat_map(|(_, ops)| ops.clone().into_iter().map(move |op| (op, ops.clone())))
             .collect();
         ErrorTables {
             sharing,
+            shared_names,
             resource_of,
         }
     }
 
-    /// Where the error enum owned by the first of `sharers` exists: wherever one of them is.
+    /// Where the error enum of a table shared by `sharers` exists: wherever one of them is.
     fn gate(&self, sharers: &[String], gates: &Gates) -> Gate {
         gates.any_resource(
             sharers
@@ -74,6 +91,43 @@ impl ErrorTables {
     fn sharers(&self, base: &str) -> &[String] {
         self.sharing.get(base).map_or(&[], Vec::as_slice)
     }
+
+    /// The enum of `base`'s table, when other operations have the same table.
+    fn shared_name(&self, base: &str) -> Option<&str> {
+        self.shared_names.get(base).map(String::as_str)
+    }
+}
+
+/// The name of the enum of a table several operations share: `ErrorTable` and eight hex
+/// digits of a hash of its rows (status, error, subcode, description), so that it names the
+/// table, not whichever operation happens to come first, and stays the same when operations
+/// are added or removed. `salt` (0 but for a collision) gives another name for the same rows.
+fn shared_table_name(rows: &[SyncError], salt: u32) -> String {
+    // FNV-1a, 64 bits: stable across Rust releases and platforms, unlike std's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut write = |bytes: &[u8]| {
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    if salt > 0 {
+        write(&salt.to_le_bytes());
+    }
+    for row in rows {
+        write(&row.code.to_le_bytes());
+        // Each text preceded by its length, so that no two tables give the same bytes.
+        for text in [
+            row.error.as_str(),
+            row.subcode.as_deref().unwrap_or(""),
+            row.description.as_str(),
+        ] {
+            write(&(text.len() as u64).to_le_bytes());
+            write(text.as_bytes());
+        }
+        write(&[u8::from(row.subcode.is_some())]);
+    }
+    format!("ErrorTable{:08X}", (hash ^ (hash >> 32)) as u32)
 }
 
 pub fn emit(
@@ -408,20 +462,27 @@ pub fn emit(
             String::new()
         },
     ]);
-    let errors = match tables.sharers(&base) {
-        [owner, ..] if *owner != base => {
-            let owner_error = naming::ident(&format!("{owner}Error"));
+    let errors = match tables.shared_name(&base) {
+        Some(shared) => {
+            let sharers = tables.sharers(&base);
+            let shared_name = naming::ident(shared);
+            let others = sharers.len() - 1;
             let docs = doc([format!(
-                "The errors of [`{base}`]: its table is that of [`{owner}`], so its type is [`{owner}Error`]."
+                "The errors of [`{base}`]: [`{shared}`], the table it shares with {others} other operation{}.",
+                if others == 1 { "" } else { "s" }
             )]);
             let cfg = gates.resource(rel).cfg();
+            // The enum itself comes with the first operation that has the table.
+            let shared_enum = (sharers.first() == Some(&base))
+                .then(|| error_enum(&shared_name, sharers, op, &tables.gate(sharers, gates)));
             quote! {
+                #shared_enum
                 #docs
                 #cfg
-                pub type #error_name = #owner_error;
+                pub type #error_name = #shared_name;
             }
         }
-        sharers => error_enum(&error_name, sharers, op, &tables.gate(sharers, gates)),
+        None => error_enum(&error_name, &[base.clone()], op, &gates.resource(rel)),
     };
 
     let resource_type = naming::ident(&naming::type_name(rel));
@@ -637,5 +698,52 @@ fn range_doc(range: &Range) -> String {
         (Some(min), None) => format!("At least {min}."),
         (None, Some(max)) => format!("At most {max}."),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: u16, error: &str, subcode: Option<&str>) -> SyncError {
+        SyncError {
+            error: error.to_owned(),
+            code,
+            subcode: subcode.map(str::to_owned),
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_shared_table_is_named_by_its_rows() {
+        let table = [
+            row(409, "Conflict", Some("AlreadyExists")),
+            row(410, "Gone", Some("CannotRedirect")),
+        ];
+        let name = shared_table_name(&table, 0);
+        // The same rows, the same name, whatever builds them; a name that is a Rust type's.
+        assert_eq!(name, shared_table_name(&table.clone(), 0));
+        assert_eq!(name.len(), "ErrorTable".len() + 8);
+        assert!(name.starts_with("ErrorTable"));
+        assert!(
+            name[10..]
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+        );
+        // Another row, another order, another status, a subcode moved: another name.
+        let others = [
+            vec![row(409, "Conflict", Some("AlreadyExists"))],
+            vec![table[1].clone(), table[0].clone()],
+            vec![
+                row(403, "Conflict", Some("AlreadyExists")),
+                table[1].clone(),
+            ],
+            vec![row(409, "ConflictAlreadyExists", None), table[1].clone()],
+        ];
+        for other in others {
+            assert_ne!(shared_table_name(&other, 0), name, "{other:?}");
+        }
+        // A salt, for the rare collision, gives another name.
+        assert_ne!(shared_table_name(&table, 1), name);
     }
 }
