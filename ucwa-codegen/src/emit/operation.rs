@@ -669,7 +669,12 @@ fn errors(op: &Operation, names: &Names<'_>, tables: &ErrorTables, gates: &Gates
                 pub type #error_name = #shared_name;
             }
         }
-        None => error_enum(&error_name, &[base.clone()], op, &gates.resource(rel)),
+        None => error_enum(
+            &error_name,
+            std::slice::from_ref(base),
+            op,
+            &gates.resource(rel),
+        ),
     }
 }
 
