@@ -78,9 +78,10 @@ impl Batch {
     /// The most requests in a batch.
     pub const MAX_PARTS: usize = operation::Batch::MAX_PARTS;
 
-    /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`); the ticket
-    /// reads its answer from [`Answers`]. Refused: one request more than the batch holds, a
-    /// request another operation built, one for another origin, one a batch cannot carry.
+    /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`, which types it
+    /// as `O`'s); the ticket reads its answer from [`Answers`]. Refused: one request more than
+    /// the batch holds, one for another origin, one a batch cannot carry, one typed by hand
+    /// whose method is not `O`'s.
     pub fn add<O: Operation>(
         &mut self,
         request: operation::Request<O>,
