@@ -78,14 +78,15 @@ impl Batch {
     /// The most requests in a batch.
     pub const MAX_PARTS: usize = operation::Batch::MAX_PARTS;
 
-    /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`); the ticket
-    /// reads its answer from [`Answers`]. Refused: one request more than the batch holds, a
-    /// request another operation built, one for another origin, one a batch cannot carry.
+    /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`, which types it
+    /// as `O`'s); the ticket reads its answer from [`Answers`]. Refused: one request more than
+    /// the batch holds, one for another origin, one a batch cannot carry, one typed by hand
+    /// whose method is not `O`'s.
     pub fn add<O: Operation>(
         &mut self,
-        request: http::Request<Vec<u8>>,
+        request: operation::Request<O>,
     ) -> Result<Ticket<O>, BatchError> {
-        self.batch.add::<O>(request)
+        self.batch.add(request)
     }
 
     /// How many requests it holds.
@@ -103,7 +104,8 @@ impl Batch {
     pub async fn send(self) -> Result<Answers, ClientError<BatchPostError>> {
         let encoded = self.batch.encode()?;
         let client = &self.client;
-        let mut request = BatchPost::request(client.origin(), &self.link, encoded.body)?;
+        let mut request =
+            BatchPost::request(client.origin(), &self.link, encoded.body)?.into_http();
         operation::Batch::prepare(&encoded.content_type, &mut request)?;
         let response = client.execute(request, client.request_timeout).await?;
         let answers = self

@@ -368,14 +368,16 @@ impl Client {
         self.format
     }
 
-    /// Sends a request built by an operation's `request(..)` and reads the answer with the
+    /// Sends a request built by an operation's `request(..)` and reads the answer with that
     /// operation's reader; a `GET`, `PUT` or `DELETE` that fails for a passing reason is sent
     /// again as the [`RetryPolicy`] says.
     pub async fn send<O: Operation>(
         &self,
-        request: http::Request<Vec<u8>>,
+        request: ucwa::operation::Request<O>,
     ) -> Result<O::Output, ClientError<O::Error>> {
-        let response = self.execute(request, self.request_timeout).await?;
+        let response = self
+            .execute(request.into_http(), self.request_timeout)
+            .await?;
         Ok(O::response(&response)?)
     }
 
