@@ -438,9 +438,11 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
             "ifMatch",
             "response",
             "errors",
+            "errorTable",
         ],
     )?;
     let method = reader.req_choice(obj, "method", METHODS);
+    let error_table = reader.opt_str(obj, "errorTable");
     let description = reader.opt_str(obj, "description").unwrap_or_default();
     let if_match = reader.opt_bool(obj, "ifMatch").unwrap_or(false);
     let query = list(reader, obj, "query", |r, v, p| {
@@ -513,6 +515,7 @@ fn operation(reader: &mut Reader<'_>, value: &Value, path: &str) -> Option<Opera
         if_match,
         response: response?,
         errors,
+        error_table,
     })
 }
 

@@ -147,6 +147,9 @@ pub struct Operation {
     pub if_match: bool,
     pub response: Response,
     pub errors: Vec<SyncError>,
+    /// The name of the error table, when the schema names it (`errorTable`): every operation
+    /// naming it has the same rows and shares one enum of that name.
+    pub error_table: Option<String>,
 }
 
 /// The least and greatest values a number may take (non-negative in UCWA's tables).

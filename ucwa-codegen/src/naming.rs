@@ -72,6 +72,27 @@ pub fn rels_type_name(resource: &str) -> String {
     format!("{}Rel", name_core(&type_name(resource)))
 }
 
+/// The Rust name of an operation: its resource's type and its method, e.g.
+/// `EscalateAudioVideoPost`.
+pub fn operation_name(resource: &str, method: &str) -> String {
+    format!(
+        "{}{}",
+        type_name(resource),
+        method.to_lowercase().to_upper_camel_case()
+    )
+}
+
+/// What the generator appends to an operation's name for the types it makes for it: the
+/// operation itself, its query and body structs, its body's links and its error enum (or
+/// alias).
+pub const OPERATION_TYPE_SUFFIXES: &[&str] = &["", "Query", "Body", "BodyLinks", "Error"];
+
+/// The enum of an error table the schema names (`errorTable`): `invitationActionError` →
+/// `InvitationActionError`.
+pub fn error_table_name(name: &str) -> String {
+    type_name(name)
+}
+
 /// A field for a property or rel: `inLobby` → `in_lobby`, `self` → `self_`, `type` → `r#type`.
 pub fn field_name(name: &str) -> String {
     keyword_safe(name.to_snake_case())
@@ -116,6 +137,14 @@ mod tests {
         assert_eq!(variant_name("SameEnterprise"), "SameEnterprise");
         assert_eq!(variant_name("IPv6NotSupported"), "IPv6NotSupported");
         assert_eq!(ident("r#type").to_string(), "r#type");
+        assert_eq!(
+            operation_name("escalateAudioVideo", "POST"),
+            "EscalateAudioVideoPost"
+        );
+        assert_eq!(
+            error_table_name("invitationActionError"),
+            "InvitationActionError"
+        );
     }
 
     #[test]

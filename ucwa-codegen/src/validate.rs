@@ -24,6 +24,7 @@ pub fn validate(schema: &Schema, references: References, diagnostics: &mut Vec<D
         diagnostics,
     };
     v.type_names();
+    v.error_tables();
     for resource in &schema.resources {
         v.resource(resource);
     }
@@ -176,11 +177,97 @@ impl Validator<'_> {
         }
     }
 
+    /// Named error tables (`errorTable`): every operation naming one has the same rows, and the
+    /// name gives a Rust type no other generated type has.
+    fn error_tables(&mut self) {
+        let schema = self.schema;
+        // The types of the `operations` module, and, so that a name means one thing wherever
+        // it is read, those of the resources and enumerations.
+        let mut types = Namespace::new("error table");
+        for r in &schema.resources {
+            for op in &r.operations {
+                let base = naming::operation_name(&r.name, &op.method);
+                for suffix in naming::OPERATION_TYPE_SUFFIXES {
+                    let ty = format!("{base}{suffix}");
+                    types
+                        .reserved
+                        .insert(ty.clone(), format!("the generated type `{ty}`"));
+                }
+            }
+            let mut own = vec![
+                naming::type_name(&r.name),
+                naming::links_type_name(&r.name),
+                naming::embedded_type_name(&r.name),
+            ];
+            if !schema.sharers(&r.name).is_empty() || schema.is_bare(r) {
+                own.push(naming::rels_type_name(&r.name));
+            }
+            for ty in own {
+                types.reserved.insert(
+                    ty.clone(),
+                    format!("the type `{ty}` of the resource `{}`", r.name),
+                );
+            }
+        }
+        for e in &schema.enumerations {
+            let ty = naming::type_name(&e.name);
+            types.reserved.insert(
+                ty.clone(),
+                format!("the type `{ty}` of the enumeration `{}`", e.name),
+            );
+        }
+        // The first operation naming each table: its file, the path of its rows, and its rows.
+        let mut first: BTreeMap<&str, (&Path, String, &[SyncError])> = BTreeMap::new();
+        for r in &schema.resources {
+            let file = r.file.as_path();
+            for op in &r.operations {
+                let Some(name) = &op.error_table else {
+                    continue;
+                };
+                let at = child(&op.at, "errorTable");
+                let rows_at = child(&op.at, "errors");
+                if let Some((first_file, first_at, rows)) = first.get(name.as_str()) {
+                    let place = if *first_file == file {
+                        format!("at {first_at}")
+                    } else {
+                        format!("in {} at {first_at}", first_file.display())
+                    };
+                    if let Some(difference) = rows_difference(rows, &op.errors, &place) {
+                        self.error(
+                            file,
+                            &rows_at,
+                            format!(
+                                "the operations naming the error table `{name}` must list the same errors: {difference}; give them the same rows, or this one another table name"
+                            ),
+                        );
+                    }
+                    continue;
+                }
+                first.insert(name, (file, rows_at, &op.errors));
+                if !self.name(file, &at, "error table name", name) {
+                    continue;
+                }
+                let ty = naming::error_table_name(name);
+                self.prelude_at(file, &at, &ty);
+                let shown = if ty == *name {
+                    format!("`{ty}`")
+                } else {
+                    format!("`{ty}` (from `{name}`)")
+                };
+                types.claim(self, ty, &shown, file, &at);
+            }
+        }
+    }
+
     fn prelude(&mut self, file: &Path, ty: &str) {
+        self.prelude_at(file, "$.name", ty);
+    }
+
+    fn prelude_at(&mut self, file: &Path, at: &str, ty: &str) {
         if naming::PRELUDE_TYPES.contains(&ty) {
             self.error(
                 file,
-                "$.name",
+                at,
                 format!("the Rust type `{ty}` would shadow the standard `{ty}` in generated code; choose another name"),
             );
         }
@@ -452,6 +539,43 @@ impl Validator<'_> {
         };
         rust.claim(self, in_rust, &shown, file, at);
     }
+}
+
+/// How the rows `here` differ from the rows `there` (of another operation naming the same
+/// table, found at `place`), as a clause, or `None` when they are the same.
+fn rows_difference(there: &[SyncError], here: &[SyncError], place: &str) -> Option<String> {
+    let shown = |e: &SyncError| {
+        format!(
+            "{} {} with subcode {}",
+            e.code,
+            e.error,
+            e.subcode.as_deref().unwrap_or("(none)")
+        )
+    };
+    for (i, (a, b)) in there.iter().zip(here).enumerate() {
+        if a == b {
+            continue;
+        }
+        return Some(
+            if (&a.error, a.code, &a.subcode) == (&b.error, b.code, &b.subcode) {
+                format!("its errors[{i}] differs only in its description from that of the rows {place}")
+            } else {
+                format!(
+                    "its errors[{i}] is `{}` where the rows {place} have `{}`",
+                    shown(b),
+                    shown(a)
+                )
+            },
+        );
+    }
+    (there.len() != here.len()).then(|| {
+        format!(
+            "it lists {} error{} where the rows {place} list {}",
+            here.len(),
+            if here.len() == 1 { "" } else { "s" },
+            there.len()
+        )
+    })
 }
 
 fn known<'a>(names: impl Iterator<Item = &'a String>) -> String {

@@ -34,6 +34,7 @@ bad_schema! {
     empty => "empty",
     not_an_object => "not-an-object",
     limits => "limits",
+    error_tables => "error-tables",
 }
 
 #[test]

@@ -149,3 +149,35 @@ fn an_answer_of_raw_content_names_media_types_and_no_resource() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_error_table_name_is_a_name() {
+    let validator = validator();
+    let resource = |table: Value| {
+        serde_json::json!({
+            "name": "accept",
+            "operations": [{
+                "method": "POST",
+                "response": {"status": 204},
+                "errors": [{"error": "Gone", "code": 410, "subcode": "CannotRedirect"}],
+                "errorTable": table
+            }]
+        })
+    };
+    let ok = resource(Value::from("invitationActionError"));
+    assert!(validator.is_valid(&ok));
+    let dir = std::env::temp_dir().join(format!("ucwa-format-table-{}", std::process::id()));
+    fs::create_dir_all(dir.join("resources")).unwrap();
+    let check = |file: &Value| {
+        fs::write(dir.join("resources/accept.json"), file.to_string()).unwrap();
+        ucwa_codegen::Builder::new().schema_dir(&dir).check()
+    };
+    // The generator agrees on each.
+    assert!(check(&ok).is_ok());
+    for table in [Value::from(7), Value::from("invitation-errors"), Value::from("")] {
+        let file = resource(table);
+        assert!(!validator.is_valid(&file), "{file} passes ucwa-schema.json");
+        assert!(check(&file).is_err(), "{file} passes the generator");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}

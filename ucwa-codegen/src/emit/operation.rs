@@ -3,9 +3,8 @@
 //! takes query parameters, and an error enum from its table of synchronous errors, carrying
 //! `#[derive(OperationError)]`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -16,60 +15,83 @@ use crate::naming;
 
 /// The Rust name of an operation, e.g. `EscalateAudioVideoPost`.
 fn base_name(resource: &Resource, op: &Operation) -> String {
-    format!(
-        "{}{}",
-        naming::type_name(&resource.name),
-        op.method.to_lowercase().to_upper_camel_case()
-    )
+    naming::operation_name(&resource.name, &op.method)
 }
 
 /// Which operations share one error enum: the reference gives many operations the very same
 /// table, and one enum per distinct table keeps the generated code (and its build) from
-/// repeating it. A table of one operation is its `…Error` enum; a shared table is an enum named
-/// for the table itself ([`shared_table_name`]), emitted with the first operation that has it
-/// (in emission order), and every operation sharing it names it through its own `…Error` alias.
+/// repeating it. A table the schema names (`errorTable`) is an enum of that name, shared by the
+/// operations naming it (validation made sure their rows are the same). Among the others, a
+/// table of one operation is its `…Error` enum, and a table several share is an enum named for
+/// its rows ([`shared_table_name`]). A shared enum is emitted with the first operation that has
+/// it (in emission order), and every operation sharing it names it through its own `…Error`
+/// alias.
 pub struct ErrorTables {
     /// For each operation's base name: the operations sharing its table, in emission order.
     sharing: BTreeMap<String, Vec<String>>,
-    /// For each operation whose table is shared: the name of the table's enum.
+    /// For each operation whose table is shared or named: the name of the table's enum.
     shared_names: BTreeMap<String, String>,
     /// The resource of each operation, by base name.
     resource_of: BTreeMap<String, String>,
 }
 
+/// One table and the operations having it: named ones by their name, the others by their rows.
+struct Table<'a> {
+    name: Option<&'a str>,
+    rows: &'a [SyncError],
+    operations: Vec<String>,
+}
+
 impl ErrorTables {
     pub fn new(resources: &[Resource]) -> Self {
-        let mut by_table: Vec<(&[SyncError], Vec<String>)> = Vec::new();
+        let mut tables: Vec<Table<'_>> = Vec::new();
         let mut resource_of = BTreeMap::new();
         for resource in resources {
             for op in &resource.operations {
                 let base = base_name(resource, op);
                 resource_of.insert(base.clone(), resource.name.clone());
-                match by_table
-                    .iter_mut()
-                    .find(|(table, _)| *table == op.errors.as_slice())
-                {
-                    Some((_, ops)) => ops.push(base),
-                    None => by_table.push((&op.errors, vec![base])),
+                let name = op.error_table.as_deref();
+                let same = |t: &&mut Table<'_>| match name {
+                    Some(_) => t.name == name,
+                    None => t.name.is_none() && t.rows == op.errors.as_slice(),
+                };
+                match tables.iter_mut().find(same) {
+                    Some(table) => table.operations.push(base),
+                    None => tables.push(Table {
+                        name,
+                        rows: &op.errors,
+                        operations: vec![base],
+                    }),
                 }
             }
         }
-        // Distinct tables whose names would collide (a hash collision) are told apart by a salt,
-        // given in emission order.
-        let mut taken = std::collections::BTreeSet::new();
+        // A table without a name takes one from its rows that no named table has; distinct
+        // tables whose names would collide (a hash collision) are told apart by a salt, given
+        // in emission order.
+        let mut taken: BTreeSet<String> = tables
+            .iter()
+            .filter_map(|t| t.name.map(naming::error_table_name))
+            .collect();
         let mut shared_names = BTreeMap::new();
-        for (table, ops) in by_table.iter().filter(|(_, ops)| ops.len() > 1) {
-            let name = (0..)
-                .map(|salt| shared_table_name(table, salt))
-                .find(|name| taken.insert(name.clone()))
-                .expect("some salt gives a free name");
-            for op in ops {
+        for table in &tables {
+            let name = match table.name {
+                Some(name) => naming::error_table_name(name),
+                None if table.operations.len() > 1 => (0..)
+                    .map(|salt| shared_table_name(table.rows, salt))
+                    .find(|name| taken.insert(name.clone()))
+                    .expect("some salt gives a free name"),
+                None => continue,
+            };
+            for op in &table.operations {
                 shared_names.insert(op.clone(), name.clone());
             }
         }
-        let sharing = by_table
+        let sharing = tables
             .into_iter()
-            .flat_map(|(_, ops)| ops.clone().into_iter().map(move |op| (op, ops.clone())))
+            .flat_map(|t| {
+                let ops = t.operations;
+                ops.clone().into_iter().map(move |op| (op, ops.clone()))
+            })
             .collect();
         ErrorTables {
             sharing,
@@ -92,7 +114,7 @@ impl ErrorTables {
         self.sharing.get(base).map_or(&[], Vec::as_slice)
     }
 
-    /// The enum of `base`'s table, when other operations have the same table.
+    /// The enum of `base`'s table, when it is named or other operations have the same table.
     fn shared_name(&self, base: &str) -> Option<&str> {
         self.shared_names.get(base).map(String::as_str)
     }
@@ -644,8 +666,8 @@ fn operation_impl(op: &Operation, names: &Names<'_>, output: &TokenStream) -> To
     }
 }
 
-/// The operation's `…Error`: the enum of its table, or, for a table other operations share,
-/// an alias of the table's enum (emitted with the first of them).
+/// The operation's `…Error`: the enum of its table, or, for a table the schema names or other
+/// operations share, an alias of the table's enum (emitted with the first of them).
 fn errors(op: &Operation, names: &Names<'_>, tables: &ErrorTables, gates: &Gates) -> TokenStream {
     let (base, rel) = (&names.base, names.rel);
     let error_name = naming::ident(&format!("{base}Error"));
@@ -653,11 +675,13 @@ fn errors(op: &Operation, names: &Names<'_>, tables: &ErrorTables, gates: &Gates
         Some(shared) => {
             let sharers = tables.sharers(base);
             let shared_name = naming::ident(shared);
-            let others = sharers.len() - 1;
-            let docs = doc([format!(
-                "The errors of [`{base}`]: [`{shared}`], the table it shares with {others} other operation{}.",
-                if others == 1 { "" } else { "s" }
-            )]);
+            let docs = doc([match sharers.len() - 1 {
+                0 => format!("The errors of [`{base}`]: [`{shared}`], the table it names."),
+                others => format!(
+                    "The errors of [`{base}`]: [`{shared}`], the table it shares with {others} other operation{}.",
+                    if others == 1 { "" } else { "s" }
+                ),
+            }]);
             let cfg = gates.resource(rel).cfg();
             // The enum itself comes with the first operation that has the table.
             let shared_enum = (sharers.first() == Some(base))
@@ -868,5 +892,106 @@ mod tests {
         }
         // A salt, for the rare collision, gives another name.
         assert_ne!(shared_table_name(&table, 1), name);
+    }
+
+    fn resource(name: &str, ops: Vec<(&str, Vec<SyncError>, Option<&str>)>) -> Resource {
+        Resource {
+            name: name.to_owned(),
+            description: String::new(),
+            area: None,
+            shape: None,
+            properties: Vec::new(),
+            links: Vec::new(),
+            embedded: Vec::new(),
+            operations: ops
+                .into_iter()
+                .map(|(method, errors, table)| Operation {
+                    at: String::new(),
+                    method: method.to_owned(),
+                    description: String::new(),
+                    query: Vec::new(),
+                    request: None,
+                    if_match: false,
+                    response: Response {
+                        status: 204,
+                        resource: None,
+                        location: false,
+                        media_types: Vec::new(),
+                        description: String::new(),
+                    },
+                    errors,
+                    error_table: table.map(str::to_owned),
+                })
+                .collect(),
+            events: Vec::new(),
+            scopes: Vec::new(),
+            file: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_named_table_is_shared_by_its_name_and_the_others_by_their_rows() {
+        let conflict = vec![row(409, "Conflict", Some("AlreadyExists"))];
+        let gone = vec![row(410, "Gone", Some("CannotRedirect"))];
+        let resources = [
+            resource(
+                "accept",
+                vec![
+                    ("POST", conflict.clone(), Some("invitationActionError")),
+                    ("GET", gone.clone(), None),
+                    ("PUT", gone.clone(), Some("loneError")),
+                    ("DELETE", vec![row(403, "Forbidden", None)], None),
+                ],
+            ),
+            resource(
+                "decline",
+                vec![
+                    ("POST", conflict.clone(), Some("invitationActionError")),
+                    ("GET", gone.clone(), None),
+                    // The rows of a named table, without its name: not a sharer of it.
+                    ("PUT", conflict.clone(), None),
+                ],
+            ),
+        ];
+        let tables = ErrorTables::new(&resources);
+        assert_eq!(
+            tables.shared_name("AcceptPost"),
+            Some("InvitationActionError")
+        );
+        assert_eq!(tables.sharers("AcceptPost"), ["AcceptPost", "DeclinePost"]);
+        // Named, even alone.
+        assert_eq!(tables.shared_name("AcceptPut"), Some("LoneError"));
+        assert_eq!(tables.sharers("AcceptPut"), ["AcceptPut"]);
+        // Unnamed and shared: named by the rows, as before.
+        let by_rows = shared_table_name(&gone, 0);
+        assert_eq!(tables.shared_name("AcceptGet"), Some(by_rows.as_str()));
+        assert_eq!(tables.sharers("DeclineGet"), ["AcceptGet", "DeclineGet"]);
+        // Unnamed and alone: its own `…Error`.
+        assert_eq!(tables.shared_name("AcceptDelete"), None);
+        assert_eq!(tables.shared_name("DeclinePut"), None);
+        assert_eq!(tables.sharers("DeclinePut"), ["DeclinePut"]);
+    }
+
+    #[test]
+    fn a_table_named_by_its_rows_avoids_the_names_the_schema_gives() {
+        // Rows whose name by hash is also the Rust name of a schema name (most are not: heck
+        // turns `FEAF` into `Feaf`).
+        let (gone, taken) = (400..600)
+            .map(|code| vec![row(code, "Gone", None)])
+            .map(|rows| {
+                let name = shared_table_name(&rows, 0);
+                (rows, name)
+            })
+            .find(|(_, name)| naming::error_table_name(name) == *name)
+            .expect("some status gives a name heck keeps");
+        let resources = [
+            resource("accept", vec![("POST", Vec::new(), Some(taken.as_str()))]),
+            resource("decline", vec![("POST", gone.clone(), None)]),
+            resource("cancel", vec![("POST", gone.clone(), None)]),
+        ];
+        let tables = ErrorTables::new(&resources);
+        assert_eq!(tables.shared_name("AcceptPost"), Some(taken.as_str()));
+        let salted = shared_table_name(&gone, 1);
+        assert_eq!(tables.shared_name("DeclinePost"), Some(salted.as_str()));
     }
 }
