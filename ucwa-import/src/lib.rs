@@ -7,6 +7,7 @@
 //! sample shows of every rel; `infer.rs` decides types from that evidence.
 
 pub mod areas;
+pub mod error_tables;
 pub mod files;
 pub mod infer;
 mod json;

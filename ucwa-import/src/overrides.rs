@@ -1,6 +1,6 @@
 //! The one overrides file (`ucwa-import/overrides.json`): what the pages cannot tell — a type
-//! no sample shows, a sample that contradicts its table, an embedded rel with no page — each
-//! entry with a one-line reason. The schema is the importer's output with these applied,
+//! no sample shows, a sample that contradicts its table, an embedded rel with no page, the name
+//! of an error table several operations share — each entry with a one-line reason. The schema is the importer's output with these applied,
 //! nothing else; an entry that applies to nothing is an error, so none outlives its cause.
 
 use std::path::Path;
@@ -30,6 +30,10 @@ pub enum Action {
     Set(Vec<(String, Value)>),
     /// Leaves the item out of the schema.
     Remove,
+    /// Names the error table of the operation (`{"errorTable": "…", "of": {"resource": …,
+    /// "operation": …}}`), and so of every operation listing the same errors: the import
+    /// writes `errorTable` on each (`error_tables.rs`).
+    NameErrorTable(String),
 }
 
 /// The selector keys and the list each names.
@@ -57,6 +61,10 @@ pub fn parse(text: &str) -> Result<Vec<Override>, String> {
         let object = entry
             .as_object()
             .ok_or_else(|| format!("{at}: expected an object"))?;
+        if object.contains_key("errorTable") {
+            out.push(error_table(object, at)?);
+            continue;
+        }
         for key in object.keys() {
             let known = ["resource", "set", "remove", "reason"].contains(&key.as_str())
                 || key.starts_with('$')
@@ -110,6 +118,57 @@ pub fn parse(text: &str) -> Result<Vec<Override>, String> {
     Ok(out)
 }
 
+/// An entry naming an error table: `{"errorTable": "CommunicationActionError", "of":
+/// {"resource": "escalateAudioVideo", "operation": "POST"}, "reason": "…"}`.
+fn error_table(object: &serde_json::Map<String, Value>, at: String) -> Result<Override, String> {
+    for key in object.keys() {
+        if !["errorTable", "of", "reason"].contains(&key.as_str()) && !key.starts_with('$') {
+            return Err(format!(
+                "{at}: unknown key `{key}` in an entry naming an error table; expected `errorTable`, `of` and `reason`"
+            ));
+        }
+    }
+    let text = |object: &serde_json::Map<String, Value>, key: &str| {
+        object
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_owned)
+    };
+    let name = text(object, "errorTable").filter(|n| is_table_name(n)).ok_or_else(|| {
+        format!("{at}: `errorTable` must be an UpperCamelCase name ending in `Error`, as the generated `…Error` enums are")
+    })?;
+    let reason = text(object, "reason").ok_or_else(|| {
+        format!("{at}: `reason` is required: say in one line what the operations sharing the table have in common")
+    })?;
+    let of = object
+        .get("of")
+        .and_then(Value::as_object)
+        .filter(|of| of.keys().all(|k| k == "resource" || k == "operation"));
+    let (resource, operation) = of
+        .and_then(|of| Some((text(of, "resource")?, text(of, "operation")?)))
+        .ok_or_else(|| {
+            format!("{at}: `of` must be an object naming one operation: {{\"resource\": …, \"operation\": \"POST\"}}")
+        })?;
+    Ok(Override {
+        resource,
+        list: "operations",
+        item: operation,
+        action: Action::NameErrorTable(name),
+        reason,
+        at,
+    })
+}
+
+/// An error table's name: an ASCII capital, then ASCII letters and digits, ending in `Error`
+/// (`InvitationActionError`), as the generator's own `…Error` enums are named.
+fn is_table_name(name: &str) -> bool {
+    name.len() > "Error".len()
+        && name.ends_with("Error")
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 /// What applying an entry did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Applied {
@@ -125,7 +184,8 @@ pub enum Applied {
 pub fn apply(file: &mut Json, resource: &str, overrides: &[Override]) -> Vec<(usize, Applied)> {
     let mut applied = Vec::new();
     for (index, o) in overrides.iter().enumerate() {
-        if o.resource != resource {
+        // A table is named once every file is made, over all of them (`error_tables.rs`).
+        if o.resource != resource || matches!(o.action, Action::NameErrorTable(_)) {
             continue;
         }
         let key = SELECTORS
@@ -165,6 +225,7 @@ pub fn apply(file: &mut Json, resource: &str, overrides: &[Override]) -> Vec<(us
                     applied.push((index, Applied::Changed));
                 }
             }
+            (Action::NameErrorTable(_), _) => {}
             (Action::Set(set), None) => {
                 let mut item = Json::object().with(key, &o.item);
                 for (k, v) in set {
@@ -189,11 +250,23 @@ mod tests {
     fn entries_need_one_item_an_action_and_a_reason() {
         let ok = r#"{"overrides": [
             {"resource": "invitation", "property": "state", "set": {"type": "enumeration", "enumeration": "InvitationState"}, "reason": "The table names no enumeration."},
-            {"resource": "x", "embedded": "y", "remove": true, "reason": "No page."}
+            {"resource": "x", "embedded": "y", "remove": true, "reason": "No page."},
+            {"errorTable": "InvitationActionError", "of": {"resource": "accept", "operation": "POST"}, "reason": "Actions on an invitation."}
         ]}"#;
         let parsed = parse(ok).unwrap();
-        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed.len(), 3);
         assert_eq!(parsed[1].action, Action::Remove);
+        assert_eq!(
+            parsed[2],
+            Override {
+                resource: "accept".into(),
+                list: "operations",
+                item: "POST".into(),
+                action: Action::NameErrorTable("InvitationActionError".into()),
+                reason: "Actions on an invitation.".into(),
+                at: "overrides[2]".into(),
+            }
+        );
         for (bad, message) in [
             (
                 r#"{"overrides": [{"resource": "x", "property": "p", "set": {}}]}"#,
@@ -210,6 +283,30 @@ mod tests {
             (
                 r#"{"overrides": [{"resource": "x", "propety": "p", "set": {}, "reason": "r"}]}"#,
                 "unknown key `propety`",
+            ),
+            (
+                r#"{"overrides": [{"errorTable": "InvitationActionError", "of": {"resource": "accept", "operation": "POST"}}]}"#,
+                "`reason` is required",
+            ),
+            (
+                r#"{"overrides": [{"errorTable": "invitationActions", "of": {"resource": "accept", "operation": "POST"}, "reason": "r"}]}"#,
+                "UpperCamelCase name ending in `Error`",
+            ),
+            (
+                r#"{"overrides": [{"errorTable": "Invitation-Error", "of": {"resource": "accept", "operation": "POST"}, "reason": "r"}]}"#,
+                "UpperCamelCase name ending in `Error`",
+            ),
+            (
+                r#"{"overrides": [{"errorTable": "InvitationActionError", "of": {"resource": "accept"}, "reason": "r"}]}"#,
+                "`of` must be an object naming one operation",
+            ),
+            (
+                r#"{"overrides": [{"errorTable": "InvitationActionError", "of": {"resource": "accept", "operation": "POST", "property": "x"}, "reason": "r"}]}"#,
+                "`of` must be an object naming one operation",
+            ),
+            (
+                r#"{"overrides": [{"errorTable": "InvitationActionError", "resource": "accept", "operation": "POST", "reason": "r"}]}"#,
+                "unknown key `operation` in an entry naming an error table",
             ),
         ] {
             let error = parse(bad).unwrap_err();

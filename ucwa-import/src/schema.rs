@@ -84,6 +84,11 @@ pub fn import(reference: &Reference, overrides: &[Override]) -> Imported {
         resources.insert(page.name.clone(), file);
     }
     crate::shapes::share(&mut resources);
+    // Over every file: a table's name goes on each operation listing the same errors.
+    crate::error_tables::name(&mut resources, overrides, &mut imported.errors);
+    imported
+        .errors
+        .extend(crate::error_tables::unnamed(&resources));
     for (name, file) in resources {
         imported
             .files
@@ -119,6 +124,10 @@ pub fn import(reference: &Reference, overrides: &[Override]) -> Imported {
         }
     }
     for (index, o) in overrides.iter().enumerate() {
+        // An entry naming an error table is checked where it is applied.
+        if matches!(o.action, overrides::Action::NameErrorTable(_)) {
+            continue;
+        }
         // Removing an item the import does not make counts only for one it reports.
         let reported = |item: &str| {
             imported

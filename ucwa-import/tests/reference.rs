@@ -112,3 +112,44 @@ fn the_schema_is_the_import_of_the_reference() {
         237
     );
 }
+
+/// Every error table the reference gives two or more operations has a name from the overrides
+/// file, so that no shared enum is left with the generator's hash name; without one of those
+/// entries, the import refuses to write, naming the operations whose table lost its name.
+#[test]
+fn every_shared_error_table_is_named() {
+    let Some(reference) = ucwa_import::reference_for_tests() else {
+        return;
+    };
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let overrides = ucwa_import::overrides::load(&manifest.join("overrides.json")).unwrap();
+    let imported = ucwa_import::schema::import(&reference, &overrides);
+    assert_eq!(imported.errors, Vec::<String>::new());
+    // Each name, with how many operations carry it.
+    let mut names = std::collections::BTreeMap::<String, usize>::new();
+    for (path, text) in &imported.files {
+        let file: serde_json::Value = serde_json::from_str(text).unwrap();
+        for op in file["operations"].as_array().into_iter().flatten() {
+            if let Some(name) = op["errorTable"].as_str() {
+                assert!(path.starts_with("resources/"));
+                *names.entry(name.to_owned()).or_default() += 1;
+            }
+        }
+    }
+    assert_eq!(names.len(), 19, "{names:?}");
+    assert_eq!(names["CommunicationActionError"], 64);
+    assert_eq!(names["CommunicationReadError"], 73);
+    assert!(names.values().all(|n| *n >= 2), "{names:?}");
+
+    let without: Vec<_> = overrides
+        .iter()
+        .filter(|o| !matches!(&o.action, ucwa_import::overrides::Action::NameErrorTable(n) if n == "MakeMeAvailableError"))
+        .cloned()
+        .collect();
+    assert_eq!(without.len(), overrides.len() - 1);
+    let imported = ucwa_import::schema::import(&reference, &without);
+    assert_eq!(
+        imported.errors,
+        [r#"2 operations share an error table with no name (makeMeAvailable POST, makeMeAvailable2 POST): add an entry naming it to the overrides file, {"errorTable": "…Error", "of": {"resource": "…", "operation": "…"}, "reason": "…"}"#]
+    );
+}
