@@ -215,18 +215,34 @@ fn alias_target<'s>(source: &'s str, name: &str) -> Option<&'s str> {
     })
 }
 
-/// A table several operations share is named for its rows, not for the first operation that
-/// has it: when that operation's table changes, the others keep their type, and the changed
-/// operation gets an enum of its own.
+/// A copy of the project schema whose error tables have no names (a user's own schema): the
+/// shared ones are named for their rows.
+fn copy_schema_without_table_names(name: &str) -> PathBuf {
+    let dir = copy_schema(name);
+    for entry in fs::read_dir(dir.join("resources")).unwrap() {
+        let resource = entry.unwrap().path();
+        let resource = resource.file_stem().unwrap().to_str().unwrap();
+        edit_operations(&dir, resource, |op| {
+            op.as_object_mut().unwrap().remove("errorTable");
+        });
+    }
+    dir
+}
+
+/// A table several operations share without a name is named for its rows, not for the first
+/// operation that has it: when that operation's table changes, the others keep their type, and
+/// the changed operation gets an enum of its own.
 #[test]
 fn a_shared_error_table_is_named_for_itself() {
-    let before = Builder::new().schema_dir(SCHEMA).render().unwrap().source;
+    let dir = copy_schema_without_table_names("shared-error-table");
+    let before = Builder::new().schema_dir(&dir).render().unwrap().source;
     let shared = alias_target(&before, "EscalateAudioVideoPostError").unwrap();
     assert!(shared.starts_with("ErrorTable"), "{shared}");
+    // The name these rows have had since tables are named for them.
+    assert_eq!(shared, "ErrorTableC70B1F2A");
     assert_eq!(alias_target(&before, "AcceptPostError"), Some(shared));
     assert_eq!(before.matches(&format!("pub enum {shared} {{")).count(), 1);
 
-    let dir = copy_schema("shared-error-table");
     let file = dir.join("resources/accept.json");
     let mut accept: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
     accept["operations"][0]["errors"]
@@ -247,5 +263,92 @@ fn a_shared_error_table_is_named_for_itself() {
     assert_eq!(after.matches(&format!("pub enum {shared} {{")).count(), 1);
     assert_eq!(alias_target(&after, "AcceptPostError"), None);
     assert!(after.contains("pub enum AcceptPostError {"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The project schema names every table it shares: no enum is named for its rows.
+#[test]
+fn the_project_schema_names_every_shared_error_table() {
+    let source = Builder::new().schema_dir(SCHEMA).render().unwrap().source;
+    assert_eq!(
+        alias_target(&source, "EscalateAudioVideoPostError"),
+        Some("CommunicationActionError")
+    );
+    assert_eq!(
+        alias_target(&source, "AcceptPostError"),
+        Some("CommunicationActionError")
+    );
+    assert_eq!(
+        alias_target(&source, "ParticipantGetError"),
+        Some("CommunicationReadError")
+    );
+    assert!(!source.contains("pub enum ErrorTable"));
+    assert_eq!(source.matches("pub enum CommunicationActionError {").count(), 1);
+}
+
+/// The operations of `resource` in a copied schema, to edit.
+fn edit_operations(dir: &Path, resource: &str, edit: impl Fn(&mut Value)) {
+    let file = dir.join(format!("resources/{resource}.json"));
+    let mut value: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    // A resource without operations has nothing to edit.
+    let operations = value.get_mut("operations").and_then(Value::as_array_mut);
+    for op in operations.into_iter().flatten() {
+        edit(op);
+    }
+    fs::write(&file, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+}
+
+#[test]
+fn renaming_an_error_table_renames_its_enum_and_keeps_the_aliases() {
+    let dir = copy_schema("rename-table");
+    for resource in ["makeMeAvailable", "makeMeAvailable2"] {
+        edit_operations(&dir, resource, |op| {
+            op["errorTable"] = Value::from("availabilityError");
+        });
+    }
+    let source = Builder::new().schema_dir(&dir).render().unwrap().source;
+    assert!(source.contains("pub enum AvailabilityError {"));
+    assert!(!source.contains("MakeMeAvailableError"));
+    for op in ["MakeMeAvailablePost", "MakeMeAvailable2Post"] {
+        assert!(
+            source.contains(&format!("pub type {op}Error = AvailabilityError;")),
+            "{op}"
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_shared_table_without_a_name_is_named_by_its_rows() {
+    let dir = copy_schema("unnamed-table");
+    for resource in ["makeMeAvailable", "makeMeAvailable2"] {
+        edit_operations(&dir, resource, |op| {
+            op.as_object_mut().unwrap().remove("errorTable");
+        });
+    }
+    let source = Builder::new().schema_dir(&dir).render().unwrap().source;
+    assert!(!source.contains("MakeMeAvailableError"));
+    // The hash of the rows: the name the table had before the schema named it.
+    assert!(source.contains("pub enum ErrorTable97862002 {"));
+    assert!(source.contains("pub type MakeMeAvailable2PostError = ErrorTable97862002;"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn one_operation_naming_a_shared_table_otherwise_is_reported_with_both_places() {
+    let dir = copy_schema("mismatched-table");
+    edit_operations(&dir, "makeMeAvailable2", |op| {
+        op["errors"].as_array_mut().unwrap().pop();
+    });
+    let error = Builder::new().schema_dir(&dir).check().unwrap_err().to_string();
+    let file = |name: &str| dir.join(format!("resources/{name}.json")).display().to_string();
+    assert_eq!(
+        error.lines().next().unwrap(),
+        format!(
+            "error: {}: at $.operations[0].errors: the operations naming the error table `MakeMeAvailableError` must list the same errors: it lists 6 errors where the rows in {} at $.operations[0].errors list 7; give them the same rows, or this one another table name",
+            file("makeMeAvailable2"),
+            file("makeMeAvailable"),
+        )
+    );
     fs::remove_dir_all(&dir).unwrap();
 }
