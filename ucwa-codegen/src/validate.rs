@@ -558,7 +558,9 @@ fn rows_difference(there: &[SyncError], here: &[SyncError], place: &str) -> Opti
         }
         return Some(
             if (&a.error, a.code, &a.subcode) == (&b.error, b.code, &b.subcode) {
-                format!("its errors[{i}] differs only in its description from that of the rows {place}")
+                format!(
+                    "its errors[{i}] differs only in its description from that of the rows {place}"
+                )
             } else {
                 format!(
                     "its errors[{i}] is `{}` where the rows {place} have `{}`",

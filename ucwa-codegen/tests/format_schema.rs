@@ -174,7 +174,11 @@ fn an_error_table_name_is_a_name() {
     };
     // The generator agrees on each.
     assert!(check(&ok).is_ok());
-    for table in [Value::from(7), Value::from("invitation-errors"), Value::from("")] {
+    for table in [
+        Value::from(7),
+        Value::from("invitation-errors"),
+        Value::from(""),
+    ] {
         let file = resource(table);
         assert!(!validator.is_valid(&file), "{file} passes ucwa-schema.json");
         assert!(check(&file).is_err(), "{file} passes the generator");

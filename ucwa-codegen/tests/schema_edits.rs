@@ -283,7 +283,12 @@ fn the_project_schema_names_every_shared_error_table() {
         Some("CommunicationReadError")
     );
     assert!(!source.contains("pub enum ErrorTable"));
-    assert_eq!(source.matches("pub enum CommunicationActionError {").count(), 1);
+    assert_eq!(
+        source
+            .matches("pub enum CommunicationActionError {")
+            .count(),
+        1
+    );
 }
 
 /// The operations of `resource` in a copied schema, to edit.
@@ -340,8 +345,16 @@ fn one_operation_naming_a_shared_table_otherwise_is_reported_with_both_places() 
     edit_operations(&dir, "makeMeAvailable2", |op| {
         op["errors"].as_array_mut().unwrap().pop();
     });
-    let error = Builder::new().schema_dir(&dir).check().unwrap_err().to_string();
-    let file = |name: &str| dir.join(format!("resources/{name}.json")).display().to_string();
+    let error = Builder::new()
+        .schema_dir(&dir)
+        .check()
+        .unwrap_err()
+        .to_string();
+    let file = |name: &str| {
+        dir.join(format!("resources/{name}.json"))
+            .display()
+            .to_string()
+    };
     assert_eq!(
         error.lines().next().unwrap(),
         format!(

@@ -69,9 +69,10 @@ pub fn name(
             ));
             continue;
         }
-        if let Some((_, other)) = named.iter().find(
-            |(_, other)| matches!(&other.action, Action::NameErrorTable(n) if n == table),
-        ) {
+        if let Some((_, other)) = named
+            .iter()
+            .find(|(_, other)| matches!(&other.action, Action::NameErrorTable(n) if n == table))
+        {
             errors.push(format!(
                 "{}: `{table}` already names another table (that of `{} {}`, by {}): choose another name",
                 o.at, other.resource, other.item, other.at
@@ -165,7 +166,11 @@ mod tests {
             .collect()
     }
 
-    fn table<'a>(resources: &'a BTreeMap<String, Json>, resource: &str, i: usize) -> Option<&'a Json> {
+    fn table<'a>(
+        resources: &'a BTreeMap<String, Json>,
+        resource: &str,
+        i: usize,
+    ) -> Option<&'a Json> {
         match resources[resource].get("operations") {
             Some(Json::Array(ops)) => ops[i].get("errorTable"),
             _ => None,
@@ -176,7 +181,10 @@ mod tests {
     fn a_named_table_is_written_on_every_operation_listing_its_rows() {
         let mut resources = files(vec![
             ("accept", vec![op("POST", &[409]), op("GET", &[410])]),
-            ("decline", vec![op("POST", &[409]), op("GET", &[410]), op("PUT", &[])]),
+            (
+                "decline",
+                vec![op("POST", &[409]), op("GET", &[410]), op("PUT", &[])],
+            ),
             ("cancel", vec![op("POST", &[409, 410]), op("DELETE", &[])]),
         ]);
         // Before: three shared tables (two of rows, one of none), each unnamed.
@@ -198,14 +206,23 @@ mod tests {
         let named = Json::from("InvitationActionError");
         assert_eq!(table(&resources, "accept", 0), Some(&named));
         assert_eq!(table(&resources, "decline", 0), Some(&named));
-        assert_eq!(table(&resources, "accept", 1), Some(&Json::from("ReadError")));
-        assert_eq!(table(&resources, "decline", 2), Some(&Json::from("NoListedError")));
+        assert_eq!(
+            table(&resources, "accept", 1),
+            Some(&Json::from("ReadError"))
+        );
+        assert_eq!(
+            table(&resources, "decline", 2),
+            Some(&Json::from("NoListedError"))
+        );
         // Other rows, not named.
         assert_eq!(table(&resources, "cancel", 0), None);
         assert_eq!(unnamed(&resources), Vec::<String>::new());
         // Written after the rows.
         let text = resources["accept"].to_file();
-        let (rows, name) = (text.find("\"errors\"").unwrap(), text.find("\"errorTable\"").unwrap());
+        let (rows, name) = (
+            text.find("\"errors\"").unwrap(),
+            text.find("\"errorTable\"").unwrap(),
+        );
         assert!(rows < name, "{text}");
     }
 

@@ -150,6 +150,8 @@ fn every_shared_error_table_is_named() {
     let imported = ucwa_import::schema::import(&reference, &without);
     assert_eq!(
         imported.errors,
-        [r#"2 operations share an error table with no name (makeMeAvailable POST, makeMeAvailable2 POST): add an entry naming it to the overrides file, {"errorTable": "…Error", "of": {"resource": "…", "operation": "…"}, "reason": "…"}"#]
+        [
+            r#"2 operations share an error table with no name (makeMeAvailable POST, makeMeAvailable2 POST): add an entry naming it to the overrides file, {"errorTable": "…Error", "of": {"resource": "…", "operation": "…"}, "reason": "…"}"#
+        ]
     );
 }
