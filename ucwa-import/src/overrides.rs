@@ -71,7 +71,7 @@ pub fn parse(text: &str) -> Result<Vec<Override>, String> {
                 || SELECTORS.iter().any(|(k, _, _)| k == key);
             if !known {
                 return Err(format!(
-                    "{at}: unknown key `{key}`; expected `resource`, one of `property`, `link`, `embedded`, `operation`, then `set` or `remove`, and `reason`"
+                    "{at}: unknown key `{key}`; expected `resource`, one of `property`, `link`, `embedded`, `operation`, then `set` or `remove`, and `reason` (or, naming an error table, `errorTable`, `of` and `reason`)"
                 ));
             }
         }
