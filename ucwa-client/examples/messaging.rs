@@ -15,7 +15,7 @@ use tokio::sync::broadcast;
 use ucwa::events::{Event, EventType};
 use ucwa::resources::AnyResource;
 use ucwa_client::messaging::{IncomingInvitation, ReceivedMessage, StartMessaging};
-use ucwa_client::outcome::Outcome;
+use ucwa_client::outcome::OperationOutcome;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -65,8 +65,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     incoming.accept(&ann.client()).await?;
 
     match invitation.outcome(&mut lene_events, WAIT).await? {
-        Outcome::Succeeded(_) => println!("Lene's invitation completed: accepted"),
-        Outcome::Failed(why) => return Err(format!("not accepted: {}", why.code).into()),
+        OperationOutcome::Succeeded(_) => println!("Lene's invitation completed: accepted"),
+        OperationOutcome::Failed(why) => return Err(format!("not accepted: {}", why.code).into()),
     }
     let first = wait_for(&mut ann_events, ReceivedMessage::from_event).await?;
     println!(

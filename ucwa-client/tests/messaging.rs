@@ -11,7 +11,7 @@ use ucwa::events::EventType;
 use ucwa::{Format, ResponseError};
 use ucwa_client::ClientError;
 use ucwa_client::messaging::{IncomingInvitation, ReceivedMessage, StartMessaging};
-use ucwa_client::outcome::Outcome;
+use ucwa_client::outcome::OperationOutcome;
 use ucwa_emulator::Limits;
 
 #[tokio::test]
@@ -48,7 +48,7 @@ async fn two_users_message_each_other_in_json_and_xml() {
 
         // Lene's invitation completes, accepted by Ann.
         let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
-        let Outcome::Succeeded(Some(completed)) = outcome else {
+        let OperationOutcome::Succeeded(Some(completed)) = outcome else {
             panic!("{outcome:?}")
         };
         assert_eq!(completed.operation_id.as_deref(), Some("im-1"));
@@ -196,7 +196,7 @@ async fn leaving_ends_the_conversation_on_both_sides_in_json_and_xml() {
         let incoming = wait_for(&mut ann_events, IncomingInvitation::from_event).await;
         incoming.accept(&ann.client()).await.unwrap();
         let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
-        assert!(matches!(outcome, Outcome::Succeeded(_)), "{outcome:?}");
+        assert!(matches!(outcome, OperationOutcome::Succeeded(_)), "{outcome:?}");
         assert_eq!(emulator.stats().conversations, 2, "{format}");
 
         // Ann leaves (DELETE on her conversation): Lene hears Ann go and the conversation end.
