@@ -527,8 +527,10 @@ impl Owner {
                     ReportMyActivityPostError::MakeMeAvailableRequired(_),
                 )) = &error
                 {
-                    // The server forgot the user's availability: give it again.
-                    let again = (*application).clone();
+                    // The server forgot the user's availability: give it again. The application
+                    // as last read has no makeMeAvailable link (the user was available then):
+                    // read it again, which offers one now.
+                    let again = read_again(&client, (*application).clone()).await;
                     if let Ok(application) =
                         make_available(&client, again, &self.config, &self.status).await
                     {

@@ -51,7 +51,7 @@ async fn a_batch_of_gets_answers_each_part_typed() {
         let app = app_path(&application);
         let (origin, me_path) = (client.origin(), format!("{app}/me"));
 
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         let own = batch
             .add::<ApplicationGet>(
                 ApplicationGet::request(origin, &Link::to(app.as_str()), format).unwrap(),
@@ -104,7 +104,7 @@ async fn a_failing_part_fails_alone_with_its_typed_error() {
         let (_emulator, client, application) = signed_in(Config::default(), format).await;
         let app = app_path(&application);
         let origin = client.origin();
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         let me = batch
             .add::<MeGet>(MeGet::request(origin, &Link::to(format!("{app}/me")), format).unwrap())
             .unwrap();
@@ -157,7 +157,7 @@ async fn the_batch_itself_fails_typed() {
         emulator
             .inject(Fault::service_failure(Method::POST, batch_path.clone()))
             .unwrap();
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         batch
             .add::<MeGet>(MeGet::request(client.origin(), &me, format).unwrap())
             .unwrap();
@@ -173,7 +173,7 @@ async fn the_batch_itself_fails_typed() {
         );
 
         // What a batch cannot carry, or another operation's request, is refused before sending.
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         let events = Link::to(format!("{app}/events"));
         assert_eq!(
             batch
@@ -211,7 +211,7 @@ async fn the_part_limit_is_kept_by_the_client_and_by_the_emulator() {
         let me = Link::to(format!("{app}/me"));
 
         // The client: 100 at most, refused before anything is sent.
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         for _ in 0..ucwa_client::batch::Batch::MAX_PARTS {
             batch
                 .add::<MeGet>(MeGet::request(client.origin(), &me, format).unwrap())
@@ -225,7 +225,7 @@ async fn the_part_limit_is_kept_by_the_client_and_by_the_emulator() {
         );
 
         // The emulator, set to 3: a batch of 4 is answered 429 and none of it runs.
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         for _ in 0..4 {
             batch
                 .add::<MeGet>(MeGet::request(client.origin(), &me, format).unwrap())
