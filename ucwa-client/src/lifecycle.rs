@@ -419,14 +419,7 @@ impl Owner {
             client,
             application,
         } = self.current();
-        let start = application
-            .links
-            .events
-            .clone()
-            .ok_or(SessionError::MissingLink {
-                resource: "application",
-                rel: "events",
-            })?;
+        let start = required(application.links.events.as_ref(), "application", "events")?;
         Ok(tokio::spawn(
             read_events(
                 client,
