@@ -21,11 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "me: {} <{}>",
         resource.name.as_deref().unwrap_or("?"),
-        resource
-            .uri
-            .as_ref()
-            .map(|u| u.as_str())
-            .unwrap_or("?")
+        resource.uri.as_ref().map(|u| u.as_str()).unwrap_or("?")
     );
     println!("availability: {:?}", me.presence().await?.availability);
 

@@ -44,7 +44,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
 
     let mut invitation = lene
-        .messaging().start(
+        .messaging()
+        .start(
             StartMessaging::to("sip:ann@contoso.com")
                 .subject("Lunch?")
                 .message("Hi Ann, are you free at noon?"),
@@ -103,7 +104,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Lene stopped the conversation; Ann's side ended too");
 
     let mut unreachable = lene
-        .messaging().start(StartMessaging::to("john@contoso.com").message("Hello?"))
+        .messaging()
+        .start(StartMessaging::to("john@contoso.com").message("Hello?"))
         .await?;
     if let Some((code, subcode)) = unreachable.outcome(&mut lene_events, WAIT).await?.failure() {
         println!("an invitation to John (not signed in) failed: {code} / {subcode:?}");

@@ -38,10 +38,10 @@
 //! new application.
 
 use ucwa::operation::Origin;
-use ucwa::{RequestError, http};
 use ucwa::operation::{self, BatchError, Operation, Ticket};
 use ucwa::operations::{BatchPost, BatchPostError};
 use ucwa::resources::Application;
+use ucwa::{RequestError, http};
 
 use crate::link::required;
 use crate::source::Source;
@@ -110,7 +110,11 @@ impl Batch {
     /// answer per request.
     pub async fn send(self) -> Result<Answers, ClientError<BatchPostError>> {
         let current = self.source.current();
-        let link = required(current.application.links.batch.as_ref(), "application", "batch")?;
+        let link = required(
+            current.application.links.batch.as_ref(),
+            "application",
+            "batch",
+        )?;
         let client = &current.client;
         if *client.origin() != self.origin {
             return Err(RequestError::CrossOrigin {

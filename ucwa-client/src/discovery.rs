@@ -716,12 +716,16 @@ mod tests {
         let mut cache = DiscoveryCache::default();
         for status in [404, 410, 500, 503, 401, 409] {
             cache.store(discovered.clone());
-            assert!(!cache.observe(RequestOutcome::Status(StatusCode::from_u16(status).unwrap())));
+            assert!(!cache.observe(RequestOutcome::Status(
+                StatusCode::from_u16(status).unwrap()
+            )));
             assert!(cache.get().is_some());
         }
         for status in [403, 502] {
             cache.store(discovered.clone());
-            assert!(cache.observe(RequestOutcome::Status(StatusCode::from_u16(status).unwrap())));
+            assert!(cache.observe(RequestOutcome::Status(
+                StatusCode::from_u16(status).unwrap()
+            )));
             assert!(cache.get().is_none());
         }
         cache.store(discovered.clone());

@@ -32,7 +32,19 @@
 //!
 //! Most users start from a sign-in address instead of a token: [`SignIn`] runs autodiscovery
 //! ([`discovery`]), gets a token for each host from a [`TokenProvider`] ([`auth`]), and
-//! [`SignIn::start`] keeps an application alive in the background ([`Session`]).
+//! [`SignIn::start`] keeps an application alive in the background ([`Session`]). Both builders
+//! take the same [`Settings`].
+//!
+//! The tasks are handles made the same way from a session — `session.me()`, `people()`,
+//! `online_meetings()`, `messaging()`, `batch()` — at once, without a request or an error. Each
+//! method is one request, whose links are found when it is called in the application the
+//! session holds then: a handle made before the application was replaced
+//! ([`Status::Recovered`]) works on the new one, and a link the application lacks is that
+//! call's [`ClientError::MissingLink`]. `client.me(&application)` and the like give the same
+//! handles over an application of one's own.
+//!
+//! A request that got no answer is a [`TransportError`], which keeps the HTTP client's error as
+//! its source; [`ClientError::is_timeout`] and [`ClientError::is_connect`] tell them apart.
 #![deny(missing_docs)]
 
 pub mod auth;

@@ -118,8 +118,16 @@ impl OnlineMeetingsHandle {
     fn mine(&self) -> Result<(Client, Link<MyOnlineMeetings>), MissingLink> {
         let current = self.source.current();
         let link = match current.application.embedded.online_meetings.as_deref() {
-            Some(o) => required(o.links.my_online_meetings.as_ref(), "onlineMeetings", "myOnlineMeetings")?,
-            None => required(None::<&Link<MyOnlineMeetings>>, "application", "onlineMeetings")?,
+            Some(o) => required(
+                o.links.my_online_meetings.as_ref(),
+                "onlineMeetings",
+                "myOnlineMeetings",
+            )?,
+            None => required(
+                None::<&Link<MyOnlineMeetings>>,
+                "application",
+                "onlineMeetings",
+            )?,
         };
         Ok((current.client, link))
     }

@@ -242,7 +242,9 @@ impl ConversationHandle {
         link: &Link<Conversation>,
     ) -> Result<ConversationHandle, ClientError<ConversationGetError>> {
         let conversation = client
-            .call::<ConversationGet>(|origin, format| ConversationGet::request(origin, link, format))
+            .call::<ConversationGet>(|origin, format| {
+                ConversationGet::request(origin, link, format)
+            })
             .await?;
         let messaging = match conversation.links.messaging.as_ref() {
             // The GETs of a conversation and of its messaging share their table of errors
@@ -278,12 +280,20 @@ impl ConversationHandle {
         pick: impl FnOnce(&ucwa::resources::MessagingLinks) -> Option<&Link<T>>,
         rel: &'static str,
     ) -> Result<Link<T>, crate::link::MissingLink> {
-        required(self.messaging.as_ref().and_then(|m| pick(&m.links)), "messaging", rel)
+        required(
+            self.messaging.as_ref().and_then(|m| pick(&m.links)),
+            "messaging",
+            rel,
+        )
     }
 
     /// The conversation's own link.
     fn own(&self) -> Result<Link<Conversation>, crate::link::MissingLink> {
-        let own = required(self.conversation.links.self_.as_ref(), "conversation", "self")?;
+        let own = required(
+            self.conversation.links.self_.as_ref(),
+            "conversation",
+            "self",
+        )?;
         Ok(own.cast())
     }
 
@@ -328,7 +338,9 @@ impl ConversationHandle {
     pub async fn set_typing(&self) -> Result<(), ClientError<SetIsTypingPostError>> {
         let link = self.messaging_link(|l| l.set_is_typing.as_ref(), "setIsTyping")?;
         self.client
-            .call::<SetIsTypingPost>(|origin, format| SetIsTypingPost::request(origin, &link, format))
+            .call::<SetIsTypingPost>(|origin, format| {
+                SetIsTypingPost::request(origin, &link, format)
+            })
             .await
     }
 
@@ -442,7 +454,9 @@ impl IncomingInvitation {
         let body = DeclinePostBody::default();
         messaging
             .client()
-            .call::<DeclinePost>(|origin, format| DeclinePost::request(origin, &link, &body, format))
+            .call::<DeclinePost>(|origin, format| {
+                DeclinePost::request(origin, &link, &body, format)
+            })
             .await
     }
 

@@ -167,7 +167,10 @@ mod tests {
         let outcome = OperationOutcome::<()>::of(event.clone(), |_| None);
         assert_eq!(outcome.failure(), Some(("Failure", None)));
         event.status = Some("Success".into());
-        assert_eq!(OperationOutcome::<()>::of(event, |_| None), OperationOutcome::Succeeded(None));
+        assert_eq!(
+            OperationOutcome::<()>::of(event, |_| None),
+            OperationOutcome::Succeeded(None)
+        );
     }
 
     #[tokio::test]

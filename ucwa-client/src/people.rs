@@ -112,7 +112,13 @@ impl PeopleHandle {
     /// The `people` resource the application in use embeds (the links of what it offers), if
     /// it embeds one.
     pub fn resource(&self) -> Option<People> {
-        self.source.current().application.embedded.people.as_deref().cloned()
+        self.source
+            .current()
+            .application
+            .embedded
+            .people
+            .as_deref()
+            .cloned()
     }
 
     /// The client in use, and the link of the embedded `people` that `pick` takes.
@@ -175,7 +181,11 @@ impl PeopleHandle {
         &self,
         group: &Group,
     ) -> Result<Vec<Contact>, ClientError<GroupContactsGetError>> {
-        let link = required(group.links.group_contacts.as_ref(), "group", "groupContacts")?;
+        let link = required(
+            group.links.group_contacts.as_ref(),
+            "group",
+            "groupContacts",
+        )?;
         let query = GroupContactsGetQuery::default();
         let contacts = self
             .client()
@@ -395,7 +405,10 @@ impl Subscription {
     ) -> Result<PresenceSubscriptionMemberships, ClientError<AddToPresenceSubscriptionPostError>>
     {
         let link = required(
-            self.subscription.links.add_to_presence_subscription.as_ref(),
+            self.subscription
+                .links
+                .add_to_presence_subscription
+                .as_ref(),
             "presenceSubscription",
             "addToPresenceSubscription",
         )?;

@@ -314,7 +314,12 @@ impl SignIn {
         discovered: &Discovered,
     ) -> Result<Client, SignInError> {
         let origin = Origin::parse(&discovered.applications.origin().ascii_serialization())?;
-        Ok(Client::from_parts(http.clone(), origin, hosts, &self.settings))
+        Ok(Client::from_parts(
+            http.clone(),
+            origin,
+            hosts,
+            &self.settings,
+        ))
     }
 }
 

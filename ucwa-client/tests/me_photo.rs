@@ -160,10 +160,7 @@ async fn a_photo_request_asks_for_an_image_and_takes_nothing_else() {
             .build()
             .unwrap();
         let me = client.me(&application);
-        assert_eq!(
-            me.get().await.unwrap().name.as_deref(),
-            Some("Lene Aaling")
-        );
+        assert_eq!(me.get().await.unwrap().name.as_deref(), Some("Lene Aaling"));
         state.accepts.lock().unwrap().clear();
 
         // A JPEG, with parameters on its type: taken as sent.

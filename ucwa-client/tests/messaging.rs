@@ -23,7 +23,8 @@ async fn two_users_message_each_other_in_json_and_xml() {
         let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
 
         let mut invitation = lene
-            .messaging().start(
+            .messaging()
+            .start(
                 StartMessaging::to("ann@contoso.com")
                     .subject("Lunch?")
                     .message("Hi Ann – are you free?")
@@ -134,7 +135,8 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
 
         // Someone the server does not know.
         let mut unknown = lene
-            .messaging().start(StartMessaging::to("nobody@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("nobody@contoso.com"))
             .await
             .unwrap();
         let outcome = unknown.outcome(&mut lene_events, WAIT).await.unwrap();
@@ -146,7 +148,8 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
 
         // Someone known who is not signed in: John has no application.
         let mut offline = lene
-            .messaging().start(StartMessaging::to("sip:john@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("sip:john@contoso.com"))
             .await
             .unwrap();
         let outcome = offline.outcome(&mut lene_events, WAIT).await.unwrap();
@@ -162,7 +165,8 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
 
         // Ann declines.
         let mut declined = lene
-            .messaging().start(StartMessaging::to("ann@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("ann@contoso.com"))
             .await
             .unwrap();
         let incoming = wait_for(&mut ann_events, IncomingInvitation::from_event).await;
@@ -190,13 +194,17 @@ async fn leaving_ends_the_conversation_on_both_sides_in_json_and_xml() {
         let ann = session(&emulator, "ann@contoso.com", format).await;
         let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
         let mut invitation = lene
-            .messaging().start(StartMessaging::to("ann@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("ann@contoso.com"))
             .await
             .unwrap();
         let incoming = wait_for(&mut ann_events, IncomingInvitation::from_event).await;
         incoming.accept(&ann.messaging()).await.unwrap();
         let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
-        assert!(matches!(outcome, OperationOutcome::Succeeded(_)), "{outcome:?}");
+        assert!(
+            matches!(outcome, OperationOutcome::Succeeded(_)),
+            "{outcome:?}"
+        );
         assert_eq!(emulator.stats().conversations, 2, "{format}");
 
         // Ann leaves (DELETE on her conversation): Lene hears Ann go and the conversation end.
@@ -236,7 +244,8 @@ async fn bounds_and_bad_arguments_come_back_typed() {
         let lene = session(&emulator, "lene@contoso.com", format).await;
         // A subject over 250 characters is refused before anything is sent.
         match lene
-            .messaging().start(StartMessaging::to("ann@contoso.com").subject("s".repeat(251)))
+            .messaging()
+            .start(StartMessaging::to("ann@contoso.com").subject("s".repeat(251)))
             .await
         {
             Err(ClientError::Request(error)) => {
@@ -247,12 +256,14 @@ async fn bounds_and_bad_arguments_come_back_typed() {
         // One conversation at most: while the first rings, a second start is refused.
         let ann = session(&emulator, "ann@contoso.com", format).await;
         let mut ann_events = ann.events();
-        lene.messaging().start(StartMessaging::to("ann@contoso.com"))
+        lene.messaging()
+            .start(StartMessaging::to("ann@contoso.com"))
             .await
             .unwrap();
         wait_for(&mut ann_events, IncomingInvitation::from_event).await;
         match lene
-            .messaging().start(StartMessaging::to("ann@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("ann@contoso.com"))
             .await
         {
             Err(ClientError::Response(ResponseError::Ucwa(error))) => {

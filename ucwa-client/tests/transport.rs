@@ -71,7 +71,11 @@ async fn a_closed_port_is_a_refused_connection_and_not_a_timeout() {
     let origin = closed_port();
     for policy in [RetryPolicy::none(), RetryPolicy::default()] {
         let client = Client::builder(origin.as_str(), "t")
-            .retry_policy(policy.clone().backoff(Duration::from_millis(1), Duration::from_millis(5)))
+            .retry_policy(
+                policy
+                    .clone()
+                    .backoff(Duration::from_millis(1), Duration::from_millis(5)),
+            )
             .build()
             .unwrap();
         let error = client

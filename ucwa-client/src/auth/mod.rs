@@ -103,11 +103,13 @@ impl AuthError {
 
     /// Whether the token endpoint did not answer in time.
     pub fn is_timeout(&self) -> bool {
-        self.transport().is_some_and(crate::TransportError::is_timeout)
+        self.transport()
+            .is_some_and(crate::TransportError::is_timeout)
     }
 
     /// Whether no connection to the token endpoint could be made.
     pub fn is_connect(&self) -> bool {
-        self.transport().is_some_and(crate::TransportError::is_connect)
+        self.transport()
+            .is_some_and(crate::TransportError::is_connect)
     }
 }
