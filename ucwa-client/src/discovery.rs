@@ -97,7 +97,7 @@ impl FromStr for SignInAddress {
 }
 
 /// How discovery runs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct DiscoveryConfig {
     /// Also try the HTTP forms of the entry points, and accept HTTP links (off by default:
     /// only for test servers and networks the user trusts).
@@ -106,16 +106,6 @@ pub struct DiscoveryConfig {
     pub trusted_domains: Vec<String>,
     /// One entry point to use instead of the `lyncdiscover` names.
     pub entry_point: Option<url::Url>,
-}
-
-impl Default for DiscoveryConfig {
-    fn default() -> Self {
-        DiscoveryConfig {
-            allow_http: false,
-            trusted_domains: Vec::new(),
-            entry_point: None,
-        }
-    }
 }
 
 /// Where discovery led.

@@ -132,7 +132,11 @@ impl<E: ucwa::operation::OperationError> ClientError<E> {
 /// [`source`](std::error::Error::source) is the HTTP client's error; its message holds the
 /// chain of causes, which hold the useful part ("connection refused").
 #[derive(Debug)]
-pub struct TransportError {
+pub struct TransportError(Box<Failure>);
+
+/// What a [`TransportError`] holds, boxed: every `Result` of the client carries one.
+#[derive(Debug)]
+struct Failure {
     method: http::Method,
     url: url::Url,
     attempts: u32,
@@ -156,83 +160,82 @@ pub(crate) struct BodyTooLong {
 }
 
 impl TransportError {
-    pub(crate) fn http(method: &http::Method, url: &url::Url, error: reqwest::Error) -> Self {
-        TransportError {
+    fn new(method: &http::Method, url: &url::Url, cause: Cause) -> Self {
+        TransportError(Box::new(Failure {
             method: method.clone(),
             url: url.clone(),
             attempts: 1,
-            cause: Cause::Http(error),
-        }
+            cause,
+        }))
+    }
+
+    pub(crate) fn http(method: &http::Method, url: &url::Url, error: reqwest::Error) -> Self {
+        Self::new(method, url, Cause::Http(error))
     }
 
     pub(crate) fn too_long(method: &http::Method, url: &url::Url, error: BodyTooLong) -> Self {
-        TransportError {
-            method: method.clone(),
-            url: url.clone(),
-            attempts: 1,
-            cause: Cause::TooLong(error),
-        }
+        Self::new(method, url, Cause::TooLong(error))
     }
 
     pub(crate) fn after(mut self, attempts: u32) -> Self {
-        self.attempts = attempts;
+        self.0.attempts = attempts;
         self
     }
 
     /// The request's method.
     pub fn method(&self) -> &http::Method {
-        &self.method
+        &self.0.method
     }
 
     /// Where it went (no token in it).
     pub fn url(&self) -> &url::Url {
-        &self.url
+        &self.0.url
     }
 
     /// How many times it was sent (the retry policy's attempts).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.0.attempts
     }
 
     /// What happened, with its causes: "timed out", "error sending request …: connection
     /// refused", "the answer is longer than …".
     pub fn reason(&self) -> String {
-        let mut text = match &self.cause {
+        let mut text = match &self.0.cause {
             Cause::Http(error) => describe(error),
             Cause::TooLong(error) => error.to_string(),
         };
-        if self.attempts > 1 {
-            text.push_str(&format!(" (after {} attempts)", self.attempts));
+        if self.0.attempts > 1 {
+            text.push_str(&format!(" (after {} attempts)", self.0.attempts));
         }
         text
     }
 
     /// Whether no answer came in time (the request's timeout, or the connection's).
     pub fn is_timeout(&self) -> bool {
-        matches!(&self.cause, Cause::Http(error) if error.is_timeout())
+        matches!(&self.0.cause, Cause::Http(error) if error.is_timeout())
     }
 
     /// Whether no connection could be made (refused, unreachable, a name that does not
     /// resolve, a failed TLS handshake).
     pub fn is_connect(&self) -> bool {
-        matches!(&self.cause, Cause::Http(error) if error.is_connect())
+        matches!(&self.0.cause, Cause::Http(error) if error.is_connect())
     }
 
     /// Whether it is a failure the retry policy sends a request again after.
     pub(crate) fn is_passing(&self) -> bool {
-        matches!(&self.cause, Cause::Http(error) if crate::retry::passing_error(error))
+        matches!(&self.0.cause, Cause::Http(error) if crate::retry::passing_error(error))
     }
 }
 
 impl std::fmt::Display for TransportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.method, self.url, self.reason())
+        write!(f, "{} {}: {}", self.0.method, self.0.url, self.reason())
     }
 }
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.cause {
+        match &self.0.cause {
             Cause::Http(error) => Some(error),
             Cause::TooLong(error) => Some(error),
         }

@@ -232,7 +232,7 @@ async fn the_body_limit_set_on_sign_in_is_the_sessions_in_json_and_xml() {
         );
         let href = common::wait_for(&mut events, |e| {
             let href = e.link.href.as_str();
-            href.contains("/large/").then(|| href.len())
+            href.contains("/large/").then_some(href.len())
         })
         .await;
         assert!(href > LIMIT, "{format}");
