@@ -85,7 +85,7 @@ async fn escalate(
         SDP.to_vec(),
         client.format(),
     )?;
-    client.send::<EscalateAudioVideoPost>(request).await
+    client.send(request).await
 }
 
 #[tokio::test]
@@ -155,17 +155,19 @@ async fn every_error_path_of_escalate_audio_video() {
     let by_hand = |pairs: Vec<(&str, String)>, content_type: &str| {
         let url = client.origin().resolve(&link.href).unwrap();
         let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        ucwa::operation::build_request(
-            ucwa::http::Method::POST,
-            url,
-            &pairs,
-            Format::Json,
-            Some(ucwa::operation::Body {
-                media_type: content_type.to_owned(),
-                bytes: SDP.to_vec(),
-            }),
+        ucwa::operation::Request::<EscalateAudioVideoPost>::from_http(
+            ucwa::operation::build_request(
+                ucwa::http::Method::POST,
+                url,
+                &pairs,
+                Format::Json,
+                Some(ucwa::operation::Body {
+                    media_type: content_type.to_owned(),
+                    bytes: SDP.to_vec(),
+                }),
+            )
+            .unwrap(),
         )
-        .unwrap()
     };
     let long = "x".repeat(51);
     for (pairs, parameter) in [
@@ -185,10 +187,7 @@ async fn every_error_path_of_escalate_audio_video() {
             "sessionContext",
         ),
     ] {
-        match client
-            .send::<EscalateAudioVideoPost>(by_hand(pairs, "application/sdp"))
-            .await
-        {
+        match client.send(by_hand(pairs, "application/sdp")).await {
             Err(ClientError::Response(ResponseError::Ucwa(
                 EscalateAudioVideoPostError::Common(UcwaError::Generic { status, kind, body }),
             ))) => {
@@ -203,7 +202,7 @@ async fn every_error_path_of_escalate_audio_video() {
         }
     }
     match client
-        .send::<EscalateAudioVideoPost>(by_hand(
+        .send(by_hand(
             vec![("operationId", "ct".into()), ("sessionContext", "s".into())],
             "text/plain",
         ))
@@ -312,13 +311,12 @@ async fn requests_for_another_origin_are_refused_before_any_connection() {
         "{err}"
     );
     // …or with a request built by hand.
-    let request = ucwa::http::Request::get(foreign.href.as_str())
-        .body(Vec::new())
-        .unwrap();
-    let err = client
-        .send::<EscalateAudioVideoPost>(request)
-        .await
-        .unwrap_err();
+    let request = ucwa::operation::Request::<EscalateAudioVideoPost>::from_http(
+        ucwa::http::Request::get(foreign.href.as_str())
+            .body(Vec::new())
+            .unwrap(),
+    );
+    let err = client.send(request).await.unwrap_err();
     assert!(
         matches!(err, ClientError::Request(RequestError::CrossOrigin { .. })),
         "{err}"

@@ -48,27 +48,27 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let origin = client.origin();
     let mut batch = session.batch();
-    let own = batch.add::<ApplicationGet>(ApplicationGet::request(
+    let own = batch.add(ApplicationGet::request(
         origin,
         &Link::to(app.as_str()),
         format,
     )?)?;
-    let me = batch.add::<MeGet>(MeGet::request(
+    let me = batch.add(MeGet::request(
         origin,
         &Link::to(format!("{app}/me")),
         format,
     )?)?;
-    let presence = batch.add::<PresenceGet>(PresenceGet::request(
+    let presence = batch.add(PresenceGet::request(
         origin,
         &Link::to(format!("{app}/me/presence")),
         format,
     )?)?;
-    let call = batch.add::<AudioVideoGet>(AudioVideoGet::request(
+    let call = batch.add(AudioVideoGet::request(
         origin,
         &Link::to(format!("{app}/communication/conversations/1/audioVideo")),
         format,
     )?)?;
-    let no_call = batch.add::<AudioVideoGet>(AudioVideoGet::request(
+    let no_call = batch.add(AudioVideoGet::request(
         origin,
         &Link::to(format!("{app}/communication/conversations/2/audioVideo")),
         format,

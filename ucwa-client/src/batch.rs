@@ -10,7 +10,7 @@
 //! let link = application.links.self_.clone().ok_or("no self link")?.cast();
 //!
 //! let mut batch = session.batch();
-//! let ticket = batch.add::<ApplicationGet>(ApplicationGet::request(
+//! let ticket = batch.add(ApplicationGet::request(
 //!     client.origin(),
 //!     &link,
 //!     client.format(),
@@ -86,14 +86,14 @@ impl Batch {
         }
     }
 
-    /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`); the ticket
-    /// reads its answer from [`Answers`]. Refused: one request more than the batch holds, a
+    /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`, the operation
+    /// inferred from it); the ticket reads its answer from [`Answers`]. Refused: one request more than the batch holds, a
     /// request another operation built, one for another origin, one a batch cannot carry.
     pub fn add<O: Operation>(
         &mut self,
-        request: http::Request<Vec<u8>>,
+        request: operation::Request<O>,
     ) -> Result<Ticket<O>, BatchError> {
-        self.batch.add::<O>(request)
+        self.batch.add(request)
     }
 
     /// How many requests it holds.
@@ -124,7 +124,7 @@ impl Batch {
             .into());
         }
         let encoded = self.batch.encode()?;
-        let mut request = BatchPost::request(client.origin(), &link, encoded.body)?;
+        let mut request = BatchPost::request(client.origin(), &link, encoded.body)?.into_http();
         operation::Batch::prepare(&encoded.content_type, &mut request)?;
         let response = client.execute(request, client.request_timeout).await?;
         let answers = self

@@ -14,7 +14,7 @@
 //! };
 //! let link = ucwa::Link::to("/ucwa/oauth/v1/applications");
 //! let request = ApplicationsPost::request(client.origin(), &link, &body, client.format())?;
-//! let application = client.send::<ApplicationsPost>(request).await?;
+//! let application = client.send(request).await?;
 //! let mut events = client.events(application.links.events.as_ref().ok_or("no event channel")?);
 //! while let Some(event) = events.next_event().await? {
 //!     println!("{:?} {}", event.event_type, event.rel);
@@ -255,14 +255,16 @@ impl Client {
         self.format
     }
 
-    /// Sends a request built by an operation's `request(..)` and reads the answer with the
+    /// Sends a request built by an operation's `request(..)` and reads the answer with that
     /// operation's reader; a `GET`, `PUT` or `DELETE` that fails for a passing reason is sent
     /// again as the [`RetryPolicy`] says.
     pub async fn send<O: Operation>(
         &self,
-        request: http::Request<Vec<u8>>,
+        request: ucwa::operation::Request<O>,
     ) -> Result<O::Output, ClientError<O::Error>> {
-        let response = self.execute(request, self.request_timeout).await?;
+        let response = self
+            .execute(request.into_http(), self.request_timeout)
+            .await?;
         Ok(O::response(&response)?)
     }
 
@@ -279,14 +281,15 @@ impl Client {
         )?)
     }
 
-    /// Builds a request with this client's origin and format and sends it: what each method of
-    /// the task handles does.
+    /// Builds a request with this client's origin and format (`|origin, format|
+    /// X::request(origin, &link, .., format)`) and sends it, the operation inferred from the
+    /// request: what each method of the task handles does.
     pub(crate) async fn call<O: Operation>(
         &self,
-        build: impl FnOnce(&Origin, Format) -> Result<http::Request<Vec<u8>>, RequestError>,
+        build: impl FnOnce(&Origin, Format) -> Result<ucwa::operation::Request<O>, RequestError>,
     ) -> Result<O::Output, ClientError<O::Error>> {
         let request = build(&self.origin, self.format)?;
-        self.send::<O>(request).await
+        self.send(request).await
     }
 
     /// The event channel that starts at `link` (the application's `events` link).

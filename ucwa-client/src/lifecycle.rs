@@ -218,10 +218,8 @@ async fn create(
         ..ApplicationsPostBody::default()
     };
     let link = Link::to(discovered.applications.as_str());
-    let request = ApplicationsPost::request(client.origin(), &link, &body, client.format())
-        .map_err(|e| SessionError::Create(e.into()))?;
     let application = client
-        .send::<ApplicationsPost>(request)
+        .call(|origin, format| ApplicationsPost::request(origin, &link, &body, format))
         .instrument(tracing::info_span!("create_application"))
         .await
         .map_err(SessionError::Create)?;
@@ -260,15 +258,9 @@ async fn make_available(
         |l| l.make_me_available.as_ref(),
         "makeMeAvailable",
     )?;
-    let request = MakeMeAvailablePost::request(
-        client.origin(),
-        &link,
-        &config.make_me_available,
-        client.format(),
-    )
-    .map_err(|e| SessionError::MakeMeAvailable(e.into()))?;
+    let body = &config.make_me_available;
     let answer = client
-        .send::<MakeMeAvailablePost>(request)
+        .call(|origin, format| MakeMeAvailablePost::request(origin, &link, body, format))
         .instrument(tracing::info_span!("make_me_available"))
         .await;
     match answer {
@@ -500,10 +492,9 @@ impl Owner {
                 return Ok(());
             }
         };
-        let result = match ReportMyActivityPost::request(client.origin(), &link, client.format()) {
-            Ok(request) => client.send::<ReportMyActivityPost>(request).await,
-            Err(error) => Err(error.into()),
-        };
+        let result = client
+            .call(|origin, format| ReportMyActivityPost::request(origin, &link, format))
+            .await;
         match result {
             Ok(()) => {
                 tracing::debug!("activity reported");
@@ -630,10 +621,9 @@ impl Owner {
         };
         // The application's `self` link is untyped in the schema; it is the application.
         let link = link.cast();
-        let result = match ApplicationDelete::request(client.origin(), &link, client.format()) {
-            Ok(request) => client.send::<ApplicationDelete>(request).await,
-            Err(error) => Err(error.into()),
-        };
+        let result = client
+            .call(|origin, format| ApplicationDelete::request(origin, &link, format))
+            .await;
         match result {
             Ok(()) => tracing::info!("application deleted"),
             // Gone already is what deleting wants.

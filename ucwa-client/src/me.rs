@@ -83,7 +83,7 @@ impl MeHandle {
         let (client, link) = self.link(|l| l.self_.as_ref(), "self")?;
         let link: Link<Me> = link.cast::<Untyped>().cast();
         client
-            .call::<MeGet>(|origin, format| MeGet::request(origin, &link, format))
+            .call(|origin, format| MeGet::request(origin, &link, format))
             .await
     }
 
@@ -91,7 +91,7 @@ impl MeHandle {
     pub async fn presence(&self) -> Result<Presence, ClientError<PresenceGetError>> {
         let (client, link) = self.link(|l| l.presence.as_ref(), "presence")?;
         client
-            .call::<PresenceGet>(|origin, format| PresenceGet::request(origin, &link, format))
+            .call(|origin, format| PresenceGet::request(origin, &link, format))
             .await
     }
 
@@ -119,9 +119,7 @@ impl MeHandle {
     ) -> Result<(), ClientError<PresencePostError>> {
         let (client, link) = self.link(|l| l.presence.as_ref(), "presence")?;
         client
-            .call::<PresencePost>(|origin, format| {
-                PresencePost::request(origin, &link, &body, format)
-            })
+            .call(|origin, format| PresencePost::request(origin, &link, &body, format))
             .await
     }
 
@@ -129,7 +127,7 @@ impl MeHandle {
     pub async fn note(&self) -> Result<Note, ClientError<NoteGetError>> {
         let (client, link) = self.link(|l| l.note.as_ref(), "note")?;
         client
-            .call::<NoteGet>(|origin, format| NoteGet::request(origin, &link, format))
+            .call(|origin, format| NoteGet::request(origin, &link, format))
             .await
     }
 
@@ -151,9 +149,7 @@ impl MeHandle {
         let (client, link) = self.link(|l| l.note.as_ref(), "note")?;
         let query = ucwa::operations::NotePostQuery::default();
         client
-            .call::<NotePost>(|origin, format| {
-                NotePost::request(origin, &link, &query, &body, format)
-            })
+            .call(|origin, format| NotePost::request(origin, &link, &query, &body, format))
             .await
     }
 
@@ -161,7 +157,7 @@ impl MeHandle {
     pub async fn location(&self) -> Result<Location, ClientError<LocationGetError>> {
         let (client, link) = self.link(|l| l.location.as_ref(), "location")?;
         client
-            .call::<LocationGet>(|origin, format| LocationGet::request(origin, &link, format))
+            .call(|origin, format| LocationGet::request(origin, &link, format))
             .await
     }
 
@@ -173,9 +169,7 @@ impl MeHandle {
             ..LocationPostBody::default()
         };
         client
-            .call::<LocationPost>(|origin, format| {
-                LocationPost::request(origin, &link, &body, format)
-            })
+            .call(|origin, format| LocationPost::request(origin, &link, &body, format))
             .await
     }
 
@@ -190,7 +184,7 @@ impl MeHandle {
             size: size.map(str::to_owned),
         };
         client
-            .call::<PhotoGet>(|origin, _| PhotoGet::request(origin, &link, &query))
+            .call(|origin, _| PhotoGet::request(origin, &link, &query))
             .await
     }
 }

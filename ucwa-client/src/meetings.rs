@@ -157,9 +157,7 @@ impl OnlineMeetingsHandle {
     ) -> Result<MyOnlineMeeting, ClientError<MyOnlineMeetingsPostError>> {
         let (client, link) = self.mine()?;
         client
-            .call::<MyOnlineMeetingsPost>(|origin, format| {
-                MyOnlineMeetingsPost::request(origin, &link, meeting, format)
-            })
+            .call(|origin, format| MyOnlineMeetingsPost::request(origin, &link, meeting, format))
             .await
     }
 
@@ -169,9 +167,7 @@ impl OnlineMeetingsHandle {
     ) -> Result<Vec<MyOnlineMeeting>, ClientError<MyOnlineMeetingsGetError>> {
         let (client, link) = self.mine()?;
         let mine = client
-            .call::<MyOnlineMeetingsGet>(|origin, format| {
-                MyOnlineMeetingsGet::request(origin, &link, format)
-            })
+            .call(|origin, format| MyOnlineMeetingsGet::request(origin, &link, format))
             .await?;
         Ok(mine.embedded.my_online_meeting)
     }
@@ -182,9 +178,7 @@ impl OnlineMeetingsHandle {
         meeting: &Link<MyOnlineMeeting>,
     ) -> Result<MyOnlineMeeting, ClientError<MyOnlineMeetingGetError>> {
         self.client()
-            .call::<MyOnlineMeetingGet>(|origin, format| {
-                MyOnlineMeetingGet::request(origin, meeting, format)
-            })
+            .call(|origin, format| MyOnlineMeetingGet::request(origin, meeting, format))
             .await
     }
 
@@ -204,9 +198,7 @@ impl OnlineMeetingsHandle {
         let mut body = put_body(meeting);
         change(&mut body);
         self.client()
-            .call::<MyOnlineMeetingPut>(|origin, format| {
-                MyOnlineMeetingPut::request(origin, &link, &body, &tag, format)
-            })
+            .call(|origin, format| MyOnlineMeetingPut::request(origin, &link, &body, &tag, format))
             .await
     }
 
@@ -217,9 +209,7 @@ impl OnlineMeetingsHandle {
     ) -> Result<(), ClientError<MyOnlineMeetingDeleteError>> {
         let link = self_link(meeting)?;
         self.client()
-            .call::<MyOnlineMeetingDelete>(|origin, format| {
-                MyOnlineMeetingDelete::request(origin, &link, format)
-            })
+            .call(|origin, format| MyOnlineMeetingDelete::request(origin, &link, format))
             .await
     }
 
@@ -246,7 +236,7 @@ impl OnlineMeetingsHandle {
         let (client, link) = self.join_link()?;
         let query = JoinOnlineMeetingPostQuery::default();
         client
-            .call::<JoinOnlineMeetingPost>(|origin, format| {
+            .call(|origin, format| {
                 JoinOnlineMeetingPost::request(origin, &link, &query, body, format)
             })
             .await
@@ -258,9 +248,7 @@ impl OnlineMeetingsHandle {
         invitation: &Link<OnlineMeetingInvitation>,
     ) -> Result<OnlineMeetingInvitation, ClientError<OnlineMeetingInvitationGetError>> {
         self.client()
-            .call::<OnlineMeetingInvitationGet>(|origin, format| {
-                OnlineMeetingInvitationGet::request(origin, invitation, format)
-            })
+            .call(|origin, format| OnlineMeetingInvitationGet::request(origin, invitation, format))
             .await
     }
 }

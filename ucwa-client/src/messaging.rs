@@ -173,7 +173,7 @@ impl MessagingHandle {
         let query = StartMessagingPostQuery::default();
         let link = current
             .client
-            .call::<StartMessagingPost>(|origin, format| {
+            .call(|origin, format| {
                 StartMessagingPost::request(origin, &link, &query, &body, format)
             })
             .await?;
@@ -242,18 +242,14 @@ impl ConversationHandle {
         link: &Link<Conversation>,
     ) -> Result<ConversationHandle, ClientError<ConversationGetError>> {
         let conversation = client
-            .call::<ConversationGet>(|origin, format| {
-                ConversationGet::request(origin, link, format)
-            })
+            .call(|origin, format| ConversationGet::request(origin, link, format))
             .await?;
         let messaging = match conversation.links.messaging.as_ref() {
             // The GETs of a conversation and of its messaging share their table of errors
             // (one generated type).
             Some(link) => Some(
                 client
-                    .call::<MessagingGet>(|origin, format| {
-                        MessagingGet::request(origin, link, format)
-                    })
+                    .call(|origin, format| MessagingGet::request(origin, link, format))
                     .await?,
             ),
             None => None,
@@ -328,9 +324,7 @@ impl ConversationHandle {
             bytes: text.as_bytes().to_vec(),
         };
         self.client
-            .call::<SendMessagePost>(|origin, format| {
-                SendMessagePost::request(origin, &link, &query, body, format)
-            })
+            .call(|origin, format| SendMessagePost::request(origin, &link, &query, body, format))
             .await
     }
 
@@ -338,9 +332,7 @@ impl ConversationHandle {
     pub async fn set_typing(&self) -> Result<(), ClientError<SetIsTypingPostError>> {
         let link = self.messaging_link(|l| l.set_is_typing.as_ref(), "setIsTyping")?;
         self.client
-            .call::<SetIsTypingPost>(|origin, format| {
-                SetIsTypingPost::request(origin, &link, format)
-            })
+            .call(|origin, format| SetIsTypingPost::request(origin, &link, format))
             .await
     }
 
@@ -348,9 +340,7 @@ impl ConversationHandle {
     pub async fn stop(&self) -> Result<(), ClientError<StopMessagingPostError>> {
         let link = self.messaging_link(|l| l.stop_messaging.as_ref(), "stopMessaging")?;
         self.client
-            .call::<StopMessagingPost>(|origin, format| {
-                StopMessagingPost::request(origin, &link, format)
-            })
+            .call(|origin, format| StopMessagingPost::request(origin, &link, format))
             .await
     }
 
@@ -358,9 +348,7 @@ impl ConversationHandle {
     pub async fn leave(&self) -> Result<(), ClientError<ConversationDeleteError>> {
         let link = self.own()?;
         self.client
-            .call::<ConversationDelete>(|origin, format| {
-                ConversationDelete::request(origin, &link, format)
-            })
+            .call(|origin, format| ConversationDelete::request(origin, &link, format))
             .await
     }
 
@@ -440,7 +428,7 @@ impl IncomingInvitation {
         let link = self.link(|l| l.accept.as_ref(), "accept")?;
         messaging
             .client()
-            .call::<AcceptPost>(|origin, format| AcceptPost::request(origin, &link, format))
+            .call(|origin, format| AcceptPost::request(origin, &link, format))
             .await
     }
 
@@ -454,9 +442,7 @@ impl IncomingInvitation {
         let body = DeclinePostBody::default();
         messaging
             .client()
-            .call::<DeclinePost>(|origin, format| {
-                DeclinePost::request(origin, &link, &body, format)
-            })
+            .call(|origin, format| DeclinePost::request(origin, &link, &body, format))
             .await
     }
 

@@ -145,9 +145,7 @@ impl PeopleHandle {
         let (client, link) = self.link(|l| l.my_contacts.as_ref(), "myContacts")?;
         let query = MyContactsGetQuery::default();
         let contacts = client
-            .call::<MyContactsGet>(|origin, format| {
-                MyContactsGet::request(origin, &link, &query, format)
-            })
+            .call(|origin, format| MyContactsGet::request(origin, &link, &query, format))
             .await?;
         Ok(contacts.embedded.contact)
     }
@@ -158,9 +156,7 @@ impl PeopleHandle {
         let (client, link) = self.link(|l| l.my_groups.as_ref(), "myGroups")?;
         let query = MyGroupsGetQuery::default();
         let my_groups = client
-            .call::<MyGroupsGet>(|origin, format| {
-                MyGroupsGet::request(origin, &link, &query, format)
-            })
+            .call(|origin, format| MyGroupsGet::request(origin, &link, &query, format))
             .await?;
         let mut groups = my_groups.embedded.group;
         let linked = [
@@ -169,7 +165,7 @@ impl PeopleHandle {
         ];
         for link in linked.into_iter().flatten() {
             let group = client
-                .call::<GroupGet>(|origin, format| GroupGet::request(origin, link, format))
+                .call(|origin, format| GroupGet::request(origin, link, format))
                 .await?;
             groups.push(group);
         }
@@ -189,9 +185,7 @@ impl PeopleHandle {
         let query = GroupContactsGetQuery::default();
         let contacts = self
             .client()
-            .call::<GroupContactsGet>(|origin, format| {
-                GroupContactsGet::request(origin, &link, &query, format)
-            })
+            .call(|origin, format| GroupContactsGet::request(origin, &link, &query, format))
             .await?;
         Ok(contacts.embedded.contact)
     }
@@ -209,7 +203,7 @@ impl PeopleHandle {
         }
         let link = Link::<Contact>::to(url.as_str());
         client
-            .call::<ContactGet>(|origin, format| ContactGet::request(origin, &link, format))
+            .call(|origin, format| ContactGet::request(origin, &link, format))
             .await
     }
 
@@ -229,9 +223,7 @@ impl PeopleHandle {
         link: &Link<ContactPresence>,
     ) -> Result<ContactPresence, ClientError<ContactPresenceGetError>> {
         self.client()
-            .call::<ContactPresenceGet>(|origin, format| {
-                ContactPresenceGet::request(origin, link, format)
-            })
+            .call(|origin, format| ContactPresenceGet::request(origin, link, format))
             .await
     }
 
@@ -242,7 +234,7 @@ impl PeopleHandle {
     ) -> Result<ContactNote, ClientError<ContactNoteGetError>> {
         let link = contact_link(contact, |l| l.contact_note.as_ref(), "contactNote")?;
         self.client()
-            .call::<ContactNoteGet>(|origin, format| ContactNoteGet::request(origin, &link, format))
+            .call(|origin, format| ContactNoteGet::request(origin, &link, format))
             .await
     }
 
@@ -253,9 +245,7 @@ impl PeopleHandle {
     ) -> Result<ContactLocation, ClientError<ContactLocationGetError>> {
         let link = contact_link(contact, |l| l.contact_location.as_ref(), "contactLocation")?;
         self.client()
-            .call::<ContactLocationGet>(|origin, format| {
-                ContactLocationGet::request(origin, &link, format)
-            })
+            .call(|origin, format| ContactLocationGet::request(origin, &link, format))
             .await
     }
 
@@ -273,7 +263,7 @@ impl PeopleHandle {
             limit: limit.map(|l| l.to_string()),
         };
         client
-            .call::<SearchGet>(|origin, format| SearchGet::request(origin, &link, &query, format))
+            .call(|origin, format| SearchGet::request(origin, &link, &query, format))
             .await
     }
 
@@ -293,9 +283,7 @@ impl PeopleHandle {
             ..PresenceSubscriptionsPostBody::default()
         };
         let subscription = client
-            .call::<PresenceSubscriptionsPost>(|origin, format| {
-                PresenceSubscriptionsPost::request(origin, &link, &body, format)
-            })
+            .call(|origin, format| PresenceSubscriptionsPost::request(origin, &link, &body, format))
             .await?;
         Ok(Subscription::new(client, subscription))
     }
@@ -324,7 +312,7 @@ impl PeopleHandle {
         };
         let client = self.client();
         let subscription = client
-            .call::<SubscribeToGroupPresencePost>(|origin, format| {
+            .call(|origin, format| {
                 SubscribeToGroupPresencePost::request(origin, &link, &query, &body, format)
             })
             .await?;
@@ -391,7 +379,7 @@ impl Subscription {
         };
         self.subscription = self
             .client
-            .call::<PresenceSubscriptionPost>(|origin, format| {
+            .call(|origin, format| {
                 PresenceSubscriptionPost::request(origin, &link, &query, &body, format)
             })
             .await?;
@@ -417,7 +405,7 @@ impl Subscription {
             ..AddToPresenceSubscriptionPostBody::default()
         };
         self.client
-            .call::<AddToPresenceSubscriptionPost>(|origin, format| {
+            .call(|origin, format| {
                 AddToPresenceSubscriptionPost::request(origin, &link, &body, format)
             })
             .await
@@ -441,9 +429,7 @@ impl Subscription {
     pub async fn delete(self) -> Result<(), ClientError<PresenceSubscriptionDeleteError>> {
         let link = self.own()?;
         self.client
-            .call::<PresenceSubscriptionDelete>(|origin, format| {
-                PresenceSubscriptionDelete::request(origin, &link, format)
-            })
+            .call(|origin, format| PresenceSubscriptionDelete::request(origin, &link, format))
             .await
     }
 }

@@ -59,7 +59,7 @@ async fn create_application(client: &Client) {
     let link = ucwa::Link::to(ucwa_emulator::APPLICATIONS_PATH);
     let request =
         ApplicationsPost::request(client.origin(), &link, &body, client.format()).unwrap();
-    client.send::<ApplicationsPost>(request).await.unwrap();
+    client.send(request).await.unwrap();
 }
 
 #[derive(Debug)]

@@ -118,9 +118,7 @@ async fn every_task_handle_made_before_a_recovery_works_after_it_in_json_and_xml
         let client = session.client();
         let link: Link<Application> = Link::to(now.as_str());
         let ticket = batch
-            .add::<ApplicationGet>(
-                ApplicationGet::request(client.origin(), &link, client.format()).unwrap(),
-            )
+            .add(ApplicationGet::request(client.origin(), &link, client.format()).unwrap())
             .unwrap();
         let answers = batch.send().await.unwrap();
         let application = answers.get(ticket).unwrap();

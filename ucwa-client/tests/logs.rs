@@ -131,7 +131,7 @@ async fn each_retry_is_logged_with_its_attempt_wait_and_reason() {
         client.format(),
     )
     .unwrap();
-    let application = client.send::<ApplicationsPost>(request).await.unwrap();
+    let application = client.send(request).await.unwrap();
     let link = application.links.self_.unwrap().to_cast::<Application>();
     let path = link.href.as_str().to_owned();
     emulator

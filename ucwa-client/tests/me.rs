@@ -124,7 +124,7 @@ async fn before_make_me_available_in_json_and_xml() {
         let me_href = resource.links.self_.as_ref().unwrap().href.clone();
         let presence = Link::to(format!("{}/presence", me_href.as_str()));
         let request = PresenceGet::request(client.origin(), &presence, format).unwrap();
-        match client.send::<PresenceGet>(request).await {
+        match client.send(request).await {
             Err(ClientError::Response(ResponseError::Ucwa(
                 PresenceGetError::MakeMeAvailableRequired(body),
             ))) => assert_eq!(body.code, "Conflict"),

@@ -192,7 +192,8 @@ async fn a_put_without_if_match_is_precondition_required() {
             &etag(&meeting).unwrap(),
             format,
         )
-        .unwrap();
+        .unwrap()
+        .into_http();
         request.headers_mut().remove("if-match");
         let (parts, body) = request.into_parts();
         let answer = reqwest::Client::new()

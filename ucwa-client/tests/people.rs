@@ -383,11 +383,7 @@ async fn the_errors_of_the_task_are_typed() {
             format,
         )
         .unwrap();
-        let long = lene
-            .client
-            .send::<PresenceSubscriptionsPost>(request)
-            .await
-            .unwrap_err();
+        let long = lene.client.send(request).await.unwrap_err();
         let ClientError::Response(ResponseError::Ucwa(MembershipsPostError::Common(
             UcwaError::Generic {
                 status: 400,

@@ -58,7 +58,7 @@ async fn create(
         &body,
         client.format(),
     )?;
-    tokio::time::timeout(GUARD, client.send::<ApplicationsPost>(request))
+    tokio::time::timeout(GUARD, client.send(request))
         .await
         .expect("no hang")
 }
@@ -165,7 +165,7 @@ async fn put_and_delete_are_repeated() {
         client.format(),
     )
     .unwrap();
-    let error = client.send::<CommunicationPut>(request).await.unwrap_err();
+    let error = client.send(request).await.unwrap_err();
     assert_eq!(generic(&error), (404, Some(GenericError::ResourceNotFound)));
     assert_eq!(emulator.request_count(&Method::PUT, &communication), 2);
 
@@ -173,7 +173,7 @@ async fn put_and_delete_are_repeated() {
         .inject(Fault::service_timeout(Method::DELETE, &path))
         .unwrap();
     let request = ApplicationDelete::request(client.origin(), &link, client.format()).unwrap();
-    client.send::<ApplicationDelete>(request).await.unwrap();
+    client.send(request).await.unwrap();
     assert_eq!(emulator.request_count(&Method::DELETE, &path), 2);
     assert!(emulator.application_ids().is_empty());
 }

@@ -35,7 +35,7 @@ async fn create_application(
         client.format(),
     )
     .unwrap();
-    client.send::<ApplicationsPost>(request).await
+    client.send(request).await
 }
 
 fn password(emulator: &Emulator) -> Arc<PasswordGrant> {

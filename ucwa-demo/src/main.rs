@@ -170,7 +170,7 @@ async fn run(args: Args) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let application = client
-        .send::<ApplicationsPost>(request)
+        .send(request)
         .await
         .map_err(|e| format!("creating the application: {e}"))?;
     let events_link = application
@@ -211,7 +211,7 @@ async fn run(args: Args) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let created = client
-        .send::<EscalateAudioVideoPost>(request)
+        .send(request)
         .await
         .map_err(|e| format!("escalating: {e}"))?;
     eprintln!(

@@ -157,7 +157,7 @@ async fn create_application(client: &Client, n: u64) -> Result<Application, Stri
     )
     .map_err(|e| e.to_string())?;
     client
-        .send::<ApplicationsPost>(request)
+        .send(request)
         .await
         .map_err(|e| format!("creating application {n}: {e}"))
 }

@@ -60,7 +60,7 @@ async fn try_create(
         body,
         client.format(),
     )?;
-    client.send::<ApplicationsPost>(request).await
+    client.send(request).await
 }
 
 async fn create(client: &Client) -> Application {
@@ -214,7 +214,7 @@ async fn an_oversized_body_is_refused_with_413_entity_too_large_in_json_and_xml(
             let request =
                 EscalateAudioVideoPost::request(client.origin(), &link, &query, sdp, format)
                     .unwrap();
-            client.send::<EscalateAudioVideoPost>(request).await
+            client.send(request).await
         };
         // At the limit, served; one byte more, refused before it is read.
         escalate(1, vec![b'v'; 1024]).await.unwrap();
@@ -397,7 +397,7 @@ async fn the_escalation_bound_is_answered_403_limit_exceeded() {
             client.format(),
         )
         .unwrap();
-        client.send::<EscalateAudioVideoPost>(request).await
+        client.send(request).await
     };
     escalate(1).await.unwrap();
     escalate(2).await.unwrap();
@@ -648,7 +648,7 @@ async fn the_batch_part_bound_is_answered_429_and_nothing_runs_in_json_and_xml()
         let mut batch = client.batch(&application);
         for _ in 0..3 {
             batch
-                .add::<MeGet>(MeGet::request(client.origin(), &me, format).unwrap())
+                .add(MeGet::request(client.origin(), &me, format).unwrap())
                 .unwrap();
         }
         let error = tokio::time::timeout(GUARD, batch.send())

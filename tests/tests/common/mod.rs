@@ -36,7 +36,7 @@ pub async fn create_application(client: &ucwa_client::Client) -> Application {
         client.format(),
     )
     .unwrap();
-    client.send::<ApplicationsPost>(request).await.unwrap()
+    client.send(request).await.unwrap()
 }
 
 /// A row of escalateAudioVideo's error table: status, code, subcode, and the check that an

@@ -66,7 +66,7 @@ pub async fn application(
     };
     let link = Link::to(ucwa_emulator::APPLICATIONS_PATH);
     let request = ApplicationsPost::request(client.origin(), &link, &body, format).unwrap();
-    let application = client.send::<ApplicationsPost>(request).await.unwrap();
+    let application = client.send(request).await.unwrap();
     if available {
         let me = application.embedded.me.as_ref().unwrap();
         let link = me.links.make_me_available.as_ref().unwrap();
@@ -75,7 +75,7 @@ pub async fn application(
             ..Default::default()
         };
         let request = MakeMeAvailablePost::request(client.origin(), link, &body, format).unwrap();
-        client.send::<MakeMeAvailablePost>(request).await.unwrap();
+        client.send(request).await.unwrap();
         let own = application.links.self_.clone().unwrap();
         let application = client.get::<Application>(&own.cast()).await.unwrap();
         return (client, application);

@@ -438,17 +438,21 @@ pub fn emit(
     let build = quote! {
         ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, #accept, #body_expr)
     };
+    // The request is typed by the operation, which reads its answer wherever it is sent.
     let (if_match_param, build) = if op.if_match {
         (
             quote!(if_match: &::ucwa_runtime::operation::ETag,),
             quote! {
                 let mut request = #build?;
                 if_match.set_if_match(&mut request);
-                Ok(request)
+                Ok(::ucwa_runtime::operation::Request::from_http(request))
             },
         )
     } else {
-        (quote!(), build)
+        (
+            quote!(),
+            quote!(#build.map(::ucwa_runtime::operation::Request::from_http)),
+        )
     };
     quote! {
         #op_docs
@@ -466,7 +470,7 @@ pub fn emit(
                 #body_param
                 #if_match_param
                 #format_param
-            ) -> Result<::ucwa_runtime::http::Request<Vec<u8>>, ::ucwa_runtime::RequestError> {
+            ) -> Result<::ucwa_runtime::operation::Request<Self>, ::ucwa_runtime::RequestError> {
                 #pairs_decl
                 #(#checks)*
                 #(#field_checks)*

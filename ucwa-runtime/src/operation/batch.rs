@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use http::{HeaderValue, Request, Response, header};
 
 use super::multipart::{self, BATCH_MEDIA_TYPE, Limits, MultipartError};
+use super::typed;
 use super::{Operation, OperationError, Origin, RequestError, ResponseError, parse_response};
 
 /// The rels whose requests cannot be in a batch: a batch itself, the event channel (a long
@@ -156,11 +157,12 @@ impl Batch {
     }
 
     /// Adds a request built by operation `O`'s `request(..)`; its answer is read with the
-    /// ticket.
+    /// ticket, by `O`.
     pub fn add<O: Operation>(
         &mut self,
-        request: Request<Vec<u8>>,
+        request: typed::Request<O>,
     ) -> Result<Ticket<O>, BatchError> {
+        let request = request.into_http();
         if NOT_BATCHABLE.contains(&O::REL) {
             return Err(BatchError::NotBatchable { rel: O::REL });
         }
@@ -333,8 +335,9 @@ mod tests {
         Origin::parse("https://fe1.contoso.com").unwrap()
     }
 
-    fn post(uri: &str) -> Request<Vec<u8>> {
-        Request::post(uri).body(Vec::new()).unwrap()
+    /// A request `Make` built.
+    fn post(uri: &str) -> typed::Request<Make> {
+        typed::Request::from_http(Request::post(uri).body(Vec::new()).unwrap())
     }
 
     fn answer(parts: &[Response<Vec<u8>>]) -> Response<Vec<u8>> {
@@ -360,37 +363,32 @@ mod tests {
         let mut batch = Batch::new(origin()).max_parts(2);
         assert_eq!(
             batch
-                .add::<Events>(
+                .add(typed::Request::<Events>::from_http(
                     Request::get("https://fe1.contoso.com/e")
                         .body(vec![])
                         .unwrap()
-                )
+                ))
                 .unwrap_err(),
             BatchError::NotBatchable { rel: "events" }
         );
         assert!(matches!(
-            batch.add::<Make>(
+            // Built by hand and said to be `Make`'s, but not a `POST`.
+            batch.add(typed::Request::<Make>::from_http(
                 Request::get("https://fe1.contoso.com/t")
                     .body(vec![])
                     .unwrap()
-            ),
+            )),
             Err(BatchError::WrongMethod { .. })
         ));
         assert!(matches!(
-            batch.add::<Make>(post("https://elsewhere.example/t")),
+            batch.add(post("https://elsewhere.example/t")),
             Err(BatchError::Request(RequestError::CrossOrigin { .. }))
         ));
         assert_eq!(batch.encode().unwrap_err(), BatchError::Empty);
-        batch
-            .add::<Make>(post("https://fe1.contoso.com/a"))
-            .unwrap();
-        batch
-            .add::<Make>(post("https://fe1.contoso.com/b"))
-            .unwrap();
+        batch.add(post("https://fe1.contoso.com/a")).unwrap();
+        batch.add(post("https://fe1.contoso.com/b")).unwrap();
         assert_eq!(
-            batch
-                .add::<Make>(post("https://fe1.contoso.com/c"))
-                .unwrap_err(),
+            batch.add(post("https://fe1.contoso.com/c")).unwrap_err(),
             BatchError::TooManyParts { max: 2 }
         );
         assert_eq!(batch.len(), 2);
@@ -399,13 +397,9 @@ mod tests {
     #[test]
     fn each_ticket_reads_its_own_part() {
         let mut batch = Batch::new(origin());
-        let first = batch
-            .add::<Make>(post("https://fe1.contoso.com/a"))
-            .unwrap();
-        let second = batch
-            .add::<Make>(post("https://fe1.contoso.com/b"))
-            .unwrap();
-        let mut request = post("https://fe1.contoso.com/batch");
+        let first = batch.add(post("https://fe1.contoso.com/a")).unwrap();
+        let second = batch.add(post("https://fe1.contoso.com/b")).unwrap();
+        let mut request = post("https://fe1.contoso.com/batch").into_http();
         let encoded = batch.encode().unwrap();
         Batch::prepare(&encoded.content_type, &mut request).unwrap();
         assert_eq!(request.headers()[header::ACCEPT], BATCH_MEDIA_TYPE);
@@ -440,9 +434,7 @@ mod tests {
 
         // A ticket of another batch reads nothing here.
         let mut other = Batch::new(origin());
-        let foreign = other
-            .add::<Make>(post("https://fe1.contoso.com/a"))
-            .unwrap();
+        let foreign = other.add(post("https://fe1.contoso.com/a")).unwrap();
         assert!(matches!(
             answers.get(foreign),
             Err(AnswerError::Batch(BatchError::ForeignTicket))
@@ -452,12 +444,8 @@ mod tests {
     #[test]
     fn an_answer_that_does_not_match_the_batch_is_refused() {
         let mut batch = Batch::new(origin());
-        batch
-            .add::<Make>(post("https://fe1.contoso.com/a"))
-            .unwrap();
-        batch
-            .add::<Make>(post("https://fe1.contoso.com/b"))
-            .unwrap();
+        batch.add(post("https://fe1.contoso.com/a")).unwrap();
+        batch.add(post("https://fe1.contoso.com/b")).unwrap();
         let one = answer(&[created("/a/1")]);
         assert!(matches!(
             batch.answers::<UcwaError, _>(&one, 1024),

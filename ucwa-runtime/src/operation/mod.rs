@@ -4,6 +4,8 @@
 //!
 //! - [`origin`](Origin): which hrefs may be requested at all;
 //! - `request`: query parameters checked against their limits, the body, `Accept`;
+//! - `typed`: [`Request<O>`], what a generated `request(..)` gives: the `http::Request` typed
+//!   by the operation that reads its answer;
 //! - `response`: a success into the operation's [`Success`] output, an error status into its
 //!   [`OperationError`], anything else into [`NotUcwa`];
 //! - `media`: [`MediaBody`], the success of an operation answering raw content (a photo) in
@@ -22,6 +24,7 @@ pub mod multipart;
 mod origin;
 mod request;
 mod response;
+mod typed;
 
 use http::{Method, Response, StatusCode};
 
@@ -35,12 +38,13 @@ pub use request::{
     check_numeric_parameter, check_parameter, check_range,
 };
 pub use response::{NotUcwa, ResponseError, Success, parse_response};
+pub use typed::Request;
 
 use crate::ErrorBody;
 
 /// An operation of the schema: generated for each, with an inherent `request(..)` that builds
 /// the request from a link and checked parameters (its signature depends on the operation's
-/// query parameters and body).
+/// query parameters and body) as a [`Request<Self>`](Request).
 pub trait Operation {
     /// The HTTP method.
     const METHOD: Method;
