@@ -30,7 +30,7 @@ use ucwa::operations::{
     PresencePostError,
 };
 use ucwa::resources::{Application, Location, Me, MeLinks, Note, Presence};
-use ucwa::{Link, Untyped};
+use ucwa::Link;
 
 use crate::link::{MissingLink, required};
 use crate::source::Source;
@@ -81,7 +81,7 @@ impl MeHandle {
     /// The `me` resource, read now: name, URI, addresses, links.
     pub async fn get(&self) -> Result<Me, ClientError<MeGetError>> {
         let (client, link) = self.link(|l| l.self_.as_ref(), "self")?;
-        let link: Link<Me> = link.cast::<Untyped>().cast();
+        let link: Link<Me> = link.cast();
         client
             .call(|origin, format| MeGet::request(origin, &link, format))
             .await
