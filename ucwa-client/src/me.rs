@@ -21,6 +21,7 @@
 //! again after makeMeAvailable, which brings the links of presence, note and location (an
 //! application given to [`Client::me`] must have been read after it too).
 
+use ucwa::Link;
 use ucwa::enumerations::PreferredAvailability;
 use ucwa::operation::MediaBody;
 use ucwa::operations::{
@@ -30,7 +31,6 @@ use ucwa::operations::{
     PresencePostError,
 };
 use ucwa::resources::{Application, Location, Me, MeLinks, Note, Presence};
-use ucwa::Link;
 
 use crate::link::{MissingLink, required};
 use crate::source::Source;
