@@ -121,11 +121,44 @@ pub struct Discovered {
 
 /// One entry point that failed, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Attempt {
     /// The URL tried.
     pub url: String,
     /// Why it did not do.
     pub failure: String,
+    /// Whether it got no answer in time (the connection's timeout or the request's).
+    pub timed_out: bool,
+    /// Whether no connection could be made to it (refused, unreachable, a name that does not
+    /// resolve, a failed TLS handshake).
+    pub connect_failed: bool,
+}
+
+/// Why one entry point failed, before it is an [`Attempt`].
+struct ProbeFailure {
+    text: String,
+    timed_out: bool,
+    connect_failed: bool,
+}
+
+impl From<String> for ProbeFailure {
+    fn from(text: String) -> Self {
+        ProbeFailure {
+            text,
+            timed_out: false,
+            connect_failed: false,
+        }
+    }
+}
+
+impl From<crate::TransportError> for ProbeFailure {
+    fn from(error: crate::TransportError) -> Self {
+        ProbeFailure {
+            text: error.reason(),
+            timed_out: error.is_timeout(),
+            connect_failed: error.is_connect(),
+        }
+    }
 }
 
 /// Why discovery did not find the `applications` link.
@@ -188,19 +221,26 @@ pub enum DiscoveryError {
 }
 
 impl DiscoveryError {
-    /// Whether a request after the entry point, or the token endpoint, did not answer in time.
+    /// Whether no answer came in time: from any entry point, from a request after the entry
+    /// point, or from the token endpoint.
     pub fn is_timeout(&self) -> bool {
         match self {
+            DiscoveryError::NoEntryPoint { attempts } => {
+                !attempts.is_empty() && attempts.iter().all(|a| a.timed_out)
+            }
             DiscoveryError::Transport(error) => error.is_timeout(),
             DiscoveryError::Auth(error) => error.is_timeout(),
             _ => false,
         }
     }
 
-    /// Whether no connection could be made for a request after the entry point, or to the
-    /// token endpoint.
+    /// Whether no connection could be made: to any entry point, for a request after the entry
+    /// point, or to the token endpoint.
     pub fn is_connect(&self) -> bool {
         match self {
+            DiscoveryError::NoEntryPoint { attempts } => {
+                !attempts.is_empty() && attempts.iter().all(|a| a.connect_failed)
+            }
             DiscoveryError::Transport(error) => error.is_connect(),
             DiscoveryError::Auth(error) => error.is_connect(),
             _ => false,
@@ -324,27 +364,29 @@ impl Discovery<'_> {
             let failure = match self.probe(&candidate).await {
                 Ok((url, body)) => match self.decode::<Root>(&url, &body) {
                     Ok(root) => return Ok((url, root)),
-                    Err(error) => error.to_string(),
+                    Err(error) => ProbeFailure::from(error.to_string()),
                 },
                 Err(failure) => failure,
             };
-            tracing::info!(url = %candidate, %failure, "entry point failed");
+            tracing::info!(url = %candidate, failure = %failure.text, "entry point failed");
             attempts.push(Attempt {
                 url: candidate.to_string(),
-                failure,
+                failure: failure.text,
+                timed_out: failure.timed_out,
+                connect_failed: failure.connect_failed,
             });
         }
         Err(DiscoveryError::NoEntryPoint { attempts })
     }
 
     /// One entry point, following HTTP redirects within the domain.
-    async fn probe(&self, start: &url::Url) -> Result<(url::Url, Vec<u8>), String> {
+    async fn probe(&self, start: &url::Url) -> Result<(url::Url, Vec<u8>), ProbeFailure> {
         let mut url = start.clone();
         for _ in 0..MAX_REDIRECTS {
             match self.fetch(&url, &RetryPolicy::none()).await {
                 Fetched::Resource { url, body } => return Ok((url, body)),
-                Fetched::Failed(reason, _) => return Err(reason),
-                Fetched::NoAnswer(error) => return Err(error.reason()),
+                Fetched::Failed(reason, _) => return Err(reason.into()),
+                Fetched::NoAnswer(error) => return Err(error.into()),
                 Fetched::Redirect(location) => {
                     let next = url.join(&location).map_err(|e| {
                         format!("a redirect to `{location}`, which is not a URL: {e}")
@@ -354,7 +396,7 @@ impl Discovery<'_> {
                 }
             }
         }
-        Err(format!("more than {MAX_REDIRECTS} redirects"))
+        Err(format!("more than {MAX_REDIRECTS} redirects").into())
     }
 
     /// The check on an HTTP redirect's target: in the sign-in domain (or one trusted as

@@ -113,8 +113,8 @@ impl From<MissingLink> for SessionError {
 }
 
 impl SessionError {
-    /// Whether a request got no answer in time (discovery after its entry point, the token
-    /// endpoint, creating the application, makeMeAvailable).
+    /// Whether a request got no answer in time (discovery, the token endpoint, creating the
+    /// application, makeMeAvailable).
     pub fn is_timeout(&self) -> bool {
         match self {
             SessionError::SignIn(error) => error.is_timeout(),

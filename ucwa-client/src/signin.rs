@@ -55,14 +55,13 @@ pub enum SignInError {
 }
 
 impl SignInError {
-    /// Whether a request of discovery after its entry point, or the token endpoint, did not
-    /// answer in time.
+    /// Whether no answer came in time during discovery ([`DiscoveryError::is_timeout`]).
     pub fn is_timeout(&self) -> bool {
         matches!(self, SignInError::Discovery(error) if error.is_timeout())
     }
 
-    /// Whether no connection could be made for a request of discovery after its entry point,
-    /// or to the token endpoint.
+    /// Whether no connection could be made during discovery
+    /// ([`DiscoveryError::is_connect`]).
     pub fn is_connect(&self) -> bool {
         matches!(self, SignInError::Discovery(error) if error.is_connect())
     }

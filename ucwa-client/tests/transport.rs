@@ -139,8 +139,28 @@ async fn the_connect_timeout_set_on_sign_in_is_the_sessions() {
         .unwrap_err();
     // Given up on the connection's timeout, long before the request's.
     assert!(started.elapsed() < Duration::from_secs(10), "{error}");
+    assert!(error.is_timeout(), "{error:?}");
     let message = error.to_string();
     assert!(message.contains("timed out"), "{message}");
+}
+
+#[tokio::test]
+async fn a_sign_in_whose_entry_point_refuses_is_a_refused_connection() {
+    let entry = url::Url::parse(&format!("{}/autodiscover", closed_port())).unwrap();
+    let error = SignIn::new("lene@contoso.com")
+        .unwrap()
+        .password("pass@word1")
+        .allow_http(true)
+        .discovery_url(entry)
+        .start()
+        .await
+        .unwrap_err();
+    assert!(error.is_connect(), "{error:?}");
+    assert!(!error.is_timeout(), "{error:?}");
+    assert!(
+        error.to_string().contains("no entry point answered"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
