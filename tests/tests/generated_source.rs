@@ -3,7 +3,7 @@
 //! 45,000 lines for 237 resources) is more than a reviewer reads, so the snapshot holds the
 //! items of the original three resources and what they use: every change to how the generator
 //! writes a struct, its links, its embedded resources, an operation or an error enum shows
-//! there, cut from the very source that is compiled.
+//! there, taken from the very source that is compiled.
 
 use std::path::Path;
 
@@ -25,59 +25,111 @@ const REVIEWED: &[&str] = &[
 ];
 
 /// The items of the generated source that define one of `REVIEWED`'s types or their
-/// `…Links`, `…Embedded`, `…Get`, `…Post`, `…Error`, `…Query` companions, in source order,
-/// each with the module it is in. The generator puts a blank line between items.
+/// `…Links`, `…Embedded`, `…Get`, `…Post`, `…Error`, `…Query` companions, and the types their
+/// aliases name (an operation whose error table is shared names the table's enum, which is
+/// reviewed with it), in source order, each with the module it is in.
+///
+/// The source is parsed, not cut at blank lines, so that no change of layout can drop an item
+/// from the snapshot without failing: a reviewed type that is not found fails the test.
 fn reviewed_items(source: &str) -> String {
-    let items = items(source);
-    // Operations whose error table is another's name that one's enum: it is reviewed too.
-    let mut names: Vec<String> = Vec::new();
-    for (_, name, item) in &items {
-        if REVIEWED.iter().any(|t| is_companion(name, t))
-            && let Some((_, target)) = item.split_once(" = ")
-        {
-            names.push(target.trim_end_matches(';').trim().to_owned());
-        }
+    let file = syn::parse_file(source).expect("the generated source parses");
+    let items = items(&file);
+    let mut selected: Vec<String> = items
+        .iter()
+        .filter(|item| REVIEWED.iter().any(|t| is_companion(&item.name, t)))
+        .map(|item| item.name.clone())
+        .collect();
+    for reviewed in REVIEWED {
+        assert!(
+            selected.iter().any(|name| name == reviewed),
+            "`{reviewed}` is not in the generated source"
+        );
     }
+    let aliased: Vec<String> = items
+        .iter()
+        .filter(|item| selected.contains(&item.name))
+        .filter_map(|item| item.alias_of.clone())
+        .filter(|target| items.iter().any(|item| &item.name == target))
+        .collect();
+    selected.extend(aliased);
     let mut out = String::new();
-    for (module, name, item) in &items {
-        if REVIEWED.iter().any(|t| is_companion(name, t)) || names.contains(name) {
-            out.push_str(&format!(
-                "// in `{module}`\n{}\n\n",
-                item.trim_matches('\n')
-            ));
+    for item in items.iter().filter(|item| selected.contains(&item.name)) {
+        let (module, source) = item.source;
+        out.push_str(&format!(
+            "// in `{}`\n{}\n\n",
+            item.module,
+            print_in(module, source)
+        ));
+    }
+    out
+}
+
+/// One item of a module of the generated source.
+struct Item<'a> {
+    /// The module it is in.
+    module: String,
+    /// The name it defines (for an `impl`, the type it is for).
+    name: String,
+    /// For a type alias, the type it names.
+    alias_of: Option<String>,
+    /// The module and the item, to print it.
+    source: (&'a syn::ItemMod, &'a syn::Item),
+}
+
+/// The items of the modules of the source, in order.
+fn items(file: &syn::File) -> Vec<Item<'_>> {
+    let mut out = Vec::new();
+    for item in &file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, content)) = &module.content else {
+            continue;
+        };
+        for item in content {
+            let (name, alias_of) = match item {
+                syn::Item::Struct(s) => (s.ident.to_string(), None),
+                syn::Item::Enum(e) => (e.ident.to_string(), None),
+                syn::Item::Type(t) => (t.ident.to_string(), last_ident(&t.ty)),
+                syn::Item::Impl(i) => match last_ident(&i.self_ty) {
+                    Some(name) => (name, None),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            out.push(Item {
+                module: module.ident.to_string(),
+                name,
+                alias_of,
+                source: (module, item),
+            });
         }
     }
     out
 }
 
-/// The items of the source: (module, the name it defines, its text).
-fn items(source: &str) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    let mut module = "";
-    for item in source.split("\n\n") {
-        for line in item.lines() {
-            if let Some(name) = line.strip_prefix("pub mod ") {
-                module = name.trim_end_matches(" {");
-            }
-        }
-        let defines = item.lines().find_map(|line| {
-            let line = line.trim_start();
-            // `impl Trait for Name`, `impl Name`, `pub struct Name`, …
-            if let Some(rest) = line.strip_prefix("impl ") {
-                return Some(rest.split_once(" for ").map_or(rest, |(_, name)| name));
-            }
-            ["pub struct ", "pub enum ", "pub type "]
-                .iter()
-                .find_map(|keyword| line.strip_prefix(keyword))
-        });
-        let Some(defined) = defines else { continue };
-        let name: String = defined
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
-        out.push((module.to_owned(), name, item.to_owned()));
+/// The last identifier of a path type (`X` of `::a::X<T>`).
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
     }
-    out
+}
+
+/// `item` printed as the generator prints it: by prettyplease, inside its module (whose
+/// indentation changes where lines wrap), without the module's own lines.
+fn print_in(module: &syn::ItemMod, item: &syn::Item) -> String {
+    let mut alone: syn::ItemMod =
+        syn::parse_str(&format!("pub mod {} {{}}", module.ident)).expect("a module parses");
+    if let Some((_, content)) = &mut alone.content {
+        content.push(item.clone());
+    }
+    let mut file = syn::parse_file("").expect("an empty file parses");
+    file.items.push(syn::Item::Mod(alone));
+    let printed = prettyplease::unparse(&file);
+    let lines: Vec<&str> = printed.lines().collect();
+    // `pub mod name {`, the item, `}`.
+    lines[1..lines.len() - 1].join("\n")
 }
 
 /// `name` is `ty` or one of the items generated with it.

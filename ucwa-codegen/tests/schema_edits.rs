@@ -204,3 +204,48 @@ fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The `pub type` alias of `name` in `source`, and what it names.
+fn alias_target<'s>(source: &'s str, name: &str) -> Option<&'s str> {
+    let declaration = format!("pub type {name} = ");
+    source.lines().find_map(|line| {
+        line.trim()
+            .strip_prefix(&declaration)
+            .map(|rest| rest.trim_end_matches(';'))
+    })
+}
+
+/// A table several operations share is named for its rows, not for the first operation that
+/// has it: when that operation's table changes, the others keep their type, and the changed
+/// operation gets an enum of its own.
+#[test]
+fn a_shared_error_table_is_named_for_itself() {
+    let before = Builder::new().schema_dir(SCHEMA).render().unwrap().source;
+    let shared = alias_target(&before, "EscalateAudioVideoPostError").unwrap();
+    assert!(shared.starts_with("ErrorTable"), "{shared}");
+    assert_eq!(alias_target(&before, "AcceptPostError"), Some(shared));
+    assert_eq!(before.matches(&format!("pub enum {shared} {{")).count(), 1);
+
+    let dir = copy_schema("shared-error-table");
+    let file = dir.join("resources/accept.json");
+    let mut accept: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    accept["operations"][0]["errors"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "error": "Forbidden",
+            "code": 403,
+            "subcode": null,
+            "description": "Not allowed."
+        }));
+    fs::write(&file, serde_json::to_string_pretty(&accept).unwrap()).unwrap();
+    let after = Builder::new().schema_dir(&dir).render().unwrap().source;
+    assert_eq!(
+        alias_target(&after, "EscalateAudioVideoPostError"),
+        Some(shared)
+    );
+    assert_eq!(after.matches(&format!("pub enum {shared} {{")).count(), 1);
+    assert_eq!(alias_target(&after, "AcceptPostError"), None);
+    assert!(after.contains("pub enum AcceptPostError {"));
+    fs::remove_dir_all(&dir).unwrap();
+}

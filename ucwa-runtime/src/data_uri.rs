@@ -23,6 +23,7 @@ pub struct DataUri {
 
 /// Why a string is not a usable `data:` URI, or its content cannot be decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DataUriError {
     /// The string does not start with `data:`.
     NotDataUri {

@@ -25,11 +25,14 @@ fn base_name(resource: &Resource, op: &Operation) -> String {
 
 /// Which operations share one error enum: the reference gives many operations the very same
 /// table, and one enum per distinct table keeps the generated code (and its build) from
-/// repeating it. The first operation with a table (in emission order) owns the enum; the
-/// others name it through a type alias.
+/// repeating it. A table of one operation is its `…Error` enum; a shared table is an enum named
+/// for the table itself ([`shared_table_name`]), emitted with the first operation that has it
+/// (in emission order), and every operation sharing it names it through its own `…Error` alias.
 pub struct ErrorTables {
-    /// For each operation's base name: the operations sharing its table, owner first.
+    /// For each operation's base name: the operations sharing its table, in emission order.
     sharing: BTreeMap<String, Vec<String>>,
+    /// For each operation whose table is shared: the name of the table's enum.
+    shared_names: BTreeMap<String, String>,
     /// The resource of each operation, by base name.
     resource_of: BTreeMap<String, String>,
 }
@@ -51,17 +54,31 @@ impl ErrorTables {
                 }
             }
         }
+        // Distinct tables whose names would collide (a hash collision) are told apart by a salt,
+        // given in emission order.
+        let mut taken = std::collections::BTreeSet::new();
+        let mut shared_names = BTreeMap::new();
+        for (table, ops) in by_table.iter().filter(|(_, ops)| ops.len() > 1) {
+            let name = (0..)
+                .map(|salt| shared_table_name(table, salt))
+                .find(|name| taken.insert(name.clone()))
+                .expect("some salt gives a free name");
+            for op in ops {
+                shared_names.insert(op.clone(), name.clone());
+            }
+        }
         let sharing = by_table
             .into_iter()
             .flat_map(|(_, ops)| ops.clone().into_iter().map(move |op| (op, ops.clone())))
             .collect();
         ErrorTables {
             sharing,
+            shared_names,
             resource_of,
         }
     }
 
-    /// Where the error enum owned by the first of `sharers` exists: wherever one of them is.
+    /// Where the error enum of a table shared by `sharers` exists: wherever one of them is.
     fn gate(&self, sharers: &[String], gates: &Gates) -> Gate {
         gates.any_resource(
             sharers
@@ -74,20 +91,67 @@ impl ErrorTables {
     fn sharers(&self, base: &str) -> &[String] {
         self.sharing.get(base).map_or(&[], Vec::as_slice)
     }
+
+    /// The enum of `base`'s table, when other operations have the same table.
+    fn shared_name(&self, base: &str) -> Option<&str> {
+        self.shared_names.get(base).map(String::as_str)
+    }
 }
 
+/// The name of the enum of a table several operations share: `ErrorTable` and eight hex
+/// digits of a hash of its rows (status, error, subcode, description), so that it names the
+/// table, not whichever operation happens to come first, and stays the same when operations
+/// are added or removed. `salt` (0 but for a collision) gives another name for the same rows.
+fn shared_table_name(rows: &[SyncError], salt: u32) -> String {
+    // FNV-1a, 64 bits: stable across Rust releases and platforms, unlike std's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut write = |bytes: &[u8]| {
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    if salt > 0 {
+        write(&salt.to_le_bytes());
+    }
+    for row in rows {
+        write(&row.code.to_le_bytes());
+        // Each text preceded by its length, so that no two tables give the same bytes.
+        for text in [
+            row.error.as_str(),
+            row.subcode.as_deref().unwrap_or(""),
+            row.description.as_str(),
+        ] {
+            write(&(text.len() as u64).to_le_bytes());
+            write(text.as_bytes());
+        }
+        write(&[u8::from(row.subcode.is_some())]);
+    }
+    format!("ErrorTable{:08X}", (hash ^ (hash >> 32)) as u32)
+}
+
+/// What is generated for one operation, named once for all the steps.
+struct Names<'a> {
+    /// The operation's Rust name, e.g. `EscalateAudioVideoPost`.
+    base: String,
+    /// The rel of the resource it is invoked on.
+    rel: &'a str,
+    /// Where everything generated for it exists.
+    gate: Gate,
+    /// `gate` as an attribute.
+    cfg: TokenStream,
+}
+
+/// The items of one operation: the operation itself ([`operation_struct`]), its request builder
+/// ([`request_fn`]), its `Operation` impl ([`operation_impl`]), its query struct
+/// ([`query_struct`]), its body struct ([`request_body`]) and its errors ([`errors`]).
 pub fn emit(
     resource: &Resource,
     op: &Operation,
     tables: &ErrorTables,
     gates: &Gates,
 ) -> TokenStream {
-    let base = base_name(resource, op);
-    let name = naming::ident(&base);
-    let error_name = naming::ident(&format!("{base}Error"));
-    let query_name = naming::ident(&format!("{base}Query"));
-    let rel = &resource.name;
-    let method = naming::ident(&op.method);
+    let rel = resource.name.as_str();
     // On with its resource, and with the resources its answer and body are typed by.
     let mut gate = gates.resource(rel);
     for typed in [&op.response.resource, &body_resource(op)]
@@ -96,11 +160,38 @@ pub fn emit(
     {
         gate = gate.and(&gates.type_name(typed));
     }
-    let cfg = gate.cfg();
+    let names = Names {
+        base: base_name(resource, op),
+        rel,
+        cfg: gate.cfg(),
+        gate,
+    };
+    let (output, output_doc) = output(op);
+    let body = request_body(op, &names, gates);
+    let operation = operation_struct(op, &names, &output_doc);
+    let request = request_fn(op, &names, &body);
+    let operation_impl = operation_impl(op, &names, &output);
+    let query_struct = (!op.query.is_empty()).then(|| {
+        let query_name = naming::ident(&format!("{}Query", names.base));
+        query_struct(&query_name, op, &names.cfg)
+    });
+    let body_struct = body.item;
+    let errors = errors(op, &names, tables, gates);
+    quote! {
+        #operation
+        #request
+        #operation_impl
 
-    // The answer.
+        #query_struct
+        #body_struct
+        #errors
+    }
+}
+
+/// The type of a success, and the sentence of the operation's docs that says what it is.
+fn output(op: &Operation) -> (TokenStream, String) {
     let media = &op.response.media_types;
-    let (output, output_doc) = match &op.response.resource {
+    match &op.response.resource {
         // Raw content (a photo): its media type and bytes.
         None if !media.is_empty() => (
             quote!(::ucwa_runtime::operation::MediaBody),
@@ -139,45 +230,70 @@ pub fn emit(
             quote!(()),
             format!("A success ({}) has no body.", op.response.status),
         ),
-    };
+    }
+}
 
-    // Query parameters.
-    let query_struct = (!op.query.is_empty()).then(|| query_struct(&query_name, op, &cfg));
-    let query_param = (!op.query.is_empty()).then(|| quote!(query: &#query_name,));
-    let checks = op.query.iter().map(|q| {
-        let field = naming::ident(&naming::field_name(&q.name));
-        let wire = &q.name;
-        let required = q.required;
-        let max = match q.max_length {
-            Some(n) => {
-                let n = proc_macro2::Literal::u64_unsuffixed(n);
-                quote!(Some(#n))
-            }
-            None => quote!(None),
-        };
-        let numeric = (!q.range.is_empty()).then(|| {
-            let (min, max) = (bound(q.range.minimum), bound(q.range.maximum));
-            quote!(::ucwa_runtime::operation::check_numeric_parameter(#wire, value, #min, #max)?;)
-        });
-        if q.required {
-            quote! {
-                let value = &query.#field;
-                ::ucwa_runtime::operation::check_parameter(#wire, value, #required, #max)?;
-                #numeric
-                pairs.push((#wire, value.as_str()));
-            }
-        } else {
-            quote! {
-                if let Some(value) = &query.#field {
+/// The unit struct naming the operation, with its docs.
+fn operation_struct(op: &Operation, names: &Names<'_>, output_doc: &str) -> TokenStream {
+    let (base, rel, cfg) = (&names.base, names.rel, &names.cfg);
+    let name = naming::ident(base);
+    let op_docs = doc([
+        format!("`{}` on {} `{rel}` link.", op.method, super::article(rel)),
+        sentence(&op.description),
+        format!(
+            "{output_doc} Build the request with [`{base}::request`]; read the answer with [`Operation::response`](::ucwa_runtime::operation::Operation::response), which gives an error status as [`{base}Error`] and an answer not from UCWA as [`NotUcwa`](::ucwa_runtime::operation::NotUcwa)."
+        ),
+    ]);
+    quote! {
+        #op_docs
+        #cfg
+        #[derive(Clone, Copy, Debug)]
+        pub struct #name;
+    }
+}
+
+/// The checks of the query parameters, each pushing its pair when it is given.
+fn query_checks(op: &Operation) -> Vec<TokenStream> {
+    op.query
+        .iter()
+        .map(|q| {
+            let field = naming::ident(&naming::field_name(&q.name));
+            let wire = &q.name;
+            let required = q.required;
+            let max = match q.max_length {
+                Some(n) => {
+                    let n = proc_macro2::Literal::u64_unsuffixed(n);
+                    quote!(Some(#n))
+                }
+                None => quote!(None),
+            };
+            let numeric = (!q.range.is_empty()).then(|| {
+                let (min, max) = (bound(q.range.minimum), bound(q.range.maximum));
+                quote!(::ucwa_runtime::operation::check_numeric_parameter(#wire, value, #min, #max)?;)
+            });
+            if q.required {
+                quote! {
+                    let value = &query.#field;
                     ::ucwa_runtime::operation::check_parameter(#wire, value, #required, #max)?;
                     #numeric
                     pairs.push((#wire, value.as_str()));
                 }
+            } else {
+                quote! {
+                    if let Some(value) = &query.#field {
+                        ::ucwa_runtime::operation::check_parameter(#wire, value, #required, #max)?;
+                        #numeric
+                        pairs.push((#wire, value.as_str()));
+                    }
+                }
             }
-        }
-    });
-    // The limits of body fields, checked before anything is encoded.
-    let field_checks: Vec<TokenStream> = match &op.request {
+        })
+        .collect()
+}
+
+/// The limits of body fields, checked before anything is encoded.
+fn body_checks(op: &Operation) -> Vec<TokenStream> {
+    match &op.request {
         Some(RequestBody::Fields { fields, .. }) => fields
             .iter()
             .filter_map(|f| {
@@ -206,16 +322,29 @@ pub fn emit(
             ::ucwa_runtime::operation::check_body_media_type(&body, &[#(#media_types),*])?;
         }],
         _ => Vec::new(),
-    };
-    let pairs_decl = if op.query.is_empty() {
-        quote!(let pairs: Vec<(&str, &str)> = Vec::new();)
-    } else {
-        quote!(let mut pairs: Vec<(&str, &str)> = Vec::new();)
-    };
+    }
+}
 
-    // The body.
-    let (body_param, body_expr, body_doc, body_struct) = match &op.request {
-        None => (quote!(), quote!(None), String::new(), quote!()),
+/// What a request body adds to the operation: the parameter of `request`, the expression
+/// giving the runtime's `Body`, the sentence of `request`'s docs about it, and the item it
+/// needs (the struct of a body made of fields).
+struct BodyParts {
+    param: TokenStream,
+    expr: TokenStream,
+    doc: String,
+    item: TokenStream,
+}
+
+/// The body of the request, by kind: none, bytes in one media type or one of several, a whole
+/// resource, or fields.
+fn request_body(op: &Operation, names: &Names<'_>, gates: &Gates) -> BodyParts {
+    match &op.request {
+        None => BodyParts {
+            param: quote!(),
+            expr: quote!(None),
+            doc: String::new(),
+            item: quote!(),
+        },
         Some(RequestBody::Bytes {
             media_types,
             description,
@@ -227,18 +356,18 @@ pub fn emit(
                 .map(|t| format!("`{t}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            (
-                quote!(body: ::ucwa_runtime::operation::Body,),
-                quote!(Some(body)),
-                format!(
+            BodyParts {
+                param: quote!(body: ::ucwa_runtime::operation::Body,),
+                expr: quote!(Some(body)),
+                doc: format!(
                     "`body` carries its media type, one of {listed}.{}",
                     match sentence(description) {
                         d if d.is_empty() => d,
                         d => format!(" {d}"),
                     }
                 ),
-                quote!(),
-            )
+                item: quote!(),
+            }
         }
         Some(RequestBody::Bytes {
             media_types,
@@ -250,135 +379,140 @@ pub fn emit(
             } else {
                 String::new()
             };
-            (
-                quote!(body: Vec<u8>,),
-                quote! {
+            BodyParts {
+                param: quote!(body: Vec<u8>,),
+                expr: quote! {
                     Some(::ucwa_runtime::operation::Body {
                         media_type: #media_type.to_owned(),
                         bytes: body,
                     })
                 },
-                format!(
+                doc: format!(
                     "`body` is sent as `{media_type}`.{}{more}",
                     match sentence(description) {
                         d if d.is_empty() => d,
                         d => format!(" {d}"),
                     }
                 ),
-                quote!(),
-            )
+                item: quote!(),
+            }
         }
         Some(RequestBody::Resource { resource }) => {
             let ty = naming::ident(&naming::type_name(resource));
-            (
-                quote!(body: &super::resources::#ty,),
-                quote! {
-                    Some(::ucwa_runtime::operation::Body {
-                        media_type: format.media_type().to_owned(),
-                        bytes: ::ucwa_runtime::codec::encode(format, body)?,
-                    })
-                },
-                format!("`body`, the `{resource}` resource, is sent in `format`."),
-                quote!(),
-            )
+            BodyParts {
+                param: quote!(body: &super::resources::#ty,),
+                expr: encoded_body(),
+                doc: format!("`body`, the `{resource}` resource, is sent in `format`."),
+                item: quote!(),
+            }
         }
         Some(RequestBody::Fields { fields, links }) => {
-            let body_name = naming::ident(&format!("{base}Body"));
-            let links_name = naming::ident(&format!("{base}BodyLinks"));
-            let props = fields.iter().map(|f| {
-                let field = naming::ident(&naming::field_name(&f.name));
-                let wire = &f.name;
-                let ty = super::resource::value_type(&f.ty);
-                let required = if f.required { "Required." } else { "" };
-                let limit = f
-                    .max_length
-                    .map(|n| format!(" At most {n} characters."))
-                    .unwrap_or_default();
-                let range = range_doc(&f.range);
-                let docs = doc([
-                    described(&f.description, || format!("The `{wire}` field.")),
-                    format!("{required}{limit} {range}")
-                        .trim()
-                        .replace("  ", " "),
-                ]);
-                quote! {
-                    #docs
-                    #[ucwa(name = #wire)]
-                    pub #field: Option<#ty>,
-                }
-            });
-            let docs = doc([format!("The body of [`{base}`].")]);
-            let unknown_docs = doc(["Other members to send."]);
-            // Content the body carries in `data:` URIs goes under `_links` (`<link>` in XML).
-            let (links_field, links_struct) = if links.is_empty() {
-                (quote!(), quote!())
-            } else {
-                let fields = links.iter().map(|l| super::resource::link(l, &gate, gates));
-                let field_docs = doc(["Content sent as `data:` URIs (`_links`)."]);
-                let struct_docs = doc([format!("The links of [`{base}Body`].")]);
-                let unknown_links_docs = doc(["Other links to send."]);
-                (
-                    quote! {
-                        #field_docs
-                        #[ucwa(links)]
-                        pub links: #links_name,
-                    },
-                    quote! {
-                        #struct_docs
-                        #cfg
-                        #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Links)]
-                        pub struct #links_name {
-                            #(#fields)*
-                            #unknown_links_docs
-                            #[ucwa(unknown)]
-                            pub unknown: ::ucwa_runtime::Unknown,
-                        }
-                    },
-                )
-            };
-            (
-                quote!(body: &#body_name,),
-                quote! {
-                    Some(::ucwa_runtime::operation::Body {
-                        media_type: format.media_type().to_owned(),
-                        bytes: ::ucwa_runtime::codec::encode(format, body)?,
-                    })
-                },
-                "`body` is sent in `format`.".to_owned(),
-                quote! {
-                    #docs
-                    #cfg
-                    #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Resource)]
-                    #[ucwa(rel = #rel, input)]
-                    pub struct #body_name {
-                        #(#props)*
-                        #links_field
-                        #unknown_docs
-                        #[ucwa(unknown)]
-                        pub unknown: ::ucwa_runtime::Unknown,
-                    }
-
-                    #links_struct
-                },
-            )
+            let body_name = naming::ident(&format!("{}Body", names.base));
+            BodyParts {
+                param: quote!(body: &#body_name,),
+                expr: encoded_body(),
+                doc: "`body` is sent in `format`.".to_owned(),
+                item: fields_body_struct(fields, links, names, gates),
+            }
         }
-    };
+    }
+}
 
-    let op_docs = doc([
-        format!("`{}` on {} `{rel}` link.", op.method, super::article(rel)),
-        sentence(&op.description),
-        format!(
-            "{output_doc} Build the request with [`{base}::request`]; read the answer with [`Operation::response`](::ucwa_runtime::operation::Operation::response), which gives an error status as [`{base}Error`] and an answer not from UCWA as [`NotUcwa`](::ucwa_runtime::operation::NotUcwa)."
-        ),
-    ]);
-    // An answer of raw content asks for its media types whatever the representation; `format`
-    // is then taken only for a body sent in it.
-    let body_in_format = matches!(
-        op.request,
-        Some(RequestBody::Fields { .. } | RequestBody::Resource { .. })
-    );
-    let takes_format = media.is_empty() || body_in_format;
-    let request_docs = doc([
+/// A body encoded in `format`.
+fn encoded_body() -> TokenStream {
+    quote! {
+        Some(::ucwa_runtime::operation::Body {
+            media_type: format.media_type().to_owned(),
+            bytes: ::ucwa_runtime::codec::encode(format, body)?,
+        })
+    }
+}
+
+/// The `…Body` struct of a body made of fields, and its `…BodyLinks` when it carries content
+/// in `data:` URIs.
+fn fields_body_struct(
+    fields: &[Property],
+    links: &[Link],
+    names: &Names<'_>,
+    gates: &Gates,
+) -> TokenStream {
+    let (base, rel, cfg) = (&names.base, names.rel, &names.cfg);
+    let body_name = naming::ident(&format!("{base}Body"));
+    let links_name = naming::ident(&format!("{base}BodyLinks"));
+    let props = fields.iter().map(|f| {
+        let field = naming::ident(&naming::field_name(&f.name));
+        let wire = &f.name;
+        let ty = super::resource::value_type(&f.ty);
+        let required = if f.required { "Required." } else { "" };
+        let limit = f
+            .max_length
+            .map(|n| format!(" At most {n} characters."))
+            .unwrap_or_default();
+        let range = range_doc(&f.range);
+        let docs = doc([
+            described(&f.description, || format!("The `{wire}` field.")),
+            format!("{required}{limit} {range}")
+                .trim()
+                .replace("  ", " "),
+        ]);
+        quote! {
+            #docs
+            #[ucwa(name = #wire)]
+            pub #field: Option<#ty>,
+        }
+    });
+    let docs = doc([format!("The body of [`{base}`].")]);
+    let unknown_docs = doc(["Other members to send."]);
+    // Content the body carries in `data:` URIs goes under `_links` (`<link>` in XML).
+    let (links_field, links_struct) = if links.is_empty() {
+        (quote!(), quote!())
+    } else {
+        let fields = links
+            .iter()
+            .map(|l| super::resource::link(l, &names.gate, gates));
+        let field_docs = doc(["Content sent as `data:` URIs (`_links`)."]);
+        let struct_docs = doc([format!("The links of [`{base}Body`].")]);
+        let unknown_links_docs = doc(["Other links to send."]);
+        (
+            quote! {
+                #field_docs
+                #[ucwa(links)]
+                pub links: #links_name,
+            },
+            quote! {
+                #struct_docs
+                #cfg
+                #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Links)]
+                pub struct #links_name {
+                    #(#fields)*
+                    #unknown_links_docs
+                    #[ucwa(unknown)]
+                    pub unknown: ::ucwa_runtime::Unknown,
+                }
+            },
+        )
+    };
+    quote! {
+        #docs
+        #cfg
+        #[derive(Clone, Debug, Default, PartialEq, ::ucwa_runtime::Resource)]
+        #[ucwa(rel = #rel, input)]
+        pub struct #body_name {
+            #(#props)*
+            #links_field
+            #unknown_docs
+            #[ucwa(unknown)]
+            pub unknown: ::ucwa_runtime::Unknown,
+        }
+
+        #links_struct
+    }
+}
+
+/// The docs of `request`: what it is sent on, what it asks for, its query, body and `If-Match`.
+fn request_docs(op: &Operation, rel: &str, body_doc: &str) -> TokenStream {
+    let media = &op.response.media_types;
+    doc([
         if media.is_empty() {
             format!(
                 "Builds the request on `target` (the `{rel}` link), resolved against `origin`; `format` is the representation asked for (`Accept`)."
@@ -387,7 +521,7 @@ pub fn emit(
             format!(
                 "Builds the request on `target` (the `{rel}` link), resolved against `origin`; its `Accept` is `{}`{}.",
                 media.join(", "),
-                if body_in_format {
+                if body_in_format(op) {
                     " and `format` the representation of the body"
                 } else {
                     ""
@@ -400,30 +534,45 @@ pub fn emit(
             "The query parameters are checked (required, length) before anything is built."
                 .to_owned()
         },
-        body_doc,
+        body_doc.to_owned(),
         if op.if_match {
             "`if_match` is the entity tag of the resource as last read (its `ETag`, or its `etag` property): the server refuses the request without it, and with a stale one (`PreconditionFailed`: read the resource again)."
                 .to_owned()
         } else {
             String::new()
         },
-    ]);
-    let errors = match tables.sharers(&base) {
-        [owner, ..] if *owner != base => {
-            let owner_error = naming::ident(&format!("{owner}Error"));
-            let docs = doc([format!(
-                "The errors of [`{base}`]: its table is that of [`{owner}`], so its type is [`{owner}Error`]."
-            )]);
-            let cfg = gates.resource(rel).cfg();
-            quote! {
-                #docs
-                #cfg
-                pub type #error_name = #owner_error;
-            }
-        }
-        sharers => error_enum(&error_name, sharers, op, &tables.gate(sharers, gates)),
-    };
+    ])
+}
 
+/// Whether the body is sent in the representation asked for (`format`).
+fn body_in_format(op: &Operation) -> bool {
+    matches!(
+        op.request,
+        Some(RequestBody::Fields { .. } | RequestBody::Resource { .. })
+    )
+}
+
+/// `impl Xxx { pub fn request(..) }`: the checks, the target resolved against the origin, and
+/// the request built and typed by the operation.
+fn request_fn(op: &Operation, names: &Names<'_>, body: &BodyParts) -> TokenStream {
+    let (base, rel, cfg) = (&names.base, names.rel, &names.cfg);
+    let name = naming::ident(base);
+    let method = naming::ident(&op.method);
+    let media = &op.response.media_types;
+    let request_docs = request_docs(op, rel, &body.doc);
+    let query_name = naming::ident(&format!("{base}Query"));
+    let query_param = (!op.query.is_empty()).then(|| quote!(query: &#query_name,));
+    let checks = query_checks(op);
+    let field_checks = body_checks(op);
+    let pairs_decl = if op.query.is_empty() {
+        quote!(let pairs: Vec<(&str, &str)> = Vec::new();)
+    } else {
+        quote!(let mut pairs: Vec<(&str, &str)> = Vec::new();)
+    };
+    let (body_param, body_expr) = (&body.param, &body.expr);
+    // An answer of raw content asks for its media types whatever the representation; `format`
+    // is then taken only for a body sent in it.
+    let takes_format = media.is_empty() || body_in_format(op);
     let resource_type = naming::ident(&naming::type_name(rel));
     let accept = if media.is_empty() {
         quote!(format)
@@ -433,8 +582,6 @@ pub fn emit(
         ))
     };
     let format_param = takes_format.then(|| quote!(format: ::ucwa_runtime::Format,));
-    let media_types = (!media.is_empty())
-        .then(|| quote!(const MEDIA_TYPES: &'static [&'static str] = &[#(#media),*];));
     let build = quote! {
         ::ucwa_runtime::operation::build_request(::ucwa_runtime::http::Method::#method, url, &pairs, #accept, #body_expr)
     };
@@ -455,11 +602,6 @@ pub fn emit(
         )
     };
     quote! {
-        #op_docs
-        #cfg
-        #[derive(Clone, Copy, Debug)]
-        pub struct #name;
-
         #cfg
         impl #name {
             #request_docs
@@ -478,7 +620,19 @@ pub fn emit(
                 #build
             }
         }
+    }
+}
 
+/// `impl Operation for Xxx`: method, rel, output, errors, and the media types of raw content.
+fn operation_impl(op: &Operation, names: &Names<'_>, output: &TokenStream) -> TokenStream {
+    let (base, rel, cfg) = (&names.base, names.rel, &names.cfg);
+    let name = naming::ident(base);
+    let error_name = naming::ident(&format!("{base}Error"));
+    let method = naming::ident(&op.method);
+    let media = &op.response.media_types;
+    let media_types = (!media.is_empty())
+        .then(|| quote!(const MEDIA_TYPES: &'static [&'static str] = &[#(#media),*];));
+    quote! {
         #cfg
         impl ::ucwa_runtime::operation::Operation for #name {
             const METHOD: ::ucwa_runtime::http::Method = ::ucwa_runtime::http::Method::#method;
@@ -487,10 +641,40 @@ pub fn emit(
             type Error = #error_name;
             #media_types
         }
+    }
+}
 
-        #query_struct
-        #body_struct
-        #errors
+/// The operation's `…Error`: the enum of its table, or, for a table other operations share,
+/// an alias of the table's enum (emitted with the first of them).
+fn errors(op: &Operation, names: &Names<'_>, tables: &ErrorTables, gates: &Gates) -> TokenStream {
+    let (base, rel) = (&names.base, names.rel);
+    let error_name = naming::ident(&format!("{base}Error"));
+    match tables.shared_name(base) {
+        Some(shared) => {
+            let sharers = tables.sharers(base);
+            let shared_name = naming::ident(shared);
+            let others = sharers.len() - 1;
+            let docs = doc([format!(
+                "The errors of [`{base}`]: [`{shared}`], the table it shares with {others} other operation{}.",
+                if others == 1 { "" } else { "s" }
+            )]);
+            let cfg = gates.resource(rel).cfg();
+            // The enum itself comes with the first operation that has the table.
+            let shared_enum = (sharers.first() == Some(base))
+                .then(|| error_enum(&shared_name, sharers, op, &tables.gate(sharers, gates)));
+            quote! {
+                #shared_enum
+                #docs
+                #cfg
+                pub type #error_name = #shared_name;
+            }
+        }
+        None => error_enum(
+            &error_name,
+            std::slice::from_ref(base),
+            op,
+            &gates.resource(rel),
+        ),
     }
 }
 
@@ -637,5 +821,52 @@ fn range_doc(range: &Range) -> String {
         (Some(min), None) => format!("At least {min}."),
         (None, Some(max)) => format!("At most {max}."),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: u16, error: &str, subcode: Option<&str>) -> SyncError {
+        SyncError {
+            error: error.to_owned(),
+            code,
+            subcode: subcode.map(str::to_owned),
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_shared_table_is_named_by_its_rows() {
+        let table = [
+            row(409, "Conflict", Some("AlreadyExists")),
+            row(410, "Gone", Some("CannotRedirect")),
+        ];
+        let name = shared_table_name(&table, 0);
+        // The same rows, the same name, whatever builds them; a name that is a Rust type's.
+        assert_eq!(name, shared_table_name(&table.clone(), 0));
+        assert_eq!(name.len(), "ErrorTable".len() + 8);
+        assert!(name.starts_with("ErrorTable"));
+        assert!(
+            name[10..]
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+        );
+        // Another row, another order, another status, a subcode moved: another name.
+        let others = [
+            vec![row(409, "Conflict", Some("AlreadyExists"))],
+            vec![table[1].clone(), table[0].clone()],
+            vec![
+                row(403, "Conflict", Some("AlreadyExists")),
+                table[1].clone(),
+            ],
+            vec![row(409, "ConflictAlreadyExists", None), table[1].clone()],
+        ];
+        for other in others {
+            assert_ne!(shared_table_name(&other, 0), name, "{other:?}");
+        }
+        // A salt, for the rare collision, gives another name.
+        assert_ne!(shared_table_name(&table, 1), name);
     }
 }

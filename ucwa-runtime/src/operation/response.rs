@@ -68,6 +68,7 @@ impl std::error::Error for NotUcwa {}
 
 /// Why an operation did not give its result.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ResponseError<E: std::error::Error + 'static> {
     /// UCWA answered with an error, typed by the operation's error table.
     #[error(transparent)]
