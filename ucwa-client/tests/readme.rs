@@ -6,11 +6,65 @@ mod common;
 use std::error::Error;
 use std::time::Duration;
 
-use ucwa::Format;
+use ucwa::operations::{EscalateAudioVideoPost, EscalateAudioVideoPostQuery};
+use ucwa::resources::{Application, EscalateAudioVideo, Participant};
+use ucwa::{Format, Link};
 use ucwa_client::Session;
 use ucwa_client::messaging::{IncomingInvitation, StartMessaging};
 use ucwa_client::outcome::OperationOutcome;
 use ucwa_emulator::Limits;
+
+/// Compiled, not run: the server is a real deployment.
+#[allow(dead_code, unused_variables)]
+async fn readme_client(
+    token: String,
+    link: &Link<EscalateAudioVideo>,
+    query: EscalateAudioVideoPostQuery,
+    sdp: Vec<u8>,
+    application: Application,
+) -> Result<(), Box<dyn Error>> {
+    // README begin
+    use ucwa_client::Client;
+
+    let client = Client::builder("https://fe1.contoso.com", token)
+        .format(ucwa::Format::Xml) // JSON by default
+        .connect_timeout(Duration::from_secs(10))
+        .request_timeout(Duration::from_secs(30))
+        .long_poll(Duration::from_secs(180)) // the event channel's `timeout`
+        .max_body_size(8 * 1024 * 1024) // the default: a longer answer is an error
+        .build()?;
+    let request =
+        EscalateAudioVideoPost::request(client.origin(), link, &query, sdp, client.format())?;
+    let invitation = client.send(request).await?; // typed errors, the operation inferred
+    let participant: Participant = client.get(&invitation.links.from.unwrap()).await?;
+
+    let mut events = client.events(&application.links.events.unwrap());
+    while let Some(event) = events.next_event().await? { /* … */ } // or .into_stream()
+    // README end
+    Ok(())
+}
+
+/// Compiled, not run: the server is a real deployment.
+#[allow(dead_code, unused_variables)]
+fn readme_retry(origin: &str, token: &str) -> Result<(), Box<dyn Error>> {
+    use ucwa_client::Client;
+    // README begin
+    use ucwa_client::RetryPolicy;
+
+    let client = Client::builder("https://fe1.contoso.com", token)
+        .retry_policy(
+            RetryPolicy::default() // 3 attempts, 200 ms doubling to 5 s
+                .max_attempts(5) // 1 to 10
+                .backoff(Duration::from_millis(500), Duration::from_secs(10))
+                .jitter(true), // each wait: half of it to all of it
+        )
+        .build()?;
+    let once = Client::builder(origin, token)
+        .retry_policy(RetryPolicy::none())
+        .build()?;
+    // README end
+    Ok(())
+}
 
 async fn readme_messaging(session: &Session) -> Result<(), Box<dyn Error>> {
     // README begin
@@ -120,5 +174,5 @@ fn the_readme_shows_these_examples() {
         rest = &rest[end..];
         shown += 1;
     }
-    assert_eq!(shown, 2, "the examples between README begin/end markers");
+    assert_eq!(shown, 4, "the examples between README begin/end markers");
 }
