@@ -86,9 +86,10 @@ impl Batch {
         }
     }
 
-    /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`, the operation
-    /// inferred from it); the ticket reads its answer from [`Answers`]. Refused: one request more than the batch holds, a
-    /// request another operation built, one for another origin, one a batch cannot carry.
+    /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`, which types it
+    /// as `O`'s); the ticket reads its answer from [`Answers`]. Refused: one request more than
+    /// the batch holds, one for another origin, one a batch cannot carry, one typed by hand
+    /// whose method is not `O`'s.
     pub fn add<O: Operation>(
         &mut self,
         request: operation::Request<O>,

@@ -55,7 +55,7 @@ pub enum Item<'a> {
         offset: u64,
     },
     /// A nested `<resource>`; read it to its end (with the decoder of its type, or
-    /// [`super::generic::read_resource`]) before asking for the next item.
+    /// [`crate::xml::generic::read_resource`]) before asking for the next item.
     Resource(ResourceStart),
 }
 
