@@ -435,8 +435,10 @@ async fn a_server_that_does_not_answer_times_out() {
         .await
         .unwrap_err();
     match &err {
-        ClientError::Transport { method, reason, .. } => {
-            assert_eq!(method, "GET");
+        ClientError::Transport(error) => {
+            assert_eq!(error.method(), "GET");
+            assert!(err.is_timeout(), "{err:?}");
+            let reason = error.reason();
             assert!(reason.starts_with("timed out"), "{reason}");
         }
         other => panic!("{other:?}"),
@@ -521,7 +523,8 @@ async fn an_answer_longer_than_the_clients_limit_is_an_error() {
         .unwrap();
     for how in ["announced", "chunked"] {
         match small.get::<Participant>(&Link::to("/ucwa/p/1")).await {
-            Err(ClientError::Transport { reason, .. }) => {
+            Err(ClientError::Transport(error)) => {
+                let reason = error.reason();
                 assert!(reason.contains("longer than 1024 bytes"), "{how}: {reason}");
                 assert!(reason.contains("max_body_size"), "{how}: {reason}");
             }

@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("signed in: application {app} ({format:?})");
 
     let origin = client.origin();
-    let mut batch = session.batch()?;
+    let mut batch = session.batch();
     let own = batch.add(ApplicationGet::request(
         origin,
         &Link::to(app.as_str()),

@@ -16,15 +16,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let session =
         common::sign_in(&emulator, "lene@contoso.com", common::format_from_args()).await?;
     let mut events = session.events();
-    let me = session.me().await?;
+    let me = session.me();
+    let resource = me.get().await?;
     println!(
         "me: {} <{}>",
-        me.resource().name.as_deref().unwrap_or("?"),
-        me.resource()
-            .uri
-            .as_ref()
-            .map(|u| u.as_str())
-            .unwrap_or("?")
+        resource.name.as_deref().unwrap_or("?"),
+        resource.uri.as_ref().map(|u| u.as_str()).unwrap_or("?")
     );
     println!("availability: {:?}", me.presence().await?.availability);
 

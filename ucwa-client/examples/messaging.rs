@@ -15,7 +15,7 @@ use tokio::sync::broadcast;
 use ucwa::events::{Event, EventType};
 use ucwa::resources::AnyResource;
 use ucwa_client::messaging::{IncomingInvitation, ReceivedMessage, StartMessaging};
-use ucwa_client::outcome::Outcome;
+use ucwa_client::outcome::OperationOutcome;
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -44,7 +44,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
 
     let mut invitation = lene
-        .start_messaging(
+        .messaging()
+        .start(
             StartMessaging::to("sip:ann@contoso.com")
                 .subject("Lunch?")
                 .message("Hi Ann, are you free at noon?"),
@@ -62,11 +63,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         incoming.invitation.subject.as_deref().unwrap_or(""),
         incoming.first_message().unwrap_or_default()
     );
-    incoming.accept(&ann.client()).await?;
+    incoming.accept(&ann.messaging()).await?;
 
     match invitation.outcome(&mut lene_events, WAIT).await? {
-        Outcome::Succeeded(_) => println!("Lene's invitation completed: accepted"),
-        Outcome::Failed(why) => return Err(format!("not accepted: {}", why.code).into()),
+        OperationOutcome::Succeeded(_) => println!("Lene's invitation completed: accepted"),
+        OperationOutcome::Failed(why) => return Err(format!("not accepted: {}", why.code).into()),
     }
     let first = wait_for(&mut ann_events, ReceivedMessage::from_event).await?;
     println!(
@@ -75,7 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         first.from
     );
 
-    let ann_talk = incoming.conversation(&ann.client()).await?;
+    let ann_talk = incoming.conversation(&ann.messaging()).await?;
     ann_talk.set_typing().await?;
     let typing = wait_for(&mut lene_events, |e| {
         (e.event_type == EventType::Added && e.in_rel.as_deref() == Some("typingParticipants"))
@@ -91,7 +92,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         reply.from
     );
 
-    let lene_talk = invitation.conversation(&lene.client()).await?;
+    let lene_talk = invitation.conversation(&lene.messaging()).await?;
     lene_talk.send_message("See you there.").await?;
     let last = wait_for(&mut ann_events, ReceivedMessage::from_event).await?;
     println!("Ann received: {:?}", last.text().unwrap_or(""));
@@ -103,7 +104,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Lene stopped the conversation; Ann's side ended too");
 
     let mut unreachable = lene
-        .start_messaging(StartMessaging::to("john@contoso.com").message("Hello?"))
+        .messaging()
+        .start(StartMessaging::to("john@contoso.com").message("Hello?"))
         .await?;
     if let Some((code, subcode)) = unreachable.outcome(&mut lene_events, WAIT).await?.failure() {
         println!("an invitation to John (not signed in) failed: {code} / {subcode:?}");

@@ -43,7 +43,7 @@ async fn main() -> Result<(), Error> {
     let ann = common::sign_in(&emulator, "ann@contoso.com", format).await?;
     let mut events = lene.events();
 
-    let people = lene.people()?;
+    let people = lene.people();
     println!("Lene's contacts:");
     for contact in people.contacts().await? {
         let presence = people.contact_presence(&contact).await?;
@@ -89,7 +89,7 @@ async fn main() -> Result<(), Error> {
     );
 
     // Ann sets Busy and a note on her own application; Lene hears of it.
-    let ann_me = ann.me().await?;
+    let ann_me = ann.me();
     ann_me.set_availability(PreferredAvailability::Busy).await?;
     ann_me.set_note("In a meeting until 3").await?;
     println!("Ann set her availability to Busy, and a note");

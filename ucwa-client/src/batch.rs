@@ -9,8 +9,8 @@
 //! let application = session.application();
 //! let link = application.links.self_.clone().ok_or("no self link")?.cast();
 //!
-//! let mut batch = session.batch()?;
-//! let ticket = batch.add::<ApplicationGet>(ApplicationGet::request(
+//! let mut batch = session.batch();
+//! let ticket = batch.add(ApplicationGet::request(
 //!     client.origin(),
 //!     &link,
 //!     client.format(),
@@ -32,51 +32,59 @@
 //! the client's body limit ([`crate::ClientBuilder::max_body_size`]), which bounds each part too.
 //! The reference does not allow a batch, the event channel or a photo in a batch: `add`
 //! refuses them. A batch is a `POST`, so it is never sent twice by the retry policy.
+//!
+//! Like the other task handles, a batch finds its link (the application's `batch`) when it is
+//! sent, in the application in use then: a session's batch made before a recovery goes to the
+//! new application.
 
+use ucwa::operation::Origin;
 use ucwa::operation::{self, BatchError, Operation, Ticket};
 use ucwa::operations::{BatchPost, BatchPostError};
 use ucwa::resources::Application;
-use ucwa::{Link, http};
+use ucwa::{RequestError, http};
 
+use crate::link::required;
+use crate::source::Source;
 use crate::{Client, ClientError, Session};
 
-/// Requests to send in one round trip, to one application's `batch` link.
+/// Requests to send in one round trip, to the `batch` link of the application in use when it
+/// is sent.
 #[derive(Debug)]
 pub struct Batch {
-    client: Client,
-    link: Link<ucwa::resources::Batch>,
+    source: Source,
+    /// The origin the requests were checked against.
+    origin: Origin,
     batch: operation::Batch,
 }
 
 impl Client {
-    /// A batch for `application` (its `batch` link).
-    pub fn batch(&self, application: &Application) -> Result<Batch, ClientError<BatchPostError>> {
-        let link = application
-            .links
-            .batch
-            .clone()
-            .ok_or(ClientError::MissingLink {
-                resource: "application",
-                rel: "batch",
-            })?;
-        Ok(Batch {
-            client: self.clone(),
-            link,
-            batch: operation::Batch::new(self.origin().clone()),
-        })
+    /// A batch for `application` (its `batch` link, found when the batch is sent).
+    pub fn batch(&self, application: &Application) -> Batch {
+        Batch::new(Source::fixed(self, application))
     }
 }
 
 impl Session {
-    /// A batch for the application in use now.
-    pub fn batch(&self) -> Result<Batch, ClientError<BatchPostError>> {
-        self.client().batch(&self.application())
+    /// A batch for the application the session holds when it is sent.
+    pub fn batch(&self) -> Batch {
+        Batch::new(self.source())
     }
 }
 
 impl Batch {
     /// The most requests in a batch.
     pub const MAX_PARTS: usize = operation::Batch::MAX_PARTS;
+
+    fn new(source: Source) -> Self {
+        // The requests are checked against the origin of the client in use now; if discovery
+        // leads elsewhere before the batch is sent, sending it says so.
+        let origin = source.current().client.origin().clone();
+        Batch {
+            source,
+            batch: operation::Batch::new(origin.clone()),
+            origin,
+        }
+    }
 
     /// Adds a request built by operation `O` (`O::request(client.origin(), ..)`, which types it
     /// as `O`'s); the ticket reads its answer from [`Answers`]. Refused: one request more than
@@ -102,10 +110,22 @@ impl Batch {
     /// Sends the requests as one `POST` to the `batch` link and reads the answer into one
     /// answer per request.
     pub async fn send(self) -> Result<Answers, ClientError<BatchPostError>> {
+        let current = self.source.current();
+        let link = required(
+            current.application.links.batch.as_ref(),
+            "application",
+            "batch",
+        )?;
+        let client = &current.client;
+        if *client.origin() != self.origin {
+            return Err(RequestError::CrossOrigin {
+                href: link.href.as_str().to_owned(),
+                origin: self.origin.to_string(),
+            }
+            .into());
+        }
         let encoded = self.batch.encode()?;
-        let client = &self.client;
-        let mut request =
-            BatchPost::request(client.origin(), &self.link, encoded.body)?.into_http();
+        let mut request = BatchPost::request(client.origin(), &link, encoded.body)?.into_http();
         operation::Batch::prepare(&encoded.content_type, &mut request)?;
         let response = client.execute(request, client.request_timeout).await?;
         let answers = self

@@ -1,10 +1,10 @@
 //! Reading an answer's body with a limit, so that a server (or something pretending to be one)
 //! cannot make the client hold an unbounded amount of memory.
 
-use crate::describe;
+use crate::error::BodyTooLong;
 
 /// The most a UCWA answer may hold unless the client is told otherwise
-/// (`ClientBuilder::max_body_size`): far above any resource or event batch the reference
+/// ([`Settings::max_body_size`](crate::settings::Settings::max_body_size)): far above any resource or event batch the reference
 /// shows, well below what would hurt.
 pub const DEFAULT_LIMIT: usize = 8 * 1024 * 1024;
 /// The most a token endpoint or discovery answer may hold: these are a few hundred bytes.
@@ -12,17 +12,22 @@ pub(crate) const SMALL_LIMIT: usize = 64 * 1024;
 
 /// Why a body could not be read.
 pub(crate) enum ReadError {
-    /// Longer than the limit: the text says so and names the setting.
-    TooLong(String),
+    /// Longer than the limit.
+    TooLong(BodyTooLong),
     /// The connection failed.
     Failed(reqwest::Error),
 }
 
 impl ReadError {
-    pub(crate) fn describe(&self) -> String {
+    /// As the error of a request that got no answer.
+    pub(crate) fn into_transport(
+        self,
+        method: &ucwa::http::Method,
+        url: &url::Url,
+    ) -> crate::TransportError {
         match self {
-            ReadError::TooLong(text) => text.clone(),
-            ReadError::Failed(error) => describe(error),
+            ReadError::TooLong(error) => crate::TransportError::too_long(method, url, error),
+            ReadError::Failed(error) => crate::TransportError::http(method, url, error),
         }
     }
 }
@@ -36,20 +41,14 @@ pub(crate) async fn read(
         .content_length()
         .is_some_and(|length| length > limit as u64)
     {
-        return Err(ReadError::TooLong(too_long(limit)));
+        return Err(ReadError::TooLong(BodyTooLong { limit }));
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(ReadError::Failed)? {
         if body.len() + chunk.len() > limit {
-            return Err(ReadError::TooLong(too_long(limit)));
+            return Err(ReadError::TooLong(BodyTooLong { limit }));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body)
-}
-
-fn too_long(limit: usize) -> String {
-    format!(
-        "the answer is longer than {limit} bytes, the most this client reads (`ClientBuilder::max_body_size` sets it)"
-    )
 }

@@ -8,7 +8,7 @@ use std::fmt;
 
 use ucwa::http::HeaderMap;
 
-use crate::header_value::{Cursor, SyntaxError};
+use crate::header_value::{Cursor, HeaderSyntaxError};
 
 /// The header's name (matched without case, as every header name is).
 pub const HEADER: &str = "x-ms-diagnostics";
@@ -45,7 +45,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The diagnostics of one header value.
-pub fn parse(value: &str) -> Result<Vec<Diagnostic>, SyntaxError> {
+pub fn parse(value: &str) -> Result<Vec<Diagnostic>, HeaderSyntaxError> {
     let mut cursor = Cursor::new(value);
     let mut all = Vec::new();
     loop {
@@ -61,14 +61,14 @@ pub fn parse(value: &str) -> Result<Vec<Diagnostic>, SyntaxError> {
     }
 }
 
-fn one(cursor: &mut Cursor<'_>) -> Result<Diagnostic, SyntaxError> {
+fn one(cursor: &mut Cursor<'_>) -> Result<Diagnostic, HeaderSyntaxError> {
     let start = cursor.position();
     let digits = cursor.bare(b";,");
     let id = digits
         .parse::<u32>()
         .ok()
         .filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or(SyntaxError {
+        .ok_or(HeaderSyntaxError {
             position: start,
             reason: format!("expected the diagnostic's number, found `{digits}`"),
         })?;
@@ -212,7 +212,7 @@ mod tests {
         for (value, position, reason) in cases {
             assert_eq!(
                 parse(value),
-                Err(SyntaxError {
+                Err(HeaderSyntaxError {
                     position,
                     reason: reason.into()
                 }),

@@ -19,16 +19,15 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::time::Duration;
 
 use tracing::Instrument;
-use ucwa::Format;
 use ucwa::http::{self, Method, StatusCode, header};
 use ucwa::operation::UcwaError;
 use ucwa::resources::{Root, User};
 
 use crate::RetryPolicy;
 use crate::auth::hosts::Hosts;
+use crate::settings::Settings;
 use crate::transport::{self, SendError};
 
 /// The entry point of Skype for Business Online, for users homed there.
@@ -98,7 +97,7 @@ impl FromStr for SignInAddress {
 }
 
 /// How discovery runs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct DiscoveryConfig {
     /// Also try the HTTP forms of the entry points, and accept HTTP links (off by default:
     /// only for test servers and networks the user trusts).
@@ -107,22 +106,6 @@ pub struct DiscoveryConfig {
     pub trusted_domains: Vec<String>,
     /// One entry point to use instead of the `lyncdiscover` names.
     pub entry_point: Option<url::Url>,
-    /// How long each request may take.
-    pub timeout: Duration,
-    /// The representation asked for.
-    pub format: Format,
-}
-
-impl Default for DiscoveryConfig {
-    fn default() -> Self {
-        DiscoveryConfig {
-            allow_http: false,
-            trusted_domains: Vec::new(),
-            entry_point: None,
-            timeout: Duration::from_secs(10),
-            format: Format::Json,
-        }
-    }
 }
 
 /// Where discovery led.
@@ -138,11 +121,44 @@ pub struct Discovered {
 
 /// One entry point that failed, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Attempt {
     /// The URL tried.
     pub url: String,
     /// Why it did not do.
     pub failure: String,
+    /// Whether it got no answer in time (the connection's timeout or the request's).
+    pub timed_out: bool,
+    /// Whether no connection could be made to it (refused, unreachable, a name that does not
+    /// resolve, a failed TLS handshake).
+    pub connect_failed: bool,
+}
+
+/// Why one entry point failed, before it is an [`Attempt`].
+struct ProbeFailure {
+    text: String,
+    timed_out: bool,
+    connect_failed: bool,
+}
+
+impl From<String> for ProbeFailure {
+    fn from(text: String) -> Self {
+        ProbeFailure {
+            text,
+            timed_out: false,
+            connect_failed: false,
+        }
+    }
+}
+
+impl From<crate::TransportError> for ProbeFailure {
+    fn from(error: crate::TransportError) -> Self {
+        ProbeFailure {
+            text: error.reason(),
+            timed_out: error.is_timeout(),
+            connect_failed: error.is_connect(),
+        }
+    }
 }
 
 /// Why discovery did not find the `applications` link.
@@ -195,9 +211,41 @@ pub enum DiscoveryError {
         /// The status, when the server answered.
         status: Option<StatusCode>,
     },
+    /// A request after the entry point got no answer (the entry points' own failures are
+    /// in [`DiscoveryError::NoEntryPoint`]).
+    #[error(transparent)]
+    Transport(crate::TransportError),
     /// No token could be had.
     #[error(transparent)]
     Auth(#[from] crate::AuthError),
+}
+
+impl DiscoveryError {
+    /// Whether no answer came in time: from any entry point, from a request after the entry
+    /// point, or from the token endpoint.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            DiscoveryError::NoEntryPoint { attempts } => {
+                !attempts.is_empty() && attempts.iter().all(|a| a.timed_out)
+            }
+            DiscoveryError::Transport(error) => error.is_timeout(),
+            DiscoveryError::Auth(error) => error.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Whether no connection could be made: to any entry point, for a request after the entry
+    /// point, or to the token endpoint.
+    pub fn is_connect(&self) -> bool {
+        match self {
+            DiscoveryError::NoEntryPoint { attempts } => {
+                !attempts.is_empty() && attempts.iter().all(|a| a.connect_failed)
+            }
+            DiscoveryError::Transport(error) => error.is_connect(),
+            DiscoveryError::Auth(error) => error.is_connect(),
+            _ => false,
+        }
+    }
 }
 
 fn list(attempts: &[Attempt]) -> String {
@@ -237,6 +285,8 @@ pub(crate) struct Discovery<'a> {
     /// For the requests after the entry point: a failed entry point is followed by the next.
     pub retry: &'a RetryPolicy,
     pub config: &'a DiscoveryConfig,
+    /// The format, the request timeout and the body limit.
+    pub settings: &'a Settings,
     pub address: &'a SignInAddress,
 }
 
@@ -249,6 +299,8 @@ enum Fetched {
     /// An HTTP redirect, to the `Location` given.
     Redirect(String),
     Failed(String, Option<StatusCode>),
+    /// No answer.
+    NoAnswer(crate::TransportError),
 }
 
 impl Discovery<'_> {
@@ -312,26 +364,29 @@ impl Discovery<'_> {
             let failure = match self.probe(&candidate).await {
                 Ok((url, body)) => match self.decode::<Root>(&url, &body) {
                     Ok(root) => return Ok((url, root)),
-                    Err(error) => error.to_string(),
+                    Err(error) => ProbeFailure::from(error.to_string()),
                 },
                 Err(failure) => failure,
             };
-            tracing::info!(url = %candidate, %failure, "entry point failed");
+            tracing::info!(url = %candidate, failure = %failure.text, "entry point failed");
             attempts.push(Attempt {
                 url: candidate.to_string(),
-                failure,
+                failure: failure.text,
+                timed_out: failure.timed_out,
+                connect_failed: failure.connect_failed,
             });
         }
         Err(DiscoveryError::NoEntryPoint { attempts })
     }
 
     /// One entry point, following HTTP redirects within the domain.
-    async fn probe(&self, start: &url::Url) -> Result<(url::Url, Vec<u8>), String> {
+    async fn probe(&self, start: &url::Url) -> Result<(url::Url, Vec<u8>), ProbeFailure> {
         let mut url = start.clone();
         for _ in 0..MAX_REDIRECTS {
             match self.fetch(&url, &RetryPolicy::none()).await {
                 Fetched::Resource { url, body } => return Ok((url, body)),
-                Fetched::Failed(reason, _) => return Err(reason),
+                Fetched::Failed(reason, _) => return Err(reason.into()),
+                Fetched::NoAnswer(error) => return Err(error.into()),
                 Fetched::Redirect(location) => {
                     let next = url.join(&location).map_err(|e| {
                         format!("a redirect to `{location}`, which is not a URL: {e}")
@@ -341,7 +396,7 @@ impl Discovery<'_> {
                 }
             }
         }
-        Err(format!("more than {MAX_REDIRECTS} redirects"))
+        Err(format!("more than {MAX_REDIRECTS} redirects").into())
     }
 
     /// The check on an HTTP redirect's target: in the sign-in domain (or one trusted as
@@ -366,7 +421,7 @@ impl Discovery<'_> {
             Method::GET,
             url.clone(),
             &[],
-            self.config.format,
+            self.settings.format,
             None,
         ) {
             Ok(request) => request,
@@ -375,13 +430,13 @@ impl Discovery<'_> {
         let sender = transport::Sender {
             http: self.http,
             hosts: self.hosts,
-            timeout: self.config.timeout,
-            max_body: crate::body::DEFAULT_LIMIT,
+            timeout: self.settings.request_timeout,
+            max_body: self.settings.max_body_size,
             retry,
         };
         let response = match sender.send(request, url).await {
             Ok(response) => response,
-            Err(SendError::Transport { reason, .. }) => return Fetched::Failed(reason, None),
+            Err(SendError::Transport(error)) => return Fetched::NoAnswer(error),
             Err(SendError::Auth(error)) => return Fetched::Failed(error.to_string(), None),
             Err(SendError::Request(error)) => {
                 return Fetched::Failed(error.to_string(), None);
@@ -425,6 +480,7 @@ impl Discovery<'_> {
     async fn fetch_ok(&self, url: &url::Url) -> Result<(url::Url, Vec<u8>), DiscoveryError> {
         match self.fetch(url, self.retry).await {
             Fetched::Resource { url, body } => Ok((url, body)),
+            Fetched::NoAnswer(error) => Err(DiscoveryError::Transport(error)),
             Fetched::Failed(reason, status) => Err(DiscoveryError::Failed {
                 url: url.to_string(),
                 reason,
@@ -443,7 +499,7 @@ impl Discovery<'_> {
         let mut response = http::Response::new(body.to_vec());
         response.headers_mut().insert(
             header::CONTENT_TYPE,
-            http::HeaderValue::from_static(self.config.format.media_type()),
+            http::HeaderValue::from_static(self.settings.format.media_type()),
         );
         ucwa::operation::parse_response::<_, R, UcwaError>(&response, |format, body| {
             <R as ucwa::operation::Success>::from_success(format, response.headers(), body)
@@ -536,9 +592,10 @@ pub fn check_redirect(
     Ok(())
 }
 
-/// What happened to a request to the discovered server, for [`DiscoveryCache::observe`].
+/// What a request to the discovered server came to, for [`DiscoveryCache::observe`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+#[non_exhaustive]
+pub enum RequestOutcome {
     /// The server answered with this status.
     Status(StatusCode),
     /// The connection failed or timed out.
@@ -571,18 +628,18 @@ impl DiscoveryCache {
 
     /// Takes `outcome` into account; whether the result was dropped by it (403, 502, too many
     /// connection errors in a row, a sign-out; no other status).
-    pub fn observe(&mut self, outcome: Outcome) -> bool {
+    pub fn observe(&mut self, outcome: RequestOutcome) -> bool {
         let drop = match outcome {
-            Outcome::Status(StatusCode::FORBIDDEN | StatusCode::BAD_GATEWAY) => true,
-            Outcome::Status(_) => {
+            RequestOutcome::Status(StatusCode::FORBIDDEN | StatusCode::BAD_GATEWAY) => true,
+            RequestOutcome::Status(_) => {
                 self.connection_errors = 0;
                 false
             }
-            Outcome::ConnectionError => {
+            RequestOutcome::ConnectionError => {
                 self.connection_errors += 1;
                 self.connection_errors >= Self::CONNECTION_ERRORS
             }
-            Outcome::SignedOut => true,
+            RequestOutcome::SignedOut => true,
         };
         if drop && self.discovered.take().is_some() {
             tracing::info!(?outcome, "discovery to run again");
@@ -691,24 +748,28 @@ mod tests {
         let mut cache = DiscoveryCache::default();
         for status in [404, 410, 500, 503, 401, 409] {
             cache.store(discovered.clone());
-            assert!(!cache.observe(Outcome::Status(StatusCode::from_u16(status).unwrap())));
+            assert!(!cache.observe(RequestOutcome::Status(
+                StatusCode::from_u16(status).unwrap()
+            )));
             assert!(cache.get().is_some());
         }
         for status in [403, 502] {
             cache.store(discovered.clone());
-            assert!(cache.observe(Outcome::Status(StatusCode::from_u16(status).unwrap())));
+            assert!(cache.observe(RequestOutcome::Status(
+                StatusCode::from_u16(status).unwrap()
+            )));
             assert!(cache.get().is_none());
         }
         cache.store(discovered.clone());
-        assert!(!cache.observe(Outcome::ConnectionError));
-        assert!(!cache.observe(Outcome::ConnectionError));
+        assert!(!cache.observe(RequestOutcome::ConnectionError));
+        assert!(!cache.observe(RequestOutcome::ConnectionError));
         // An answer in between resets the count.
-        assert!(!cache.observe(Outcome::Status(StatusCode::OK)));
-        assert!(!cache.observe(Outcome::ConnectionError));
-        assert!(!cache.observe(Outcome::ConnectionError));
-        assert!(cache.observe(Outcome::ConnectionError));
+        assert!(!cache.observe(RequestOutcome::Status(StatusCode::OK)));
+        assert!(!cache.observe(RequestOutcome::ConnectionError));
+        assert!(!cache.observe(RequestOutcome::ConnectionError));
+        assert!(cache.observe(RequestOutcome::ConnectionError));
         assert!(cache.get().is_none());
         cache.store(discovered);
-        assert!(cache.observe(Outcome::SignedOut));
+        assert!(cache.observe(RequestOutcome::SignedOut));
     }
 }

@@ -6,7 +6,7 @@
 /// A problem at a byte offset of a header value.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("at byte {position}: {reason}")]
-pub struct SyntaxError {
+pub struct HeaderSyntaxError {
     /// The byte offset in the header value (for merged values, in the merged text).
     pub position: usize,
     /// What was expected or found there.
@@ -44,8 +44,8 @@ impl<'a> Cursor<'a> {
         self.at >= self.text.len()
     }
 
-    pub(crate) fn error(&self, reason: impl Into<String>) -> SyntaxError {
-        SyntaxError {
+    pub(crate) fn error(&self, reason: impl Into<String>) -> HeaderSyntaxError {
+        HeaderSyntaxError {
             position: self.at,
             reason: reason.into(),
         }
@@ -80,7 +80,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A quoted string, the opening quote next; its content with escapes removed.
-    pub(crate) fn quoted(&mut self) -> Result<String, SyntaxError> {
+    pub(crate) fn quoted(&mut self) -> Result<String, HeaderSyntaxError> {
         let open = self.at;
         if !self.eat(b'"') {
             return Err(self.error("expected `\"`"));
@@ -100,7 +100,7 @@ impl<'a> Cursor<'a> {
                 c => value.push(c),
             }
         }
-        Err(SyntaxError {
+        Err(HeaderSyntaxError {
             position: open,
             reason: "the quoted string that starts here is not closed".to_owned(),
         })
@@ -121,7 +121,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A parameter value, quoted or bare; an empty bare value is an error.
-    pub(crate) fn value(&mut self, stops: &[u8]) -> Result<String, SyntaxError> {
+    pub(crate) fn value(&mut self, stops: &[u8]) -> Result<String, HeaderSyntaxError> {
         if self.peek() == Some(b'"') {
             return self.quoted();
         }

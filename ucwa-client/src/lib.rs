@@ -14,7 +14,7 @@
 //! };
 //! let link = ucwa::Link::to("/ucwa/oauth/v1/applications");
 //! let request = ApplicationsPost::request(client.origin(), &link, &body, client.format())?;
-//! let application = client.send::<ApplicationsPost>(request).await?;
+//! let application = client.send(request).await?;
 //! let mut events = client.events(application.links.events.as_ref().ok_or("no event channel")?);
 //! while let Some(event) = events.next_event().await? {
 //!     println!("{:?} {}", event.event_type, event.rel);
@@ -32,7 +32,19 @@
 //!
 //! Most users start from a sign-in address instead of a token: [`SignIn`] runs autodiscovery
 //! ([`discovery`]), gets a token for each host from a [`TokenProvider`] ([`auth`]), and
-//! [`SignIn::start`] keeps an application alive in the background ([`Session`]).
+//! [`SignIn::start`] keeps an application alive in the background ([`Session`]). Both builders
+//! take the same [`Settings`].
+//!
+//! The tasks are handles made the same way from a session — `session.me()`, `people()`,
+//! `online_meetings()`, `messaging()`, `batch()` — at once, without a request or an error. Each
+//! method is one request, whose links are found when it is called in the application the
+//! session holds then: a handle made before the application was replaced
+//! ([`Status::Recovered`]) works on the new one, and a link the application lacks is that
+//! call's [`ClientError::MissingLink`]. `client.me(&application)` and the like give the same
+//! handles over an application of one's own.
+//!
+//! A request that got no answer is a [`TransportError`], which keeps the HTTP client's error as
+//! its source; [`ClientError::is_timeout`] and [`ClientError::is_connect`] tell them apart.
 #![deny(missing_docs)]
 
 pub mod auth;
@@ -40,9 +52,11 @@ pub mod batch;
 mod body;
 pub mod diagnostics;
 pub mod discovery;
+mod error;
 mod events;
 mod header_value;
 mod lifecycle;
+mod link;
 #[cfg(feature = "me")]
 pub mod me;
 #[cfg(feature = "online-meetings")]
@@ -53,8 +67,10 @@ pub mod outcome;
 #[cfg(feature = "people")]
 pub mod people;
 mod retry;
+mod session;
 pub mod settings;
 mod signin;
+mod source;
 mod transport;
 
 use std::sync::Arc;
@@ -62,129 +78,27 @@ use std::time::Duration;
 
 use ucwa::http;
 use ucwa::operation::{Operation, OperationError, Success, UcwaError};
-use ucwa::{Format, Origin, RequestError, ResponseError};
+use ucwa::{Format, Origin, RequestError};
 
 pub use auth::{AuthError, Token, TokenProvider};
 pub use body::DEFAULT_LIMIT as DEFAULT_MAX_BODY_SIZE;
+pub use error::{BuildError, ClientError, TransportError};
 pub use events::EventChannel;
-pub use lifecycle::{Session, SessionError, Status};
+pub use header_value::HeaderSyntaxError;
 pub use retry::RetryPolicy;
-pub use settings::SettingError;
+pub use session::{Session, SessionError, Status};
+pub use settings::{SettingError, Settings};
 pub use signin::{SignIn, SignInError};
 
 use auth::hosts::Hosts;
-pub use header_value::SyntaxError;
 
-/// Why a [`Client`] could not be built.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// The origin is not a server's, or the HTTP client could not be made.
-    #[error(transparent)]
-    Request(#[from] RequestError),
-    /// A setting is out of its range.
-    #[error(transparent)]
-    Setting(#[from] SettingError),
-}
-
-/// What went wrong with a request.
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError<E: std::error::Error + 'static = UcwaError> {
-    /// The request was not sent: it could not be built, or it was for another origin.
-    #[error(transparent)]
-    Request(#[from] RequestError),
-    /// The connection failed or timed out.
-    #[error("{method} {url}: {reason}")]
-    Transport {
-        /// The method.
-        method: String,
-        /// The URL (no token in it).
-        url: String,
-        /// What happened.
-        reason: String,
-    },
-    /// The server answered, with an error or something that is not UCWA.
-    #[error(transparent)]
-    Response(ResponseError<E>),
-    /// No token could be had for the server, or the server refused a fresh one.
-    #[error(transparent)]
-    Auth(#[from] AuthError),
-    /// A request cannot join the batch, or the batch's answer is malformed ([`batch`]).
-    #[error(transparent)]
-    Batch(#[from] ucwa::operation::BatchError),
-    /// The resource has no link for what was asked: the server does not offer it now (the
-    /// links of what the user publishes come with makeMeAvailable, for instance) or at all.
-    #[error("the `{resource}` resource has no `{rel}` link: the server does not offer it now")]
-    MissingLink {
-        /// The resource read.
-        resource: &'static str,
-        /// The rel of the link it lacks.
-        rel: &'static str,
-    },
-}
-
-impl<E: std::error::Error + 'static> From<transport::SendError> for ClientError<E> {
-    fn from(error: transport::SendError) -> Self {
-        match error {
-            transport::SendError::Request(e) => ClientError::Request(e),
-            transport::SendError::Transport {
-                method,
-                url,
-                reason,
-            } => ClientError::Transport {
-                method,
-                url,
-                reason,
-            },
-            transport::SendError::Auth(e) => ClientError::Auth(e),
-        }
-    }
-}
-
-impl<E: std::error::Error + 'static> From<ucwa::operation::AnswerError<E>> for ClientError<E> {
-    fn from(error: ucwa::operation::AnswerError<E>) -> Self {
-        match error {
-            ucwa::operation::AnswerError::Response(e) => ClientError::Response(e),
-            ucwa::operation::AnswerError::Batch(e) => ClientError::Batch(e),
-        }
-    }
-}
-
-impl<E: std::error::Error + 'static> From<ResponseError<E>> for ClientError<E> {
-    fn from(error: ResponseError<E>) -> Self {
-        ClientError::Response(error)
-    }
-}
-
-impl<E: ucwa::operation::OperationError> ClientError<E> {
-    /// The server's `X-Ms-Diagnostics` on the answer this error is about (an error status, or
-    /// an answer that is not UCWA), parsed; empty when it sent none or the header does not
-    /// parse (its text is still in the error body's `diagnostics`).
-    pub fn diagnostics(&self) -> Vec<diagnostics::Diagnostic> {
-        let raw = match self {
-            ClientError::Response(ResponseError::Ucwa(error)) => {
-                error.body().diagnostics.as_deref()
-            }
-            ClientError::Response(ResponseError::NotUcwa(answer)) => answer.diagnostics.as_deref(),
-            _ => None,
-        };
-        raw.and_then(|raw| diagnostics::parse(raw).ok())
-            .unwrap_or_default()
-    }
-}
-
-/// Builds a [`Client`].
+/// Builds a [`Client`]: the server's origin, the credentials, and the [`Settings`] (which its
+/// setters of the same names set).
 #[derive(Debug)]
 pub struct ClientBuilder {
     origin: String,
     credentials: Credentials,
-    http: Option<reqwest::Client>,
-    format: Format,
-    connect_timeout: Duration,
-    request_timeout: Duration,
-    long_poll: Duration,
-    max_body: usize,
-    retry: RetryPolicy,
+    settings: Settings,
 }
 
 #[derive(Debug)]
@@ -194,100 +108,80 @@ enum Credentials {
 }
 
 impl ClientBuilder {
-    /// Send requests with this client instead of one made here (for proxies, extra root
-    /// certificates, its own timeouts). Give it `redirect::Policy::none()`: UCWA answers are
-    /// never redirects, and reqwest drops the token only on redirects to another host.
-    ///
-    /// An `http://` origin sends the token (and a token provider's credentials, such as a
-    /// password grant's password) in clear text: for test servers only. With a token provider,
-    /// a host that links elsewhere (Skype for Business Online's applications on the user's
-    /// pool) is challenged separately and gets its own token; a `Client` itself only ever
-    /// sends requests to its own origin.
+    /// All the settings at once, replacing those set so far.
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// [`Settings::http_client`]: send requests with this client instead of one made here.
+    /// With a token provider, a host that links elsewhere is challenged separately and gets
+    /// its own token; a `Client` itself only ever sends requests to its own origin.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.settings = self.settings.http_client(http);
         self
     }
 
-    /// Ask for and send `format` (JSON by default).
+    /// [`Settings::format`]: ask for and send `format` (JSON by default).
     pub fn format(mut self, format: Format) -> Self {
-        self.format = format;
+        self.settings = self.settings.format(format);
         self
     }
 
-    /// How long to wait for a connection (10 s by default; more than 0 and at most 10 min,
-    /// checked by [`ClientBuilder::build`]).
+    /// [`Settings::connect_timeout`]: how long to wait for a connection (10 s by default).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.settings = self.settings.connect_timeout(timeout);
         self
     }
 
-    /// How long to wait for the answer to a request (30 s by default; more than 0 and at most
-    /// 10 min, checked by [`ClientBuilder::build`]); the event channel waits for its long poll
-    /// instead.
+    /// [`Settings::request_timeout`]: how long to wait for the answer to a request (30 s by
+    /// default).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = timeout;
+        self.settings = self.settings.request_timeout(timeout);
         self
     }
 
-    /// How long the server may hold a pending GET on the event channel before answering with no
-    /// events (sent as its `timeout` parameter; 180 s by default, the server's own default).
-    /// [`ClientBuilder::build`] refuses less than 1 s or more than 15 min
-    /// ([`settings::MAX_LONG_POLL`]).
+    /// [`Settings::long_poll`]: how long the server may hold a pending GET on the event
+    /// channel (180 s by default).
     pub fn long_poll(mut self, timeout: Duration) -> Self {
-        self.long_poll = timeout;
+        self.settings = self.settings.long_poll(timeout);
         self
     }
 
-    /// The most bytes of an answer the client reads ([`DEFAULT_MAX_BODY_SIZE`], 8 MiB, by
-    /// default): a longer answer is an error naming the limit, not an allocation. From 1 KiB to
-    /// 1 GiB ([`settings::BODY_SIZE`]), checked by [`ClientBuilder::build`].
+    /// [`Settings::max_body_size`]: the most bytes of an answer the client reads (8 MiB by
+    /// default).
     pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body = bytes;
+        self.settings = self.settings.max_body_size(bytes);
         self
     }
 
-    /// When a request that failed for a passing reason (503, 504, a connection error) is sent
-    /// again ([`RetryPolicy::default`]: `GET`, `PUT` and `DELETE` up to 3 times, never a
-    /// `POST`); [`RetryPolicy::none`] sends every request once. Checked by
-    /// [`ClientBuilder::build`].
+    /// [`Settings::retry_policy`]: when a request that failed for a passing reason is sent
+    /// again.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.settings = self.settings.retry_policy(policy);
         self
     }
 
-    /// The client.
+    /// The client; a setting out of its range is refused, naming it ([`Settings::check`]).
     pub fn build(self) -> Result<Client, BuildError> {
-        let long_poll = settings::long_poll(self.long_poll)?;
-        let max_body = settings::body_size(self.max_body)?;
-        let retry = self.retry.checked()?;
-        settings::timeout("connect_timeout", self.connect_timeout)?;
-        settings::timeout("request_timeout", self.request_timeout)?;
+        self.settings.check()?;
         let origin = Origin::parse(&self.origin)?;
-        let http = match self.http {
-            Some(http) => http,
-            None => default_http(self.connect_timeout)?,
-        };
+        let http = self.settings.http()?;
+        let timeout = self.settings.request_timeout;
         let hosts = match self.credentials {
             Credentials::Token(token) => {
-                let hosts = Hosts::new(None, http.clone(), self.request_timeout);
+                let hosts = Hosts::new(None, http.clone(), timeout);
                 hosts.preset(origin.as_url(), token);
                 hosts
             }
-            Credentials::Provider(provider) => {
-                Hosts::new(Some(provider), http.clone(), self.request_timeout)
-            }
+            Credentials::Provider(provider) => Hosts::new(Some(provider), http.clone(), timeout),
         };
-        let mut client = Client::from_parts(
+        Ok(Client::from_parts(
             http,
             origin,
             Arc::new(hosts),
-            self.format,
-            self.request_timeout,
-            long_poll,
-            retry,
-        );
-        client.max_body = max_body;
-        Ok(client)
+            &self.settings,
+        ))
     }
 }
 
@@ -327,34 +221,27 @@ impl Client {
         ClientBuilder {
             origin: origin.into(),
             credentials,
-            http: None,
-            format: Format::Json,
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            long_poll: Duration::from_secs(180),
-            max_body: body::DEFAULT_LIMIT,
-            retry: RetryPolicy::default(),
+            settings: Settings::default(),
         }
     }
 
+    /// A client of `origin` with checked `settings` (the HTTP client and the tokens made
+    /// already).
     pub(crate) fn from_parts(
         http: reqwest::Client,
         origin: Origin,
         hosts: Arc<Hosts>,
-        format: Format,
-        request_timeout: Duration,
-        long_poll: Duration,
-        retry: RetryPolicy,
+        settings: &Settings,
     ) -> Self {
         Client {
             http,
             origin,
             hosts,
-            format,
-            request_timeout,
-            long_poll,
-            max_body: body::DEFAULT_LIMIT,
-            retry,
+            format: settings.format,
+            request_timeout: settings.request_timeout,
+            long_poll: settings.long_poll,
+            max_body: settings.max_body_size,
+            retry: settings.retry.clone(),
         }
     }
 
@@ -392,6 +279,17 @@ impl Client {
             &response,
             |format, body| <R as Success>::from_success(format, response.headers(), body),
         )?)
+    }
+
+    /// Builds a request with this client's origin and format (`|origin, format|
+    /// X::request(origin, &link, .., format)`) and sends it, the operation inferred from the
+    /// request: what each method of the task handles does.
+    pub(crate) async fn call<O: Operation>(
+        &self,
+        build: impl FnOnce(&Origin, Format) -> Result<ucwa::operation::Request<O>, RequestError>,
+    ) -> Result<O::Output, ClientError<O::Error>> {
+        let request = build(&self.origin, self.format)?;
+        self.send(request).await
     }
 
     /// The event channel that starts at `link` (the application's `events` link).
@@ -440,20 +338,4 @@ pub(crate) fn default_http(connect_timeout: Duration) -> Result<reqwest::Client,
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| RequestError::Http(e.to_string()))
-}
-
-/// A reqwest error with its causes, which hold the useful part ("connection refused").
-fn describe(error: &reqwest::Error) -> String {
-    let mut text = if error.is_timeout() {
-        "timed out".to_owned()
-    } else {
-        error.to_string()
-    };
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

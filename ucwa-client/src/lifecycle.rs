@@ -1,7 +1,10 @@
-//! The application's life after sign-in, in one background task per application:
+//! The application's life after sign-in, in one background task per application (the
+//! [`Session`](crate::Session) that [`SignIn::start`](crate::SignIn::start) gives is in
+//! `session.rs`):
 //!
 //! - it creates the application and makes the user available (409 `AlreadyExists` is fine:
-//!   the user already is);
+//!   the user already is), then reads the application again, so that its embedded `me` has the
+//!   links of what the user publishes (they come with makeMeAvailable);
 //! - it reports activity on a timer (every 150 s by default, inside the four minutes after
 //!   which the user's availability drops), and calls makeMeAvailable again when the server
 //!   answers `MakeMeAvailableRequired`;
@@ -18,9 +21,10 @@
 //!   the account out;
 //! - when the application is gone (404 `ApplicationNotFound`, 410 `InactiveApplicationExpired`
 //!   on any of its requests) it creates a new one, makes the user available again and says
-//!   so on the status stream ([`Status::Recovered`]); when creating fails with 403 or 502 it
+//!   so on the status stream ([`Status::Recovered`]); the session's task handles read the
+//!   application the owner holds at each call, so they work on the new one; when creating fails with 403 or 502 it
 //!   runs discovery again first, as the reference says;
-//! - [`Session::shutdown`] deletes the application.
+//! - [`Session::shutdown`](crate::Session::shutdown) deletes the application.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,57 +44,10 @@ use ucwa::{Link, ResponseError};
 
 use crate::auth::hosts::Hosts;
 use crate::auth::{AuthError, TokenError, TokenErrorCode};
-use crate::discovery::{Discovered, DiscoveryCache, Outcome};
-use crate::{Client, ClientError, SignIn, SignInError, settings};
-
-/// What the application's owner reports.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Status {
-    /// The user is available for incoming communications.
-    Available,
-    /// The application was gone and a new one replaced it.
-    Recovered {
-        /// The old application's `self` link.
-        previous: String,
-        /// The new one's.
-        application: String,
-        /// Why the old one was gone (status and subcode).
-        reason: String,
-    },
-    /// Replacing a gone application failed; it is tried again at the next keep-alive.
-    RecoveryFailed {
-        /// Why.
-        reason: String,
-    },
-    /// A keep-alive failed for a reason other than the application being gone.
-    KeepAliveFailed {
-        /// Why.
-        reason: String,
-    },
-    /// A pending GET failed, or its batch had no `next` link; the reader asks again after a
-    /// pause, which doubles with each failure in a row (from the retry delay up to 60 s).
-    EventChannelFailed {
-        /// Why.
-        reason: String,
-    },
-    /// Another pending GET on the same channel replaced this one (409 `PGetReplaced`): some
-    /// other client reads this application's events. Terminal for the event channel: the
-    /// session stops reading events (asking again would replace the other client's pending
-    /// GET, which would replace this one's, in a loop) and no more events come, while the
-    /// keep-alive goes on. A recovered application gets a new channel.
-    PGetReplaced,
-    /// The server told the client to drop cached transient state (`resync` or `resume`).
-    Resynchronized,
-    /// The owner stopped for good (a panic, or the credentials refused: `invalid_grant` or a
-    /// fresh token refused, where retrying would risk locking the account out): nothing keeps
-    /// the application alive or reads its events any more, and it may be left undeleted on
-    /// the server (until it expires). The session must be started again.
-    Stopped {
-        /// Why.
-        reason: String,
-    },
-}
+use crate::discovery::{Discovered, DiscoveryCache, RequestOutcome};
+use crate::link::required;
+use crate::source::Current;
+use crate::{Client, ClientError, Session, SessionError, SignIn, Status, settings};
 
 /// What the application is created and kept with.
 #[derive(Clone, Debug)]
@@ -131,122 +88,6 @@ impl Default for LifecycleConfig {
     }
 }
 
-/// A signed-in user's application, kept alive and recovered in the background.
-#[derive(Debug)]
-pub struct Session {
-    current: watch::Receiver<Current>,
-    events: broadcast::Sender<Event<AnyResource>>,
-    status: broadcast::Sender<Status>,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
-}
-
-/// The client and application in use; both change when the application is replaced (the
-/// client only if discovery ran again and led elsewhere).
-#[derive(Clone, Debug)]
-struct Current {
-    client: Client,
-    application: Arc<Application>,
-}
-
-/// Why the session could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    /// Discovery or the client failed.
-    #[error(transparent)]
-    SignIn(#[from] SignInError),
-    /// Creating the application failed.
-    #[error("creating the application: {0}")]
-    Create(ClientError<ucwa::operations::ApplicationsPostError>),
-    /// makeMeAvailable failed.
-    #[error("makeMeAvailable: {0}")]
-    MakeMeAvailable(ClientError<MakeMeAvailablePostError>),
-    /// The application has no link that the lifecycle needs.
-    #[error("the application has no `{0}` link")]
-    MissingLink(&'static str),
-}
-
-impl Session {
-    /// The client of the applications host.
-    pub fn client(&self) -> Client {
-        self.current.borrow().client.clone()
-    }
-
-    /// The application in use now.
-    pub fn application(&self) -> Arc<Application> {
-        self.current.borrow().application.clone()
-    }
-
-    /// The signed-in user, read now ([`crate::me`]).
-    #[cfg(feature = "me")]
-    pub async fn me(
-        &self,
-    ) -> Result<crate::me::MeHandle, ClientError<ucwa::operations::MeGetError>> {
-        let current = self.current.borrow().clone();
-        current.client.me(&current.application).await
-    }
-
-    /// Starts a conversation from the application in use ([`crate::messaging`]).
-    #[cfg(feature = "communication")]
-    pub async fn start_messaging(
-        &self,
-        start: crate::messaging::StartMessaging,
-    ) -> Result<
-        crate::messaging::OutgoingInvitation,
-        ClientError<ucwa::operations::StartMessagingPostError>,
-    > {
-        let current = self.current.borrow().clone();
-        current
-            .client
-            .start_messaging(&current.application, start)
-            .await
-    }
-
-    /// The people of the application in use ([`crate::people`]).
-    #[cfg(feature = "people")]
-    pub fn people(&self) -> Result<crate::people::PeopleHandle, ClientError> {
-        let current = self.current.borrow().clone();
-        current.client.people(&current.application)
-    }
-
-    /// The online meetings of the application in use now ([`crate::meetings`]).
-    #[cfg(feature = "online-meetings")]
-    pub fn online_meetings(&self) -> crate::meetings::OnlineMeetingsHandle {
-        let current = self.current.borrow().clone();
-        current.client.online_meetings(&current.application)
-    }
-
-    /// Every event from now on. The queue is bounded: a receiver that falls behind gets
-    /// `RecvError::Lagged(n)` with the number of events it missed, then the newest ones.
-    pub fn events(&self) -> broadcast::Receiver<Event<AnyResource>> {
-        self.events.subscribe()
-    }
-
-    /// What the owner reports from now on (bounded like [`Session::events`]).
-    pub fn status(&self) -> broadcast::Receiver<Status> {
-        self.status.subscribe()
-    }
-
-    /// Stops the keep-alive and the event channel and deletes the application.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        // The owner deletes the application on its own once told; it cannot be awaited here.
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 /// What the owner task holds.
 struct Owner {
     signin: SignIn,
@@ -281,79 +122,68 @@ fn gone<E: OperationError>(error: &ClientError<E>) -> Option<String> {
     }
 }
 
-fn outcome<E: OperationError>(error: &ClientError<E>) -> Option<Outcome> {
+fn outcome<E: OperationError>(error: &ClientError<E>) -> Option<RequestOutcome> {
     match error {
-        ClientError::Transport { .. } => Some(Outcome::ConnectionError),
+        ClientError::Transport(_) => Some(RequestOutcome::ConnectionError),
         _ => answer(error).and_then(|(status, _)| {
             ucwa::http::StatusCode::from_u16(status)
                 .ok()
-                .map(Outcome::Status)
+                .map(RequestOutcome::Status)
         }),
     }
 }
 
+/// The link of the application's embedded `me` that `pick` takes.
 fn me_link<T>(
     application: &Application,
     pick: fn(&ucwa::resources::MeLinks) -> Option<&Link<T>>,
     rel: &'static str,
 ) -> Result<Link<T>, SessionError> {
-    application
-        .embedded
-        .me
-        .as_ref()
-        .and_then(|me| pick(&me.links))
-        .cloned()
-        .ok_or(SessionError::MissingLink(rel))
+    let me = application.embedded.me.as_ref();
+    Ok(required(me.and_then(|me| pick(&me.links)), "me", rel)?)
 }
 
-impl SignIn {
-    /// Signs in and starts the application's lifecycle: discovery, the application, the user
-    /// made available, the keep-alive and the event channel.
-    pub async fn start(self) -> Result<Session, SessionError> {
-        let span = tracing::info_span!("sign_in", domain = %self.address.domain());
-        self.start_in(span.clone()).instrument(span).await
-    }
-
-    async fn start_in(self, span: tracing::Span) -> Result<Session, SessionError> {
-        let (http, hosts) = self.parts()?;
-        let discovered = self.discover_with(&http, &hosts).await?;
-        let client = self.client_for(&http, hosts.clone(), &discovered)?;
-        let mut cache = DiscoveryCache::default();
-        cache.store(discovered.clone());
-        let config = self.lifecycle.clone();
-        let application = create(&client, &discovered, &config).await?;
-        let (events, _) = broadcast::channel(config.event_queue.max(1));
-        let (status, _) = broadcast::channel(64);
-        make_available(&client, &application, &config, &status).await?;
-        let (current, watching) = watch::channel(Current {
-            client,
-            application: Arc::new(application),
-        });
-        let (stop, stopped) = oneshot::channel();
-        let owner = Owner {
-            signin: self,
-            http,
-            hosts,
-            cache,
-            config,
-            current,
-            events: events.clone(),
-            status: status.clone(),
-        };
-        let owner = tokio::spawn(
-            owner
-                .run(stopped)
-                .instrument(tracing::info_span!(parent: &span, "application")),
-        );
-        let task = tokio::spawn(supervise(owner, status.clone()));
-        Ok(Session {
-            current: watching,
-            events,
-            status,
-            stop: Some(stop),
-            task: Some(task),
-        })
-    }
+/// Signs in and starts the owner task: discovery, the application, the user made available,
+/// the keep-alive and the event channel.
+pub(crate) async fn start(signin: SignIn, span: tracing::Span) -> Result<Session, SessionError> {
+    let (http, hosts) = signin.parts()?;
+    let discovered = signin.discover_with(&http, &hosts).await?;
+    let client = signin.client_for(&http, hosts.clone(), &discovered)?;
+    let mut cache = DiscoveryCache::default();
+    cache.store(discovered.clone());
+    let config = signin.lifecycle.clone();
+    let application = create(&client, &discovered, &config).await?;
+    let (events, _) = broadcast::channel(config.event_queue.max(1));
+    let (status, _) = broadcast::channel(64);
+    let application = make_available(&client, application, &config, &status).await?;
+    let (current, watching) = watch::channel(Current {
+        client,
+        application: Arc::new(application),
+    });
+    let (stop, stopped) = oneshot::channel();
+    let owner = Owner {
+        signin,
+        http,
+        hosts,
+        cache,
+        config,
+        current,
+        events: events.clone(),
+        status: status.clone(),
+    };
+    let owner = tokio::spawn(
+        owner
+            .run(stopped)
+            .instrument(tracing::info_span!(parent: &span, "application")),
+    );
+    let task = tokio::spawn(supervise(owner, status.clone()));
+    Ok(Session {
+        current: watching,
+        events,
+        status,
+        stop: Some(stop),
+        task: Some(task),
+    })
 }
 
 /// Waits for the owner; if it panicked, says so on the status stream, since the application
@@ -388,10 +218,8 @@ async fn create(
         ..ApplicationsPostBody::default()
     };
     let link = Link::to(discovered.applications.as_str());
-    let request = ApplicationsPost::request(client.origin(), &link, &body, client.format())
-        .map_err(|e| SessionError::Create(e.into()))?;
     let application = client
-        .send::<ApplicationsPost>(request)
+        .call(|origin, format| ApplicationsPost::request(origin, &link, &body, format))
         .instrument(tracing::info_span!("create_application"))
         .await
         .map_err(SessionError::Create)?;
@@ -407,34 +235,32 @@ async fn create(
     Ok(application)
 }
 
+/// Makes the user available on `application`, then reads it again: the links of what the
+/// user publishes (presence, note, location) come with makeMeAvailable, and the task handles
+/// find them in the application's embedded `me`. A read that fails keeps the application as it
+/// was (logged: only the handles' requests for those links fail, naming the missing link).
 async fn make_available(
     client: &Client,
-    application: &Application,
+    application: Application,
     config: &LifecycleConfig,
     status: &broadcast::Sender<Status>,
-) -> Result<(), SessionError> {
+) -> Result<Application, SessionError> {
     // An application that is available already (a session resumed) has the links of what
     // the user publishes and no makeMeAvailable any more.
     let me = application.embedded.me.as_ref();
     if me.is_some_and(|me| me.links.make_me_available.is_none() && me.links.presence.is_some()) {
         tracing::info!("available already");
         let _ = status.send(Status::Available);
-        return Ok(());
+        return Ok(application);
     }
     let link = me_link(
-        application,
+        &application,
         |l| l.make_me_available.as_ref(),
         "makeMeAvailable",
     )?;
-    let request = MakeMeAvailablePost::request(
-        client.origin(),
-        &link,
-        &config.make_me_available,
-        client.format(),
-    )
-    .map_err(|e| SessionError::MakeMeAvailable(e.into()))?;
+    let body = &config.make_me_available;
     let answer = client
-        .send::<MakeMeAvailablePost>(request)
+        .call(|origin, format| MakeMeAvailablePost::request(origin, &link, body, format))
         .instrument(tracing::info_span!("make_me_available"))
         .await;
     match answer {
@@ -445,9 +271,24 @@ async fn make_available(
         ))) => {
             tracing::info!("available");
             let _ = status.send(Status::Available);
-            Ok(())
+            Ok(read_again(client, application).await)
         }
         Err(error) => Err(SessionError::MakeMeAvailable(error)),
+    }
+}
+
+/// `application` as the server has it now, or as it was when it cannot be read.
+async fn read_again(client: &Client, application: Application) -> Application {
+    let Some(link) = application.links.self_.clone() else {
+        return application;
+    };
+    // The application's `self` link is untyped in the schema; it is the application.
+    match client.get::<Application>(&link.cast()).await {
+        Ok(fresh) => fresh,
+        Err(error) => {
+            tracing::warn!(%error, "reading the application after makeMeAvailable failed");
+            application
+        }
     }
 }
 
@@ -570,11 +411,7 @@ impl Owner {
             client,
             application,
         } = self.current();
-        let start = application
-            .links
-            .events
-            .clone()
-            .ok_or(SessionError::MissingLink("events"))?;
+        let start = required(application.links.events.as_ref(), "application", "events")?;
         Ok(tokio::spawn(
             read_events(
                 client,
@@ -655,10 +492,9 @@ impl Owner {
                 return Ok(());
             }
         };
-        let result = match ReportMyActivityPost::request(client.origin(), &link, client.format()) {
-            Ok(request) => client.send::<ReportMyActivityPost>(request).await,
-            Err(error) => Err(error.into()),
-        };
+        let result = client
+            .call(|origin, format| ReportMyActivityPost::request(origin, &link, format))
+            .await;
         match result {
             Ok(()) => {
                 tracing::debug!("activity reported");
@@ -675,11 +511,16 @@ impl Owner {
                     ReportMyActivityPostError::MakeMeAvailableRequired(_),
                 )) = &error
                 {
-                    // The server forgot the user's availability: give it again.
-                    if make_available(&client, &application, &self.config, &self.status)
-                        .await
-                        .is_ok()
+                    // The server forgot the user's availability: give it again. The application
+                    // as last read has no makeMeAvailable link (the user was available then):
+                    // read it again, which offers one now.
+                    let again = read_again(&client, (*application).clone()).await;
+                    if let Ok(application) =
+                        make_available(&client, again, &self.config, &self.status).await
                     {
+                        self.current.send_modify(|current| {
+                            current.application = Arc::new(application);
+                        });
                         return Ok(());
                     }
                 }
@@ -712,12 +553,8 @@ impl Owner {
                 self.current.send_replace(current);
                 *reader = self.spawn_reader().ok();
                 let _ = self.status.send(Status::Recovered {
-                    previous: previous
-                        .map(|l| l.href.as_str().to_owned())
-                        .unwrap_or_default(),
-                    application: application
-                        .map(|l| l.href.as_str().to_owned())
-                        .unwrap_or_default(),
+                    previous: previous.map(|l| l.href),
+                    application: application.map(|l| l.href),
                     reason,
                 });
                 Ok(())
@@ -757,7 +594,7 @@ impl Owner {
             }
             Err(other) => return Err(other),
         };
-        make_available(&client, &application, &self.config, &self.status).await?;
+        let application = make_available(&client, application, &self.config, &self.status).await?;
         Ok(Current {
             client,
             application: Arc::new(application),
@@ -784,10 +621,9 @@ impl Owner {
         };
         // The application's `self` link is untyped in the schema; it is the application.
         let link = link.cast();
-        let result = match ApplicationDelete::request(client.origin(), &link, client.format()) {
-            Ok(request) => client.send::<ApplicationDelete>(request).await,
-            Err(error) => Err(error.into()),
-        };
+        let result = client
+            .call(|origin, format| ApplicationDelete::request(origin, &link, format))
+            .await;
         match result {
             Ok(()) => tracing::info!("application deleted"),
             // Gone already is what deleting wants.

@@ -4,7 +4,7 @@
 //! # async fn run(session: ucwa_client::Session) -> Result<(), Box<dyn std::error::Error>> {
 //! use ucwa::enumerations::PreferredAvailability;
 //!
-//! let me = session.me().await?;
+//! let me = session.me();
 //! me.set_availability(PreferredAvailability::Busy).await?;
 //! me.set_note("In the lab until noon").await?;
 //! println!("{:?}", me.presence().await?.availability);
@@ -16,7 +16,10 @@
 //!
 //! Every method is one request built by the generated operation of [`ucwa::operations`] and
 //! answers its typed error (`409 MakeMeAvailableRequired` is
-//! [`PresenceGetError::MakeMeAvailableRequired`], for instance).
+//! [`PresenceGetError::MakeMeAvailableRequired`], for instance). Each finds its link in the
+//! `me` that the application in use embeds when it is called; a session's application is read
+//! again after makeMeAvailable, which brings the links of presence, note and location (an
+//! application given to [`Client::me`] must have been read after it too).
 
 use ucwa::Link;
 use ucwa::enumerations::PreferredAvailability;
@@ -27,78 +30,69 @@ use ucwa::operations::{
     PhotoGetError, PhotoGetQuery, PresenceGet, PresenceGetError, PresencePost, PresencePostBody,
     PresencePostError,
 };
-use ucwa::resources::{Application, Location, Me, Note, Presence};
+use ucwa::resources::{Application, Location, Me, MeLinks, Note, Presence};
 
-use crate::{Client, ClientError};
+use crate::link::{MissingLink, required};
+use crate::source::Source;
+use crate::{Client, ClientError, Session};
 
-/// The signed-in user (`me`), as read when this handle was made, and the requests on what
-/// they publish. Make a new one ([`MeHandle::refresh`]) after makeMeAvailable: the links of
-/// presence, note and location come with it.
+/// The signed-in user (`me`) of an application, and the requests on what they publish. Cheap
+/// to make and to clone; it reads the application in use at each call.
 #[derive(Clone, Debug)]
 pub struct MeHandle {
-    client: Client,
-    me: Me,
+    source: Source,
 }
 
 impl Client {
-    /// The user of `application`, read fresh from the server (the copy embedded in the
-    /// application is the one from its creation, before the user was made available).
-    pub async fn me(&self, application: &Application) -> Result<MeHandle, ClientError<MeGetError>> {
-        let link = application
-            .embedded
-            .me
-            .as_ref()
-            .and_then(|me| me.links.self_.clone())
-            .ok_or(ClientError::MissingLink {
-                resource: "application",
-                rel: "me",
-            })?;
-        MeHandle::read(self.clone(), &link.cast()).await
+    /// The user of `application` (which must have been read after makeMeAvailable for the
+    /// links of presence, note and location). No request is made here.
+    pub fn me(&self, application: &Application) -> MeHandle {
+        MeHandle {
+            source: Source::fixed(self, application),
+        }
+    }
+}
+
+impl Session {
+    /// The signed-in user, in the application the session holds at each call ([`crate::me`]).
+    pub fn me(&self) -> MeHandle {
+        MeHandle {
+            source: self.source(),
+        }
     }
 }
 
 impl MeHandle {
-    async fn read(client: Client, link: &Link<Me>) -> Result<MeHandle, ClientError<MeGetError>> {
-        let request = MeGet::request(client.origin(), link, client.format())?;
-        let me = client.send::<MeGet>(request).await?;
-        Ok(MeHandle { client, me })
-    }
-
-    /// The `me` resource as read: name, URI, addresses, links.
-    pub fn resource(&self) -> &Me {
-        &self.me
-    }
-
-    /// Reads `me` again.
-    pub async fn refresh(&self) -> Result<MeHandle, ClientError<MeGetError>> {
-        let link = self
-            .me
-            .links
-            .self_
-            .clone()
-            .ok_or(ClientError::MissingLink {
-                resource: "me",
-                rel: "self",
-            })?;
-        MeHandle::read(self.client.clone(), &link.cast()).await
-    }
-
-    fn link<T, E: std::error::Error>(
+    /// The client in use and the link of the embedded `me` that `pick` takes.
+    fn link<T>(
         &self,
-        pick: impl Fn(&ucwa::resources::MeLinks) -> Option<&Link<T>>,
+        pick: impl FnOnce(&MeLinks) -> Option<&Link<T>>,
         rel: &'static str,
-    ) -> Result<&Link<T>, ClientError<E>> {
-        pick(&self.me.links).ok_or(ClientError::MissingLink {
-            resource: "me",
-            rel,
-        })
+    ) -> Result<(Client, Link<T>), MissingLink> {
+        let current = self.source.current();
+        let me = current.application.embedded.me.as_deref();
+        let link = match me {
+            Some(me) => required(pick(&me.links), "me", rel)?,
+            None => required(None::<&Link<T>>, "application", "me")?,
+        };
+        Ok((current.client, link))
+    }
+
+    /// The `me` resource, read now: name, URI, addresses, links.
+    pub async fn get(&self) -> Result<Me, ClientError<MeGetError>> {
+        let (client, link) = self.link(|l| l.self_.as_ref(), "self")?;
+        let link: Link<Me> = link.cast();
+        client
+            .call(|origin, format| MeGet::request(origin, &link, format))
+            .await
     }
 
     /// The user's availability and activity.
     pub async fn presence(&self) -> Result<Presence, ClientError<PresenceGetError>> {
-        let link = self.link(|l| l.presence.as_ref(), "presence")?;
-        let request = PresenceGet::request(self.client.origin(), link, self.client.format())?;
-        self.client.send::<PresenceGet>(request).await
+        let (client, link) = self.link(|l| l.presence.as_ref(), "presence")?;
+        client
+            .call(|origin, format| PresenceGet::request(origin, &link, format))
+            .await
     }
 
     /// Publishes an availability of the user's choosing.
@@ -123,17 +117,18 @@ impl MeHandle {
         &self,
         body: PresencePostBody,
     ) -> Result<(), ClientError<PresencePostError>> {
-        let link = self.link(|l| l.presence.as_ref(), "presence")?;
-        let request =
-            PresencePost::request(self.client.origin(), link, &body, self.client.format())?;
-        self.client.send::<PresencePost>(request).await
+        let (client, link) = self.link(|l| l.presence.as_ref(), "presence")?;
+        client
+            .call(|origin, format| PresencePost::request(origin, &link, &body, format))
+            .await
     }
 
     /// The user's note.
     pub async fn note(&self) -> Result<Note, ClientError<NoteGetError>> {
-        let link = self.link(|l| l.note.as_ref(), "note")?;
-        let request = NoteGet::request(self.client.origin(), link, self.client.format())?;
-        self.client.send::<NoteGet>(request).await
+        let (client, link) = self.link(|l| l.note.as_ref(), "note")?;
+        client
+            .call(|origin, format| NoteGet::request(origin, &link, format))
+            .await
     }
 
     /// Publishes a personal note.
@@ -151,35 +146,31 @@ impl MeHandle {
     }
 
     async fn post_note(&self, body: NotePostBody) -> Result<(), ClientError<NotePostError>> {
-        let link = self.link(|l| l.note.as_ref(), "note")?;
+        let (client, link) = self.link(|l| l.note.as_ref(), "note")?;
         let query = ucwa::operations::NotePostQuery::default();
-        let request = NotePost::request(
-            self.client.origin(),
-            link,
-            &query,
-            &body,
-            self.client.format(),
-        )?;
-        self.client.send::<NotePost>(request).await
+        client
+            .call(|origin, format| NotePost::request(origin, &link, &query, &body, format))
+            .await
     }
 
     /// The user's location.
     pub async fn location(&self) -> Result<Location, ClientError<LocationGetError>> {
-        let link = self.link(|l| l.location.as_ref(), "location")?;
-        let request = LocationGet::request(self.client.origin(), link, self.client.format())?;
-        self.client.send::<LocationGet>(request).await
+        let (client, link) = self.link(|l| l.location.as_ref(), "location")?;
+        client
+            .call(|origin, format| LocationGet::request(origin, &link, format))
+            .await
     }
 
     /// Publishes a location (at most 60 characters: a longer one is refused before sending).
     pub async fn set_location(&self, location: &str) -> Result<(), ClientError<LocationPostError>> {
-        let link = self.link(|l| l.location.as_ref(), "location")?;
+        let (client, link) = self.link(|l| l.location.as_ref(), "location")?;
         let body = LocationPostBody {
             location: Some(location.to_owned()),
             ..LocationPostBody::default()
         };
-        let request =
-            LocationPost::request(self.client.origin(), link, &body, self.client.format())?;
-        self.client.send::<LocationPost>(request).await
+        client
+            .call(|origin, format| LocationPost::request(origin, &link, &body, format))
+            .await
     }
 
     /// The user's photo: the picture itself, with its media type (`image/jpeg`, `image/png`,
@@ -188,11 +179,12 @@ impl MeHandle {
     /// answers its default. A size the server refuses is a `400`; an answer that is not an
     /// image is [`NotUcwa`](ucwa::operation::NotUcwa).
     pub async fn photo(&self, size: Option<&str>) -> Result<MediaBody, ClientError<PhotoGetError>> {
-        let link = self.link(|l| l.photo.as_ref(), "photo")?;
+        let (client, link) = self.link(|l| l.photo.as_ref(), "photo")?;
         let query = PhotoGetQuery {
             size: size.map(str::to_owned),
         };
-        let request = PhotoGet::request(self.client.origin(), link, &query)?;
-        self.client.send::<PhotoGet>(request).await
+        client
+            .call(|origin, _| PhotoGet::request(origin, &link, &query))
+            .await
     }
 }

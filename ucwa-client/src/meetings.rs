@@ -26,7 +26,8 @@
 //! ```
 //!
 //! Every method is one request built by the generated operation of [`ucwa::operations`] and
-//! answers its typed error (scheduling past the server's bound is
+//! answers its typed error; the handle finds `myOnlineMeetings` and `joinOnlineMeeting` in the
+//! application in use when a method is called (scheduling past the server's bound is
 //! [`MyOnlineMeetingsPostError::TooManyOnlineMeetings`]; joining an unknown meeting
 //! [`JoinOnlineMeetingPostError::DestinationNotFound`]).
 
@@ -45,31 +46,33 @@ use ucwa::resources::{
 };
 use ucwa::{Enumeration, Link, RequestError};
 
-use crate::{Client, ClientError};
+use crate::link::{MissingLink, required};
+use crate::source::Source;
+use crate::{Client, ClientError, Session};
 
-/// The user's online meetings, through the links of the application it was made from.
+/// The user's online meetings, through the links of the application in use at each call.
+/// Cheap to make and to clone.
 #[derive(Clone, Debug)]
 pub struct OnlineMeetingsHandle {
-    client: Client,
-    my_online_meetings: Option<Link<MyOnlineMeetings>>,
-    join: Option<Link<JoinOnlineMeeting>>,
+    source: Source,
 }
 
 impl Client {
     /// The online meetings of `application`'s user. A link the application lacks is reported
     /// by the method that needs it ([`ClientError::MissingLink`]).
     pub fn online_meetings(&self, application: &Application) -> OnlineMeetingsHandle {
-        let embedded = &application.embedded;
         OnlineMeetingsHandle {
-            client: self.clone(),
-            my_online_meetings: embedded
-                .online_meetings
-                .as_ref()
-                .and_then(|o| o.links.my_online_meetings.clone()),
-            join: embedded
-                .communication
-                .as_ref()
-                .and_then(|c| c.links.join_online_meeting.clone()),
+            source: Source::fixed(self, application),
+        }
+    }
+}
+
+impl Session {
+    /// The online meetings of the application the session holds at each call
+    /// ([`crate::meetings`]).
+    pub fn online_meetings(&self) -> OnlineMeetingsHandle {
+        OnlineMeetingsHandle {
+            source: self.source(),
         }
     }
 }
@@ -106,28 +109,44 @@ pub fn put_body(meeting: &MyOnlineMeeting) -> MyOnlineMeetingPutBody {
     }
 }
 
-fn self_link<E: std::error::Error>(
-    meeting: &MyOnlineMeeting,
-) -> Result<Link<MyOnlineMeeting>, ClientError<E>> {
-    meeting
-        .links
-        .self_
-        .clone()
-        .map(Link::cast)
-        .ok_or(ClientError::MissingLink {
-            resource: "myOnlineMeeting",
-            rel: "self",
-        })
+fn self_link(meeting: &MyOnlineMeeting) -> Result<Link<MyOnlineMeeting>, MissingLink> {
+    Ok(required(meeting.links.self_.as_ref(), "myOnlineMeeting", "self")?.cast())
 }
 
 impl OnlineMeetingsHandle {
-    fn mine<E: std::error::Error>(&self) -> Result<&Link<MyOnlineMeetings>, ClientError<E>> {
-        self.my_online_meetings
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "onlineMeetings",
-                rel: "myOnlineMeetings",
-            })
+    /// The client in use, and the application's `myOnlineMeetings` link.
+    fn mine(&self) -> Result<(Client, Link<MyOnlineMeetings>), MissingLink> {
+        let current = self.source.current();
+        let link = match current.application.embedded.online_meetings.as_deref() {
+            Some(o) => required(
+                o.links.my_online_meetings.as_ref(),
+                "onlineMeetings",
+                "myOnlineMeetings",
+            )?,
+            None => required(
+                None::<&Link<MyOnlineMeetings>>,
+                "application",
+                "onlineMeetings",
+            )?,
+        };
+        Ok((current.client, link))
+    }
+
+    /// The client in use, and the application's `joinOnlineMeeting` link.
+    fn join_link(&self) -> Result<(Client, Link<JoinOnlineMeeting>), MissingLink> {
+        let current = self.source.current();
+        let communication = current.application.embedded.communication.as_deref();
+        let link = required(
+            communication.and_then(|c| c.links.join_online_meeting.as_ref()),
+            "communication",
+            "joinOnlineMeeting",
+        )?;
+        Ok((current.client, link))
+    }
+
+    /// The client in use, for the requests on links the caller gives.
+    fn client(&self) -> Client {
+        self.source.current().client
     }
 
     /// Schedules a meeting organized by the user; the answer is the meeting as scheduled (its
@@ -136,19 +155,20 @@ impl OnlineMeetingsHandle {
         &self,
         meeting: &MyOnlineMeetingsPostBody,
     ) -> Result<MyOnlineMeeting, ClientError<MyOnlineMeetingsPostError>> {
-        let client = &self.client;
-        let request =
-            MyOnlineMeetingsPost::request(client.origin(), self.mine()?, meeting, client.format())?;
-        client.send::<MyOnlineMeetingsPost>(request).await
+        let (client, link) = self.mine()?;
+        client
+            .call(|origin, format| MyOnlineMeetingsPost::request(origin, &link, meeting, format))
+            .await
     }
 
     /// The meetings the user has scheduled.
     pub async fn list(
         &self,
     ) -> Result<Vec<MyOnlineMeeting>, ClientError<MyOnlineMeetingsGetError>> {
-        let client = &self.client;
-        let request = MyOnlineMeetingsGet::request(client.origin(), self.mine()?, client.format())?;
-        let mine = client.send::<MyOnlineMeetingsGet>(request).await?;
+        let (client, link) = self.mine()?;
+        let mine = client
+            .call(|origin, format| MyOnlineMeetingsGet::request(origin, &link, format))
+            .await?;
         Ok(mine.embedded.my_online_meeting)
     }
 
@@ -157,9 +177,9 @@ impl OnlineMeetingsHandle {
         &self,
         meeting: &Link<MyOnlineMeeting>,
     ) -> Result<MyOnlineMeeting, ClientError<MyOnlineMeetingGetError>> {
-        let client = &self.client;
-        let request = MyOnlineMeetingGet::request(client.origin(), meeting, client.format())?;
-        client.send::<MyOnlineMeetingGet>(request).await
+        self.client()
+            .call(|origin, format| MyOnlineMeetingGet::request(origin, meeting, format))
+            .await
     }
 
     /// Updates `meeting`: `change` edits the meeting as read, which is sent back whole with
@@ -177,10 +197,9 @@ impl OnlineMeetingsHandle {
         })?;
         let mut body = put_body(meeting);
         change(&mut body);
-        let client = &self.client;
-        let request =
-            MyOnlineMeetingPut::request(client.origin(), &link, &body, &tag, client.format())?;
-        client.send::<MyOnlineMeetingPut>(request).await
+        self.client()
+            .call(|origin, format| MyOnlineMeetingPut::request(origin, &link, &body, &tag, format))
+            .await
     }
 
     /// Deletes `meeting`.
@@ -189,9 +208,9 @@ impl OnlineMeetingsHandle {
         meeting: &MyOnlineMeeting,
     ) -> Result<(), ClientError<MyOnlineMeetingDeleteError>> {
         let link = self_link(meeting)?;
-        let client = &self.client;
-        let request = MyOnlineMeetingDelete::request(client.origin(), &link, client.format())?;
-        client.send::<MyOnlineMeetingDelete>(request).await
+        self.client()
+            .call(|origin, format| MyOnlineMeetingDelete::request(origin, &link, format))
+            .await
     }
 
     /// Joins the meeting whose URI (`onlineMeetingUri`) is `uri`. The answer is the link to the
@@ -214,19 +233,13 @@ impl OnlineMeetingsHandle {
         &self,
         body: &JoinOnlineMeetingPostBody,
     ) -> Result<Link<OnlineMeetingInvitation>, ClientError<JoinOnlineMeetingPostError>> {
-        let link = self.join.as_ref().ok_or(ClientError::MissingLink {
-            resource: "communication",
-            rel: "joinOnlineMeeting",
-        })?;
-        let client = &self.client;
-        let request = JoinOnlineMeetingPost::request(
-            client.origin(),
-            link,
-            &JoinOnlineMeetingPostQuery::default(),
-            body,
-            client.format(),
-        )?;
-        client.send::<JoinOnlineMeetingPost>(request).await
+        let (client, link) = self.join_link()?;
+        let query = JoinOnlineMeetingPostQuery::default();
+        client
+            .call(|origin, format| {
+                JoinOnlineMeetingPost::request(origin, &link, &query, body, format)
+            })
+            .await
     }
 
     /// The invitation a join started, read now.
@@ -234,9 +247,8 @@ impl OnlineMeetingsHandle {
         &self,
         invitation: &Link<OnlineMeetingInvitation>,
     ) -> Result<OnlineMeetingInvitation, ClientError<OnlineMeetingInvitationGetError>> {
-        let client = &self.client;
-        let request =
-            OnlineMeetingInvitationGet::request(client.origin(), invitation, client.format())?;
-        client.send::<OnlineMeetingInvitationGet>(request).await
+        self.client()
+            .call(|origin, format| OnlineMeetingInvitationGet::request(origin, invitation, format))
+            .await
     }
 }

@@ -6,15 +6,16 @@
 //! # async fn run(session: ucwa_client::Session) -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
 //! use ucwa_client::messaging::{ReceivedMessage, StartMessaging};
-//! use ucwa_client::outcome::Outcome;
+//! use ucwa_client::outcome::OperationOutcome;
 //!
+//! let messaging = session.messaging();
 //! let mut events = session.events(); // before starting: the outcome comes as events
-//! let mut invitation = session
-//!     .start_messaging(StartMessaging::to("sip:ann@contoso.com").subject("Lunch?"))
+//! let mut invitation = messaging
+//!     .start(StartMessaging::to("sip:ann@contoso.com").subject("Lunch?"))
 //!     .await?;
 //! let conversation = match invitation.outcome(&mut events, Duration::from_secs(60)).await? {
-//!     Outcome::Succeeded(_) => invitation.conversation(&session.client()).await?,
-//!     Outcome::Failed(why) => return Err(format!("not reached: {}", why.code).into()),
+//!     OperationOutcome::Succeeded(_) => invitation.conversation(&messaging).await?,
+//!     OperationOutcome::Failed(why) => return Err(format!("not reached: {}", why.code).into()),
 //! };
 //! conversation.send_message("Noon at the usual place?").await?;
 //! while let Ok(event) = events.recv().await {
@@ -26,6 +27,9 @@
 //! conversation.stop().await?;
 //! # Ok(()) }
 //! ```
+//!
+//! [`MessagingHandle`] finds `startMessaging` in the application in use when it is called; a
+//! conversation ([`ConversationHandle`]) belongs to the application it was started on.
 
 use std::time::Duration;
 
@@ -44,8 +48,10 @@ use ucwa::resources::{
 };
 use ucwa::{DataUri, Link};
 
-use crate::outcome::{EventSource, FollowError, Outcome, follow};
-use crate::{Client, ClientError};
+use crate::link::required;
+use crate::outcome::{EventSource, FollowError, OperationOutcome, follow};
+use crate::source::Source;
+use crate::{Client, ClientError, Session};
 
 /// What to start a conversation with: whom, and optionally a subject, an importance and a
 /// first message (sent with the invitation, shown to the invitee before they accept).
@@ -107,23 +113,51 @@ pub struct OutgoingInvitation {
     conversation: Option<Link<Conversation>>,
 }
 
+/// Instant messaging from an application: starting conversations, and reading one. Cheap to
+/// make and to clone; it reads the application in use at each call.
+#[derive(Clone, Debug)]
+pub struct MessagingHandle {
+    source: Source,
+}
+
 impl Client {
-    /// Starts a conversation from `application` (startMessaging): answered at once with the
-    /// invitation, whose outcome comes on the event channel ([`OutgoingInvitation::outcome`]).
-    pub async fn start_messaging(
+    /// Instant messaging from `application` (its embedded `communication`).
+    pub fn messaging(&self, application: &Application) -> MessagingHandle {
+        MessagingHandle {
+            source: Source::fixed(self, application),
+        }
+    }
+}
+
+impl Session {
+    /// Instant messaging from the application the session holds at each call
+    /// ([`crate::messaging`]).
+    pub fn messaging(&self) -> MessagingHandle {
+        MessagingHandle {
+            source: self.source(),
+        }
+    }
+}
+
+impl MessagingHandle {
+    /// The client in use.
+    fn client(&self) -> Client {
+        self.source.current().client
+    }
+
+    /// Starts a conversation (startMessaging): answered at once with the invitation, whose
+    /// outcome comes on the event channel ([`OutgoingInvitation::outcome`]).
+    pub async fn start(
         &self,
-        application: &Application,
         start: StartMessaging,
     ) -> Result<OutgoingInvitation, ClientError<StartMessagingPostError>> {
-        let link = application
-            .embedded
-            .communication
-            .as_ref()
-            .and_then(|c| c.links.start_messaging.clone())
-            .ok_or(ClientError::MissingLink {
-                resource: "communication",
-                rel: "startMessaging",
-            })?;
+        let current = self.source.current();
+        let communication = current.application.embedded.communication.as_deref();
+        let link = required(
+            communication.and_then(|c| c.links.start_messaging.as_ref()),
+            "communication",
+            "startMessaging",
+        )?;
         let mut body = StartMessagingPostBody {
             to: Some(start.to),
             subject: start.subject,
@@ -137,9 +171,12 @@ impl Client {
             body.links.message = Some(uri);
         }
         let query = StartMessagingPostQuery::default();
-        let request =
-            StartMessagingPost::request(self.origin(), &link, &query, &body, self.format())?;
-        let link = self.send::<StartMessagingPost>(request).await?;
+        let link = current
+            .client
+            .call(|origin, format| {
+                StartMessagingPost::request(origin, &link, &query, &body, format)
+            })
+            .await?;
         Ok(OutgoingInvitation {
             link,
             conversation: None,
@@ -151,22 +188,7 @@ impl Client {
         &self,
         link: &Link<Conversation>,
     ) -> Result<ConversationHandle, ClientError<ConversationGetError>> {
-        let request = ConversationGet::request(self.origin(), link, self.format())?;
-        let conversation = self.send::<ConversationGet>(request).await?;
-        let messaging = match conversation.links.messaging.as_ref() {
-            Some(link) => {
-                let request = MessagingGet::request(self.origin(), link, self.format())?;
-                // The GETs of a conversation and of its messaging share their table of errors
-                // (one generated type).
-                Some(self.send::<MessagingGet>(request).await?)
-            }
-            None => None,
-        };
-        Ok(ConversationHandle {
-            client: self.clone(),
-            conversation,
-            messaging,
-        })
+        ConversationHandle::read(self.client(), link).await
     }
 }
 
@@ -179,13 +201,13 @@ impl OutgoingInvitation {
         &mut self,
         events: &mut S,
         within: Duration,
-    ) -> Result<Outcome<MessagingInvitation>, FollowError> {
+    ) -> Result<OperationOutcome<MessagingInvitation>, FollowError> {
         let event = follow(events, self.link.href.as_str(), within, |_| {}).await?;
-        let outcome = Outcome::of(event, |resource| match resource {
+        let outcome = OperationOutcome::of(event, |resource| match resource {
             AnyResource::MessagingInvitation(invitation) => Some(*invitation),
             _ => None,
         });
-        if let Outcome::Succeeded(Some(invitation)) = &outcome {
+        if let OperationOutcome::Succeeded(Some(invitation)) = &outcome {
             self.conversation = invitation.links.conversation.clone();
         }
         Ok(outcome)
@@ -194,13 +216,14 @@ impl OutgoingInvitation {
     /// The conversation the invitation started, once it succeeded ([`Self::outcome`]).
     pub async fn conversation(
         &self,
-        client: &Client,
+        messaging: &MessagingHandle,
     ) -> Result<ConversationHandle, ClientError<ConversationGetError>> {
-        let link = self.conversation.as_ref().ok_or(ClientError::MissingLink {
-            resource: "messagingInvitation",
-            rel: "conversation",
-        })?;
-        client.conversation(link).await
+        let link = required(
+            self.conversation.as_ref(),
+            "messagingInvitation",
+            "conversation",
+        )?;
+        messaging.conversation(&link).await
     }
 }
 
@@ -213,6 +236,31 @@ pub struct ConversationHandle {
 }
 
 impl ConversationHandle {
+    /// The conversation at `link` and its messaging, read now.
+    async fn read(
+        client: Client,
+        link: &Link<Conversation>,
+    ) -> Result<ConversationHandle, ClientError<ConversationGetError>> {
+        let conversation = client
+            .call(|origin, format| ConversationGet::request(origin, link, format))
+            .await?;
+        let messaging = match conversation.links.messaging.as_ref() {
+            // The GETs of a conversation and of its messaging share their table of errors
+            // (one generated type).
+            Some(link) => Some(
+                client
+                    .call(|origin, format| MessagingGet::request(origin, link, format))
+                    .await?,
+            ),
+            None => None,
+        };
+        Ok(ConversationHandle {
+            client,
+            conversation,
+            messaging,
+        })
+    }
+
     /// The conversation as read: state, subject, thread, links.
     pub fn resource(&self) -> &Conversation {
         &self.conversation
@@ -223,18 +271,26 @@ impl ConversationHandle {
         self.messaging.as_ref()
     }
 
-    fn messaging_link<T, E: std::error::Error>(
+    fn messaging_link<T>(
         &self,
-        pick: impl Fn(&ucwa::resources::MessagingLinks) -> Option<&Link<T>>,
+        pick: impl FnOnce(&ucwa::resources::MessagingLinks) -> Option<&Link<T>>,
         rel: &'static str,
-    ) -> Result<&Link<T>, ClientError<E>> {
-        self.messaging
-            .as_ref()
-            .and_then(|m| pick(&m.links))
-            .ok_or(ClientError::MissingLink {
-                resource: "messaging",
-                rel,
-            })
+    ) -> Result<Link<T>, crate::link::MissingLink> {
+        required(
+            self.messaging.as_ref().and_then(|m| pick(&m.links)),
+            "messaging",
+            rel,
+        )
+    }
+
+    /// The conversation's own link.
+    fn own(&self) -> Result<Link<Conversation>, crate::link::MissingLink> {
+        let own = required(
+            self.conversation.links.self_.as_ref(),
+            "conversation",
+            "self",
+        )?;
+        Ok(own.cast())
     }
 
     /// Sends `text` as a plain-text message; the answer is the message's link (its delivery is
@@ -267,60 +323,39 @@ impl ConversationHandle {
             media_type: media_type.to_owned(),
             bytes: text.as_bytes().to_vec(),
         };
-        let request = SendMessagePost::request(
-            self.client.origin(),
-            link,
-            &query,
-            body,
-            self.client.format(),
-        )?;
-        self.client.send::<SendMessagePost>(request).await
+        self.client
+            .call(|origin, format| SendMessagePost::request(origin, &link, &query, body, format))
+            .await
     }
 
     /// Tells the other side the user is typing (until the next message).
     pub async fn set_typing(&self) -> Result<(), ClientError<SetIsTypingPostError>> {
         let link = self.messaging_link(|l| l.set_is_typing.as_ref(), "setIsTyping")?;
-        let request = SetIsTypingPost::request(self.client.origin(), link, self.client.format())?;
-        self.client.send::<SetIsTypingPost>(request).await
+        self.client
+            .call(|origin, format| SetIsTypingPost::request(origin, &link, format))
+            .await
     }
 
     /// Stops messaging, which ends a two-party conversation.
     pub async fn stop(&self) -> Result<(), ClientError<StopMessagingPostError>> {
         let link = self.messaging_link(|l| l.stop_messaging.as_ref(), "stopMessaging")?;
-        let request = StopMessagingPost::request(self.client.origin(), link, self.client.format())?;
-        self.client.send::<StopMessagingPost>(request).await
+        self.client
+            .call(|origin, format| StopMessagingPost::request(origin, &link, format))
+            .await
     }
 
     /// Leaves the conversation (DELETE).
     pub async fn leave(&self) -> Result<(), ClientError<ConversationDeleteError>> {
-        let link = self
-            .conversation
-            .links
-            .self_
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "conversation",
-                rel: "self",
-            })?
-            .to_cast::<Conversation>();
-        let request =
-            ConversationDelete::request(self.client.origin(), &link, self.client.format())?;
-        self.client.send::<ConversationDelete>(request).await
+        let link = self.own()?;
+        self.client
+            .call(|origin, format| ConversationDelete::request(origin, &link, format))
+            .await
     }
 
     /// Reads the conversation and its messaging again (after they changed: connected, ended).
     pub async fn refresh(&self) -> Result<ConversationHandle, ClientError<ConversationGetError>> {
-        let link = self
-            .conversation
-            .links
-            .self_
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "conversation",
-                rel: "self",
-            })?
-            .to_cast::<Conversation>();
-        self.client.conversation(&link).await
+        let link = self.own()?;
+        ConversationHandle::read(self.client.clone(), &link).await
     }
 }
 
@@ -375,52 +410,49 @@ impl IncomingInvitation {
         self.invitation.links.message.as_ref()?.decode().ok()
     }
 
-    /// Accepts: the conversation connects (its events follow on the channel).
-    pub async fn accept(&self, client: &Client) -> Result<(), ClientError<AcceptPostError>> {
-        let link = self
-            .invitation
-            .links
-            .accept
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "messagingInvitation",
-                rel: "accept",
-            })?;
-        let request = AcceptPost::request(client.origin(), link, client.format())?;
-        client.send::<AcceptPost>(request).await
+    /// The link `pick` takes from the invitation.
+    fn link<T>(
+        &self,
+        pick: impl FnOnce(&ucwa::resources::MessagingInvitationLinks) -> Option<&Link<T>>,
+        rel: &'static str,
+    ) -> Result<Link<T>, crate::link::MissingLink> {
+        required(pick(&self.invitation.links), "messagingInvitation", rel)
     }
 
-    /// Declines: the inviter's invitation fails with `Declined`.
-    pub async fn decline(&self, client: &Client) -> Result<(), ClientError<DeclinePostError>> {
-        let link = self
-            .invitation
-            .links
-            .decline
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "messagingInvitation",
-                rel: "decline",
-            })?;
+    /// Accepts, through `messaging` (the invitee's): the conversation connects (its events
+    /// follow on the channel).
+    pub async fn accept(
+        &self,
+        messaging: &MessagingHandle,
+    ) -> Result<(), ClientError<AcceptPostError>> {
+        let link = self.link(|l| l.accept.as_ref(), "accept")?;
+        messaging
+            .client()
+            .call(|origin, format| AcceptPost::request(origin, &link, format))
+            .await
+    }
+
+    /// Declines, through `messaging` (the invitee's): the inviter's invitation fails with
+    /// `Declined`.
+    pub async fn decline(
+        &self,
+        messaging: &MessagingHandle,
+    ) -> Result<(), ClientError<DeclinePostError>> {
+        let link = self.link(|l| l.decline.as_ref(), "decline")?;
         let body = DeclinePostBody::default();
-        let request = DeclinePost::request(client.origin(), link, &body, client.format())?;
-        client.send::<DeclinePost>(request).await
+        messaging
+            .client()
+            .call(|origin, format| DeclinePost::request(origin, &link, &body, format))
+            .await
     }
 
     /// The conversation it invites to (readable once accepted).
     pub async fn conversation(
         &self,
-        client: &Client,
+        messaging: &MessagingHandle,
     ) -> Result<ConversationHandle, ClientError<ConversationGetError>> {
-        let link = self
-            .invitation
-            .links
-            .conversation
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "messagingInvitation",
-                rel: "conversation",
-            })?;
-        client.conversation(link).await
+        let link = self.link(|l| l.conversation.as_ref(), "conversation")?;
+        messaging.conversation(&link).await
     }
 }
 

@@ -2,7 +2,7 @@
 //! answered at once, and what becomes of it arrives on the event channel — `started`, maybe
 //! `updated`, then `completed` with a status (`Success` or `Failure`) and, on failure, a reason
 //! with a code and subcode. [`follow`] waits for that `completed` event and gives a typed
-//! [`Outcome`].
+//! [`OperationOutcome`].
 //!
 //! Events are read from an [`EventSource`]: a [`Session`]'s receiver
 //! (subscribe *before* sending the request, or the events may pass before you listen) or an
@@ -68,7 +68,7 @@ pub enum FollowError {
 
 /// What became of an operation: the resource as it completed, or why it failed.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Outcome<R> {
+pub enum OperationOutcome<R> {
     /// `completed` with status `Success` (or none), with the resource when the event embedded
     /// it.
     Succeeded(Option<R>),
@@ -77,7 +77,7 @@ pub enum Outcome<R> {
     Failed(Box<ErrorBody>),
 }
 
-impl<R> Outcome<R> {
+impl<R> OperationOutcome<R> {
     /// The outcome a `completed` event states, its resource taken out with `take`.
     pub fn of(event: Event<AnyResource>, take: impl FnOnce(AnyResource) -> Option<R>) -> Self {
         let failed = event
@@ -85,19 +85,19 @@ impl<R> Outcome<R> {
             .as_deref()
             .is_some_and(|s| s.eq_ignore_ascii_case("Failure"));
         if failed {
-            return Outcome::Failed(Box::new(event.reason.unwrap_or_else(|| ErrorBody {
+            return OperationOutcome::Failed(Box::new(event.reason.unwrap_or_else(|| ErrorBody {
                 code: "Failure".into(),
                 ..ErrorBody::default()
             })));
         }
-        Outcome::Succeeded(event.resource.and_then(take))
+        OperationOutcome::Succeeded(event.resource.and_then(take))
     }
 
     /// The failure's code and subcode, for matching (`("RemoteFailure", Some("Declined"))`).
     pub fn failure(&self) -> Option<(&str, Option<&str>)> {
         match self {
-            Outcome::Failed(body) => Some((body.code.as_str(), body.subcode.as_deref())),
-            Outcome::Succeeded(_) => None,
+            OperationOutcome::Failed(body) => Some((body.code.as_str(), body.subcode.as_deref())),
+            OperationOutcome::Succeeded(_) => None,
         }
     }
 }
@@ -161,13 +161,16 @@ mod tests {
             subcode: Some("Declined".into()),
             ..ErrorBody::default()
         });
-        let outcome = Outcome::<()>::of(event.clone(), |_| None);
+        let outcome = OperationOutcome::<()>::of(event.clone(), |_| None);
         assert_eq!(outcome.failure(), Some(("RemoteFailure", Some("Declined"))));
         event.reason = None;
-        let outcome = Outcome::<()>::of(event.clone(), |_| None);
+        let outcome = OperationOutcome::<()>::of(event.clone(), |_| None);
         assert_eq!(outcome.failure(), Some(("Failure", None)));
         event.status = Some("Success".into());
-        assert_eq!(Outcome::<()>::of(event, |_| None), Outcome::Succeeded(None));
+        assert_eq!(
+            OperationOutcome::<()>::of(event, |_| None),
+            OperationOutcome::Succeeded(None)
+        );
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@
 //! # async fn run(session: ucwa_client::Session) -> Result<(), Box<dyn std::error::Error>> {
 //! use ucwa_client::people::presence_update;
 //!
-//! let people = session.people()?;
+//! let people = session.people();
 //! let contacts = people.contacts().await?;
 //! let ann = people.contact("ann@contoso.com").await?;
 //! println!("{:?}", people.contact_presence(&ann).await?.availability);
@@ -25,7 +25,8 @@
 //!
 //! Every method is one request built by the generated operation of [`ucwa::operations`] (but
 //! [`PeopleHandle::groups`], which reads `myGroups` and follows its group links) and answers
-//! its typed error. A subscription lasts 10 to 30 minutes unless extended; a duration outside
+//! its typed error; the handle finds its links in the `people` resource that the application
+//! in use embeds when a method is called. A subscription lasts 10 to 30 minutes unless extended; a duration outside
 //! that range is refused before anything is sent ([`ClientError::Request`]).
 
 use ucwa::events::{Event, EventType};
@@ -44,36 +45,36 @@ use ucwa::operations::{
 };
 use ucwa::resources::{
     AnyResource, Application, Contact, ContactLocation, ContactNote, ContactPresence, Group,
-    People, PresenceSubscription, PresenceSubscriptionMemberships, Search,
+    People, PeopleLinks, PresenceSubscription, PresenceSubscriptionMemberships, Search,
 };
 use ucwa::{Link, Untyped};
 
-use crate::{Client, ClientError};
+use crate::link::{MissingLink, required};
+use crate::source::Source;
+use crate::{Client, ClientError, Session};
 
-/// The `people` hub of an application and the requests on what it links to.
+/// The `people` hub of an application and the requests on what it links to. Cheap to make and
+/// to clone; it reads the application in use at each call.
 #[derive(Clone, Debug)]
 pub struct PeopleHandle {
-    client: Client,
-    people: People,
+    source: Source,
 }
 
 impl Client {
     /// The people of `application`, from the `people` resource it embeds (no request).
-    pub fn people(&self, application: &Application) -> Result<PeopleHandle, ClientError> {
-        let people =
-            application
-                .embedded
-                .people
-                .as_deref()
-                .cloned()
-                .ok_or(ClientError::MissingLink {
-                    resource: "application",
-                    rel: "people",
-                })?;
-        Ok(PeopleHandle {
-            client: self.clone(),
-            people,
-        })
+    pub fn people(&self, application: &Application) -> PeopleHandle {
+        PeopleHandle {
+            source: Source::fixed(self, application),
+        }
+    }
+}
+
+impl Session {
+    /// The people of the application the session holds at each call ([`crate::people`]).
+    pub fn people(&self) -> PeopleHandle {
+        PeopleHandle {
+            source: self.source(),
+        }
     }
 }
 
@@ -108,48 +109,65 @@ pub fn is_about(event: &Event<AnyResource>, contact: &Contact) -> bool {
 }
 
 impl PeopleHandle {
-    /// The `people` resource: the links of what it offers.
-    pub fn resource(&self) -> &People {
-        &self.people
+    /// The `people` resource the application in use embeds (the links of what it offers), if
+    /// it embeds one.
+    pub fn resource(&self) -> Option<People> {
+        self.source
+            .current()
+            .application
+            .embedded
+            .people
+            .as_deref()
+            .cloned()
     }
 
-    fn link<T, E: std::error::Error>(
+    /// The client in use, and the link of the embedded `people` that `pick` takes.
+    fn link<T>(
         &self,
-        pick: impl Fn(&ucwa::resources::PeopleLinks) -> Option<&Link<T>>,
+        pick: impl FnOnce(&PeopleLinks) -> Option<&Link<T>>,
         rel: &'static str,
-    ) -> Result<&Link<T>, ClientError<E>> {
-        pick(&self.people.links).ok_or(ClientError::MissingLink {
-            resource: "people",
-            rel,
-        })
+    ) -> Result<(Client, Link<T>), MissingLink> {
+        let current = self.source.current();
+        let link = match current.application.embedded.people.as_deref() {
+            Some(people) => required(pick(&people.links), "people", rel)?,
+            None => required(None::<&Link<T>>, "application", "people")?,
+        };
+        Ok((current.client, link))
+    }
+
+    /// The client in use, for the requests on links the caller gives.
+    fn client(&self) -> Client {
+        self.source.current().client
     }
 
     /// The user's contacts (`myContacts`), each with its links.
     pub async fn contacts(&self) -> Result<Vec<Contact>, ClientError<MyContactsGetError>> {
-        let link = self.link(|l| l.my_contacts.as_ref(), "myContacts")?;
+        let (client, link) = self.link(|l| l.my_contacts.as_ref(), "myContacts")?;
         let query = MyContactsGetQuery::default();
-        let request =
-            MyContactsGet::request(self.client.origin(), link, &query, self.client.format())?;
-        let contacts = self.client.send::<MyContactsGet>(request).await?;
+        let contacts = client
+            .call(|origin, format| MyContactsGet::request(origin, &link, &query, format))
+            .await?;
         Ok(contacts.embedded.contact)
     }
 
     /// The user's groups: those `myGroups` embeds, then the default and pinned groups it
     /// links, each read.
     pub async fn groups(&self) -> Result<Vec<Group>, ClientError<MyGroupsGetError>> {
-        let link = self.link(|l| l.my_groups.as_ref(), "myGroups")?;
+        let (client, link) = self.link(|l| l.my_groups.as_ref(), "myGroups")?;
         let query = MyGroupsGetQuery::default();
-        let request =
-            MyGroupsGet::request(self.client.origin(), link, &query, self.client.format())?;
-        let my_groups = self.client.send::<MyGroupsGet>(request).await?;
+        let my_groups = client
+            .call(|origin, format| MyGroupsGet::request(origin, &link, &query, format))
+            .await?;
         let mut groups = my_groups.embedded.group;
         let linked = [
             &my_groups.links.default_group,
             &my_groups.links.pinned_group,
         ];
         for link in linked.into_iter().flatten() {
-            let request = GroupGet::request(self.client.origin(), link, self.client.format())?;
-            groups.push(self.client.send::<GroupGet>(request).await?);
+            let group = client
+                .call(|origin, format| GroupGet::request(origin, link, format))
+                .await?;
+            groups.push(group);
         }
         Ok(groups)
     }
@@ -159,39 +177,34 @@ impl PeopleHandle {
         &self,
         group: &Group,
     ) -> Result<Vec<Contact>, ClientError<GroupContactsGetError>> {
-        let link = group
-            .links
-            .group_contacts
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "group",
-                rel: "groupContacts",
-            })?;
+        let link = required(
+            group.links.group_contacts.as_ref(),
+            "group",
+            "groupContacts",
+        )?;
         let query = GroupContactsGetQuery::default();
-        let request =
-            GroupContactsGet::request(self.client.origin(), link, &query, self.client.format())?;
-        Ok(self
-            .client
-            .send::<GroupContactsGet>(request)
-            .await?
-            .embedded
-            .contact)
+        let contacts = self
+            .client()
+            .call(|origin, format| GroupContactsGet::request(origin, &link, &query, format))
+            .await?;
+        Ok(contacts.embedded.contact)
     }
 
     /// The contact `address` (a sign-in address or SIP URI), at `people/<address>` as the
     /// walkthroughs lay contacts out: someone the server does not know is 404
     /// (`ContactGetError::Common`, `ResourceNotFound`).
     pub async fn contact(&self, address: &str) -> Result<Contact, ClientError<ContactGetError>> {
-        let people = self.link(|l| l.self_.as_ref(), "self")?;
-        let mut url = self.client.origin().resolve(&people.href)?;
+        let (client, people) = self.link(|l| l.self_.as_ref(), "self")?;
+        let mut url = client.origin().resolve(&people.href)?;
         let address = address.strip_prefix("sip:").unwrap_or(address);
         if let Ok(mut segments) = url.path_segments_mut() {
             // Pushed as one segment: a `/` or `?` in it is escaped, not followed.
             segments.push(address);
         }
         let link = Link::<Contact>::to(url.as_str());
-        let request = ContactGet::request(self.client.origin(), &link, self.client.format())?;
-        self.client.send::<ContactGet>(request).await
+        client
+            .call(|origin, format| ContactGet::request(origin, &link, format))
+            .await
     }
 
     /// `contact`'s presence (availability, activity, device).
@@ -200,7 +213,7 @@ impl PeopleHandle {
         contact: &Contact,
     ) -> Result<ContactPresence, ClientError<ContactPresenceGetError>> {
         let link = contact_link(contact, |l| l.contact_presence.as_ref(), "contactPresence")?;
-        self.presence_at(link).await
+        self.presence_at(&link).await
     }
 
     /// The presence at `link`: one a contact links to, or one an event names
@@ -209,9 +222,9 @@ impl PeopleHandle {
         &self,
         link: &Link<ContactPresence>,
     ) -> Result<ContactPresence, ClientError<ContactPresenceGetError>> {
-        let request =
-            ContactPresenceGet::request(self.client.origin(), link, self.client.format())?;
-        self.client.send::<ContactPresenceGet>(request).await
+        self.client()
+            .call(|origin, format| ContactPresenceGet::request(origin, link, format))
+            .await
     }
 
     /// `contact`'s note.
@@ -220,8 +233,9 @@ impl PeopleHandle {
         contact: &Contact,
     ) -> Result<ContactNote, ClientError<ContactNoteGetError>> {
         let link = contact_link(contact, |l| l.contact_note.as_ref(), "contactNote")?;
-        let request = ContactNoteGet::request(self.client.origin(), link, self.client.format())?;
-        self.client.send::<ContactNoteGet>(request).await
+        self.client()
+            .call(|origin, format| ContactNoteGet::request(origin, &link, format))
+            .await
     }
 
     /// `contact`'s location.
@@ -230,9 +244,9 @@ impl PeopleHandle {
         contact: &Contact,
     ) -> Result<ContactLocation, ClientError<ContactLocationGetError>> {
         let link = contact_link(contact, |l| l.contact_location.as_ref(), "contactLocation")?;
-        let request =
-            ContactLocationGet::request(self.client.origin(), link, self.client.format())?;
-        self.client.send::<ContactLocationGet>(request).await
+        self.client()
+            .call(|origin, format| ContactLocationGet::request(origin, &link, format))
+            .await
     }
 
     /// Searches by name or address for at most `limit` people (1 to 100; the server's default
@@ -243,13 +257,14 @@ impl PeopleHandle {
         query: &str,
         limit: Option<u32>,
     ) -> Result<Search, ClientError<SearchGetError>> {
-        let link = self.link(|l| l.search.as_ref(), "search")?;
+        let (client, link) = self.link(|l| l.search.as_ref(), "search")?;
         let query = SearchGetQuery {
             query: query.to_owned(),
             limit: limit.map(|l| l.to_string()),
         };
-        let request = SearchGet::request(self.client.origin(), link, &query, self.client.format())?;
-        self.client.send::<SearchGet>(request).await
+        client
+            .call(|origin, format| SearchGet::request(origin, &link, &query, format))
+            .await
     }
 
     /// Subscribes to the presence of the contacts `uris` (SIP URIs) for `minutes` (10 to 30).
@@ -258,7 +273,7 @@ impl PeopleHandle {
         uris: &[&str],
         minutes: u32,
     ) -> Result<Subscription, ClientError<PresenceSubscriptionsPostError>> {
-        let link = self.link(
+        let (client, link) = self.link(
             |l| l.presence_subscriptions.as_ref(),
             "presenceSubscriptions",
         )?;
@@ -267,17 +282,10 @@ impl PeopleHandle {
             uris: Some(uris.iter().map(|u| (*u).to_owned()).collect()),
             ..PresenceSubscriptionsPostBody::default()
         };
-        let request = PresenceSubscriptionsPost::request(
-            self.client.origin(),
-            link,
-            &body,
-            self.client.format(),
-        )?;
-        let subscription = self
-            .client
-            .send::<PresenceSubscriptionsPost>(request)
+        let subscription = client
+            .call(|origin, format| PresenceSubscriptionsPost::request(origin, &link, &body, format))
             .await?;
-        Ok(Subscription::new(self.client.clone(), subscription))
+        Ok(Subscription::new(client, subscription))
     }
 
     /// Subscribes to the presence of everyone in `group` for `minutes` (10 to 30), on its
@@ -287,15 +295,11 @@ impl PeopleHandle {
         group: &Group,
         minutes: u32,
     ) -> Result<Subscription, ClientError<SubscribeToGroupPresencePostError>> {
-        let link =
-            group
-                .links
-                .subscribe_to_group_presence
-                .as_ref()
-                .ok_or(ClientError::MissingLink {
-                    resource: "group",
-                    rel: "subscribeToGroupPresence",
-                })?;
+        let link = required(
+            group.links.subscribe_to_group_presence.as_ref(),
+            "group",
+            "subscribeToGroupPresence",
+        )?;
         let query = SubscribeToGroupPresencePostQuery {
             duration: minutes.to_string(),
         };
@@ -306,34 +310,27 @@ impl PeopleHandle {
             group_id: group.id.clone(),
             ..SubscribeToGroupPresencePostBody::default()
         };
-        let request = SubscribeToGroupPresencePost::request(
-            self.client.origin(),
-            link,
-            &query,
-            &body,
-            self.client.format(),
-        )?;
-        let subscription = self
-            .client
-            .send::<SubscribeToGroupPresencePost>(request)
+        let client = self.client();
+        let subscription = client
+            .call(|origin, format| {
+                SubscribeToGroupPresencePost::request(origin, &link, &query, &body, format)
+            })
             .await?;
-        Ok(Subscription::new(self.client.clone(), subscription))
+        Ok(Subscription::new(client, subscription))
     }
 }
 
-fn contact_link<'a, T, E: std::error::Error>(
-    contact: &'a Contact,
-    pick: impl Fn(&'a ucwa::resources::ContactLinks) -> Option<&'a Link<T>>,
+fn contact_link<T>(
+    contact: &Contact,
+    pick: impl FnOnce(&ucwa::resources::ContactLinks) -> Option<&Link<T>>,
     rel: &'static str,
-) -> Result<&'a Link<T>, ClientError<E>> {
-    pick(&contact.links).ok_or(ClientError::MissingLink {
-        resource: "contact",
-        rel,
-    })
+) -> Result<Link<T>, MissingLink> {
+    required(pick(&contact.links), "contact", rel)
 }
 
 /// A presence subscription: while it lives, the application's event channel hears each
-/// change of its contacts' presence, note and location.
+/// change of its contacts' presence, note and location. It belongs to the application it was
+/// made on: after a recovery, subscribe again.
 #[derive(Clone, Debug)]
 pub struct Subscription {
     client: Client,
@@ -358,16 +355,13 @@ impl Subscription {
         self.subscription.id.as_deref()
     }
 
-    fn own<E: std::error::Error>(&self) -> Result<Link<PresenceSubscription>, ClientError<E>> {
-        self.subscription
-            .links
-            .self_
-            .as_ref()
-            .map(Link::to_cast)
-            .ok_or(ClientError::MissingLink {
-                resource: "presenceSubscription",
-                rel: "self",
-            })
+    fn own(&self) -> Result<Link<PresenceSubscription>, MissingLink> {
+        let own = required(
+            self.subscription.links.self_.as_ref(),
+            "presenceSubscription",
+            "self",
+        )?;
+        Ok(own.cast())
     }
 
     /// Makes it last `minutes` (10 to 30) from now. One that expired is 404: subscribe again.
@@ -383,16 +377,11 @@ impl Subscription {
             duration: Some(minutes.into()),
             ..PresenceSubscriptionPostBody::default()
         };
-        let request = PresenceSubscriptionPost::request(
-            self.client.origin(),
-            &link,
-            &query,
-            &body,
-            self.client.format(),
-        )?;
         self.subscription = self
             .client
-            .send::<PresenceSubscriptionPost>(request)
+            .call(|origin, format| {
+                PresenceSubscriptionPost::request(origin, &link, &query, &body, format)
+            })
             .await?;
         Ok(())
     }
@@ -403,43 +392,34 @@ impl Subscription {
         uris: &[&str],
     ) -> Result<PresenceSubscriptionMemberships, ClientError<AddToPresenceSubscriptionPostError>>
     {
-        let link = self
-            .subscription
-            .links
-            .add_to_presence_subscription
-            .as_ref()
-            .ok_or(ClientError::MissingLink {
-                resource: "presenceSubscription",
-                rel: "addToPresenceSubscription",
-            })?;
+        let link = required(
+            self.subscription
+                .links
+                .add_to_presence_subscription
+                .as_ref(),
+            "presenceSubscription",
+            "addToPresenceSubscription",
+        )?;
         let body = AddToPresenceSubscriptionPostBody {
             contact_uris: Some(uris.iter().map(|u| (*u).to_owned()).collect()),
             ..AddToPresenceSubscriptionPostBody::default()
         };
-        let request = AddToPresenceSubscriptionPost::request(
-            self.client.origin(),
-            link,
-            &body,
-            self.client.format(),
-        )?;
         self.client
-            .send::<AddToPresenceSubscriptionPost>(request)
+            .call(|origin, format| {
+                AddToPresenceSubscriptionPost::request(origin, &link, &body, format)
+            })
             .await
     }
 
     /// Its memberships, one per contact (its `memberships` link, which the server answers
     /// with a `presenceSubscriptionMemberships`).
     pub async fn memberships(&self) -> Result<PresenceSubscriptionMemberships, ClientError> {
-        let link: &Link<_> =
-            self.subscription
-                .links
-                .memberships
-                .as_ref()
-                .ok_or(ClientError::MissingLink {
-                    resource: "presenceSubscription",
-                    rel: "memberships",
-                })?;
-        let link: Link<Untyped> = link.to_cast();
+        let link = required(
+            self.subscription.links.memberships.as_ref(),
+            "presenceSubscription",
+            "memberships",
+        )?;
+        let link: Link<Untyped> = link.cast();
         self.client
             .get::<PresenceSubscriptionMemberships>(&link.cast())
             .await
@@ -448,10 +428,8 @@ impl Subscription {
     /// Ends it: no more updates come for its contacts.
     pub async fn delete(self) -> Result<(), ClientError<PresenceSubscriptionDeleteError>> {
         let link = self.own()?;
-        let request =
-            PresenceSubscriptionDelete::request(self.client.origin(), &link, self.client.format())?;
         self.client
-            .send::<PresenceSubscriptionDelete>(request)
+            .call(|origin, format| PresenceSubscriptionDelete::request(origin, &link, format))
             .await
     }
 }

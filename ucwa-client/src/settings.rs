@@ -1,9 +1,141 @@
-//! The limits of the client's settings. A setting out of range is refused when the client is
-//! built or the session starts, with the parameter and its range named, instead of panicking
-//! later (a zero period in `tokio::time::interval`), overflowing (`Duration::MAX` plus a
-//! margin) or spinning (a zero retry delay).
+//! What a [`Client`](crate::Client) and a [`SignIn`](crate::SignIn) are set up with
+//! ([`Settings`], one type that both builders hold), and the limits of each setting. A setting
+//! out of range is refused when the client is built or the session starts, with the parameter
+//! and its range named, instead of panicking later (a zero period in `tokio::time::interval`),
+//! overflowing (`Duration::MAX` plus a margin) or spinning (a zero retry delay).
 
 use std::time::Duration;
+
+use ucwa::{Format, RequestError};
+
+use crate::RetryPolicy;
+use crate::body::DEFAULT_LIMIT;
+
+/// How requests are sent and answers read, for a [`Client`](crate::Client) and a
+/// [`SignIn`](crate::SignIn) alike: each builder holds one and its setters of the same names
+/// set it, or it is given whole ([`ClientBuilder::settings`](crate::ClientBuilder::settings),
+/// [`SignIn::settings`](crate::SignIn::settings)). Checked when the client is built or the
+/// session starts: a value out of its range is a [`SettingError`] naming it.
+///
+/// ```
+/// use std::time::Duration;
+/// use ucwa_client::settings::Settings;
+///
+/// let settings = Settings::default()
+///     .format(ucwa::Format::Xml)
+///     .connect_timeout(Duration::from_secs(5))
+///     .max_body_size(1024 * 1024);
+/// let client = ucwa_client::Client::builder("https://fe1.contoso.com", "cwt=...")
+///     .settings(settings.clone())
+///     .build()?;
+/// let signing_in = ucwa_client::SignIn::new("lene@contoso.com")?.settings(settings);
+/// # let _ = (client, signing_in);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) format: Format,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) long_poll: Duration,
+    pub(crate) max_body_size: usize,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            http: None,
+            format: Format::Json,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            long_poll: Duration::from_secs(180),
+            max_body_size: DEFAULT_LIMIT,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Send requests with this client instead of one made here (for proxies, extra root
+    /// certificates, resolver overrides); give it `redirect::Policy::none()`: UCWA answers are
+    /// never redirects, and reqwest drops the token only on redirects to another host (if it
+    /// follows redirects anyway, discovery checks where each answer came from as it checks a
+    /// redirect). Its own timeouts apply: [`Settings::connect_timeout`] only sets up the
+    /// client made here.
+    ///
+    /// An `http://` origin (or [`SignIn::allow_http`](crate::SignIn::allow_http)) sends the
+    /// token, and a token provider's credentials such as a password grant's password, in clear
+    /// text: for test servers only. A host that links elsewhere (Skype for Business Online's
+    /// applications on the user's pool) is challenged separately and gets its own token.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Ask for and send `format` (JSON by default), discovery included.
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// How long to wait for a connection (10 s by default; more than 0 and at most 10 min).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long to wait for the answer to a request, discovery's included (30 s by default;
+    /// more than 0 and at most 10 min); the event channel waits for its long poll instead.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// How long the server may hold a pending GET on the event channel before answering with
+    /// no events (sent as its `timeout` parameter; 180 s by default, the server's own default;
+    /// from 1 s to 15 min, [`MAX_LONG_POLL`]).
+    pub fn long_poll(mut self, timeout: Duration) -> Self {
+        self.long_poll = timeout;
+        self
+    }
+
+    /// The most bytes of an answer read ([`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE),
+    /// 8 MiB, by default): a longer answer is an error naming the limit, not an allocation.
+    /// From 1 KiB to 1 GiB ([`BODY_SIZE`]).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// When a request that failed for a passing reason (503, 504, a connection error) is sent
+    /// again ([`RetryPolicy::default`]: `GET`, `PUT` and `DELETE` up to 3 times, never a
+    /// `POST`; discovery's entry points are not repeated, the next one is their fallback);
+    /// [`RetryPolicy::none`] sends every request once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Refuses a value out of its range, naming the setting.
+    pub fn check(&self) -> Result<(), SettingError> {
+        long_poll(self.long_poll)?;
+        body_size(self.max_body_size)?;
+        self.retry.clone().checked()?;
+        timeout("connect_timeout", self.connect_timeout)?;
+        timeout("request_timeout", self.request_timeout)?;
+        Ok(())
+    }
+
+    /// The HTTP client given, or one made with the connect timeout.
+    pub(crate) fn http(&self) -> Result<reqwest::Client, RequestError> {
+        match &self.http {
+            Some(http) => Ok(http.clone()),
+            None => crate::default_http(self.connect_timeout),
+        }
+    }
+}
 
 /// The longest keep-alive period: UCWA lowers the user's availability after four minutes
 /// without activity, so a report must come well inside them (a request can take seconds).
@@ -29,7 +161,7 @@ pub const MAX_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// capacities, and each slot is memory held for the session's life).
 pub const MAX_EVENT_QUEUE: usize = 65_536;
 
-/// The range of `ClientBuilder::max_body_size`: below 1 KiB not even an error answer fits; above
+/// The range of [`Settings::max_body_size`]: below 1 KiB not even an error answer fits; above
 /// 1 GiB is no longer a bound.
 pub const BODY_SIZE: std::ops::RangeInclusive<usize> = 1024..=1024 * 1024 * 1024;
 

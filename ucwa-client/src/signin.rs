@@ -1,5 +1,6 @@
 //! What a user writes to sign in: a sign-in address and a password (or a token provider), and
-//! optionally a discovery URL, the format, and their own `reqwest::Client`.
+//! optionally a discovery URL and the [`Settings`] a [`Client`] takes too (the format, the
+//! timeouts, the body limit, the retry policy, their own `reqwest::Client`).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,8 +22,8 @@ use crate::auth::hosts::Hosts;
 use crate::auth::{PasswordGrant, TokenProvider};
 use crate::discovery::{Discovered, Discovery, DiscoveryConfig, DiscoveryError, SignInAddress};
 use crate::lifecycle::LifecycleConfig;
-use crate::settings::{self, SettingError};
-use crate::{Client, RetryPolicy, default_http};
+use crate::settings::{self, SettingError, Settings};
+use crate::{Client, RetryPolicy};
 
 /// Signs a user in: discovery, then a [`Client`] of the user's applications host, every host
 /// with its own token from one provider.
@@ -30,17 +31,14 @@ use crate::{Client, RetryPolicy, default_http};
 pub struct SignIn {
     pub(crate) address: SignInAddress,
     pub(crate) provider: Option<Arc<dyn TokenProvider>>,
-    pub(crate) http: Option<reqwest::Client>,
     pub(crate) discovery: DiscoveryConfig,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) request_timeout: Duration,
-    pub(crate) long_poll: Duration,
+    pub(crate) settings: Settings,
     pub(crate) lifecycle: LifecycleConfig,
-    pub(crate) retry: RetryPolicy,
 }
 
 /// Why signing in failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SignInError {
     /// Discovery did not find the applications.
     #[error(transparent)]
@@ -56,19 +54,28 @@ pub enum SignInError {
     Setting(#[from] SettingError),
 }
 
+impl SignInError {
+    /// Whether no answer came in time during discovery ([`DiscoveryError::is_timeout`]).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, SignInError::Discovery(error) if error.is_timeout())
+    }
+
+    /// Whether no connection could be made during discovery
+    /// ([`DiscoveryError::is_connect`]).
+    pub fn is_connect(&self) -> bool {
+        matches!(self, SignInError::Discovery(error) if error.is_connect())
+    }
+}
+
 impl SignIn {
     /// Signs in `address` (`user@domain`); the domain gives the discovery entry points.
     pub fn new(address: &str) -> Result<SignIn, SignInError> {
         Ok(SignIn {
             address: address.parse()?,
             provider: None,
-            http: None,
             discovery: DiscoveryConfig::default(),
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            long_poll: Duration::from_secs(180),
+            settings: Settings::default(),
             lifecycle: LifecycleConfig::default(),
-            retry: RetryPolicy::default(),
         })
     }
 
@@ -108,37 +115,51 @@ impl SignIn {
         self
     }
 
-    /// Asks for and sends `format` (JSON by default), discovery included.
+    /// All the settings a [`Client`] takes too, at once, replacing those set so far.
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// [`Settings::format`]: ask for and send `format` (JSON by default), discovery included.
     pub fn format(mut self, format: Format) -> Self {
-        self.discovery.format = format;
+        self.settings = self.settings.format(format);
         self
     }
 
-    /// Sends every request with this client (proxies, extra root certificates, resolver
-    /// overrides); give it `redirect::Policy::none()`. If it follows redirects, discovery
-    /// checks where each answer came from as it checks a redirect, and refuses it otherwise.
-    ///
-    /// With [`SignIn::allow_http`], the password and the tokens this client sends to HTTP
-    /// hosts travel in clear text. The `applications` link discovery ends on may name another
-    /// host than discovery's (Skype for Business Online names the user's pool): that host gets
-    /// its own 401 challenge, answered by the same provider, and its own token.
+    /// [`Settings::http_client`]: send every request with this client (proxies, extra root
+    /// certificates, resolver overrides). The `applications` link discovery ends on may name
+    /// another host than discovery's (Skype for Business Online names the user's pool): that
+    /// host gets its own 401 challenge, answered by the same provider, and its own token.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.settings = self.settings.http_client(http);
         self
     }
 
-    /// How long each request may take (30 s by default; discovery's probes too; more than 0
-    /// and at most 10 min, checked when signing in).
+    /// [`Settings::connect_timeout`]: how long to wait for a connection (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.settings = self.settings.connect_timeout(timeout);
+        self
+    }
+
+    /// [`Settings::request_timeout`]: how long each request may take, discovery's probes
+    /// included (30 s by default).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = timeout;
-        self.discovery.timeout = timeout;
+        self.settings = self.settings.request_timeout(timeout);
         self
     }
 
-    /// How long the server may hold a pending GET on the event channel (180 s by default;
-    /// 1 s to 15 min, checked when signing in).
+    /// [`Settings::long_poll`]: how long the server may hold a pending GET on the event
+    /// channel (180 s by default).
     pub fn long_poll(mut self, timeout: Duration) -> Self {
-        self.long_poll = timeout;
+        self.settings = self.settings.long_poll(timeout);
+        self
+    }
+
+    /// [`Settings::max_body_size`]: the most bytes of an answer read, discovery's and the
+    /// session's (8 MiB by default).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.settings = self.settings.max_body_size(bytes);
         self
     }
 
@@ -203,20 +224,18 @@ impl SignIn {
         self
     }
 
-    /// When a request that failed for a passing reason (503, 504, a connection error) is sent
+    /// [`Settings::retry_policy`]: when a request that failed for a passing reason is sent
     /// again: discovery's requests after the entry point (an entry point that fails is
     /// followed by the next instead), and the session's `GET`s, `PUT`s and `DELETE`s; never a
-    /// `POST`. [`RetryPolicy::default`] unless set; checked when the session starts.
+    /// `POST`.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.settings = self.settings.retry_policy(policy);
         self
     }
 
     /// Refuses the settings that would panic, overflow or spin later, naming the parameter.
     pub(crate) fn check_settings(&self) -> Result<(), SettingError> {
-        settings::long_poll(self.long_poll)?;
-        self.retry.clone().checked()?;
-        settings::timeout("request_timeout", self.request_timeout)?;
+        self.settings.check()?;
         let lifecycle = &self.lifecycle;
         settings::duration(
             "keep_alive",
@@ -245,14 +264,11 @@ impl SignIn {
     pub(crate) fn parts(&self) -> Result<(reqwest::Client, Arc<Hosts>), SignInError> {
         self.check_settings()?;
         let provider = self.provider.clone().ok_or(SignInError::NoCredentials)?;
-        let http = match &self.http {
-            Some(http) => http.clone(),
-            None => default_http(self.connect_timeout)?,
-        };
+        let http = self.settings.http()?;
         let hosts = Arc::new(Hosts::new(
             Some(provider),
             http.clone(),
-            self.request_timeout,
+            self.settings.request_timeout,
         ));
         Ok((http, hosts))
     }
@@ -265,8 +281,9 @@ impl SignIn {
         let discovery = Discovery {
             http,
             hosts,
-            retry: &self.retry,
+            retry: &self.settings.retry,
             config: &self.discovery,
+            settings: &self.settings,
             address: &self.address,
         };
         Ok(discovery.run().await?)
@@ -300,10 +317,7 @@ impl SignIn {
             http.clone(),
             origin,
             hosts,
-            self.discovery.format,
-            self.request_timeout,
-            self.long_poll,
-            self.retry.clone(),
+            &self.settings,
         ))
     }
 }

@@ -11,17 +11,13 @@ use ucwa::http::{self, StatusCode, header};
 use crate::auth::AuthError;
 use crate::auth::hosts::Hosts;
 use crate::retry::{self, RetryPolicy};
-use crate::{body, describe, diagnostics};
+use crate::{TransportError, body, diagnostics};
 
 /// Why a request got no answer.
 #[derive(Debug)]
 pub(crate) enum SendError {
     Request(RequestError),
-    Transport {
-        method: String,
-        url: String,
-        reason: String,
-    },
+    Transport(TransportError),
     Auth(AuthError),
 }
 
@@ -46,10 +42,7 @@ pub(crate) struct FinalUrl(pub url::Url);
 enum Attempt {
     Answer(http::Response<Vec<u8>>),
     /// The connection failed, for a reason that passes or not.
-    Failed {
-        reason: String,
-        passing: bool,
-    },
+    Failed(TransportError),
     Error(SendError),
 }
 
@@ -80,11 +73,8 @@ impl Sender<'_> {
                     answer.status().to_string(),
                     retry::retry_after(answer.headers()),
                 ),
-                Attempt::Failed {
-                    reason,
-                    passing: true,
-                } => (reason.clone(), None),
-                _ => return finish(outcome, &parts.method, url, attempt),
+                Attempt::Failed(error) if error.is_passing() => (error.reason(), None),
+                _ => return finish(outcome, attempt),
             };
             let wait = if repeats {
                 self.retry.wait(attempt, retry_after)
@@ -102,7 +92,7 @@ impl Sender<'_> {
                         "not retried: the server asks for a longer wait than the policy's longest"
                     );
                 }
-                return finish(outcome, &parts.method, url, attempt);
+                return finish(outcome, attempt);
             };
             tracing::info!(
                 target: "ucwa_client::retry",
@@ -145,10 +135,7 @@ impl Sender<'_> {
             let response = match sent {
                 Ok(response) => response,
                 Err(error) => {
-                    return Attempt::Failed {
-                        reason: describe(&error),
-                        passing: retry::passing_error(&error),
-                    };
+                    return Attempt::Failed(TransportError::http(&parts.method, url, error));
                 }
             };
             let status = response.status();
@@ -185,14 +172,7 @@ impl Sender<'_> {
             let bytes = match body::read(response, self.max_body).await {
                 Ok(bytes) => bytes,
                 Err(error) => {
-                    let passing = match &error {
-                        body::ReadError::Failed(error) => retry::passing_error(error),
-                        body::ReadError::TooLong(_) => false,
-                    };
-                    return Attempt::Failed {
-                        reason: error.describe(),
-                        passing,
-                    };
+                    return Attempt::Failed(error.into_transport(&parts.method, url));
                 }
             };
             let mut answer = http::Response::new(bytes);
@@ -205,23 +185,10 @@ impl Sender<'_> {
 }
 
 /// The result of the last attempt, `attempts` in all.
-fn finish(
-    outcome: Attempt,
-    method: &http::Method,
-    url: &url::Url,
-    attempts: u32,
-) -> Result<http::Response<Vec<u8>>, SendError> {
+fn finish(outcome: Attempt, attempts: u32) -> Result<http::Response<Vec<u8>>, SendError> {
     match outcome {
         Attempt::Answer(answer) => Ok(answer),
         Attempt::Error(error) => Err(error),
-        Attempt::Failed { reason, .. } => Err(SendError::Transport {
-            method: method.to_string(),
-            url: url.to_string(),
-            reason: if attempts > 1 {
-                format!("{reason} (after {attempts} attempts)")
-            } else {
-                reason
-            },
-        }),
+        Attempt::Failed(error) => Err(SendError::Transport(error.after(attempts))),
     }
 }

@@ -51,7 +51,7 @@ async fn a_batch_of_gets_answers_each_part_typed() {
         let app = app_path(&application);
         let (origin, me_path) = (client.origin(), format!("{app}/me"));
 
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         let own = batch
             .add(ApplicationGet::request(origin, &Link::to(app.as_str()), format).unwrap())
             .unwrap();
@@ -102,7 +102,7 @@ async fn a_failing_part_fails_alone_with_its_typed_error() {
         let (_emulator, client, application) = signed_in(Config::default(), format).await;
         let app = app_path(&application);
         let origin = client.origin();
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         let me = batch
             .add(MeGet::request(origin, &Link::to(format!("{app}/me")), format).unwrap())
             .unwrap();
@@ -154,7 +154,7 @@ async fn the_batch_itself_fails_typed() {
             .faults()
             .inject(Fault::service_failure(Method::POST, batch_path.clone()))
             .unwrap();
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         batch
             .add(MeGet::request(client.origin(), &me, format).unwrap())
             .unwrap();
@@ -172,7 +172,7 @@ async fn the_batch_itself_fails_typed() {
         );
 
         // What a batch cannot carry, or another operation's request, is refused before sending.
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         let events = Link::to(format!("{app}/events"));
         assert_eq!(
             batch
@@ -213,7 +213,7 @@ async fn the_part_limit_is_kept_by_the_client_and_by_the_emulator() {
         let me = Link::to(format!("{app}/me"));
 
         // The client: 100 at most, refused before anything is sent.
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         for _ in 0..ucwa_client::batch::Batch::MAX_PARTS {
             batch
                 .add(MeGet::request(client.origin(), &me, format).unwrap())
@@ -227,7 +227,7 @@ async fn the_part_limit_is_kept_by_the_client_and_by_the_emulator() {
         );
 
         // The emulator, set to 3: a batch of 4 is answered 429 and none of it runs.
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         for _ in 0..4 {
             batch
                 .add(MeGet::request(client.origin(), &me, format).unwrap())

@@ -211,7 +211,16 @@ async fn an_expired_application_is_replaced_in_json_and_xml() {
                 reason,
             } => {
                 assert_eq!(reason, "410 InactiveApplicationExpired");
-                assert!(previous.ends_with(&first.to_string()), "{previous}");
+                let previous = previous.expect("the old application's link");
+                assert!(
+                    previous.as_str().ends_with(&first.to_string()),
+                    "{previous:?}"
+                );
+                let application = application.expect("the new application's link");
+                assert!(
+                    application.as_str().ends_with(&id(&session).to_string()),
+                    "{application:?}"
+                );
                 assert_ne!(previous, application);
             }
             other => panic!("{other:?}"),

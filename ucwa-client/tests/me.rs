@@ -33,10 +33,11 @@ async fn availability_note_and_location_in_json_and_xml() {
     for format in [Format::Json, Format::Xml] {
         let session = session(&emulator, "lene@contoso.com", format).await;
         let mut events = session.events();
-        let me = session.me().await.unwrap();
-        assert_eq!(me.resource().name.as_deref(), Some("Lene Aaling"));
+        let me = session.me();
+        let resource = me.get().await.unwrap();
+        assert_eq!(resource.name.as_deref(), Some("Lene Aaling"));
         assert_eq!(
-            me.resource().uri.as_ref().map(|u| u.as_str()),
+            resource.uri.as_ref().map(|u| u.as_str()),
             Some("sip:lene@contoso.com")
         );
 
@@ -109,9 +110,10 @@ async fn before_make_me_available_in_json_and_xml() {
     let emulator = emulator(Limits::default()).await;
     for format in [Format::Json, Format::Xml] {
         let (client, application) = application(&emulator, "lene@contoso.com", format, false).await;
-        let me = client.me(&application).await.unwrap();
+        let me = client.me(&application);
         // `me` offers makeMeAvailable and nothing of what the user publishes yet.
-        assert!(me.resource().links.make_me_available.is_some(), "{format}");
+        let resource = me.get().await.unwrap();
+        assert!(resource.links.make_me_available.is_some(), "{format}");
         match me.presence().await {
             Err(ClientError::MissingLink { resource, rel }) => {
                 assert_eq!((resource, rel), ("me", "presence"));
@@ -119,7 +121,7 @@ async fn before_make_me_available_in_json_and_xml() {
             other => panic!("{other:?}"),
         }
         // Asked anyway, the server answers the typed 409.
-        let me_href = me.resource().links.self_.as_ref().unwrap().href.clone();
+        let me_href = resource.links.self_.as_ref().unwrap().href.clone();
         let presence = Link::to(format!("{}/presence", me_href.as_str()));
         let request = PresenceGet::request(client.origin(), &presence, format).unwrap();
         match client.send(request).await {
@@ -136,8 +138,11 @@ async fn each_user_publishes_their_own_and_reaches_only_their_own_application() 
     let emulator = emulator(Limits::default()).await;
     let lene = session(&emulator, "lene@contoso.com", Format::Json).await;
     let ann = session(&emulator, "ann@contoso.com", Format::Xml).await;
-    let (lene_me, ann_me) = (lene.me().await.unwrap(), ann.me().await.unwrap());
-    assert_eq!(ann_me.resource().name.as_deref(), Some("Ann Remote"));
+    let (lene_me, ann_me) = (lene.me(), ann.me());
+    assert_eq!(
+        ann_me.get().await.unwrap().name.as_deref(),
+        Some("Ann Remote")
+    );
     ann_me
         .set_availability(PreferredAvailability::DoNotDisturb)
         .await

@@ -29,8 +29,8 @@ async fn the_photo_is_the_picture_in_json_and_xml() {
     for format in [Format::Json, Format::Xml] {
         for address in ["lene@contoso.com", "ann@contoso.com"] {
             let session = common::session(&emulator, address, format).await;
-            let me = session.me().await.unwrap();
-            let link = me.resource().links.photo.clone().unwrap();
+            let me = session.me();
+            let link = me.get().await.unwrap().links.photo.clone().unwrap();
             assert!(
                 link.href.as_str().ends_with(&format!("/photos/{address}")),
                 "{format}: {}",
@@ -132,11 +132,13 @@ async fn fake_server(state: Arc<Photo>) -> SocketAddr {
 async fn a_photo_request_asks_for_an_image_and_takes_nothing_else() {
     let state = Arc::new(Photo::default());
     let addr = fake_server(state.clone()).await;
+    // The application as read after makeMeAvailable: its `me` links the photo.
     let application = Application {
         embedded: ApplicationEmbedded {
             me: Some(Box::new(Me {
                 links: MeLinks {
                     self_: Some(Link::to(format!("{APP}/me"))),
+                    photo: Some(Link::to(format!("{APP}/photos/lene@contoso.com"))),
                     ..MeLinks::default()
                 },
                 ..Me::default()
@@ -157,7 +159,8 @@ async fn a_photo_request_asks_for_an_image_and_takes_nothing_else() {
             .format(format)
             .build()
             .unwrap();
-        let me = client.me(&application).await.unwrap();
+        let me = client.me(&application);
+        assert_eq!(me.get().await.unwrap().name.as_deref(), Some("Lene Aaling"));
         state.accepts.lock().unwrap().clear();
 
         // A JPEG, with parameters on its type: taken as sent.

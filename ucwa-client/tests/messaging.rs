@@ -11,7 +11,7 @@ use ucwa::events::EventType;
 use ucwa::{Format, ResponseError};
 use ucwa_client::ClientError;
 use ucwa_client::messaging::{IncomingInvitation, ReceivedMessage, StartMessaging};
-use ucwa_client::outcome::Outcome;
+use ucwa_client::outcome::OperationOutcome;
 use ucwa_emulator::Limits;
 
 #[tokio::test]
@@ -23,7 +23,8 @@ async fn two_users_message_each_other_in_json_and_xml() {
         let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
 
         let mut invitation = lene
-            .start_messaging(
+            .messaging()
+            .start(
                 StartMessaging::to("ann@contoso.com")
                     .subject("Lunch?")
                     .message("Hi Ann – are you free?")
@@ -44,11 +45,11 @@ async fn two_users_message_each_other_in_json_and_xml() {
             Some("Hi Ann – are you free?")
         );
         assert_eq!(incoming.invitation.subject.as_deref(), Some("Lunch?"));
-        incoming.accept(&ann.client()).await.unwrap();
+        incoming.accept(&ann.messaging()).await.unwrap();
 
         // Lene's invitation completes, accepted by Ann.
         let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
-        let Outcome::Succeeded(Some(completed)) = outcome else {
+        let OperationOutcome::Succeeded(Some(completed)) = outcome else {
             panic!("{outcome:?}")
         };
         assert_eq!(completed.operation_id.as_deref(), Some("im-1"));
@@ -66,7 +67,7 @@ async fn two_users_message_each_other_in_json_and_xml() {
         assert_eq!(first.from.as_deref(), Some("Lene Aaling"));
 
         // Messages both ways; typing shown until the message.
-        let lene_talk = invitation.conversation(&lene.client()).await.unwrap();
+        let lene_talk = invitation.conversation(&lene.messaging()).await.unwrap();
         assert_eq!(lene_talk.resource().subject.as_deref(), Some("Lunch?"));
         let sent = lene_talk.send_message("Noon, usual place?").await.unwrap();
         assert!(
@@ -77,7 +78,7 @@ async fn two_users_message_each_other_in_json_and_xml() {
         assert_eq!(received.text(), Some("Noon, usual place?"));
         assert!(!received.is_html());
 
-        let ann_talk = incoming.conversation(&ann.client()).await.unwrap();
+        let ann_talk = incoming.conversation(&ann.messaging()).await.unwrap();
         assert_eq!(
             ann_talk.resource().thread_id,
             lene_talk.resource().thread_id,
@@ -134,7 +135,8 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
 
         // Someone the server does not know.
         let mut unknown = lene
-            .start_messaging(StartMessaging::to("nobody@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("nobody@contoso.com"))
             .await
             .unwrap();
         let outcome = unknown.outcome(&mut lene_events, WAIT).await.unwrap();
@@ -146,7 +148,8 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
 
         // Someone known who is not signed in: John has no application.
         let mut offline = lene
-            .start_messaging(StartMessaging::to("sip:john@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("sip:john@contoso.com"))
             .await
             .unwrap();
         let outcome = offline.outcome(&mut lene_events, WAIT).await.unwrap();
@@ -155,19 +158,20 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
             Some(("RemoteFailure", Some("TemporarilyUnavailable"))),
             "{format}"
         );
-        match offline.conversation(&lene.client()).await {
+        match offline.conversation(&lene.messaging()).await {
             Err(ClientError::MissingLink { rel, .. }) => assert_eq!(rel, "conversation"),
             other => panic!("{other:?}"),
         }
 
         // Ann declines.
         let mut declined = lene
-            .start_messaging(StartMessaging::to("ann@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("ann@contoso.com"))
             .await
             .unwrap();
         let incoming = wait_for(&mut ann_events, IncomingInvitation::from_event).await;
         assert_eq!(incoming.first_message(), None);
-        incoming.decline(&ann.client()).await.unwrap();
+        incoming.decline(&ann.messaging()).await.unwrap();
         let outcome = declined.outcome(&mut lene_events, WAIT).await.unwrap();
         assert_eq!(
             outcome.failure(),
@@ -175,7 +179,7 @@ async fn invitations_that_reach_no_one_fail_with_their_reason_in_json_and_xml() 
             "{format}"
         );
         // Answering twice is refused: the invitation is no longer waiting.
-        assert!(incoming.accept(&ann.client()).await.is_err());
+        assert!(incoming.accept(&ann.messaging()).await.is_err());
         assert_eq!(emulator.observed().stats().conversations, 0, "{format}");
         lene.shutdown().await;
         ann.shutdown().await;
@@ -190,17 +194,21 @@ async fn leaving_ends_the_conversation_on_both_sides_in_json_and_xml() {
         let ann = session(&emulator, "ann@contoso.com", format).await;
         let (mut lene_events, mut ann_events) = (lene.events(), ann.events());
         let mut invitation = lene
-            .start_messaging(StartMessaging::to("ann@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("ann@contoso.com"))
             .await
             .unwrap();
         let incoming = wait_for(&mut ann_events, IncomingInvitation::from_event).await;
-        incoming.accept(&ann.client()).await.unwrap();
+        incoming.accept(&ann.messaging()).await.unwrap();
         let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
-        assert!(matches!(outcome, Outcome::Succeeded(_)), "{outcome:?}");
+        assert!(
+            matches!(outcome, OperationOutcome::Succeeded(_)),
+            "{outcome:?}"
+        );
         assert_eq!(emulator.observed().stats().conversations, 2, "{format}");
 
         // Ann leaves (DELETE on her conversation): Lene hears Ann go and the conversation end.
-        let ann_talk = incoming.conversation(&ann.client()).await.unwrap();
+        let ann_talk = incoming.conversation(&ann.messaging()).await.unwrap();
         ann_talk.leave().await.unwrap();
         let left = wait_for(&mut lene_events, |e| {
             (e.event_type == EventType::Deleted && e.rel == "participant")
@@ -236,7 +244,8 @@ async fn bounds_and_bad_arguments_come_back_typed() {
         let lene = session(&emulator, "lene@contoso.com", format).await;
         // A subject over 250 characters is refused before anything is sent.
         match lene
-            .start_messaging(StartMessaging::to("ann@contoso.com").subject("s".repeat(251)))
+            .messaging()
+            .start(StartMessaging::to("ann@contoso.com").subject("s".repeat(251)))
             .await
         {
             Err(ClientError::Request(error)) => {
@@ -247,12 +256,14 @@ async fn bounds_and_bad_arguments_come_back_typed() {
         // One conversation at most: while the first rings, a second start is refused.
         let ann = session(&emulator, "ann@contoso.com", format).await;
         let mut ann_events = ann.events();
-        lene.start_messaging(StartMessaging::to("ann@contoso.com"))
+        lene.messaging()
+            .start(StartMessaging::to("ann@contoso.com"))
             .await
             .unwrap();
         wait_for(&mut ann_events, IncomingInvitation::from_event).await;
         match lene
-            .start_messaging(StartMessaging::to("ann@contoso.com"))
+            .messaging()
+            .start(StartMessaging::to("ann@contoso.com"))
             .await
         {
             Err(ClientError::Response(ResponseError::Ucwa(error))) => {

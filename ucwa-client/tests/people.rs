@@ -45,7 +45,7 @@ impl User {
     }
 
     fn people(&self) -> PeopleHandle {
-        self.client.people(&self.application).unwrap()
+        self.client.people(&self.application)
     }
 
     /// Events until one `pick` takes (within 10 s), and those passed over before it.
@@ -70,7 +70,7 @@ impl User {
     /// Sets Lene's own note and reads events up to its `updated`: what came before it is
     /// everything the channel held, so that an event that must not come is seen not to.
     async fn flush(&mut self, note: &str) -> Vec<Event<AnyResource>> {
-        let me = self.client.me(&self.application).await.unwrap();
+        let me = self.client.me(&self.application);
         me.set_note(note).await.unwrap();
         let (_, passed) = self
             .until(|e| (e.rel == "note" && e.event_type == EventType::Updated).then_some(()))
@@ -161,7 +161,7 @@ async fn lene_subscribes_to_ann_and_hears_her_presence() {
         );
 
         // Ann sets Busy through her own `me`; Lene hears it and reads Busy.
-        let ann_me = ann.client.me(&ann.application).await.unwrap();
+        let ann_me = ann.client.me(&ann.application);
         ann_me
             .set_availability(PreferredAvailability::Busy)
             .await
@@ -256,7 +256,7 @@ async fn a_group_subscription_an_addition_and_expiry() {
         let announced = lene.flush("before expiry").await;
         assert!(announced.iter().any(|e| presence_update(e).is_some()));
         emulator.clock().advance(Duration::from_secs(31 * 60));
-        let ann_me = ann.client.me(&ann.application).await.unwrap();
+        let ann_me = ann.client.me(&ann.application);
         ann_me
             .set_availability(PreferredAvailability::DoNotDisturb)
             .await
@@ -375,6 +375,7 @@ async fn the_errors_of_the_task_are_typed() {
             lene.client.origin(),
             people
                 .resource()
+                .unwrap()
                 .links
                 .presence_subscriptions
                 .as_ref()

@@ -659,7 +659,7 @@ async fn the_batch_part_bound_is_answered_429_and_nothing_runs_in_json_and_xml()
             .self_
             .clone();
         let me = me.unwrap().cast();
-        let mut batch = client.batch(&application).unwrap();
+        let mut batch = client.batch(&application);
         for _ in 0..3 {
             batch
                 .add(MeGet::request(client.origin(), &me, format).unwrap())

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use ucwa::http::HeaderMap;
 use ucwa::http::header::WWW_AUTHENTICATE;
 
-use crate::header_value::{Cursor, SyntaxError};
+use crate::header_value::{Cursor, HeaderSyntaxError};
 
 /// The longest `WWW-Authenticate` value read, in bytes: UCWA's challenges take a few hundred;
 /// anything near this is not a challenge worth the parse.
@@ -117,7 +117,7 @@ pub enum ChallengeError {
         /// Which `WWW-Authenticate` header (from 1), in the order received.
         header: usize,
         /// Where and what.
-        source: SyntaxError,
+        source: HeaderSyntaxError,
     },
     /// A header value is not text.
     #[error("WWW-Authenticate header #{header} is not visible ASCII text")]
@@ -330,13 +330,13 @@ fn token68<'a>(cursor: &mut Cursor<'a>) -> Option<&'a str> {
 }
 
 enum ParamsError {
-    Syntax(SyntaxError),
+    Syntax(HeaderSyntaxError),
     /// More than [`MAX_PARAMS`].
     TooMany,
 }
 
-impl From<SyntaxError> for ParamsError {
-    fn from(error: SyntaxError) -> Self {
+impl From<HeaderSyntaxError> for ParamsError {
+    fn from(error: HeaderSyntaxError) -> Self {
         ParamsError::Syntax(error)
     }
 }
@@ -583,7 +583,7 @@ mod tests {
             unclosed,
             ChallengeError::Syntax {
                 header: 1,
-                source: SyntaxError {
+                source: HeaderSyntaxError {
                     position: 16,
                     reason: "the quoted string that starts here is not closed".into()
                 }

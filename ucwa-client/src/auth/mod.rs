@@ -36,14 +36,9 @@ pub enum AuthError {
         /// Its `X-Ms-Diagnostics`.
         diagnostics: Vec<Diagnostic>,
     },
-    /// The token endpoint could not be reached.
-    #[error("token endpoint {url}: {reason}")]
-    Transport {
-        /// The endpoint.
-        url: String,
-        /// What happened.
-        reason: String,
-    },
+    /// The token endpoint could not be reached, or its answer not read.
+    #[error("the token endpoint: {0}")]
+    Transport(crate::TransportError),
     /// The 401's challenges could not be read.
     #[error(transparent)]
     Challenge(#[from] ChallengeError),
@@ -95,4 +90,26 @@ pub enum AuthError {
     /// The user's provider failed.
     #[error("the token provider failed: {0}")]
     Provider(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl AuthError {
+    /// The token endpoint's transport failure, when that is what this is.
+    pub fn transport(&self) -> Option<&crate::TransportError> {
+        match self {
+            AuthError::Transport(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether the token endpoint did not answer in time.
+    pub fn is_timeout(&self) -> bool {
+        self.transport()
+            .is_some_and(crate::TransportError::is_timeout)
+    }
+
+    /// Whether no connection to the token endpoint could be made.
+    pub fn is_connect(&self) -> bool {
+        self.transport()
+            .is_some_and(crate::TransportError::is_connect)
+    }
 }

@@ -11,7 +11,7 @@ use ucwa::http::{HeaderValue, StatusCode, header};
 use crate::auth::AuthError;
 use crate::auth::challenge::GrantType;
 use crate::diagnostics::{self, Diagnostic};
-use crate::{body, describe};
+use crate::{TransportError, body};
 
 /// A bearer token, kept out of `Debug` output and logs.
 #[derive(Clone, PartialEq, Eq)]
@@ -236,10 +236,7 @@ pub async fn request(
     grant: &Grant,
     timeout: Duration,
 ) -> Result<IssuedToken, AuthError> {
-    let transport = |reason: String| AuthError::Transport {
-        url: href.to_string(),
-        reason,
-    };
+    let method = ucwa::http::Method::POST;
     let response = http
         .post(href.clone())
         .header(
@@ -251,12 +248,12 @@ pub async fn request(
         .body(grant.form())
         .send()
         .await
-        .map_err(|e| transport(describe(&e)))?;
+        .map_err(|e| AuthError::Transport(TransportError::http(&method, href, e)))?;
     let status = response.status();
     let diagnostics = diagnostics::from_headers(response.headers());
     let bytes = body::read(response, body::SMALL_LIMIT)
         .await
-        .map_err(|e| transport(e.describe()))?;
+        .map_err(|e| AuthError::Transport(e.into_transport(&method, href)))?;
     read_answer(status, diagnostics, &bytes)
 }
 

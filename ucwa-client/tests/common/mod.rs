@@ -44,7 +44,8 @@ pub async fn session(emulator: &Emulator, address: &str, format: Format) -> Sess
 }
 
 /// A client of `address` with its token and a new application (made available when
-/// `available`), without a session's background tasks.
+/// `available`, and then read again, as a session does, for the links that come with it),
+/// without a session's background tasks.
 pub async fn application(
     emulator: &Emulator,
     address: &str,
@@ -75,6 +76,9 @@ pub async fn application(
         };
         let request = MakeMeAvailablePost::request(client.origin(), link, &body, format).unwrap();
         client.send(request).await.unwrap();
+        let own = application.links.self_.clone().unwrap();
+        let application = client.get::<Application>(&own.cast()).await.unwrap();
+        return (client, application);
     }
     (client, application)
 }
