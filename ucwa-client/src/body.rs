@@ -1,8 +1,6 @@
 //! Reading an answer's body with a limit, so that a server (or something pretending to be one)
 //! cannot make the client hold an unbounded amount of memory.
 
-use crate::error::BodyTooLong;
-
 /// The most a UCWA answer may hold unless the client is told otherwise
 /// ([`Settings::max_body_size`](crate::settings::Settings::max_body_size)): far above any resource or event batch the reference
 /// shows, well below what would hurt.
@@ -18,18 +16,13 @@ pub(crate) enum ReadError {
     Failed(reqwest::Error),
 }
 
-impl ReadError {
-    /// As the error of a request that got no answer.
-    pub(crate) fn into_transport(
-        self,
-        method: &ucwa::http::Method,
-        url: &url::Url,
-    ) -> crate::TransportError {
-        match self {
-            ReadError::TooLong(error) => crate::TransportError::too_long(method, url, error),
-            ReadError::Failed(error) => crate::TransportError::http(method, url, error),
-        }
-    }
+/// An answer longer than the limit.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the answer is longer than {limit} bytes, the most this client reads (`max_body_size` sets it)"
+)]
+pub(crate) struct BodyTooLong {
+    pub limit: usize,
 }
 
 /// The body, or why it could not be read (too long, or the connection failed).

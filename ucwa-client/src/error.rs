@@ -6,6 +6,7 @@ use ucwa::operation::UcwaError;
 use ucwa::{RequestError, ResponseError, http};
 
 use crate::auth::AuthError;
+use crate::body::{BodyTooLong, ReadError};
 use crate::link::MissingLink;
 use crate::settings::SettingError;
 use crate::{diagnostics, transport};
@@ -150,15 +151,6 @@ enum Cause {
     TooLong(BodyTooLong),
 }
 
-/// An answer longer than the limit.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "the answer is longer than {limit} bytes, the most this client reads (`max_body_size` sets it)"
-)]
-pub(crate) struct BodyTooLong {
-    pub limit: usize,
-}
-
 impl TransportError {
     fn new(method: &http::Method, url: &url::Url, cause: Cause) -> Self {
         TransportError(Box::new(Failure {
@@ -175,6 +167,14 @@ impl TransportError {
 
     pub(crate) fn too_long(method: &http::Method, url: &url::Url, error: BodyTooLong) -> Self {
         Self::new(method, url, Cause::TooLong(error))
+    }
+
+    /// A body that could not be read, as the error of a request that got no answer.
+    pub(crate) fn unread(method: &http::Method, url: &url::Url, error: ReadError) -> Self {
+        match error {
+            ReadError::TooLong(error) => Self::too_long(method, url, error),
+            ReadError::Failed(error) => Self::http(method, url, error),
+        }
     }
 
     pub(crate) fn after(mut self, attempts: u32) -> Self {

@@ -172,7 +172,7 @@ impl Sender<'_> {
             let bytes = match body::read(response, self.max_body).await {
                 Ok(bytes) => bytes,
                 Err(error) => {
-                    return Attempt::Failed(error.into_transport(&parts.method, url));
+                    return Attempt::Failed(TransportError::unread(&parts.method, url, error));
                 }
             };
             let mut answer = http::Response::new(bytes);

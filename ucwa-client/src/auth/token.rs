@@ -253,7 +253,7 @@ pub async fn request(
     let diagnostics = diagnostics::from_headers(response.headers());
     let bytes = body::read(response, body::SMALL_LIMIT)
         .await
-        .map_err(|e| AuthError::Transport(e.into_transport(&method, href)))?;
+        .map_err(|e| AuthError::Transport(TransportError::unread(&method, href, e)))?;
     read_answer(status, diagnostics, &bytes)
 }
 
