@@ -44,8 +44,8 @@ pub struct Global {
     /// The wire format spoken to the server.
     #[arg(long, global = true, value_enum, default_value_t = WireFormat::Json)]
     pub format: WireFormat,
-    /// Show what the client does (discovery, tokens obtained, requests) on stderr, tokens
-    /// redacted.
+    /// Show the client's steps on stderr (discovery, tokens obtained, the application's
+    /// lifecycle), tokens redacted.
     #[arg(long, short, global = true)]
     pub verbose: bool,
     /// Run against an embedded emulator started in this process (users lene@, ann@ and
@@ -56,7 +56,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "USER@DOMAIN")]
     pub address: Option<String>,
     /// Start discovery at this URL instead of the `lyncdiscover` names of the domain.
-    #[arg(long, global = true, value_name = "URL", alias = "server")]
+    #[arg(long, global = true, value_name = "URL", visible_alias = "server")]
     pub discovery_url: Option<url::Url>,
     /// Allow plain HTTP (the library allows it for any host when asked; use it only for test
     /// servers on loopback or a network you trust).

@@ -69,6 +69,13 @@ impl Failure {
     }
 }
 
+/// The beginnings of `AuthError`'s messages that mean the credentials or token were refused.
+const AUTH_MESSAGES: [&str; 3] = [
+    "the token endpoint refused",
+    "refused a fresh token",
+    "the token provider failed",
+];
+
 /// The errors of the library a command meets, and the kind of each.
 pub trait Classify: std::fmt::Display {
     /// Which exit code it deserves.
@@ -84,6 +91,14 @@ impl Classify for SignInError {
             SignInError::Discovery(DiscoveryError::Auth(_)) | SignInError::NoCredentials => {
                 Kind::SignIn
             }
+            // Discovery keeps a refused token of the user resource as the text of `Failed`
+            // (ucwa-client's `Fetched::Failed(error.to_string())`): the `AuthError`'s own
+            // messages are recognised here until the client keeps the error itself.
+            SignInError::Discovery(DiscoveryError::Failed {
+                reason,
+                status: None,
+                ..
+            }) if AUTH_MESSAGES.iter().any(|m| reason.contains(m)) => Kind::SignIn,
             _ => Kind::Other,
         }
     }

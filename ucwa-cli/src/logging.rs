@@ -6,13 +6,13 @@ use std::io::Write;
 
 use tracing_subscriber::filter::LevelFilter;
 
-/// Turns the log on at `debug` when `verbose`.
+/// Turns the log on at `info` (the client's steps; `debug` is the HTTP stack's connection pool) when `verbose`.
 pub fn init(verbose: bool) {
     if !verbose {
         return;
     }
     tracing_subscriber::fmt()
-        .with_max_level(LevelFilter::DEBUG)
+        .with_max_level(LevelFilter::INFO)
         .with_writer(|| Redacting(std::io::stderr()))
         .with_target(false)
         .without_time()

@@ -113,6 +113,11 @@ impl Progress {
         self.bar.set_message(message.to_owned());
     }
 
+    /// A warning on stderr (the command goes on).
+    pub fn warn(&self, message: &str) {
+        self.bar.suspend(|| eprintln!("warning: {message}"));
+    }
+
     /// Takes the spinner away (before printing results, or a stream's lines).
     pub fn done(&self) {
         self.bar.finish_and_clear();

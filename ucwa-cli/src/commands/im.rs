@@ -45,13 +45,9 @@ pub async fn send(
     for (address, mut invitation) in invitations {
         progress.say(&format!("waiting for {address} to accept"));
         let delivery = match invitation.outcome(&mut events, timeout).await {
-            Ok(OperationOutcome::Succeeded(_)) => {
-                if let Ok(conversation) = invitation.conversation(&messaging).await {
-                    // Ending it is a courtesy: the message is delivered either way.
-                    let _ = conversation.stop().await;
-                }
-                Delivery { to: address.clone(), delivered: true, reason: None }
-            }
+            // The conversation is left open for an answer; it ends with the application when
+            // the command exits.
+            Ok(OperationOutcome::Succeeded(_)) => Delivery { to: address.clone(), delivered: true, reason: None },
             Ok(OperationOutcome::Failed(why)) => Delivery {
                 to: address.clone(),
                 delivered: false,
@@ -125,11 +121,18 @@ pub async fn listen(
         };
         let (from, text, html, conversation) = if let Some(incoming) = IncomingInvitation::from_event(&event) {
             incoming.accept(&messaging).await.doing("Accepting an invitation")?;
-            let conversation = incoming.conversation(&messaging).await.doing("Opening the conversation")?;
-            conversations.push(conversation.clone());
+            // The sender may have ended the conversation already (a one-off `im send`): the
+            // message is printed all the same, with no one to answer.
+            let conversation = match incoming.conversation(&messaging).await {
+                Ok(conversation) => {
+                    conversations.push(conversation.clone());
+                    Some(conversation)
+                }
+                Err(_) => None,
+            };
             let from = incoming.from().and_then(|p| p.name.clone());
             match incoming.first_message() {
-                Some(text) => (from, text, false, Some(conversation)),
+                Some(text) => (from, text, false, conversation),
                 None => continue,
             }
         } else if let Some(message) = ReceivedMessage::from_event(&event) {
@@ -152,8 +155,11 @@ pub async fn listen(
             });
         }
         printed += 1;
-        if let (Some(reply), Some(conversation)) = (reply, conversation) {
-            conversation.send_message(reply).await.doing("Replying")?;
+        if let (Some(reply), Some(conversation)) = (reply, conversation)
+            && let Err(e) = conversation.send_message(reply).await
+        {
+            // Listening goes on: the sender may have left the conversation.
+            progress.warn(&format!("could not reply to {}: {e}", received.from.as_deref().unwrap_or("?")));
         }
     }
 }
