@@ -85,7 +85,8 @@ pub fn store(cached: &Cached) -> Result<PathBuf, Failure> {
     // Written to a private temporary file and renamed, so that the token is never readable by
     // others, not even for a moment, and a crash leaves the old file whole.
     let temporary = dir.join(format!("{FILE}.{}", std::process::id()));
-    write_private(&temporary, text.as_bytes()).map_err(|e| io_failure("writing", &temporary, &e))?;
+    write_private(&temporary, text.as_bytes())
+        .map_err(|e| io_failure("writing", &temporary, &e))?;
     fs::rename(&temporary, &path).map_err(|e| io_failure("writing", &path, &e))?;
     Ok(path)
 }

@@ -61,14 +61,17 @@ pub async fn start_emulator(listen: std::net::SocketAddr) -> Result<Emulator, Fa
     .map_err(|e| {
         Failure::new(
             Kind::Network,
-            format!("Starting the embedded emulator on {listen} failed ({e}): choose another address."),
+            format!(
+                "Starting the embedded emulator on {listen} failed ({e}): choose another address."
+            ),
         )
     })
 }
 
 /// The discovery URL of an emulator.
 pub fn emulator_root(emulator: &Emulator) -> url::Url {
-    url::Url::parse(&format!("{}{ROOT_PATH}", emulator.origin())).expect("the emulator's origin is a URL")
+    url::Url::parse(&format!("{}{ROOT_PATH}", emulator.origin()))
+        .expect("the emulator's origin is a URL")
 }
 
 /// Signs in for a command: against an embedded emulator with `--emulator`, else with what
@@ -76,7 +79,10 @@ pub fn emulator_root(emulator: &Emulator) -> url::Url {
 pub async fn connect(global: &Global, progress: &Progress) -> Result<Connection, Failure> {
     let (sign_in, address, emulator) = if global.emulator {
         let emulator = start_emulator(([127, 0, 0, 1], 0).into()).await?;
-        let address = global.address.clone().unwrap_or_else(|| EMULATOR_USER.to_owned());
+        let address = global
+            .address
+            .clone()
+            .unwrap_or_else(|| EMULATOR_USER.to_owned());
         let sign_in = SignIn::new(&address)
             .doing("Reading the sign-in address")?
             .password(EMULATOR_PASSWORD)
@@ -97,7 +103,10 @@ pub async fn connect(global: &Global, progress: &Progress) -> Result<Connection,
             ));
         }
         let root = url::Url::parse(&cached.root).map_err(|_| {
-            Failure::new(Kind::SignIn, "The cache holds no valid URL: run `ucwa login` again.")
+            Failure::new(
+                Kind::SignIn,
+                "The cache holds no valid URL: run `ucwa login` again.",
+            )
         })?;
         let sign_in = SignIn::new(&cached.address)
             .doing("Reading the cached sign-in address")?
@@ -143,7 +152,11 @@ pub async fn login(
         sign_in = start_at(sign_in, url);
     }
     let (_client, discovered) = sign_in.connect().await.doing("Signing in")?;
-    let tokens = recording.seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let tokens = recording
+        .seen
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     Ok(Cached {
         address: address.to_owned(),
         insecure_http: global.insecure_http,

@@ -16,7 +16,9 @@ pub fn init(verbose: bool) {
         .with_writer(|| Redacting(std::io::stderr()))
         .with_target(false)
         .without_time()
-        .with_ansi(crate::output::colour_allowed(std::io::IsTerminal::is_terminal(&std::io::stderr())))
+        .with_ansi(crate::output::colour_allowed(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        ))
         .init();
 }
 
@@ -79,7 +81,10 @@ mod tests {
             redact("Authorization: Bearer abc.def x; grant_type=password&password=s3cret&x=1"),
             "Authorization: Bearer <redacted> x; grant_type=password&password=<redacted>&x=1"
         );
-        assert_eq!(redact(r#"{"access_token":"tok","x":1}"#), r#"{"access_token":"<redacted>","x":1}"#);
+        assert_eq!(
+            redact(r#"{"access_token":"tok","x":1}"#),
+            r#"{"access_token":"<redacted>","x":1}"#
+        );
         assert_eq!(redact("nothing here"), "nothing here");
     }
 }

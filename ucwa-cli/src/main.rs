@@ -24,9 +24,17 @@ use crate::output::{Output, Progress};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(cli.global.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
-        Err(e) => return report(&Failure::new(Kind::Other, format!("Starting the runtime failed ({e}).")))
+        Err(e) => {
+            return report(&Failure::new(
+                Kind::Other,
+                format!("Starting the runtime failed ({e})."),
+            ));
+        }
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -53,9 +61,24 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let mut command = Cli::command();
             let mut stdout = std::io::stdout();
             match shell {
-                Shell::Bash => clap_complete::generate(clap_complete::Shell::Bash, &mut command, "ucwa", &mut stdout),
-                Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut command, "ucwa", &mut stdout),
-                Shell::Fish => clap_complete::generate(clap_complete::Shell::Fish, &mut command, "ucwa", &mut stdout),
+                Shell::Bash => clap_complete::generate(
+                    clap_complete::Shell::Bash,
+                    &mut command,
+                    "ucwa",
+                    &mut stdout,
+                ),
+                Shell::Zsh => clap_complete::generate(
+                    clap_complete::Shell::Zsh,
+                    &mut command,
+                    "ucwa",
+                    &mut stdout,
+                ),
+                Shell::Fish => clap_complete::generate(
+                    clap_complete::Shell::Fish,
+                    &mut command,
+                    "ucwa",
+                    &mut stdout,
+                ),
             }
             return Ok(());
         }
@@ -74,15 +97,33 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Location { action } => me::location(&connection, action, out).await,
         Command::Contacts { action } => people::contacts(&connection, action, out).await,
         Command::Groups => people::groups(&connection, out).await,
-        Command::Im { action: ImAction::Send { to, message, timeout } } => {
-            im::send(&connection, to, message, Duration::from_secs(*timeout), &progress, out).await
+        Command::Im {
+            action:
+                ImAction::Send {
+                    to,
+                    message,
+                    timeout,
+                },
+        } => {
+            im::send(
+                &connection,
+                to,
+                message,
+                Duration::from_secs(*timeout),
+                &progress,
+                out,
+            )
+            .await
         }
-        Command::Im { action: ImAction::Listen { reply, count } } => {
-            im::listen(&connection, reply.as_deref(), *count, &progress, out).await
-        }
+        Command::Im {
+            action: ImAction::Listen { reply, count },
+        } => im::listen(&connection, reply.as_deref(), *count, &progress, out).await,
         Command::Meetings { action } => meetings::meetings(&connection, action, out).await,
         Command::Watch(args) => watch::watch(&connection, args.count, &progress, out).await,
-        Command::Completions { .. } | Command::Emulator(_) | Command::Login(_) | Command::Logout => {
+        Command::Completions { .. }
+        | Command::Emulator(_)
+        | Command::Login(_)
+        | Command::Logout => {
             unreachable!("handled before signing in")
         }
     };

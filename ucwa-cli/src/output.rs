@@ -96,7 +96,9 @@ impl Progress {
     pub fn new(verbose: bool) -> Progress {
         let bar = if std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("a valid template"));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg}").expect("a valid template"),
+            );
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         } else {

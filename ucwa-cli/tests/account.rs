@@ -14,7 +14,11 @@ fn login_keeps_a_private_cache_that_later_commands_use_and_logout_forgets() {
     let server = Server::start();
     let cache = Cache::new();
     let login = ok(server.login(&cache, "lene@contoso.com"));
-    assert!(stdout(&login).starts_with("Signed in as lene@contoso.com"), "{}", stdout(&login));
+    assert!(
+        stdout(&login).starts_with("Signed in as lene@contoso.com"),
+        "{}",
+        stdout(&login)
+    );
 
     let file = cache.dir.join("session.json");
     #[cfg(unix)]
@@ -24,7 +28,8 @@ fn login_keeps_a_private_cache_that_later_commands_use_and_logout_forgets() {
         assert_eq!(mode(&file), 0o600);
         assert_eq!(mode(&cache.dir), 0o700);
     }
-    let kept: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(kept["address"], "lene@contoso.com");
     assert_eq!(kept["root"], server.root());
     // The emulator's tokens are `cwt=emulator-…`: the one kept is one it issued, for its host.
@@ -37,7 +42,11 @@ fn login_keeps_a_private_cache_that_later_commands_use_and_logout_forgets() {
     let grants = server.emulator.observed().password_grants();
     let me = ok(cache.ucwa().args(["whoami"]).output().unwrap());
     assert_eq!(stdout(&me), "Lene Aaling <sip:lene@contoso.com>\n");
-    let me = json(&ok(cache.ucwa().args(["--json", "whoami"]).output().unwrap()));
+    let me = json(&ok(cache
+        .ucwa()
+        .args(["--json", "whoami"])
+        .output()
+        .unwrap()));
     assert_eq!(me["address"], "lene@contoso.com");
     assert_eq!(me["uri"], "sip:lene@contoso.com");
     assert_eq!(me["name"], "Lene Aaling");
@@ -48,8 +57,15 @@ fn login_keeps_a_private_cache_that_later_commands_use_and_logout_forgets() {
     assert!(!file.exists());
     let after = cache.ucwa().args(["whoami"]).output().unwrap();
     assert_eq!(after.status.code(), Some(3));
-    assert_eq!(stderr(&after), "error: Not signed in: run `ucwa login USER@DOMAIN` first, or add --emulator.\n");
-    let again = json(&ok(cache.ucwa().args(["--json", "logout"]).output().unwrap()));
+    assert_eq!(
+        stderr(&after),
+        "error: Not signed in: run `ucwa login USER@DOMAIN` first, or add --emulator.\n"
+    );
+    let again = json(&ok(cache
+        .ucwa()
+        .args(["--json", "logout"])
+        .output()
+        .unwrap()));
     assert_eq!(again, serde_json::json!({"forgotten": false}));
 }
 
@@ -59,15 +75,28 @@ fn a_wrong_password_exits_3_and_keeps_nothing() {
     let cache = Cache::new();
     let out = cache
         .ucwa()
-        .args(["--discovery-url", &server.root(), "--insecure-http", "login", "lene@contoso.com", "--password-stdin"])
+        .args([
+            "--discovery-url",
+            &server.root(),
+            "--insecure-http",
+            "login",
+            "lene@contoso.com",
+            "--password-stdin",
+        ])
         .write_stdin("not-the-password\n")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let message = stderr(&out);
-    assert!(message.starts_with("error: Signing in failed:"), "{message}");
+    assert!(
+        message.starts_with("error: Signing in failed:"),
+        "{message}"
+    );
     assert!(message.contains("invalid_grant"), "{message}");
-    assert!(message.ends_with("run `ucwa login` again, checking the address and password.\n"), "{message}");
+    assert!(
+        message.ends_with("run `ucwa login` again, checking the address and password.\n"),
+        "{message}"
+    );
     assert_eq!(message.lines().count(), 1, "{message}");
     assert!(stdout(&out).is_empty());
     assert!(!cache.dir.join("session.json").exists());
@@ -76,7 +105,11 @@ fn a_wrong_password_exits_3_and_keeps_nothing() {
 #[test]
 fn an_unreachable_server_exits_5() {
     // A port nobody listens on: bound, then closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let cache = Cache::new();
     let out = cache
         .ucwa()
@@ -94,17 +127,32 @@ fn an_unreachable_server_exits_5() {
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     let message = stderr(&out);
     assert!(message.contains("Connection refused"), "{message}");
-    assert!(message.ends_with("check the server's address and the network, then try again.\n"), "{message}");
+    assert!(
+        message.ends_with("check the server's address and the network, then try again.\n"),
+        "{message}"
+    );
 }
 
 #[test]
 fn the_password_is_never_an_argument_and_a_missing_terminal_is_named() {
     let cache = Cache::new();
-    let out = cache.ucwa().args(["login", "lene@contoso.com", "pass@word1"]).output().unwrap();
+    let out = cache
+        .ucwa()
+        .args(["login", "lene@contoso.com", "pass@word1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let out = cache.ucwa().args(["login", "lene@contoso.com"]).write_stdin("").output().unwrap();
+    let out = cache
+        .ucwa()
+        .args(["login", "lene@contoso.com"])
+        .write_stdin("")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "error: No terminal to ask the password on: pipe it in with --password-stdin.\n");
+    assert_eq!(
+        stderr(&out),
+        "error: No terminal to ask the password on: pipe it in with --password-stdin.\n"
+    );
 }
 
 #[test]
@@ -119,7 +167,9 @@ fn no_token_in_any_output_verbose_included() {
         vec!["--verbose", "--format", "xml", "contacts", "list"],
     ] {
         let mut command = cache.ucwa();
-        command.args(["--discovery-url", &server.root(), "--insecure-http"]).args(&args);
+        command
+            .args(["--discovery-url", &server.root(), "--insecure-http"])
+            .args(&args);
         if args.contains(&"login") {
             command.write_stdin("pass@word1\n");
         }

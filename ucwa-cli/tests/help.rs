@@ -37,7 +37,11 @@ fn help_of_each_command() {
         &["completions"],
     ];
     for command in commands {
-        let name = if command.is_empty() { "ucwa".to_owned() } else { format!("ucwa {}", command.join(" ")) };
+        let name = if command.is_empty() {
+            "ucwa".to_owned()
+        } else {
+            format!("ucwa {}", command.join(" "))
+        };
         insta::assert_snapshot!(name.replace(' ', "_"), help(command), &name);
     }
 }
@@ -52,7 +56,11 @@ fn the_exit_codes_are_in_the_help() {
 
 #[test]
 fn completions_for_each_shell() {
-    for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef ucwa"), ("fish", "complete -c ucwa")] {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef ucwa"),
+        ("fish", "complete -c ucwa"),
+    ] {
         common::Cache::new()
             .ucwa()
             .args(["completions", shell])

@@ -29,7 +29,16 @@ fn im_listen_prints_a_message_another_user_sends() {
     let sent = loop {
         let out = lene
             .ucwa()
-            .args(["--json", "im", "send", "--to", "ann@contoso.com", "--timeout", "5", "ping"])
+            .args([
+                "--json",
+                "im",
+                "send",
+                "--to",
+                "ann@contoso.com",
+                "--timeout",
+                "5",
+                "ping",
+            ])
             .output()
             .unwrap();
         if out.status.success() || started.elapsed() > Duration::from_secs(30) {
@@ -48,14 +57,30 @@ fn im_listen_prints_a_message_another_user_sends() {
         if let Some(status) = listener.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "im listen did not stop after one message");
+        assert!(
+            Instant::now() < deadline,
+            "im listen did not stop after one message"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     let mut out = String::new();
-    listener.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    listener
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
     let mut err = String::new();
-    listener.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    listener
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(status.success(), "{err}");
     let received: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!(received, serde_json::json!({"from": "Lene Aaling", "text": "ping", "html": false}));
+    assert_eq!(
+        received,
+        serde_json::json!({"from": "Lene Aaling", "text": "ping", "html": false})
+    );
 }

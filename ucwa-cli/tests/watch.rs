@@ -11,11 +11,16 @@ use std::time::{Duration, Instant};
 use common::{Cache, Server, ok};
 
 /// The next line `watch` printed that `pick` accepts, within 30 s.
-fn next(lines: &mpsc::Receiver<serde_json::Value>, pick: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+fn next(
+    lines: &mpsc::Receiver<serde_json::Value>,
+    pick: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let line = lines.recv_timeout(left).expect("watch printed no such line in time");
+        let line = lines
+            .recv_timeout(left)
+            .expect("watch printed no such line in time");
         if pick(&line) {
             return line;
         }
@@ -55,14 +60,37 @@ fn watch_prints_events_and_survives_a_recreated_application() {
     assert_eq!(server.emulator.faults().delete_applications(), 1);
 
     let recovered = next(&lines, |l| l["type"] == "session");
-    assert!(recovered["status"].as_str().unwrap().starts_with("recovered: a new application"), "{recovered}");
+    assert!(
+        recovered["status"]
+            .as_str()
+            .unwrap()
+            .starts_with("recovered: a new application"),
+        "{recovered}"
+    );
 
     // A change made elsewhere reaches the new application's channel.
-    ok(cache.ucwa().args(["note", "set", "Watched"]).output().unwrap());
+    ok(cache
+        .ucwa()
+        .args(["note", "set", "Watched"])
+        .output()
+        .unwrap());
     let event = next(&lines, |l| l["rel"] == "note");
     assert_eq!(event["type"], "updated", "{event}");
     assert!(event["href"].as_str().unwrap().contains("/note"), "{event}");
 
     watcher.kill().unwrap();
     watcher.wait().unwrap();
+}
+
+#[test]
+fn watch_prints_a_line_per_event_for_people_and_stops_after_count() {
+    let out = ok(common::embedded(&["watch", "--count", "1"]));
+    let text = common::stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let kind = text.split_whitespace().next().unwrap();
+    assert!(
+        ["added", "updated", "deleted", "started", "completed"].contains(&kind),
+        "{text}"
+    );
+    assert!(text.contains("/ucwa/oauth/v1/applications/"), "{text}");
 }

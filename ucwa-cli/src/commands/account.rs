@@ -30,7 +30,13 @@ pub async fn login(global: &Global, args: &LoginArgs, out: Output) -> Result<(),
     let password = read_password(args)?;
     let progress = Progress::new(global.verbose);
     progress.say(&format!("discovering the server of {}", args.address));
-    let cached = connect::login(global, &args.address, password, global.discovery_url.clone()).await?;
+    let cached = connect::login(
+        global,
+        &args.address,
+        password,
+        global.discovery_url.clone(),
+    )
+    .await?;
     let path = cache::store(&cached)?;
     progress.done();
     let view = LoggedIn {
@@ -54,7 +60,10 @@ fn read_password(args: &LoginArgs) -> Result<String, Failure> {
     let password = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-            Failure::new(Kind::Other, format!("Reading the password from stdin failed ({e}): pipe it in."))
+            Failure::new(
+                Kind::Other,
+                format!("Reading the password from stdin failed ({e}): pipe it in."),
+            )
         })?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     } else {
@@ -65,11 +74,17 @@ fn read_password(args: &LoginArgs) -> Result<String, Failure> {
             ));
         }
         rpassword::prompt_password(format!("Password for {}: ", args.address)).map_err(|e| {
-            Failure::new(Kind::Other, format!("Reading the password failed ({e}): try --password-stdin."))
+            Failure::new(
+                Kind::Other,
+                format!("Reading the password failed ({e}): try --password-stdin."),
+            )
         })?
     };
     if password.is_empty() {
-        return Err(Failure::new(Kind::Other, "The password is empty: give the password of the address."));
+        return Err(Failure::new(
+            Kind::Other,
+            "The password is empty: give the password of the address.",
+        ));
     }
     Ok(password)
 }
@@ -84,7 +99,12 @@ struct LoggedOut {
 pub fn logout(out: Output) -> Result<(), Failure> {
     let forgotten = cache::remove()?;
     out.show(&LoggedOut { forgotten }, || {
-        if forgotten { "Signed out: the kept token is forgotten." } else { "Not signed in." }.to_owned()
+        if forgotten {
+            "Signed out: the kept token is forgotten."
+        } else {
+            "Not signed in."
+        }
+        .to_owned()
     });
     Ok(())
 }

@@ -8,8 +8,13 @@ use crate::failure::Failure;
 pub async fn serve(args: &EmulatorArgs) -> Result<(), Failure> {
     let emulator = connect::start_emulator(args.listen).await?;
     let root = connect::emulator_root(&emulator);
-    println!("The UCWA emulator serves at {} (Ctrl-C stops it).", emulator.origin());
-    println!("Users: lene@contoso.com, ann@contoso.com, john@contoso.com; password {EMULATOR_PASSWORD}");
+    println!(
+        "The UCWA emulator serves at {} (Ctrl-C stops it).",
+        emulator.origin()
+    );
+    println!(
+        "Users: lene@contoso.com, ann@contoso.com, john@contoso.com; password {EMULATOR_PASSWORD}"
+    );
     println!("Sign in to it with:");
     println!("  ucwa --discovery-url {root} --insecure-http login lene@contoso.com");
     let _ = tokio::signal::ctrl_c().await;

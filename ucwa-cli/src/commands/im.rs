@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
-use ucwa_client::messaging::{ConversationHandle, IncomingInvitation, ReceivedMessage, StartMessaging};
+use ucwa_client::messaging::{
+    ConversationHandle, IncomingInvitation, ReceivedMessage, StartMessaging,
+};
 use ucwa_client::outcome::OperationOutcome;
 
 use super::sip;
@@ -47,7 +49,11 @@ pub async fn send(
         let delivery = match invitation.outcome(&mut events, timeout).await {
             // The conversation is left open for an answer; it ends with the application when
             // the command exits.
-            Ok(OperationOutcome::Succeeded(_)) => Delivery { to: address.clone(), delivered: true, reason: None },
+            Ok(OperationOutcome::Succeeded(_)) => Delivery {
+                to: address.clone(),
+                delivered: true,
+                reason: None,
+            },
             Ok(OperationOutcome::Failed(why)) => Delivery {
                 to: address.clone(),
                 delivered: false,
@@ -56,7 +62,11 @@ pub async fn send(
                     None => why.code.to_string(),
                 }),
             },
-            Err(e) => Delivery { to: address.clone(), delivered: false, reason: Some(e.to_string()) },
+            Err(e) => Delivery {
+                to: address.clone(),
+                delivered: false,
+                reason: Some(e.to_string()),
+            },
         };
         deliveries.push(delivery);
     }
@@ -71,13 +81,20 @@ pub async fn send(
             .collect::<Vec<_>>()
             .join("\n")
     });
-    let failed: Vec<&str> = deliveries.iter().filter(|d| !d.delivered).map(|d| d.to.as_str()).collect();
+    let failed: Vec<&str> = deliveries
+        .iter()
+        .filter(|d| !d.delivered)
+        .map(|d| d.to.as_str())
+        .collect();
     if failed.is_empty() {
         Ok(())
     } else {
         Err(Failure::new(
             Kind::NotDelivered,
-            format!("Not delivered to {}: check the address and that they are signed in.", failed.join(", ")),
+            format!(
+                "Not delivered to {}: check the address and that they are signed in.",
+                failed.join(", ")
+            ),
         ))
     }
 }
@@ -103,7 +120,10 @@ pub async fn listen(
     let mut events = connection.session.events();
     let mut conversations: Vec<ConversationHandle> = Vec::new();
     let mut printed = 0u64;
-    progress.say(&format!("listening as {} (Ctrl-C to stop)", connection.address));
+    progress.say(&format!(
+        "listening as {} (Ctrl-C to stop)",
+        connection.address
+    ));
     loop {
         if count.is_some_and(|n| printed >= n) {
             return Ok(());
@@ -116,42 +136,68 @@ pub async fn listen(
             Ok(event) => event,
             Err(RecvError::Lagged(_)) => continue,
             Err(RecvError::Closed) => {
-                return Err(Failure::new(Kind::Network, "The session ended: check the server and listen again."));
+                return Err(Failure::new(
+                    Kind::Network,
+                    "The session ended: check the server and listen again.",
+                ));
             }
         };
-        let (from, text, html, conversation) = if let Some(incoming) = IncomingInvitation::from_event(&event) {
-            incoming.accept(&messaging).await.doing("Accepting an invitation")?;
-            // The sender may have ended the conversation already (a one-off `im send`): the
-            // message is printed all the same, with no one to answer.
-            let conversation = match incoming.conversation(&messaging).await {
-                Ok(conversation) => {
-                    conversations.push(conversation.clone());
-                    Some(conversation)
+        let (from, text, html, conversation) =
+            if let Some(incoming) = IncomingInvitation::from_event(&event) {
+                incoming
+                    .accept(&messaging)
+                    .await
+                    .doing("Accepting an invitation")?;
+                // The sender may have ended the conversation already (a one-off `im send`): the
+                // message is printed all the same, with no one to answer.
+                let conversation = match incoming.conversation(&messaging).await {
+                    Ok(conversation) => {
+                        conversations.push(conversation.clone());
+                        Some(conversation)
+                    }
+                    Err(_) => None,
+                };
+                let from = incoming.from().and_then(|p| p.name.clone());
+                match incoming.first_message() {
+                    Some(text) => (from, text, false, conversation),
+                    None => continue,
                 }
-                Err(_) => None,
+            } else if let Some(message) = ReceivedMessage::from_event(&event) {
+                let href = message
+                    .message
+                    .links
+                    .self_
+                    .as_ref()
+                    .map(|l| l.href.as_str().to_owned())
+                    .unwrap_or_default();
+                let conversation = conversations.iter().find(|c| {
+                    c.resource()
+                        .links
+                        .self_
+                        .as_ref()
+                        .is_some_and(|own| href.starts_with(own.href.as_str()))
+                });
+                let text = message.text().unwrap_or("").to_owned();
+                (
+                    message.from.clone(),
+                    text,
+                    message.is_html(),
+                    conversation.cloned(),
+                )
+            } else {
+                continue;
             };
-            let from = incoming.from().and_then(|p| p.name.clone());
-            match incoming.first_message() {
-                Some(text) => (from, text, false, conversation),
-                None => continue,
-            }
-        } else if let Some(message) = ReceivedMessage::from_event(&event) {
-            let href = message.message.links.self_.as_ref().map(|l| l.href.as_str().to_owned()).unwrap_or_default();
-            let conversation = conversations.iter().find(|c| {
-                c.resource().links.self_.as_ref().is_some_and(|own| href.starts_with(own.href.as_str()))
-            });
-            let text = message.text().unwrap_or("").to_owned();
-            (message.from.clone(), text, message.is_html(), conversation.cloned())
-        } else {
-            continue;
-        };
         progress.done();
         let received = Received { from, text, html };
         if out.json {
             out.json_line(&received);
         } else {
             out.show(&received, || {
-                format!("{}: {}", received.from.as_deref().unwrap_or("?"), received.text)
+                format!(
+                    "{}: {}",
+                    received.from.as_deref().unwrap_or("?"),
+                    received.text
+                )
             });
         }
         printed += 1;
@@ -159,7 +205,10 @@ pub async fn listen(
             && let Err(e) = conversation.send_message(reply).await
         {
             // Listening goes on: the sender may have left the conversation.
-            progress.warn(&format!("could not reply to {}: {e}", received.from.as_deref().unwrap_or("?")));
+            progress.warn(&format!(
+                "could not reply to {}: {e}",
+                received.from.as_deref().unwrap_or("?")
+            ));
         }
     }
 }

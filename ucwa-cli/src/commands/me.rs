@@ -17,7 +17,11 @@ struct PresenceView {
 }
 
 /// `presence show|set|reset`; prints the presence after the change.
-pub async fn presence(connection: &Connection, action: &PresenceAction, out: Output) -> Result<(), Failure> {
+pub async fn presence(
+    connection: &Connection,
+    action: &PresenceAction,
+    out: Output,
+) -> Result<(), Failure> {
     let me = connection.session.me();
     match action {
         PresenceAction::Show => {}
@@ -25,7 +29,10 @@ pub async fn presence(connection: &Connection, action: &PresenceAction, out: Out
             .set_availability(preferred(*availability))
             .await
             .doing("Setting the availability")?,
-        PresenceAction::Reset => me.reset_availability().await.doing("Resetting the availability")?,
+        PresenceAction::Reset => me
+            .reset_availability()
+            .await
+            .doing("Resetting the availability")?,
     }
     let presence = me.presence().await.doing("Reading the presence")?;
     let view = PresenceView {
@@ -33,7 +40,10 @@ pub async fn presence(connection: &Connection, action: &PresenceAction, out: Out
         activity: presence.activity,
     };
     out.show(&view, || match &view.activity {
-        Some(activity) => format!("{} ({activity})", view.availability.as_deref().unwrap_or("?")),
+        Some(activity) => format!(
+            "{} ({activity})",
+            view.availability.as_deref().unwrap_or("?")
+        ),
         None => view.availability.clone().unwrap_or_else(|| "?".to_owned()),
     });
     Ok(())
@@ -58,7 +68,11 @@ struct NoteView {
 }
 
 /// `note show|set|clear`; prints the note after the change.
-pub async fn note(connection: &Connection, action: &TextAction, out: Output) -> Result<(), Failure> {
+pub async fn note(
+    connection: &Connection,
+    action: &TextAction,
+    out: Output,
+) -> Result<(), Failure> {
     let me = connection.session.me();
     match action {
         TextAction::Show => {}
@@ -70,7 +84,11 @@ pub async fn note(connection: &Connection, action: &TextAction, out: Output) -> 
         message: note.message.filter(|m| !m.is_empty()),
         r#type: note.r#type.map(|t| t.as_str().to_owned()),
     };
-    out.show(&view, || view.message.clone().unwrap_or_else(|| "(no note)".to_owned()));
+    out.show(&view, || {
+        view.message
+            .clone()
+            .unwrap_or_else(|| "(no note)".to_owned())
+    });
     Ok(())
 }
 
@@ -81,7 +99,11 @@ struct LocationView {
 }
 
 /// `location show|set|clear`; prints the location after the change.
-pub async fn location(connection: &Connection, action: &TextAction, out: Output) -> Result<(), Failure> {
+pub async fn location(
+    connection: &Connection,
+    action: &TextAction,
+    out: Output,
+) -> Result<(), Failure> {
     let me = connection.session.me();
     match action {
         TextAction::Show => {}
@@ -93,6 +115,10 @@ pub async fn location(connection: &Connection, action: &TextAction, out: Output)
     let view = LocationView {
         location: location.location.filter(|l| !l.is_empty()),
     };
-    out.show(&view, || view.location.clone().unwrap_or_else(|| "(no location)".to_owned()));
+    out.show(&view, || {
+        view.location
+            .clone()
+            .unwrap_or_else(|| "(no location)".to_owned())
+    });
     Ok(())
 }

@@ -31,19 +31,33 @@ impl From<&MyOnlineMeeting> for MeetingView {
             description: m.description.clone(),
             uri: m.online_meeting_uri.as_ref().map(|u| u.as_str().to_owned()),
             join_url: m.join_url.clone(),
-            attendees: m.attendees.iter().flatten().map(|a| a.as_str().to_owned()).collect(),
+            attendees: m
+                .attendees
+                .iter()
+                .flatten()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
             expires: m.expiration_time.map(|t| t.to_iso8601()),
         }
     }
 }
 
 /// `meetings list|create|update|delete|link`.
-pub async fn meetings(connection: &Connection, action: &MeetingsAction, out: Output) -> Result<(), Failure> {
+pub async fn meetings(
+    connection: &Connection,
+    action: &MeetingsAction,
+    out: Output,
+) -> Result<(), Failure> {
     let meetings = connection.session.online_meetings();
     match action {
         MeetingsAction::List => {
-            let listed: Vec<MeetingView> =
-                meetings.list().await.doing("Listing the meetings")?.iter().map(MeetingView::from).collect();
+            let listed: Vec<MeetingView> = meetings
+                .list()
+                .await
+                .doing("Listing the meetings")?
+                .iter()
+                .map(MeetingView::from)
+                .collect();
             out.show(&listed, || {
                 let rows = listed
                     .iter()
@@ -56,22 +70,35 @@ pub async fn meetings(connection: &Connection, action: &MeetingsAction, out: Out
                         ]
                     })
                     .collect();
-                out.table(&["id", "subject", "attendees", "join url"], rows, "No meetings.")
+                out.table(
+                    &["id", "subject", "attendees", "join url"],
+                    rows,
+                    "No meetings.",
+                )
             });
         }
-        MeetingsAction::Create { subject, description, attendees } => {
+        MeetingsAction::Create {
+            subject,
+            description,
+            attendees,
+        } => {
             let made = meetings
                 .schedule(&MyOnlineMeetingsPostBody {
                     subject: Some(subject.clone()),
                     description: description.clone(),
-                    attendees: (!attendees.is_empty()).then(|| attendees.iter().map(|a| sip(a).into()).collect()),
+                    attendees: (!attendees.is_empty())
+                        .then(|| attendees.iter().map(|a| sip(a)).collect()),
                     ..Default::default()
                 })
                 .await
                 .doing("Scheduling the meeting")?;
             show_one(&made, out);
         }
-        MeetingsAction::Update { id, subject, description } => {
+        MeetingsAction::Update {
+            id,
+            subject,
+            description,
+        } => {
             let meeting = find(&meetings, id).await?;
             let updated = meetings
                 .update(&meeting, |body| {
@@ -88,17 +115,26 @@ pub async fn meetings(connection: &Connection, action: &MeetingsAction, out: Out
         }
         MeetingsAction::Delete { id } => {
             let meeting = find(&meetings, id).await?;
-            meetings.delete(&meeting).await.doing("Deleting the meeting")?;
+            meetings
+                .delete(&meeting)
+                .await
+                .doing("Deleting the meeting")?;
             #[derive(Serialize)]
             struct Deleted<'a> {
                 deleted: &'a str,
             }
-            out.show(&Deleted { deleted: id }, || format!("Deleted meeting {id}."));
+            out.show(&Deleted { deleted: id }, || {
+                format!("Deleted meeting {id}.")
+            });
         }
         MeetingsAction::Link { id } => {
             let meeting = find(&meetings, id).await?;
             let view = MeetingView::from(&meeting);
-            out.show(&view, || view.join_url.clone().unwrap_or_else(|| "(no join link)".to_owned()));
+            out.show(&view, || {
+                view.join_url
+                    .clone()
+                    .unwrap_or_else(|| "(no join link)".to_owned())
+            });
         }
     }
     Ok(())
@@ -113,7 +149,11 @@ fn show_one(meeting: &MyOnlineMeeting, out: Output) {
             or_dash(view.subject.as_deref()),
             or_dash(view.uri.as_deref()),
             or_dash(view.join_url.as_deref()),
-            if view.attendees.is_empty() { "-".to_owned() } else { view.attendees.join(", ") },
+            if view.attendees.is_empty() {
+                "-".to_owned()
+            } else {
+                view.attendees.join(", ")
+            },
         )
     });
 }
@@ -127,6 +167,9 @@ async fn find(meetings: &OnlineMeetingsHandle, id: &str) -> Result<MyOnlineMeeti
         .into_iter()
         .find(|m| m.online_meeting_id.as_deref() == Some(id))
         .ok_or_else(|| {
-            Failure::new(Kind::NotFound, format!("No meeting has the id {id}: `ucwa meetings list` shows them."))
+            Failure::new(
+                Kind::NotFound,
+                format!("No meeting has the id {id}: `ucwa meetings list` shows them."),
+            )
         })
 }

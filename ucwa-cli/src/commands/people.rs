@@ -32,12 +32,21 @@ impl From<Contact> for ContactView {
 }
 
 /// `contacts list|search`.
-pub async fn contacts(connection: &Connection, action: &ContactsAction, out: Output) -> Result<(), Failure> {
+pub async fn contacts(
+    connection: &Connection,
+    action: &ContactsAction,
+    out: Output,
+) -> Result<(), Failure> {
     let people = connection.session.people();
     let found: Vec<ContactView> = match action {
         ContactsAction::List => people.contacts().await.doing("Listing the contacts")?,
         ContactsAction::Search { query, limit } => {
-            people.search(query, *limit).await.doing("Searching")?.embedded.contact
+            people
+                .search(query, *limit)
+                .await
+                .doing("Searching")?
+                .embedded
+                .contact
         }
     }
     .into_iter()
@@ -76,7 +85,10 @@ pub async fn groups(connection: &Connection, out: Output) -> Result<(), Failure>
         .await
         .doing("Listing the groups")?
         .into_iter()
-        .map(|g| GroupView { id: g.id, name: g.name })
+        .map(|g| GroupView {
+            id: g.id,
+            name: g.name,
+        })
         .collect();
     out.show(&groups, || {
         let rows = groups

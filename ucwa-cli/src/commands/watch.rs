@@ -38,7 +38,12 @@ impl From<&Event<AnyResource>> for EventView {
 /// Prints events until Ctrl-C or `count` of them; a recovered session (the server deleted
 /// the application, the client made another) is printed as a `session` line and watching
 /// goes on.
-pub async fn watch(connection: &Connection, count: Option<u64>, progress: &Progress, out: Output) -> Result<(), Failure> {
+pub async fn watch(
+    connection: &Connection,
+    count: Option<u64>,
+    progress: &Progress,
+    out: Output,
+) -> Result<(), Failure> {
     let mut events = connection.session.events();
     let mut status = connection.session.status();
     progress.say("watching the event channel (Ctrl-C to stop)");
@@ -68,8 +73,17 @@ pub async fn watch(connection: &Connection, count: Option<u64>, progress: &Progr
             out.json_line(&view);
         } else {
             out.show(&view, || {
-                let within = view.in_rel.as_deref().map(|r| format!(" in {r}")).unwrap_or_default();
-                format!("{:<9} {}{within}  {}", view.r#type, view.rel, view.href.as_deref().unwrap_or(""))
+                let within = view
+                    .in_rel
+                    .as_deref()
+                    .map(|r| format!(" in {r}"))
+                    .unwrap_or_default();
+                format!(
+                    "{:<9} {}{within}  {}",
+                    view.r#type,
+                    view.rel,
+                    view.href.as_deref().unwrap_or("")
+                )
             });
         }
         printed += 1;
@@ -77,9 +91,19 @@ pub async fn watch(connection: &Connection, count: Option<u64>, progress: &Progr
 }
 
 fn session_line(status: String) -> EventView {
-    EventView { r#type: "session".to_owned(), rel: "application".to_owned(), href: None, in_rel: None, in_href: None, status: Some(status) }
+    EventView {
+        r#type: "session".to_owned(),
+        rel: "application".to_owned(),
+        href: None,
+        in_rel: None,
+        in_href: None,
+        status: Some(status),
+    }
 }
 
 fn ended() -> Failure {
-    Failure::new(Kind::Network, "The session ended: check the server and watch again.")
+    Failure::new(
+        Kind::Network,
+        "The session ended: check the server and watch again.",
+    )
 }

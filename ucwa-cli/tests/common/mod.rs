@@ -49,7 +49,14 @@ impl Server {
     pub fn login(&self, cache: &Cache, address: &str) -> std::process::Output {
         cache
             .ucwa()
-            .args(["--discovery-url", &self.root(), "--insecure-http", "login", address, "--password-stdin"])
+            .args([
+                "--discovery-url",
+                &self.root(),
+                "--insecure-http",
+                "login",
+                address,
+                "--password-stdin",
+            ])
             .write_stdin(format!("{PASSWORD}\n"))
             .output()
             .unwrap()
@@ -111,7 +118,12 @@ pub fn stderr(output: &std::process::Output) -> String {
 
 /// Asserts success, showing stderr if not.
 pub fn ok(output: std::process::Output) -> std::process::Output {
-    assert!(output.status.success(), "exit {:?}: {}", output.status.code(), stderr(&output));
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status.code(),
+        stderr(&output)
+    );
     output
 }
 
