@@ -140,6 +140,17 @@ pub enum Command {
     ///
     /// Example: `ucwa watch --json | jq .rel`
     Watch(WatchArgs),
+    /// Fetch any resource by its path under the application (or its href), decoded as its
+    /// type and printed as JSON.
+    ///
+    /// Example: `ucwa get me/presence`
+    Get {
+        /// The path under the application (`me`, `me/presence`, `people/myContacts`) or an href.
+        path: String,
+        /// The rel to decode it as (by default the path's last segment).
+        #[arg(long = "as", value_name = "REL")]
+        rel: Option<String>,
+    },
     /// Serve the embedded emulator on loopback until Ctrl-C, printing how to point `ucwa` at it.
     ///
     /// Example: `ucwa emulator --listen 127.0.0.1:8080`

@@ -32,6 +32,7 @@ fn help_of_each_command() {
         &["meetings"],
         &["meetings", "create"],
         &["meetings", "update"],
+        &["get"],
         &["watch"],
         &["emulator"],
         &["completions"],

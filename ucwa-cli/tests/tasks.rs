@@ -200,3 +200,31 @@ fn whoami_with_another_embedded_user() {
     assert_eq!(me["uri"], "sip:ann@contoso.com");
     assert_eq!(me["name"], "Ann Remote");
 }
+
+#[test]
+fn get_prints_any_resource_typed() {
+    let presence = stdout(&ok(embedded(&["get", "me/presence"])));
+    assert!(
+        presence.contains("\"availability\": \"Online\""),
+        "{presence}"
+    );
+    assert!(presence.contains("\"rel\": \"presence\""), "{presence}");
+    for format in ["json", "xml"] {
+        let me = json(&ok(embedded(&["--json", "--format", format, "get", "me"])));
+        assert_eq!(me["uri"], "sip:lene@contoso.com", "{format}");
+        assert!(
+            me["_links"]["presence"]["href"]
+                .as_str()
+                .unwrap()
+                .ends_with("/me/presence"),
+            "{me}"
+        );
+    }
+    let unknown = embedded(&["get", "nosuch"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).starts_with(
+        "error: `nosuch` is not a rel `ucwa get` decodes: give --as one of application, me,"
+    ));
+    let missing = embedded(&["get", "me/nosuch", "--as", "presence"]);
+    assert_eq!(missing.status.code(), Some(4), "{}", stderr(&missing));
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod emulator;
+pub mod get;
 pub mod im;
 pub mod me;
 pub mod meetings;
