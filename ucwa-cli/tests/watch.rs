@@ -84,8 +84,34 @@ fn watch_prints_events_and_survives_a_recreated_application() {
 
 #[test]
 fn watch_prints_a_line_per_event_for_people_and_stops_after_count() {
-    let out = ok(common::embedded(&["watch", "--count", "1"]));
-    let text = common::stdout(&out);
+    let server = Server::start();
+    let cache = Cache::new();
+    ok(server.login(&cache, "lene@contoso.com"));
+    let mut watcher = std::process::Command::new(env!("CARGO_BIN_EXE_ucwa"))
+        .env("UCWA_CACHE_DIR", &cache.dir)
+        .args(["watch", "--count", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The watcher subscribes once signed in, on its own time: change the note until it has
+    // printed its one line and stopped.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = watcher.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "watch printed no event");
+        ok(cache
+            .ucwa()
+            .args(["note", "set", "Watched"])
+            .output()
+            .unwrap());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(status.success());
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut watcher.stdout.take().unwrap(), &mut text).unwrap();
     assert_eq!(text.lines().count(), 1, "{text}");
     let kind = text.split_whitespace().next().unwrap();
     assert!(
