@@ -1,0 +1,327 @@
+//! The command line: global flags, subcommands and their help (the exit codes are in
+//! [`crate::failure::Kind`] and shown at the end of `--help`).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The exit codes, as `--help` lists them (one place: [`crate::failure::Kind::code`]).
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  done
+  1  the server refused the request, or another failure
+  2  the command line is wrong
+  3  sign-in refused or needed (wrong password, expired token: run `ucwa login`)
+  4  not found (no such person, resource or link)
+  5  network failure (the server cannot be reached, or did not answer in time)
+  6  not delivered (nobody accepted the message in time)
+
+Environment: NO_COLOR turns colour off; UCWA_CACHE_DIR replaces the cache directory.";
+
+/// `ucwa`: Skype for Business Server (UCWA 2.0) from the shell.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ucwa",
+    version,
+    about = "Skype for Business Server (UCWA 2.0) from the shell: sign in once, then presence, \
+             IM, contacts and meetings",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// The options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Print JSON for scripts (stable field names; one value, or one per line for streams).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The wire format spoken to the server.
+    #[arg(long, global = true, value_enum, default_value_t = WireFormat::Json)]
+    pub format: WireFormat,
+    /// Show the client's steps on stderr (discovery, tokens obtained, the application's
+    /// lifecycle), tokens redacted.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// Run against an embedded emulator started in this process (users lene@, ann@ and
+    /// john@contoso.com, password `pass@word1`), with no server and no sign-in needed.
+    #[arg(long, global = true)]
+    pub emulator: bool,
+    /// The sign-in address (user@domain); by default the one `ucwa login` signed in.
+    #[arg(long, global = true, value_name = "USER@DOMAIN")]
+    pub address: Option<String>,
+    /// Start discovery at this URL instead of the `lyncdiscover` names of the domain.
+    #[arg(long, global = true, value_name = "URL", visible_alias = "server")]
+    pub discovery_url: Option<url::Url>,
+    /// Allow plain HTTP (the library allows it for any host when asked; use it only for test
+    /// servers on loopback or a network you trust).
+    #[arg(long, global = true)]
+    pub insecure_http: bool,
+}
+
+/// The wire format spoken to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WireFormat {
+    /// `application/vnd.microsoft.com.ucwa+json`.
+    Json,
+    /// `application/vnd.microsoft.com.ucwa+xml`.
+    Xml,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign in and keep the token and the discovered URLs in the cache (never the password).
+    ///
+    /// Example: `printf %s "$PASSWORD" | ucwa login lene@contoso.com --password-stdin`
+    Login(LoginArgs),
+    /// Forget what `ucwa login` kept.
+    Logout,
+    /// Show who is signed in.
+    Whoami,
+    /// Show, set or reset the availability.
+    ///
+    /// Example: `ucwa presence set busy`
+    Presence {
+        /// What to do.
+        #[command(subcommand)]
+        action: PresenceAction,
+    },
+    /// Show, set or clear the personal note.
+    ///
+    /// Example: `ucwa note set "Out for lunch"`
+    Note {
+        /// What to do.
+        #[command(subcommand)]
+        action: TextAction,
+    },
+    /// Show or set the location.
+    ///
+    /// Example: `ucwa location set "Building 7"`
+    Location {
+        /// What to do.
+        #[command(subcommand)]
+        action: TextAction,
+    },
+    /// List or search contacts.
+    ///
+    /// Example: `ucwa contacts search ann`
+    Contacts {
+        /// What to do.
+        #[command(subcommand)]
+        action: ContactsAction,
+    },
+    /// List the contact groups.
+    ///
+    /// Example: `ucwa groups`
+    Groups,
+    /// Send and receive instant messages.
+    ///
+    /// Example: `ucwa im send ann@contoso.com "Lunch?"`
+    Im {
+        /// What to do.
+        #[command(subcommand)]
+        action: ImAction,
+    },
+    /// List, create, update and delete online meetings.
+    ///
+    /// Example: `ucwa meetings create --subject "Review" --attendee ann@contoso.com`
+    Meetings {
+        /// What to do.
+        #[command(subcommand)]
+        action: MeetingsAction,
+    },
+    /// Print the event channel as it arrives, until Ctrl-C.
+    ///
+    /// Example: `ucwa watch --json | jq .rel`
+    Watch(WatchArgs),
+    /// Fetch any resource by its path under the application (or its href), decoded as its
+    /// type and printed as JSON.
+    ///
+    /// Example: `ucwa get me/presence`
+    Get {
+        /// The path under the application (`me`, `me/presence`, `people/myContacts`) or an href.
+        path: String,
+        /// The rel to decode it as (by default the path's last segment).
+        #[arg(long = "as", value_name = "REL")]
+        rel: Option<String>,
+    },
+    /// Serve the embedded emulator on loopback until Ctrl-C, printing how to point `ucwa` at it.
+    ///
+    /// Example: `ucwa emulator --listen 127.0.0.1:8080`
+    Emulator(EmulatorArgs),
+    /// Print the completion script of a shell.
+    ///
+    /// Example: `ucwa completions bash > ~/.local/share/bash-completion/completions/ucwa`
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+}
+
+/// `ucwa login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The sign-in address (user@domain).
+    pub address: String,
+    /// Read the password from standard input (its first line) instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// `ucwa presence …`.
+#[derive(Debug, Subcommand)]
+pub enum PresenceAction {
+    /// Show the availability and activity.
+    Show,
+    /// Set the availability.
+    Set {
+        /// The availability to publish.
+        availability: Availability,
+    },
+    /// Let the server compute the availability again (from calendar and activity).
+    Reset,
+}
+
+/// The availabilities a user may publish.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Availability {
+    /// Online.
+    Online,
+    /// Busy.
+    Busy,
+    /// Do not disturb.
+    DoNotDisturb,
+    /// Be right back.
+    BeRightBack,
+    /// Away.
+    Away,
+    /// Off work.
+    OffWork,
+}
+
+/// `ucwa note …` and `ucwa location …`.
+#[derive(Debug, Subcommand)]
+pub enum TextAction {
+    /// Show it.
+    Show,
+    /// Set it.
+    Set {
+        /// The text.
+        text: String,
+    },
+    /// Clear it.
+    Clear,
+}
+
+/// `ucwa contacts …`.
+#[derive(Debug, Subcommand)]
+pub enum ContactsAction {
+    /// List the contacts.
+    List,
+    /// Search the directory by name or address.
+    Search {
+        /// What to look for.
+        query: String,
+        /// The most people to list (1 to 100).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        limit: Option<u32>,
+    },
+}
+
+/// `ucwa im …`.
+#[derive(Debug, Subcommand)]
+pub enum ImAction {
+    /// Send a message to one or several people, waiting until each accepts.
+    Send {
+        /// Who to send to (user@domain or sip:user@domain); repeat the flag for several.
+        #[arg(long = "to", required = true, value_name = "ADDRESS")]
+        to: Vec<String>,
+        /// The message.
+        message: String,
+        /// How long to wait for each to accept, in seconds.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+    },
+    /// Print incoming messages as they arrive, until Ctrl-C (or `--count` messages).
+    Listen {
+        /// Answer each message with this text.
+        #[arg(long, value_name = "TEXT")]
+        reply: Option<String>,
+        /// Stop after this many messages.
+        #[arg(long)]
+        count: Option<u64>,
+    },
+}
+
+/// `ucwa meetings …`.
+#[derive(Debug, Subcommand)]
+pub enum MeetingsAction {
+    /// List my meetings.
+    List,
+    /// Schedule a meeting.
+    Create {
+        /// Its subject.
+        #[arg(long)]
+        subject: String,
+        /// Its description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Who is invited (repeat for several).
+        #[arg(long = "attendee", value_name = "ADDRESS")]
+        attendees: Vec<String>,
+    },
+    /// Change a meeting's subject or description.
+    Update {
+        /// The meeting's id (as `list` shows).
+        id: String,
+        /// The new subject.
+        #[arg(long)]
+        subject: Option<String>,
+        /// The new description.
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Delete a meeting.
+    Delete {
+        /// The meeting's id (as `list` shows).
+        id: String,
+    },
+    /// Print a meeting's join link.
+    Link {
+        /// The meeting's id (as `list` shows).
+        id: String,
+    },
+}
+
+/// `ucwa watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Stop after this many events.
+    #[arg(long)]
+    pub count: Option<u64>,
+}
+
+/// `ucwa emulator`.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// The address to listen on (loopback).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+}
+
+/// The shells completions are made for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+}

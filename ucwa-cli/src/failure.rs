@@ -1,0 +1,155 @@
+//! What a command can fail with: one sentence for stderr that names what to do, and the exit
+//! code of its kind (the table `--help` shows is in `crate::cli`).
+
+use std::error::Error as StdError;
+use std::process::ExitCode;
+
+use ucwa_client::discovery::DiscoveryError;
+use ucwa_client::{ClientError, SessionError, SignInError};
+
+/// The kinds of failure the exit code tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The server refused, or anything else.
+    Other,
+    /// The sign-in was refused, or is needed.
+    SignIn,
+    /// No such person, resource or link.
+    NotFound,
+    /// The server cannot be reached or did not answer in time.
+    Network,
+    /// Nobody accepted the message in time.
+    NotDelivered,
+}
+
+impl Kind {
+    /// The exit code.
+    pub fn code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Kind::Other => 1,
+            Kind::SignIn => 3,
+            Kind::NotFound => 4,
+            Kind::Network => 5,
+            Kind::NotDelivered => 6,
+        })
+    }
+}
+
+/// A failed command: its kind and the sentence shown.
+#[derive(Debug)]
+pub struct Failure {
+    /// Which exit code.
+    pub kind: Kind,
+    /// What happened and what to do, in one sentence.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure of `kind` saying `message`.
+    pub fn new(kind: Kind, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// `error` from the library while `doing` something, classified and given the advice of
+    /// its kind.
+    pub fn from_error(doing: &str, error: &impl Classify) -> Failure {
+        let kind = error.kind();
+        let advice = match kind {
+            Kind::SignIn => "; run `ucwa login` again, checking the address and password",
+            Kind::Network => "; check the server's address and the network, then try again",
+            Kind::NotFound => "; check the name or address given",
+            Kind::Other | Kind::NotDelivered => "",
+        };
+        // One line keeps it one sentence.
+        let text = error.to_string().replace('\n', " ");
+        Failure::new(kind, format!("{doing} failed: {text}{advice}."))
+    }
+}
+
+/// The beginnings of `AuthError`'s messages that mean the credentials or token were refused.
+const AUTH_MESSAGES: [&str; 3] = [
+    "the token endpoint refused",
+    "refused a fresh token",
+    "the token provider failed",
+];
+
+/// The errors of the library a command meets, and the kind of each.
+pub trait Classify: std::fmt::Display {
+    /// Which exit code it deserves.
+    fn kind(&self) -> Kind;
+}
+
+impl Classify for SignInError {
+    fn kind(&self) -> Kind {
+        if self.is_connect() || self.is_timeout() {
+            return Kind::Network;
+        }
+        match self {
+            SignInError::Discovery(DiscoveryError::Auth(_)) | SignInError::NoCredentials => {
+                Kind::SignIn
+            }
+            // Discovery keeps a refused token of the user resource as the text of `Failed`
+            // (ucwa-client's `Fetched::Failed(error.to_string())`): the `AuthError`'s own
+            // messages are recognised here until the client keeps the error itself.
+            SignInError::Discovery(DiscoveryError::Failed {
+                reason,
+                status: None,
+                ..
+            }) if AUTH_MESSAGES.iter().any(|m| reason.contains(m)) => Kind::SignIn,
+            _ => Kind::Other,
+        }
+    }
+}
+
+impl Classify for SessionError {
+    fn kind(&self) -> Kind {
+        if self.is_connect() || self.is_timeout() {
+            return Kind::Network;
+        }
+        match self {
+            SessionError::SignIn(e) => e.kind(),
+            SessionError::Create(e) => e.kind(),
+            SessionError::MakeMeAvailable(e) => e.kind(),
+            SessionError::MissingLink { .. } => Kind::NotFound,
+            _ => Kind::Other,
+        }
+    }
+}
+
+impl<E: StdError + 'static> Classify for ClientError<E> {
+    fn kind(&self) -> Kind {
+        if self.is_connect() || self.is_timeout() {
+            return Kind::Network;
+        }
+        match self {
+            ClientError::Auth(_) => Kind::SignIn,
+            ClientError::MissingLink { .. } => Kind::NotFound,
+            // The typed errors of each operation have no common status accessor; their
+            // messages name the status and the UCWA code.
+            ClientError::Response(e) => {
+                let text = e.to_string();
+                if text.contains("404") || text.contains("NotFound") {
+                    Kind::NotFound
+                } else {
+                    Kind::Other
+                }
+            }
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// Turns a library error into a failure of what was being done.
+pub trait Context<T> {
+    /// The error, as a failure of `doing`.
+    fn doing(self, doing: &str) -> Result<T, Failure>;
+}
+
+impl<T, E: Classify> Context<T> for Result<T, E> {
+    fn doing(self, doing: &str) -> Result<T, Failure> {
+        self.map_err(|e| Failure::from_error(doing, &e))
+    }
+}
