@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator, Limits};
+use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator, LegOutcome, LegRule, Legs, Limits};
 
 #[derive(Parser)]
 #[command(
@@ -60,6 +60,20 @@ struct Args {
     /// The most connections served at once.
     #[arg(long, default_value_t = Limits::default().max_connections)]
     max_connections: usize,
+    /// What a called party does on a phone call, as PARTY=OUTCOME (`tel:+15551234=busy`,
+    /// `sip:ann@contoso.com=declines`; outcomes: answers, busy, declines, no-answer). Repeat
+    /// it for more parties.
+    #[arg(long = "leg", value_name = "PARTY=OUTCOME")]
+    legs: Vec<LegRule>,
+    /// What a called party with no --leg does.
+    #[arg(long, default_value = "answers", value_name = "OUTCOME")]
+    leg_default: LegOutcome,
+    /// How long the user's own phone rings before a phone call dials out, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    ring_delay_ms: u64,
+    /// How long the called party takes to answer or refuse, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    connect_delay_ms: u64,
 }
 
 #[tokio::main]
@@ -83,6 +97,12 @@ async fn main() -> ExitCode {
             body_read_timeout: Duration::from_millis(args.read_timeout_ms),
             max_connections: args.max_connections,
             ..Limits::default()
+        },
+        legs: Legs {
+            default: args.leg_default,
+            outcomes: args.legs.into_iter().map(|r| (r.party, r.outcome)).collect(),
+            ring_delay: Duration::from_millis(args.ring_delay_ms),
+            connect_delay: Duration::from_millis(args.connect_delay_ms),
         },
         ..Config::default()
     };
