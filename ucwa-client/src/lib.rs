@@ -49,6 +49,7 @@
 
 pub mod auth;
 pub mod batch;
+pub mod calls;
 mod body;
 pub mod diagnostics;
 pub mod discovery;
