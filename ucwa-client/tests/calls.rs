@@ -1,14 +1,15 @@
 //! Phone audio (call via work) against the emulator, in JSON and in XML: a call that rings on
 //! the emulator's clock, connects, is held, resumed and stopped, with the events of each
 //! change; each way a call fails (busy, declined, not answered, stopped while ringing), typed;
-//! one phone-audio call per conversation; the same operationId twice; the far ends set by the
+//! one phone-audio call per conversation; phone audio refused to a session that did not advertise
+//! it, and the advertised phone rung when a call names none; the same operationId twice; the far ends set by the
 //! configuration and by the command line's rule syntax.
 
 mod common;
 
 use std::time::Duration;
 
-use common::{FORMATS, WAIT, emulator, session, wait_for};
+use common::{FORMATS, WAIT, emulator, session, session_with, wait_for};
 use ucwa::ResponseError;
 use ucwa::enumerations::{CallState, InvitationState};
 use ucwa::operations::{AddPhoneAudioPost, AddPhoneAudioPostBody, AddPhoneAudioPostError};
@@ -17,6 +18,41 @@ use ucwa_client::ClientError;
 use ucwa_client::calls::{CallFailure, CallOutcome, PhoneAudioState, PlaceCall};
 use ucwa_emulator::{Config, Emulator, LegOutcome, LegRule, Limits};
 
+/// Lene, signed in with phone audio and her desk phone.
+async fn phone_session(emulator: &Emulator, format: ucwa::Format) -> ucwa_client::Session {
+    session_with(emulator, "lene@contoso.com", format, |signin| {
+        signin.phone_audio("tel:+14255550100")
+    })
+    .await
+}
+
+#[tokio::test]
+async fn phone_audio_needs_the_capability_and_rings_the_advertised_phone() {
+    let emulator = emulator(Limits::default()).await;
+    for format in FORMATS {
+        // Signed in for messaging only: phone audio is not among the capabilities.
+        let plain = session(&emulator, "lene@contoso.com", format).await;
+        match plain.calls().place(PlaceCall::to("tel:+15550001")).await {
+            Err(ClientError::Response(ResponseError::Ucwa(StartPhoneAudioPostError::Forbidden(
+                _,
+            )))) => {}
+            other => panic!("{format}: {other:?}"),
+        }
+        plain.shutdown().await;
+
+        // With phone audio: a call naming no phone rings the one makeMeAvailable gave.
+        let lene = phone_session(&emulator, format).await;
+        let mut call = lene.calls().place(PlaceCall::to("tel:+15550002")).await.unwrap();
+        let invitation = call.invitation().await.unwrap();
+        assert_eq!(
+            invitation.phone_number.as_ref().map(|u| u.as_str()),
+            Some("tel:+14255550100"),
+            "{format}"
+        );
+        lene.shutdown().await;
+    }
+}
+
 #[tokio::test]
 async fn a_call_rings_connects_is_held_resumed_and_stopped_in_json_and_xml() {
     let emulator = emulator(Limits::default()).await;
@@ -24,13 +60,13 @@ async fn a_call_rings_connects_is_held_resumed_and_stopped_in_json_and_xml() {
         .faults()
         .leg_delays(Duration::from_secs(5), Duration::from_secs(20));
     for format in FORMATS {
-        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let lene = phone_session(&emulator, format).await;
         let mut events = lene.events();
         let mut call = lene
             .calls()
             .place(
                 PlaceCall::to("+1 425 555 0123")
-                    .ring_first("tel:+14255550100")
+                    .ring_first("tel:+1 425 555 0199")
                     .subject("Order 1234")
                     .operation_id(format!("call-{format}")),
             )
@@ -43,7 +79,7 @@ async fn a_call_rings_connects_is_held_resumed_and_stopped_in_json_and_xml() {
         assert_eq!(invitation.to.as_ref().map(|u| u.as_str()), Some("tel:+14255550123"));
         assert_eq!(
             invitation.phone_number.as_ref().map(|u| u.as_str()),
-            Some("tel:+14255550100")
+            Some("tel:+14255550199")
         );
         assert_eq!(invitation.subject.as_deref(), Some("Order 1234"));
         let ringing = call.phone_audio().await.unwrap();
@@ -106,7 +142,7 @@ async fn each_failure_is_typed_in_json_and_xml() {
     faults.leg_outcome("sip:ann@contoso.com", LegOutcome::Declines);
     faults.leg_outcome("tel:+15550003", LegOutcome::NoAnswer);
     for format in FORMATS {
-        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let lene = phone_session(&emulator, format).await;
         let mut events = lene.events();
         for (to, expected) in [
             ("+1 555 0001", "busy"),
@@ -152,7 +188,7 @@ async fn a_ringing_call_stopped_fails_and_a_conversation_has_one_phone_call() {
         .faults()
         .leg_delays(Duration::from_secs(30), Duration::ZERO);
     for format in FORMATS {
-        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let lene = phone_session(&emulator, format).await;
         let mut events = lene.events();
         let mut call = lene
             .calls()
@@ -221,7 +257,7 @@ async fn far_ends_come_from_the_configuration_and_the_command_line_rules() {
     config.legs.default = LegOutcome::Busy;
     let emulator = Emulator::start(config).await.unwrap();
     for format in FORMATS {
-        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let lene = phone_session(&emulator, format).await;
         let mut events = lene.events();
         for (to, declined) in [("tel:+1-555-0042", true), ("tel:+15550043", false)] {
             let mut call = lene.calls().place(PlaceCall::to(to)).await.unwrap();

@@ -148,10 +148,11 @@ async fn make_me_available(
     body: Bytes,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let _: MakeMeAvailablePostBody = decode(&headers, &body)?;
+    let input: MakeMeAvailablePostBody = decode(&headers, &body)?;
     if app.available.swap(true, Ordering::SeqCst) {
         return Err(already_exists("The user is already available."));
     }
+    calls::made_available(&app, &input);
     me::announce_available(&app);
     Ok(no_content())
 }

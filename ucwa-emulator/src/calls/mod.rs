@@ -21,6 +21,12 @@
 //! - each call is its own conversation (its own hrefs, apart from instant messaging's), which
 //!   carries one phone-audio call at a time: addPhoneAudio dials again once the earlier call
 //!   is over, and answers 409 `AlreadyExists` while it is live;
+//! - startPhoneAudio needs phone audio among the capabilities makeMeAvailable listed (403
+//!   `Forbidden` otherwise, as the reference says); the user's phone is the call's
+//!   `phoneNumber`, else makeMeAvailable's, else the call is refused (400
+//!   `ParameterValidationFailure` naming `phoneNumber`: there is no phone to ring). An
+//!   application the configuration made available without makeMeAvailable has every
+//!   capability;
 //! - `operationId` is kept: a second call with the same one answers 409 `AlreadyExists`; an
 //!   application holds at most [`crate::Limits::max_conversations`] calls (403
 //!   `LimitExceeded`).
@@ -35,7 +41,7 @@ mod render;
 mod routes;
 
 pub(crate) use escalation::{announce, participant_of, routes as escalation_routes};
-pub(crate) use routes::{routes, set_leg_delays, set_leg_outcome};
+pub(crate) use routes::{made_available, routes, set_leg_delays, set_leg_outcome};
 
 use crate::state::App;
 

@@ -9,7 +9,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
 use ucwa::http::{HeaderMap, StatusCode};
-use ucwa::operations::{AddPhoneAudioPostBody, StartPhoneAudioPostBody};
+use ucwa::enumerations::ModalityType;
+use ucwa::operations::{AddPhoneAudioPostBody, MakeMeAvailablePostBody, StartPhoneAudioPostBody};
 
 use crate::handler::{Answer, Shared, application_at, available_at};
 use crate::legs::{LegOutcome, Legs};
@@ -44,6 +45,53 @@ fn legs(state: &State) -> Legs {
         .0
         .clone()
         .unwrap_or_else(|| state.config.legs.clone())
+}
+
+/// What makeMeAvailable said of phone audio (in the application's slots): `None` until it
+/// was called.
+#[derive(Default)]
+struct Capabilities(Option<PhoneCapability>);
+
+struct PhoneCapability {
+    listed: bool,
+    phone_number: Option<String>,
+}
+
+/// Keeps what makeMeAvailable listed: phone audio or not, and the user's phone number.
+pub(crate) fn made_available(app: &App, input: &MakeMeAvailablePostBody) {
+    let listed = input
+        .supported_modalities
+        .as_ref()
+        .is_some_and(|m| m.contains(&ModalityType::PhoneAudio));
+    lock(app.data.get::<Capabilities>()).0 = Some(PhoneCapability {
+        listed,
+        phone_number: input.phone_number.clone(),
+    });
+}
+
+/// The user's phone for a call (`given`, else makeMeAvailable's), or the refusal: phone
+/// audio not among the capabilities (403), or no phone to ring (400).
+fn users_phone(app: &App, given: Option<String>) -> Result<Option<String>, Refusal> {
+    let capabilities = lock(app.data.get::<Capabilities>());
+    let Some(capability) = &capabilities.0 else {
+        // Made available by the configuration: every capability, whatever phone is given.
+        return Ok(given);
+    };
+    if !capability.listed {
+        return Err(Refusal::with(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            None,
+            "Phone audio is not among the capabilities makeMeAvailable listed.",
+        ));
+    }
+    match given.or_else(|| capability.phone_number.clone()) {
+        Some(number) => Ok(Some(number)),
+        None => Err(invalid_parameters(&[(
+            "phoneNumber",
+            "required when makeMeAvailable gave none".to_owned(),
+        )])),
+    }
 }
 
 /// Makes `party` do `outcome` from the next call on.
@@ -112,9 +160,10 @@ async fn start_phone_audio(
     if !problems.is_empty() {
         return Err(invalid_parameters(&problems));
     }
+    let phone_number = users_phone(&app, input.phone_number)?;
     let placing = Placing {
         to: input.to.unwrap_or_default().trim().to_owned(),
-        phone_number: input.phone_number.map(|n| tel(&n)),
+        phone_number: phone_number.map(|n| tel(&n)),
         subject: input.subject,
         importance: input.importance,
         operation_id: input.operation_id,
