@@ -8,7 +8,9 @@
 //! participant by GET, and the event channel as long-polled pending GETs. Several users may
 //! sign in ([`Config::people`], [`Emulator::token_for`]), each reaching only their own
 //! applications; they publish their presence, note and location (`me`) and message each other
-//! (`communication`: startMessaging, invitations, conversations).
+//! (`communication`: startMessaging, invitations, conversations). Phone audio (call via work:
+//! startPhoneAudio, hold, resume, stop) reaches simulated far ends that answer, are busy,
+//! decline or let it ring ([`Config::legs`], [`Faults::leg_outcome`], [`Faults::leg_delays`]).
 //!
 //! It enforces what the server does: a bearer token (401 without), `operationId` and
 //! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure` with
@@ -45,8 +47,8 @@
 //!    tell each other news. It knows no task.
 //! 3. What handlers share: `handler` (the application a request addresses, the caller),
 //!    `auth` (the bearer check, the token endpoint), `body` (bodies read under the limits).
-//! 4. The tasks, none importing another: `call` (the scripted audio/video call), and one
-//!    folder each for `me`, `messaging`, `people` and `meetings`, each with its `model` (data
+//! 4. The tasks, none importing another, one folder each: `calls` (the scripted audio/video
+//!    call and its escalation, and phone audio), `me`, `messaging`, `people` and `meetings`, each with its `model` (data
 //!    and transitions, tested without HTTP), its `render` (resources and events) and its
 //!    `routes` (handlers).
 //! 5. What assembles them: `application` (the application resource, which embeds each
@@ -79,7 +81,7 @@ mod state;
 mod auth;
 mod body;
 mod handler;
-// The tasks, each in its own folder (the call in one file); none imports another.
+// The tasks, each in its own folder; none imports another.
 mod calls;
 mod me;
 mod meetings;
