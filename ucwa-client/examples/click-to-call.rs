@@ -35,7 +35,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .calls()
         .place(PlaceCall::to("+1 425 555 0123").subject("Order 1234"))
         .await?;
-    println!("calling +1 425 555 0123 via {DESK_PHONE}: {}", call.invitation.href);
+    println!(
+        "calling +1 425 555 0123 via {DESK_PHONE}: {}",
+        call.invitation.href
+    );
     match call.outcome(&mut events, WAIT).await? {
         CallOutcome::Connected => println!("connected"),
         CallOutcome::Failed(why) => return Err(format!("the call failed: {why}").into()),

@@ -35,9 +35,9 @@ use ucwa::enumerations::{CallState, Importance};
 use ucwa::events::Event;
 use ucwa::operations::{
     HoldPhoneAudioPost, HoldPhoneAudioPostError, PhoneAudioGet, PhoneAudioGetError,
-    PhoneAudioInvitationGet, PhoneAudioInvitationGetError,
-    StartPhoneAudioPost, StartPhoneAudioPostBody, StartPhoneAudioPostError,
-    StartPhoneAudioPostQuery, StopPhoneAudioPost, StopPhoneAudioPostError,
+    PhoneAudioInvitationGet, PhoneAudioInvitationGetError, StartPhoneAudioPost,
+    StartPhoneAudioPostBody, StartPhoneAudioPostError, StartPhoneAudioPostQuery,
+    StopPhoneAudioPost, StopPhoneAudioPostError,
 };
 use ucwa::resources::{AnyResource, Application, PhoneAudio, PhoneAudioInvitation};
 use ucwa::{Enumeration, ErrorBody, Link};
@@ -178,19 +178,19 @@ impl CallsHandle {
 #[non_exhaustive]
 pub enum CallFailure {
     /// The called party declined (`Declined`).
-    Declined(ErrorBody),
+    Declined(Box<ErrorBody>),
     /// The called party is busy (`Busy`).
-    Busy(ErrorBody),
+    Busy(Box<ErrorBody>),
     /// Nobody answered (`Timeout`).
-    NoAnswer(ErrorBody),
+    NoAnswer(Box<ErrorBody>),
     /// Another reason the server gave (the user stopped it first: `LocalFailure`; an unknown
     /// number: `NotFound`; ...).
-    Other(ErrorBody),
+    Other(Box<ErrorBody>),
 }
 
 impl CallFailure {
     /// The failure a server's reason stands for: by subcode, then by code.
-    pub fn from_reason(reason: ErrorBody) -> Self {
+    pub fn from_reason(reason: Box<ErrorBody>) -> Self {
         match (reason.code.as_str(), reason.subcode.as_deref()) {
             (_, Some("Declined")) => CallFailure::Declined(reason),
             (_, Some("Busy")) => CallFailure::Busy(reason),
@@ -272,7 +272,7 @@ impl PhoneCall {
                 CallOutcome::Connected
             }
             OperationOutcome::Failed(reason) => {
-                CallOutcome::Failed(CallFailure::from_reason(*reason))
+                CallOutcome::Failed(CallFailure::from_reason(reason))
             }
         })
     }
@@ -425,17 +425,22 @@ mod tests {
         assert_eq!(PlaceCall::to("ann@contoso.com").to, "sip:ann@contoso.com");
         assert_eq!(PlaceCall::to("tel:+1555").to, "tel:+1555");
         assert_eq!(
-            PlaceCall::to("x").ring_first("425 555 0100").phone_number.as_deref(),
+            PlaceCall::to("x")
+                .ring_first("425 555 0100")
+                .phone_number
+                .as_deref(),
             Some("tel:4255550100")
         );
     }
 
     #[test]
     fn reasons_become_typed_failures() {
-        let reason = |code: &str, subcode: Option<&str>| ErrorBody {
-            code: code.into(),
-            subcode: subcode.map(Into::into),
-            ..ErrorBody::default()
+        let reason = |code: &str, subcode: Option<&str>| {
+            Box::new(ErrorBody {
+                code: code.into(),
+                subcode: subcode.map(Into::into),
+                ..ErrorBody::default()
+            })
         };
         assert!(matches!(
             CallFailure::from_reason(reason("RemoteFailure", Some("Busy"))),

@@ -49,8 +49,8 @@
 
 pub mod auth;
 pub mod batch;
-pub mod calls;
 mod body;
+pub mod calls;
 pub mod diagnostics;
 pub mod discovery;
 mod error;

@@ -12,8 +12,8 @@ use std::time::Duration;
 use common::{FORMATS, WAIT, emulator, session, session_with, wait_for};
 use ucwa::ResponseError;
 use ucwa::enumerations::{CallState, InvitationState};
-use ucwa::operations::{AddPhoneAudioPost, AddPhoneAudioPostBody, AddPhoneAudioPostError};
 use ucwa::operations::StartPhoneAudioPostError;
+use ucwa::operations::{AddPhoneAudioPost, AddPhoneAudioPostBody, AddPhoneAudioPostError};
 use ucwa_client::ClientError;
 use ucwa_client::calls::{CallFailure, CallOutcome, PhoneAudioState, PlaceCall};
 use ucwa_emulator::{Config, Emulator, LegOutcome, LegRule, Limits};
@@ -33,16 +33,20 @@ async fn phone_audio_needs_the_capability_and_rings_the_advertised_phone() {
         // Signed in for messaging only: phone audio is not among the capabilities.
         let plain = session(&emulator, "lene@contoso.com", format).await;
         match plain.calls().place(PlaceCall::to("tel:+15550001")).await {
-            Err(ClientError::Response(ResponseError::Ucwa(StartPhoneAudioPostError::Forbidden(
-                _,
-            )))) => {}
+            Err(ClientError::Response(ResponseError::Ucwa(
+                StartPhoneAudioPostError::Forbidden(_),
+            ))) => {}
             other => panic!("{format}: {other:?}"),
         }
         plain.shutdown().await;
 
         // With phone audio: a call naming no phone rings the one makeMeAvailable gave.
         let lene = phone_session(&emulator, format).await;
-        let mut call = lene.calls().place(PlaceCall::to("tel:+15550002")).await.unwrap();
+        let mut call = lene
+            .calls()
+            .place(PlaceCall::to("tel:+15550002"))
+            .await
+            .unwrap();
         let invitation = call.invitation().await.unwrap();
         assert_eq!(
             invitation.phone_number.as_ref().map(|u| u.as_str()),
@@ -75,8 +79,15 @@ async fn a_call_rings_connects_is_held_resumed_and_stopped_in_json_and_xml() {
 
         // Still ringing the user's phone: nothing moves until the emulator's clock does.
         let invitation = call.invitation().await.unwrap();
-        assert_eq!(invitation.state, Some(InvitationState::Connecting), "{format}");
-        assert_eq!(invitation.to.as_ref().map(|u| u.as_str()), Some("tel:+14255550123"));
+        assert_eq!(
+            invitation.state,
+            Some(InvitationState::Connecting),
+            "{format}"
+        );
+        assert_eq!(
+            invitation.to.as_ref().map(|u| u.as_str()),
+            Some("tel:+14255550123")
+        );
         assert_eq!(
             invitation.phone_number.as_ref().map(|u| u.as_str()),
             Some("tel:+14255550199")
@@ -103,7 +114,10 @@ async fn a_call_rings_connects_is_held_resumed_and_stopped_in_json_and_xml() {
         assert!(!connected.is_held());
 
         connected.hold().await.unwrap();
-        let held = wait_for(&mut events, |e| PhoneAudioState::from_event(e).filter(|s| s.held)).await;
+        let held = wait_for(&mut events, |e| {
+            PhoneAudioState::from_event(e).filter(|s| s.held)
+        })
+        .await;
         assert_eq!(held.state, Some(CallState::Connected), "{format}");
         let on_hold = call.phone_audio().await.unwrap();
         assert!(on_hold.is_held());
@@ -114,8 +128,10 @@ async fn a_call_rings_connects_is_held_resumed_and_stopped_in_json_and_xml() {
         ));
 
         on_hold.resume().await.unwrap();
-        let resumed =
-            wait_for(&mut events, |e| PhoneAudioState::from_event(e).filter(|s| !s.held)).await;
+        let resumed = wait_for(&mut events, |e| {
+            PhoneAudioState::from_event(e).filter(|s| !s.held)
+        })
+        .await;
         assert_eq!(resumed.state, Some(CallState::Connected));
 
         call.phone_audio().await.unwrap().stop().await.unwrap();
@@ -219,14 +235,18 @@ async fn a_ringing_call_stopped_fails_and_a_conversation_has_one_phone_call() {
         )
         .unwrap();
         match client.send(request).await {
-            Err(ClientError::Response(ResponseError::Ucwa(AddPhoneAudioPostError::AlreadyExists(
-                _,
-            )))) => {}
+            Err(ClientError::Response(ResponseError::Ucwa(
+                AddPhoneAudioPostError::AlreadyExists(_),
+            ))) => {}
             other => panic!("{format}: {other:?}"),
         }
 
         // The same operationId again.
-        match lene.calls().place(PlaceCall::to("tel:+15550010").operation_id("once")).await {
+        match lene
+            .calls()
+            .place(PlaceCall::to("tel:+15550010").operation_id("once"))
+            .await
+        {
             Err(ClientError::Response(ResponseError::Ucwa(
                 StartPhoneAudioPostError::AlreadyExists(_),
             ))) => {}

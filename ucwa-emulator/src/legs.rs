@@ -178,7 +178,10 @@ mod tests {
         assert_eq!(rule.party, "tel:+15551234");
         assert_eq!(rule.outcome, LegOutcome::Busy);
         assert_eq!(
-            "sip:ann@contoso.com=no-answer".parse::<LegRule>().unwrap().outcome,
+            "sip:ann@contoso.com=no-answer"
+                .parse::<LegRule>()
+                .unwrap()
+                .outcome,
             LegOutcome::NoAnswer
         );
         let bad = "ann=maybe".parse::<LegRule>().unwrap_err().to_string();

@@ -100,7 +100,11 @@ async fn main() -> ExitCode {
         },
         legs: Legs {
             default: args.leg_default,
-            outcomes: args.legs.into_iter().map(|r| (r.party, r.outcome)).collect(),
+            outcomes: args
+                .legs
+                .into_iter()
+                .map(|r| (r.party, r.outcome))
+                .collect(),
             ring_delay: Duration::from_millis(args.ring_delay_ms),
             connect_delay: Duration::from_millis(args.connect_delay_ms),
         },

@@ -498,7 +498,12 @@ pub(crate) fn phone_audio(app: u64, call: u64) -> String {
 /// What phoneAudio links to: `holdPhoneAudio`, `resumePhoneAudio`, `stopPhoneAudio`,
 /// `addPhoneAudio`.
 pub(crate) fn in_phone_audio(app: u64, call: u64, rel: &str) -> String {
-    format!(concat!(phone_audio!(), "/{rel}"), app = app, call = call, rel = rel)
+    format!(
+        concat!(phone_audio!(), "/{rel}"),
+        app = app,
+        call = call,
+        rel = rel
+    )
 }
 
 /// The phoneAudioInvitation that placed call `call`.
@@ -533,4 +538,3 @@ mod tests {
         assert_eq!(application_id("/ucwa/oauth/v1/applications"), None);
     }
 }
-

@@ -56,7 +56,9 @@ pub(crate) fn extend_communication(app: u64, communication: &mut ucwa::resources
         app,
         "startPhoneAudio",
     )));
-    let modalities = communication.supported_modalities.get_or_insert_with(Vec::new);
+    let modalities = communication
+        .supported_modalities
+        .get_or_insert_with(Vec::new);
     if !modalities.contains(&ucwa::enumerations::ModalityType::PhoneAudio) {
         modalities.push(ucwa::enumerations::ModalityType::PhoneAudio);
     }

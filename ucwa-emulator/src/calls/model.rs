@@ -24,7 +24,7 @@ pub(super) enum Phase {
     /// Connected, on hold.
     Held,
     /// Over: stopped by the user (`None`), or failed with a reason.
-    Ended(Option<ErrorBody>),
+    Ended(Option<Box<ErrorBody>>),
 }
 
 /// One call via work.
@@ -57,13 +57,15 @@ pub(super) enum Change {
     /// The call connected: the invitation completed with success.
     Connected,
     /// The call failed before connecting, with this reason.
-    Failed(ErrorBody),
+    Failed(Box<ErrorBody>),
     /// Put on hold, or taken off it.
     Held,
     Resumed,
     /// Stopped by the user; `true` when it had not connected yet (the invitation completes
     /// with a failure).
-    Stopped { before_connecting: bool },
+    Stopped {
+        before_connecting: bool,
+    },
 }
 
 /// Why a request on a call cannot be done now.
@@ -165,19 +167,19 @@ impl PhoneCall {
 /// The reason a call whose far end does `outcome` fails, as servers give it in the invitation's
 /// `completed` event (`None`: it connects). The reference lists `Busy`, `Declined` and
 /// `Timeout` among the subcodes; a call nobody answers is reported as the time-out it is.
-pub(super) fn failure(outcome: LegOutcome) -> Option<ErrorBody> {
+pub(super) fn failure(outcome: LegOutcome) -> Option<Box<ErrorBody>> {
     let (code, subcode, message) = match outcome {
         LegOutcome::Answers => return None,
         LegOutcome::Busy => ("RemoteFailure", "Busy", "The called party is busy."),
         LegOutcome::Declines => ("RemoteFailure", "Declined", "The call was declined."),
         LegOutcome::NoAnswer => ("Timeout", "Timeout", "The call was not answered."),
     };
-    Some(ErrorBody {
+    Some(Box::new(ErrorBody {
         code: code.into(),
         subcode: Some(subcode.into()),
         message: Some(message.into()),
         ..ErrorBody::default()
-    })
+    }))
 }
 
 /// What a call is placed with.
@@ -304,7 +306,9 @@ mod tests {
     #[test]
     fn a_call_rings_the_user_then_connects_holds_resumes_and_stops() {
         let mut calls = PhoneCalls::default();
-        let n = calls.place(placing("tel:+15550002"), &legs(), Duration::ZERO, 10).unwrap();
+        let n = calls
+            .place(placing("tel:+15550002"), &legs(), Duration::ZERO, 10)
+            .unwrap();
         let call = calls.calls.get_mut(&n).unwrap();
         assert_eq!(call.state(), CallState::Connecting);
         assert!(call.step(Duration::from_secs(1)).is_empty());
@@ -331,7 +335,9 @@ mod tests {
     #[test]
     fn each_outcome_fails_with_its_reason_all_at_once_when_time_jumps() {
         let mut calls = PhoneCalls::default();
-        let n = calls.place(placing("tel:+1 555 0001"), &legs(), Duration::ZERO, 10).unwrap();
+        let n = calls
+            .place(placing("tel:+1 555 0001"), &legs(), Duration::ZERO, 10)
+            .unwrap();
         let call = calls.calls.get_mut(&n).unwrap();
         let changes = call.step(Duration::from_secs(60));
         assert_eq!(changes.len(), 2);
@@ -341,7 +347,10 @@ mod tests {
         assert_eq!(reason.subcode.as_deref(), Some("Busy"));
         assert_eq!(call.invitation_state(), InvitationState::Failed);
         let declined = failure(LegOutcome::Declines).unwrap();
-        assert_eq!((declined.code.as_str(), declined.subcode.as_deref()), ("RemoteFailure", Some("Declined")));
+        assert_eq!(
+            (declined.code.as_str(), declined.subcode.as_deref()),
+            ("RemoteFailure", Some("Declined"))
+        );
         let timeout = failure(LegOutcome::NoAnswer).unwrap();
         assert_eq!(timeout.code, "Timeout");
         assert!(failure(LegOutcome::Answers).is_none());
@@ -350,7 +359,9 @@ mod tests {
     #[test]
     fn operation_ids_and_the_limit_are_kept_and_a_live_call_is_not_dialled_twice() {
         let mut calls = PhoneCalls::default();
-        let n = calls.place(placing("tel:+15550002"), &legs(), Duration::ZERO, 2).unwrap();
+        let n = calls
+            .place(placing("tel:+15550002"), &legs(), Duration::ZERO, 2)
+            .unwrap();
         assert_eq!(
             calls.place(placing("tel:+15550003"), &legs(), Duration::ZERO, 2),
             Err(PlaceError::SameOperation)
@@ -360,10 +371,16 @@ mod tests {
         calls.place(other, &legs(), Duration::ZERO, 2).unwrap();
         let mut third = placing("tel:+15550004");
         third.operation_id = None;
-        assert_eq!(calls.place(third, &legs(), Duration::ZERO, 2), Err(PlaceError::TooMany(2)));
+        assert_eq!(
+            calls.place(third, &legs(), Duration::ZERO, 2),
+            Err(PlaceError::TooMany(2))
+        );
         assert_eq!(calls.redial(n, &legs(), Duration::ZERO, None), None);
         calls.calls.get_mut(&n).unwrap().stop().unwrap();
-        assert_eq!(calls.redial(n, &legs(), Duration::from_secs(10), None), Some(()));
+        assert_eq!(
+            calls.redial(n, &legs(), Duration::from_secs(10), None),
+            Some(())
+        );
         let call = &calls.calls[&n];
         assert_eq!(call.phase, Phase::RingingUser);
         assert_eq!(call.remote_decides_at, Duration::from_secs(15));

@@ -109,10 +109,20 @@ fn communication(app: &App, event: Event<AnyResource>) {
 }
 
 fn in_conversation(app: &App, number: u64, event: Event<AnyResource>) {
-    push(app, "conversation", &paths::phone_call(app.id, number), event);
+    push(
+        app,
+        "conversation",
+        &paths::phone_call(app.id, number),
+        event,
+    );
 }
 
-fn invitation_event(app: u64, number: u64, call: &PhoneCall, kind: EventType) -> Event<AnyResource> {
+fn invitation_event(
+    app: u64,
+    number: u64,
+    call: &PhoneCall,
+    kind: EventType,
+) -> Event<AnyResource> {
     with_resource(
         kind,
         "phoneAudioInvitation",
@@ -121,7 +131,12 @@ fn invitation_event(app: u64, number: u64, call: &PhoneCall, kind: EventType) ->
     )
 }
 
-fn phone_audio_event(app: u64, number: u64, call: &PhoneCall, kind: EventType) -> Event<AnyResource> {
+fn phone_audio_event(
+    app: u64,
+    number: u64,
+    call: &PhoneCall,
+    kind: EventType,
+) -> Event<AnyResource> {
     with_resource(
         kind,
         "phoneAudio",
@@ -147,38 +162,65 @@ fn conversation_event(
 /// A call was placed: its invitation `started`, its conversation `added`, its phoneAudio
 /// `added` (connecting), in that order, as a server announces a new outgoing modality.
 pub(super) fn placed(app: &App, number: u64, call: &PhoneCall) {
-    communication(app, invitation_event(app.id, number, call, EventType::Started));
-    communication(app, conversation_event(app.id, number, call, EventType::Added));
-    in_conversation(app, number, phone_audio_event(app.id, number, call, EventType::Added));
+    communication(
+        app,
+        invitation_event(app.id, number, call, EventType::Started),
+    );
+    communication(
+        app,
+        conversation_event(app.id, number, call, EventType::Added),
+    );
+    in_conversation(
+        app,
+        number,
+        phone_audio_event(app.id, number, call, EventType::Added),
+    );
 }
 
 /// The phoneAudio changed (dialling, hold, resume): `updated`.
 pub(super) fn phone_audio_updated(app: &App, number: u64, call: &PhoneCall) {
-    in_conversation(app, number, phone_audio_event(app.id, number, call, EventType::Updated));
+    in_conversation(
+        app,
+        number,
+        phone_audio_event(app.id, number, call, EventType::Updated),
+    );
 }
 
 /// The invitation is over: `completed`, with `Success` or `Failure` and the reason; then the
 /// phoneAudio and the conversation are updated to what the call became.
-pub(super) fn completed(app: &App, number: u64, call: &PhoneCall, reason: Option<ErrorBody>) {
+pub(super) fn completed(app: &App, number: u64, call: &PhoneCall, reason: Option<Box<ErrorBody>>) {
     let mut event = invitation_event(app.id, number, call, EventType::Completed);
-    event.status = Some(if reason.is_some() { "Failure" } else { "Success" }.to_owned());
-    event.reason = reason;
+    event.status = Some(
+        if reason.is_some() {
+            "Failure"
+        } else {
+            "Success"
+        }
+        .to_owned(),
+    );
+    event.reason = reason.map(|r| *r);
     communication(app, event);
     phone_audio_updated(app, number, call);
-    communication(app, conversation_event(app.id, number, call, EventType::Updated));
+    communication(
+        app,
+        conversation_event(app.id, number, call, EventType::Updated),
+    );
 }
 
 /// The call ended after connecting: the phoneAudio and the conversation are updated.
 pub(super) fn ended(app: &App, number: u64, call: &PhoneCall) {
     phone_audio_updated(app, number, call);
-    communication(app, conversation_event(app.id, number, call, EventType::Updated));
+    communication(
+        app,
+        conversation_event(app.id, number, call, EventType::Updated),
+    );
 }
 
 /// The reason given when the user stops a call before it connected.
-pub(super) fn cancelled() -> ErrorBody {
-    ErrorBody {
+pub(super) fn cancelled() -> Box<ErrorBody> {
+    Box::new(ErrorBody {
         code: "LocalFailure".into(),
         message: Some("The call was stopped before it connected.".into()),
         ..ErrorBody::default()
-    }
+    })
 }

@@ -8,8 +8,8 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
-use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::enumerations::ModalityType;
+use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::operations::{AddPhoneAudioPostBody, MakeMeAvailablePostBody, StartPhoneAudioPostBody};
 
 use crate::handler::{Answer, Shared, application_at, available_at};
@@ -17,8 +17,8 @@ use crate::legs::{LegOutcome, Legs};
 use crate::lock::lock;
 use crate::paths::{self, route};
 use crate::protocol::{
-    Negotiated, Refusal, already_exists, created_at, decode, decode_or_default,
-    invalid_parameters, limit_exceeded, no_content, not_found, payload,
+    Negotiated, Refusal, already_exists, created_at, decode, decode_or_default, invalid_parameters,
+    limit_exceeded, no_content, not_found, payload,
 };
 use crate::state::{App, State};
 
@@ -139,7 +139,11 @@ async fn start_phone_audio(
     if input.to.as_deref().is_none_or(|to| to.trim().is_empty()) {
         problems.push(("to", "required".to_owned()));
     }
-    if input.subject.as_ref().is_some_and(|s| s.chars().count() > MAX_SUBJECT) {
+    if input
+        .subject
+        .as_ref()
+        .is_some_and(|s| s.chars().count() > MAX_SUBJECT)
+    {
         problems.push(("subject", format!("at most {MAX_SUBJECT} characters")));
     }
     if input
@@ -147,7 +151,10 @@ async fn start_phone_audio(
         .as_ref()
         .is_some_and(|s| s.chars().count() > MAX_OPERATION_ID)
     {
-        problems.push(("operationId", format!("at most {MAX_OPERATION_ID} characters")));
+        problems.push((
+            "operationId",
+            format!("at most {MAX_OPERATION_ID} characters"),
+        ));
     }
     if let Some(number) = &input.phone_number
         && !is_phone_number(number)
@@ -200,7 +207,9 @@ fn is_phone_number(number: &str) -> bool {
     let digits = digits.strip_prefix("tel:").unwrap_or(digits).trim();
     let digits = digits.strip_prefix('+').unwrap_or(digits);
     digits.chars().any(|c| c.is_ascii_digit())
-        && digits.chars().all(|c| c.is_ascii_digit() || " -".contains(c))
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -".contains(c))
 }
 
 /// A number as a `tel:` URI without separators.
