@@ -24,7 +24,7 @@ use crate::protocol::{
     no_content, payload, respond_as, too_many_applications, unknown_member,
 };
 use crate::state::{App, Slots};
-use crate::{calls, me, meetings, messaging, people};
+use crate::{calls, forwarding, me, meetings, messaging, people};
 
 /// The routes of applications.
 pub(crate) fn routes() -> axum::Router<Shared> {
@@ -50,7 +50,9 @@ fn application(app: &App) -> Application {
     application.links.events = Some(app.channel.first_link().cast());
     application.links.policies = Some(Link::to(paths::in_app(app.id, "policies")));
     application.links.batch = Some(Link::to(paths::in_app(app.id, "batch")));
-    application.embedded.me = Some(Box::new(me::me(app)));
+    let mut me = me::me(app);
+    forwarding::extend_me(app.id, &mut me);
+    application.embedded.me = Some(Box::new(me));
     let mut communication = messaging::communication(app.id);
     calls::extend_communication(app.id, &mut communication);
     application.embedded.communication = Some(Box::new(communication));

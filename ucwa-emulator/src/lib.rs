@@ -83,6 +83,7 @@ mod body;
 mod handler;
 // The tasks, each in its own folder; none imports another.
 mod calls;
+mod forwarding;
 mod me;
 mod meetings;
 mod messaging;

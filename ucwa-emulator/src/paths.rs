@@ -66,6 +66,12 @@ macro_rules! call_invitation {
         concat!(communication!(), "/invitations/{invitation}")
     };
 }
+// The user's call forwarding settings, and their three parts (`{part}`).
+macro_rules! forwarding {
+    () => {
+        concat!(me!(), "/callForwardingSettings")
+    };
+}
 // Phone audio (call via work): each call is its own conversation, numbered apart from the
 // conversations instant messaging and the scripted call use, so that neither task's routes
 // see the other's ids.
@@ -181,6 +187,9 @@ pub(crate) mod route {
     pub(crate) const STOP_MESSAGING: &str = concat!(messaging!(), "/terminate");
     pub(crate) const JOINED_MEETING: &str = concat!(conversation!(), "/onlineMeeting");
 
+    pub(crate) const FORWARDING: &str = forwarding!();
+    pub(crate) const FORWARDING_PART: &str = concat!(forwarding!(), "/{part}");
+    pub(crate) const FORWARDING_OPERATION: &str = concat!(forwarding!(), "/{part}/{operation}");
     pub(crate) const START_PHONE_AUDIO: &str = concat!(communication!(), "/startPhoneAudio");
     pub(crate) const PHONE_INVITATION: &str = phone_invitation!();
     pub(crate) const PHONE_CALL: &str = phone_call!();
@@ -483,6 +492,27 @@ pub(crate) fn membership(app: u64, id: &str, user: &User) -> String {
 pub(crate) fn application_id(path: &str) -> Option<u64> {
     let rest = path.strip_prefix(APPLICATIONS_PATH)?.strip_prefix('/')?;
     rest.split('/').next()?.parse().ok()
+}
+
+/// The user's call forwarding settings, as seen from application `app`.
+pub(crate) fn forwarding(app: u64) -> String {
+    format!(forwarding!(), app = app)
+}
+
+/// A part of the forwarding settings (`immediateForwardSettings`, ...), or an operation right
+/// under them (`turnOffCallForwarding`).
+pub(crate) fn in_forwarding(app: u64, part: &str) -> String {
+    format!(concat!(forwarding!(), "/{part}"), app = app, part = part)
+}
+
+/// An operation of a part of the forwarding settings.
+pub(crate) fn forwarding_operation(app: u64, part: &str, operation: &str) -> String {
+    format!(
+        concat!(forwarding!(), "/{part}/{operation}"),
+        app = app,
+        part = part,
+        operation = operation
+    )
 }
 
 /// The conversation of phone-audio call `call`.

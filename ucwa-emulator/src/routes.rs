@@ -19,7 +19,8 @@ use crate::protocol::{Negotiated, Refusal, method_not_allowed, negotiated, not_f
 use crate::serve::Hangup;
 use crate::state::State;
 use crate::{
-    application, batch, body, calls, discovery, faults, me, meetings, messaging, people, protocol,
+    application, batch, body, calls, discovery, faults, forwarding, me, meetings, messaging,
+    people, protocol,
 };
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
@@ -39,6 +40,7 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .merge(application::routes())
             .merge(calls::escalation_routes())
             .merge(calls::routes())
+            .merge(forwarding::routes())
             .merge(me::routes())
             .merge(messaging::routes())
             .merge(people::routes())
