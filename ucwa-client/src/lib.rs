@@ -53,6 +53,7 @@ mod body;
 pub mod calls;
 pub mod diagnostics;
 pub mod discovery;
+pub mod forwarding;
 mod error;
 mod events;
 mod header_value;
