@@ -143,6 +143,12 @@ impl Config {
                 "between 1 s and 30 days",
             )?;
         }
+        for (parameter, value) in [
+            ("legs.ring_delay", self.legs.ring_delay),
+            ("legs.connect_delay", self.legs.connect_delay),
+        ] {
+            duration(parameter, value, Duration::ZERO, MAX_DAY, "at most 24 h")?;
+        }
         self.limits.check()
     }
 }
@@ -237,5 +243,8 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(config.check().unwrap_err().parameter, "token_lifetime");
+        let mut config = Config::default();
+        config.legs.connect_delay = MAX_DAY + Duration::from_secs(1);
+        assert_eq!(config.check().unwrap_err().parameter, "legs.connect_delay");
     }
 }

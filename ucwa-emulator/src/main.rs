@@ -79,6 +79,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let legs = legs(&args);
     let config = Config {
         token: args.token,
         listen: args.listen,
@@ -98,16 +99,7 @@ async fn main() -> ExitCode {
             max_connections: args.max_connections,
             ..Limits::default()
         },
-        legs: Legs {
-            default: args.leg_default,
-            outcomes: args
-                .legs
-                .into_iter()
-                .map(|r| (r.party, r.outcome))
-                .collect(),
-            ring_delay: Duration::from_millis(args.ring_delay_ms),
-            connect_delay: Duration::from_millis(args.connect_delay_ms),
-        },
+        legs,
         ..Config::default()
     };
     let emulator = match Emulator::start(config).await {
@@ -141,4 +133,51 @@ async fn main() -> ExitCode {
     let _ = tokio::signal::ctrl_c().await;
     emulator.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// The far ends of phone calls the flags describe.
+fn legs(args: &Args) -> Legs {
+    Legs {
+        default: args.leg_default,
+        outcomes: args
+            .legs
+            .iter()
+            .map(|rule| (rule.party.clone(), rule.outcome))
+            .collect(),
+        ring_delay: Duration::from_millis(args.ring_delay_ms),
+        connect_delay: Duration::from_millis(args.connect_delay_ms),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leg_flags_become_the_configurations_far_ends() {
+        let args = Args::try_parse_from([
+            "ucwa-emulator",
+            "--leg",
+            "tel:+15551234=busy",
+            "--leg",
+            "sip:ann@contoso.com=declines",
+            "--leg-default",
+            "no-answer",
+            "--ring-delay-ms",
+            "1500",
+        ])
+        .unwrap();
+        let legs = legs(&args);
+        assert_eq!(legs.outcome_for("tel:+1 555 1234"), LegOutcome::Busy);
+        assert_eq!(legs.outcome_for("ann@contoso.com"), LegOutcome::Declines);
+        assert_eq!(legs.outcome_for("tel:+15550000"), LegOutcome::NoAnswer);
+        assert_eq!(legs.ring_delay, Duration::from_millis(1500));
+        assert_eq!(legs.connect_delay, Duration::ZERO);
+        let bad = Args::try_parse_from(["ucwa-emulator", "--leg", "ann=maybe"]);
+        let message = bad.err().unwrap().to_string();
+        assert!(
+            message.contains("answers, busy, declines, no-answer"),
+            "{message}"
+        );
+    }
 }

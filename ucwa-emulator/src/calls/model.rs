@@ -232,7 +232,8 @@ impl PhoneCalls {
         }
         self.next += 1;
         let number = self.next;
-        let user_answers_at = now + legs.ring_delay;
+        // Saturating: a delay set from a test may be as long as it likes.
+        let user_answers_at = now.saturating_add(legs.ring_delay);
         let call = PhoneCall {
             outcome: legs.outcome_for(&placing.to),
             to: placing.to,
@@ -244,7 +245,7 @@ impl PhoneCalls {
                 .thread_id
                 .unwrap_or_else(|| format!("{:032x}", 0x9_0000 + number)),
             user_answers_at,
-            remote_decides_at: user_answers_at + legs.connect_delay,
+            remote_decides_at: user_answers_at.saturating_add(legs.connect_delay),
             phase: Phase::RingingUser,
             invitation_done: false,
         };
@@ -267,8 +268,8 @@ impl PhoneCalls {
             return None;
         }
         call.outcome = legs.outcome_for(&call.to);
-        call.user_answers_at = now + legs.ring_delay;
-        call.remote_decides_at = call.user_answers_at + legs.connect_delay;
+        call.user_answers_at = now.saturating_add(legs.ring_delay);
+        call.remote_decides_at = call.user_answers_at.saturating_add(legs.connect_delay);
         call.phase = Phase::RingingUser;
         call.invitation_done = false;
         if phone_number.is_some() {
