@@ -42,15 +42,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let forwarding = lene.forwarding();
 
     let settings = forwarding.read().await?;
-    println!("now: {:?}, unanswered: {:?}", settings.forward, settings.unanswered);
-    forwarding.read().await?.forward_to_contact("sip:ann@contoso.com").await?;
+    println!(
+        "now: {:?}, unanswered: {:?}",
+        settings.forward, settings.unanswered
+    );
+    forwarding
+        .read()
+        .await?
+        .forward_to_contact("sip:ann@contoso.com")
+        .await?;
     println!("changed: {:?}", next_change(&mut events).await?.forward);
     forwarding.read().await?.forward_to_voicemail().await?;
     println!("changed: {:?}", next_change(&mut events).await?.forward);
     forwarding.read().await?.ring_team(Some(10)).await?;
     println!("changed: {:?}", next_change(&mut events).await?.forward);
-    forwarding.read().await?.unanswered_to_voicemail(Some(30)).await?;
-    println!("changed: unanswered {:?}", next_change(&mut events).await?.unanswered);
+    forwarding
+        .read()
+        .await?
+        .unanswered_to_voicemail(Some(30))
+        .await?;
+    println!(
+        "changed: unanswered {:?}",
+        next_change(&mut events).await?.unanswered
+    );
     forwarding.read().await?.turn_off().await?;
     forwarding.read().await?.reset_unanswered().await?;
     next_change(&mut events).await?;

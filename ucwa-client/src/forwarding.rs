@@ -36,10 +36,10 @@ use ucwa::operations::{
     SimultaneousRingToDelegatesPostQuery, SimultaneousRingToTeamPost,
     SimultaneousRingToTeamPostBody, SimultaneousRingToTeamPostError,
     SimultaneousRingToTeamPostQuery, TurnOffCallForwardingPost, TurnOffCallForwardingPostError,
-    UnansweredCallToContactPost, UnansweredCallToContactPostBody,
-    UnansweredCallToContactPostError, UnansweredCallToContactPostQuery,
-    UnansweredCallToVoicemailPost, UnansweredCallToVoicemailPostBody,
-    UnansweredCallToVoicemailPostError, UnansweredCallToVoicemailPostQuery,
+    UnansweredCallToContactPost, UnansweredCallToContactPostBody, UnansweredCallToContactPostError,
+    UnansweredCallToContactPostQuery, UnansweredCallToVoicemailPost,
+    UnansweredCallToVoicemailPostBody, UnansweredCallToVoicemailPostError,
+    UnansweredCallToVoicemailPostQuery,
 };
 use ucwa::resources::{AnyResource, Application, CallForwardingSettings};
 
@@ -111,21 +111,17 @@ impl ForwardingSettings {
         let target = |t: Option<&String>| t.cloned().unwrap_or_default();
         let forward = match resource.active_setting.as_deref() {
             None | Some("") => Forward::Off,
-            Some("ImmediateForward") => {
-                match immediate.and_then(|i| i.target.as_deref()) {
-                    Some(DELEGATES) => Forward::ToDelegates,
-                    Some(VOICEMAIL) => Forward::ToVoicemail,
-                    _ => Forward::ToContact(target(immediate.and_then(|i| i.target.as_ref()))),
-                }
-            }
+            Some("ImmediateForward") => match immediate.and_then(|i| i.target.as_deref()) {
+                Some(DELEGATES) => Forward::ToDelegates,
+                Some(VOICEMAIL) => Forward::ToVoicemail,
+                _ => Forward::ToContact(target(immediate.and_then(|i| i.target.as_ref()))),
+            },
             Some("SimultaneousRing") => {
                 let delay = simultaneous.and_then(|s| s.ring_delay);
                 match simultaneous.and_then(|s| s.target.as_deref()) {
                     Some(DELEGATES) => Forward::RingDelegates(delay),
                     Some(TEAM) => Forward::RingTeam(delay),
-                    _ => Forward::RingContact(target(
-                        simultaneous.and_then(|s| s.target.as_ref()),
-                    )),
+                    _ => Forward::RingContact(target(simultaneous.and_then(|s| s.target.as_ref()))),
                 }
             }
             Some(other) => Forward::Other(other.to_owned()),
@@ -397,7 +393,9 @@ impl Session {
 
 impl ForwardingHandle {
     /// The settings, read now, typed, with the requests that change them.
-    pub async fn read(&self) -> Result<ForwardingSettings, ClientError<CallForwardingSettingsGetError>> {
+    pub async fn read(
+        &self,
+    ) -> Result<ForwardingSettings, ClientError<CallForwardingSettingsGetError>> {
         let current = self.source.current();
         let me = current.application.embedded.me.as_deref();
         let link = required(

@@ -49,7 +49,11 @@ async fn every_mode_is_set_read_back_announced_and_turned_off_in_json_and_xml() 
                 Forward::RingTeam(d) => settings.ring_team(*d).await.unwrap(),
                 other => panic!("{other:?}"),
             }
-            assert_eq!(forwarding.read().await.unwrap().forward, expected, "{format}");
+            assert_eq!(
+                forwarding.read().await.unwrap().forward,
+                expected,
+                "{format}"
+            );
             let announced = wait_for(&mut events, ForwardingSettings::from_event).await;
             assert_eq!(announced.forward, expected, "{format}");
         }
@@ -141,8 +145,14 @@ async fn out_of_range_values_are_refused_and_nothing_changes_in_json_and_xml() {
                 ring_delay: Some(delay.to_string()),
             };
             assert!(
-                UnansweredCallToVoicemailPost::request(client.origin(), &link, &query, &body, format)
-                    .is_err()
+                UnansweredCallToVoicemailPost::request(
+                    client.origin(),
+                    &link,
+                    &query,
+                    &body,
+                    format
+                )
+                .is_err()
             );
         }
         let long = format!("sip:{}@contoso.com", "a".repeat(80));
