@@ -128,7 +128,8 @@ impl Default for Legs {
 }
 
 impl Legs {
-    /// What `party` does: its rule, matched on [`party_key`], else the default.
+    /// What `party` does: its rule (parties compare without case, without a `tel:`/`sip:`
+    /// scheme, and numbers without separators), else the default.
     pub fn outcome_for(&self, party: &str) -> LegOutcome {
         let key = party_key(party);
         self.outcomes
@@ -147,7 +148,7 @@ impl Legs {
 
 /// How parties are compared: without case, without a `tel:`/`sip:` scheme, and, for numbers,
 /// without the separators people write (`tel:+1 (555) 123-4567` is `+15551234567`).
-pub fn party_key(party: &str) -> String {
+pub(crate) fn party_key(party: &str) -> String {
     let party = party.trim().to_ascii_lowercase();
     if let Some(number) = party.strip_prefix("tel:") {
         return number
