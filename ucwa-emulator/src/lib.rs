@@ -41,16 +41,17 @@
 //!    `protocol` (content negotiation, the checks on what a request sends, and `Refusal`, an
 //!    error answer as a status and an error body), `directory` (who may sign in, what each
 //!    publishes), `channel` (an application's event channel), `clock`, `limits`, `config`,
-//!    `faults` (the injectable [`Fault`]), `lock` (the one way a lock is taken).
+//!    `faults` (the injectable [`Fault`]), `legs` (the simulated far ends of phone calls),
+//!    `lock` (the one way a lock is taken).
 //! 2. `state`: the registry of applications, the token table, what tests inject, what was
 //!    observed, the data tasks keep (by type, in slots) and the notifier through which tasks
 //!    tell each other news. It knows no task.
 //! 3. What handlers share: `handler` (the application a request addresses, the caller),
 //!    `auth` (the bearer check, the token endpoint), `body` (bodies read under the limits).
 //! 4. The tasks, none importing another, one folder each: `calls` (the scripted audio/video
-//!    call and its escalation, and phone audio), `me`, `messaging`, `people` and `meetings`, each with its `model` (data
-//!    and transitions, tested without HTTP), its `render` (resources and events) and its
-//!    `routes` (handlers).
+//!    call and its escalation, and phone audio), `forwarding`, `me`, `messaging`, `people`
+//!    and `meetings`, each with its `model` (data and transitions, tested without HTTP), its
+//!    `render` (resources and events) and its `routes` (handlers).
 //! 5. What assembles them: `application` (the application resource, which embeds each
 //!    task's part, and its event channel), `discovery`, `batch`, `routes` (each origin's
 //!    router and the layers in front of every route: injected faults, body limits, and the
