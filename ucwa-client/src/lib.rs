@@ -50,10 +50,12 @@
 pub mod auth;
 pub mod batch;
 mod body;
+pub mod calls;
 pub mod diagnostics;
 pub mod discovery;
 mod error;
 mod events;
+pub mod forwarding;
 mod header_value;
 mod lifecycle;
 mod link;

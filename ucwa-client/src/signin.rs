@@ -201,6 +201,19 @@ impl SignIn {
         self
     }
 
+    /// Advertises phone audio in makeMeAvailable, with `number` (`tel:+14255550100`), the
+    /// user's phone the server rings for a call via work when a call names none
+    /// ([`crate::calls`]). Kept with whatever else [`Self::make_me_available`] set.
+    pub fn phone_audio(mut self, number: impl Into<String>) -> Self {
+        let body = &mut self.lifecycle.make_me_available;
+        let modalities = body.supported_modalities.get_or_insert_with(Vec::new);
+        if !modalities.contains(&ucwa::enumerations::ModalityType::PhoneAudio) {
+            modalities.push(ucwa::enumerations::ModalityType::PhoneAudio);
+        }
+        body.phone_number = Some(number.into());
+        self
+    }
+
     /// How often activity is reported (150 s by default; the server lowers the user's
     /// availability after four minutes without, so more than 3 min 30 s, or zero, is refused
     /// when the session starts).

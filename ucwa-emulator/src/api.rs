@@ -2,15 +2,18 @@
 //! happen, and [`Observed`], what the emulator saw and holds. Both are views on the state,
 //! borrowed from the [`crate::Emulator`].
 
+use std::time::Duration;
+
 use ucwa::ErrorBody;
 use ucwa::http::{Method, StatusCode};
 
 use crate::channel::Queued;
 use crate::config::Stats;
 use crate::faults::Fault;
+use crate::legs::LegOutcome;
 use crate::limits::LimitReached;
 use crate::state::State;
-use crate::{call, messaging};
+use crate::{calls, messaging};
 
 /// What a test makes happen that a healthy server would not do on its own
 /// ([`crate::Emulator::faults`]). Queued injections are bounded by `limits.max_injected`: one
@@ -133,6 +136,20 @@ impl<'a> Faults<'a> {
                 .store(false, std::sync::atomic::Ordering::SeqCst);
         }
     }
+
+    /// Makes the far end `party` (a number such as `tel:+15551234`, or a SIP address) do
+    /// `outcome` when a phone call reaches it, from the next call on; the others keep theirs
+    /// ([`crate::Config::legs`]).
+    pub fn leg_outcome(&self, party: &str, outcome: LegOutcome) {
+        calls::set_leg_outcome(self.state, party, outcome);
+    }
+
+    /// Sets how long the user's own phone rings (`ring`) and how long the far end takes to
+    /// answer or refuse (`connect`) for the next phone calls, on the emulator's
+    /// [`crate::Clock`]: a test advances the clock past them.
+    pub fn leg_delays(&self, ring: Duration, connect: Duration) {
+        calls::set_leg_delays(self.state, ring, connect);
+    }
 }
 
 /// What the emulator saw and holds ([`crate::Emulator::observed`]). Each record keeps the
@@ -165,7 +182,7 @@ impl<'a> Observed<'a> {
     pub fn stats(&self) -> Stats {
         let mut stats = self.state.stats();
         for app in self.state.apps.all() {
-            stats.escalations += call::count(&app);
+            stats.escalations += calls::escalations(&app);
             stats.conversations += messaging::count(&app);
         }
         stats

@@ -24,7 +24,7 @@ use crate::protocol::{
     no_content, payload, respond_as, too_many_applications, unknown_member,
 };
 use crate::state::{App, Slots};
-use crate::{call, me, meetings, messaging, people};
+use crate::{calls, forwarding, me, meetings, messaging, people};
 
 /// The routes of applications.
 pub(crate) fn routes() -> axum::Router<Shared> {
@@ -50,8 +50,12 @@ fn application(app: &App) -> Application {
     application.links.events = Some(app.channel.first_link().cast());
     application.links.policies = Some(Link::to(paths::in_app(app.id, "policies")));
     application.links.batch = Some(Link::to(paths::in_app(app.id, "batch")));
-    application.embedded.me = Some(Box::new(me::me(app)));
-    application.embedded.communication = Some(Box::new(messaging::communication(app.id)));
+    let mut me = me::me(app);
+    forwarding::extend_me(app.id, &mut me);
+    application.embedded.me = Some(Box::new(me));
+    let mut communication = messaging::communication(app.id);
+    calls::extend_communication(app.id, &mut communication);
+    application.embedded.communication = Some(Box::new(communication));
     application.embedded.people = Some(Box::new(people::people(app.id)));
     meetings::embed(&mut application, app.id);
     application
@@ -117,7 +121,7 @@ async fn create_application(
         data: Slots::default(),
     });
     let app = added.ok_or_else(|| too_many_applications(state.config.limits.max_applications))?;
-    call::announce(&app);
+    calls::announce(&app);
     let application = application(&app);
     Ok(payload(format, StatusCode::CREATED, &application))
 }
@@ -146,10 +150,11 @@ async fn make_me_available(
     body: Bytes,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let _: MakeMeAvailablePostBody = decode(&headers, &body)?;
+    let input: MakeMeAvailablePostBody = decode(&headers, &body)?;
     if app.available.swap(true, Ordering::SeqCst) {
         return Err(already_exists("The user is already available."));
     }
+    calls::made_available(&app, &input);
     me::announce_available(&app);
     Ok(no_content())
 }

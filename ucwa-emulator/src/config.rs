@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::directory::{self, Person};
+use crate::legs::Legs;
 use crate::limits::{ConfigError, Limits, MAX_DAY, MAX_TOKEN_LIFETIME, duration};
 
 /// How the emulator behaves.
@@ -59,6 +60,8 @@ pub struct Config {
     pub authorization_uri: Option<String>,
     /// The bounds of what the emulator holds and how long it waits for clients.
     pub limits: Limits,
+    /// The simulated far ends of phone calls: who answers, and how long ringing takes.
+    pub legs: Legs,
 }
 
 impl Default for Config {
@@ -83,6 +86,7 @@ impl Default for Config {
             tls_names: None,
             authorization_uri: None,
             limits: Limits::default(),
+            legs: Legs::default(),
         }
     }
 }
@@ -138,6 +142,12 @@ impl Config {
                 MAX_TOKEN_LIFETIME,
                 "between 1 s and 30 days",
             )?;
+        }
+        for (parameter, value) in [
+            ("legs.ring_delay", self.legs.ring_delay),
+            ("legs.connect_delay", self.legs.connect_delay),
+        ] {
+            duration(parameter, value, Duration::ZERO, MAX_DAY, "at most 24 h")?;
         }
         self.limits.check()
     }
@@ -233,5 +243,8 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(config.check().unwrap_err().parameter, "token_lifetime");
+        let mut config = Config::default();
+        config.legs.connect_delay = MAX_DAY + Duration::from_secs(1);
+        assert_eq!(config.check().unwrap_err().parameter, "legs.connect_delay");
     }
 }

@@ -8,7 +8,9 @@
 //! participant by GET, and the event channel as long-polled pending GETs. Several users may
 //! sign in ([`Config::people`], [`Emulator::token_for`]), each reaching only their own
 //! applications; they publish their presence, note and location (`me`) and message each other
-//! (`communication`: startMessaging, invitations, conversations).
+//! (`communication`: startMessaging, invitations, conversations). Phone audio (call via work:
+//! startPhoneAudio, hold, resume, stop) reaches simulated far ends that answer, are busy,
+//! decline or let it ring ([`Config::legs`], [`Faults::leg_outcome`], [`Faults::leg_delays`]).
 //!
 //! It enforces what the server does: a bearer token (401 without), `operationId` and
 //! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure` with
@@ -39,16 +41,17 @@
 //!    `protocol` (content negotiation, the checks on what a request sends, and `Refusal`, an
 //!    error answer as a status and an error body), `directory` (who may sign in, what each
 //!    publishes), `channel` (an application's event channel), `clock`, `limits`, `config`,
-//!    `faults` (the injectable [`Fault`]), `lock` (the one way a lock is taken).
+//!    `faults` (the injectable [`Fault`]), `legs` (the simulated far ends of phone calls),
+//!    `lock` (the one way a lock is taken).
 //! 2. `state`: the registry of applications, the token table, what tests inject, what was
 //!    observed, the data tasks keep (by type, in slots) and the notifier through which tasks
 //!    tell each other news. It knows no task.
 //! 3. What handlers share: `handler` (the application a request addresses, the caller),
 //!    `auth` (the bearer check, the token endpoint), `body` (bodies read under the limits).
-//! 4. The tasks, none importing another: `call` (the scripted audio/video call), and one
-//!    folder each for `me`, `messaging`, `people` and `meetings`, each with its `model` (data
-//!    and transitions, tested without HTTP), its `render` (resources and events) and its
-//!    `routes` (handlers).
+//! 4. The tasks, none importing another, one folder each: `calls` (the scripted audio/video
+//!    call and its escalation, and phone audio), `forwarding`, `me`, `messaging`, `people`
+//!    and `meetings`, each with its `model` (data and transitions, tested without HTTP), its
+//!    `render` (resources and events) and its `routes` (handlers).
 //! 5. What assembles them: `application` (the application resource, which embeds each
 //!    task's part, and its event channel), `discovery`, `batch`, `routes` (each origin's
 //!    router and the layers in front of every route: injected faults, body limits, and the
@@ -66,6 +69,7 @@ mod clock;
 mod config;
 mod directory;
 mod faults;
+mod legs;
 mod limits;
 mod lock;
 mod paths;
@@ -78,8 +82,9 @@ mod state;
 mod auth;
 mod body;
 mod handler;
-// The tasks, each in its own folder (the call in one file); none imports another.
-mod call;
+// The tasks, each in its own folder; none imports another.
+mod calls;
+mod forwarding;
 mod me;
 mod meetings;
 mod messaging;
@@ -105,6 +110,7 @@ pub use clock::Clock;
 pub use config::{Config, Stats};
 pub use directory::Person;
 pub use faults::Fault;
+pub use legs::{LegOutcome, LegParseError, LegRule, Legs};
 pub use limits::{ConfigError, LimitReached, Limits};
 pub use me::PHOTO_PNG;
 pub use paths::{APPLICATIONS_PATH, ROOT_PATH, TOKEN_PATH, USER_PATH};

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator, Limits};
+use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator, LegOutcome, LegRule, Legs, Limits};
 
 #[derive(Parser)]
 #[command(
@@ -60,11 +60,26 @@ struct Args {
     /// The most connections served at once.
     #[arg(long, default_value_t = Limits::default().max_connections)]
     max_connections: usize,
+    /// What a called party does on a phone call, as PARTY=OUTCOME (`tel:+15551234=busy`,
+    /// `sip:ann@contoso.com=declines`; outcomes: answers, busy, declines, no-answer). Repeat
+    /// it for more parties.
+    #[arg(long = "leg", value_name = "PARTY=OUTCOME")]
+    legs: Vec<LegRule>,
+    /// What a called party with no --leg does.
+    #[arg(long, default_value = "answers", value_name = "OUTCOME")]
+    leg_default: LegOutcome,
+    /// How long the user's own phone rings before a phone call dials out, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    ring_delay_ms: u64,
+    /// How long the called party takes to answer or refuse, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    connect_delay_ms: u64,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    let legs = legs(&args);
     let config = Config {
         token: args.token,
         listen: args.listen,
@@ -84,6 +99,7 @@ async fn main() -> ExitCode {
             max_connections: args.max_connections,
             ..Limits::default()
         },
+        legs,
         ..Config::default()
     };
     let emulator = match Emulator::start(config).await {
@@ -117,4 +133,51 @@ async fn main() -> ExitCode {
     let _ = tokio::signal::ctrl_c().await;
     emulator.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// The far ends of phone calls the flags describe.
+fn legs(args: &Args) -> Legs {
+    Legs {
+        default: args.leg_default,
+        outcomes: args
+            .legs
+            .iter()
+            .map(|rule| (rule.party.clone(), rule.outcome))
+            .collect(),
+        ring_delay: Duration::from_millis(args.ring_delay_ms),
+        connect_delay: Duration::from_millis(args.connect_delay_ms),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leg_flags_become_the_configurations_far_ends() {
+        let args = Args::try_parse_from([
+            "ucwa-emulator",
+            "--leg",
+            "tel:+15551234=busy",
+            "--leg",
+            "sip:ann@contoso.com=declines",
+            "--leg-default",
+            "no-answer",
+            "--ring-delay-ms",
+            "1500",
+        ])
+        .unwrap();
+        let legs = legs(&args);
+        assert_eq!(legs.outcome_for("tel:+1 555 1234"), LegOutcome::Busy);
+        assert_eq!(legs.outcome_for("ann@contoso.com"), LegOutcome::Declines);
+        assert_eq!(legs.outcome_for("tel:+15550000"), LegOutcome::NoAnswer);
+        assert_eq!(legs.ring_delay, Duration::from_millis(1500));
+        assert_eq!(legs.connect_delay, Duration::ZERO);
+        let bad = Args::try_parse_from(["ucwa-emulator", "--leg", "ann=maybe"]);
+        let message = bad.err().unwrap().to_string();
+        assert!(
+            message.contains("answers, busy, declines, no-answer"),
+            "{message}"
+        );
+    }
 }

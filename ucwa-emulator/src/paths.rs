@@ -66,6 +66,30 @@ macro_rules! call_invitation {
         concat!(communication!(), "/invitations/{invitation}")
     };
 }
+// The user's call forwarding settings, and their three parts (`{part}`).
+macro_rules! forwarding {
+    () => {
+        concat!(me!(), "/callForwardingSettings")
+    };
+}
+// Phone audio (call via work): each call is its own conversation, numbered apart from the
+// conversations instant messaging and the scripted call use, so that neither task's routes
+// see the other's ids.
+macro_rules! phone_call {
+    () => {
+        concat!(communication!(), "/phoneCalls/{call}")
+    };
+}
+macro_rules! phone_audio {
+    () => {
+        concat!(phone_call!(), "/phoneAudio")
+    };
+}
+macro_rules! phone_invitation {
+    () => {
+        concat!(communication!(), "/phoneAudioInvitations/{call}")
+    };
+}
 macro_rules! meeting_joins {
     () => {
         concat!(communication!(), "/onlineMeetingInvitations")
@@ -162,6 +186,18 @@ pub(crate) mod route {
     pub(crate) const SET_IS_TYPING: &str = concat!(messaging!(), "/typing");
     pub(crate) const STOP_MESSAGING: &str = concat!(messaging!(), "/terminate");
     pub(crate) const JOINED_MEETING: &str = concat!(conversation!(), "/onlineMeeting");
+
+    pub(crate) const FORWARDING: &str = forwarding!();
+    pub(crate) const FORWARDING_PART: &str = concat!(forwarding!(), "/{part}");
+    pub(crate) const FORWARDING_OPERATION: &str = concat!(forwarding!(), "/{part}/{operation}");
+    pub(crate) const START_PHONE_AUDIO: &str = concat!(communication!(), "/startPhoneAudio");
+    pub(crate) const PHONE_INVITATION: &str = phone_invitation!();
+    pub(crate) const PHONE_CALL: &str = phone_call!();
+    pub(crate) const PHONE_AUDIO: &str = phone_audio!();
+    pub(crate) const ADD_PHONE_AUDIO: &str = concat!(phone_audio!(), "/addPhoneAudio");
+    pub(crate) const HOLD_PHONE_AUDIO: &str = concat!(phone_audio!(), "/holdPhoneAudio");
+    pub(crate) const RESUME_PHONE_AUDIO: &str = concat!(phone_audio!(), "/resumePhoneAudio");
+    pub(crate) const STOP_PHONE_AUDIO: &str = concat!(phone_audio!(), "/stopPhoneAudio");
 
     pub(crate) const ONLINE_MEETINGS: &str = online_meetings!();
     pub(crate) const MY_MEETINGS: &str = my_meetings!();
@@ -456,6 +492,53 @@ pub(crate) fn membership(app: u64, id: &str, user: &User) -> String {
 pub(crate) fn application_id(path: &str) -> Option<u64> {
     let rest = path.strip_prefix(APPLICATIONS_PATH)?.strip_prefix('/')?;
     rest.split('/').next()?.parse().ok()
+}
+
+/// The user's call forwarding settings, as seen from application `app`.
+pub(crate) fn forwarding(app: u64) -> String {
+    format!(forwarding!(), app = app)
+}
+
+/// A part of the forwarding settings (`immediateForwardSettings`, ...), or an operation right
+/// under them (`turnOffCallForwarding`).
+pub(crate) fn in_forwarding(app: u64, part: &str) -> String {
+    format!(concat!(forwarding!(), "/{part}"), app = app, part = part)
+}
+
+/// An operation of a part of the forwarding settings.
+pub(crate) fn forwarding_operation(app: u64, part: &str, operation: &str) -> String {
+    format!(
+        concat!(forwarding!(), "/{part}/{operation}"),
+        app = app,
+        part = part,
+        operation = operation
+    )
+}
+
+/// The conversation of phone-audio call `call`.
+pub(crate) fn phone_call(app: u64, call: u64) -> String {
+    format!(phone_call!(), app = app, call = call)
+}
+
+/// The phoneAudio of call `call`.
+pub(crate) fn phone_audio(app: u64, call: u64) -> String {
+    format!(phone_audio!(), app = app, call = call)
+}
+
+/// What phoneAudio links to: `holdPhoneAudio`, `resumePhoneAudio`, `stopPhoneAudio`,
+/// `addPhoneAudio`.
+pub(crate) fn in_phone_audio(app: u64, call: u64, rel: &str) -> String {
+    format!(
+        concat!(phone_audio!(), "/{rel}"),
+        app = app,
+        call = call,
+        rel = rel
+    )
+}
+
+/// The phoneAudioInvitation that placed call `call`.
+pub(crate) fn phone_invitation(app: u64, call: u64) -> String {
+    format!(phone_invitation!(), app = app, call = call)
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@ use crate::protocol::{Negotiated, Refusal, method_not_allowed, negotiated, not_f
 use crate::serve::Hangup;
 use crate::state::State;
 use crate::{
-    application, batch, body, call, discovery, faults, me, meetings, messaging, people, protocol,
+    application, batch, body, calls, discovery, faults, forwarding, me, meetings, messaging,
+    people, protocol,
 };
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
@@ -37,7 +38,9 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
     if serves_applications {
         protected = protected
             .merge(application::routes())
-            .merge(call::routes())
+            .merge(calls::escalation_routes())
+            .merge(calls::routes())
+            .merge(forwarding::routes())
             .merge(me::routes())
             .merge(messaging::routes())
             .merge(people::routes())
@@ -86,7 +89,7 @@ async fn get_participant(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let found = if conversation == CALL_CONVERSATION {
-        call::participant_of(&app, &participant)
+        calls::participant_of(&app, &participant)
     } else {
         messaging::participant_of(&app, conversation, &participant)
     };

@@ -34,18 +34,27 @@ pub async fn sign_in(
     address: &str,
     format: Format,
 ) -> Result<Session, Box<dyn std::error::Error>> {
+    sign_in_with(emulator, address, format, |signin| signin).await
+}
+
+/// [`sign_in`], with what `more` adds to the sign-in (phone audio, for instance).
+pub async fn sign_in_with(
+    emulator: &Emulator,
+    address: &str,
+    format: Format,
+    more: impl FnOnce(SignIn) -> SignIn,
+) -> Result<Session, Box<dyn std::error::Error>> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .resolve(DISCOVERY, emulator.addr())
         .build()?;
-    let session = SignIn::new(address)?
+    let signin = SignIn::new(address)?
         .password("pass@word1")
         .allow_http(true)
         .http_client(http)
         .format(format)
-        .long_poll(Duration::from_secs(5))
-        .start()
-        .await?;
+        .long_poll(Duration::from_secs(5));
+    let session = more(signin).start().await?;
     eprintln!("{address} signed in ({format})");
     Ok(session)
 }

@@ -43,6 +43,18 @@ pub async fn session(emulator: &Emulator, address: &str, format: Format) -> Sess
     examples::sign_in(emulator, address, format).await.unwrap()
 }
 
+/// [`session`], with what `more` adds to the sign-in.
+pub async fn session_with(
+    emulator: &Emulator,
+    address: &str,
+    format: Format,
+    more: impl FnOnce(ucwa_client::SignIn) -> ucwa_client::SignIn,
+) -> Session {
+    examples::sign_in_with(emulator, address, format, more)
+        .await
+        .unwrap()
+}
+
 /// A client of `address` with its token and a new application (made available when
 /// `available`, and then read again, as a session does, for the links that come with it),
 /// without a session's background tasks.
