@@ -59,7 +59,19 @@ pub struct Config {
     pub authorization_uri: Option<String>,
     /// The bounds of what the emulator holds and how long it waits for clients.
     pub limits: Limits,
+    /// The grants the `MsRtcOAuth` challenge offers and the token endpoint takes, in the
+    /// challenge's order ([`GRANTS`]: all three by default). A server without the password
+    /// grant leaves `password` out; any other grant is refused with `unsupported_grant_type`.
+    pub grants: Vec<String>,
 }
+
+/// The grants a real server offers: integrated Windows authentication, anonymous meeting join
+/// and the password grant.
+pub const GRANTS: [&str; 3] = [
+    "urn:microsoft.rtc:windows",
+    "urn:microsoft.rtc:anonmeeting",
+    "password",
+];
 
 impl Default for Config {
     fn default() -> Self {
@@ -83,6 +95,7 @@ impl Default for Config {
             tls_names: None,
             authorization_uri: None,
             limits: Limits::default(),
+            grants: GRANTS.iter().map(|g| (*g).to_owned()).collect(),
         }
     }
 }

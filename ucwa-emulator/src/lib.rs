@@ -68,6 +68,8 @@ mod directory;
 mod faults;
 mod limits;
 mod lock;
+#[cfg(feature = "windows-auth")]
+mod ntlm;
 mod paths;
 mod protocol;
 mod serve;
@@ -102,7 +104,7 @@ use tokio::task::JoinHandle;
 
 pub use api::{Faults, Observed};
 pub use clock::Clock;
-pub use config::{Config, Stats};
+pub use config::{Config, GRANTS, Stats};
 pub use directory::Person;
 pub use faults::Fault;
 pub use limits::{ConfigError, LimitReached, Limits};
