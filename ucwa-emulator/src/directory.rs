@@ -189,6 +189,7 @@ impl Directory {
         known.then_some(user)
     }
 
+    #[cfg_attr(not(feature = "windows-auth"), allow(dead_code))]
     /// The account an integrated (NTLM) sign-in names, as `user@domain` (its sign-in address)
     /// or `DOMAIN\\user` (the first label of its domain, any case), with its password.
     pub fn windows_account(&self, account: &str) -> Option<(&Arc<User>, String)> {
