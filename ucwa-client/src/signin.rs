@@ -70,6 +70,12 @@ impl SignInError {
     pub fn is_connect(&self) -> bool {
         matches!(self, SignInError::Discovery(error) if error.is_connect())
     }
+
+    /// Whether the proxy refused its credentials during discovery
+    /// ([`DiscoveryError::is_proxy_auth`]).
+    pub fn is_proxy_auth(&self) -> bool {
+        matches!(self, SignInError::Discovery(error) if error.is_proxy_auth())
+    }
 }
 
 impl SignIn {

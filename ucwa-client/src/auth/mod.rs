@@ -135,6 +135,12 @@ impl AuthError {
             .is_some_and(crate::TransportError::is_timeout)
     }
 
+    /// Whether the proxy refused its credentials on the way to the token endpoint.
+    pub fn is_proxy_auth(&self) -> bool {
+        self.transport()
+            .is_some_and(crate::TransportError::is_proxy_auth)
+    }
+
     /// Whether no connection to the token endpoint could be made.
     pub fn is_connect(&self) -> bool {
         self.transport()
