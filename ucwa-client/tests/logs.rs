@@ -159,11 +159,12 @@ async fn a_windows_sign_in_logs_no_password_ntlm_message_or_token() {
     let tokens = emulator.observed().tokens_seen(0);
     assert!(!tokens.is_empty());
     // `TlRMTVNTUA` is the base64 of every NTLM message's signature, `NTLMSSP\0`.
-    for secret in tokens
-        .iter()
-        .map(|t| t.trim_start_matches("cwt="))
-        .chain(["s3cret-Passw0rd", "wr0ng-Passw0rd", "s3cret", "TlRMTVNTUA"])
-    {
+    for secret in tokens.iter().map(|t| t.trim_start_matches("cwt=")).chain([
+        "s3cret-Passw0rd",
+        "wr0ng-Passw0rd",
+        "s3cret",
+        "TlRMTVNTUA",
+    ]) {
         assert!(!logs.contains(secret), "{secret} logged");
     }
 }

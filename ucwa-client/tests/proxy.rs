@@ -121,8 +121,8 @@ async fn emulator() -> Emulator {
 
 /// The settings a user writes: the proxy, its credentials, the PKI's root.
 fn settings(emulator: &Emulator, proxy: &Proxy, password: &str, format: Format) -> Settings {
-    let root = reqwest::Certificate::from_pem(emulator.certificate_pem().unwrap().as_bytes())
-        .unwrap();
+    let root =
+        reqwest::Certificate::from_pem(emulator.certificate_pem().unwrap().as_bytes()).unwrap();
     Settings::default()
         .proxy(
             reqwest::Proxy::https(format!("http://{}", proxy.addr))

@@ -57,7 +57,11 @@ async fn a_domain_account_signs_in_with_ntlm_and_no_password_grant() {
                 .await
                 .unwrap();
             let me = session.me().get().await.unwrap();
-            assert_eq!(me.uri.as_ref().map(|u| u.as_str()), Some("sip:lene@contoso.com"), "{format}");
+            assert_eq!(
+                me.uri.as_ref().map(|u| u.as_str()),
+                Some("sip:lene@contoso.com"),
+                "{format}"
+            );
             assert_eq!(emulator.observed().password_grants(), 0);
             assert_eq!(emulator.observed().windows_grants(), 1, "{format}");
             session.shutdown().await;
@@ -74,7 +78,10 @@ async fn a_refused_account_is_a_typed_error_and_is_not_tried_again() {
             .await
             .unwrap_err();
         let text = error.to_string();
-        assert!(text.contains("refused the Windows account (NTLM)"), "{text}");
+        assert!(
+            text.contains("refused the Windows account (NTLM)"),
+            "{text}"
+        );
         // One handshake: the refusal is not retried.
         assert_eq!(emulator.observed().windows_grants(), 1, "{format}");
         // An account the emulator does not know is refused the same way.
@@ -82,7 +89,10 @@ async fn a_refused_account_is_a_typed_error_and_is_not_tried_again() {
         let error = signed_in(signing_in(&emulator, format).windows(stranger))
             .await
             .unwrap_err();
-        assert!(error.to_string().contains("refused the Windows account"), "{error}");
+        assert!(
+            error.to_string().contains("refused the Windows account"),
+            "{error}"
+        );
     }
 }
 
@@ -95,7 +105,9 @@ async fn a_server_offering_only_the_windows_grant() {
             .await
             .unwrap_err();
         assert!(
-            error.to_string().contains("does not offer the password grant"),
+            error
+                .to_string()
+                .contains("does not offer the password grant"),
             "{error}"
         );
         assert_eq!(emulator.observed().password_grants(), 0);
@@ -186,7 +198,10 @@ async fn a_refused_password_or_account_never_falls_back_or_retries() {
         )
         .await
         .unwrap_err();
-        assert!(error.to_string().contains("refused the Windows account"), "{error}");
+        assert!(
+            error.to_string().contains("refused the Windows account"),
+            "{error}"
+        );
         assert_eq!(emulator.observed().windows_grants(), 1);
         assert_eq!(emulator.observed().password_grants(), 0);
     }

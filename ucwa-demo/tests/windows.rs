@@ -20,7 +20,9 @@ fn signs_in_with_the_windows_grant_in_both_formats() {
             "{stderr}"
         );
         assert!(
-            stderr.contains("got a token for https://lyncdiscoverinternal.contoso.com, valid 28800 s"),
+            stderr.contains(
+                "got a token for https://lyncdiscoverinternal.contoso.com, valid 28800 s"
+            ),
             "{stderr}"
         );
         assert!(!stderr.contains("pass@word1"), "{stderr}");

@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
 use axum::Extension;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as Extract};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -176,7 +176,7 @@ pub(crate) async fn token_endpoint(
         }
         Some(WINDOWS) => match windows(&site, peer.map(|Extension(peer)| peer), &headers) {
             Ok(user) => Some(user),
-            Err(answer) => return answer,
+            Err(answer) => return *answer,
         },
         Some(_) => return unsupported(),
     };
@@ -223,7 +223,7 @@ fn windows(
     site: &Site,
     peer: Option<Peer>,
     headers: &HeaderMap,
-) -> Result<std::sync::Arc<crate::directory::User>, Response> {
+) -> Result<std::sync::Arc<crate::directory::User>, Box<Response>> {
     let state = &site.state;
     let given = headers
         .get(header::AUTHORIZATION)
@@ -233,7 +233,7 @@ fn windows(
             scheme.eq_ignore_ascii_case("NTLM") || scheme.eq_ignore_ascii_case("Negotiate")
         });
     let (Some((scheme, token)), Some(peer)) = (given, peer) else {
-        return Err(integrated_challenge(&["Negotiate", "NTLM"]));
+        return Err(Box::new(integrated_challenge(&["Negotiate", "NTLM"])));
     };
     let mut pending = crate::lock::lock(state.data.get::<crate::ntlm::Handshakes>());
     let step = pending.step(peer, token, |account| {
@@ -245,18 +245,20 @@ fn windows(
     drop(pending);
     match step {
         crate::ntlm::Step::Challenge(challenge) => {
-            Err(integrated_challenge(&[&format!("{scheme} {challenge}")]))
+            Err(Box::new(integrated_challenge(&[&format!(
+                "{scheme} {challenge}"
+            )])))
         }
         crate::ntlm::Step::Authenticated(account) => {
             state.observed.windows_grant();
             match state.directory.windows_account(&account) {
                 Some((user, _)) => Ok(user.clone()),
-                None => Err(integrated_challenge(&["Negotiate", "NTLM"])),
+                None => Err(Box::new(integrated_challenge(&["Negotiate", "NTLM"]))),
             }
         }
         crate::ntlm::Step::Refused => {
             state.observed.windows_grant();
-            Err(integrated_challenge(&["Negotiate", "NTLM"]))
+            Err(Box::new(integrated_challenge(&["Negotiate", "NTLM"])))
         }
     }
 }
@@ -268,8 +270,8 @@ fn windows(
     _: &Site,
     _: Option<Peer>,
     _: &HeaderMap,
-) -> Result<std::sync::Arc<crate::directory::User>, Response> {
-    Err(unsupported())
+) -> Result<std::sync::Arc<crate::directory::User>, Box<Response>> {
+    Err(Box::new(unsupported()))
 }
 
 /// A 401 of integrated authentication: one `WWW-Authenticate` per value.

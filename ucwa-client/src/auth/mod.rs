@@ -94,7 +94,9 @@ pub enum AuthError {
         diagnostics: Vec<Diagnostic>,
     },
     /// The token endpoint's 401 to the Windows grant offers neither `NTLM` nor `Negotiate`.
-    #[error("the token endpoint of {resource} offers no integrated authentication (NTLM or Negotiate)")]
+    #[error(
+        "the token endpoint of {resource} offers no integrated authentication (NTLM or Negotiate)"
+    )]
     IntegratedNotOffered {
         /// The host that challenged.
         resource: String,

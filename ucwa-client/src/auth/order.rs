@@ -7,10 +7,10 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::auth::AuthError;
 use crate::auth::challenge::GrantType;
 use crate::auth::provider::{TokenFuture, TokenProvider, TokenRequest, origin_text};
 use crate::auth::token::TokenErrorCode;
-use crate::auth::AuthError;
 
 /// Which of the password and Windows grants comes first when both are configured.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -51,7 +51,9 @@ impl Grants {
 
     fn refused(&self) -> std::sync::MutexGuard<'_, Vec<GrantType>> {
         // A panic elsewhere while holding it leaves a list that is still right.
-        self.refused.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.refused
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn is_refused(&self, grant: &GrantType) -> bool {
@@ -93,7 +95,10 @@ impl TokenProvider for Grants {
                 .map(|oauth| oauth.grant_types.into_iter().collect());
             let mut last = None;
             for (grant, provider) in &self.steps {
-                if offered.as_ref().is_some_and(|offered| !offered.contains(grant)) {
+                if offered
+                    .as_ref()
+                    .is_some_and(|offered| !offered.contains(grant))
+                {
                     continue;
                 }
                 if self.is_refused(grant) {

@@ -73,11 +73,11 @@ impl TokenProvider for WindowsGrant {
             let first = post(&request, &href, None).await?;
             let scheme = match first {
                 Answer::Done(answer) => return answer,
-                Answer::Challenged(offered) => pick_scheme(&offered).ok_or_else(|| {
-                    AuthError::IntegratedNotOffered {
+                Answer::Challenged(offered) => {
+                    pick_scheme(&offered).ok_or_else(|| AuthError::IntegratedNotOffered {
                         resource: resource.clone(),
-                    }
-                })?,
+                    })?
+                }
             };
             let negotiate = ntlm.step(None)?;
             let challenge = match post(&request, &href, Some((scheme, &negotiate))).await? {
@@ -147,7 +147,11 @@ async fn post(
     if status == StatusCode::UNAUTHORIZED {
         return Ok(Answer::Challenged(authenticate_values(&headers)));
     }
-    Ok(Answer::Done(token::read_answer(status, diagnostics, &bytes)))
+    Ok(Answer::Done(token::read_answer(
+        status,
+        diagnostics,
+        &bytes,
+    )))
 }
 
 fn authenticate_values(headers: &HeaderMap) -> Vec<String> {
@@ -163,9 +167,9 @@ fn authenticate_values(headers: &HeaderMap) -> Vec<String> {
 /// `NTLM` when offered, else `Negotiate` (which takes NTLM's messages as they are).
 fn pick_scheme(offered: &[String]) -> Option<&'static str> {
     ["NTLM", "Negotiate"].into_iter().find(|scheme| {
-        offered
-            .iter()
-            .any(|value| value.split(' ').next() == Some(*scheme) || value.eq_ignore_ascii_case(scheme))
+        offered.iter().any(|value| {
+            value.split(' ').next() == Some(*scheme) || value.eq_ignore_ascii_case(scheme)
+        })
     })
 }
 
