@@ -39,7 +39,8 @@
 //!    `protocol` (content negotiation, the checks on what a request sends, and `Refusal`, an
 //!    error answer as a status and an error body), `directory` (who may sign in, what each
 //!    publishes), `channel` (an application's event channel), `clock`, `limits`, `config`,
-//!    `faults` (the injectable [`Fault`]), `lock` (the one way a lock is taken).
+//!    `faults` (the injectable [`Fault`]), `lock` (the one way a lock is taken), `ntlm` (the
+//!    Windows grant's NTLM server side, per connection; `windows-auth` feature).
 //! 2. `state`: the registry of applications, the token table, what tests inject, what was
 //!    observed, the data tasks keep (by type, in slots) and the notifier through which tasks
 //!    tell each other news. It knows no task.
