@@ -132,6 +132,8 @@ pub struct Attempt {
     /// Whether no connection could be made to it (refused, unreachable, a name that does not
     /// resolve, a failed TLS handshake).
     pub connect_failed: bool,
+    /// Whether the proxy refused its credentials (407).
+    pub proxy_refused: bool,
 }
 
 /// Why one entry point failed, before it is an [`Attempt`].
@@ -139,6 +141,7 @@ struct ProbeFailure {
     text: String,
     timed_out: bool,
     connect_failed: bool,
+    proxy_refused: bool,
 }
 
 impl From<String> for ProbeFailure {
@@ -147,6 +150,7 @@ impl From<String> for ProbeFailure {
             text,
             timed_out: false,
             connect_failed: false,
+            proxy_refused: false,
         }
     }
 }
@@ -157,6 +161,7 @@ impl From<crate::TransportError> for ProbeFailure {
             text: error.reason(),
             timed_out: error.is_timeout(),
             connect_failed: error.is_connect(),
+            proxy_refused: error.is_proxy_auth(),
         }
     }
 }
@@ -243,6 +248,19 @@ impl DiscoveryError {
             }
             DiscoveryError::Transport(error) => error.is_connect(),
             DiscoveryError::Auth(error) => error.is_connect(),
+            _ => false,
+        }
+    }
+
+    /// Whether the proxy refused its credentials: every entry point was refused so, or a
+    /// request after them was ([`crate::TransportError::is_proxy_auth`]).
+    pub fn is_proxy_auth(&self) -> bool {
+        match self {
+            DiscoveryError::NoEntryPoint { attempts } => {
+                !attempts.is_empty() && attempts.iter().all(|a| a.proxy_refused)
+            }
+            DiscoveryError::Transport(error) => error.is_proxy_auth(),
+            DiscoveryError::Auth(error) => error.is_proxy_auth(),
             _ => false,
         }
     }
@@ -374,6 +392,7 @@ impl Discovery<'_> {
                 failure: failure.text,
                 timed_out: failure.timed_out,
                 connect_failed: failure.connect_failed,
+                proxy_refused: failure.proxy_refused,
             });
         }
         Err(DiscoveryError::NoEntryPoint { attempts })

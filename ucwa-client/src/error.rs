@@ -101,6 +101,11 @@ impl<E: std::error::Error + 'static> ClientError<E> {
         self.transport().is_some_and(TransportError::is_connect)
     }
 
+    /// Whether the proxy refused its credentials ([`TransportError::is_proxy_auth`]).
+    pub fn is_proxy_auth(&self) -> bool {
+        self.transport().is_some_and(TransportError::is_proxy_auth)
+    }
+
     /// The transport failure this error is, or holds.
     pub fn transport(&self) -> Option<&TransportError> {
         match self {
@@ -221,11 +226,22 @@ impl TransportError {
         matches!(&self.0.cause, Cause::Http(error) if error.is_connect())
     }
 
+    /// Whether the proxy refused its credentials (407 to the `CONNECT`): a wrong or missing
+    /// proxy user name or password. reqwest (hyper-util) gives this as its tunnel error's text
+    /// only, so that text is what is looked for, through the chain of causes.
+    pub fn is_proxy_auth(&self) -> bool {
+        matches!(&self.0.cause, Cause::Http(error) if error.is_connect())
+            && self.reason().contains(PROXY_AUTH_REQUIRED)
+    }
+
     /// Whether it is a failure the retry policy sends a request again after.
     pub(crate) fn is_passing(&self) -> bool {
         matches!(&self.0.cause, Cause::Http(error) if crate::retry::passing_error(error))
     }
 }
+
+/// hyper-util's text for a proxy's 407 to a `CONNECT` (its `TunnelError::ProxyAuthRequired`).
+const PROXY_AUTH_REQUIRED: &str = "proxy authorization required";
 
 impl std::fmt::Display for TransportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -134,6 +134,17 @@ impl SessionError {
             SessionError::MissingLink { .. } => false,
         }
     }
+
+    /// Whether the proxy refused its credentials (a wrong proxy password: not worth retrying
+    /// with the same settings).
+    pub fn is_proxy_auth(&self) -> bool {
+        match self {
+            SessionError::SignIn(error) => error.is_proxy_auth(),
+            SessionError::Create(error) => error.is_proxy_auth(),
+            SessionError::MakeMeAvailable(error) => error.is_proxy_auth(),
+            SessionError::MissingLink { .. } => false,
+        }
+    }
 }
 
 impl Session {

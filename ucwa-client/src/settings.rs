@@ -41,6 +41,8 @@ pub struct Settings {
     pub(crate) long_poll: Duration,
     pub(crate) max_body_size: usize,
     pub(crate) retry: RetryPolicy,
+    pub(crate) proxies: Vec<reqwest::Proxy>,
+    pub(crate) root_certificates: Vec<reqwest::Certificate>,
 }
 
 impl Default for Settings {
@@ -53,6 +55,8 @@ impl Default for Settings {
             long_poll: Duration::from_secs(180),
             max_body_size: DEFAULT_LIMIT,
             retry: RetryPolicy::default(),
+            proxies: Vec::new(),
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -118,6 +122,25 @@ impl Settings {
         self
     }
 
+    /// Sends requests through `proxy` (`reqwest::Proxy::https("http://proxy:3128")?`, with
+    /// `.basic_auth(user, password)` for a proxy asking for Basic authentication; HTTPS goes
+    /// through a `CONNECT` tunnel). Without it, the client made here takes the proxy from the
+    /// environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, and `NO_PROXY` for the hosts to
+    /// reach directly), as reqwest does; a proxy set here replaces those. Not used with
+    /// [`Settings::http_client`], which has its own.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxies.push(proxy);
+        self
+    }
+
+    /// Trusts `certificate` as a root too, besides the system's (an on-premises PKI's root,
+    /// which Skype for Business Server's certificates usually chain to):
+    /// `reqwest::Certificate::from_pem(pem)?`. Not used with [`Settings::http_client`].
+    pub fn root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.root_certificates.push(certificate);
+        self
+    }
+
     /// Refuses a value out of its range, naming the setting.
     pub fn check(&self) -> Result<(), SettingError> {
         long_poll(self.long_poll)?;
@@ -132,7 +155,23 @@ impl Settings {
     pub(crate) fn http(&self) -> Result<reqwest::Client, RequestError> {
         match &self.http {
             Some(http) => Ok(http.clone()),
-            None => crate::default_http(self.connect_timeout),
+            None if self.proxies.is_empty() && self.root_certificates.is_empty() => {
+                crate::default_http(self.connect_timeout)
+            }
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .redirect(reqwest::redirect::Policy::none());
+                for proxy in &self.proxies {
+                    builder = builder.proxy(proxy.clone());
+                }
+                for certificate in &self.root_certificates {
+                    builder = builder.add_root_certificate(certificate.clone());
+                }
+                builder
+                    .build()
+                    .map_err(|e| RequestError::Http(e.to_string()))
+            }
         }
     }
 }

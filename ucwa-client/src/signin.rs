@@ -19,7 +19,7 @@ use tracing::Instrument;
 use ucwa::{Format, Origin};
 
 use crate::auth::hosts::Hosts;
-use crate::auth::{PasswordGrant, TokenProvider};
+use crate::auth::{GrantOrder, GrantType, Grants, PasswordGrant, TokenProvider};
 use crate::discovery::{Discovered, Discovery, DiscoveryConfig, DiscoveryError, SignInAddress};
 use crate::lifecycle::LifecycleConfig;
 use crate::settings::{self, SettingError, Settings};
@@ -31,6 +31,11 @@ use crate::{Client, RetryPolicy};
 pub struct SignIn {
     pub(crate) address: SignInAddress,
     pub(crate) provider: Option<Arc<dyn TokenProvider>>,
+    /// The password grant, when given with [`SignIn::password`].
+    pub(crate) password: Option<Arc<dyn TokenProvider>>,
+    /// The Windows grant, when given with `SignIn::windows`.
+    pub(crate) windows: Option<Arc<dyn TokenProvider>>,
+    pub(crate) grant_order: GrantOrder,
     pub(crate) discovery: DiscoveryConfig,
     pub(crate) settings: Settings,
     pub(crate) lifecycle: LifecycleConfig,
@@ -65,6 +70,12 @@ impl SignInError {
     pub fn is_connect(&self) -> bool {
         matches!(self, SignInError::Discovery(error) if error.is_connect())
     }
+
+    /// Whether the proxy refused its credentials during discovery
+    /// ([`DiscoveryError::is_proxy_auth`]).
+    pub fn is_proxy_auth(&self) -> bool {
+        matches!(self, SignInError::Discovery(error) if error.is_proxy_auth())
+    }
 }
 
 impl SignIn {
@@ -73,6 +84,9 @@ impl SignIn {
         Ok(SignIn {
             address: address.parse()?,
             provider: None,
+            password: None,
+            windows: None,
+            grant_order: GrantOrder::default(),
             discovery: DiscoveryConfig::default(),
             settings: Settings::default(),
             lifecycle: LifecycleConfig::default(),
@@ -81,15 +95,63 @@ impl SignIn {
 
     /// Authenticates with the `password` grant, as the sign-in address.
     pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.provider = Some(Arc::new(PasswordGrant::new(
+        // The last way of getting tokens given wins, as before the Windows grant came.
+        self.provider = None;
+        self.password = Some(Arc::new(PasswordGrant::new(
             self.address.as_str(),
             password,
         )));
         self
     }
 
+    /// Authenticates with the `urn:microsoft.rtc:windows` grant (integrated Windows
+    /// authentication, NTLM) as `grant`'s domain account. With a password too, both are tried
+    /// in the [`SignIn::grant_order`]; the next grant is tried only when the server does not
+    /// take the first at all, never after a refused password or account.
+    #[cfg(feature = "windows-auth")]
+    pub fn windows(mut self, grant: crate::auth::WindowsGrant) -> Self {
+        self.provider = None;
+        self.windows = Some(Arc::new(grant));
+        self
+    }
+
+    /// Which grant comes first when both the password and the Windows grant are given
+    /// (the password by default; the Windows grant first for a service account).
+    pub fn grant_order(mut self, order: GrantOrder) -> Self {
+        self.grant_order = order;
+        self
+    }
+
+    /// The provider: the one given, else the password and Windows grants in their order.
+    fn provider(&self) -> Option<Arc<dyn TokenProvider>> {
+        if let Some(provider) = &self.provider {
+            return Some(provider.clone());
+        }
+        let Some(windows) = &self.windows else {
+            return self.password.clone();
+        };
+        let windows = (GrantType::Windows, windows.clone());
+        let password = self
+            .password
+            .clone()
+            .map(|password| (GrantType::Password, password));
+        let ordered = match self.grant_order {
+            GrantOrder::WindowsFirst => [Some(windows), password],
+            _ => [password, Some(windows)],
+        };
+        let grants = ordered
+            .into_iter()
+            .flatten()
+            .fold(Grants::new(), |grants, (grant, provider)| {
+                grants.then(grant, provider)
+            });
+        Some(Arc::new(grants))
+    }
+
     /// Gets tokens from `provider` (Azure AD, an anonymous meeting, a static token, ...).
     pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.password = None;
+        self.windows = None;
         self.provider = Some(provider);
         self
     }
@@ -276,7 +338,7 @@ impl SignIn {
 
     pub(crate) fn parts(&self) -> Result<(reqwest::Client, Arc<Hosts>), SignInError> {
         self.check_settings()?;
-        let provider = self.provider.clone().ok_or(SignInError::NoCredentials)?;
+        let provider = self.provider().ok_or(SignInError::NoCredentials)?;
         let http = self.settings.http()?;
         let hosts = Arc::new(Hosts::new(
             Some(provider),

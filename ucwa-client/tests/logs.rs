@@ -98,6 +98,77 @@ async fn sign_in_logs_each_step_and_no_secret() {
     }
 }
 
+/// The Windows grant at every level: neither the password, nor the NTLM messages (which a
+/// password can be guessed from offline), nor the token is logged.
+#[cfg(feature = "windows-auth")]
+#[tokio::test]
+async fn a_windows_sign_in_logs_no_password_ntlm_message_or_token() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let emulator = Emulator::start(Config {
+        password: "s3cret-Passw0rd".to_owned(),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve("lyncdiscoverinternal.contoso.com", emulator.addr())
+        .build()
+        .unwrap();
+    for format in [Format::Json, Format::Xml] {
+        let session = SignIn::new("lene@contoso.com")
+            .unwrap()
+            .windows(ucwa_client::auth::WindowsGrant::new(
+                "lene",
+                Some("CONTOSO"),
+                "s3cret-Passw0rd",
+            ))
+            .allow_http(true)
+            .http_client(http.clone())
+            .format(format)
+            .start()
+            .await
+            .unwrap();
+        session.shutdown().await;
+    }
+    // A refused one too: its error is logged, its password is not.
+    let refused = SignIn::new("lene@contoso.com")
+        .unwrap()
+        .windows(ucwa_client::auth::WindowsGrant::new(
+            "lene",
+            Some("CONTOSO"),
+            "wr0ng-Passw0rd",
+        ))
+        .allow_http(true)
+        .http_client(http)
+        .start()
+        .await;
+    assert!(refused.is_err());
+    assert_eq!(emulator.observed().windows_grants(), 3);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("token issued"), "{logs}");
+    let tokens = emulator.observed().tokens_seen(0);
+    assert!(!tokens.is_empty());
+    // `TlRMTVNTUA` is the base64 of every NTLM message's signature, `NTLMSSP\0`.
+    for secret in tokens.iter().map(|t| t.trim_start_matches("cwt=")).chain([
+        "s3cret-Passw0rd",
+        "wr0ng-Passw0rd",
+        "s3cret",
+        "TlRMTVNTUA",
+    ]) {
+        assert!(!logs.contains(secret), "{secret} logged");
+    }
+}
+
 #[tokio::test]
 async fn each_retry_is_logged_with_its_attempt_wait_and_reason() {
     let captured = Captured::default();

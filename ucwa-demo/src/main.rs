@@ -23,7 +23,7 @@ use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation};
 use ucwa::{Format, Link};
 
 use ucwa_client::auth::provider::TokenFuture;
-use ucwa_client::auth::{PasswordGrant, TokenRequest};
+use ucwa_client::auth::{PasswordGrant, TokenRequest, WindowsGrant};
 use ucwa_client::{Client, EventChannel, SignIn, TokenProvider};
 use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
 
@@ -53,6 +53,10 @@ struct Args {
     /// The representation to use.
     #[arg(long, value_enum, default_value_t = Repr::Json)]
     format: Repr,
+    /// Sign in to the embedded emulator with the Windows grant (NTLM, as the domain account
+    /// CONTOSO\\lene) instead of the password grant.
+    #[arg(long, conflicts_with_all = ["server", "sign_in"])]
+    windows: bool,
     /// How long to wait for each event, in seconds.
     #[arg(long, default_value_t = 30)]
     wait: u64,
@@ -110,7 +114,10 @@ async fn run(args: Args) -> Result<(), String> {
         (_, _, Some(address), Some(password)) => {
             let signing_in = SignIn::new(&address)
                 .map_err(|e| e.to_string())?
-                .token_provider(Arc::new(Announced(PasswordGrant::new(&address, password))));
+                .token_provider(Arc::new(Announced(
+                    "password",
+                    PasswordGrant::new(&address, password),
+                )));
             sign_in(signing_in, format, wait).await?
         }
         _ => {
@@ -143,12 +150,20 @@ async fn run(args: Args) -> Result<(), String> {
                 .build()
                 .map_err(|e| e.to_string())?;
             let address = emulator.user().to_owned();
+            let provider: Arc<dyn TokenProvider> = if args.windows {
+                Arc::new(Announced(
+                    "Windows (NTLM)",
+                    WindowsGrant::new("lene", Some("CONTOSO"), "pass@word1"),
+                ))
+            } else {
+                Arc::new(Announced(
+                    "password",
+                    PasswordGrant::new(&address, "pass@word1"),
+                ))
+            };
             let signing_in = SignIn::new(&address)
                 .map_err(|e| e.to_string())?
-                .token_provider(Arc::new(Announced(PasswordGrant::new(
-                    &address,
-                    "pass@word1",
-                ))))
+                .token_provider(provider)
                 .http_client(http);
             _emulator = Some(emulator);
             sign_in(signing_in, format, wait).await?
@@ -249,16 +264,17 @@ async fn sign_in(
     Ok((client, discovered.applications.to_string()))
 }
 
-/// A token provider that says which host it got a token for (never the token).
+/// A token provider that says which host it got a token for, with which grant (never the
+/// token).
 #[derive(Debug)]
-struct Announced<P>(P);
+struct Announced<P>(&'static str, P);
 
 impl<P: TokenProvider> TokenProvider for Announced<P> {
     fn token<'a>(&'a self, request: TokenRequest<'a>) -> TokenFuture<'a> {
         Box::pin(async move {
             let host = request.resource.origin().ascii_serialization();
-            eprintln!("{host} asks for a token; using the password grant…");
-            let issued = self.0.token(request).await?;
+            eprintln!("{host} asks for a token; using the {} grant…", self.0);
+            let issued = self.1.token(request).await?;
             eprintln!(
                 "got a token for {host}{}",
                 issued

@@ -204,6 +204,12 @@ impl<'a> Observed<'a> {
         self.state.observed.password_grants()
     }
 
+    /// How many Windows-grant NTLM handshakes reached their Authenticate message (accepted or
+    /// refused): a client that gives up after a refusal shows one per sign-in.
+    pub fn windows_grants(&self) -> u64 {
+        self.state.observed.windows_grants()
+    }
+
     /// How many anonymous meeting tokens were renewed with the token they replace.
     pub fn anonymous_renewals(&self) -> u64 {
         self.state.observed.anonymous_renewals()

@@ -2,11 +2,14 @@
 //! resource carries a bearer token issued by *this* origin's token endpoint (or the configured
 //! static token, on the first origin), else a 401 with the `Bearer` and `MsRtcOAuth`
 //! challenges; and the token endpoint (`/WebTicket/oauthtoken`) with the `password` and
-//! `urn:microsoft.rtc:anonmeeting` grants and the OAuth error answers.
+//! `urn:microsoft.rtc:anonmeeting` grants and the OAuth error answers, and (with the
+//! `windows-auth` feature) the `urn:microsoft.rtc:windows` grant, checked with NTLM. The grants
+//! offered and taken are the configured ones ([`crate::Config::grants`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as Extract};
 use axum::middleware::Next;
@@ -16,11 +19,11 @@ use ucwa::http::{HeaderMap, HeaderValue, StatusCode, header};
 
 use crate::handler::Caller;
 use crate::paths::TOKEN_PATH;
+use crate::serve::Peer;
 use crate::state::State;
 
-/// The grants the challenge offers (Windows authentication is offered, as real servers do,
-/// and refused by the endpoint: the emulator has no domain to check it against).
-const GRANTS: &str = "urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password";
+/// The Windows grant's name.
+const WINDOWS: &str = "urn:microsoft.rtc:windows";
 
 /// What the web server in front of UCWA sends with a 401: HTML, not a UCWA error body, since
 /// UCWA itself never sees the request.
@@ -86,8 +89,9 @@ fn challenge(site: &Site, headers: &HeaderMap) -> Response {
         None => bearer.to_owned(),
     };
     let oauth = format!(
-        "MsRtcOAuth href=\"{}{TOKEN_PATH}\",grant_type=\"{GRANTS}\"",
-        own_origin(&site.state, headers)
+        "MsRtcOAuth href=\"{}{TOKEN_PATH}\",grant_type=\"{}\"",
+        own_origin(&site.state, headers),
+        site.state.config.grants.join(",")
     );
     let mut response = Response::new(Body::from(UNAUTHORIZED_PAGE));
     *response.status_mut() = StatusCode::UNAUTHORIZED;
@@ -107,7 +111,12 @@ fn challenge(site: &Site, headers: &HeaderMap) -> Response {
 }
 
 /// `POST /WebTicket/oauthtoken`.
-pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) -> Response {
+pub(crate) async fn token_endpoint(
+    Extract(site): Extract<Site>,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if body.len() > FORM_LIMIT {
         return refuse("invalid_request", None);
     }
@@ -118,7 +127,10 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
     let grant = field("grant_type");
     let user = match grant {
         None => return refuse("invalid_request", None),
-        Some(grant) if state.injections.grant_refused(grant) => {
+        Some(grant)
+            if state.injections.grant_refused(grant)
+                || !config.grants.iter().any(|offered| offered == grant) =>
+        {
             if grant == "password" {
                 state.observed.password_grant();
             }
@@ -162,6 +174,10 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
             }
             None
         }
+        Some(WINDOWS) => match windows(&site, peer.map(|Extension(peer)| peer), &headers) {
+            Ok(user) => Some(user),
+            Err(answer) => return *answer,
+        },
         Some(_) => return unsupported(),
     };
     let anonymous = user.is_none();
@@ -197,6 +213,80 @@ pub(crate) async fn token_endpoint(Extract(site): Extract<Site>, body: Bytes) ->
         "token_type": "Bearer",
     });
     json_answer(StatusCode::OK, body, None)
+}
+
+/// The Windows grant: IIS's integrated authentication in front of the token endpoint. Without
+/// an `Authorization` header, a 401 offering `Negotiate` and `NTLM`; then the NTLM handshake on
+/// the client's connection; the user whose password the client proved gets the token.
+#[cfg(feature = "windows-auth")]
+fn windows(
+    site: &Site,
+    peer: Option<Peer>,
+    headers: &HeaderMap,
+) -> Result<std::sync::Arc<crate::directory::User>, Box<Response>> {
+    let state = &site.state;
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("NTLM") || scheme.eq_ignore_ascii_case("Negotiate")
+        });
+    let (Some((scheme, token)), Some(peer)) = (given, peer) else {
+        return Err(Box::new(integrated_challenge(&["Negotiate", "NTLM"])));
+    };
+    let mut pending = crate::lock::lock(state.data.get::<crate::ntlm::Handshakes>());
+    let step = pending.step(peer, token, |account| {
+        state
+            .directory
+            .windows_account(account)
+            .map(|(_, password)| password)
+    });
+    drop(pending);
+    match step {
+        crate::ntlm::Step::Challenge(challenge) => {
+            Err(Box::new(integrated_challenge(&[&format!(
+                "{scheme} {challenge}"
+            )])))
+        }
+        crate::ntlm::Step::Authenticated(account) => {
+            state.observed.windows_grant();
+            match state.directory.windows_account(&account) {
+                Some((user, _)) => Ok(user.clone()),
+                None => Err(Box::new(integrated_challenge(&["Negotiate", "NTLM"]))),
+            }
+        }
+        crate::ntlm::Step::Refused => {
+            state.observed.windows_grant();
+            Err(Box::new(integrated_challenge(&["Negotiate", "NTLM"])))
+        }
+    }
+}
+
+/// Without the `windows-auth` feature, the Windows grant is offered (as real servers do) and
+/// refused: there is nothing to check it with.
+#[cfg(not(feature = "windows-auth"))]
+fn windows(
+    _: &Site,
+    _: Option<Peer>,
+    _: &HeaderMap,
+) -> Result<std::sync::Arc<crate::directory::User>, Box<Response>> {
+    Err(Box::new(unsupported()))
+}
+
+/// A 401 of integrated authentication: one `WWW-Authenticate` per value.
+#[cfg_attr(not(feature = "windows-auth"), allow(dead_code))]
+fn integrated_challenge(values: &[&str]) -> Response {
+    let mut response = Response::new(Body::from(UNAUTHORIZED_PAGE));
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    for value in values {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.append(header::WWW_AUTHENTICATE, value);
+        }
+    }
+    response
 }
 
 fn unsupported() -> Response {

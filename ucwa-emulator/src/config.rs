@@ -62,7 +62,19 @@ pub struct Config {
     pub limits: Limits,
     /// The simulated far ends of phone calls: who answers, and how long ringing takes.
     pub legs: Legs,
+    /// The grants the `MsRtcOAuth` challenge offers and the token endpoint takes, in the
+    /// challenge's order ([`GRANTS`]: all three by default). A server without the password
+    /// grant leaves `password` out; any other grant is refused with `unsupported_grant_type`.
+    pub grants: Vec<String>,
 }
+
+/// The grants a real server offers: integrated Windows authentication, anonymous meeting join
+/// and the password grant.
+pub const GRANTS: [&str; 3] = [
+    "urn:microsoft.rtc:windows",
+    "urn:microsoft.rtc:anonmeeting",
+    "password",
+];
 
 impl Default for Config {
     fn default() -> Self {
@@ -87,6 +99,7 @@ impl Default for Config {
             authorization_uri: None,
             limits: Limits::default(),
             legs: Legs::default(),
+            grants: GRANTS.iter().map(|g| (*g).to_owned()).collect(),
         }
     }
 }

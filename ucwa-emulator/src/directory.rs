@@ -189,6 +189,22 @@ impl Directory {
         known.then_some(user)
     }
 
+    #[cfg_attr(not(feature = "windows-auth"), allow(dead_code))]
+    /// The account an integrated (NTLM) sign-in names, as `user@domain` (its sign-in address)
+    /// or `DOMAIN\\user` (the first label of its domain, any case), with its password.
+    pub fn windows_account(&self, account: &str) -> Option<(&Arc<User>, String)> {
+        let user = match account.split_once('\\') {
+            None => self.find(account)?,
+            Some((domain, name)) => self.users.iter().find(|u| {
+                let (local, host) = u.address.split_once('@').unwrap_or((&u.address, ""));
+                let netbios = host.split('.').next().unwrap_or("");
+                local.eq_ignore_ascii_case(name) && netbios.eq_ignore_ascii_case(domain)
+            })?,
+        };
+        let password = lock(&self.passwords[user.index]).clone();
+        Some((user, password))
+    }
+
     /// Changes the configured user's password.
     pub fn set_password(&self, password: String) {
         *lock(&self.passwords[0]) = password;

@@ -42,7 +42,8 @@
 //!    error answer as a status and an error body), `directory` (who may sign in, what each
 //!    publishes), `channel` (an application's event channel), `clock`, `limits`, `config`,
 //!    `faults` (the injectable [`Fault`]), `legs` (the simulated far ends of phone calls),
-//!    `lock` (the one way a lock is taken).
+//!    `lock` (the one way a lock is taken), `ntlm` (the Windows grant's NTLM server side, per
+//!    connection; `windows-auth` feature).
 //! 2. `state`: the registry of applications, the token table, what tests inject, what was
 //!    observed, the data tasks keep (by type, in slots) and the notifier through which tasks
 //!    tell each other news. It knows no task.
@@ -72,6 +73,8 @@ mod faults;
 mod legs;
 mod limits;
 mod lock;
+#[cfg(feature = "windows-auth")]
+mod ntlm;
 mod paths;
 mod protocol;
 mod serve;
@@ -107,7 +110,7 @@ use tokio::task::JoinHandle;
 
 pub use api::{Faults, Observed};
 pub use clock::Clock;
-pub use config::{Config, Stats};
+pub use config::{Config, GRANTS, Stats};
 pub use directory::Person;
 pub use faults::Fault;
 pub use legs::{LegOutcome, LegParseError, LegRule, Legs};

@@ -123,20 +123,26 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stopped| *stopped).await;
 }
 
+/// The client end of the connection a request came on: the Windows grant's NTLM handshake
+/// belongs to one connection, as with IIS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Peer(pub std::net::SocketAddr);
+
 async fn connection(stream: TcpStream, shared: Shared, _permit: OwnedSemaphorePermit) {
+    let peer = stream.peer_addr().ok().map(Peer);
     match shared.tls.clone() {
-        None => http(stream, shared).await,
+        None => http(stream, shared, peer).await,
         Some(acceptor) => {
             let handshake =
                 tokio::time::timeout(shared.header_read_timeout, acceptor.accept(stream)).await;
             if let Ok(Ok(stream)) = handshake {
-                http(stream, shared).await;
+                http(stream, shared, peer).await;
             }
         }
     }
 }
 
-async fn http<S>(stream: S, shared: Shared)
+async fn http<S>(stream: S, shared: Shared, peer: Option<Peer>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -150,6 +156,9 @@ where
         let router = TowerToHyperService::new(shared.router);
         hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(hangup.clone());
+            if let Some(peer) = peer {
+                request.extensions_mut().insert(peer);
+            }
             let answering = InFlight::new(&in_flight);
             let response = hyper::service::Service::call(&router, request);
             async move {

@@ -8,14 +8,20 @@
 
 pub mod challenge;
 pub(crate) mod hosts;
+pub mod order;
 pub mod provider;
 pub mod token;
+#[cfg(feature = "windows-auth")]
+pub mod windows;
 
 use ucwa::http::StatusCode;
 
 pub use challenge::{Bearer, Challenge, ChallengeError, Challenges, GrantType, MsRtcOAuth};
+pub use order::{GrantOrder, Grants};
 pub use provider::{AnonymousMeeting, PasswordGrant, StaticToken, TokenProvider, TokenRequest};
 pub use token::{Grant, IssuedToken, Password, Token, TokenError, TokenErrorCode};
+#[cfg(feature = "windows-auth")]
+pub use windows::WindowsGrant;
 
 use crate::diagnostics::Diagnostic;
 
@@ -87,6 +93,30 @@ pub enum AuthError {
         /// The `X-Ms-Diagnostics` of its answer.
         diagnostics: Vec<Diagnostic>,
     },
+    /// The token endpoint's 401 to the Windows grant offers neither `NTLM` nor `Negotiate`.
+    #[error(
+        "the token endpoint of {resource} offers no integrated authentication (NTLM or Negotiate)"
+    )]
+    IntegratedNotOffered {
+        /// The host that challenged.
+        resource: String,
+    },
+    /// The token endpoint refused the NTLM handshake of the Windows grant: the account or its
+    /// password is not accepted.
+    #[error("{resource} refused the Windows account (NTLM)")]
+    IntegratedRefused {
+        /// The host that refused.
+        resource: String,
+    },
+    /// These credentials were refused before; they are not sent again (each refusal counts
+    /// towards the account's lockout).
+    #[error("the {grant} grant's credentials were refused by {resource} before; not sent again")]
+    CredentialsRefusedBefore {
+        /// The host asked for.
+        resource: String,
+        /// The grant.
+        grant: String,
+    },
     /// The user's provider failed.
     #[error("the token provider failed: {0}")]
     Provider(Box<dyn std::error::Error + Send + Sync>),
@@ -105,6 +135,12 @@ impl AuthError {
     pub fn is_timeout(&self) -> bool {
         self.transport()
             .is_some_and(crate::TransportError::is_timeout)
+    }
+
+    /// Whether the proxy refused its credentials on the way to the token endpoint.
+    pub fn is_proxy_auth(&self) -> bool {
+        self.transport()
+            .is_some_and(crate::TransportError::is_proxy_auth)
     }
 
     /// Whether no connection to the token endpoint could be made.

@@ -54,6 +54,14 @@ impl Password {
     }
 }
 
+impl Password {
+    /// The password itself, for the one place that must send or hash it; never log it.
+    #[cfg_attr(not(feature = "windows-auth"), allow(dead_code))]
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Password(<redacted>)")

@@ -28,6 +28,7 @@ pub(crate) struct Observed {
     anonymous_renewals: AtomicU64,
     /// How many password grants the token endpoint answered, accepted or not.
     password_grants: AtomicU64,
+    windows_grants: AtomicU64,
 }
 
 /// Appends `item`, forgetting the oldest past [`KEPT`].
@@ -48,6 +49,7 @@ impl Observed {
             entry_point_hits: AtomicU64::new(0),
             anonymous_renewals: AtomicU64::new(0),
             password_grants: AtomicU64::new(0),
+            windows_grants: AtomicU64::new(0),
         }
     }
 
@@ -101,6 +103,16 @@ impl Observed {
 
     pub(crate) fn password_grant(&self) {
         self.password_grants.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An NTLM handshake of the Windows grant reached its end (accepted or refused).
+    #[cfg_attr(not(feature = "windows-auth"), allow(dead_code))]
+    pub(crate) fn windows_grant(&self) {
+        self.windows_grants.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn windows_grants(&self) -> u64 {
+        self.windows_grants.load(Ordering::Relaxed)
     }
 
     pub(crate) fn password_grants(&self) -> u64 {
