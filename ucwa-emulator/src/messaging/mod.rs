@@ -31,4 +31,4 @@ mod render;
 mod routes;
 
 pub(crate) use render::communication;
-pub(crate) use routes::{count, participant_of, routes};
+pub(crate) use routes::{count, messages, participant_of, routes};
