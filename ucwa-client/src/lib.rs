@@ -62,6 +62,8 @@ pub mod me;
 #[cfg(feature = "online-meetings")]
 pub mod meetings;
 #[cfg(feature = "communication")]
+pub mod conversations;
+#[cfg(feature = "communication")]
 pub mod messaging;
 pub mod outcome;
 #[cfg(feature = "people")]
