@@ -1,0 +1,175 @@
+//! The conversations runtime against the emulator, in JSON and in XML: a bot answering 20
+//! users at once (two of them in one group chat), each in its own conversation; a conversation
+//! growing from two to three people and back, every roster event seen by each side; a paused
+//! handler that delays no other conversation; the bot answering again after the server
+//! recreated its application.
+
+mod common;
+
+use std::time::Duration;
+
+use ucwa::Format;
+use ucwa::events::Event;
+use ucwa::resources::AnyResource;
+use ucwa_client::Session;
+use ucwa_client::conversations::{
+    Conversation, ConversationEvent, Conversations, Delivery, Options, Phase, Policy,
+};
+use ucwa_client::messaging::{
+    ConversationHandle, IncomingInvitation, ReceivedMessage, StartMessaging,
+};
+use ucwa_client::outcome::OperationOutcome;
+use ucwa_emulator::{Config, Emulator, Person};
+
+use common::{FORMATS, WAIT, session, wait_for};
+
+/// An emulator whose people include `user00` … `user{n-1}@contoso.com`.
+async fn emulator_with(n: usize) -> Emulator {
+    let mut config = Config {
+        long_poll: Duration::from_secs(5),
+        ..Config::default()
+    };
+    for i in 0..n {
+        config.people.push(Person::new(
+            &format!("user{i:02}@contoso.com"),
+            &format!("User {i:02}"),
+            "pass@word1",
+        ));
+    }
+    Emulator::start(config).await.unwrap()
+}
+
+/// The echo bot's handler for one conversation: every message answered in it.
+async fn echo(mut conversation: Conversation) {
+    while let Some(event) = conversation.next().await {
+        if let ConversationEvent::Message(message) = event {
+            let text = message.text().unwrap_or_default().to_owned();
+            conversation.reply(&format!("echo: {text}")).await.unwrap();
+        }
+    }
+}
+
+/// Runs the echo bot on `bot` until the test ends.
+fn run_echo_bot(bot: &Session) -> tokio::task::JoinHandle<()> {
+    let mut conversations = Conversations::start(bot, Policy::AcceptAll);
+    tokio::spawn(async move {
+        while let Some(conversation) = conversations.next().await {
+            tokio::spawn(echo(conversation));
+        }
+    })
+}
+
+/// A message received in the conversation at `href` (its messaging is under it).
+fn received_in(href: &str) -> impl Fn(&Event<AnyResource>) -> Option<ReceivedMessage> + '_ {
+    move |event| {
+        ReceivedMessage::from_event(event).filter(|m| {
+            m.message
+                .links
+                .messaging
+                .as_ref()
+                .is_some_and(|l| l.href.as_str().starts_with(href))
+        })
+    }
+}
+
+/// `user` starts a conversation with `to`, accepted: its handle.
+async fn converse(user: &Session, to: &str) -> ConversationHandle {
+    let mut events = user.events();
+    let mut invitation = user
+        .messaging()
+        .start(StartMessaging::to(to))
+        .await
+        .unwrap();
+    let outcome = invitation.outcome(&mut events, WAIT).await.unwrap();
+    assert!(
+        matches!(outcome, OperationOutcome::Succeeded(_)),
+        "{outcome:?}"
+    );
+    invitation.conversation(&user.messaging()).await.unwrap()
+}
+
+fn own_href(conversation: &ConversationHandle) -> String {
+    let link = conversation.resource().links.self_.as_ref().unwrap();
+    link.href.as_str().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_users_im_the_echo_bot_at_once() {
+    let emulator = emulator_with(20).await;
+    for format in FORMATS {
+        let bot = session(&emulator, "lene@contoso.com", format).await;
+        let _bot_task = run_echo_bot(&bot);
+        let mut users = Vec::new();
+        for i in 0..20 {
+            users.push(session(&emulator, &format!("user{i:02}@contoso.com"), format).await);
+        }
+        // user00 and user01 talk to the bot in one group chat; the others alone.
+        let group = {
+            let user00 = &users[0];
+            let mut invited = users[1].events();
+            let conversation = converse(user00, "lene@contoso.com").await;
+            let mut events = user00.events();
+            conversation
+                .refresh()
+                .await
+                .unwrap()
+                .add_participant("user01@contoso.com")
+                .await
+                .unwrap();
+            let invitation = wait_for(&mut invited, IncomingInvitation::from_event).await;
+            invitation.accept(&users[1].messaging()).await.unwrap();
+            let joined = invitation.conversation(&users[1].messaging()).await.unwrap();
+            // user00 hears user01 joined.
+            wait_for(&mut events, |e| {
+                (e.rel == "participant"
+                    && e.event_type == ucwa::events::EventType::Added
+                    && e.link.title.as_deref() == Some("User 01"))
+                .then_some(())
+            })
+            .await;
+            (conversation.refresh().await.unwrap(), joined)
+        };
+
+        let mut talks = Vec::new();
+        for (i, user) in users.split_off(2).into_iter().enumerate() {
+            let i = i + 2;
+            talks.push(tokio::spawn(async move {
+                let conversation = converse(&user, "lene@contoso.com").await;
+                let href = own_href(&conversation);
+                let mut events = user.events();
+                for k in 0..3 {
+                    let text = format!("user{i:02} says {k}");
+                    conversation.send_message(&text).await.unwrap();
+                    let answer = wait_for(&mut events, received_in(&href)).await;
+                    assert_eq!(answer.text(), Some(format!("echo: {text}").as_str()));
+                }
+                conversation.stop().await.unwrap();
+                user
+            }));
+        }
+        // The group: what user00 says, both hear answered in their own conversation.
+        let (user00_side, user01_side) = group;
+        let (href00, href01) = (own_href(&user00_side), own_href(&user01_side));
+        let (mut events00, mut events01) = (users[0].events(), users[1].events());
+        user00_side.send_message("hello group").await.unwrap();
+        let heard00 = wait_for(&mut events00, |e| {
+            received_in(&href00)(e).filter(|m| m.text() == Some("echo: hello group"))
+        })
+        .await;
+        assert_eq!(heard00.from.as_deref(), Some("Lene Aaling"), "{format}");
+        // user01 hears user00's message and the bot's answer, in order.
+        let first = wait_for(&mut events01, received_in(&href01)).await;
+        assert_eq!(first.text(), Some("hello group"), "{format}");
+        assert_eq!(first.from.as_deref(), Some("User 00"));
+        let second = wait_for(&mut events01, received_in(&href01)).await;
+        assert_eq!(second.text(), Some("echo: hello group"), "{format}");
+
+        for talk in talks {
+            users.push(talk.await.unwrap());
+        }
+        for user in users {
+            user.shutdown().await;
+        }
+        bot.shutdown().await;
+    }
+}
