@@ -8,7 +8,6 @@ mod common;
 
 use std::time::Duration;
 
-use ucwa::Format;
 use ucwa::events::Event;
 use ucwa::resources::AnyResource;
 use ucwa_client::Session;
@@ -171,5 +170,211 @@ async fn twenty_users_im_the_echo_bot_at_once() {
             user.shutdown().await;
         }
         bot.shutdown().await;
+    }
+}
+
+/// The next event of `conversation` that `pick` takes, within [`WAIT`].
+async fn until<T>(
+    conversation: &mut Conversation,
+    mut pick: impl FnMut(ConversationEvent) -> Option<T>,
+) -> T {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let event = conversation.next().await.expect("the conversation goes on");
+            if let Some(found) = pick(event) {
+                return found;
+            }
+        }
+    })
+    .await
+    .expect("the event within the wait")
+}
+
+/// The name of the participant an event adds.
+fn added(event: ConversationEvent) -> Option<String> {
+    match event {
+        ConversationEvent::ParticipantAdded(p) if !p.local => p.name,
+        _ => None,
+    }
+}
+
+fn remote_names(conversation: &Conversation) -> Vec<String> {
+    let mut names: Vec<String> = conversation
+        .participants()
+        .into_iter()
+        .filter(|p| !p.local)
+        .filter_map(|p| p.name)
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_conversation_grows_from_two_to_three_and_back() {
+    let emulator = common::emulator(ucwa_emulator::Limits::default()).await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
+        let john = session(&emulator, "john@contoso.com", format).await;
+        let mut lene_all = Conversations::start(&lene, Policy::AcceptAll);
+        let mut ann_all = Conversations::start(&ann, Policy::AcceptAll);
+        let mut john_all = Conversations::start(&john, Policy::AcceptAll);
+
+        lene.messaging()
+            .start(StartMessaging::to("ann@contoso.com").subject("Plans"))
+            .await
+            .unwrap();
+        let mut at_lene = lene_all.next().await.unwrap();
+        let mut at_ann = ann_all.next().await.unwrap();
+        assert_eq!(until(&mut at_lene, added).await, "Ann Remote", "{format}");
+        assert_eq!(until(&mut at_ann, added).await, "Lene Aaling", "{format}");
+        assert_eq!(at_lene.phase(), Phase::Connected, "{format}");
+
+        // Lene adds John: each side hears of the newcomer, John of the two already there.
+        at_lene
+            .handle()
+            .await
+            .unwrap()
+            .add_participant("john@contoso.com")
+            .await
+            .unwrap();
+        let mut at_john = john_all.next().await.unwrap();
+        assert_eq!(until(&mut at_lene, added).await, "John Doe", "{format}");
+        assert_eq!(until(&mut at_ann, added).await, "John Doe", "{format}");
+        assert_eq!(until(&mut at_john, added).await, "Lene Aaling", "{format}");
+        assert_eq!(until(&mut at_john, added).await, "Ann Remote", "{format}");
+        assert_eq!(remote_names(&at_lene), ["Ann Remote", "John Doe"]);
+        assert_eq!(remote_names(&at_ann), ["John Doe", "Lene Aaling"]);
+        assert_eq!(remote_names(&at_john), ["Ann Remote", "Lene Aaling"]);
+
+        // All three hear a message; then John leaves and the two others hear it.
+        let sent = at_ann.reply("hi both").await.unwrap();
+        let delivered = until(&mut at_ann, |e| match e {
+            ConversationEvent::Delivery { message, outcome } => Some((message, outcome)),
+            _ => None,
+        })
+        .await;
+        assert_eq!(delivered, (sent.href.clone(), Delivery::Delivered));
+        for side in [&mut at_lene, &mut at_john] {
+            let said = until(side, |e| match e {
+                ConversationEvent::Message(m) => Some(m),
+                _ => None,
+            })
+            .await;
+            assert_eq!(said.text(), Some("hi both"), "{format}");
+            assert_eq!(said.from.as_deref(), Some("Ann Remote"));
+        }
+        at_john.handle().await.unwrap().leave().await.unwrap();
+        let removed = |e| match e {
+            ConversationEvent::ParticipantRemoved(p) => p.name,
+            _ => None,
+        };
+        assert_eq!(until(&mut at_lene, removed).await, "John Doe", "{format}");
+        assert_eq!(until(&mut at_ann, removed).await, "John Doe", "{format}");
+        until(&mut at_john, |e| (e == ConversationEvent::Ended).then_some(())).await;
+        assert_eq!(at_john.phase(), Phase::Ended);
+        assert_eq!(remote_names(&at_lene), ["Ann Remote"]);
+        assert_eq!(remote_names(&at_ann), ["Lene Aaling"]);
+
+        // The two go on.
+        at_lene.reply("just us").await.unwrap();
+        let said = until(&mut at_ann, |e| match e {
+            ConversationEvent::Message(m) => Some(m),
+            _ => None,
+        })
+        .await;
+        assert_eq!(said.text(), Some("just us"), "{format}");
+        let history = at_ann.history();
+        let texts: Vec<&str> = history.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(texts, ["hi both", "just us"], "{format}");
+        assert_eq!(lene_all.counters().dropped, 0);
+
+        for s in [lene, ann, john] {
+            s.shutdown().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_paused_conversation_delays_no_other() {
+    let emulator = common::emulator(ucwa_emulator::Limits::default()).await;
+    for format in FORMATS {
+        let bot = session(&emulator, "lene@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
+        let john = session(&emulator, "john@contoso.com", format).await;
+        let mut all = Conversations::start_with(&bot, Policy::AcceptAll, Options::default().queue(4));
+
+        // Ann's conversation: its handler never reads (paused).
+        let to_ann = converse(&ann, "lene@contoso.com").await;
+        let paused = all.next().await.unwrap();
+        for k in 0..10 {
+            to_ann.send_message(&format!("ann {k}")).await.unwrap();
+        }
+        // John's conversation is answered meanwhile.
+        let to_john = converse(&john, "lene@contoso.com").await;
+        let answering = all.next().await.unwrap();
+        tokio::spawn(echo(answering));
+        let href = own_href(&to_john);
+        let mut john_events = john.events();
+        for k in 0..3 {
+            to_john.send_message(&format!("john {k}")).await.unwrap();
+            let answer = wait_for(&mut john_events, received_in(&href)).await;
+            assert_eq!(answer.text(), Some(format!("echo: john {k}").as_str()));
+        }
+        // The paused queue kept 4 events (Ann joining, her first 3 messages): the other 7
+        // were dropped and counted.
+        assert_eq!(paused.dropped(), 7, "{format}");
+        assert_eq!(all.counters().dropped, 7, "{format}");
+        // Its history still has all ten.
+        assert_eq!(paused.history().len(), 10, "{format}");
+
+        for s in [bot, ann, john] {
+            s.shutdown().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_bot_answers_after_its_application_is_recreated_and_its_token_renewed() {
+    let emulator = common::emulator(ucwa_emulator::Limits::default()).await;
+    for format in FORMATS {
+        let bot = session(&emulator, "lene@contoso.com", format).await;
+        let _bot_task = run_echo_bot(&bot);
+        let ann = session(&emulator, "ann@contoso.com", format).await;
+        let mut bot_status = bot.status();
+        let mut ann_status = ann.status();
+
+        let conversation = converse(&ann, "lene@contoso.com").await;
+        let mut events = ann.events();
+        conversation.send_message("before").await.unwrap();
+        let href = own_href(&conversation);
+        let answer = wait_for(&mut events, received_in(&href)).await;
+        assert_eq!(answer.text(), Some("echo: before"));
+
+        // Past the tokens' eight hours: every token refused (renewed) and every application
+        // expired (recreated).
+        emulator.clock().advance(Duration::from_secs(8 * 3600 + 1));
+        for status in [&mut bot_status, &mut ann_status] {
+            tokio::time::timeout(Duration::from_secs(30), async {
+                loop {
+                    if let ucwa_client::Status::Recovered { .. } = status.recv().await.unwrap() {
+                        break;
+                    }
+                }
+            })
+            .await
+            .expect("recovered");
+        }
+
+        let conversation = converse(&ann, "lene@contoso.com").await;
+        let mut events = ann.events();
+        conversation.send_message("after").await.unwrap();
+        let href = own_href(&conversation);
+        let answer = wait_for(&mut events, received_in(&href)).await;
+        assert_eq!(answer.text(), Some("echo: after"), "{format}");
+        assert!(emulator.observed().tokens_seen(0).len() >= 2);
+
+        bot.shutdown().await;
+        ann.shutdown().await;
     }
 }
