@@ -378,3 +378,58 @@ async fn the_bot_answers_after_its_application_is_recreated_and_its_token_renewe
         ann.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn an_invitation_rings_every_application_and_the_first_to_accept_wins() {
+    let emulator = common::emulator(ucwa_emulator::Limits::default()).await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let desk = session(&emulator, "ann@contoso.com", format).await;
+        let phone = session(&emulator, "ann@contoso.com", format).await;
+        let (mut desk_events, mut phone_events) = (desk.events(), phone.events());
+        let mut lene_events = lene.events();
+        let mut invitation = lene
+            .messaging()
+            .start(StartMessaging::to("ann@contoso.com"))
+            .await
+            .unwrap();
+        let at_desk = wait_for(&mut desk_events, IncomingInvitation::from_event).await;
+        let at_phone = wait_for(&mut phone_events, IncomingInvitation::from_event).await;
+        at_phone.accept(&phone.messaging()).await.unwrap();
+        let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
+        assert!(matches!(outcome, OperationOutcome::Succeeded(_)), "{format}");
+
+        // The desk hears its invitation is gone: answered elsewhere.
+        let gone = wait_for(&mut desk_events, |e| {
+            (e.event_type == ucwa::events::EventType::Completed && e.rel == "messagingInvitation")
+                .then(|| e.clone())
+        })
+        .await;
+        assert_eq!(gone.status.as_deref(), Some("Failure"), "{format}");
+        let why = gone.reason.unwrap();
+        assert_eq!(why.subcode.as_deref(), Some("ConnectedElsewhere"));
+        match at_desk.accept(&desk.messaging()).await {
+            // Withdrawn: the invitation is no more.
+            Err(ucwa_client::ClientError::Response(ucwa::ResponseError::Ucwa(e))) => {
+                assert_eq!(e.status(), 404, "{format}")
+            }
+            other => panic!("{format}: {other:?}"),
+        }
+
+        // The conversations collection lists each side's conversation; the application's id
+        // is the number in its URL.
+        for (side, count) in [(&lene, 1), (&phone, 1), (&desk, 0)] {
+            let application = side.application();
+            let own = application.links.self_.as_ref().unwrap().href.as_str();
+            assert!(own.ends_with(&format!("/{}", application.id.as_deref().unwrap())));
+            let communication = application.embedded.communication.as_deref().unwrap();
+            let link = communication.links.conversations.clone().unwrap();
+            let listed: ucwa::resources::Conversations =
+                side.client().get(&link.cast()).await.unwrap();
+            assert_eq!(listed.links.conversation.len(), count, "{format}");
+        }
+        for s in [lene, desk, phone] {
+            s.shutdown().await;
+        }
+    }
+}
