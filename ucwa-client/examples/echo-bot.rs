@@ -111,7 +111,9 @@ async fn main() -> Result<(), Error> {
 async fn demonstrate(emulator: &ucwa_emulator::Emulator, format: Format) -> Result<(), Error> {
     let wait = Duration::from_secs(10);
     let sign_in = |who| common::sign_in(emulator, who, format);
-    let ann = sign_in("ann@contoso.com").await.map_err(|e| e.to_string())?;
+    let ann = sign_in("ann@contoso.com")
+        .await
+        .map_err(|e| e.to_string())?;
     let john = sign_in("john@contoso.com")
         .await
         .map_err(|e| e.to_string())?;
@@ -159,7 +161,9 @@ async fn demonstrate(emulator: &ucwa_emulator::Emulator, format: Format) -> Resu
 }
 
 async fn next_message(
-    events: &mut tokio::sync::broadcast::Receiver<ucwa::events::Event<ucwa::resources::AnyResource>>,
+    events: &mut tokio::sync::broadcast::Receiver<
+        ucwa::events::Event<ucwa::resources::AnyResource>,
+    >,
     wait: Duration,
 ) -> Result<ReceivedMessage, Error> {
     let found = tokio::time::timeout(wait, async {

@@ -50,6 +50,8 @@
 pub mod auth;
 pub mod batch;
 mod body;
+#[cfg(feature = "communication")]
+pub mod conversations;
 pub mod diagnostics;
 pub mod discovery;
 mod error;
@@ -61,8 +63,6 @@ mod link;
 pub mod me;
 #[cfg(feature = "online-meetings")]
 pub mod meetings;
-#[cfg(feature = "communication")]
-pub mod conversations;
 #[cfg(feature = "communication")]
 pub mod messaging;
 pub mod outcome;

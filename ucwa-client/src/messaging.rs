@@ -37,7 +37,8 @@ use ucwa::enumerations::{Direction, Importance};
 use ucwa::events::{Event, EventType};
 use ucwa::operation::Body;
 use ucwa::operations::{
-    AcceptPost, AddParticipantPost, AddParticipantPostBody, AddParticipantPostError, AcceptPostError, ConversationDelete, ConversationDeleteError, ConversationGet,
+    AcceptPost, AcceptPostError, AddParticipantPost, AddParticipantPostBody,
+    AddParticipantPostError, ConversationDelete, ConversationDeleteError, ConversationGet,
     ConversationGetError, DeclinePost, DeclinePostBody, DeclinePostError, MessagingGet,
     SendMessagePost, SendMessagePostError, SendMessagePostQuery, SetIsTypingPost,
     SetIsTypingPostError, StartMessagingPost, StartMessagingPostBody, StartMessagingPostError,

@@ -117,7 +117,10 @@ async fn twenty_users_im_the_echo_bot_at_once() {
                 .unwrap();
             let invitation = wait_for(&mut invited, IncomingInvitation::from_event).await;
             invitation.accept(&users[1].messaging()).await.unwrap();
-            let joined = invitation.conversation(&users[1].messaging()).await.unwrap();
+            let joined = invitation
+                .conversation(&users[1].messaging())
+                .await
+                .unwrap();
             // user00 hears user01 joined.
             wait_for(&mut events, |e| {
                 (e.rel == "participant"
@@ -271,7 +274,10 @@ async fn a_conversation_grows_from_two_to_three_and_back() {
         };
         assert_eq!(until(&mut at_lene, removed).await, "John Doe", "{format}");
         assert_eq!(until(&mut at_ann, removed).await, "John Doe", "{format}");
-        until(&mut at_john, |e| (e == ConversationEvent::Ended).then_some(())).await;
+        until(&mut at_john, |e| {
+            (e == ConversationEvent::Ended).then_some(())
+        })
+        .await;
         assert_eq!(at_john.phase(), Phase::Ended);
         assert_eq!(remote_names(&at_lene), ["Ann Remote"]);
         assert_eq!(remote_names(&at_ann), ["Lene Aaling"]);
@@ -302,7 +308,8 @@ async fn a_paused_conversation_delays_no_other() {
         let bot = session(&emulator, "lene@contoso.com", format).await;
         let ann = session(&emulator, "ann@contoso.com", format).await;
         let john = session(&emulator, "john@contoso.com", format).await;
-        let mut all = Conversations::start_with(&bot, Policy::AcceptAll, Options::default().queue(4));
+        let mut all =
+            Conversations::start_with(&bot, Policy::AcceptAll, Options::default().queue(4));
 
         // Ann's conversation: its handler never reads (paused).
         let to_ann = converse(&ann, "lene@contoso.com").await;
@@ -397,7 +404,10 @@ async fn an_invitation_rings_every_application_and_the_first_to_accept_wins() {
         let at_phone = wait_for(&mut phone_events, IncomingInvitation::from_event).await;
         at_phone.accept(&phone.messaging()).await.unwrap();
         let outcome = invitation.outcome(&mut lene_events, WAIT).await.unwrap();
-        assert!(matches!(outcome, OperationOutcome::Succeeded(_)), "{format}");
+        assert!(
+            matches!(outcome, OperationOutcome::Succeeded(_)),
+            "{format}"
+        );
 
         // The desk hears its invitation is gone: answered elsewhere.
         let gone = wait_for(&mut desk_events, |e| {

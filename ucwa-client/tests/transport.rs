@@ -236,7 +236,9 @@ async fn the_body_limit_set_on_sign_in_is_the_sessions_in_json_and_xml() {
         let (mut status, mut events) = (limited.status(), unlimited.events());
         // A batch longer than the limit: the limited session's reader cannot read it, the
         // other session's (the default limit, 8 MiB) can.
-        emulator.faults().push_event("me", "/ucwa/oauth/v1/applications/x/me", large_event(LIMIT));
+        emulator
+            .faults()
+            .push_event("me", "/ucwa/oauth/v1/applications/x/me", large_event(LIMIT));
         let reason = tokio::time::timeout(common::WAIT, async {
             loop {
                 if let Status::EventChannelFailed { reason } = status.recv().await.unwrap() {

@@ -20,7 +20,7 @@ use crate::messaging::{ConversationHandle, MessagingHandle, ReceivedMessage};
 #[non_exhaustive]
 pub enum ConversationEvent {
     /// Someone else's message.
-    Message(ReceivedMessage),
+    Message(Box<ReceivedMessage>),
     /// Someone started typing (until their next message).
     Typing {
         /// Their name, as the server titles them.
@@ -47,7 +47,7 @@ pub enum Delivery {
     /// The server delivered it.
     Delivered,
     /// It failed; the server's reason, when it gave one.
-    Failed(Option<ErrorBody>),
+    Failed(Option<Box<ErrorBody>>),
 }
 
 /// A participant, as the events name them.
@@ -139,7 +139,7 @@ impl Shared {
                 from: message.from.clone(),
                 text: String::from_utf8_lossy(&message.body).into_owned(),
             });
-            return Some(ConversationEvent::Message(message));
+            return Some(ConversationEvent::Message(Box::new(message)));
         }
         match (&event.resource, event.rel.as_str(), &event.event_type) {
             (Some(AnyResource::Message(message)), _, EventType::Completed)
@@ -191,7 +191,7 @@ impl Shared {
 
 fn delivery(event: &Event<AnyResource>) -> Delivery {
     if event.status.as_deref() == Some("Failure") || event.reason.is_some() {
-        Delivery::Failed(event.reason.clone())
+        Delivery::Failed(event.reason.clone().map(Box::new))
     } else {
         Delivery::Delivered
     }

@@ -35,7 +35,9 @@ pub enum Policy {
 impl Policy {
     /// Accept the invitations `filter` passes (for instance by the inviter's address), decline
     /// the others.
-    pub fn accept_from(filter: impl Fn(&IncomingInvitation) -> bool + Send + Sync + 'static) -> Self {
+    pub fn accept_from(
+        filter: impl Fn(&IncomingInvitation) -> bool + Send + Sync + 'static,
+    ) -> Self {
         Policy::AcceptFrom(Arc::new(filter))
     }
 }
@@ -255,13 +257,7 @@ impl Conversations {
         });
         let (found, conversations) = mpsc::channel(options.pending.max(1));
         let (asked, invitations) = mpsc::channel(options.pending.max(1));
-        let task = tokio::spawn(run(
-            inner.clone(),
-            session.events(),
-            policy,
-            found,
-            asked,
-        ));
+        let task = tokio::spawn(run(inner.clone(), session.events(), policy, found, asked));
         Conversations {
             inner,
             conversations,
@@ -286,15 +282,16 @@ impl Conversations {
         &self,
         invitation: &IncomingInvitation,
     ) -> Result<Conversation, ClientError<AcceptPostError>> {
-        let link = invitation
-            .invitation
-            .links
-            .conversation
-            .clone()
-            .ok_or(ClientError::MissingLink {
-                resource: "messagingInvitation",
-                rel: "conversation",
-            })?;
+        let link =
+            invitation
+                .invitation
+                .links
+                .conversation
+                .clone()
+                .ok_or(ClientError::MissingLink {
+                    resource: "messagingInvitation",
+                    rel: "conversation",
+                })?;
         // A conversation known already (accepted twice) gets a new queue: the server answers
         // the second accept, and its events go to the handle returned last.
         self.inner.routes().remove(link.href.as_str());

@@ -132,7 +132,13 @@ impl Threads {
     pub(super) fn others(&self, thread: u64, side: Side) -> Vec<Member> {
         self.threads
             .get(&thread)
-            .map(|t| t.members.iter().filter(|m| m.side != side).cloned().collect())
+            .map(|t| {
+                t.members
+                    .iter()
+                    .filter(|m| m.side != side)
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -167,7 +173,11 @@ impl Threads {
 
     /// Forgets `thread` if no one joined it (its invitation failed or was declined).
     pub(super) fn forget_if_empty(&mut self, thread: u64) {
-        if self.threads.get(&thread).is_some_and(|t| t.members.is_empty()) {
+        if self
+            .threads
+            .get(&thread)
+            .is_some_and(|t| t.members.is_empty())
+        {
             self.threads.remove(&thread);
         }
     }
@@ -557,7 +567,13 @@ mod tests {
     fn a_roster_grows_from_two_to_three_and_back() {
         let mut threads = Threads::default();
         let t = threads.open();
-        assert_eq!(threads.join(t, member("lene@contoso.com", 1)).unwrap().len(), 0);
+        assert_eq!(
+            threads
+                .join(t, member("lene@contoso.com", 1))
+                .unwrap()
+                .len(),
+            0
+        );
         let before = threads.join(t, member("ann@contoso.com", 2)).unwrap();
         assert_eq!(before.len(), 1);
         assert!(before[0].user.is("lene@contoso.com"));

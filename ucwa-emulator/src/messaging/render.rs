@@ -79,7 +79,9 @@ pub(super) fn conversation(app: u64, id: u64, talk: &Talk, count: usize) -> Conv
             vec!["Messaging".into()]
         }),
         // Before it connects, a side counts its own participant only.
-        participant_count: Some(i64::try_from(if connected { count.max(1) } else { 1 }).unwrap_or(i64::MAX)),
+        participant_count: Some(
+            i64::try_from(if connected { count.max(1) } else { 1 }).unwrap_or(i64::MAX),
+        ),
         recording: Some(false),
         ..Conversation::default()
     };
@@ -316,7 +318,14 @@ pub(super) fn participant_invitation_event(
         AnyResource::ParticipantInvitation(Box::new(participant_invitation(app, id, inv, talk))),
     );
     if kind == EventType::Completed {
-        event.status = Some(if reason.is_some() { "Failure" } else { "Success" }.to_owned());
+        event.status = Some(
+            if reason.is_some() {
+                "Failure"
+            } else {
+                "Success"
+            }
+            .to_owned(),
+        );
         event.reason = reason;
     }
     event

@@ -118,16 +118,20 @@ fn ring(
     invitee: Option<&Arc<User>>,
     ringing: &Ringing,
     out: &mut Announcements,
-) -> Result<Vec<Peer>, ErrorBody> {
+) -> Result<Vec<Peer>, Box<ErrorBody>> {
     let Some(invitee) = invitee else {
-        return Err(reason("NotFound", "DestinationNotFound", "No such user."));
+        return Err(Box::new(reason(
+            "NotFound",
+            "DestinationNotFound",
+            "No such user.",
+        )));
     };
     let unreachable = || {
-        reason(
+        Box::new(reason(
             "RemoteFailure",
             "TemporarilyUnavailable",
             "The user cannot be reached now.",
-        )
+        ))
     };
     if invitee.published().availability == ucwa::enumerations::Availability::Offline {
         return Err(unreachable());
@@ -254,29 +258,30 @@ async fn start_messaging(
             message: message.clone(),
             peer: None,
         };
-        mine.open(opening, max).map(|(conversation_id, invitation_id)| {
-            let talk = &mine.conversations[&conversation_id];
-            let inv = &mine.invitations[&invitation_id];
-            out.communication(
-                app.id,
-                invitation_event(app.id, invitation_id, inv, talk, EventType::Started),
-            );
-            out.communication(
-                app.id,
-                conversation_event(app.id, conversation_id, talk, 1, EventType::Added),
-            );
-            out.conversation(
-                app.id,
-                conversation_id,
-                participant_added(app.id, conversation_id, &user, true),
-            );
-            out.conversation(
-                app.id,
-                conversation_id,
-                messaging_event(app.id, conversation_id, talk),
-            );
-            (conversation_id, invitation_id)
-        })
+        mine.open(opening, max)
+            .map(|(conversation_id, invitation_id)| {
+                let talk = &mine.conversations[&conversation_id];
+                let inv = &mine.invitations[&invitation_id];
+                out.communication(
+                    app.id,
+                    invitation_event(app.id, invitation_id, inv, talk, EventType::Started),
+                );
+                out.communication(
+                    app.id,
+                    conversation_event(app.id, conversation_id, talk, 1, EventType::Added),
+                );
+                out.conversation(
+                    app.id,
+                    conversation_id,
+                    participant_added(app.id, conversation_id, &user, true),
+                );
+                out.conversation(
+                    app.id,
+                    conversation_id,
+                    messaging_event(app.id, conversation_id, talk),
+                );
+                (conversation_id, invitation_id)
+            })
     };
     let Some((conversation_id, invitation_id)) = opened else {
         threads(&state).forget_if_empty(thread);
@@ -308,7 +313,7 @@ async fn start_messaging(
         },
     };
     match ring(&state, known.as_ref(), &ringing, &mut out) {
-        Err(why) => fail_outgoing(&state, &app, invitation_id, why, &mut out),
+        Err(why) => fail_outgoing(&state, &app, invitation_id, *why, &mut out),
         Ok(rung) => {
             if let Some(inv) = model::of(&app).invitations.get_mut(&invitation_id) {
                 inv.rung = rung;
@@ -358,7 +363,10 @@ fn fail_outgoing(
     };
     drop(mine);
     talk.end();
-    out.communication(app.id, completed(app.id, invitation, &inv, &talk, Some(why)));
+    out.communication(
+        app.id,
+        completed(app.id, invitation, &inv, &talk, Some(why)),
+    );
     out.communication(
         app.id,
         conversation_event(app.id, conversation, &talk, 1, EventType::Deleted),
@@ -738,7 +746,7 @@ async fn add_participant(
         },
     };
     match ring(&state, known.as_ref(), &ringing, &mut out) {
-        Err(why) => fail_outgoing(&state, &app, invitation_id, why, &mut out),
+        Err(why) => fail_outgoing(&state, &app, invitation_id, *why, &mut out),
         Ok(rung) => {
             if let Some(inv) = model::of(&app).invitations.get_mut(&invitation_id) {
                 inv.rung = rung;
@@ -965,10 +973,7 @@ async fn send_message(
     }
     threads(&state).keep(
         thread,
-        Said {
-            from: local,
-            text,
-        },
+        Said { from: local, text },
         state.config.limits.max_messages,
     );
     out.send(&state);
