@@ -346,20 +346,31 @@ async fn the_bot_answers_after_its_application_is_recreated_and_its_token_renewe
     let emulator = common::emulator(ucwa_emulator::Limits::default()).await;
     for format in FORMATS {
         let bot = session(&emulator, "lene@contoso.com", format).await;
-        let _bot_task = run_echo_bot(&bot);
+        let mut all = Conversations::start(&bot, Policy::AcceptAll);
         let ann = session(&emulator, "ann@contoso.com", format).await;
         let mut bot_status = bot.status();
         let mut ann_status = ann.status();
 
         let conversation = converse(&ann, "lene@contoso.com").await;
+        let mut before = all.next().await.unwrap();
         let mut events = ann.events();
         conversation.send_message("before").await.unwrap();
+        let said = until(&mut before, |e| match e {
+            ConversationEvent::Message(m) => Some(m),
+            _ => None,
+        })
+        .await;
+        before
+            .reply(&format!("echo: {}", said.text().unwrap()))
+            .await
+            .unwrap();
         let href = own_href(&conversation);
         let answer = wait_for(&mut events, received_in(&href)).await;
         assert_eq!(answer.text(), Some("echo: before"));
 
         // Past the tokens' eight hours: every token refused (renewed) and every application
         // expired (recreated).
+        let tokens_before = emulator.observed().tokens_seen(0).len();
         emulator.clock().advance(Duration::from_secs(8 * 3600 + 1));
         for status in [&mut bot_status, &mut ann_status] {
             tokio::time::timeout(Duration::from_secs(30), async {
@@ -372,14 +383,25 @@ async fn the_bot_answers_after_its_application_is_recreated_and_its_token_renewe
             .await
             .expect("recovered");
         }
+        // The bot's old conversation ended with its application, and the runtime says so.
+        until(&mut before, |e| {
+            (e == ConversationEvent::Ended).then_some(())
+        })
+        .await;
+        assert_eq!(before.phase(), Phase::Ended, "{format}");
+        let counters = all.counters();
+        assert_eq!((counters.recovered, counters.lost), (1, 1), "{format}");
 
         let conversation = converse(&ann, "lene@contoso.com").await;
+        let after = all.next().await.unwrap();
+        tokio::spawn(echo(after));
         let mut events = ann.events();
         conversation.send_message("after").await.unwrap();
         let href = own_href(&conversation);
         let answer = wait_for(&mut events, received_in(&href)).await;
         assert_eq!(answer.text(), Some("echo: after"), "{format}");
-        assert!(emulator.observed().tokens_seen(0).len() >= 2);
+        // Fresh tokens were asked for and used.
+        assert!(emulator.observed().tokens_seen(0).len() > tokens_before + 1);
 
         bot.shutdown().await;
         ann.shutdown().await;

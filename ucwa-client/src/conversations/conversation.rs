@@ -119,6 +119,11 @@ impl Shared {
         self.tracked.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The conversation ended without the server saying so (its application was replaced).
+    pub(super) fn end(&self) {
+        self.lock().phase = Phase::Ended;
+    }
+
     pub(super) fn count_drop(&self) {
         self.dropped.fetch_add(1, Ordering::Relaxed);
     }

@@ -17,7 +17,7 @@ use ucwa::{Link, resources};
 
 use super::conversation::{Conversation, ConversationEvent, Shared};
 use crate::messaging::{IncomingInvitation, MessagingHandle};
-use crate::{ClientError, Session};
+use crate::{ClientError, Session, Status};
 
 /// What to do with an incoming invitation.
 #[derive(Clone)]
@@ -112,6 +112,14 @@ pub struct Counters {
     pub unrouted: u64,
     /// Events the runtime missed (it read the session's events too slowly).
     pub missed: u64,
+    /// Times the session replaced a gone application: the conversations known then ended
+    /// with it (each heard [`ConversationEvent::Ended`]), and what happened meanwhile is lost.
+    pub recovered: u64,
+    /// Conversations ended that way.
+    pub lost: u64,
+    /// Times the server told the session to drop cached state (`resync`): events may have
+    /// been missed.
+    pub resynchronized: u64,
 }
 
 #[derive(Default)]
@@ -122,6 +130,9 @@ struct Count {
     dropped: AtomicU64,
     unrouted: AtomicU64,
     missed: AtomicU64,
+    recovered: AtomicU64,
+    lost: AtomicU64,
+    resynchronized: AtomicU64,
 }
 
 fn add(counter: &AtomicU64, n: u64) {
@@ -173,6 +184,19 @@ impl Inner {
             messaging: self.messaging.clone(),
             handle: tokio::sync::Mutex::new(None),
         })
+    }
+
+    /// The application was replaced: every conversation known ended with the old one.
+    fn end_all(&self) {
+        let ended: Vec<Route> = self.routes().drain().map(|(_, route)| route).collect();
+        add(&self.count.lost, ended.len() as u64);
+        for route in ended {
+            route.shared.end();
+            if route.queue.try_send(ConversationEvent::Ended).is_err() {
+                route.shared.count_drop();
+                add(&self.count.dropped, 1);
+            }
+        }
     }
 
     /// Hands `event` to its conversation, never waiting.
@@ -257,7 +281,8 @@ impl Conversations {
         });
         let (found, conversations) = mpsc::channel(options.pending.max(1));
         let (asked, invitations) = mpsc::channel(options.pending.max(1));
-        let task = tokio::spawn(run(inner.clone(), session.events(), policy, found, asked));
+        let sources = (session.events(), session.status());
+        let task = tokio::spawn(run(inner.clone(), sources, policy, found, asked));
         Conversations {
             inner,
             conversations,
@@ -328,6 +353,9 @@ impl Conversations {
             dropped: load(&c.dropped),
             unrouted: load(&c.unrouted),
             missed: load(&c.missed),
+            recovered: load(&c.recovered),
+            lost: load(&c.lost),
+            resynchronized: load(&c.resynchronized),
         }
     }
 }
@@ -335,13 +363,34 @@ impl Conversations {
 /// The router's loop: until the session's events end.
 async fn run(
     inner: Arc<Inner>,
-    mut events: broadcast::Receiver<Event<AnyResource>>,
+    (mut events, mut status): (
+        broadcast::Receiver<Event<AnyResource>>,
+        broadcast::Receiver<Status>,
+    ),
     policy: Policy,
     found: mpsc::Sender<Conversation>,
     asked: mpsc::Sender<IncomingInvitation>,
 ) {
     loop {
-        let event = match events.recv().await {
+        let received = tokio::select! {
+            // What the owner reports first: a recovery ends the old application's
+            // conversations before any event of the new one is routed.
+            biased;
+            reported = status.recv() => {
+                match reported {
+                    Ok(Status::Recovered { .. }) => {
+                        add(&inner.count.recovered, 1);
+                        inner.end_all();
+                    }
+                    Ok(Status::Resynchronized) => add(&inner.count.resynchronized, 1),
+                    // Statuses missed (none matters here but those two) or no more.
+                    Ok(_) | Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => {}
+                }
+                continue;
+            }
+            received = events.recv() => received,
+        };
+        let event = match received {
             Ok(event) => event,
             Err(RecvError::Lagged(n)) => {
                 add(&inner.count.missed, n);
