@@ -51,6 +51,8 @@ pub mod auth;
 pub mod batch;
 mod body;
 pub mod calls;
+#[cfg(feature = "communication")]
+pub mod conversations;
 pub mod diagnostics;
 pub mod discovery;
 mod error;

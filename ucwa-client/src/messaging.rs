@@ -37,7 +37,8 @@ use ucwa::enumerations::{Direction, Importance};
 use ucwa::events::{Event, EventType};
 use ucwa::operation::Body;
 use ucwa::operations::{
-    AcceptPost, AcceptPostError, ConversationDelete, ConversationDeleteError, ConversationGet,
+    AcceptPost, AcceptPostError, AddParticipantPost, AddParticipantPostBody,
+    AddParticipantPostError, ConversationDelete, ConversationDeleteError, ConversationGet,
     ConversationGetError, DeclinePost, DeclinePostBody, DeclinePostError, MessagingGet,
     SendMessagePost, SendMessagePostError, SendMessagePostQuery, SetIsTypingPost,
     SetIsTypingPostError, StartMessagingPost, StartMessagingPostBody, StartMessagingPostError,
@@ -45,6 +46,7 @@ use ucwa::operations::{
 };
 use ucwa::resources::{
     AnyResource, Application, Conversation, Message, Messaging, MessagingInvitation, Participant,
+    ParticipantInvitation,
 };
 use ucwa::{DataUri, Link};
 
@@ -341,6 +343,28 @@ impl ConversationHandle {
         let link = self.messaging_link(|l| l.stop_messaging.as_ref(), "stopMessaging")?;
         self.client
             .call(|origin, format| StopMessagingPost::request(origin, &link, format))
+            .await
+    }
+
+    /// Invites `to` (a SIP URI or sign-in address) into the conversation (addParticipant; a
+    /// two-party conversation becomes a conference). Answered at once with the
+    /// participantInvitation, whose `completed` event says whether they joined; once they
+    /// have, every participant hears them added.
+    pub async fn add_participant(
+        &self,
+        to: &str,
+    ) -> Result<Link<ParticipantInvitation>, ClientError<AddParticipantPostError>> {
+        let link = required(
+            self.conversation.links.add_participant.as_ref(),
+            "conversation",
+            "addParticipant",
+        )?;
+        let body = AddParticipantPostBody {
+            to: Some(StartMessaging::to(to).to),
+            ..AddParticipantPostBody::default()
+        };
+        self.client
+            .call(|origin, format| AddParticipantPost::request(origin, &link, &body, format))
             .await
     }
 

@@ -40,8 +40,9 @@ fn signing_in(addr: SocketAddr, format: Format) -> SignIn {
 }
 
 fn id(session: &Session) -> u64 {
+    // The application's `id` is the number in its URL.
     let id = session.application().id.clone().unwrap();
-    u64::from_str_radix(&id, 16).unwrap()
+    id.parse().unwrap()
 }
 
 /// The next status that is not `Available` (which recoveries also report), within 10 s.

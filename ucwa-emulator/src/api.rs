@@ -238,4 +238,11 @@ impl<'a> Observed<'a> {
             )
         })
     }
+
+    /// The messages conversation `conversation` of application `app` keeps, oldest first, as
+    /// (the sender's address, the text): what the history of a conversation builds on. Every
+    /// participant's side reads the same messages. Empty for an unknown conversation.
+    pub fn messages(&self, app: u64, conversation: u64) -> Vec<(String, String)> {
+        messaging::messages(self.state, app, conversation)
+    }
 }

@@ -41,7 +41,9 @@ fn application(app: &App) -> Application {
         r#type: Some("Browser".into()),
         culture: Some(app.culture.clone()),
         endpoint_id: Some(app.endpoint_id.clone()),
-        id: Some(format!("{:032x}", app.id)),
+        // The number in the application's URL, so that a client that builds URLs from it reaches
+        // the same resource.
+        id: Some(app.id.to_string()),
         instance_id: app.instance_id.clone(),
         user_agent: Some(app.user_agent.clone()),
         ..Application::default()

@@ -34,6 +34,9 @@ pub struct Limits {
     /// own and those it was invited to: startMessaging beyond answers 403 `LimitExceeded`, and
     /// an invitation to an application at its bound fails (`TemporarilyUnavailable`).
     pub max_conversations: usize,
+    /// The most messages a conversation keeps (200; 1 to 100 000), for the history built on it;
+    /// the oldest goes first.
+    pub max_messages: usize,
     /// The most online meetings a user has scheduled (100; 1 to 10 000); one more answers 409
     /// `TooManyOnlineMeetings`.
     pub max_meetings_per_user: usize,
@@ -78,6 +81,7 @@ impl Default for Limits {
             event_batch: 64,
             max_escalations: 256,
             max_conversations: 64,
+            max_messages: 200,
             max_meetings_per_user: 100,
             max_meeting_joins: 256,
             max_tokens: 10_000,
@@ -195,6 +199,7 @@ impl Limits {
             1,
             10_000,
         )?;
+        count("limits.max_messages", self.max_messages, 1, 100_000)?;
         count(
             "limits.max_meetings_per_user",
             self.max_meetings_per_user,

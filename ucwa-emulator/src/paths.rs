@@ -61,6 +61,11 @@ macro_rules! messaging_invitation {
         concat!(communication!(), "/messagingInvitations/{invitation}")
     };
 }
+macro_rules! participant_invitations {
+    () => {
+        concat!(communication!(), "/participantInvitations")
+    };
+}
 macro_rules! call_invitation {
     () => {
         concat!(communication!(), "/invitations/{invitation}")
@@ -178,6 +183,10 @@ pub(crate) mod route {
     pub(crate) const MEETING_JOIN: &str = concat!(meeting_joins!(), "/{invitation}");
 
     pub(crate) const CONVERSATION: &str = conversation!();
+    pub(crate) const CONVERSATIONS: &str = concat!(communication!(), "/conversations");
+    pub(crate) const PARTICIPANT_INVITATIONS: &str = participant_invitations!();
+    pub(crate) const PARTICIPANT_INVITATION: &str =
+        concat!(participant_invitations!(), "/{invitation}");
     pub(crate) const PARTICIPANT: &str = participant!();
     pub(crate) const AUDIO_VIDEO: &str = audio_video!();
     pub(crate) const ESCALATE_AUDIO_VIDEO: &str = concat!(audio_video!(), "/escalateAudioVideo");
@@ -286,6 +295,25 @@ pub(crate) fn in_messaging_invitation(app: u64, invitation: u64, rel: &str) -> S
         app = app,
         invitation = invitation,
         rel = rel
+    )
+}
+
+/// Where addParticipant invites into conversation `conversation` (its id in the query, as
+/// the walkthroughs show).
+pub(crate) fn participant_invitations_of(app: u64, conversation: u64) -> String {
+    format!(
+        concat!(participant_invitations!(), "?conversation={conversation}"),
+        app = app,
+        conversation = conversation
+    )
+}
+
+/// A participantInvitation (addParticipant's).
+pub(crate) fn participant_invitation(app: u64, invitation: u64) -> String {
+    format!(
+        concat!(participant_invitations!(), "/{invitation}"),
+        app = app,
+        invitation = invitation
     )
 }
 

@@ -91,7 +91,7 @@ async fn get_participant(
     let found = if conversation == CALL_CONVERSATION {
         calls::participant_of(&app, &participant)
     } else {
-        messaging::participant_of(&app, conversation, &participant)
+        messaging::participant_of(&state, &app, conversation, &participant)
     };
     let participant = found.ok_or_else(not_found)?;
     Ok(payload(format, StatusCode::OK, &participant))

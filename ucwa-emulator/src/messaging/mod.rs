@@ -3,32 +3,43 @@
 //! setIsTyping, stopMessaging), `message` and `participant`, with the events the reference's
 //! walkthroughs (SendAnIM, ReceiveAnIM) show, in the order they show them.
 //!
-//! Each side of a conversation is its own resource in its own application: the inviter's
-//! conversation and the invitee's share a `threadId` and know each other's place (`Peer`), and
-//! whatever one side does is announced to both. Where the reference is silent:
-//! - one application of the invitee receives the invitation: the newest one whose user was
-//!   made available;
+//! A conversation is a model of its own ([`model::Threads`]): its roster of N participants,
+//! each with the place of their own side (a `conversation` resource in their own application),
+//! and its messages (the latest [`crate::Limits::max_messages`]). Whatever one side does is
+//! announced to the sides of everyone else in the roster. Where the reference is silent:
+//! - an invitation rings every available application of the invitee (as a server forks it to
+//!   each endpoint); the first to accept wins, and the others' invitations complete with
+//!   `Failure`, subcode `ConnectedElsewhere` (the subcode the reference's list has for it), and
+//!   their sides are deleted; a decline on any ends the ringing on all;
 //! - an invitation fails, as a `completed` event with status `Failure` and a reason, when the
 //!   invitee is unknown (`NotFound`, subcode `DestinationNotFound`), has no available
 //!   application or is `Offline` (`RemoteFailure`, `TemporarilyUnavailable`), or declines
 //!   (`RemoteFailure`, `Declined`);
+//! - addParticipant (`participantInvitations?conversation=…`, as the walkthroughs link it)
+//!   makes the conversation a conference and rings the invitee like startMessaging; when they
+//!   accept, their side hears each participant already there added (in the order they
+//!   joined), every other side hears the newcomer added, and the participantInvitation
+//!   completes; inviting someone already in the roster answers 409 `AlreadyExists`;
+//! - leaving (stopMessaging, or deleting the conversation) ends the leaver's side (`messaging`
+//!   updated to `Disconnected`, then the conversation `deleted`) and the others hear the
+//!   participant `deleted`; a two-party conversation then ends for the other side too, a
+//!   conference goes on while anyone is in it. A participant whose application is gone
+//!   (deleted, expired) leaves the roster when someone next speaks to it;
 //! - a message is sent as `text/plain` or `text/html` and arrives as a `completed` message event
-//!   carrying it as a `data:` URI (`plainMessage` or `htmlMessage`); messages are not kept;
-//! - setIsTyping tells the other side that the participant is typing (`added` in
+//!   carrying it as a `data:` URI (`plainMessage` or `htmlMessage`) on every other side;
+//!   sending on an ended or unaccepted conversation answers 409 `Conflict`;
+//! - setIsTyping tells the others that the participant is typing (`added` in
 //!   `typingParticipants`) until their next message (`deleted`);
-//! - stopMessaging, or deleting the conversation, ends it on both sides (`messaging` updated to
-//!   `Disconnected`, then the conversation `deleted`); sending on an ended or unaccepted
-//!   conversation answers 409 `Conflict`;
+//! - `communication/conversations` lists the application's conversations;
 //! - an application holds at most [`crate::Limits::max_conversations`] conversations (403
-//!   `LimitExceeded` past it).
-
+//!   `LimitExceeded` past it; an application at its bound is not rung).
 //!
-//! The model ([`model`]: conversations, invitations and their states) is tested without HTTP;
-//! [`render`] makes the resources and events; [`mod@routes`] holds the handlers.
+//! The model ([`model`]: the roster, each side's and each invitation's states) is tested
+//! without HTTP; [`render`] makes the resources and events; [`mod@routes`] holds the handlers.
 
 mod model;
 mod render;
 mod routes;
 
 pub(crate) use render::communication;
-pub(crate) use routes::{count, participant_of, routes};
+pub(crate) use routes::{count, messages, participant_of, routes};

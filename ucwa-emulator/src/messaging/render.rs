@@ -9,7 +9,8 @@ use ucwa::enumerations::{
 use ucwa::events::{Event, EventType};
 use ucwa::operation::media_type_matches;
 use ucwa::resources::{
-    AnyResource, Communication, Conversation, Message, Messaging, MessagingInvitation, Participant,
+    AnyResource, Communication, Conversation, Conversations, Message, Messaging,
+    MessagingInvitation, Participant, ParticipantInvitation,
 };
 use ucwa::{DataUri, ErrorBody, Link, Timestamp, Uri};
 
@@ -63,7 +64,8 @@ pub(super) fn participant(app: u64, conversation: u64, user: &User, local: bool)
     participant
 }
 
-pub(super) fn conversation(app: u64, id: u64, talk: &Talk) -> Conversation {
+/// Side `id` of a conversation, with `count` participants in it.
+pub(super) fn conversation(app: u64, id: u64, talk: &Talk, count: usize) -> Conversation {
     let base = paths::conversation(app, id);
     let connected = talk.state == ConversationState::Connected;
     let mut conversation = Conversation {
@@ -76,7 +78,10 @@ pub(super) fn conversation(app: u64, id: u64, talk: &Talk) -> Conversation {
         } else {
             vec!["Messaging".into()]
         }),
-        participant_count: Some(if connected { 2 } else { 1 }),
+        // Before it connects, a side counts its own participant only.
+        participant_count: Some(
+            i64::try_from(if connected { count.max(1) } else { 1 }).unwrap_or(i64::MAX),
+        ),
         recording: Some(false),
         ..Conversation::default()
     };
@@ -85,7 +90,65 @@ pub(super) fn conversation(app: u64, id: u64, talk: &Talk) -> Conversation {
     links.messaging = Some(Link::to(paths::messaging(app, id)));
     links.local_participant = Some(Link::to(participant_path(app, id, &talk.local)));
     links.participants = Some(Link::to(paths::in_conversation(app, id, "participants")));
+    if connected {
+        links.add_participant = Some(Link::to(paths::participant_invitations_of(app, id)));
+    }
     conversation
+}
+
+/// The application's conversations (the `conversations` collection).
+pub(super) fn conversations(app: u64, ids: impl Iterator<Item = u64>) -> Conversations {
+    let mut conversations = Conversations::default();
+    conversations.links.self_ = Some(Link::to(paths::in_communication(app, "conversations")));
+    conversations.links.conversation = ids
+        .map(|id| Link::to(paths::conversation(app, id)))
+        .collect();
+    conversations
+}
+
+/// An outgoing participant invitation (addParticipant), on conversation side `talk`.
+pub(super) fn participant_invitation(
+    app: u64,
+    id: u64,
+    invitation: &Invitation,
+    talk: &Talk,
+) -> ParticipantInvitation {
+    let mut resource = ParticipantInvitation {
+        direction: Some(invitation.direction.clone()),
+        importance: Some(talk.importance.clone()),
+        thread_id: Some(talk.thread_id.clone()),
+        state: Some(invitation.state.clone()),
+        subject: Some(talk.subject.clone()),
+        operation_id: invitation.operation_id.clone(),
+        to: Some(Uri::new(invitation.to.sip_uri())),
+        ..ParticipantInvitation::default()
+    };
+    let links = &mut resource.links;
+    links.self_ = Some(Link::to(paths::participant_invitation(app, id)));
+    links.conversation = Some(Link::to(paths::conversation(app, invitation.conversation)));
+    let mut from_link = Link::new(participant_path(app, invitation.conversation, &talk.local));
+    from_link.title = Some(talk.local.name.clone());
+    links.from = Some(from_link.cast());
+    resource.embedded.from = Some(Box::new(participant(
+        app,
+        invitation.conversation,
+        &talk.local,
+        true,
+    )));
+    if invitation.state == InvitationState::Connected {
+        resource.embedded.accepted_by_participant = vec![participant(
+            app,
+            invitation.conversation,
+            &invitation.to,
+            false,
+        )];
+        links.participant = Some(Link::to(participant_path(
+            app,
+            invitation.conversation,
+            &invitation.to,
+        )));
+    }
+    resource
 }
 
 pub(super) fn messaging(app: u64, id: u64, talk: &Talk) -> Messaging {
@@ -126,7 +189,7 @@ pub(super) fn invitation(
     let (from, to) = if incoming {
         (&talk.remote, &talk.local)
     } else {
-        (&talk.local, &talk.remote)
+        (&talk.local, &invitation.to)
     };
     let mut resource = MessagingInvitation {
         direction: Some(invitation.direction.clone()),
@@ -227,14 +290,56 @@ pub(super) fn conversation_event(
     app: u64,
     id: u64,
     talk: &Talk,
+    count: usize,
     kind: EventType,
 ) -> Event<AnyResource> {
     with_resource(
         kind,
         "conversation",
         Link::new(paths::conversation(app, id)),
-        AnyResource::Conversation(Box::new(conversation(app, id, talk))),
+        AnyResource::Conversation(Box::new(conversation(app, id, talk, count))),
     )
+}
+
+/// A participant invitation's event (`started`, `completed`), its status and reason as
+/// [`completed`] gives them.
+pub(super) fn participant_invitation_event(
+    app: u64,
+    id: u64,
+    inv: &Invitation,
+    talk: &Talk,
+    kind: EventType,
+    reason: Option<ErrorBody>,
+) -> Event<AnyResource> {
+    let mut event = with_resource(
+        kind.clone(),
+        "participantInvitation",
+        Link::new(paths::participant_invitation(app, id)),
+        AnyResource::ParticipantInvitation(Box::new(participant_invitation(app, id, inv, talk))),
+    );
+    if kind == EventType::Completed {
+        event.status = Some(
+            if reason.is_some() {
+                "Failure"
+            } else {
+                "Success"
+            }
+            .to_owned(),
+        );
+        event.reason = reason;
+    }
+    event
+}
+
+/// A participant left the conversation (`deleted`, in `participants`).
+pub(super) fn participant_removed(app: u64, id: u64, user: &User) -> Event<AnyResource> {
+    let mut event = Event::new(
+        EventType::Deleted,
+        "participant",
+        Link::new(participant_path(app, id, user)),
+    );
+    event.link.title = Some(user.name.clone());
+    event
 }
 
 pub(super) fn messaging_event(app: u64, id: u64, talk: &Talk) -> Event<AnyResource> {

@@ -10,10 +10,10 @@ use axum::http::header::{self};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use ucwa::enumerations::{ConversationState, Direction, Importance, InvitationState};
-use ucwa::events::{Event, EventType};
+use ucwa::events::EventType;
 use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::operation::media_type_matches;
-use ucwa::operations::{DeclinePostBody, StartMessagingPostBody};
+use ucwa::operations::{AddParticipantPostBody, DeclinePostBody, StartMessagingPostBody};
 use ucwa::resources::{AnyResource, Message, Participant};
 use ucwa::{DataUri, ErrorBody, Link};
 
@@ -22,18 +22,20 @@ use crate::directory::User;
 use crate::handler::{Answer, Caller, Shared, application_at, available_at};
 use crate::paths::{self, route};
 use crate::protocol::{
-    Negotiated, Refusal, conflict, created_at, decode, decode_or_default, invalid_parameters,
-    limit_exceeded, no_content, not_found, payload, query_parameter,
+    Negotiated, Refusal, already_exists, conflict, created_at, decode, decode_or_default,
+    invalid_parameters, limit_exceeded, no_content, not_found, payload, query_parameter,
 };
 use crate::state::{App, State};
 
 use super::model::{
-    self, Conversations, Invitation, MAX_OPERATION_ID, MAX_SUBJECT, Opening, Peer, Talk,
+    self, Conversations, Invitation, Kind, MAX_OPERATION_ID, MAX_SUBJECT, Member, Opening, Peer,
+    Said, Side, Talk, threads,
 };
 use super::render::{
-    Announcements, communication, completed, conversation, conversation_event, incoming_message,
-    invitation, invitation_event, messaging, messaging_event, now, participant, participant_added,
-    participant_path, reason, typing_event,
+    Announcements, communication, completed, conversation, conversation_event, conversations,
+    incoming_message, invitation, invitation_event, messaging, messaging_event, now, participant,
+    participant_added, participant_invitation, participant_invitation_event, participant_removed,
+    reason, typing_event,
 };
 
 /// The routes of this module, under the application's path `app`.
@@ -41,6 +43,12 @@ pub(crate) fn routes() -> Router<Shared> {
     Router::new()
         .route(route::COMMUNICATION, get(get_communication))
         .route(route::START_MESSAGING, post(start_messaging))
+        .route(route::CONVERSATIONS, get(get_conversations))
+        .route(route::PARTICIPANT_INVITATIONS, post(add_participant))
+        .route(
+            route::PARTICIPANT_INVITATION,
+            get(get_participant_invitation),
+        )
         .route(route::MESSAGING_INVITATION, get(get_invitation))
         .route(route::ACCEPT, post(accept))
         .route(route::DECLINE, post(decline))
@@ -65,8 +73,144 @@ async fn get_communication(
     Ok(payload(format, StatusCode::OK, &communication(app.id)))
 }
 
+/// `to` and `operationId` of an invitation checked against the reference's bounds.
+fn check_invitee(to: Option<&str>, operation_id: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    if to.is_none_or(str::is_empty) {
+        problems.push(("to", "required".to_owned()));
+    }
+    if operation_id.is_some_and(|o| o.chars().count() > MAX_OPERATION_ID) {
+        problems.push((
+            "operationId",
+            format!("at most {MAX_OPERATION_ID} characters"),
+        ));
+    }
+    problems
+}
+
+/// The user `to` names, known or not: an unknown invitee still gets an invitation, which then
+/// fails (the server learns it only when it tries to reach them).
+fn invitee(state: &State, to: &str) -> (Option<Arc<User>>, Arc<User>) {
+    let known = state.directory.find(to).cloned();
+    let named = known
+        .clone()
+        .unwrap_or_else(|| Arc::new(User::stranger(to.strip_prefix("sip:").unwrap_or(to))));
+    (known, named)
+}
+
+/// What an invitation rings the invitee with.
+struct Ringing {
+    thread: u64,
+    thread_id: String,
+    subject: String,
+    importance: Importance,
+    inviter: Arc<User>,
+    message: Option<DataUri>,
+    /// The inviter's invitation.
+    from: Peer,
+}
+
+/// Rings every available application of `invitee` (as a server forks an invitation to each
+/// endpoint of the user), each with an incoming side and invitation; where they are. The
+/// reason the invitation fails when there is none to ring.
+fn ring(
+    state: &State,
+    invitee: Option<&Arc<User>>,
+    ringing: &Ringing,
+    out: &mut Announcements,
+) -> Result<Vec<Peer>, Box<ErrorBody>> {
+    let Some(invitee) = invitee else {
+        return Err(Box::new(reason(
+            "NotFound",
+            "DestinationNotFound",
+            "No such user.",
+        )));
+    };
+    let unreachable = || {
+        Box::new(reason(
+            "RemoteFailure",
+            "TemporarilyUnavailable",
+            "The user cannot be reached now.",
+        ))
+    };
+    if invitee.published().availability == ucwa::enumerations::Availability::Offline {
+        return Err(unreachable());
+    }
+    let max = state.config.limits.max_conversations;
+    let mut rung = Vec::new();
+    for target in state.apps.of(invitee) {
+        if !target.is_available() || target.id == ringing.from.app {
+            continue;
+        }
+        let opening = Opening {
+            thread: ringing.thread,
+            thread_id: ringing.thread_id.clone(),
+            subject: ringing.subject.clone(),
+            importance: ringing.importance.clone(),
+            local: invitee.clone(),
+            remote: ringing.inviter.clone(),
+            direction: Direction::Incoming,
+            operation_id: None,
+            message: ringing.message.clone(),
+            peer: Some(ringing.from),
+        };
+        let mut theirs = model::of(&target);
+        // An application at its bound is not rung.
+        let Some((conversation, invitation)) = theirs.open(opening, max) else {
+            continue;
+        };
+        let talk = &theirs.conversations[&conversation];
+        let inv = &theirs.invitations[&invitation];
+        out.communication(
+            target.id,
+            invitation_event(target.id, invitation, inv, talk, EventType::Started),
+        );
+        out.communication(
+            target.id,
+            conversation_event(target.id, conversation, talk, 1, EventType::Added),
+        );
+        rung.push(Peer {
+            app: target.id,
+            id: invitation,
+        });
+    }
+    if rung.is_empty() {
+        return Err(unreachable());
+    }
+    Ok(rung)
+}
+
+/// Withdraws an incoming invitation still ringing (answered elsewhere, declined elsewhere,
+/// canceled): `completed` with `why`, and its side gone.
+fn withdraw(state: &State, rung: Peer, why: &ErrorBody, out: &mut Announcements) {
+    let Some(app) = state.apps.get(rung.app) else {
+        return;
+    };
+    let mut theirs = model::of(&app);
+    let Some(mut inv) = theirs.invitations.remove(&rung.id) else {
+        return;
+    };
+    if !inv.is_ringing() {
+        theirs.invitations.insert(rung.id, inv);
+        return;
+    }
+    let Some(mut talk) = theirs.conversations.remove(&inv.conversation) else {
+        return;
+    };
+    talk.end();
+    inv.fail();
+    out.communication(
+        app.id,
+        completed(app.id, rung.id, &inv, &talk, Some(why.clone())),
+    );
+    out.communication(
+        app.id,
+        conversation_event(app.id, inv.conversation, &talk, 1, EventType::Deleted),
+    );
+}
+
 /// startMessaging: 201 with the invitation's `Location`, then the invitation runs on the event
-/// channel (and the invitee's, when there is one to reach).
+/// channel (and on every available application of the invitee).
 async fn start_messaging(
     Extract(state): Extract<Shared>,
     Extension(Caller(user)): Extension<Caller>,
@@ -79,168 +223,100 @@ async fn start_messaging(
     let mut input: StartMessagingPostBody = decode(&headers, &body)?;
     // `to` may come in the query, as the reference's table allows.
     if input.to.is_none() {
-        input.to = query.get("to").cloned();
+        input.to = query_parameter(&query, "to").map(str::to_owned);
     }
-    let mut problems = Vec::new();
-    match input.to.as_deref() {
-        None | Some("") => problems.push(("to", "required".to_owned())),
-        Some(_) => {}
-    }
+    let mut problems = check_invitee(input.to.as_deref(), input.operation_id.as_deref());
     if let Some(subject) = &input.subject
         && subject.chars().count() > MAX_SUBJECT
     {
         problems.push(("subject", format!("at most {MAX_SUBJECT} characters")));
     }
-    if let Some(operation_id) = &input.operation_id
-        && operation_id.chars().count() > MAX_OPERATION_ID
-    {
-        problems.push((
-            "operationId",
-            format!("at most {MAX_OPERATION_ID} characters"),
-        ));
-    }
     if !problems.is_empty() {
         return Err(invalid_parameters(&problems));
     }
     let to = input.to.clone().unwrap_or_default();
-    let invitee = state.directory.find(&to).cloned();
-    // An unknown invitee still gets a conversation and an invitation, which then fails: the
-    // server learns it only when it tries to reach them.
-    let remote = invitee
-        .clone()
-        .unwrap_or_else(|| Arc::new(User::stranger(to.strip_prefix("sip:").unwrap_or(&to))));
+    let (known, remote) = invitee(&state, &to);
     let subject = input.subject.clone().unwrap_or_default();
     let importance = input.importance.clone().unwrap_or(Importance::Normal);
     let thread_id = format!("{:032x}", state.apps.next_id());
     let message = input.links.message.clone();
 
     let max = state.config.limits.max_conversations;
+    let thread = threads(&state).open();
     let mut out = Announcements::default();
-    let (conversation_id, invitation_id) = {
+    let opened = {
         let mut mine = model::of(&app);
         let opening = Opening {
+            thread,
             thread_id: thread_id.clone(),
             subject: subject.clone(),
             importance: importance.clone(),
             local: user.clone(),
-            remote: remote.clone(),
+            remote,
             direction: Direction::Outgoing,
             operation_id: input.operation_id.clone(),
             message: message.clone(),
             peer: None,
         };
-        let Some((conversation_id, invitation_id)) = mine.open(opening, max) else {
-            return Err(limit_exceeded(&format!(
-                "This application has {max} conversations already (`limits.max_conversations`)."
-            )));
-        };
-        let talk = &mine.conversations[&conversation_id];
-        let inv = &mine.invitations[&invitation_id];
-        out.communication(
-            app.id,
-            invitation_event(app.id, invitation_id, inv, talk, EventType::Started),
-        );
-        out.communication(
-            app.id,
-            conversation_event(app.id, conversation_id, talk, EventType::Added),
-        );
-        out.conversation(
-            app.id,
-            conversation_id,
-            participant_added(app.id, conversation_id, &user, true),
-        );
-        out.conversation(
-            app.id,
-            conversation_id,
-            messaging_event(app.id, conversation_id, talk),
-        );
-        (conversation_id, invitation_id)
-    };
-
-    // Whom to ring: the invitee's newest available application, if they are not offline.
-    let target = invitee.as_ref().and_then(|invitee| {
-        let offline = invitee.published().availability == ucwa::enumerations::Availability::Offline;
-        if offline {
-            return None;
-        }
-        state
-            .apps
-            .of(invitee)
-            .into_iter()
-            .filter(|a| a.is_available() && a.id != app.id)
-            .max_by_key(|a| a.id)
-    });
-    let failure = match (&invitee, &target) {
-        (None, _) => Some(reason("NotFound", "DestinationNotFound", "No such user.")),
-        (Some(_), None) => Some(reason(
-            "RemoteFailure",
-            "TemporarilyUnavailable",
-            "The user cannot be reached now.",
-        )),
-        _ => None,
-    };
-    if let Some(failure) = failure {
-        fail_outgoing(&app, conversation_id, invitation_id, failure, &mut out);
-    } else if let (Some(target), Some(invitee)) = (target, invitee) {
-        let opening = Opening {
-            thread_id,
-            subject,
-            importance,
-            local: invitee,
-            remote: user.clone(),
-            direction: Direction::Incoming,
-            operation_id: None,
-            message,
-            peer: Some((
-                Peer {
-                    app: app.id,
-                    id: conversation_id,
-                },
-                Peer {
-                    app: app.id,
-                    id: invitation_id,
-                },
-            )),
-        };
-        let mut theirs = model::of(&target);
-        match theirs.open(opening, max) {
-            None => {
-                drop(theirs);
-                fail_outgoing(
-                    &app,
+        mine.open(opening, max)
+            .map(|(conversation_id, invitation_id)| {
+                let talk = &mine.conversations[&conversation_id];
+                let inv = &mine.invitations[&invitation_id];
+                out.communication(
+                    app.id,
+                    invitation_event(app.id, invitation_id, inv, talk, EventType::Started),
+                );
+                out.communication(
+                    app.id,
+                    conversation_event(app.id, conversation_id, talk, 1, EventType::Added),
+                );
+                out.conversation(
+                    app.id,
                     conversation_id,
-                    invitation_id,
-                    reason(
-                        "RemoteFailure",
-                        "TemporarilyUnavailable",
-                        "The user cannot take more conversations.",
-                    ),
-                    &mut out,
+                    participant_added(app.id, conversation_id, &user, true),
                 );
-            }
-            Some((their_conversation, their_invitation)) => {
-                let talk = &theirs.conversations[&their_conversation];
-                let inv = &theirs.invitations[&their_invitation];
-                out.communication(
-                    target.id,
-                    invitation_event(target.id, their_invitation, inv, talk, EventType::Started),
+                out.conversation(
+                    app.id,
+                    conversation_id,
+                    messaging_event(app.id, conversation_id, talk),
                 );
-                out.communication(
-                    target.id,
-                    conversation_event(target.id, their_conversation, talk, EventType::Added),
-                );
-                drop(theirs);
-                let peer = (
-                    Peer {
-                        app: target.id,
-                        id: their_conversation,
-                    },
-                    Peer {
-                        app: target.id,
-                        id: their_invitation,
-                    },
-                );
-                model::of(&app).reached(conversation_id, invitation_id, peer);
+                (conversation_id, invitation_id)
+            })
+    };
+    let Some((conversation_id, invitation_id)) = opened else {
+        threads(&state).forget_if_empty(thread);
+        return Err(limit_exceeded(&format!(
+            "This application has {max} conversations already (`limits.max_conversations`)."
+        )));
+    };
+    // The inviter is in the roster from the start: whoever accepts joins it.
+    threads(&state).join(
+        thread,
+        Member {
+            user: user.clone(),
+            side: Side {
+                app: app.id,
+                conversation: conversation_id,
+            },
+        },
+    );
+    let ringing = Ringing {
+        thread,
+        thread_id,
+        subject,
+        importance,
+        inviter: user.clone(),
+        message,
+        from: Peer {
+            app: app.id,
+            id: invitation_id,
+        },
+    };
+    match ring(&state, known.as_ref(), &ringing, &mut out) {
+        Err(why) => fail_outgoing(&state, &app, invitation_id, *why, &mut out),
+        Ok(rung) => {
+            if let Some(inv) = model::of(&app).invitations.get_mut(&invitation_id) {
+                inv.rung = rung;
             }
         }
     }
@@ -251,28 +327,56 @@ async fn start_messaging(
     )))
 }
 
-/// Ends an outgoing invitation that reached no one: `completed` with `reason`, and its
-/// conversation gone.
+/// Ends an outgoing invitation that reached no one, or was declined: `completed` with `why`.
+/// A messaging invitation's conversation goes with it; a participant invitation's stays.
 fn fail_outgoing(
+    state: &State,
     app: &App,
-    conversation: u64,
     invitation: u64,
     why: ErrorBody,
     out: &mut Announcements,
 ) {
     let mut mine = model::of(app);
+    let Some(mut inv) = mine.invitations.remove(&invitation) else {
+        return;
+    };
+    inv.fail();
+    let conversation = inv.conversation;
+    if inv.kind == Kind::Participant {
+        if let Some(talk) = mine.conversations.get(&conversation) {
+            out.communication(
+                app.id,
+                participant_invitation_event(
+                    app.id,
+                    invitation,
+                    &inv,
+                    talk,
+                    EventType::Completed,
+                    Some(why),
+                ),
+            );
+        }
+        return;
+    }
     let Some(mut talk) = mine.conversations.remove(&conversation) else {
         return;
     };
+    drop(mine);
     talk.end();
-    if let Some(inv) = mine.invitations.get_mut(&invitation) {
-        inv.fail();
-        out.communication(app.id, completed(app.id, invitation, inv, &talk, Some(why)));
-    }
-    mine.invitations.remove(&invitation);
     out.communication(
         app.id,
-        conversation_event(app.id, conversation, &talk, EventType::Deleted),
+        completed(app.id, invitation, &inv, &talk, Some(why)),
+    );
+    out.communication(
+        app.id,
+        conversation_event(app.id, conversation, &talk, 1, EventType::Deleted),
+    );
+    threads(state).leave(
+        talk.thread,
+        Side {
+            app: app.id,
+            conversation,
+        },
     );
 }
 
@@ -283,7 +387,11 @@ async fn get_invitation(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let mine = model::of(&app);
-    let inv = mine.invitations.get(&invitation_id).ok_or_else(not_found)?;
+    let inv = mine
+        .invitations
+        .get(&invitation_id)
+        .filter(|inv| inv.kind == Kind::Messaging)
+        .ok_or_else(not_found)?;
     let talk = mine
         .conversations
         .get(&inv.conversation)
@@ -295,11 +403,35 @@ async fn get_invitation(
     ))
 }
 
-/// The incoming invitation `invitation_id` of `app`, still ringing, and its conversation's id.
+async fn get_participant_invitation(
+    Extract(state): Extract<Shared>,
+    Path((id, invitation_id)): Path<(u64, u64)>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    let app = application_at(&state, id)?;
+    let mine = model::of(&app);
+    let inv = mine
+        .invitations
+        .get(&invitation_id)
+        .filter(|inv| inv.kind == Kind::Participant)
+        .ok_or_else(not_found)?;
+    let talk = mine
+        .conversations
+        .get(&inv.conversation)
+        .ok_or_else(not_found)?;
+    Ok(payload(
+        format,
+        StatusCode::OK,
+        &participant_invitation(app.id, invitation_id, inv, talk),
+    ))
+}
+
+/// The incoming invitation `invitation_id` of `app`, still ringing: its conversation's id and
+/// the inviter's invitation.
 fn ringing(app: &App, invitation_id: u64) -> Result<(u64, Option<Peer>), Refusal> {
     let mine = model::of(app);
     let inv = mine.invitations.get(&invitation_id).ok_or_else(not_found)?;
-    if inv.direction != Direction::Incoming || inv.state != InvitationState::Connecting {
+    if inv.direction != Direction::Incoming || !inv.is_ringing() {
         return Err(conflict(
             "InvalidState",
             "The invitation is not waiting for an answer.",
@@ -308,39 +440,91 @@ fn ringing(app: &App, invitation_id: u64) -> Result<(u64, Option<Peer>), Refusal
     Ok((inv.conversation, inv.peer))
 }
 
-/// One side of an accepted invitation connects: its conversation and messaging, the other
-/// participant added, its invitation completed — announced in the walkthroughs' order.
+/// One side of an accepted invitation connects: its conversation and messaging, the others
+/// in the roster added, its invitation completed — announced in the walkthroughs' order.
 fn connect(
     app: u64,
     conversation: u64,
     invitation: u64,
-    talk: &mut Talk,
-    inv: &mut Invitation,
+    (talk, inv): (&mut Talk, &mut Invitation),
+    roster: &[Member],
     out: &mut Announcements,
 ) {
     talk.connect(inv);
     out.communication(
         app,
-        conversation_event(app, conversation, talk, EventType::Updated),
+        conversation_event(
+            app,
+            conversation,
+            talk,
+            roster.len() + 1,
+            EventType::Updated,
+        ),
     );
-    out.conversation(
-        app,
-        conversation,
-        participant_added(app, conversation, &talk.remote, false),
-    );
+    for member in roster {
+        out.conversation(
+            app,
+            conversation,
+            participant_added(app, conversation, &member.user, false),
+        );
+    }
     out.conversation(app, conversation, messaging_event(app, conversation, talk));
     out.communication(app, completed(app, invitation, inv, talk, None));
 }
 
-/// accept: both sides connected, then the first message (if any) delivered.
+/// The inviter's outgoing invitation `peer`, as the invitee accepted it: its kind, its
+/// conversation, and the other applications it rang.
+fn answered(state: &State, peer: Peer) -> Option<(Arc<App>, Kind, u64, Vec<Peer>)> {
+    let inviter = state.apps.get(peer.app)?;
+    let mut theirs = model::of(&inviter);
+    let inv = theirs.invitations.get_mut(&peer.id)?;
+    if !inv.is_ringing() {
+        return None;
+    }
+    let rung = std::mem::take(&mut inv.rung);
+    let found = (inv.kind, inv.conversation, rung);
+    drop(theirs);
+    Some((inviter, found.0, found.1, found.2))
+}
+
+/// accept: the first application of the invitee to accept wins (the others' invitations are
+/// withdrawn, `ConnectedElsewhere`); it joins the roster, everyone in it hears of it; then the
+/// first message (if any) is delivered.
 async fn accept(
     Extract(state): Extract<Shared>,
+    Extension(Caller(user)): Extension<Caller>,
     Path((id, invitation_id)): Path<(u64, u64)>,
 ) -> Answer {
     let app = available_at(&state, id)?;
     let (conversation_id, peer) = ringing(&app, invitation_id)?;
     let mut out = Announcements::default();
-    let (first_message, remote) = {
+    // The inviter's invitation, if it still waits: another application may have won.
+    let inviter = peer.and_then(|peer| answered(&state, peer).map(|found| (peer, found)));
+    if peer.is_some() && inviter.is_none() {
+        return Err(conflict(
+            "InvalidState",
+            "The invitation was answered elsewhere or withdrawn.",
+        ));
+    }
+    let thread = model::of(&app)
+        .conversations
+        .get(&conversation_id)
+        .map(|t| t.thread)
+        .ok_or_else(not_found)?;
+    let side = Side {
+        app: app.id,
+        conversation: conversation_id,
+    };
+    let roster = threads(&state)
+        .join(
+            thread,
+            Member {
+                user: user.clone(),
+                side,
+            },
+        )
+        .unwrap_or_default();
+    let first_message = {
         let mut mine = model::of(&app);
         let Conversations {
             conversations,
@@ -351,46 +535,100 @@ async fn accept(
             .get_mut(&conversation_id)
             .ok_or_else(not_found)?;
         let inv = invitations.get_mut(&invitation_id).ok_or_else(not_found)?;
-        connect(app.id, conversation_id, invitation_id, talk, inv, &mut out);
-        (inv.message.clone(), talk.remote.clone())
+        connect(
+            app.id,
+            conversation_id,
+            invitation_id,
+            (talk, inv),
+            &roster,
+            &mut out,
+        );
+        let first = inv.message.clone().map(|m| (m, talk.take_message_number()));
+        first.map(|(m, n)| (m, n, talk.remote.clone()))
     };
-    if let Some(message) = first_message {
-        let number = {
-            let mut mine = model::of(&app);
-            let talk = mine
-                .conversations
-                .get_mut(&conversation_id)
-                .ok_or_else(not_found)?;
-            talk.take_message_number()
-        };
+    if let Some((message, number, remote)) = first_message {
         out.conversation(
             app.id,
             conversation_id,
             incoming_message(app.id, conversation_id, number, &remote, message),
         );
     }
-    if let Some(peer) = peer
-        && let Some(inviter) = state.apps.get(peer.app)
-    {
+    let mut inviter_side = None;
+    if let Some((peer, (inviter, kind, conversation, rung))) = inviter {
+        inviter_side = Some(Side {
+            app: inviter.id,
+            conversation,
+        });
+        let elsewhere = reason(
+            "RemoteFailure",
+            "ConnectedElsewhere",
+            "Another application of the user accepted the invitation.",
+        );
+        for other in rung.into_iter().filter(|r| r.app != app.id) {
+            withdraw(&state, other, &elsewhere, &mut out);
+        }
         let mut theirs = model::of(&inviter);
         let Conversations {
             conversations,
             invitations,
             ..
         } = &mut *theirs;
-        if let Some(inv) = invitations.get_mut(&peer.id)
-            && let Some(talk) = conversations.get_mut(&inv.conversation)
-        {
-            let conversation = inv.conversation;
-            connect(inviter.id, conversation, peer.id, talk, inv, &mut out);
+        if let (Some(inv), Some(talk)) = (
+            invitations.get_mut(&peer.id),
+            conversations.get_mut(&conversation),
+        ) {
+            match kind {
+                Kind::Messaging => {
+                    let others: Vec<Member> = vec![Member {
+                        user: user.clone(),
+                        side,
+                    }];
+                    connect(
+                        inviter.id,
+                        conversation,
+                        peer.id,
+                        (talk, inv),
+                        &others,
+                        &mut out,
+                    );
+                }
+                Kind::Participant => {
+                    inv.state = InvitationState::Connected;
+                    out.conversation(
+                        inviter.id,
+                        conversation,
+                        participant_added(inviter.id, conversation, &user, false),
+                    );
+                    out.communication(
+                        inviter.id,
+                        participant_invitation_event(
+                            inviter.id,
+                            peer.id,
+                            inv,
+                            talk,
+                            EventType::Completed,
+                            None,
+                        ),
+                    );
+                    invitations.remove(&peer.id);
+                }
+            }
         }
+    }
+    // Everyone else in the roster hears of the newcomer.
+    for member in roster.iter().filter(|m| Some(m.side) != inviter_side) {
+        out.conversation(
+            member.side.app,
+            member.side.conversation,
+            participant_added(member.side.app, member.side.conversation, &user, false),
+        );
     }
     out.send(&state);
     Ok(no_content())
 }
 
-/// decline: the invitee's invitation and conversation end; the inviter's invitation fails
-/// with `Declined`.
+/// decline: the invitee's invitation and side end, and so does the ringing on its other
+/// applications; the inviter's invitation fails with `Declined`.
 async fn decline(
     Extract(state): Extract<Shared>,
     Path((id, invitation_id)): Path<(u64, u64)>,
@@ -399,41 +637,141 @@ async fn decline(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let _: DeclinePostBody = decode_or_default(&headers, &body)?;
-    let (conversation_id, peer) = ringing(&app, invitation_id)?;
+    let (_, peer) = ringing(&app, invitation_id)?;
     let mut out = Announcements::default();
+    let declined = reason("RemoteFailure", "Declined", "The invitation was declined.");
     {
         let mut mine = model::of(&app);
-        if let Some(mut talk) = mine.conversations.remove(&conversation_id) {
+        if let Some(mut inv) = mine.invitations.remove(&invitation_id)
+            && let Some(mut talk) = mine.conversations.remove(&inv.conversation)
+        {
             talk.end();
-            if let Some(mut inv) = mine.invitations.remove(&invitation_id) {
-                inv.decline();
-                out.communication(app.id, completed(app.id, invitation_id, &inv, &talk, None));
-            }
+            inv.decline();
+            out.communication(app.id, completed(app.id, invitation_id, &inv, &talk, None));
             out.communication(
                 app.id,
-                conversation_event(app.id, conversation_id, &talk, EventType::Deleted),
+                conversation_event(app.id, inv.conversation, &talk, 1, EventType::Deleted),
             );
         }
     }
     if let Some(peer) = peer
-        && let Some(inviter) = state.apps.get(peer.app)
+        && let Some((inviter, _, _, rung)) = answered(&state, peer)
     {
-        let conversation = model::of(&inviter)
-            .invitations
-            .get(&peer.id)
-            .map(|i| i.conversation);
-        if let Some(conversation) = conversation {
-            fail_outgoing(
-                &inviter,
-                conversation,
-                peer.id,
-                reason("RemoteFailure", "Declined", "The invitation was declined."),
-                &mut out,
-            );
+        for other in rung.into_iter().filter(|r| r.app != app.id) {
+            withdraw(&state, other, &declined, &mut out);
         }
+        fail_outgoing(&state, &inviter, peer.id, declined, &mut out);
     }
     out.send(&state);
     Ok(no_content())
+}
+
+/// addParticipant: invites `to` into a connected conversation (escalating a two-party one to
+/// a conference); 201 with the participantInvitation's `Location`, which then completes when
+/// one of the invitee's applications accepts, declines, or none can be reached.
+async fn add_participant(
+    Extract(state): Extract<Shared>,
+    Extension(Caller(user)): Extension<Caller>,
+    Path(id): Path<u64>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let app = available_at(&state, id)?;
+    let conversation_id = query_parameter(&query, "conversation")
+        .and_then(|c| c.parse::<u64>().ok())
+        .ok_or_else(|| {
+            invalid_parameters(&[("conversation", "the conversation's number".to_owned())])
+        })?;
+    let mut input: AddParticipantPostBody = decode(&headers, &body)?;
+    if input.to.is_none() {
+        input.to = query_parameter(&query, "to").map(str::to_owned);
+    }
+    let problems = check_invitee(input.to.as_deref(), input.operation_id.as_deref());
+    if !problems.is_empty() {
+        return Err(invalid_parameters(&problems));
+    }
+    let to = input.to.clone().unwrap_or_default();
+    let (known, named) = invitee(&state, &to);
+    connected(&app, conversation_id)?;
+    let (thread, thread_id, subject, importance) = {
+        let mine = model::of(&app);
+        let talk = mine
+            .conversations
+            .get(&conversation_id)
+            .ok_or_else(not_found)?;
+        (
+            talk.thread,
+            talk.thread_id.clone(),
+            talk.subject.clone(),
+            talk.importance.clone(),
+        )
+    };
+    {
+        let mut all = threads(&state);
+        if all.member(thread, &named.address).is_some() {
+            return Err(already_exists("That user is in the conversation already."));
+        }
+        all.escalate(thread);
+    }
+    let mut out = Announcements::default();
+    let invitation_id = {
+        let mut mine = model::of(&app);
+        let invitation_id = mine.invite(conversation_id, named, input.operation_id.clone());
+        let inv = &mine.invitations[&invitation_id];
+        let talk = &mine.conversations[&conversation_id];
+        out.communication(
+            app.id,
+            participant_invitation_event(
+                app.id,
+                invitation_id,
+                inv,
+                talk,
+                EventType::Started,
+                None,
+            ),
+        );
+        invitation_id
+    };
+    let ringing = Ringing {
+        thread,
+        thread_id,
+        subject,
+        importance,
+        inviter: user.clone(),
+        message: None,
+        from: Peer {
+            app: app.id,
+            id: invitation_id,
+        },
+    };
+    match ring(&state, known.as_ref(), &ringing, &mut out) {
+        Err(why) => fail_outgoing(&state, &app, invitation_id, *why, &mut out),
+        Ok(rung) => {
+            if let Some(inv) = model::of(&app).invitations.get_mut(&invitation_id) {
+                inv.rung = rung;
+            }
+        }
+    }
+    out.send(&state);
+    Ok(created_at(&paths::participant_invitation(
+        app.id,
+        invitation_id,
+    )))
+}
+
+async fn get_conversations(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<u64>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    let app = application_at(&state, id)?;
+    let ids: Vec<u64> = model::of(&app).conversations.keys().copied().collect();
+    Ok(payload(
+        format,
+        StatusCode::OK,
+        &conversations(app.id, ids.into_iter()),
+    ))
 }
 
 async fn get_conversation(
@@ -442,6 +780,12 @@ async fn get_conversation(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = application_at(&state, id)?;
+    let thread = model::of(&app)
+        .conversations
+        .get(&conversation_id)
+        .map(|t| t.thread)
+        .ok_or_else(not_found)?;
+    let count = threads(&state).count(thread);
     let mine = model::of(&app);
     let talk = mine
         .conversations
@@ -450,7 +794,7 @@ async fn get_conversation(
     Ok(payload(
         format,
         StatusCode::OK,
-        &conversation(app.id, conversation_id, talk),
+        &conversation(app.id, conversation_id, talk, count),
     ))
 }
 
@@ -475,23 +819,32 @@ async fn get_messaging(
 /// A participant of a messaging conversation (`None` when `conversation_id` has none of that
 /// address), for the participant route the scripted call shares.
 pub(crate) fn participant_of(
+    state: &State,
     app: &App,
     conversation_id: u64,
     address: &str,
 ) -> Option<Participant> {
-    let mine = model::of(app);
-    let talk = mine.conversations.get(&conversation_id)?;
-    if talk.local.is(address) {
-        Some(participant(app.id, conversation_id, &talk.local, true))
-    } else if talk.remote.is(address) && talk.state == ConversationState::Connected {
-        Some(participant(app.id, conversation_id, &talk.remote, false))
-    } else {
-        None
+    let (thread, local, connected) = {
+        let mine = model::of(app);
+        let talk = mine.conversations.get(&conversation_id)?;
+        (
+            talk.thread,
+            talk.local.clone(),
+            talk.state == ConversationState::Connected,
+        )
+    };
+    if local.is(address) {
+        return Some(participant(app.id, conversation_id, &local, true));
     }
+    if !connected {
+        return None;
+    }
+    let member = threads(state).member(thread, address)?;
+    Some(participant(app.id, conversation_id, &member.user, false))
 }
 
-/// The conversation `conversation_id` of `app`, connected; its peer.
-fn connected(app: &App, conversation_id: u64) -> Result<Option<Peer>, Refusal> {
+/// The conversation `conversation_id` of `app`, connected: its place in the roster.
+fn connected(app: &App, conversation_id: u64) -> Result<(u64, Arc<User>), Refusal> {
     let mine = model::of(app);
     let talk = mine
         .conversations
@@ -502,7 +855,7 @@ fn connected(app: &App, conversation_id: u64) -> Result<Option<Peer>, Refusal> {
             "The conversation is not connected.",
         ));
     }
-    Ok(talk.peer)
+    Ok((talk.thread, talk.local.clone()))
 }
 
 /// 409 `Conflict` without a subcode: what the operations' tables give for a request the
@@ -518,8 +871,28 @@ fn conflict_without_subcode(message: &str) -> Refusal {
     )
 }
 
+/// The others in `thread` than `side` whose application still exists. Those whose application
+/// is gone (deleted, expired, recreated by the server) leave the roster, as a server drops an
+/// endpoint that no longer answers, and the rest hear it.
+fn reachable_others(
+    state: &State,
+    thread: u64,
+    side: Side,
+    out: &mut Announcements,
+) -> Vec<(Member, Arc<App>)> {
+    let others = threads(state).others(thread, side);
+    let mut reachable = Vec::new();
+    for member in others {
+        match state.apps.get(member.side.app) {
+            Some(app) => reachable.push((member, app)),
+            None => leave(state, thread, member.side, out),
+        }
+    }
+    reachable
+}
+
 /// sendMessage: `text/plain` or `text/html`; 201 with the message's `Location`; the sender
-/// hears it completed, the other side receives it.
+/// hears it completed, everyone else in the conversation receives it, and it is kept.
 async fn send_message(
     Extract(state): Extract<Shared>,
     Path((id, conversation_id)): Path<(u64, u64)>,
@@ -545,7 +918,7 @@ async fn send_message(
             "Send the message as text/plain or text/html.",
         ));
     };
-    // The message as the other side receives it, made before anything changes.
+    // The message as the others receive it, made before anything changes.
     let text = std::str::from_utf8(&body)
         .map_err(|_| "not UTF-8 text".to_owned())
         .and_then(|text| {
@@ -553,18 +926,13 @@ async fn send_message(
                 .map_err(|e| e.to_string())
         })
         .map_err(|reason| invalid_parameters(&[("body", reason)]))?;
-    let peer = connected(&app, conversation_id)?;
+    let (thread, local) = connected(&app, conversation_id)?;
     let mut out = Announcements::default();
-    let (number, local) = {
-        let mut mine = model::of(&app);
-        let talk = mine
-            .conversations
-            .get_mut(&conversation_id)
-            .ok_or_else(not_found)?;
-        let n = talk.next_message;
-        talk.next_message += 1;
-        (n, talk.local.clone())
-    };
+    let number = model::of(&app)
+        .conversations
+        .get_mut(&conversation_id)
+        .map(Talk::take_message_number)
+        .ok_or_else(not_found)?;
     let href = paths::message(app.id, conversation_id, number);
     let mut message = Message {
         direction: Some(Direction::Outgoing),
@@ -582,97 +950,119 @@ async fn send_message(
     );
     event.status = Some("Success".into());
     out.conversation(app.id, conversation_id, event);
-    if let Some(peer) = peer
-        && let Some(other) = state.apps.get(peer.app)
-    {
-        let number = {
-            let mut theirs = model::of(&other);
-            theirs
-                .conversations
-                .get_mut(&peer.id)
-                .map(|talk| talk.take_message_number())
-        };
+    let side = Side {
+        app: app.id,
+        conversation: conversation_id,
+    };
+    for (member, other) in reachable_others(&state, thread, side, &mut out) {
+        let their = member.side.conversation;
+        let number = model::of(&other)
+            .conversations
+            .get_mut(&their)
+            .map(Talk::take_message_number);
         if let Some(number) = number {
             // Typing ends with the message.
-            let typing = typing_event(other.id, peer.id, &local, EventType::Deleted);
-            out.conversation(other.id, peer.id, typing);
+            let typing = typing_event(other.id, their, &local, EventType::Deleted);
+            out.conversation(other.id, their, typing);
             out.conversation(
                 other.id,
-                peer.id,
-                incoming_message(other.id, peer.id, number, &local, text),
+                their,
+                incoming_message(other.id, their, number, &local, text.clone()),
             );
         }
     }
+    threads(&state).keep(
+        thread,
+        Said { from: local, text },
+        state.config.limits.max_messages,
+    );
     out.send(&state);
     Ok(created_at(&href))
 }
 
-/// setIsTyping: the other side hears the participant is typing.
+/// setIsTyping: everyone else in the conversation hears the participant is typing.
 async fn set_typing(
     Extract(state): Extract<Shared>,
     Path((id, conversation_id)): Path<(u64, u64)>,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let peer = connected(&app, conversation_id)?;
-    let local = model::of(&app)
-        .conversations
-        .get(&conversation_id)
-        .map(|t| t.local.clone())
-        .ok_or_else(not_found)?;
+    let (thread, local) = connected(&app, conversation_id)?;
     let mut out = Announcements::default();
-    if let Some(peer) = peer {
+    let side = Side {
+        app: app.id,
+        conversation: conversation_id,
+    };
+    for (member, _) in reachable_others(&state, thread, side, &mut out) {
+        let (app, conversation) = (member.side.app, member.side.conversation);
         out.conversation(
-            peer.app,
-            peer.id,
-            typing_event(peer.app, peer.id, &local, EventType::Added),
+            app,
+            conversation,
+            typing_event(app, conversation, &local, EventType::Added),
         );
     }
     out.send(&state);
     Ok(no_content())
 }
 
-/// Ends conversation `conversation_id` of `app` and its peer's.
-fn end(state: &State, app: &App, conversation_id: u64) -> Result<(), Refusal> {
-    let mut out = Announcements::default();
-    let peer = {
-        let mut mine = model::of(app);
-        let mut talk = mine
-            .conversations
-            .remove(&conversation_id)
-            .ok_or_else(not_found)?;
-        mine.invitations.remove(&talk.invitation);
-        talk.end();
-        out.conversation(
-            app.id,
-            conversation_id,
-            messaging_event(app.id, conversation_id, &talk),
-        );
-        out.communication(
-            app.id,
-            conversation_event(app.id, conversation_id, &talk, EventType::Deleted),
-        );
-        talk.peer
-    };
-    if let Some(peer) = peer
-        && let Some(other) = state.apps.get(peer.app)
+/// Ends side `side` of a conversation for its own application: its messaging disconnected,
+/// then the conversation deleted; an outgoing invitation still ringing is withdrawn.
+fn close_side(state: &State, side: Side, out: &mut Announcements) -> Option<Talk> {
+    let app = state.apps.get(side.app)?;
+    let mut mine = model::of(&app);
+    let mut talk = mine.conversations.remove(&side.conversation)?;
+    let inv = mine.invitations.remove(&talk.invitation);
+    drop(mine);
+    talk.end();
+    out.conversation(
+        side.app,
+        side.conversation,
+        messaging_event(side.app, side.conversation, &talk),
+    );
+    out.communication(
+        side.app,
+        conversation_event(side.app, side.conversation, &talk, 0, EventType::Deleted),
+    );
+    if let Some(inv) = inv
+        && inv.direction == Direction::Outgoing
+        && inv.is_ringing()
     {
-        let mut theirs = model::of(&other);
-        if let Some(mut talk) = theirs.conversations.remove(&peer.id) {
-            theirs.invitations.remove(&talk.invitation);
-            talk.end();
-            let gone = Event::new(
-                EventType::Deleted,
-                "participant",
-                Link::new(participant_path(other.id, peer.id, &talk.remote)),
-            );
-            out.conversation(other.id, peer.id, gone);
-            out.conversation(other.id, peer.id, messaging_event(other.id, peer.id, &talk));
-            out.communication(
-                other.id,
-                conversation_event(other.id, peer.id, &talk, EventType::Deleted),
-            );
+        let canceled = reason("RemoteFailure", "Canceled", "The inviter canceled.");
+        for rung in inv.rung {
+            withdraw(state, rung, &canceled, out);
         }
     }
+    Some(talk)
+}
+
+/// `side` leaves `thread`: the others hear that the participant left; in a two-party
+/// conversation the other side ends too.
+fn leave(state: &State, thread: u64, side: Side, out: &mut Announcements) {
+    let left = threads(state).leave(thread, side);
+    let Some(member) = left.member else {
+        return;
+    };
+    for other in &left.remaining {
+        let (app, conversation) = (other.side.app, other.side.conversation);
+        out.conversation(
+            app,
+            conversation,
+            participant_removed(app, conversation, &member.user),
+        );
+        if left.ends {
+            close_side(state, other.side, out);
+        }
+    }
+}
+
+/// Ends conversation `conversation_id` of `app` and takes it out of the roster.
+fn end(state: &State, app: &App, conversation_id: u64) -> Result<(), Refusal> {
+    let side = Side {
+        app: app.id,
+        conversation: conversation_id,
+    };
+    let mut out = Announcements::default();
+    let talk = close_side(state, side, &mut out).ok_or_else(not_found)?;
+    leave(state, talk.thread, side, &mut out);
     out.send(state);
     Ok(())
 }
@@ -698,4 +1088,34 @@ async fn leave_conversation(
 /// How many conversations an application holds (for [`crate::Stats`]).
 pub(crate) fn count(app: &App) -> usize {
     model::of(app).conversations.len()
+}
+
+/// The messages conversation `conversation_id` of application `app` keeps: the sender's
+/// address and the text (for [`crate::api::Observed::messages`]).
+pub(crate) fn messages(state: &State, app: u64, conversation_id: u64) -> Vec<(String, String)> {
+    let Some(app) = state.apps.get(app) else {
+        return Vec::new();
+    };
+    let Some(thread) = model::of(&app)
+        .conversations
+        .get(&conversation_id)
+        .map(|t| t.thread)
+    else {
+        return Vec::new();
+    };
+    let all = threads(state);
+    let Some(t) = all.threads.get(&thread) else {
+        return Vec::new();
+    };
+    t.messages
+        .iter()
+        .map(|said| {
+            let text = said
+                .text
+                .decode()
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .unwrap_or_default();
+            (said.from.address.clone(), text)
+        })
+        .collect()
 }
