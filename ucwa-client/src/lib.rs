@@ -50,6 +50,7 @@
 pub mod auth;
 pub mod batch;
 mod body;
+#[cfg(feature = "communication")]
 pub mod calls;
 #[cfg(feature = "communication")]
 pub mod conversations;
@@ -57,6 +58,7 @@ pub mod diagnostics;
 pub mod discovery;
 mod error;
 mod events;
+#[cfg(feature = "me")]
 pub mod forwarding;
 mod header_value;
 mod lifecycle;
