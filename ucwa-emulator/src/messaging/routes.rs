@@ -386,21 +386,8 @@ async fn get_invitation(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let mine = model::of(&app);
-    let inv = mine
-        .invitations
-        .get(&invitation_id)
-        .filter(|inv| inv.kind == Kind::Messaging)
-        .ok_or_else(not_found)?;
-    let talk = mine
-        .conversations
-        .get(&inv.conversation)
-        .ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &invitation(app.id, invitation_id, inv, talk),
-    ))
+    let resource = render_invitation(&app, invitation_id, Kind::Messaging, invitation)?;
+    Ok(payload(format, StatusCode::OK, &resource))
 }
 
 async fn get_participant_invitation(
@@ -409,21 +396,34 @@ async fn get_participant_invitation(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let mine = model::of(&app);
+    let resource = render_invitation(
+        &app,
+        invitation_id,
+        Kind::Participant,
+        participant_invitation,
+    )?;
+    Ok(payload(format, StatusCode::OK, &resource))
+}
+
+/// The invitation of `kind` the application holds, rendered with its conversation; 404 when
+/// there is none of that kind (an id of the other kind included).
+fn render_invitation<R>(
+    app: &App,
+    invitation_id: u64,
+    kind: Kind,
+    render: fn(u64, u64, &Invitation, &Talk) -> R,
+) -> Result<R, Refusal> {
+    let mine = model::of(app);
     let inv = mine
         .invitations
         .get(&invitation_id)
-        .filter(|inv| inv.kind == Kind::Participant)
+        .filter(|inv| inv.kind == kind)
         .ok_or_else(not_found)?;
     let talk = mine
         .conversations
         .get(&inv.conversation)
         .ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &participant_invitation(app.id, invitation_id, inv, talk),
-    ))
+    Ok(render(app.id, invitation_id, inv, talk))
 }
 
 /// The incoming invitation `invitation_id` of `app`, still ringing: its conversation's id and
