@@ -22,7 +22,7 @@ use crate::protocol::{
 };
 use crate::state::{App, State};
 
-use super::model::{Change, NotNow, PhoneCalls, PlaceError, Placing};
+use super::model::{Change, NotNow, PhoneCall, PhoneCalls, PlaceError, Placing};
 use super::render;
 
 const MAX_SUBJECT: usize = 250;
@@ -269,14 +269,26 @@ fn call_at(state: &State, id: u64, number: u64) -> Result<Arc<App>, Refusal> {
     Ok(app)
 }
 
+/// The call `number` of application `id`, rendered under the one lock that finds it (a call
+/// that ends between a check and a read would otherwise be missing when read); 404 without it.
+fn render_call<R>(
+    state: &State,
+    id: u64,
+    number: u64,
+    render: fn(u64, u64, &PhoneCall) -> R,
+) -> Result<R, Refusal> {
+    let app = application_at(state, id)?;
+    let calls = calls(&app);
+    let call = calls.calls.get(&number).ok_or_else(not_found)?;
+    Ok(render(id, number, call))
+}
+
 async fn get_invitation(
     Extract(state): Extract<Shared>,
     Path((id, number)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = call_at(&state, id, number)?;
-    let calls = calls(&app);
-    let invitation = render::invitation(id, number, &calls.calls[&number]);
+    let invitation = render_call(&state, id, number, render::invitation)?;
     Ok(payload(format, StatusCode::OK, &invitation))
 }
 
@@ -285,9 +297,7 @@ async fn get_conversation(
     Path((id, number)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = call_at(&state, id, number)?;
-    let calls = calls(&app);
-    let conversation = render::conversation(id, number, &calls.calls[&number]);
+    let conversation = render_call(&state, id, number, render::conversation)?;
     Ok(payload(format, StatusCode::OK, &conversation))
 }
 
@@ -296,9 +306,7 @@ async fn get_phone_audio(
     Path((id, number)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = call_at(&state, id, number)?;
-    let calls = calls(&app);
-    let phone_audio = render::phone_audio(id, number, &calls.calls[&number]);
+    let phone_audio = render_call(&state, id, number, render::phone_audio)?;
     Ok(payload(format, StatusCode::OK, &phone_audio))
 }
 
