@@ -312,19 +312,33 @@ async fn start_messaging(
             id: invitation_id,
         },
     };
-    match ring(&state, known.as_ref(), &ringing, &mut out) {
-        Err(why) => fail_outgoing(&state, &app, invitation_id, *why, &mut out),
-        Ok(rung) => {
-            if let Some(inv) = model::of(&app).invitations.get_mut(&invitation_id) {
-                inv.rung = rung;
-            }
-        }
-    }
-    out.send(&state);
+    ring_outgoing(&state, &app, invitation_id, known.as_ref(), &ringing, out);
     Ok(created_at(&paths::messaging_invitation(
         app.id,
         invitation_id,
     )))
+}
+
+/// Rings the invitee of our outgoing invitation: the applications rung are kept on the
+/// invitation (to tell them when another answers), or, when none can be, the invitation fails;
+/// then everything said is sent.
+fn ring_outgoing(
+    state: &State,
+    app: &App,
+    invitation_id: u64,
+    invitee: Option<&Arc<User>>,
+    ringing: &Ringing,
+    mut out: Announcements,
+) {
+    match ring(state, invitee, ringing, &mut out) {
+        Err(why) => fail_outgoing(state, app, invitation_id, *why, &mut out),
+        Ok(rung) => {
+            if let Some(inv) = model::of(app).invitations.get_mut(&invitation_id) {
+                inv.rung = rung;
+            }
+        }
+    }
+    out.send(state);
 }
 
 /// Ends an outgoing invitation that reached no one, or was declined: `completed` with `why`.
@@ -745,15 +759,7 @@ async fn add_participant(
             id: invitation_id,
         },
     };
-    match ring(&state, known.as_ref(), &ringing, &mut out) {
-        Err(why) => fail_outgoing(&state, &app, invitation_id, *why, &mut out),
-        Ok(rung) => {
-            if let Some(inv) = model::of(&app).invitations.get_mut(&invitation_id) {
-                inv.rung = rung;
-            }
-        }
-    }
-    out.send(&state);
+    ring_outgoing(&state, &app, invitation_id, known.as_ref(), &ringing, out);
     Ok(created_at(&paths::participant_invitation(
         app.id,
         invitation_id,
