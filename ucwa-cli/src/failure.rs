@@ -1,9 +1,10 @@
 //! What a command can fail with: one sentence for stderr that names what to do, and the exit
 //! code of its kind (the table `--help` shows is in `crate::cli`).
 
-use std::error::Error as StdError;
 use std::process::ExitCode;
 
+use ucwa::http::StatusCode;
+use ucwa::operation::OperationError;
 use ucwa_client::discovery::DiscoveryError;
 use ucwa_client::{ClientError, SessionError, SignInError};
 
@@ -69,13 +70,6 @@ impl Failure {
     }
 }
 
-/// The beginnings of `AuthError`'s messages that mean the credentials or token were refused.
-const AUTH_MESSAGES: [&str; 3] = [
-    "the token endpoint refused",
-    "refused a fresh token",
-    "the token provider failed",
-];
-
 /// The errors of the library a command meets, and the kind of each.
 pub trait Classify: std::fmt::Display {
     /// Which exit code it deserves.
@@ -88,17 +82,15 @@ impl Classify for SignInError {
             return Kind::Network;
         }
         match self {
+            // A refused password or kept token, and any other reason no token could be had
+            // for the user resource: signing in again is what helps.
             SignInError::Discovery(DiscoveryError::Auth(_)) | SignInError::NoCredentials => {
                 Kind::SignIn
             }
-            // Discovery keeps a refused token of the user resource as the text of `Failed`
-            // (ucwa-client's `Fetched::Failed(error.to_string())`): the `AuthError`'s own
-            // messages are recognised here until the client keeps the error itself.
-            SignInError::Discovery(DiscoveryError::Failed {
-                reason,
-                status: None,
-                ..
-            }) if AUTH_MESSAGES.iter().any(|m| reason.contains(m)) => Kind::SignIn,
+            _ if self.is_refused_grant() => Kind::SignIn,
+            SignInError::Discovery(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+                Kind::NotFound
+            }
             _ => Kind::Other,
         }
     }
@@ -108,6 +100,9 @@ impl Classify for SessionError {
     fn kind(&self) -> Kind {
         if self.is_connect() || self.is_timeout() {
             return Kind::Network;
+        }
+        if self.is_refused_grant() {
+            return Kind::SignIn;
         }
         match self {
             SessionError::SignIn(e) => e.kind(),
@@ -119,24 +114,17 @@ impl Classify for SessionError {
     }
 }
 
-impl<E: StdError + 'static> Classify for ClientError<E> {
+impl<E: OperationError> Classify for ClientError<E> {
     fn kind(&self) -> Kind {
         if self.is_connect() || self.is_timeout() {
             return Kind::Network;
         }
+        if self.is_not_found() {
+            return Kind::NotFound;
+        }
         match self {
             ClientError::Auth(_) => Kind::SignIn,
             ClientError::MissingLink { .. } => Kind::NotFound,
-            // The typed errors of each operation have no common status accessor; their
-            // messages name the status and the UCWA code.
-            ClientError::Response(e) => {
-                let text = e.to_string();
-                if text.contains("404") || text.contains("NotFound") {
-                    Kind::NotFound
-                } else {
-                    Kind::Other
-                }
-            }
             _ => Kind::Other,
         }
     }

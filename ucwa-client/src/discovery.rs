@@ -252,6 +252,22 @@ impl DiscoveryError {
         }
     }
 
+    /// Whether the credentials or the token were refused on the way to the user resource
+    /// ([`crate::AuthError::is_refused_grant`]): signing in again with other credentials is
+    /// what helps.
+    pub fn is_refused_grant(&self) -> bool {
+        matches!(self, DiscoveryError::Auth(error) if error.is_refused_grant())
+    }
+
+    /// The status of the answer that failed discovery after the entry point, when the server
+    /// answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            DiscoveryError::Failed { status, .. } => *status,
+            _ => None,
+        }
+    }
+
     /// Whether the proxy refused its credentials: every entry point was refused so, or a
     /// request after them was ([`crate::TransportError::is_proxy_auth`]).
     pub fn is_proxy_auth(&self) -> bool {
@@ -317,6 +333,9 @@ enum Fetched {
     /// An HTTP redirect, to the `Location` given.
     Redirect(String),
     Failed(String, Option<StatusCode>),
+    /// No token for the host: the credentials or the token were refused, or none could be
+    /// had (kept whole, so that a refusal stays typed: [`DiscoveryError::Auth`]).
+    Auth(crate::AuthError),
     /// No answer.
     NoAnswer(crate::TransportError),
 }
@@ -405,6 +424,8 @@ impl Discovery<'_> {
             match self.fetch(&url, &RetryPolicy::none()).await {
                 Fetched::Resource { url, body } => return Ok((url, body)),
                 Fetched::Failed(reason, _) => return Err(reason.into()),
+                // An entry point is anonymous: a token asked for there is a failed probe.
+                Fetched::Auth(error) => return Err(error.to_string().into()),
                 Fetched::NoAnswer(error) => return Err(error.into()),
                 Fetched::Redirect(location) => {
                     let next = url.join(&location).map_err(|e| {
@@ -456,7 +477,7 @@ impl Discovery<'_> {
         let response = match sender.send(request, url).await {
             Ok(response) => response,
             Err(SendError::Transport(error)) => return Fetched::NoAnswer(error),
-            Err(SendError::Auth(error)) => return Fetched::Failed(error.to_string(), None),
+            Err(SendError::Auth(error)) => return Fetched::Auth(error),
             Err(SendError::Request(error)) => {
                 return Fetched::Failed(error.to_string(), None);
             }
@@ -500,6 +521,7 @@ impl Discovery<'_> {
         match self.fetch(url, self.retry).await {
             Fetched::Resource { url, body } => Ok((url, body)),
             Fetched::NoAnswer(error) => Err(DiscoveryError::Transport(error)),
+            Fetched::Auth(error) => Err(DiscoveryError::Auth(error)),
             Fetched::Failed(reason, status) => Err(DiscoveryError::Failed {
                 url: url.to_string(),
                 reason,

@@ -106,6 +106,11 @@ impl<E: std::error::Error + 'static> ClientError<E> {
         self.transport().is_some_and(TransportError::is_proxy_auth)
     }
 
+    /// Whether the credentials or the token were refused ([`AuthError::is_refused_grant`]).
+    pub fn is_refused_grant(&self) -> bool {
+        matches!(self, ClientError::Auth(error) if error.is_refused_grant())
+    }
+
     /// The transport failure this error is, or holds.
     pub fn transport(&self) -> Option<&TransportError> {
         match self {
@@ -117,6 +122,25 @@ impl<E: std::error::Error + 'static> ClientError<E> {
 }
 
 impl<E: ucwa::operation::OperationError> ClientError<E> {
+    /// The HTTP status of the server's answer this error is about: an error answer (typed by
+    /// the operation's table or not UCWA at all) or a success that does not decode. `None`
+    /// when no answer came (or the request was not sent).
+    pub fn status(&self) -> Option<http::StatusCode> {
+        match self {
+            ClientError::Response(ResponseError::Ucwa(error)) => {
+                http::StatusCode::from_u16(error.status()).ok()
+            }
+            ClientError::Response(ResponseError::NotUcwa(answer)) => Some(answer.status),
+            ClientError::Response(ResponseError::Decode { status, .. }) => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether the server answered 404: no such resource (any more).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(http::StatusCode::NOT_FOUND)
+    }
+
     /// The server's `X-Ms-Diagnostics` on the answer this error is about (an error status, or
     /// an answer that is not UCWA), parsed; empty when it sent none or the header does not
     /// parse (its text is still in the error body's `diagnostics`).

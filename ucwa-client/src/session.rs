@@ -135,6 +135,18 @@ impl SessionError {
         }
     }
 
+    /// Whether the credentials or the token were refused, in discovery or by the
+    /// applications host ([`crate::AuthError::is_refused_grant`]): a wrong password, an expired
+    /// token its provider cannot renew.
+    pub fn is_refused_grant(&self) -> bool {
+        match self {
+            SessionError::SignIn(error) => error.is_refused_grant(),
+            SessionError::Create(error) => error.is_refused_grant(),
+            SessionError::MakeMeAvailable(error) => error.is_refused_grant(),
+            SessionError::MissingLink { .. } => false,
+        }
+    }
+
     /// Whether the proxy refused its credentials (a wrong proxy password: not worth retrying
     /// with the same settings).
     pub fn is_proxy_auth(&self) -> bool {

@@ -71,6 +71,12 @@ impl SignInError {
         matches!(self, SignInError::Discovery(error) if error.is_connect())
     }
 
+    /// Whether the credentials or the token were refused during discovery
+    /// ([`DiscoveryError::is_refused_grant`]): a wrong password, for instance.
+    pub fn is_refused_grant(&self) -> bool {
+        matches!(self, SignInError::Discovery(error) if error.is_refused_grant())
+    }
+
     /// Whether the proxy refused its credentials during discovery
     /// ([`DiscoveryError::is_proxy_auth`]).
     pub fn is_proxy_auth(&self) -> bool {

@@ -392,3 +392,81 @@ async fn an_azure_ad_style_provider_gets_the_resource_and_the_bearer_challenge_p
         assert!(second.iter().all(|t| t.starts_with("cwt=emulator-1-")));
     }
 }
+
+#[tokio::test]
+async fn a_wrong_password_at_sign_in_is_a_typed_refused_grant_in_json_and_xml() {
+    for format in [Format::Json, Format::Xml] {
+        let emulator = emulator(Config::default()).await;
+        let root = url::Url::parse(&format!(
+            "{}{}",
+            emulator.origin(),
+            ucwa_emulator::ROOT_PATH
+        ))
+        .unwrap();
+        let error = ucwa_client::SignIn::new(emulator.user())
+            .unwrap()
+            .password("wrong")
+            .allow_http(true)
+            // The emulator's loopback address, named by the discovery URL, is trusted.
+            .trust_domain("127.0.0.1")
+            .discovery_url(root)
+            .format(format)
+            .start()
+            .await
+            .err()
+            .expect("a wrong password does not sign in");
+        assert!(error.is_refused_grant(), "{format:?}: {error:?}");
+        assert!(!error.is_connect() && !error.is_timeout(), "{error:?}");
+        // The token endpoint's refusal itself, typed, where discovery met it.
+        match &error {
+            ucwa_client::SessionError::SignIn(ucwa_client::SignInError::Discovery(
+                ucwa_client::discovery::DiscoveryError::Auth(auth),
+            )) => {
+                let refusal = auth.refusal().expect("the token endpoint's refusal");
+                assert_eq!(refusal.code, TokenErrorCode::InvalidGrant, "{format:?}");
+                assert_eq!(refusal.status.as_u16(), 400);
+            }
+            other => panic!("{format:?}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_error_answer_gives_its_status_and_a_refusal_none_in_json_and_xml() {
+    for format in [Format::Json, Format::Xml] {
+        let emulator = emulator(Config::default()).await;
+        let client = Client::with_provider(
+            emulator.origin(),
+            Arc::new(PasswordGrant::new(emulator.user(), "pass@word1")),
+        )
+        .format(format)
+        .build()
+        .unwrap();
+        let application = create_application(&client).await.unwrap();
+        let own = application.links.self_.clone().unwrap();
+        // The application is there: no error. One that never was is a 404.
+        client.get::<Application>(&own.cast()).await.unwrap();
+        let missing = format!("{APPLICATIONS_PATH}/999999");
+        let error = client
+            .get::<Application>(&ucwa::Link::to(missing.as_str()))
+            .await
+            .err()
+            .expect("no such application");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{format:?}");
+        assert!(error.is_not_found(), "{error:?}");
+        assert!(!error.is_refused_grant(), "{error:?}");
+
+        let wrong = Client::with_provider(
+            emulator.origin(),
+            Arc::new(PasswordGrant::new(emulator.user(), "wrong")),
+        )
+        .format(format)
+        .build()
+        .unwrap();
+        let refused = create_application(&wrong).await.err().expect("refused");
+        assert!(refused.is_refused_grant(), "{format:?}: {refused:?}");
+        // No answer of the server's was about the request itself.
+        assert_eq!(refused.status(), None);
+        assert!(!refused.is_not_found());
+    }
+}

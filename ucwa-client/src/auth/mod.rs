@@ -123,6 +123,32 @@ pub enum AuthError {
 }
 
 impl AuthError {
+    /// Whether the credentials or the token were refused: the token endpoint answered
+    /// `invalid_grant` (a wrong password, a wrong meeting key), the Windows account was refused,
+    /// credentials refused before were not sent again, the server refused a fresh token, or
+    /// the user's provider failed to give one. Signing in again, with other credentials, is
+    /// what helps; a transport failure, a grant the server does not take or a challenge that
+    /// cannot be read are not refusals.
+    pub fn is_refused_grant(&self) -> bool {
+        match self {
+            AuthError::Refused(error) => error.code == TokenErrorCode::InvalidGrant,
+            AuthError::IntegratedRefused { .. }
+            | AuthError::CredentialsRefusedBefore { .. }
+            | AuthError::Rejected { .. }
+            | AuthError::Provider(_) => true,
+            _ => false,
+        }
+    }
+
+    /// The token endpoint's refusal, when that is what this is (its OAuth code, description
+    /// and diagnostics).
+    pub fn refusal(&self) -> Option<&TokenError> {
+        match self {
+            AuthError::Refused(error) => Some(error),
+            _ => None,
+        }
+    }
+
     /// The token endpoint's transport failure, when that is what this is.
     pub fn transport(&self) -> Option<&crate::TransportError> {
         match self {
