@@ -151,6 +151,16 @@ pub enum Command {
         #[arg(long = "as", value_name = "REL")]
         rel: Option<String>,
     },
+    /// Read everything the signed-in user can read, in JSON and in XML, and report what does
+    /// not fit the schema: members it does not know, answers that do not decode, differences
+    /// between the two formats.
+    ///
+    /// The report keeps hrefs (addresses and numbers in them blanked) and member names, never
+    /// values, names, messages or tokens: attach it to a bug report. The walk follows the links
+    /// of every resource read, each href once, within `--max-requests` and `--time-limit`.
+    ///
+    /// Example: `ucwa audit --json > audit.json`
+    Audit(AuditArgs),
     /// Serve the embedded emulator on loopback until Ctrl-C, printing how to point `ucwa` at it.
     ///
     /// Example: `ucwa emulator --listen 127.0.0.1:8080`
@@ -305,6 +315,17 @@ pub struct WatchArgs {
     /// Stop after this many events.
     #[arg(long)]
     pub count: Option<u64>,
+}
+
+/// `ucwa audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The most GETs to send (two per resource: JSON and XML; 2 to 10000).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    pub max_requests: u32,
+    /// The longest the walk may take, in seconds (1 to 3600).
+    #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub time_limit: u64,
 }
 
 /// `ucwa emulator`.

@@ -17,7 +17,7 @@ use std::time::Duration;
 use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command, ImAction, Shell};
-use crate::commands::{account, emulator, get, im, me, meetings, people, watch};
+use crate::commands::{account, audit, emulator, get, im, me, meetings, people, watch};
 use crate::failure::{Failure, Kind};
 use crate::output::{Output, Progress};
 
@@ -121,6 +121,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Meetings { action } => meetings::meetings(&connection, action, out).await,
         Command::Get { path, rel } => get::get(&connection, path, rel.as_deref(), out).await,
         Command::Watch(args) => watch::watch(&connection, args.count, &progress, out).await,
+        Command::Audit(args) => audit::audit(&connection, args, &progress, out).await,
         Command::Completions { .. }
         | Command::Emulator(_)
         | Command::Login(_)

@@ -87,6 +87,18 @@ impl<'a> Faults<'a> {
         self.state.injections.refuse_grant(grant.to_owned())
     }
 
+    /// Adds a member named `name`, whose value is the string `value`, to every answer of a GET
+    /// for a resource of `rel` from now on (a property in JSON, a `<property>` in XML), as a
+    /// newer server sending what the schema does not know would; the same `rel` and `name`
+    /// again replace the value. An error when `limits.max_injected` members are added already.
+    pub fn add_member(&self, rel: &str, name: &str, value: &str) -> Result<(), LimitReached> {
+        self.state.injections.add_member(crate::state::ExtraMember {
+            rel: rel.to_owned(),
+            name: name.to_owned(),
+            value: value.to_owned(),
+        })
+    }
+
     /// Changes the user's password and revokes every token issued, as a password change in
     /// the directory does: the next request gets a 401, and a password grant with the old
     /// password gets `invalid_grant`.

@@ -125,3 +125,124 @@ pub(crate) fn take(
     }
     Some(answer)
 }
+
+/// Where a resource's root start tag (`<resource …>`) ends in an XML answer, whether it closes
+/// itself (`/>`), and its `rel`; `None` when the answer has no such root.
+fn xml_root(body: &str) -> Option<(usize, bool, String)> {
+    let start = body.find("<resource")?;
+    let mut quote = None;
+    let mut end = None;
+    for (i, c) in body[start..].char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => {
+                end = Some(start + i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let end = end?;
+    let tag = &body[start..end];
+    let closed = tag.ends_with('/');
+    let rel = tag
+        .split_once(" rel=")
+        .and_then(|(_, rest)| {
+            let q = rest.chars().next()?;
+            rest[1..].split(q).next().map(str::to_owned)
+        })
+        .unwrap_or_default();
+    Some((end, closed, rel))
+}
+
+/// The rel of the resource an answer holds (its `rel` member in JSON, its root's `rel`
+/// attribute in XML).
+pub(crate) fn answer_rel(body: &[u8], json: bool) -> Option<String> {
+    if json {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        return value.get("rel")?.as_str().map(str::to_owned);
+    }
+    xml_root(std::str::from_utf8(body).ok()?).map(|(_, _, rel)| rel)
+}
+
+/// Text escaped for XML content and attribute values.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The answer with `members` (name, string value) added as properties of its resource: JSON
+/// members beside its own, XML `<property>` elements first in its root. `None` when the body
+/// is not a resource.
+pub(crate) fn add_members(
+    body: &[u8],
+    json: bool,
+    members: &[(String, String)],
+) -> Option<Vec<u8>> {
+    if json {
+        let mut value: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(body).ok()?;
+        for (name, text) in members {
+            value.insert(name.clone(), serde_json::Value::String(text.clone()));
+        }
+        return serde_json::to_vec(&value).ok();
+    }
+    let text = std::str::from_utf8(body).ok()?;
+    let (end, closed, _) = xml_root(text)?;
+    let properties: String = members
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                "<property name=\"{}\">{}</property>",
+                escape(name),
+                escape(value)
+            )
+        })
+        .collect();
+    let out = if closed {
+        format!(
+            "{}>{properties}</resource>{}",
+            &text[..end - 1],
+            &text[end + 1..]
+        )
+    } else {
+        format!("{}{properties}{}", &text[..=end], &text[end + 1..])
+    };
+    Some(out.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_are_added_in_both_formats() {
+        let json = br#"{"rel":"note","message":"hi"}"#;
+        assert_eq!(answer_rel(json, true).as_deref(), Some("note"));
+        let added = add_members(json, true, &[("mood".into(), "a<b".into())]).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&added).unwrap();
+        assert_eq!(value["mood"], "a<b");
+        assert_eq!(value["message"], "hi");
+
+        let xml = br#"<?xml version="1.0"?><resource rel="note" href="/n" xmlns="x"><property name="message">hi</property></resource>"#;
+        assert_eq!(answer_rel(xml, false).as_deref(), Some("note"));
+        let added = add_members(xml, false, &[("mood".into(), "a<b".into())]).unwrap();
+        assert_eq!(
+            String::from_utf8(added).unwrap(),
+            r#"<?xml version="1.0"?><resource rel="note" href="/n" xmlns="x"><property name="mood">a&lt;b</property><property name="message">hi</property></resource>"#
+        );
+        let empty = br#"<resource rel='me' href="/a>b"/>"#;
+        assert_eq!(answer_rel(empty, false).as_deref(), Some("me"));
+        let added = add_members(empty, false, &[("x".into(), "1".into())]).unwrap();
+        assert_eq!(
+            String::from_utf8(added).unwrap(),
+            r#"<resource rel='me' href="/a>b"><property name="x">1</property></resource>"#
+        );
+        assert!(add_members(b"not a resource", true, &[]).is_none());
+        assert!(add_members(b"<html/>", false, &[]).is_none());
+    }
+}

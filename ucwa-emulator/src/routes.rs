@@ -10,7 +10,7 @@ use axum::extract::{Path, Request, State as Extract};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use ucwa::http::{HeaderValue, StatusCode, header};
+use ucwa::http::{HeaderValue, Method, StatusCode, header};
 
 use crate::auth::{Site, authorize, token_endpoint};
 use crate::handler::{Answer, Shared, application_at};
@@ -97,8 +97,49 @@ async fn get_participant(
     Ok(payload(format, StatusCode::OK, &participant))
 }
 
+/// The longest answer [`with_extra_members`] rewrites (the emulator's are a few kB).
+const MAX_REWRITTEN: usize = 1 << 20;
+
+/// A successful GET's answer with the members tests added to its rel
+/// ([`crate::Faults::add_member`]); any other answer as it is.
+async fn with_extra_members(state: &State, response: Response) -> Response {
+    let extras = state.injections.extra_members();
+    if extras.is_empty() || response.status() != StatusCode::OK {
+        return response;
+    }
+    let json = match response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(t) if t.contains("json") => true,
+        Some(t) if t.contains("xml") => false,
+        _ => return response,
+    };
+    let (mut parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_REWRITTEN).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let members: Vec<(String, String)> = match faults::answer_rel(&body, json) {
+        Some(rel) => extras
+            .into_iter()
+            .filter(|m| m.rel == rel)
+            .map(|m| (m.name, m.value))
+            .collect(),
+        None => Vec::new(),
+    };
+    let body = match faults::add_members(&body, json, &members) {
+        Some(rewritten) if !members.is_empty() => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            rewritten.into()
+        }
+        _ => body,
+    };
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
 /// The outermost layer: logs the request, then answers the first matching fault instead of
-/// the handlers.
+/// the handlers, and adds the members tests asked for to what the handlers answer.
 async fn inject_faults(
     Extract(state): Extract<Arc<State>>,
     request: Request,
@@ -108,6 +149,7 @@ async fn inject_faults(
     let path = request.uri().path().to_owned();
     state.observed.saw_request(&method, &path);
     match state.injections.take_fault(&method, &path) {
+        None if method == Method::GET => with_extra_members(&state, next.run(request).await).await,
         None => next.run(request).await,
         Some(faults::Answer::Error {
             status,

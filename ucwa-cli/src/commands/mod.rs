@@ -2,6 +2,7 @@
 //! [`crate::output::Output`].
 
 pub mod account;
+pub mod audit;
 pub mod emulator;
 pub mod get;
 pub mod im;

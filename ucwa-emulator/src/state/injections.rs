@@ -32,6 +32,17 @@ pub(crate) struct Injections {
     root_redirect: Mutex<Option<String>>,
     /// Where the next GET of the user resource redirects to, once.
     user_redirect: Mutex<Option<String>>,
+    /// Members added to every answer of a GET for a resource of a rel ([`ExtraMember`]).
+    extra_members: Mutex<Vec<ExtraMember>>,
+}
+
+/// A member the schema does not know, added to the answer of every GET for a resource of
+/// `rel`: what a newer server sends, for testing how a client reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ExtraMember {
+    pub(crate) rel: String,
+    pub(crate) name: String,
+    pub(crate) value: String,
 }
 
 /// Queues `item` when `queue` has room under `max`.
@@ -64,6 +75,7 @@ impl Injections {
             refused_grants: Mutex::default(),
             root_redirect: Mutex::default(),
             user_redirect: Mutex::default(),
+            extra_members: Mutex::default(),
         }
     }
 
@@ -143,6 +155,27 @@ impl Injections {
         *lock(&self.user_redirect) = href;
     }
 
+    /// Adds `member` to the answers of its rel from now on (the same name again replaces its
+    /// value).
+    pub(crate) fn add_member(&self, member: ExtraMember) -> Result<(), LimitReached> {
+        let mut members = lock(&self.extra_members);
+        if let Some(same) = members
+            .iter_mut()
+            .find(|m| m.rel == member.rel && m.name == member.name)
+        {
+            *same = member;
+            return Ok(());
+        }
+        room(members.len(), self.max)?;
+        members.push(member);
+        Ok(())
+    }
+
+    /// The members added to the answers of `rel`.
+    pub(crate) fn extra_members(&self) -> Vec<ExtraMember> {
+        lock(&self.extra_members).clone()
+    }
+
     /// The user redirect, once: the pool it points to serves the user resource itself.
     pub(crate) fn take_user_redirect(&self) -> Option<String> {
         lock(&self.user_redirect).take()
@@ -171,5 +204,24 @@ mod tests {
         assert_eq!(injections.take_escalation_fault().unwrap().1.code, "B");
         assert!(injections.take_escalation_fault().is_none());
         assert!(injections.take_application_fault().is_none());
+    }
+
+    #[test]
+    fn extra_members_are_bounded_and_replaced_by_name() {
+        let injections = Injections::new(2);
+        let member = |rel: &str, name: &str, value: &str| ExtraMember {
+            rel: rel.into(),
+            name: name.into(),
+            value: value.into(),
+        };
+        injections.add_member(member("me", "a", "1")).unwrap();
+        injections.add_member(member("me", "a", "2")).unwrap();
+        injections.add_member(member("note", "a", "3")).unwrap();
+        let refused = injections.add_member(member("me", "b", "4"));
+        assert_eq!(refused.unwrap_err().limit, "max_injected");
+        assert_eq!(
+            injections.extra_members(),
+            vec![member("me", "a", "2"), member("note", "a", "3")]
+        );
     }
 }

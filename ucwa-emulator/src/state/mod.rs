@@ -18,7 +18,7 @@ mod tokens;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub(crate) use injections::Injections;
+pub(crate) use injections::{ExtraMember, Injections};
 pub(crate) use notifier::{Listener, News, Notifier, Publication};
 pub(crate) use observed::Observed;
 pub(crate) use registry::{App, Lookup, Registry};
