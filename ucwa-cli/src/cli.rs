@@ -13,6 +13,7 @@ Exit codes:
   4  not found (no such person, resource or link)
   5  network failure (the server cannot be reached, or did not answer in time)
   6  not delivered (nobody accepted the message in time)
+  7  the call did not connect (busy, declined, not answered)
 
 Environment: NO_COLOR turns colour off; UCWA_CACHE_DIR replaces the cache directory.";
 
@@ -22,7 +23,7 @@ Environment: NO_COLOR turns colour off; UCWA_CACHE_DIR replaces the cache direct
     name = "ucwa",
     version,
     about = "Skype for Business Server (UCWA 2.0) from the shell: sign in once, then presence, \
-             IM, contacts and meetings",
+             IM, contacts, meetings, calls and forwarding",
     after_help = EXIT_CODES,
     propagate_version = true
 )]
@@ -136,6 +137,24 @@ pub enum Command {
         #[command(subcommand)]
         action: MeetingsAction,
     },
+    /// Place a call via work, waiting until it connects, then until it ends.
+    ///
+    /// The server rings your phone first, then the number or person called, and joins you.
+    /// Progress goes to stderr while it rings; Ctrl-C hangs up.
+    ///
+    /// Example: `ucwa call +14255550123 --ring-first +14255550100`
+    Call(CallArgs),
+    /// Show or change where your calls go.
+    ///
+    /// Calls can be forwarded at once, ring others at the same time as you, and go somewhere
+    /// when nobody answers.
+    ///
+    /// Example: `ucwa forwarding immediate voicemail`
+    Forwarding {
+        /// What to do.
+        #[command(subcommand)]
+        action: ForwardingAction,
+    },
     /// Print the event channel as it arrives, until Ctrl-C.
     ///
     /// Example: `ucwa watch --json | jq .rel`
@@ -151,9 +170,11 @@ pub enum Command {
         #[arg(long = "as", value_name = "REL")]
         rel: Option<String>,
     },
-    /// Read everything the signed-in user can read, in JSON and in XML, and report what does
-    /// not fit the schema: members it does not know, answers that do not decode, differences
-    /// between the two formats.
+    /// Report what the server sends that does not fit the schema, for a bug report.
+    ///
+    /// Everything the signed-in user can read is fetched in JSON and in XML and decoded: the
+    /// report lists members the schema does not know, answers that do not decode, and
+    /// differences between the two formats.
     ///
     /// The report keeps hrefs (addresses and numbers in them blanked) and member names, never
     /// values, names, messages or tokens: attach it to a bug report. The walk follows the links
@@ -317,11 +338,66 @@ pub struct WatchArgs {
     pub count: Option<u64>,
 }
 
+/// `ucwa call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// Who to call: a number (`+1 425 555 0123`, `tel:+14255550123`) or a person
+    /// (`ann@contoso.com`, `sip:ann@contoso.com`).
+    pub to: String,
+    /// Your phone the server rings first (a number); by default the one your account has.
+    #[arg(long, value_name = "NUMBER")]
+    pub ring_first: Option<String>,
+    /// The call's subject.
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// How long to wait for the call to connect, in seconds (1 to 600).
+    #[arg(long, default_value_t = 90, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// Hang up this many seconds after the call connects (by default: when the other end
+    /// does, or on Ctrl-C).
+    #[arg(long, value_name = "SECONDS")]
+    pub hang_up_after: Option<u64>,
+}
+
+/// `ucwa forwarding …`.
+#[derive(Debug, Subcommand)]
+pub enum ForwardingAction {
+    /// Show the forwarding settings.
+    Show,
+    /// Forward calls at once, to a number, a person, `voicemail` or `delegates`.
+    Immediate {
+        /// Where calls go.
+        #[arg(value_name = "TO")]
+        to: String,
+    },
+    /// Ring a number, a person, your `delegates` or your `team` at the same time as you.
+    Simultaneous {
+        /// Who rings too.
+        #[arg(value_name = "TO")]
+        to: String,
+        /// For `delegates` and `team`: how many seconds after you they ring (0 to 55).
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(i64).range(0..=55))]
+        delay: Option<i64>,
+    },
+    /// Send calls nobody answers to `voicemail`, a number or a person, or back to the
+    /// server's `default`.
+    Unanswered {
+        /// Where unanswered calls go.
+        #[arg(value_name = "TO")]
+        to: String,
+        /// After how many seconds of ringing (5 to 60).
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(i64).range(5..=60))]
+        after: Option<i64>,
+    },
+    /// Turn forwarding off: calls ring you only.
+    Off,
+}
+
 /// `ucwa audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The most GETs to send (two per resource: JSON and XML; 2 to 10000).
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    #[arg(long, default_value_t = 200, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=10_000))]
     pub max_requests: u32,
     /// The longest the walk may take, in seconds (1 to 3600).
     #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]

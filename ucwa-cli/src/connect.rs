@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ucwa::Format;
+use ucwa::operations::MakeMeAvailablePostBody;
 use ucwa_client::auth::provider::TokenFuture;
 use ucwa_client::auth::{IssuedToken, PasswordGrant, Token, TokenProvider, TokenRequest};
 use ucwa_client::{AuthError, Session, SignIn};
@@ -75,8 +76,13 @@ pub fn emulator_root(emulator: &Emulator) -> url::Url {
 }
 
 /// Signs in for a command: against an embedded emulator with `--emulator`, else with what
-/// `ucwa login` kept.
-pub async fn connect(global: &Global, progress: &Progress) -> Result<Connection, Failure> {
+/// `ucwa login` kept. With `phone`, the application advertises phone audio, and the number
+/// given as the user's phone.
+pub async fn connect(
+    global: &Global,
+    progress: &Progress,
+    phone: Option<Option<&str>>,
+) -> Result<Connection, Failure> {
     let (sign_in, address, emulator) = if global.emulator {
         let emulator = start_emulator(([127, 0, 0, 1], 0).into()).await?;
         let address = global
@@ -117,6 +123,11 @@ pub async fn connect(global: &Global, progress: &Progress) -> Result<Connection,
         let sign_in = start_at(sign_in, root);
         (sign_in, cached.address, None)
     };
+    let sign_in = match phone {
+        None => sign_in,
+        Some(Some(number)) => sign_in.phone_audio(number),
+        Some(None) => sign_in.make_me_available(phone_audio_only()),
+    };
     progress.say(&format!("signing in as {address}"));
     let session = sign_in
         .format(format(global))
@@ -129,6 +140,17 @@ pub async fn connect(global: &Global, progress: &Progress) -> Result<Connection,
         address,
         emulator,
     })
+}
+
+/// makeMeAvailable as the client sends it by default, with phone audio besides messaging and
+/// no phone number (the server rings the phone the account has).
+fn phone_audio_only() -> MakeMeAvailablePostBody {
+    use ucwa::enumerations::{MessageFormat, ModalityType};
+    MakeMeAvailablePostBody {
+        supported_modalities: Some(vec![ModalityType::Messaging, ModalityType::PhoneAudio]),
+        supported_message_formats: Some(vec![MessageFormat::Plain, MessageFormat::Html]),
+        ..MakeMeAvailablePostBody::default()
+    }
 }
 
 /// Signs in with a password (`ucwa login`), without making an application: discovery and a

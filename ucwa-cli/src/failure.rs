@@ -21,6 +21,10 @@ pub enum Kind {
     Network,
     /// Nobody accepted the message in time.
     NotDelivered,
+    /// The command line is wrong (as clap's own errors).
+    Usage,
+    /// The call did not connect (busy, declined, not answered).
+    CallFailed,
 }
 
 impl Kind {
@@ -32,6 +36,8 @@ impl Kind {
             Kind::NotFound => 4,
             Kind::Network => 5,
             Kind::NotDelivered => 6,
+            Kind::Usage => 2,
+            Kind::CallFailed => 7,
         })
     }
 }
@@ -62,10 +68,11 @@ impl Failure {
             Kind::SignIn => "; run `ucwa login` again, checking the address and password",
             Kind::Network => "; check the server's address and the network, then try again",
             Kind::NotFound => "; check the name or address given",
-            Kind::Other | Kind::NotDelivered => "",
+            Kind::Other | Kind::NotDelivered | Kind::Usage | Kind::CallFailed => "",
         };
         // One line keeps it one sentence.
         let text = error.to_string().replace('\n', " ");
+        let text = text.trim_end_matches('.');
         Failure::new(kind, format!("{doing} failed: {text}{advice}."))
     }
 }

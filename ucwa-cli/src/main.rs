@@ -17,7 +17,9 @@ use std::time::Duration;
 use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command, ImAction, Shell};
-use crate::commands::{account, audit, emulator, get, im, me, meetings, people, watch};
+use crate::commands::{
+    account, audit, calls, emulator, forwarding, get, im, me, meetings, people, watch,
+};
 use crate::failure::{Failure, Kind};
 use crate::output::{Output, Progress};
 
@@ -88,7 +90,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         _ => {}
     }
     let progress = Progress::new(global.verbose);
-    let connection = connect::connect(global, &progress).await?;
+    // A call needs phone audio among what the application advertises.
+    let phone = match &cli.command {
+        Command::Call(args) => Some(args.ring_first.as_deref()),
+        _ => None,
+    };
+    let connection = connect::connect(global, &progress, phone).await?;
     progress.say("working");
     let result = match &cli.command {
         Command::Whoami => account::whoami(&connection, out).await,
@@ -121,6 +128,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Meetings { action } => meetings::meetings(&connection, action, out).await,
         Command::Get { path, rel } => get::get(&connection, path, rel.as_deref(), out).await,
         Command::Watch(args) => watch::watch(&connection, args.count, &progress, out).await,
+        Command::Call(args) => calls::call(&connection, args, &progress, out).await,
+        Command::Forwarding { action } => forwarding::forwarding(&connection, action, out).await,
         Command::Audit(args) => audit::audit(&connection, args, &progress, out).await,
         Command::Completions { .. }
         | Command::Emulator(_)

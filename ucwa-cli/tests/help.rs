@@ -34,6 +34,12 @@ fn help_of_each_command() {
         &["meetings", "update"],
         &["get"],
         &["watch"],
+        &["audit"],
+        &["call"],
+        &["forwarding"],
+        &["forwarding", "immediate"],
+        &["forwarding", "simultaneous"],
+        &["forwarding", "unanswered"],
         &["emulator"],
         &["completions"],
     ];
@@ -50,7 +56,12 @@ fn help_of_each_command() {
 #[test]
 fn the_exit_codes_are_in_the_help() {
     let text = help(&[]);
-    for line in ["3  sign-in refused", "4  not found", "5  network failure"] {
+    for line in [
+        "3  sign-in refused",
+        "4  not found",
+        "5  network failure",
+        "7  the call did not connect",
+    ] {
         assert!(text.contains(line), "{text}");
     }
 }

@@ -413,8 +413,8 @@ async fn a_wrong_password_at_sign_in_is_a_typed_refused_grant_in_json_and_xml() 
             .format(format)
             .start()
             .await
-            .err()
-            .expect("a wrong password does not sign in");
+            .map(|_| ())
+            .expect_err("a wrong password does not sign in");
         assert!(error.is_refused_grant(), "{format:?}: {error:?}");
         assert!(!error.is_connect() && !error.is_timeout(), "{error:?}");
         // The token endpoint's refusal itself, typed, where discovery met it.
@@ -450,8 +450,7 @@ async fn an_error_answer_gives_its_status_and_a_refusal_none_in_json_and_xml() {
         let error = client
             .get::<Application>(&ucwa::Link::to(missing.as_str()))
             .await
-            .err()
-            .expect("no such application");
+            .expect_err("no such application");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{format:?}");
         assert!(error.is_not_found(), "{error:?}");
         assert!(!error.is_refused_grant(), "{error:?}");
@@ -463,7 +462,7 @@ async fn an_error_answer_gives_its_status_and_a_refusal_none_in_json_and_xml() {
         .format(format)
         .build()
         .unwrap();
-        let refused = create_application(&wrong).await.err().expect("refused");
+        let refused = create_application(&wrong).await.expect_err("refused");
         assert!(refused.is_refused_grant(), "{format:?}: {refused:?}");
         // No answer of the server's was about the request itself.
         assert_eq!(refused.status(), None);

@@ -3,7 +3,9 @@
 
 pub mod account;
 pub mod audit;
+pub mod calls;
 pub mod emulator;
+pub mod forwarding;
 pub mod get;
 pub mod im;
 pub mod me;
