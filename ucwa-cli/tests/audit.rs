@@ -1,6 +1,7 @@
 //! `ucwa audit` against an emulator in the test: a clean one fits the schema; members the
 //! emulator was told to add are reported in both formats, by name, with their values and every
-//! address left out; the request limit is honoured.
+//! address left out; a value that does not decode is reported without the value; the request
+//! limit is honoured.
 
 mod common;
 
@@ -125,6 +126,53 @@ fn members_the_emulator_adds_are_reported_in_both_formats_without_their_values()
         assert!(human.contains("`mood` in a `presence` resource"), "{human}");
         assert!(!human.contains("cheerful"), "{human}");
     }
+}
+
+#[test]
+fn a_value_that_does_not_decode_is_reported_in_both_formats_without_the_value() {
+    let server = Server::start();
+    // A boolean of the schema's, sent as text.
+    server
+        .emulator
+        .faults()
+        .add_member(
+            "communication",
+            "publishEndpointLocation",
+            "ann@contoso.com",
+        )
+        .unwrap();
+    let cache = Cache::new();
+    ok(server.login(&cache, "lene@contoso.com"));
+    let output = ok(audit(&cache, "json", &["--json"]));
+    let report = json(&output);
+    let findings: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "does not decode")
+        .collect();
+    let formats: Vec<&str> = findings
+        .iter()
+        .map(|f| f["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats, ["json", "xml"], "{report:#}");
+    for finding in &findings {
+        assert_eq!(finding["rel"], "communication", "{finding}");
+        assert!(
+            finding["href"]
+                .as_str()
+                .unwrap()
+                .ends_with("/communication"),
+            "{finding}"
+        );
+    }
+    assert!(
+        !stdout(&output).contains("contoso.com"),
+        "{}",
+        stdout(&output)
+    );
+    // The rest of the walk goes on: the resources after it are read.
+    assert!(report["resources"].as_u64().unwrap() >= 15, "{report:#}");
 }
 
 #[test]
