@@ -55,6 +55,35 @@ fn a_call_connects_and_is_hung_up_in_human_and_json_output() {
         );
         hung_up += 1;
         assert_eq!(stops(&server), hung_up, "{format}: the call was stopped");
+        // With --verbose the progress is on stderr, line by line; stdout is the same.
+        let verbose = ok(ucwa(
+            &cache,
+            format,
+            &[
+                "-v",
+                "call",
+                "+14255550123",
+                "--ring-first",
+                "+14255550100",
+                "--hang-up-after",
+                "0",
+            ],
+        ));
+        assert_eq!(
+            stdout(&verbose),
+            "Connected to +14255550123.\nCall ended by you.\n"
+        );
+        let progress = stderr(&verbose);
+        for step in [
+            "ucwa: calling +14255550123: your phone rings first",
+            "ucwa: on the call: Ctrl-C hangs up",
+            "ucwa: hanging up",
+        ] {
+            assert!(progress.contains(step), "{step} not in {progress}");
+        }
+        let token = server.token_for("lene@contoso.com").unwrap();
+        assert!(!progress.contains(&token), "a token in {progress}");
+        hung_up += 1;
 
         let output = ok(ucwa(
             &cache,
