@@ -340,7 +340,13 @@ async fn walk(client: &Client, start: String, args: &AuditArgs, progress: &Progr
             let mut found = Vec::new();
             links(&value, 0, &mut found);
             for (rel, next) in found {
-                if READABLE.contains(&rel.as_str())
+                // Only what this origin serves: a link elsewhere is not requested (nor
+                // counted).
+                let here = client
+                    .origin()
+                    .resolve(&Link::<Untyped>::to(next.as_str()).href);
+                if here.is_ok()
+                    && READABLE.contains(&rel.as_str())
                     && seen.len() < SEEN_MAX
                     && seen.insert(next.clone())
                 {
