@@ -42,4 +42,4 @@ mod render;
 mod routes;
 
 pub(crate) use render::communication;
-pub(crate) use routes::{count, messages, participant_of, routes};
+pub(crate) use routes::{count, hear, messages, participant_of, routes};

@@ -71,6 +71,9 @@ pub(super) struct Left {
     pub(super) remaining: Vec<Member>,
     /// Whether the conversation ends for them too (two-party: no one to talk to).
     pub(super) ends: bool,
+    /// The messages of a conversation forgotten by this leave (for the logs of the sides that
+    /// end with it).
+    pub(super) messages: Vec<Said>,
 }
 
 impl Threads {
@@ -106,6 +109,7 @@ impl Threads {
                 member: None,
                 remaining: Vec::new(),
                 ends: false,
+                messages: Vec::new(),
             };
         };
         let member = t
@@ -118,13 +122,17 @@ impl Threads {
         if ends {
             t.members.clear();
         }
-        if t.members.is_empty() {
-            self.threads.remove(&thread);
+        let mut messages = Vec::new();
+        if t.members.is_empty()
+            && let Some(t) = self.threads.remove(&thread)
+        {
+            messages = t.messages.into();
         }
         Left {
             member,
             remaining,
             ends,
+            messages,
         }
     }
 
