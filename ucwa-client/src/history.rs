@@ -87,6 +87,8 @@ pub struct Recipient {
     pub name: Option<String>,
     /// Their SIP URI.
     pub sip_uri: Option<String>,
+    /// Their contact's link: what a transcript's [`Speaker::Contact`] names.
+    pub contact: Option<Href>,
 }
 
 /// Who said a transcript's content.
@@ -302,6 +304,7 @@ impl ConversationLog {
             .map(|r| Recipient {
                 name: r.display_name.clone(),
                 sip_uri: r.sip_uri.clone(),
+                contact: r.links.contact.as_ref().map(|l| l.href.clone()),
             })
             .collect()
     }

@@ -672,6 +672,38 @@ mod tests {
             joined_conversation(7, 2),
             "/ucwa/oauth/v1/applications/7/communication/conversations/1000002"
         );
+        assert_eq!(
+            next_log_transcripts(7, 3, 20),
+            route::NEXT_LOG_TRANSCRIPTS
+                .replace("{app}", "7")
+                .replace("{log}", "3")
+                .replace("{from}", "20")
+        );
+        assert_eq!(
+            log_transcripts(7, 3),
+            route::LOG_TRANSCRIPTS
+                .replace("{app}", "7")
+                .replace("{log}", "3")
+        );
+        assert_eq!(
+            log_transcript(7, 3, 4),
+            route::LOG_TRANSCRIPT
+                .replace("{app}", "7")
+                .replace("{log}", "3")
+                .replace("{number}", "4")
+        );
+        assert_eq!(
+            log_operation(7, 3, "markAsRead"),
+            route::LOG_OPERATION
+                .replace("{app}", "7")
+                .replace("{log}", "3")
+                .replace("{operation}", "markAsRead")
+        );
+        assert_eq!(missed_items(7), route::MISSED_ITEMS.replace("{app}", "7"));
+        assert_eq!(
+            conversation_logs(7),
+            route::CONVERSATION_LOGS.replace("{app}", "7")
+        );
         assert_eq!(application_id(&in_app(42, "events")), Some(42));
         assert_eq!(application_id("/ucwa/oauth/v1/applications"), None);
     }

@@ -619,6 +619,15 @@ mod tests {
         let t = threads.open();
         threads.join(t, member("lene@contoso.com", 1));
         threads.join(t, member("ann@contoso.com", 2));
+        let text = DataUri::from_bytes("text/plain", b"bye").unwrap();
+        threads.keep(
+            t,
+            Said {
+                from: user("lene@contoso.com"),
+                text,
+            },
+            10,
+        );
         let left = threads.leave(
             t,
             Side {
@@ -629,6 +638,9 @@ mod tests {
         assert!(left.ends);
         assert_eq!(left.remaining.len(), 1);
         assert!(left.remaining[0].user.is("ann@contoso.com"));
+        // What was said goes with the conversation, for the logs of those it ended for.
+        assert_eq!(left.messages.len(), 1);
+        assert_eq!(left.messages[0].text.decode().unwrap(), b"bye");
         assert!(!threads.threads.contains_key(&t));
         // Leaving what is gone changes nothing.
         let again = threads.leave(
