@@ -604,14 +604,15 @@ fn xml_to_json_keeps_what_did_not_decode_or_says_why() {
     assert_eq!(back.senders[0].unreadable.len(), 1);
 }
 
-/// Links of a batch and an event's `in` link keep their attributes beyond `href` and `title`
-/// in both formats.
+/// Links of a batch, an event's own link (kept apart from the event's own members: in XML, as
+/// a `<link rel="self">` child of the event) and its `in` link keep their attributes beyond
+/// `href` and `title` in both formats.
 #[test]
-fn extra_attributes_of_batch_and_in_links_survive_both_formats() {
+fn extra_attributes_of_batch_event_and_in_links_survive_both_formats() {
     let json = br#"{
         "_links": {"self": {"href": "/e?ack=1", "title": "t", "hint": "s"}, "next": {"href": "/e?ack=2", "hint": "n"}},
         "sender": [{"rel": "conversation", "href": "/c/1", "events": [
-            {"link": {"rel": "participant", "href": "/c/1/p/7"}, "in": {"rel": "participants", "href": "/c/1/p", "hint": "i"}, "type": "added"}
+            {"link": {"rel": "participant", "href": "/c/1/p/7", "title": "Ann", "hint": "l"}, "in": {"rel": "participants", "href": "/c/1/p", "hint": "i"}, "type": "added", "eventHint": "e"}
         ]}]
     }"#;
     let batch = EventBatch::from_json(json).unwrap();

@@ -15,6 +15,7 @@
 //!   [`crate::Limits::transcripts_per_page`], oldest first), each a `conversationLogTranscript`
 //!   embedding its `messageTranscript` (the text as `plainMessage` or `htmlMessage`) and linking
 //!   `me` or the `contact` who said it; `nextConversationLogTranscripts` leads to the next page.
+//!   Messaging keeps no time per message, so each transcript carries the log's time.
 //! - continueMessaging starts a new conversation with the log's first recipient about its
 //!   subject, as startMessaging does (asked of messaging through
 //!   [`crate::state::News::ContinueMessaging`]): 201 with the new `messagingInvitation`.

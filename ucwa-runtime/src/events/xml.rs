@@ -97,15 +97,23 @@ impl<R: ResourceSet> EventBatch<R> {
                 attributes.extend(unknown_attributes(&event.unknown));
                 let attributes = borrowed(&attributes);
                 let undecoded = event.undecoded.as_ref();
+                // The event's element carries its link's `rel`, `href` and `title`; its other
+                // attributes are the event's own, so a link with more is also a
+                // `<link rel="self">` child.
+                let link_child = !event.link.unknown.is_empty();
                 let empty = event.resource.is_none()
                     && undecoded.is_none()
                     && event.in_link.is_none()
-                    && event.reason.is_none();
+                    && event.reason.is_none()
+                    && !link_child;
                 if empty {
                     writer.empty_element_with(&name, &attributes);
                     continue;
                 }
                 writer.start_element_with(&name, &attributes);
+                if link_child {
+                    writer.link("self", &event.link);
+                }
                 if let Some(link) = &event.in_link {
                     let mut attributes = vec![
                         ("rel", event.in_rel.as_deref().map(Cow::Borrowed)),
@@ -297,6 +305,11 @@ fn event_from_xml<R: ResourceSet>(
                 reader.skip_element(&child)?;
                 event.in_rel = Some(rel);
                 event.in_link = Some(link);
+            }
+            "link" if child.attribute("rel") == Some("self") => {
+                let (_, link) = link_with_attributes(&child)?;
+                reader.skip_element(&child)?;
+                event.link = link;
             }
             "link" if child.attribute("rel") == Some("in") => {
                 let (_, link) = link_with_attributes(&child)?;
