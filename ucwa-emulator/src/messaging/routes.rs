@@ -197,6 +197,8 @@ fn withdraw(state: &State, rung: Peer, why: &ErrorBody, out: &mut Announcements)
     let Some(mut talk) = theirs.conversations.remove(&inv.conversation) else {
         return;
     };
+    // Not held while history hears of it.
+    drop(theirs);
     talk.end();
     inv.fail();
     // Nobody answered before the inviter gave up: a missed conversation for the invitee.
