@@ -510,3 +510,120 @@ fn fuzz_regression_an_event_type_that_is_not_an_xml_name() {
     let json_again = batch.encode(Format::Json).unwrap();
     assert_eq!(EventBatch::from_json(&json_again).unwrap(), batch);
 }
+
+/// A batch read from JSON with an event that could not be read and a resource that did not
+/// decode, written as XML: the resource is written as any resource the schema does not know
+/// (and reads back, still undecoded, with its members), and the unreadable event fails the
+/// write, naming it and why, rather than leave a batch one event shorter.
+#[test]
+fn json_to_xml_keeps_what_did_not_decode_or_says_why() {
+    let with_unreadable = br#"{"_links": {"next": {"href": "/e?ack=2"}}, "sender": [{"rel": "conversation", "href": "/c/1", "events": [
+        {"link": {"rel": "participant", "href": "/c/1/p/1"}, "type": "added"},
+        {"type": "added"}
+    ]}]}"#;
+    let batch = EventBatch::from_json(with_unreadable).unwrap();
+    assert_eq!(batch.senders[0].unreadable.len(), 1);
+    let error = batch.encode(Format::Xml).unwrap_err();
+    assert!(error.is_source_only(), "{error}");
+    assert_eq!(error.character(), None);
+    let text = error.to_string();
+    assert!(
+        text.contains("cannot encode in XML")
+            && text.contains("unreadable event 0 of sender `conversation` (/c/1)")
+            && text.contains("JSON source"),
+        "{text}"
+    );
+    // JSON still writes it back.
+    assert_eq!(
+        EventBatch::from_json(&batch.encode(Format::Json).unwrap()).unwrap(),
+        batch
+    );
+
+    let with_undecoded = br#"{"sender": [{"rel": "conversation", "href": "/c/1", "events": [
+        {"link": {"rel": "participant", "href": "/c/1/p/2"}, "type": "added", "_embedded": {"participant": {"rel": "participant", "inLobby": "sometimes", "name": "Two", "_links": {"self": {"href": "/c/1/p/2"}}}}}
+    ]}]}"#;
+    let batch = EventBatch::from_json(with_undecoded).unwrap();
+    assert!(batch.senders[0].events[0].undecoded.is_some());
+    let xml = batch.encode(Format::Xml).unwrap();
+    let back = EventBatch::from_xml(&xml)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&xml)));
+    let event = &back.senders[0].events[0];
+    let undecoded = event.undecoded.as_ref().expect("still undecoded, and kept");
+    assert_eq!(undecoded.rel, "participant");
+    let ucwa::events::Source::Xml(source) = &undecoded.source else {
+        panic!("read from XML");
+    };
+    assert!(
+        source.contains("sometimes") && source.contains("Two"),
+        "{source}"
+    );
+    // And back to JSON: the same members as the JSON it came from.
+    let json: serde_json::Value =
+        serde_json::from_slice(&back.encode(Format::Json).unwrap()).unwrap();
+    let embedded = &json["sender"][0]["events"][0]["_embedded"]["participant"];
+    assert_eq!(embedded["inLobby"], "sometimes");
+    assert_eq!(embedded["name"], "Two");
+    assert_eq!(embedded["_links"]["self"]["href"], "/c/1/p/2");
+}
+
+/// The other way: a batch read from XML, written as JSON. A resource that did not decode is
+/// read generically into JSON; an event that could not be read fails the write, naming it.
+#[test]
+fn xml_to_json_keeps_what_did_not_decode_or_says_why() {
+    let xml = br#"<events href="/e?ack=1" xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">
+  <sender rel="conversation" href="/c/1">
+    <added rel="participant" href="/c/1/p/2"><resource rel="participant" href="/c/1/p/2"><property name="inLobby">sometimes</property><property name="name">Two</property></resource></added>
+  </sender>
+</events>"#;
+    let batch = EventBatch::from_xml(xml).unwrap();
+    assert!(batch.senders[0].events[0].undecoded.is_some());
+    let json: serde_json::Value =
+        serde_json::from_slice(&batch.encode(Format::Json).unwrap()).unwrap();
+    let embedded = &json["sender"][0]["events"][0]["_embedded"]["participant"];
+    assert_eq!(embedded["inLobby"], "sometimes");
+    assert_eq!(embedded["name"], "Two");
+    assert_eq!(embedded["_links"]["self"]["href"], "/c/1/p/2");
+    let again = EventBatch::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
+    assert!(again.senders[0].events[0].undecoded.is_some());
+
+    let unreadable = br#"<events xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><sender rel="me" href="/me"><updated rel="note" href="/n"/><added><resource rel="participant" href="/p/9" /></added></sender></events>"#;
+    let batch = EventBatch::from_xml(unreadable).unwrap();
+    assert_eq!(batch.senders[0].events.len(), 1);
+    assert_eq!(batch.senders[0].unreadable.len(), 1);
+    let error = batch.encode(Format::Json).unwrap_err();
+    assert!(error.is_source_only(), "{error}");
+    let text = error.to_string();
+    assert!(
+        text.contains("cannot encode in JSON")
+            && text.contains("unreadable event 0 of sender `me` (/me)")
+            && text.contains("XML source"),
+        "{text}"
+    );
+    // XML still writes it back.
+    let back = EventBatch::from_xml(&batch.encode(Format::Xml).unwrap()).unwrap();
+    assert_eq!(back.senders[0].unreadable.len(), 1);
+}
+
+/// Links of a batch, an event's own link (kept apart from the event's own members: in XML, as
+/// a `<link rel="self">` child of the event) and its `in` link keep their attributes beyond
+/// `href` and `title` in both formats.
+#[test]
+fn extra_attributes_of_batch_event_and_in_links_survive_both_formats() {
+    let json = br#"{
+        "_links": {"self": {"href": "/e?ack=1", "title": "t", "hint": "s"}, "next": {"href": "/e?ack=2", "hint": "n"}},
+        "sender": [{"rel": "conversation", "href": "/c/1", "events": [
+            {"link": {"rel": "participant", "href": "/c/1/p/7", "title": "Ann", "hint": "l"}, "in": {"rel": "participants", "href": "/c/1/p", "hint": "i"}, "type": "added", "eventHint": "e"}
+        ]}]
+    }"#;
+    let batch = EventBatch::from_json(json).unwrap();
+    let xml = batch.encode(Format::Xml).unwrap();
+    let back = EventBatch::from_xml(&xml)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&xml)));
+    assert_eq!(back, batch, "{}", String::from_utf8_lossy(&xml));
+    let json_again: serde_json::Value =
+        serde_json::from_slice(&back.encode(Format::Json).unwrap()).unwrap();
+    assert_eq!(
+        json_again,
+        serde_json::from_slice::<serde_json::Value>(json).unwrap()
+    );
+}

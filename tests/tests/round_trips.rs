@@ -26,10 +26,13 @@ fn enumeration<E: Enumeration + Clone + std::fmt::Debug + 'static>(
     ]
 }
 
+/// A link with a title or not, and attributes beyond `href` and `title` (as real servers send:
+/// they survive both formats, the self link's included).
 fn link<T: 'static>() -> impl Strategy<Value = Link<T>> {
-    (text(), proptest::option::of(text())).prop_map(|(href, title)| {
+    (text(), proptest::option::of(text()), unknown()).prop_map(|(href, title, unknown)| {
         let mut link = Link::to(href);
         link.title = title;
+        link.unknown = unknown;
         link
     })
 }
@@ -228,4 +231,56 @@ fn fuzz_regression_members_xml_cannot_name_stay_in_json() {
     assert_eq!(back.code, "BadRequest");
     assert!(back.unknown.is_empty());
     assert_eq!(back.parameters, Some(serde_json::json!({"ok": "e"})));
+}
+
+/// A link's members beyond `href` and `title` survive JSON → XML → JSON, on the self link (which
+/// XML carries as `<resource href>`: one with more is written as a `<link rel="self">` child, so
+/// that they are not taken for the resource's own attributes) as on any other, on a typed
+/// resource and on one read generically; the resource's own attributes stay its own.
+#[test]
+fn extra_link_members_survive_json_to_xml_to_json() {
+    let json = serde_json::json!({
+        "rel": "participant",
+        "@audience": "all",
+        "name": "Ann",
+        "_links": {
+            "self": {"href": "/p/1", "title": "Ann", "etag": "7", "revision": "3"},
+            "contact": {"href": "/people/ann", "hint": "x"},
+            "admit": {"href": "/p/1/admit"}
+        }
+    });
+    let typed: Participant = ucwa::json::from_slice(json.to_string().as_bytes()).unwrap();
+    let xml = ucwa::xml::to_vec(&typed).unwrap();
+    let text = String::from_utf8_lossy(&xml);
+    assert!(
+        text.contains(r#"<link rel="self" href="/p/1" title="Ann" etag="7" revision="3" />"#),
+        "{text}"
+    );
+    let back: Participant = ucwa::xml::from_slice(&xml).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(back, typed, "{text}");
+    let again: serde_json::Value = serde_json::from_slice(&ucwa::json::to_vec(&back)).unwrap();
+    assert_eq!(again, json);
+
+    // Each member where it belongs.
+    let self_link = back.links.self_.as_ref().unwrap();
+    assert_eq!(self_link.unknown.get("etag"), Some(&"7".into()));
+    assert_eq!(back.unknown.get("@audience"), Some(&"all".into()));
+    assert_eq!(
+        back.links.contact.as_ref().unwrap().unknown.get("hint"),
+        Some(&"x".into())
+    );
+}
+
+/// A self link with no more than `href` and `title` is written as the reference writes it, on
+/// `<resource>` alone.
+#[test]
+fn a_plain_self_link_stays_on_the_resource() {
+    let mut p = Participant::default();
+    p.links.self_ = Some(Link::new("/p/1"));
+    let xml = String::from_utf8(ucwa::xml::to_vec(&p).unwrap()).unwrap();
+    assert!(
+        xml.contains(r#"<resource rel="participant" href="/p/1""#),
+        "{xml}"
+    );
+    assert!(!xml.contains(r#"rel="self""#), "{xml}");
 }

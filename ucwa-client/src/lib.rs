@@ -61,6 +61,8 @@ mod events;
 #[cfg(feature = "me")]
 pub mod forwarding;
 mod header_value;
+#[cfg(feature = "communication")]
+pub mod history;
 mod lifecycle;
 mod link;
 #[cfg(feature = "me")]

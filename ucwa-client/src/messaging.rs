@@ -195,6 +195,14 @@ impl MessagingHandle {
 }
 
 impl OutgoingInvitation {
+    /// An invitation the server created at `link` (its `Location`), not followed yet.
+    pub(crate) fn created(link: Link<MessagingInvitation>) -> Self {
+        OutgoingInvitation {
+            link,
+            conversation: None,
+        }
+    }
+
     /// Waits on `events` for the invitation's `completed` event, for at most `within`: accepted
     /// (with the invitation as it completed, naming who accepted), or failed with the reason
     /// (`NotFound`/`DestinationNotFound`, `RemoteFailure`/`Declined`, ...). Remembers the

@@ -59,6 +59,7 @@ async fn every_task_handle_made_before_a_recovery_works_after_it_in_json_and_xml
         let people = session.people();
         let meetings = session.online_meetings();
         let messaging = session.messaging();
+        let history = session.history();
         let mut batch = session.batch();
         let gone = own(&session.application());
 
@@ -114,6 +115,13 @@ async fn every_task_handle_made_before_a_recovery_works_after_it_in_json_and_xml
             "{format}"
         );
 
+        // history: the new application's `conversationLogs` and `missedItems`.
+        assert!(
+            history.log_links(None).await.unwrap().is_empty(),
+            "{format}"
+        );
+        assert_eq!(history.missed_items().await.unwrap().logs, 0, "{format}");
+
         // batch: sent to the new application's `batch` link.
         let client = session.client();
         let link: Link<Application> = Link::to(now.as_str());
@@ -159,7 +167,27 @@ async fn a_handle_over_a_given_application_names_the_link_it_lacks_when_called()
         }
         other => panic!("{other:?}"),
     }
+    // Without `communication`, history says which link it lacks.
+    let mut without = application.clone();
+    if let Some(communication) = without.embedded.communication.as_mut() {
+        communication.links.conversation_logs = None;
+    }
+    match client.history(&without).logs(Default::default()).await {
+        Err(ucwa_client::ClientError::MissingLink { resource, rel }) => {
+            assert_eq!((resource, rel), ("communication", "conversationLogs"));
+        }
+        other => panic!("{other:?}"),
+    }
     // What the application has still works.
     let me = client.me(&application);
     assert!(me.presence().await.is_ok());
+    assert_eq!(
+        client
+            .history(&application)
+            .missed_items()
+            .await
+            .unwrap()
+            .logs,
+        0
+    );
 }

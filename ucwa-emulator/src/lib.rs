@@ -50,8 +50,8 @@
 //! 3. What handlers share: `handler` (the application a request addresses, the caller),
 //!    `auth` (the bearer check, the token endpoint), `body` (bodies read under the limits).
 //! 4. The tasks, none importing another, one folder each: `calls` (the scripted audio/video
-//!    call and its escalation, and phone audio), `forwarding`, `me`, `messaging`, `people`
-//!    and `meetings`, each with its `model` (data and transitions, tested without HTTP), its
+//!    call and its escalation, and phone audio), `forwarding`, `history`, `me`, `messaging`,
+//!    `people` and `meetings`, each with its `model` (data and transitions, tested without HTTP), its
 //!    `render` (resources and events) and its `routes` (handlers).
 //! 5. What assembles them: `application` (the application resource, which embeds each
 //!    task's part, and its event channel), `discovery`, `batch`, `routes` (each origin's
@@ -88,6 +88,7 @@ mod handler;
 // The tasks, each in its own folder; none imports another.
 mod calls;
 mod forwarding;
+mod history;
 mod me;
 mod meetings;
 mod messaging;
@@ -163,7 +164,7 @@ impl Emulator {
         let certificate = tls.as_ref().map(|t| t.pem.clone());
         let limits = config.limits.clone();
         // The tasks' listeners: news one task gives reaches the others through them.
-        let hear: Vec<state::Listener> = vec![people::hear];
+        let hear: Vec<state::Listener> = vec![people::hear, messaging::hear, history::hear];
         let state = Arc::new(State::new(config, Clock::new(), sites.clone(), hear));
         let (stop, stopped) = watch::channel(false);
         let tasks = listeners

@@ -71,6 +71,16 @@ pub struct Limits {
     /// The most live presence subscriptions an application holds (64; 1 to 10 000); one more
     /// answers 403 `LimitExceeded`. Each holds at most everyone in the directory once.
     pub max_presence_subscriptions: usize,
+    /// The most conversation logs a user's history keeps (100; 1 to 10 000): a conversation
+    /// that ends writes one for each user who took part or missed it, and the oldest log goes
+    /// first.
+    pub max_conversation_logs: usize,
+    /// The most transcripts a conversation log keeps (200; 1 to 100 000): the messages of its
+    /// conversation, the latest kept.
+    pub max_log_transcripts: usize,
+    /// How many transcripts one page of a log holds (20; 1 to 1000): the rest are reached
+    /// through `nextConversationLogTranscripts`.
+    pub transcripts_per_page: usize,
 }
 
 impl Default for Limits {
@@ -92,6 +102,9 @@ impl Default for Limits {
             max_injected: 256,
             max_batch_parts: 100,
             max_presence_subscriptions: 64,
+            max_conversation_logs: 100,
+            max_log_transcripts: 200,
+            transcripts_per_page: 20,
         }
     }
 }
@@ -242,6 +255,24 @@ impl Limits {
             self.max_presence_subscriptions,
             1,
             10_000,
+        )?;
+        count(
+            "limits.max_conversation_logs",
+            self.max_conversation_logs,
+            1,
+            10_000,
+        )?;
+        count(
+            "limits.max_log_transcripts",
+            self.max_log_transcripts,
+            1,
+            100_000,
+        )?;
+        count(
+            "limits.transcripts_per_page",
+            self.transcripts_per_page,
+            1,
+            1000,
         )?;
         Ok(())
     }

@@ -95,6 +95,17 @@ macro_rules! phone_invitation {
         concat!(communication!(), "/phoneAudioInvitations/{call}")
     };
 }
+// The user's conversation history: logs, each with its transcripts in pages.
+macro_rules! conversation_logs {
+    () => {
+        concat!(communication!(), "/conversationLogs")
+    };
+}
+macro_rules! conversation_log {
+    () => {
+        concat!(conversation_logs!(), "/{log}")
+    };
+}
 macro_rules! meeting_joins {
     () => {
         concat!(communication!(), "/onlineMeetingInvitations")
@@ -195,6 +206,18 @@ pub(crate) mod route {
     pub(crate) const SET_IS_TYPING: &str = concat!(messaging!(), "/typing");
     pub(crate) const STOP_MESSAGING: &str = concat!(messaging!(), "/terminate");
     pub(crate) const JOINED_MEETING: &str = concat!(conversation!(), "/onlineMeeting");
+
+    pub(crate) const CONVERSATION_LOGS: &str = conversation_logs!();
+    pub(crate) const CONVERSATION_LOG: &str = conversation_log!();
+    pub(crate) const LOG_TRANSCRIPTS: &str =
+        concat!(conversation_log!(), "/conversationLogTranscripts");
+    pub(crate) const NEXT_LOG_TRANSCRIPTS: &str = concat!(
+        conversation_log!(),
+        "/nextConversationLogTranscripts/{from}"
+    );
+    pub(crate) const LOG_TRANSCRIPT: &str = concat!(conversation_log!(), "/transcripts/{number}");
+    pub(crate) const LOG_OPERATION: &str = concat!(conversation_log!(), "/{operation}");
+    pub(crate) const MISSED_ITEMS: &str = concat!(communication!(), "/missedItems");
 
     pub(crate) const FORWARDING: &str = forwarding!();
     pub(crate) const FORWARDING_PART: &str = concat!(forwarding!(), "/{part}");
@@ -522,6 +545,63 @@ pub(crate) fn application_id(path: &str) -> Option<u64> {
     rest.split('/').next()?.parse().ok()
 }
 
+/// The user's conversation logs, as seen from application `app`.
+pub(crate) fn conversation_logs(app: u64) -> String {
+    format!(conversation_logs!(), app = app)
+}
+
+/// Conversation log `log`.
+pub(crate) fn conversation_log(app: u64, log: u64) -> String {
+    format!(conversation_log!(), app = app, log = log)
+}
+
+/// The first page of the transcripts of log `log`.
+pub(crate) fn log_transcripts(app: u64, log: u64) -> String {
+    format!(
+        concat!(conversation_log!(), "/conversationLogTranscripts"),
+        app = app,
+        log = log
+    )
+}
+
+/// The page of the transcripts of log `log` that starts at transcript `from`.
+pub(crate) fn next_log_transcripts(app: u64, log: u64, from: usize) -> String {
+    format!(
+        concat!(
+            conversation_log!(),
+            "/nextConversationLogTranscripts/{from}"
+        ),
+        app = app,
+        log = log,
+        from = from
+    )
+}
+
+/// Transcript `number` of log `log`.
+pub(crate) fn log_transcript(app: u64, log: u64, number: usize) -> String {
+    format!(
+        concat!(conversation_log!(), "/transcripts/{number}"),
+        app = app,
+        log = log,
+        number = number
+    )
+}
+
+/// An operation on log `log` (`continueMessaging`, `markAsRead`).
+pub(crate) fn log_operation(app: u64, log: u64, operation: &str) -> String {
+    format!(
+        concat!(conversation_log!(), "/{operation}"),
+        app = app,
+        log = log,
+        operation = operation
+    )
+}
+
+/// The user's missed items (counts), as seen from application `app`.
+pub(crate) fn missed_items(app: u64) -> String {
+    format!(concat!(communication!(), "/missedItems"), app = app)
+}
+
 /// The user's call forwarding settings, as seen from application `app`.
 pub(crate) fn forwarding(app: u64) -> String {
     format!(forwarding!(), app = app)
@@ -591,6 +671,38 @@ mod tests {
         assert_eq!(
             joined_conversation(7, 2),
             "/ucwa/oauth/v1/applications/7/communication/conversations/1000002"
+        );
+        assert_eq!(
+            next_log_transcripts(7, 3, 20),
+            route::NEXT_LOG_TRANSCRIPTS
+                .replace("{app}", "7")
+                .replace("{log}", "3")
+                .replace("{from}", "20")
+        );
+        assert_eq!(
+            log_transcripts(7, 3),
+            route::LOG_TRANSCRIPTS
+                .replace("{app}", "7")
+                .replace("{log}", "3")
+        );
+        assert_eq!(
+            log_transcript(7, 3, 4),
+            route::LOG_TRANSCRIPT
+                .replace("{app}", "7")
+                .replace("{log}", "3")
+                .replace("{number}", "4")
+        );
+        assert_eq!(
+            log_operation(7, 3, "markAsRead"),
+            route::LOG_OPERATION
+                .replace("{app}", "7")
+                .replace("{log}", "3")
+                .replace("{operation}", "markAsRead")
+        );
+        assert_eq!(missed_items(7), route::MISSED_ITEMS.replace("{app}", "7"));
+        assert_eq!(
+            conversation_logs(7),
+            route::CONVERSATION_LOGS.replace("{app}", "7")
         );
         assert_eq!(application_id(&in_app(42, "events")), Some(42));
         assert_eq!(application_id("/ucwa/oauth/v1/applications"), None);

@@ -19,8 +19,8 @@ use crate::protocol::{Negotiated, Refusal, method_not_allowed, negotiated, not_f
 use crate::serve::Hangup;
 use crate::state::State;
 use crate::{
-    application, batch, body, calls, discovery, faults, forwarding, me, meetings, messaging,
-    people, protocol,
+    application, batch, body, calls, discovery, faults, forwarding, history, me, meetings,
+    messaging, people, protocol,
 };
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
@@ -41,6 +41,7 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .merge(calls::escalation_routes())
             .merge(calls::routes())
             .merge(forwarding::routes())
+            .merge(history::routes())
             .merge(me::routes())
             .merge(messaging::routes())
             .merge(people::routes())

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 const TASKS: &[&str] = &[
     "calls",
     "forwarding",
+    "history",
     "me",
     "meetings",
     "messaging",

@@ -8,8 +8,22 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncodeError {
     place: String,
-    /// The first character that cannot be carried; `None` for a name XML cannot use.
-    character: Option<char>,
+    fault: Fault,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Fault {
+    /// A character XML 1.0 cannot carry.
+    Character(char),
+    /// A text that would have to be an XML name.
+    NotAName,
+    /// A part that did not decode, kept only as its source in the other representation.
+    SourceOnly {
+        /// The representation being written.
+        target: crate::Format,
+        /// Why the part did not decode.
+        why: String,
+    },
 }
 
 impl EncodeError {
@@ -19,35 +33,68 @@ impl EncodeError {
     }
 
     /// The first character that cannot be carried, if that is the fault; `None` when the fault
-    /// is a text that would have to be an XML name and is not one (an event type `a b`).
+    /// is a text that would have to be an XML name and is not one (an event type `a b`), or a
+    /// part kept only as its source in the other representation
+    /// ([`EncodeError::is_source_only`]).
     pub fn character(&self) -> Option<char> {
-        self.character
+        match self.fault {
+            Fault::Character(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Whether the fault is a part that could not be decoded when it was read (an event of a
+    /// batch) and is kept only as its source in the other representation, which cannot be
+    /// written as this one without losing it.
+    pub fn is_source_only(&self) -> bool {
+        matches!(self.fault, Fault::SourceOnly { .. })
     }
 
     /// `text` would be the name of an element and is not an XML name.
     pub(crate) fn not_a_name(place: String) -> Self {
         EncodeError {
             place,
-            character: None,
+            fault: Fault::NotAName,
+        }
+    }
+
+    /// `place` did not decode (`why`) and is kept only as its source in the representation
+    /// other than `target`.
+    pub(crate) fn source_only(place: String, target: crate::Format, why: String) -> Self {
+        EncodeError {
+            place,
+            fault: Fault::SourceOnly { target, why },
         }
     }
 }
 
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.character {
-            Some(character) => write!(
+        match &self.fault {
+            Fault::Character(character) => write!(
                 f,
                 "cannot encode in XML: {} holds U+{:04X}, a character XML 1.0 cannot carry \
                  (even escaped); remove it, or send this value as JSON",
-                self.place, character as u32
+                self.place, *character as u32
             ),
-            None => write!(
+            Fault::NotAName => write!(
                 f,
                 "cannot encode in XML: {} would name an element and is not an XML name; send \
                  this value as JSON",
                 self.place
             ),
+            Fault::SourceOnly { target, why } => {
+                let (target, kept) = match target {
+                    crate::Format::Json => ("JSON", "XML"),
+                    crate::Format::Xml => ("XML", "JSON"),
+                };
+                write!(
+                    f,
+                    "cannot encode in {target}: {} did not decode when it was read ({why}) and \
+                     is kept only as its {kept} source; send it as {kept}, or drop it first",
+                    self.place
+                )
+            }
         }
     }
 }
@@ -76,7 +123,7 @@ pub(crate) fn check(text: &str, place: impl FnOnce() -> String) -> Result<(), En
         None => Ok(()),
         Some(character) => Err(EncodeError {
             place: place(),
-            character: Some(character),
+            fault: Fault::Character(character),
         }),
     }
 }

@@ -31,6 +31,10 @@
 //! - setIsTyping tells the others that the participant is typing (`added` in
 //!   `typingParticipants`) until their next message (`deleted`);
 //! - `communication/conversations` lists the application's conversations;
+//! - when a side ends, its user's history hears what was said and who took part
+//!   ([`crate::state::News::ConversationEnded`]; an invitation the inviter gave up on before
+//!   anyone answered is a missed one for the invitee); history's continueMessaging asks this
+//!   task to open a conversation as startMessaging does ([`crate::state::News::ContinueMessaging`]);
 //! - an application holds at most [`crate::Limits::max_conversations`] conversations (403
 //!   `LimitExceeded` past it; an application at its bound is not rung).
 //!
@@ -42,4 +46,4 @@ mod render;
 mod routes;
 
 pub(crate) use render::communication;
-pub(crate) use routes::{count, messages, participant_of, routes};
+pub(crate) use routes::{count, hear, messages, participant_of, routes};

@@ -71,6 +71,9 @@ pub(super) struct Left {
     pub(super) remaining: Vec<Member>,
     /// Whether the conversation ends for them too (two-party: no one to talk to).
     pub(super) ends: bool,
+    /// The messages of a conversation forgotten by this leave (for the logs of the sides that
+    /// end with it).
+    pub(super) messages: Vec<Said>,
 }
 
 impl Threads {
@@ -106,6 +109,7 @@ impl Threads {
                 member: None,
                 remaining: Vec::new(),
                 ends: false,
+                messages: Vec::new(),
             };
         };
         let member = t
@@ -118,13 +122,17 @@ impl Threads {
         if ends {
             t.members.clear();
         }
-        if t.members.is_empty() {
-            self.threads.remove(&thread);
+        let mut messages = Vec::new();
+        if t.members.is_empty()
+            && let Some(t) = self.threads.remove(&thread)
+        {
+            messages = t.messages.into();
         }
         Left {
             member,
             remaining,
             ends,
+            messages,
         }
     }
 
@@ -611,6 +619,15 @@ mod tests {
         let t = threads.open();
         threads.join(t, member("lene@contoso.com", 1));
         threads.join(t, member("ann@contoso.com", 2));
+        let text = DataUri::from_bytes("text/plain", b"bye").unwrap();
+        threads.keep(
+            t,
+            Said {
+                from: user("lene@contoso.com"),
+                text,
+            },
+            10,
+        );
         let left = threads.leave(
             t,
             Side {
@@ -621,6 +638,9 @@ mod tests {
         assert!(left.ends);
         assert_eq!(left.remaining.len(), 1);
         assert!(left.remaining[0].user.is("ann@contoso.com"));
+        // What was said goes with the conversation, for the logs of those it ended for.
+        assert_eq!(left.messages.len(), 1);
+        assert_eq!(left.messages[0].text.decode().unwrap(), b"bye");
         assert!(!threads.threads.contains_key(&t));
         // Leaving what is gone changes nothing.
         let again = threads.leave(

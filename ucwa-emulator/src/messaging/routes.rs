@@ -25,7 +25,7 @@ use crate::protocol::{
     Negotiated, Refusal, already_exists, conflict, created_at, decode, decode_or_default,
     invalid_parameters, limit_exceeded, no_content, not_found, payload, query_parameter,
 };
-use crate::state::{App, State};
+use crate::state::{App, Ended, News, State};
 
 use super::model::{
     self, Conversations, Invitation, Kind, MAX_OPERATION_ID, MAX_SUBJECT, Member, Opening, Peer,
@@ -197,8 +197,14 @@ fn withdraw(state: &State, rung: Peer, why: &ErrorBody, out: &mut Announcements)
     let Some(mut talk) = theirs.conversations.remove(&inv.conversation) else {
         return;
     };
+    // Not held while history hears of it.
+    drop(theirs);
     talk.end();
     inv.fail();
+    // Nobody answered before the inviter gave up: a missed conversation for the invitee.
+    if why.subcode.as_deref() == Some("Canceled") {
+        log_ended(state, &talk, Some(&inv), &[], true);
+    }
     out.communication(
         app.id,
         completed(app.id, rung.id, &inv, &talk, Some(why.clone())),
@@ -234,18 +240,31 @@ async fn start_messaging(
     if !problems.is_empty() {
         return Err(invalid_parameters(&problems));
     }
+    let href = open_conversation(&state, &app, &user, &input)?;
+    Ok(created_at(&href))
+}
+
+/// Opens a conversation from `app` of `user` with `input.to` (checked), ringing the invitee;
+/// the href of the outgoing invitation. Used by startMessaging and by history's
+/// continueMessaging (through [`hear`]).
+fn open_conversation(
+    state: &State,
+    app: &App,
+    user: &Arc<User>,
+    input: &StartMessagingPostBody,
+) -> Result<String, Refusal> {
     let to = input.to.clone().unwrap_or_default();
-    let (known, remote) = invitee(&state, &to);
+    let (known, remote) = invitee(state, &to);
     let subject = input.subject.clone().unwrap_or_default();
     let importance = input.importance.clone().unwrap_or(Importance::Normal);
     let thread_id = format!("{:032x}", state.apps.next_id());
     let message = input.links.message.clone();
 
     let max = state.config.limits.max_conversations;
-    let thread = threads(&state).open();
+    let thread = threads(state).open();
     let mut out = Announcements::default();
     let opened = {
-        let mut mine = model::of(&app);
+        let mut mine = model::of(app);
         let opening = Opening {
             thread,
             thread_id: thread_id.clone(),
@@ -273,7 +292,7 @@ async fn start_messaging(
                 out.conversation(
                     app.id,
                     conversation_id,
-                    participant_added(app.id, conversation_id, &user, true),
+                    participant_added(app.id, conversation_id, user, true),
                 );
                 out.conversation(
                     app.id,
@@ -284,13 +303,13 @@ async fn start_messaging(
             })
     };
     let Some((conversation_id, invitation_id)) = opened else {
-        threads(&state).forget_if_empty(thread);
+        threads(state).forget_if_empty(thread);
         return Err(limit_exceeded(&format!(
             "This application has {max} conversations already (`limits.max_conversations`)."
         )));
     };
     // The inviter is in the roster from the start: whoever accepts joins it.
-    threads(&state).join(
+    threads(state).join(
         thread,
         Member {
             user: user.clone(),
@@ -312,11 +331,59 @@ async fn start_messaging(
             id: invitation_id,
         },
     };
-    ring_outgoing(&state, &app, invitation_id, known.as_ref(), &ringing, out);
-    Ok(created_at(&paths::messaging_invitation(
-        app.id,
-        invitation_id,
-    )))
+    ring_outgoing(state, app, invitation_id, known.as_ref(), &ringing, out);
+    Ok(paths::messaging_invitation(app.id, invitation_id))
+}
+
+/// This task's listener: a conversation continued from its log (history's
+/// continueMessaging) is opened as startMessaging opens one, and its invitation's href (or the
+/// refusal) answered.
+pub(crate) fn hear(state: &State, news: News<'_>) {
+    let News::ContinueMessaging(ask) = news else {
+        return;
+    };
+    let answer = available_at(state, ask.app).and_then(|app| {
+        let mut input = StartMessagingPostBody {
+            to: Some(ask.to.to_owned()),
+            subject: Some(ask.subject.to_owned()).filter(|s| !s.is_empty()),
+            operation_id: ask.operation_id.clone(),
+            ..Default::default()
+        };
+        input.links.message = ask.message.clone();
+        open_conversation(state, &app, ask.user, &input)
+    });
+    let _ = ask.answer.set(answer);
+}
+
+/// Tells the user's history that their side of a conversation ended: what was said (the
+/// invitation's first message, then what the conversation keeps), who else took part.
+fn log_ended(state: &State, talk: &Talk, inv: Option<&Invitation>, said: &[Said], missed: bool) {
+    let direction = inv.map_or(Direction::Outgoing, |i| i.direction.clone());
+    let mut messages = Vec::with_capacity(said.len() + 1);
+    if let Some(first) = inv.and_then(|i| i.message.clone()) {
+        let from = match direction {
+            Direction::Incoming => talk.remote.clone(),
+            _ => talk.local.clone(),
+        };
+        messages.push((from, first));
+    }
+    messages.extend(said.iter().map(|s| (s.from.clone(), s.text.clone())));
+    let mut others: Vec<Arc<User>> = vec![talk.remote.clone()];
+    for (from, _) in &messages {
+        if !from.is(&talk.local.address) && !others.iter().any(|o| o.is(&from.address)) {
+            others.push(from.clone());
+        }
+    }
+    state.notify(News::ConversationEnded(&Ended {
+        user: talk.local.clone(),
+        thread_id: talk.thread_id.clone(),
+        subject: talk.subject.clone(),
+        importance: talk.importance.clone(),
+        direction,
+        missed,
+        others,
+        messages,
+    }));
 }
 
 /// Rings the invitee of our outgoing invitation: the applications rung are kept on the
@@ -1012,13 +1079,30 @@ async fn set_typing(
 
 /// Ends side `side` of a conversation for its own application: its messaging disconnected,
 /// then the conversation deleted; an outgoing invitation still ringing is withdrawn.
-fn close_side(state: &State, side: Side, out: &mut Announcements) -> Option<Talk> {
+///
+/// Its user's history hears of it: the messages are those the conversation keeps, or `said`
+/// when the conversation is already gone (the other side of a two-party one that just ended).
+fn close_side(
+    state: &State,
+    side: Side,
+    out: &mut Announcements,
+    said: Option<&[Said]>,
+) -> Option<Talk> {
     let app = state.apps.get(side.app)?;
     let mut mine = model::of(&app);
     let mut talk = mine.conversations.remove(&side.conversation)?;
     let inv = mine.invitations.remove(&talk.invitation);
     drop(mine);
     talk.end();
+    let kept: Vec<Said> = match said {
+        Some(said) => said.to_vec(),
+        None => threads(state)
+            .threads
+            .get(&talk.thread)
+            .map(|t| t.messages.iter().cloned().collect())
+            .unwrap_or_default(),
+    };
+    log_ended(state, &talk, inv.as_ref(), &kept, false);
     out.conversation(
         side.app,
         side.conversation,
@@ -1055,7 +1139,7 @@ fn leave(state: &State, thread: u64, side: Side, out: &mut Announcements) {
             participant_removed(app, conversation, &member.user),
         );
         if left.ends {
-            close_side(state, other.side, out);
+            close_side(state, other.side, out, Some(&left.messages));
         }
     }
 }
@@ -1067,7 +1151,7 @@ fn end(state: &State, app: &App, conversation_id: u64) -> Result<(), Refusal> {
         conversation: conversation_id,
     };
     let mut out = Announcements::default();
-    let talk = close_side(state, side, &mut out).ok_or_else(not_found)?;
+    let talk = close_side(state, side, &mut out, None).ok_or_else(not_found)?;
     leave(state, talk.thread, side, &mut out);
     out.send(state);
     Ok(())

@@ -62,7 +62,9 @@ pub(crate) use routes::routes;
 /// subscription to them hears `updated` about `contactPresence` (or `contactNote`,
 /// `contactLocation`) in the `contact`, sent by `people`, without the resource embedded.
 pub(crate) fn hear(state: &State, news: News<'_>) {
-    let News::Published { user, what } = news;
+    let News::Published { user, what } = news else {
+        return;
+    };
     let contact_rel = match what {
         Publication::Presence => "contactPresence",
         Publication::Note => "contactNote",

@@ -19,7 +19,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub(crate) use injections::{ExtraMember, Injections};
-pub(crate) use notifier::{Listener, News, Notifier, Publication};
+pub(crate) use notifier::{Continue, Ended, Listener, News, Notifier, Publication};
 pub(crate) use observed::Observed;
 pub(crate) use registry::{App, Lookup, Registry};
 pub(crate) use slots::Slots;

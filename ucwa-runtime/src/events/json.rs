@@ -60,7 +60,7 @@ impl<R: ResourceSet> EventBatch<R> {
         Ok(batch)
     }
 
-    pub(super) fn to_json(&self) -> Value {
+    pub(super) fn to_json(&self) -> Result<Value, crate::EncodeError> {
         let mut links = Map::new();
         for (rel, link) in [
             ("self", &self.self_link),
@@ -78,21 +78,31 @@ impl<R: ResourceSet> EventBatch<R> {
         for (rel, value) in self.unknown_links.iter() {
             links.insert(rel.clone(), value.clone());
         }
-        let senders: Vec<Value> = self
-            .senders
-            .iter()
-            .map(|sender| {
-                // What was kept as JSON source goes back as it came.
-                let unreadable = sender.unreadable.iter().filter_map(|u| match &u.source {
-                    Source::Json(value) => Some(value.clone()),
-                    Source::Xml(_) => None,
-                });
-                let events: Vec<Value> = sender
-                    .events
-                    .iter()
-                    .map(event_to_json)
-                    .chain(unreadable)
-                    .collect();
+        let mut senders: Vec<Value> = Vec::with_capacity(self.senders.len());
+        for sender in &self.senders {
+            let mut events: Vec<Value> = Vec::with_capacity(sender.events.len());
+            for event in &sender.events {
+                events.push(event_to_json(event)?);
+            }
+            // What was kept as JSON source goes back as it came; an unreadable XML event has
+            // no JSON form (no type, no link to read it by), so the write fails rather than
+            // leave it out.
+            for (i, unreadable) in sender.unreadable.iter().enumerate() {
+                match &unreadable.source {
+                    Source::Json(value) => events.push(value.clone()),
+                    Source::Xml(_) => {
+                        return Err(crate::EncodeError::source_only(
+                            format!(
+                                "unreadable event {i} of sender `{}` ({})",
+                                sender.rel, sender.href
+                            ),
+                            crate::Format::Json,
+                            unreadable.error.to_string(),
+                        ));
+                    }
+                }
+            }
+            senders.push({
                 let mut object = Map::new();
                 object.insert("rel".to_owned(), Value::String(sender.rel.clone()));
                 object.insert(
@@ -104,8 +114,8 @@ impl<R: ResourceSet> EventBatch<R> {
                     object.insert(key.clone(), value.clone());
                 }
                 Value::Object(object)
-            })
-            .collect();
+            });
+        }
         let mut object = Map::new();
         object.insert("_links".to_owned(), Value::Object(links));
         if !senders.is_empty() {
@@ -114,11 +124,11 @@ impl<R: ResourceSet> EventBatch<R> {
         for (key, value) in self.unknown.iter() {
             object.insert(key.clone(), value.clone());
         }
-        Value::Object(object)
+        Ok(Value::Object(object))
     }
 }
 
-fn event_to_json<R: ResourceSet>(event: &Event<R>) -> Value {
+fn event_to_json<R: ResourceSet>(event: &Event<R>) -> Result<Value, crate::EncodeError> {
     let mut link = Map::new();
     link.insert("rel".to_owned(), Value::String(event.rel.clone()));
     if let Value::Object(rest) = crate::xml::__generic::link_value(event.link.clone()) {
@@ -138,14 +148,21 @@ fn event_to_json<R: ResourceSet>(event: &Event<R>) -> Value {
         embedded.insert(resource.rel().to_owned(), resource.to_json());
         object.insert("_embedded".to_owned(), Value::Object(embedded));
     }
-    if let Some(Undecoded {
-        rel,
-        source: Source::Json(value),
-        ..
-    }) = &event.undecoded
-    {
+    if let Some(Undecoded { rel, source, error }) = &event.undecoded {
+        let value = match source {
+            Source::Json(value) => value.clone(),
+            // Kept as XML: read by the one rule for what the schema does not describe, into
+            // the JSON shape any unknown resource has.
+            Source::Xml(xml) => undecoded_xml_to_json(xml).map_err(|e| {
+                crate::EncodeError::source_only(
+                    format!("the `{rel}` resource of an event about {}", event.link.href),
+                    crate::Format::Json,
+                    format!("{error}; read generically: {e}"),
+                )
+            })?,
+        };
         let mut embedded = Map::new();
-        embedded.insert(rel.clone(), value.clone());
+        embedded.insert(rel.clone(), value);
         object.insert("_embedded".to_owned(), Value::Object(embedded));
     }
     if let Some(status) = &event.status {
@@ -164,7 +181,16 @@ fn event_to_json<R: ResourceSet>(event: &Event<R>) -> Value {
         "type".to_owned(),
         Value::String(crate::Enumeration::as_str(&event.event_type).to_owned()),
     );
-    Value::Object(object)
+    Ok(Value::Object(object))
+}
+
+/// The JSON value of a `<resource>` element kept as its source.
+fn undecoded_xml_to_json(xml: &str) -> Result<Value, DecodeError> {
+    let mut reader = crate::xml::XmlReader::new(xml.as_bytes())?;
+    let start = reader.root_resource()?;
+    let value = crate::xml::__generic::read_resource(&mut reader, start)?;
+    reader.finish()?;
+    Ok(value)
 }
 
 /// Where in a JSON batch something is, written out only for an error message.

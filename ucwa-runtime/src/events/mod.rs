@@ -240,13 +240,16 @@ impl<R: ResourceSet> EventBatch<R> {
     }
 
     /// Encodes the batch in `format` (what a server sends). Undecoded resources and unreadable
-    /// events are written back as they came, in the representation they came in (and left out
-    /// of the other).
+    /// events are written back as they came in the representation they came in; in the other,
+    /// an undecoded resource is written as any resource the schema does not describe, and an
+    /// unreadable event (which has no type or link to write it by) fails the write
+    /// ([`crate::EncodeError::is_source_only`]): a batch is never written shorter than it was
+    /// read.
     ///
     /// XML refuses the few characters XML 1.0 cannot carry ([`crate::EncodeError`]).
     pub fn encode(&self, format: Format) -> Result<Vec<u8>, crate::EncodeError> {
         match format {
-            Format::Json => Ok(crate::json::to_vec(&self.to_json())),
+            Format::Json => Ok(crate::json::to_vec(&self.to_json()?)),
             Format::Xml => self.to_xml(),
         }
     }

@@ -24,7 +24,7 @@ impl<R: ResourceSet> EventBatch<R> {
             while let Some(child) = reader.next_element()? {
                 match &*child.name {
                     "link" => {
-                        let (rel, link) = link_from_xml(&child)?;
+                        let (rel, link) = link_with_attributes(&child)?;
                         reader.skip_element(&child)?;
                         match rel.as_str() {
                             "self" => batch.self_link = Some(link),
@@ -61,6 +61,14 @@ impl<R: ResourceSet> EventBatch<R> {
         let mut attributes = vec![("href", href.map(Cow::Borrowed))];
         attributes.extend(unknown_attributes(&self.unknown));
         writer.start_element_with("events", &borrowed(&attributes));
+        // `<events href>` carries an href only: a self link with more is also a child.
+        if let Some(link) = self
+            .self_link
+            .as_ref()
+            .filter(|l| l.title.is_some() || !l.unknown.is_empty())
+        {
+            writer.link("self", link);
+        }
         for (rel, link) in [
             ("next", &self.next),
             ("resync", &self.resync),
@@ -88,43 +96,69 @@ impl<R: ResourceSet> EventBatch<R> {
                 ];
                 attributes.extend(unknown_attributes(&event.unknown));
                 let attributes = borrowed(&attributes);
-                let undecoded = event.undecoded.as_ref().and_then(|u| match &u.source {
-                    Source::Xml(source) => Some(source),
-                    Source::Json(_) => None,
-                });
+                let undecoded = event.undecoded.as_ref();
+                // The event's element carries its link's `rel`, `href` and `title`; its other
+                // attributes are the event's own, so a link with more is also a
+                // `<link rel="self">` child.
+                let link_child = !event.link.unknown.is_empty();
                 let empty = event.resource.is_none()
                     && undecoded.is_none()
                     && event.in_link.is_none()
-                    && event.reason.is_none();
+                    && event.reason.is_none()
+                    && !link_child;
                 if empty {
                     writer.empty_element_with(&name, &attributes);
                     continue;
                 }
                 writer.start_element_with(&name, &attributes);
+                if link_child {
+                    writer.link("self", &event.link);
+                }
                 if let Some(link) = &event.in_link {
-                    writer.empty_element_with(
-                        "in",
-                        &[
-                            ("rel", event.in_rel.as_deref()),
-                            ("href", Some(link.href.as_str())),
-                            ("title", link.title.as_deref()),
-                        ],
+                    let mut attributes = vec![
+                        ("rel", event.in_rel.as_deref().map(Cow::Borrowed)),
+                        ("href", Some(Cow::Borrowed(link.href.as_str()))),
+                        ("title", link.title.as_deref().map(Cow::Borrowed)),
+                    ];
+                    attributes.extend(
+                        unknown_attributes(&link.unknown)
+                            .filter(|(name, _)| !matches!(*name, "rel" | "href" | "title"))
+                            .filter(|(name, _)| crate::xml::is_name(name)),
                     );
+                    writer.empty_element_with("in", &borrowed(&attributes));
                 }
                 if let Some(resource) = &event.resource {
                     resource.write_xml(&mut writer);
                 }
-                if let Some(source) = undecoded {
-                    writer.raw_element(source);
+                match undecoded.map(|u| (&u.rel, &u.source)) {
+                    Some((_, Source::Xml(source))) => writer.raw_element(source),
+                    // Kept as JSON: written by the one rule for what the schema does not
+                    // describe, as any unknown resource is.
+                    Some((rel, Source::Json(value))) => {
+                        crate::xml::__generic::write_resource(&mut writer, rel, value)
+                    }
+                    None => {}
                 }
                 if let Some(reason) = &event.reason {
                     reason.write_xml(&mut writer);
                 }
                 writer.end_element(&name);
             }
-            for unreadable in &sender.unreadable {
-                if let Source::Xml(source) = &unreadable.source {
-                    writer.raw_element(source);
+            for (i, unreadable) in sender.unreadable.iter().enumerate() {
+                match &unreadable.source {
+                    Source::Xml(source) => writer.raw_element(source),
+                    // No event type, no link: nothing XML could name it by. Refused rather
+                    // than left out, so that no batch is written shorter than it was read.
+                    Source::Json(_) => {
+                        return Err(crate::EncodeError::source_only(
+                            format!(
+                                "unreadable event {i} of sender `{}` ({})",
+                                sender.rel, sender.href
+                            ),
+                            crate::Format::Xml,
+                            unreadable.error.to_string(),
+                        ));
+                    }
                 }
             }
             writer.end_element("sender");
@@ -169,6 +203,19 @@ fn borrowed<'a>(
         .iter()
         .map(|(name, value)| (*name, value.as_deref()))
         .collect()
+}
+
+/// A `<link>` (or `<in>`) element: its attributes beyond `rel`, `href` and `title` are the
+/// link's own, kept in its `unknown` as JSON keeps a link's other members.
+fn link_with_attributes(element: &Element<'_>) -> Result<(String, Link), DecodeError> {
+    let (rel, mut link) = link_from_xml(element)?;
+    keep_unknown_attributes(
+        &mut link.unknown,
+        "a link",
+        element,
+        &["rel", "href", "title"],
+    );
+    Ok((rel, link))
 }
 
 fn link_from_xml(element: &Element<'_>) -> Result<(String, Link), DecodeError> {
@@ -254,13 +301,18 @@ fn event_from_xml<R: ResourceSet>(
                 }
             }
             "in" => {
-                let (rel, link) = link_from_xml(&child)?;
+                let (rel, link) = link_with_attributes(&child)?;
                 reader.skip_element(&child)?;
                 event.in_rel = Some(rel);
                 event.in_link = Some(link);
             }
+            "link" if child.attribute("rel") == Some("self") => {
+                let (_, link) = link_with_attributes(&child)?;
+                reader.skip_element(&child)?;
+                event.link = link;
+            }
             "link" if child.attribute("rel") == Some("in") => {
-                let (_, link) = link_from_xml(&child)?;
+                let (_, link) = link_with_attributes(&child)?;
                 reader.skip_element(&child)?;
                 event.in_link = Some(link);
             }

@@ -10,6 +10,18 @@ use crate::encode_error::{EncodeError, check};
 
 use super::NAMESPACE;
 
+/// The members of a link beyond `href` and `title` that XML carries as attributes of `<link>`.
+/// A member XML cannot carry as another attribute (named `rel`, or not an XML name) stays in
+/// JSON only.
+fn carried_attributes(
+    unknown: &crate::Unknown,
+) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+    unknown
+        .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "rel" | "href" | "title"))
+        .filter(|(name, _)| super::is_name(name))
+}
+
 /// Builds one XML document.
 pub struct XmlWriter {
     out: String,
@@ -74,7 +86,12 @@ impl XmlWriter {
         self.indent();
         self.out.push_str("<resource");
         self.attribute("rel", rel);
-        if let Some(link) = self_link {
+        // The attributes of `<resource>` beyond `href` and `title` are the resource's own
+        // (`@name` members), so a self link with more attributes than those is written as a
+        // `<link rel="self">` child instead, which every reader takes as the self link.
+        let self_child =
+            self_link.filter(|link| carried_attributes(&link.unknown).next().is_some());
+        if let Some(link) = self_link.filter(|_| self_child.is_none()) {
             self.attribute("href", link.href.as_str());
             if let Some(title) = &link.title {
                 self.attribute("title", title);
@@ -88,6 +105,9 @@ impl XmlWriter {
         }
         self.out.push_str(">\n");
         self.depth += 1;
+        if let Some(link) = self_child {
+            self.link("self", link);
+        }
     }
 
     /// Closes the innermost `<resource>`.
@@ -114,13 +134,7 @@ impl XmlWriter {
         if let Some(title) = title {
             self.attribute("title", title);
         }
-        // A member XML cannot carry as another attribute (named `rel`, or not an XML name)
-        // stays in JSON only.
-        let attributes = unknown
-            .iter()
-            .filter(|(name, _)| !matches!(name.as_str(), "rel" | "href" | "title"))
-            .filter(|(name, _)| super::is_name(name));
-        for (name, value) in attributes {
+        for (name, value) in carried_attributes(unknown) {
             match value {
                 serde_json::Value::String(s) => self.attribute(name, s),
                 other => self.attribute(name, &other.to_string()),
