@@ -45,6 +45,7 @@
 //! HTTP; [`render`] makes the resources and events; [`mod@routes`] holds the handlers. What a user
 //! publishes reaches subscribers through the notifier: [`hear`] is this task's listener.
 
+mod list;
 mod model;
 mod render;
 mod routes;
