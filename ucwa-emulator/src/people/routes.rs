@@ -560,13 +560,20 @@ fn lists(state: &State) -> MutexGuard<'_, Lists> {
 }
 
 /// Runs `f` on `user`'s list (made on first use: everyone else of the directory in the
-/// default group).
+/// default group, as many as `max_contacts_per_user` allows).
 fn with_list<T>(state: &State, user: &User, f: impl FnOnce(&mut ContactList) -> T) -> T {
     let mut lists = lists(state);
-    let list = lists.of(user.index, || {
-        state.directory.contacts_of(user).map(|u| u.index).collect()
-    });
+    let list = lists.of(user.index, || first_list(state, user));
     f(list)
+}
+
+fn first_list(state: &State, user: &User) -> Vec<usize> {
+    state
+        .directory
+        .contacts_of(user)
+        .take(state.config.limits.max_contacts_per_user)
+        .map(|u| u.index)
+        .collect()
 }
 
 /// The directory user at `index`.
@@ -601,9 +608,7 @@ fn group_of(state: &State, user: &User, id: &str) -> Option<(String, Kind, Vec<A
         Kind::Delegators => {
             let delegators = {
                 let mut lists = lists(state);
-                lists.of(user.index, || {
-                    state.directory.contacts_of(user).map(|u| u.index).collect()
-                });
+                lists.of(user.index, || first_list(state, user));
                 lists.delegators_of(user.index)
             };
             Some((
