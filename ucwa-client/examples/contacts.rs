@@ -18,11 +18,17 @@ fn describe(change: &ListChange) -> String {
     match change {
         ListChange::GroupAdded { rel, group, .. } => format!(
             "{rel} added: {:?}",
-            group.as_ref().and_then(|g| g.name.clone()).unwrap_or_default()
+            group
+                .as_ref()
+                .and_then(|g| g.name.clone())
+                .unwrap_or_default()
         ),
         ListChange::GroupUpdated { rel, group, .. } => format!(
             "{rel} updated: {:?}",
-            group.as_ref().and_then(|g| g.name.clone()).unwrap_or_default()
+            group
+                .as_ref()
+                .and_then(|g| g.name.clone())
+                .unwrap_or_default()
         ),
         ListChange::GroupRemoved { rel, link } => format!("{rel} deleted: {}", link.href.as_str()),
         ListChange::ContactAdded { contact, group } => format!(
@@ -71,7 +77,9 @@ async fn main() -> Result<(), Error> {
     people.copy_contact(&ann, &team).await?;
     people.move_contact(&john, &default, &team).await?;
     let pinned = people.special_group(SpecialGroup::Pinned).await?;
-    people.add_contact("sip:ann@contoso.com", Some(&pinned)).await?;
+    people
+        .add_contact("sip:ann@contoso.com", Some(&pinned))
+        .await?;
     people.rename_group(&team, "Core team").await?;
     people.remove_contact(&john).await?;
     println!("made Team, added Ann, moved John in, pinned Ann, renamed Team, removed John");

@@ -67,7 +67,9 @@ impl<E: std::error::Error + 'static> ClientError<E> {
             ClientError::Response(e) => ClientError::Response(e.map_ucwa(f)),
             ClientError::Auth(e) => ClientError::Auth(e),
             ClientError::Batch(e) => ClientError::Batch(e),
-            ClientError::MissingLink { resource, rel } => ClientError::MissingLink { resource, rel },
+            ClientError::MissingLink { resource, rel } => {
+                ClientError::MissingLink { resource, rel }
+            }
         }
     }
 }

@@ -7,15 +7,15 @@
 use std::time::Duration;
 
 use tokio::sync::broadcast;
+use ucwa::ResponseError;
 use ucwa::enumerations::{Availability, ModalityType, PrivacyRelationshipLevel};
 use ucwa::events::Event;
 use ucwa::operation::{GenericError, RequestError, UcwaError};
 use ucwa::resources::{AnyResource, Contact};
+use ucwa_client::ClientError;
 use ucwa_client::people::{
     ContactList, ContactListError, ListChange, PeopleHandle, SpecialGroup, list_change,
 };
-use ucwa::ResponseError;
-use ucwa_client::ClientError;
 use ucwa_emulator::{Config, DistributionList, Emulator, Limits, Person};
 
 mod common;
@@ -36,7 +36,9 @@ async fn emulator(config: Config) -> Emulator {
 }
 
 /// The refusal a list request ended in, or a panic naming what came instead.
-fn refusal<T: std::fmt::Debug>(result: Result<T, ClientError<ContactListError>>) -> ContactListError {
+fn refusal<T: std::fmt::Debug>(
+    result: Result<T, ClientError<ContactListError>>,
+) -> ContactListError {
     match result {
         Err(ClientError::Response(ResponseError::Ucwa(error))) => error,
         other => panic!("expected a refusal, got {other:?}"),
@@ -61,7 +63,9 @@ async fn follow(
         }
     })
     .await
-    .unwrap_or_else(|_| panic!("the local copy never became the server's:\n{local:#?}\n{server:#?}"));
+    .unwrap_or_else(|_| {
+        panic!("the local copy never became the server's:\n{local:#?}\n{server:#?}")
+    });
     applied
 }
 
@@ -70,7 +74,14 @@ async fn contact(people: &PeopleHandle, address: &str) -> Contact {
 }
 
 fn href(contact: &Contact) -> String {
-    contact.links.self_.as_ref().unwrap().href.as_str().to_owned()
+    contact
+        .links
+        .self_
+        .as_ref()
+        .unwrap()
+        .href
+        .as_str()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -117,7 +128,13 @@ async fn groups_and_contacts_change_and_a_local_copy_follows_the_events() {
         assert!(server.group_named("Temp").is_none());
         assert!(server.contacts().contains(&href(&ann)));
         assert!(!server.contacts().contains(&href(&john)));
-        assert!(server.group_named("Other Contacts").unwrap().contacts.is_empty());
+        assert!(
+            server
+                .group_named("Other Contacts")
+                .unwrap()
+                .contacts
+                .is_empty()
+        );
         assert_eq!(server.group_named("Favorites").unwrap().contacts.len(), 1);
 
         let applied = follow(&mut events, &mut local, &server).await;
@@ -127,7 +144,11 @@ async fn groups_and_contacts_change_and_a_local_copy_follows_the_events() {
             c,
             ListChange::GroupUpdated { group: Some(g), .. } if g.name.as_deref() == Some("Core team")
         )));
-        assert!(applied.iter().any(|c| matches!(c, ListChange::GroupRemoved { .. })));
+        assert!(
+            applied
+                .iter()
+                .any(|c| matches!(c, ListChange::GroupRemoved { .. }))
+        );
         assert!(applied.iter().any(
             |c| matches!(c, ListChange::ContactRemoved { group: None, contact } if contact.href.as_str() == href(&john))
         ));
@@ -136,7 +157,9 @@ async fn groups_and_contacts_change_and_a_local_copy_follows_the_events() {
             list_change(e).filter(|c| matches!(c, ListChange::GroupAdded { .. }))
         })
         .await;
-        assert!(matches!(heard, ListChange::GroupAdded { group: Some(g), .. } if g.name.as_deref() == Some("Team")));
+        assert!(
+            matches!(heard, ListChange::GroupAdded { group: Some(g), .. } if g.name.as_deref() == Some("Team"))
+        );
 
         // Stopped, the list's changes are heard no more: the next event is the note's.
         people.stop_list_subscription().await.unwrap();
@@ -180,27 +203,46 @@ async fn limits_and_conflicts_are_typed() {
 
         // Lene's list holds Ann and John: a third contact is one too many.
         let full = refusal(people.add_contact("sip:mia@contoso.com", None).await);
-        assert!(matches!(full, ContactListError::TooManyContacts(_)), "{full:?}");
+        assert!(
+            matches!(full, ContactListError::TooManyContacts(_)),
+            "{full:?}"
+        );
         assert_eq!(full.body().subcode.as_deref(), Some("LimitExceeded"));
         let group = people.create_group("Only").await.unwrap();
         let taken = refusal(people.create_group("ONLY").await);
-        assert!(matches!(taken, ContactListError::AlreadyExists(_)), "{taken:?}");
+        assert!(
+            matches!(taken, ContactListError::AlreadyExists(_)),
+            "{taken:?}"
+        );
         let reserved = refusal(people.create_group("Favorites").await);
         assert!(matches!(reserved, ContactListError::AlreadyExists(_)));
         let many = refusal(people.create_group("Second").await);
-        assert!(matches!(many, ContactListError::TooManyGroups(_)), "{many:?}");
+        assert!(
+            matches!(many, ContactListError::TooManyGroups(_)),
+            "{many:?}"
+        );
         let again = refusal(people.add_contact(ANN, None).await);
         assert!(matches!(again, ContactListError::AlreadyExists(_)));
         let default = people.special_group(SpecialGroup::Default).await.unwrap();
         let system = refusal(people.rename_group(&default, "Mine").await);
-        assert!(matches!(system, ContactListError::Forbidden(_)), "{system:?}");
-        let delegators = people.special_group(SpecialGroup::Delegators).await.unwrap();
+        assert!(
+            matches!(system, ContactListError::Forbidden(_)),
+            "{system:?}"
+        );
+        let delegators = people
+            .special_group(SpecialGroup::Delegators)
+            .await
+            .unwrap();
         let read_only = refusal(people.add_contact(ANN, Some(&delegators)).await);
         assert!(matches!(read_only, ContactListError::Forbidden(_)));
         let ann = people.contact(ANN).await.unwrap();
         let absent = refusal(people.remove_from_group(&ann, &group).await);
         assert!(matches!(absent, ContactListError::NotFound(_)));
-        let nobody = refusal(people.add_contact("sip:nobody@contoso.com", Some(&group)).await);
+        let nobody = refusal(
+            people
+                .add_contact("sip:nobody@contoso.com", Some(&group))
+                .await,
+        );
         assert!(
             matches!(
                 &nobody,
@@ -220,7 +262,10 @@ async fn limits_and_conflicts_are_typed() {
         ));
         assert!(matches!(
             people.create_group(&"x".repeat(257)).await,
-            Err(ClientError::Request(RequestError::ParameterTooLong { max: 256, .. }))
+            Err(ClientError::Request(RequestError::ParameterTooLong {
+                max: 256,
+                ..
+            }))
         ));
         assert!(matches!(
             people.start_list_subscription(5).await,
@@ -236,10 +281,18 @@ async fn limits_and_conflicts_are_typed() {
         let found = people.search("big", None).await.unwrap();
         let big = &found.embedded.distribution_group[0];
         let too_many = refusal(people.expand(big, 1000).await);
-        assert!(matches!(too_many, ContactListError::TooManyMembers(_)), "{too_many:?}");
+        assert!(
+            matches!(too_many, ContactListError::TooManyMembers(_)),
+            "{too_many:?}"
+        );
         assert_eq!(too_many.body().subcode.as_deref(), Some("TooManyContacts"));
         // One distribution group on the list at most (`max_groups_per_user`).
-        let sales = people.search("sales", None).await.unwrap().embedded.distribution_group;
+        let sales = people
+            .search("sales", None)
+            .await
+            .unwrap()
+            .embedded
+            .distribution_group;
         people.add_distribution_group(&sales[0]).await.unwrap();
         let more = refusal(people.add_distribution_group(big).await);
         assert!(matches!(more, ContactListError::TooManyGroups(_)));
@@ -256,7 +309,10 @@ async fn special_and_distribution_groups() {
         ann.people().start_list_subscription(10).await.unwrap();
         let people = lene.people();
 
-        let organization = people.special_group(SpecialGroup::Organization).await.unwrap();
+        let organization = people
+            .special_group(SpecialGroup::Organization)
+            .await
+            .unwrap();
         let members = people.group_contacts(&organization).await.unwrap();
         let mut names: Vec<_> = members.iter().filter_map(|c| c.name.clone()).collect();
         names.sort();
@@ -266,15 +322,24 @@ async fn special_and_distribution_groups() {
         let delegates = people.special_group(SpecialGroup::Delegates).await.unwrap();
         people.add_contact(ANN, Some(&delegates)).await.unwrap();
         let change = common::wait_for(&mut ann_events, |e| {
-            list_change(e).filter(|c| matches!(c, ListChange::GroupUpdated { rel, .. } if rel == "delegatorsGroup"))
+            list_change(e).filter(
+                |c| matches!(c, ListChange::GroupUpdated { rel, .. } if rel == "delegatorsGroup"),
+            )
         })
         .await;
         let mut ann_list = ann.people().contact_list().await.unwrap();
         let before = ann_list.clone();
-        assert!(!ann_list.apply(&change), "an update without contents is stale");
+        assert!(
+            !ann_list.apply(&change),
+            "an update without contents is stale"
+        );
         ann.people().refresh(&mut ann_list).await.unwrap();
         assert_eq!(ann_list, before);
-        let delegators = ann.people().special_group(SpecialGroup::Delegators).await.unwrap();
+        let delegators = ann
+            .people()
+            .special_group(SpecialGroup::Delegators)
+            .await
+            .unwrap();
         let of_ann = ann.people().group_contacts(&delegators).await.unwrap();
         assert_eq!(of_ann.len(), 1);
         assert_eq!(of_ann[0].name.as_deref(), Some("Lene Aaling"));
@@ -283,10 +348,20 @@ async fn special_and_distribution_groups() {
         let found = people.search("contoso", Some(10)).await.unwrap();
         let groups = &found.embedded.distribution_group;
         assert_eq!(groups.len(), 2, "{format:?}");
-        let sales = groups.iter().find(|g| g.name.as_deref() == Some("Contoso Sales")).unwrap();
-        let everyone = groups.iter().find(|g| g.name.as_deref() == Some("Contoso Everyone")).unwrap();
+        let sales = groups
+            .iter()
+            .find(|g| g.name.as_deref() == Some("Contoso Sales"))
+            .unwrap();
+        let everyone = groups
+            .iter()
+            .find(|g| g.name.as_deref() == Some("Contoso Everyone"))
+            .unwrap();
         let expansion = people.expand(sales, 10).await.unwrap();
-        let mut names: Vec<_> = expansion.contacts.iter().filter_map(|c| c.name.clone()).collect();
+        let mut names: Vec<_> = expansion
+            .contacts
+            .iter()
+            .filter_map(|c| c.name.clone())
+            .collect();
         names.sort();
         assert_eq!(names, ["Ann Remote", "John Doe"]);
         assert!(!expansion.truncated);
@@ -324,20 +399,33 @@ async fn a_contacts_photo_modalities_and_privacy() {
         let ann_contact = people.contact(ANN).await.unwrap();
 
         let photo = people.contact_photo(&ann_contact, None).await.unwrap();
-        assert!(photo.media_type.starts_with("image/"), "{}", photo.media_type);
+        assert!(
+            photo.media_type.starts_with("image/"),
+            "{}",
+            photo.media_type
+        );
         assert!(!photo.bytes.is_empty());
         assert_eq!(
             people.supported_modalities(&ann_contact).await.unwrap(),
             [ModalityType::Messaging, ModalityType::Audio]
         );
         let john = people.contact(JOHN).await.unwrap();
-        assert!(people.supported_modalities(&john).await.unwrap().is_empty(), "John is not signed in");
+        assert!(
+            people.supported_modalities(&john).await.unwrap().is_empty(),
+            "John is not signed in"
+        );
 
         // Ann's relationship with Lene decides what Lene sees of her.
         let ann_people = ann.people();
         let lene_contact = ann_people.contact(LENE).await.unwrap();
-        let level = ann_people.privacy_relationship(&lene_contact).await.unwrap();
-        assert_eq!(level.relationship_level, Some(PrivacyRelationshipLevel::Colleagues));
+        let level = ann_people
+            .privacy_relationship(&lene_contact)
+            .await
+            .unwrap();
+        assert_eq!(
+            level.relationship_level,
+            Some(PrivacyRelationshipLevel::Colleagues)
+        );
         let seen = |p: PeopleHandle, c: Contact| async move {
             let presence = p.contact_presence(&c).await.unwrap();
             let note = p.contact_note(&c).await.unwrap();
@@ -355,7 +443,13 @@ async fn a_contacts_photo_modalities_and_privacy() {
             seen(people.clone(), ann_contact.clone()).await,
             (Some(Availability::Offline), None)
         );
-        assert!(people.supported_modalities(&ann_contact).await.unwrap().is_empty());
+        assert!(
+            people
+                .supported_modalities(&ann_contact)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         ann_people
             .set_privacy_relationship(&lene_contact, PrivacyRelationshipLevel::External)
             .await
@@ -366,9 +460,15 @@ async fn a_contacts_photo_modalities_and_privacy() {
         );
         let set = ann_people.privacy_relationships().await.unwrap();
         assert_eq!(set.len(), 1);
-        assert_eq!(set[0].relationship_level, Some(PrivacyRelationshipLevel::External));
+        assert_eq!(
+            set[0].relationship_level,
+            Some(PrivacyRelationshipLevel::External)
+        );
         assert_eq!(set[0].links.contact.len(), 1);
-        ann_people.reset_privacy_relationship(&lene_contact).await.unwrap();
+        ann_people
+            .reset_privacy_relationship(&lene_contact)
+            .await
+            .unwrap();
         assert_eq!(
             seen(people.clone(), ann_contact.clone()).await,
             (Some(Availability::Online), Some("In Oslo".to_owned()))

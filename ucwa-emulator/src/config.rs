@@ -255,6 +255,27 @@ mod tests {
             }),
             "`limits.max_presence_subscriptions` is 0; it must be between 1 and 10000"
         );
+        assert_eq!(
+            limits(Limits {
+                max_contacts_per_user: 10_001,
+                ..Limits::default()
+            }),
+            "`limits.max_contacts_per_user` is 10001; it must be between 1 and 10000"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_groups_per_user: 0,
+                ..Limits::default()
+            }),
+            "`limits.max_groups_per_user` is 0; it must be between 1 and 1000"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_expanded_members: 0,
+                ..Limits::default()
+            }),
+            "`limits.max_expanded_members` is 0; it must be between 1 and 10000"
+        );
         let config = Config {
             token_lifetime: Duration::MAX,
             ..Config::default()

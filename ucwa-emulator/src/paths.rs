@@ -254,7 +254,8 @@ pub(crate) mod route {
     pub(crate) const REMOVE_FROM_ALL_GROUPS: &str =
         concat!(group_memberships!(), "/removeContactFromAllGroups");
     pub(crate) const LIST_SUBSCRIPTION: &str = list_subscription!();
-    pub(crate) const START_LIST_SUBSCRIPTION: &str = concat!(list_subscription!(), "/startOrRefresh");
+    pub(crate) const START_LIST_SUBSCRIPTION: &str =
+        concat!(list_subscription!(), "/startOrRefresh");
     pub(crate) const STOP_LIST_SUBSCRIPTION: &str = concat!(list_subscription!(), "/stop");
     pub(crate) const DISTRIBUTION_GROUP: &str = distribution_group!();
     pub(crate) const EXPAND_DISTRIBUTION_GROUP: &str = concat!(distribution_group!(), "/expand");
@@ -546,7 +547,11 @@ pub(crate) fn group_membership(app: u64, group: &str, user: &User) -> String {
 pub(crate) fn list_subscription(app: u64, rel: Option<&str>) -> String {
     match rel {
         None => format!(list_subscription!(), app = app),
-        Some(rel) => format!(concat!(list_subscription!(), "/{rel}"), app = app, rel = rel),
+        Some(rel) => format!(
+            concat!(list_subscription!(), "/{rel}"),
+            app = app,
+            rel = rel
+        ),
     }
 }
 

@@ -116,7 +116,9 @@ impl PeopleHandle {
             "resetContactPrivacyRelationship",
         )?;
         self.client()
-            .call(|origin, format| ResetContactPrivacyRelationshipPost::request(origin, &link, format))
+            .call(|origin, format| {
+                ResetContactPrivacyRelationshipPost::request(origin, &link, format)
+            })
             .await
     }
 

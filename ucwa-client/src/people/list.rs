@@ -13,16 +13,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use ucwa::events::{Event, EventType};
 use ucwa::operation::{ETag, OperationError, UcwaError};
 use ucwa::operations::{
-    AddToContactListPost, AddToContactListPostBody, AddToContactListPostQuery, DistributionGroupGet,
-    Group2Delete, Group2Put, Group2PutBody, GroupContactsGet, GroupContactsGetQuery, GroupGet,
-    MyContactsAndGroupsSubscriptionGet, MyContactsGet, MyContactsGetQuery,
-    MyGroupMembership2Delete, MyGroupMemberships2Post, MyGroupMemberships2PostBody,
-    MyGroupMemberships2PostQuery, MyGroupMembershipsGet, MyGroupMembershipsGetQuery,
-    MyGroups2Post, MyGroups2PostBody, MyGroupsGet, MyGroupsGetQuery,
+    AddToContactListPost, AddToContactListPostBody, AddToContactListPostQuery,
+    DistributionGroupGet, Group2Delete, Group2Put, Group2PutBody, GroupContactsGet,
+    GroupContactsGetQuery, GroupGet, MyContactsAndGroupsSubscriptionGet, MyContactsGet,
+    MyContactsGetQuery, MyGroupMembership2Delete, MyGroupMemberships2Post,
+    MyGroupMemberships2PostBody, MyGroupMemberships2PostQuery, MyGroupMembershipsGet,
+    MyGroupMembershipsGetQuery, MyGroups2Post, MyGroups2PostBody, MyGroupsGet, MyGroupsGetQuery,
     RemoveContactFromAllGroups2Post, RemoveContactFromAllGroups2PostBody,
-    RemoveContactFromAllGroups2PostQuery, RemoveFromContactListPost,
-    RemoveFromContactListPostBody, RemoveFromContactListPostQuery,
-    StartOrRefreshSubscriptionToContactsAndGroupsPost,
+    RemoveContactFromAllGroups2PostQuery, RemoveFromContactListPost, RemoveFromContactListPostBody,
+    RemoveFromContactListPostQuery, StartOrRefreshSubscriptionToContactsAndGroupsPost,
     StartOrRefreshSubscriptionToContactsAndGroupsPostBody,
     StartOrRefreshSubscriptionToContactsAndGroupsPostQuery,
     StopSubscriptionToContactsAndGroupsPost,
@@ -154,7 +153,11 @@ const MAX_CONTACT_URI: usize = 250;
 /// The longest group name, checked before anything is sent.
 const MAX_GROUP_NAME: usize = 256;
 
-fn checked(value: &str, what: &'static str, max: usize) -> Result<String, ClientError<ContactListError>> {
+fn checked(
+    value: &str,
+    what: &'static str,
+    max: usize,
+) -> Result<String, ClientError<ContactListError>> {
     let value = value.trim();
     let found = value.chars().count();
     if found == 0 {
@@ -175,14 +178,15 @@ fn checked(value: &str, what: &'static str, max: usize) -> Result<String, Client
 }
 
 fn contact_uri(contact: &Contact) -> Result<String, ClientError<ContactListError>> {
-    let uri = contact
-        .uri
-        .as_ref()
-        .map(|u| u.as_str().to_owned())
-        .ok_or(ClientError::MissingLink {
-            resource: "contact",
-            rel: "uri",
-        })?;
+    let uri =
+        contact
+            .uri
+            .as_ref()
+            .map(|u| u.as_str().to_owned())
+            .ok_or(ClientError::MissingLink {
+                resource: "contact",
+                rel: "uri",
+            })?;
     checked(&uri, "contactUri", MAX_CONTACT_URI)
 }
 
@@ -209,8 +213,14 @@ impl PeopleHandle {
         let groups = self.my_groups().await?;
         let links = &groups.links;
         let (link, rel) = match which {
-            SpecialGroup::Default => (links.default_group.as_ref().map(Link::to_cast), "defaultGroup"),
-            SpecialGroup::Pinned => (links.pinned_group.as_ref().map(Link::to_cast), "pinnedGroup"),
+            SpecialGroup::Default => (
+                links.default_group.as_ref().map(Link::to_cast),
+                "defaultGroup",
+            ),
+            SpecialGroup::Pinned => (
+                links.pinned_group.as_ref().map(Link::to_cast),
+                "pinnedGroup",
+            ),
             SpecialGroup::Delegates => (
                 links.delegates_group.as_ref().map(Link::to_cast),
                 "delegatesGroup",
@@ -231,11 +241,11 @@ impl PeopleHandle {
     /// The user's personal group named `name` (compared without case), if there is one.
     pub async fn group_named(&self, name: &str) -> ListResult<Option<Group>> {
         let groups = self.my_groups().await?;
-        Ok(groups
-            .embedded
-            .group
-            .into_iter()
-            .find(|g| g.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name.trim()))))
+        Ok(groups.embedded.group.into_iter().find(|g| {
+            g.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name.trim()))
+        }))
     }
 
     /// Makes a personal group named `name` (1 to 256 characters; unique among the user's
@@ -255,10 +265,12 @@ impl PeopleHandle {
             .await
             .map_err(typed)?;
         // The server answers 204: the group is read back from the list.
-        self.group_named(&name).await?.ok_or(ClientError::MissingLink {
-            resource: "myGroups",
-            rel: "group",
-        })
+        self.group_named(&name)
+            .await?
+            .ok_or(ClientError::MissingLink {
+                resource: "myGroups",
+                rel: "group",
+            })
     }
 
     /// Renames personal `group` to `name` (sent with `If-Match: *`: whatever version the
@@ -338,7 +350,12 @@ impl PeopleHandle {
         let memberships = self.memberships(Some(group)).await?;
         let membership = memberships
             .iter()
-            .find(|m| m.links.contact.as_ref().is_some_and(|c| same(c.href.as_str(), own.href.as_str())))
+            .find(|m| {
+                m.links
+                    .contact
+                    .as_ref()
+                    .is_some_and(|c| same(c.href.as_str(), own.href.as_str()))
+            })
             .and_then(|m| m.links.self_.as_ref())
             .ok_or_else(|| {
                 ClientError::Response(ucwa::ResponseError::Ucwa(ContactListError::NotFound(
@@ -386,9 +403,15 @@ impl PeopleHandle {
 
     /// Moves `contact` from `from` to `to`: added to `to` (already being there is fine), then
     /// taken out of `from`.
-    pub async fn move_contact(&self, contact: &Contact, from: &Group, to: &Group) -> ListResult<()> {
+    pub async fn move_contact(
+        &self,
+        contact: &Contact,
+        from: &Group,
+        to: &Group,
+    ) -> ListResult<()> {
         match self.copy_contact(contact, to).await {
-            Ok(_) | Err(ClientError::Response(ucwa::ResponseError::Ucwa(
+            Ok(_)
+            | Err(ClientError::Response(ucwa::ResponseError::Ucwa(
                 ContactListError::AlreadyExists(_),
             ))) => {}
             Err(other) => return Err(other),
@@ -397,7 +420,11 @@ impl PeopleHandle {
     }
 
     /// Copies `contact` into `to`, keeping it where it is.
-    pub async fn copy_contact(&self, contact: &Contact, to: &Group) -> ListResult<MyGroupMembership> {
+    pub async fn copy_contact(
+        &self,
+        contact: &Contact,
+        to: &Group,
+    ) -> ListResult<MyGroupMembership> {
         let uri = contact_uri(contact)?;
         self.add_contact(&uri, Some(to)).await
     }
@@ -437,8 +464,18 @@ impl PeopleHandle {
             "distributionGroup",
             "addToContactList",
         )?;
-        let name = checked(group.name.as_deref().unwrap_or_default(), "displayName", MAX_GROUP_NAME)
-            .or_else(|_| checked(group.id.as_deref().unwrap_or_default(), "displayName", MAX_GROUP_NAME))?;
+        let name = checked(
+            group.name.as_deref().unwrap_or_default(),
+            "displayName",
+            MAX_GROUP_NAME,
+        )
+        .or_else(|_| {
+            checked(
+                group.id.as_deref().unwrap_or_default(),
+                "displayName",
+                MAX_GROUP_NAME,
+            )
+        })?;
         let address = group
             .uri
             .as_ref()
@@ -456,7 +493,9 @@ impl PeopleHandle {
             ..AddToContactListPostBody::default()
         };
         self.client()
-            .call(|origin, format| AddToContactListPost::request(origin, &link, &query, &body, format))
+            .call(|origin, format| {
+                AddToContactListPost::request(origin, &link, &query, &body, format)
+            })
             .await
             .map_err(typed)
     }
@@ -469,7 +508,11 @@ impl PeopleHandle {
             "distributionGroup",
             "removeFromContactList",
         )?;
-        let id = checked(group.id.as_deref().unwrap_or_default(), "groupId", MAX_GROUP_NAME)?;
+        let id = checked(
+            group.id.as_deref().unwrap_or_default(),
+            "groupId",
+            MAX_GROUP_NAME,
+        )?;
         let query = RemoveFromContactListPostQuery {
             group_id: id.clone(),
         };
@@ -496,7 +539,9 @@ impl PeopleHandle {
             "myContactsAndGroupsSubscription",
         )?;
         client
-            .call(|origin, format| MyContactsAndGroupsSubscriptionGet::request(origin, &link, format))
+            .call(|origin, format| {
+                MyContactsAndGroupsSubscriptionGet::request(origin, &link, format)
+            })
             .await
             .map_err(typed)
     }
@@ -546,7 +591,9 @@ impl PeopleHandle {
             "stopSubscriptionToContactsAndGroups",
         )?;
         self.client()
-            .call(|origin, format| StopSubscriptionToContactsAndGroupsPost::request(origin, &link, format))
+            .call(|origin, format| {
+                StopSubscriptionToContactsAndGroupsPost::request(origin, &link, format)
+            })
             .await
             .map_err(typed)
     }
@@ -597,7 +644,11 @@ impl PeopleHandle {
     }
 
     async fn contacts_of(&self, group: &Group) -> ListResult<Vec<Contact>> {
-        let link = required(group.links.group_contacts.as_ref(), "group", "groupContacts")?;
+        let link = required(
+            group.links.group_contacts.as_ref(),
+            "group",
+            "groupContacts",
+        )?;
         let query = GroupContactsGetQuery::default();
         let contacts = self
             .client()
@@ -812,9 +863,11 @@ impl ContactList {
 
     /// The group named `name` (compared without case).
     pub fn group_named(&self, name: &str) -> Option<&ListedGroup> {
-        self.groups
-            .values()
-            .find(|g| g.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        self.groups.values().find(|g| {
+            g.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
     }
 
     /// The contacts on the list, by the path of their link.
@@ -855,10 +908,13 @@ impl ContactList {
     /// read again, [`ContactList::stale`]).
     pub fn apply(&mut self, change: &ListChange) -> bool {
         match change {
-            ListChange::GroupAdded { link, rel, group } | ListChange::GroupUpdated { link, rel, group } => {
+            ListChange::GroupAdded { link, rel, group }
+            | ListChange::GroupUpdated { link, rel, group } => {
                 let href = key(link.href.as_str());
                 match group {
-                    Some(group) if !matches!(rel.as_str(), "delegatorsGroup" | "myOrganizationGroup") => {
+                    Some(group)
+                        if !matches!(rel.as_str(), "delegatorsGroup" | "myOrganizationGroup") =>
+                    {
                         let entry = self.groups.entry(href).or_default();
                         entry.rel = rel.clone();
                         entry.id = group.id.clone();
@@ -886,7 +942,11 @@ impl ContactList {
                         if !self.groups.contains_key(&href) {
                             self.stale.insert(href.clone());
                         }
-                        self.groups.entry(href).or_default().contacts.insert(contact);
+                        self.groups
+                            .entry(href)
+                            .or_default()
+                            .contacts
+                            .insert(contact);
                     }
                 }
             }
@@ -904,8 +964,10 @@ impl ContactList {
                 }
             }
             ListChange::DistributionGroupAdded { link, group } => {
-                self.distribution_groups
-                    .insert(key(link.href.as_str()), group.as_ref().and_then(|g| g.name.clone()));
+                self.distribution_groups.insert(
+                    key(link.href.as_str()),
+                    group.as_ref().and_then(|g| g.name.clone()),
+                );
             }
             ListChange::DistributionGroupRemoved { link } => {
                 self.distribution_groups.remove(&key(link.href.as_str()));
@@ -922,7 +984,10 @@ mod tests {
 
     #[test]
     fn keys_drop_the_scheme_and_host() {
-        assert_eq!(key("https://fe1.contoso.com:443/ucwa/v1/x?y=1"), "/ucwa/v1/x?y=1");
+        assert_eq!(
+            key("https://fe1.contoso.com:443/ucwa/v1/x?y=1"),
+            "/ucwa/v1/x?y=1"
+        );
         assert_eq!(key("/ucwa/v1/x"), "/ucwa/v1/x");
         assert_eq!(key("HTTP://host"), "/");
         assert!(same("http://a/b", "/b"));
@@ -943,9 +1008,11 @@ mod tests {
         let change = list_change(&event).unwrap();
         let mut list = ContactList::default();
         assert!(!list.apply(&change), "a group not seen yet is stale");
-        assert!(list.groups["/ucwa/v1/applications/192/groups/group"]
-            .contacts
-            .contains("/ucwa/v1/applications/192/people/282"));
+        assert!(
+            list.groups["/ucwa/v1/applications/192/groups/group"]
+                .contacts
+                .contains("/ucwa/v1/applications/192/people/282")
+        );
         // A presence subscription's contact is no change of the list.
         event.in_rel = Some("subscribedContacts".into());
         assert!(list_change(&event).is_none());

@@ -452,7 +452,10 @@ mod tests {
         assert_eq!(team, "group1");
         assert_eq!(list.create_group("team", 2), Err(Refused::NameTaken));
         assert_eq!(list.create_group("favorites", 2), Err(Refused::NameTaken));
-        assert_eq!(list.create_group("My Organization", 2), Err(Refused::NameTaken));
+        assert_eq!(
+            list.create_group("My Organization", 2),
+            Err(Refused::NameTaken)
+        );
         let other = list.create_group("Other", 2).unwrap();
         assert_eq!(list.create_group("Third", 2), Err(Refused::TooManyGroups));
         assert_eq!(list.rename_group(&other, "TEAM"), Err(Refused::NameTaken));
@@ -488,7 +491,10 @@ mod tests {
         assert_eq!(list.remove(1, DEFAULT_GROUP), Ok(false));
         assert_eq!(list.remove(1, DEFAULT_GROUP), Err(Refused::NotMember));
         assert!(list.has(1) && list.group(&team).unwrap().members.contains(&1));
-        assert_eq!(list.add(1, Some(PINNED_GROUP), 2).unwrap().kind, Kind::Pinned);
+        assert_eq!(
+            list.add(1, Some(PINNED_GROUP), 2).unwrap().kind,
+            Kind::Pinned
+        );
         let left = list.remove_everywhere(1);
         assert_eq!(left.len(), 2);
         assert!(!list.has(1));
@@ -522,8 +528,14 @@ mod tests {
     #[test]
     fn delegators_are_those_who_named_the_user() {
         let mut lists = Lists::default();
-        lists.of(0, || vec![1, 2]).add(1, Some(DELEGATES_GROUP), 10).unwrap();
-        lists.of(2, || vec![0, 1]).add(1, Some(DELEGATES_GROUP), 10).unwrap();
+        lists
+            .of(0, || vec![1, 2])
+            .add(1, Some(DELEGATES_GROUP), 10)
+            .unwrap();
+        lists
+            .of(2, || vec![0, 1])
+            .add(1, Some(DELEGATES_GROUP), 10)
+            .unwrap();
         assert_eq!(lists.delegators_of(1), vec![0, 2]);
         assert!(lists.delegators_of(0).is_empty());
     }

@@ -114,17 +114,24 @@ pub(super) fn distribution_group(
         ..DistributionGroup::default()
     };
     let links = &mut group.links;
-    links.self_ = Some(Link::to(paths::distribution_group(app, &found.address, None)));
+    links.self_ = Some(Link::to(paths::distribution_group(
+        app,
+        &found.address,
+        None,
+    )));
     links.expand_distribution_group = Some(Link::to(paths::distribution_group(
         app,
         &found.address,
         Some("expand"),
     )));
     if on_list {
-        links.remove_from_contact_list =
-            Some(Link::to(paths::in_people(app, "groups/removeFromContactList")));
+        links.remove_from_contact_list = Some(Link::to(paths::in_people(
+            app,
+            "groups/removeFromContactList",
+        )));
     } else {
-        links.add_to_contact_list = Some(Link::to(paths::in_people(app, "groups/addToContactList")));
+        links.add_to_contact_list =
+            Some(Link::to(paths::in_people(app, "groups/addToContactList")));
     }
     group
 }

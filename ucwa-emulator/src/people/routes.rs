@@ -41,9 +41,7 @@ use super::list::{
     self, ContactList, DELEGATORS_GROUP, DELEGATORS_GROUP_NAME, Kind, Lists, MAX_GROUP_NAME,
     ORGANIZATION_GROUP, ORGANIZATION_GROUP_NAME, Watch,
 };
-use super::model::{
-    self, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, duration, members_named, uris_in,
-};
+use super::model::{self, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, duration, members_named, uris_in};
 use super::render::{
     self, announce, announce_members, announce_presence, contact, membership, memberships, people,
     subscription,
@@ -60,9 +58,15 @@ pub(crate) fn routes() -> Router<Shared> {
             get(get_group).put(rename_group).delete(delete_group),
         )
         .route(route::ADD_TO_CONTACT_LIST, post(add_to_contact_list))
-        .route(route::REMOVE_FROM_CONTACT_LIST, post(remove_from_contact_list))
+        .route(
+            route::REMOVE_FROM_CONTACT_LIST,
+            post(remove_from_contact_list),
+        )
         .route(route::DISTRIBUTION_GROUP, get(get_distribution_group))
-        .route(route::EXPAND_DISTRIBUTION_GROUP, get(expand_distribution_group))
+        .route(
+            route::EXPAND_DISTRIBUTION_GROUP,
+            get(expand_distribution_group),
+        )
         .route(
             route::GROUP_MEMBERSHIPS,
             get(get_group_memberships).post(add_to_group),
@@ -73,7 +77,10 @@ pub(crate) fn routes() -> Router<Shared> {
         )
         .route(route::REMOVE_FROM_ALL_GROUPS, post(remove_from_all_groups))
         .route(route::LIST_SUBSCRIPTION, get(get_list_subscription))
-        .route(route::START_LIST_SUBSCRIPTION, post(start_list_subscription))
+        .route(
+            route::START_LIST_SUBSCRIPTION,
+            post(start_list_subscription),
+        )
         .route(route::STOP_LIST_SUBSCRIPTION, post(stop_list_subscription))
         .route(route::PRIVACY_RELATIONSHIPS, get(get_privacy_relationships))
         .route(
@@ -578,7 +585,11 @@ fn first_list(state: &State, user: &User) -> Vec<usize> {
 
 /// The directory user at `index`.
 fn user_at(state: &State, index: usize) -> Option<Arc<User>> {
-    state.directory.everyone().find(|u| u.index == index).cloned()
+    state
+        .directory
+        .everyone()
+        .find(|u| u.index == index)
+        .cloned()
 }
 
 fn users_at(state: &State, indexes: &[usize]) -> Vec<Arc<User>> {
@@ -669,7 +680,12 @@ fn group_event(
 ) -> Event<AnyResource> {
     let link = Link::new(paths::group(app, id));
     let event = match resource {
-        Some(group) => with_resource(event_type, kind.rel(), link, AnyResource::Group(Box::new(group))),
+        Some(group) => with_resource(
+            event_type,
+            kind.rel(),
+            link,
+            AnyResource::Group(Box::new(group)),
+        ),
         None => Event::new(event_type, kind.rel(), link),
     };
     render::in_contact(event, "myGroups", paths::in_people(app, "groups"))
@@ -736,7 +752,9 @@ fn group_name(name: Option<String>, parameter: &'static str) -> Result<String, R
 /// otherwise).
 fn contact_named(state: &State, owner: &User, uri: Option<String>) -> Result<Arc<User>, Refusal> {
     let problem = |why: &str| invalid_parameters(&[("contactUri", why.to_owned())]);
-    let uri = uri.filter(|u| !u.is_empty()).ok_or_else(|| problem("required"))?;
+    let uri = uri
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| problem("required"))?;
     if uri.chars().count() > MAX_CONTACT_URI {
         return Err(problem("at most 250 characters"));
     }
@@ -803,7 +821,13 @@ async fn create_group(
         .map_err(|r| refusal(r, &state))?;
     tell(&state, &app.user, |app| {
         let made = render::group(app, &group, &name, Kind::Personal);
-        vec![group_event(app, EventType::Added, &group, Kind::Personal, Some(made))]
+        vec![group_event(
+            app,
+            EventType::Added,
+            &group,
+            Kind::Personal,
+            Some(made),
+        )]
     });
     Ok(no_content())
 }
@@ -867,10 +891,22 @@ async fn delete_group(
         .map_err(|r| refusal(r, &state))?;
     let left = users_at(&state, &left);
     tell(&state, &app.user, |app| {
-        let mut events = vec![group_event(app, EventType::Deleted, &group, Kind::Personal, None)];
+        let mut events = vec![group_event(
+            app,
+            EventType::Deleted,
+            &group,
+            Kind::Personal,
+            None,
+        )];
         let contacts = paths::in_people(app, "contacts");
         for user in &left {
-            events.push(contact_event(app, EventType::Deleted, user, "myContacts", contacts.clone()));
+            events.push(contact_event(
+                app,
+                EventType::Deleted,
+                user,
+                "myContacts",
+                contacts.clone(),
+            ));
         }
         events
     });
@@ -894,14 +930,18 @@ async fn get_group_memberships(
     }
     let mut memberships = MyGroupMemberships::default();
     memberships.links.self_ = Some(Link::to(paths::group_memberships(id)));
-    for group in groups.iter().filter(|g| only.as_ref().is_none_or(|o| *o == g.id)) {
+    for group in groups
+        .iter()
+        .filter(|g| only.as_ref().is_none_or(|o| *o == g.id))
+    {
         if group.kind == Kind::Delegates {
             continue;
         }
         for user in users_at(&state, &group.members) {
-            memberships.embedded.my_group_membership.push(render::group_membership(
-                id, &group.id, group.kind, &user,
-            ));
+            memberships
+                .embedded
+                .my_group_membership
+                .push(render::group_membership(id, &group.id, group.kind, &user));
         }
     }
     Ok(payload(format, StatusCode::OK, &memberships))
@@ -921,11 +961,14 @@ async fn add_to_group(
     let app = application_at(&state, id)?;
     let input: MyGroupMemberships2PostBody = decode_or_default(&headers, &body)?;
     let uri = text_of(&query, "contactUri", input.contact_uri, &input.unknown);
-    let group = text_of(&query, "groupId", input.group_id, &input.unknown).filter(|g| !g.is_empty());
+    let group =
+        text_of(&query, "groupId", input.group_id, &input.unknown).filter(|g| !g.is_empty());
     let user = contact_named(&state, &app.user, uri)?;
     let max = state.config.limits.max_contacts_per_user;
-    let added = with_list(&state, &app.user, |list| list.add(user.index, group.as_deref(), max))
-        .map_err(|r| refusal(r, &state))?;
+    let added = with_list(&state, &app.user, |list| {
+        list.add(user.index, group.as_deref(), max)
+    })
+    .map_err(|r| refusal(r, &state))?;
     let change = added.clone();
     let changed = user.clone();
     tell(&state, &app.user, move |app| {
@@ -965,7 +1008,11 @@ fn announce_delegators(state: &State, delegate: &User) {
             "delegatorsGroup",
             Link::new(paths::group(app, DELEGATORS_GROUP)),
         );
-        vec![render::in_contact(event, "myGroups", paths::in_people(app, "groups"))]
+        vec![render::in_contact(
+            event,
+            "myGroups",
+            paths::in_people(app, "groups"),
+        )]
     });
 }
 
@@ -1019,7 +1066,13 @@ fn announce_removal(
         let mut events: Vec<Event<AnyResource>> = groups
             .iter()
             .map(|(group, kind)| {
-                contact_event(app, EventType::Deleted, user, kind.rel(), paths::group(app, group))
+                contact_event(
+                    app,
+                    EventType::Deleted,
+                    user,
+                    kind.rel(),
+                    paths::group(app, group),
+                )
             })
             .collect();
         if left {
@@ -1124,10 +1177,7 @@ const MAX_LIST_SUBSCRIPTION: i64 = 60;
 
 /// Stops the subscription to the list's changes: 204 (also when none lives), and `updated`
 /// about it when one did.
-async fn stop_list_subscription(
-    Extract(state): Extract<Shared>,
-    Path(id): Path<u64>,
-) -> Answer {
+async fn stop_list_subscription(Extract(state): Extract<Shared>, Path(id): Path<u64>) -> Answer {
     let app = application_at(&state, id)?;
     let was_live = {
         let mut watch = lock(app.data.get::<Watch>());
@@ -1167,7 +1217,9 @@ async fn get_distribution_group(
     let app = application_at(&state, id)?;
     let found = distribution_list(&state, &group).ok_or_else(not_found)?;
     let on_list = with_list(&state, &app.user, |list| {
-        list.distribution.iter().any(|d| d.eq_ignore_ascii_case(&found.address))
+        list.distribution
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&found.address))
     });
     Ok(payload(
         format,
@@ -1200,7 +1252,9 @@ async fn expand_distribution_group(
         ));
     }
     let on_list = with_list(&state, &app.user, |list| {
-        list.distribution.iter().any(|d| d.eq_ignore_ascii_case(&found.address))
+        list.distribution
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&found.address))
     });
     let mut expanded = render::distribution_group(id, &found, on_list);
     for member in &found.members {
@@ -1251,7 +1305,11 @@ async fn add_to_contact_list(
             Link::new(paths::distribution_group(app, &key, None)),
             AnyResource::DistributionGroup(Box::new(group)),
         );
-        vec![render::in_contact(event, "myGroups", paths::in_people(app, "groups"))]
+        vec![render::in_contact(
+            event,
+            "myGroups",
+            paths::in_people(app, "groups"),
+        )]
     });
     Ok(no_content())
 }
@@ -1279,7 +1337,11 @@ async fn remove_from_contact_list(
             "distributionGroup",
             Link::new(paths::distribution_group(app, &key, None)),
         );
-        vec![render::in_contact(event, "myGroups", paths::in_people(app, "groups"))]
+        vec![render::in_contact(
+            event,
+            "myGroups",
+            paths::in_people(app, "groups"),
+        )]
     });
     Ok(no_content())
 }
@@ -1320,12 +1382,20 @@ async fn get_privacy_relationships(
     Ok(payload(format, StatusCode::OK, &relationships))
 }
 
-fn privacy_of(app: u64, user: &User, level: PrivacyRelationshipLevel) -> ContactPrivacyRelationship2 {
+fn privacy_of(
+    app: u64,
+    user: &User,
+    level: PrivacyRelationshipLevel,
+) -> ContactPrivacyRelationship2 {
     let mut relationship = ContactPrivacyRelationship2 {
         relationship_level: Some(level),
         ..ContactPrivacyRelationship2::default()
     };
-    relationship.links.self_ = Some(Link::to(paths::in_contact(app, user, "privacyRelationship")));
+    relationship.links.self_ = Some(Link::to(paths::in_contact(
+        app,
+        user,
+        "privacyRelationship",
+    )));
     relationship.links.reset_contact_privacy_relationship = Some(Link::to(paths::in_contact(
         app,
         user,
@@ -1342,7 +1412,11 @@ async fn get_contact_privacy(
     let app = application_at(&state, id)?;
     let user = person(&state, &address)?;
     let level = with_list(&state, &app.user, |list| list.relationship(user.index));
-    Ok(payload(format, StatusCode::OK, &privacy_of(id, &user, level)))
+    Ok(payload(
+        format,
+        StatusCode::OK,
+        &privacy_of(id, &user, level),
+    ))
 }
 
 /// Sets the relationship with a contact (PUT, `If-Match` required, any value taken): 200 with
@@ -1366,12 +1440,15 @@ async fn set_contact_privacy(
         .ok_or_else(|| {
             invalid_parameters(&[(
                 "relationshipLevel",
-                "required: Blocked, External, Colleagues, Workgroup or FriendsAndFamily"
-                    .to_owned(),
+                "required: Blocked, External, Colleagues, Workgroup or FriendsAndFamily".to_owned(),
             )])
         })?;
     change_privacy(&state, &app.user, &user, Some(level.clone()));
-    Ok(payload(format, StatusCode::OK, &privacy_of(id, &user, level)))
+    Ok(payload(
+        format,
+        StatusCode::OK,
+        &privacy_of(id, &user, level),
+    ))
 }
 
 /// Resets the relationship with a contact to the default: 204.
@@ -1394,7 +1471,9 @@ fn change_privacy(
     contact: &User,
     level: Option<PrivacyRelationshipLevel>,
 ) {
-    let changed = with_list(state, owner, |list| list.set_relationship(contact.index, level));
+    let changed = with_list(state, owner, |list| {
+        list.set_relationship(contact.index, level)
+    });
     if !changed {
         return;
     }
@@ -1422,7 +1501,9 @@ fn shown_to(state: &State, owner: &User, viewer: &User) -> list::Shown {
     if owner.index == viewer.index {
         return list::Shown::Everything;
     }
-    list::shown(&with_list(state, owner, |list| list.relationship(viewer.index)))
+    list::shown(&with_list(state, owner, |list| {
+        list.relationship(viewer.index)
+    }))
 }
 
 /// The modalities a contact can be reached by: instant messages and audio while they have an
@@ -1444,6 +1525,10 @@ async fn get_supported_modalities(
         }),
         ..ContactSupportedModalities::default()
     };
-    modalities.links.self_ = Some(Link::to(paths::in_contact(id, &user, "supportedModalities")));
+    modalities.links.self_ = Some(Link::to(paths::in_contact(
+        id,
+        &user,
+        "supportedModalities",
+    )));
     Ok(payload(format, StatusCode::OK, &modalities))
 }
