@@ -23,8 +23,9 @@ pub struct Config {
     /// That user's password.
     pub password: String,
     /// The other people who may sign in (with the `password` grant, or
-    /// [`crate::Emulator::token_for`]); everyone is everyone else's contact. Two by default:
-    /// `ann@contoso.com` (Online) and `john@contoso.com` (Away), password `pass@word1`.
+    /// [`crate::Emulator::token_for`]); every contact list starts with everyone else in it.
+    /// Two by default: `ann@contoso.com` (Online) and `john@contoso.com` (Away), password
+    /// `pass@word1`.
     pub people: Vec<Person>,
     /// The distribution groups users find by search and expand: `sales@contoso.com` (Ann and
     /// John) and `everyone@contoso.com` (Lene and the sales group) by default.

@@ -3,8 +3,10 @@
 //! their contacts to read.
 //!
 //! The configured user ([`crate::Config::user`]) is the first; [`crate::Config::people`] are
-//! the others. Everyone is everyone else's contact, in one group, so that two users of the same
-//! emulator can see each other's presence and message each other without setting anything up.
+//! the others. Everyone's contact list starts with everyone else in it, in the default group,
+//! so that two users of the same emulator can see each other's presence and message each other
+//! without setting anything up; each user's list then changes on its own. The directory's
+//! distribution groups ([`DistributionList`]) are found by search and expanded.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
