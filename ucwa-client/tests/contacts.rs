@@ -478,3 +478,78 @@ async fn a_contacts_photo_modalities_and_privacy() {
         ann.shutdown().await;
     }
 }
+
+/// `myGroupMemberships` as Skype for Business Online answers it: the connectors the schema's
+/// override names (tamhinsf/ucwa-sfbo-console, `UcwaMyGroupMemberships.cs`; kenakamu/UCWA2.0-CS,
+/// `Models/MyGroupMemberships2.cs`) read `_links.removeContactFromAllGroups` beside `self` and
+/// the embedded memberships. Neither publishes the bytes, so the answer here is written with
+/// the members they read, in the layout of the reference's sample: it decodes with nothing
+/// left unknown, and survives JSON → XML → JSON.
+#[test]
+fn my_group_memberships_as_servers_send_it_decodes_with_nothing_unknown() {
+    use ucwa::resources::MyGroupMemberships;
+    let json = br#"{
+        "rel": "myGroupMemberships",
+        "_links": {
+            "self": {"href": "/ucwa/oauth/v1/applications/192/myGroupMemberships"},
+            "removeContactFromAllGroups": {
+                "href": "/ucwa/oauth/v1/applications/192/myGroupMemberships/removeContactFromAllGroups"
+            }
+        },
+        "_embedded": {
+            "myGroupMembership": [{
+                "rel": "myGroupMembership",
+                "_links": {
+                    "self": {"href": "/ucwa/oauth/v1/applications/192/myGroupMemberships/m1"},
+                    "contact": {"href": "/ucwa/oauth/v1/applications/192/people/ann@contoso.com"},
+                    "defaultGroup": {"href": "/ucwa/oauth/v1/applications/192/groups/default_group_id"}
+                }
+            }]
+        }
+    }"#;
+    let (decoded, unknown) = ucwa::audit::unknown_members(|| {
+        ucwa::codec::decode_as::<MyGroupMemberships>(ucwa::Format::Json, json).unwrap()
+    });
+    assert!(unknown.is_empty(), "{unknown:?}");
+    let link = decoded
+        .links
+        .remove_contact_from_all_groups
+        .as_ref()
+        .unwrap();
+    assert!(link.href.as_str().ends_with("/removeContactFromAllGroups"));
+    let xml = ucwa::codec::encode(ucwa::Format::Xml, &decoded).unwrap();
+    let (back, unknown) = ucwa::audit::unknown_members(|| {
+        ucwa::codec::decode_as::<MyGroupMemberships>(ucwa::Format::Xml, &xml).unwrap()
+    });
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_eq!(back, decoded);
+}
+
+#[tokio::test]
+async fn the_emulator_links_remove_contact_from_all_groups_as_servers_do() {
+    for format in FORMATS {
+        let emulator = emulator(Config::default()).await;
+        let (client, application) = common::application(&emulator, LENE, format, true).await;
+        let people = client.people(&application);
+        let link = people
+            .resource()
+            .unwrap()
+            .links
+            .my_group_memberships
+            .unwrap();
+        let (memberships, unknown) = {
+            let read = client.get(&link).await.unwrap();
+            let bytes = ucwa::codec::encode(format, &read).unwrap();
+            ucwa::audit::unknown_members(|| {
+                ucwa::codec::decode_as::<ucwa::resources::MyGroupMemberships>(format, &bytes)
+                    .unwrap()
+            })
+        };
+        assert!(unknown.is_empty(), "{format:?}: {unknown:?}");
+        assert!(memberships.links.remove_contact_from_all_groups.is_some());
+        assert_eq!(memberships.embedded.my_group_membership.len(), 2);
+        let john = people.contact(JOHN).await.unwrap();
+        people.remove_contact(&john).await.unwrap();
+        assert_eq!(people.memberships(None).await.unwrap().len(), 1);
+    }
+}

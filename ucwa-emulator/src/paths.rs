@@ -532,6 +532,14 @@ pub(crate) fn group_memberships(app: u64) -> String {
     format!(group_memberships!(), app = app)
 }
 
+/// Where a contact is taken out of every group (`removeContactFromAllGroups`).
+pub(crate) fn remove_from_all_groups(app: u64) -> String {
+    format!(
+        concat!(group_memberships!(), "/removeContactFromAllGroups"),
+        app = app
+    )
+}
+
 /// The membership of `user` (in lower case) in group `group`.
 pub(crate) fn group_membership(app: u64, group: &str, user: &User) -> String {
     format!(

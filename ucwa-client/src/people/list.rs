@@ -373,19 +373,29 @@ impl PeopleHandle {
             .map_err(typed)
     }
 
-    /// Takes `contact` off the list: out of every group. The server offers this at
-    /// `removeContactFromAllGroups` under `myGroupMemberships`, where the reference's sample
-    /// sends it (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/removecontactfromallgroups2_ref>);
-    /// no resource links it.
+    /// Takes `contact` off the list: out of every group. It follows the
+    /// `removeContactFromAllGroups` link of `myGroupMemberships` (read first), which servers
+    /// give though no reference page lists it; without one, it posts where the reference's
+    /// sample does, under `myGroupMemberships`
+    /// (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/removecontactfromallgroups2_ref>).
     pub async fn remove_contact(&self, contact: &Contact) -> ListResult<()> {
         let uri = contact_uri(contact)?;
         let (client, memberships) =
             self.link(|l| l.my_group_memberships.as_ref(), "myGroupMemberships")?;
-        let href = format!(
-            "{}/removeContactFromAllGroups",
-            memberships.href.as_str().trim_end_matches('/')
-        );
-        let link = Link::to(href);
+        let query = MyGroupMembershipsGetQuery::default();
+        let read = client
+            .call(|origin, format| {
+                MyGroupMembershipsGet::request(origin, &memberships, &query, format)
+            })
+            .await
+            .map_err(typed)?;
+        let link = match read.links.remove_contact_from_all_groups {
+            Some(link) => link,
+            None => Link::to(format!(
+                "{}/removeContactFromAllGroups",
+                memberships.href.as_str().trim_end_matches('/')
+            )),
+        };
         let query = RemoveContactFromAllGroups2PostQuery {
             contact_uri: uri.clone(),
         };

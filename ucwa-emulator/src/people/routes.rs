@@ -930,6 +930,10 @@ async fn get_group_memberships(
     }
     let mut memberships = MyGroupMemberships::default();
     memberships.links.self_ = Some(Link::to(paths::group_memberships(id)));
+    // Linked as Skype for Business Online links it (the schema's override names the
+    // connectors that read it), at the path the reference's sample posts to.
+    memberships.links.remove_contact_from_all_groups =
+        Some(Link::to(paths::remove_from_all_groups(id)));
     for group in groups
         .iter()
         .filter(|g| only.as_ref().is_none_or(|o| *o == g.id))
