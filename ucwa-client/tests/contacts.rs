@@ -271,6 +271,22 @@ async fn limits_and_conflicts_are_typed() {
             people.start_list_subscription(5).await,
             Err(ClientError::Request(_))
         ));
+        // Without `X-MS-RequiresMinResourceVersion: 2` the request is for the 1.0 resource,
+        // which takes no POST.
+        let my_groups = people.resource().unwrap().links.my_groups.unwrap().cast();
+        let body = ucwa::operations::MyGroups2PostBody {
+            display_name: Some("Unversioned".into()),
+            ..Default::default()
+        };
+        let request =
+            ucwa::operations::MyGroups2Post::request(client.origin(), &my_groups, &body, format)
+                .unwrap();
+        match client.send(request).await {
+            Err(ClientError::Response(ResponseError::Ucwa(error))) => {
+                assert_eq!(ucwa::operation::OperationError::status(&error), 405);
+            }
+            other => panic!("expected 405, got {other:?}"),
+        }
         // Deleting the group frees room for another.
         people.delete_group(&group).await.unwrap();
         people.create_group("Second").await.unwrap();

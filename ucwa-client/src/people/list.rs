@@ -114,6 +114,21 @@ impl ContactListError {
 /// The result of the requests of this module.
 pub type ListResult<T> = Result<T, ClientError<ContactListError>>;
 
+/// Asks for UCWA 2.0's version of the resource (`X-MS-RequiresMinResourceVersion: 2`, as the
+/// reference's MultiTabSupport page and the connectors that change lists against Skype for
+/// Business Online send it): without it a server reads the request as one for the 1.0
+/// resource, which takes no such change.
+pub(super) fn version_2<O>(
+    request: Result<ucwa::operation::Request<O>, ucwa::operation::RequestError>,
+) -> Result<ucwa::operation::Request<O>, ucwa::operation::RequestError> {
+    let mut request = request?;
+    request.as_http_mut().headers_mut().insert(
+        "x-ms-requiresminresourceversion",
+        ucwa::http::HeaderValue::from_static("2"),
+    );
+    Ok(request)
+}
+
 fn typed<E: OperationError>(error: ClientError<E>) -> ClientError<ContactListError> {
     error.map_operation(ContactListError::of)
 }
@@ -261,7 +276,7 @@ impl PeopleHandle {
             ..MyGroups2PostBody::default()
         };
         client
-            .call(|origin, format| MyGroups2Post::request(origin, &link, &body, format))
+            .call(|origin, format| version_2(MyGroups2Post::request(origin, &link, &body, format)))
             .await
             .map_err(typed)?;
         // The server answers 204: the group is read back from the list.
@@ -285,7 +300,9 @@ impl PeopleHandle {
         };
         let any = ETag::new("*")?;
         self.client()
-            .call(|origin, format| Group2Put::request(origin, &link, &body, &any, format))
+            .call(|origin, format| {
+                version_2(Group2Put::request(origin, &link, &body, &any, format))
+            })
             .await
             .map_err(typed)
     }
@@ -294,7 +311,7 @@ impl PeopleHandle {
     pub async fn delete_group(&self, group: &Group) -> ListResult<()> {
         let link = required(group.links.self_.as_ref(), "group", "self")?.cast();
         self.client()
-            .call(|origin, format| Group2Delete::request(origin, &link, format))
+            .call(|origin, format| version_2(Group2Delete::request(origin, &link, format)))
             .await
             .map_err(typed)
     }
@@ -324,7 +341,9 @@ impl PeopleHandle {
         };
         client
             .call(|origin, format| {
-                MyGroupMemberships2Post::request(origin, &link, &query, &body, format)
+                version_2(MyGroupMemberships2Post::request(
+                    origin, &link, &query, &body, format,
+                ))
             })
             .await
             .map_err(typed)
@@ -368,7 +387,9 @@ impl PeopleHandle {
             })?;
         let link = membership.to_cast();
         self.client()
-            .call(|origin, format| MyGroupMembership2Delete::request(origin, &link, format))
+            .call(|origin, format| {
+                version_2(MyGroupMembership2Delete::request(origin, &link, format))
+            })
             .await
             .map_err(typed)
     }
@@ -405,7 +426,9 @@ impl PeopleHandle {
         };
         client
             .call(|origin, format| {
-                RemoveContactFromAllGroups2Post::request(origin, &link, &query, &body, format)
+                version_2(RemoveContactFromAllGroups2Post::request(
+                    origin, &link, &query, &body, format,
+                ))
             })
             .await
             .map_err(typed)

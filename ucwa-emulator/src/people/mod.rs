@@ -11,8 +11,11 @@
 //! so any value is taken) and deleted by DELETE; a contact added to a group, or the default
 //! one without `groupId`, by POST on `myGroupMemberships` (`contactUri`, 201 with the
 //! membership), taken out of one by DELETE on its membership, and out of all by POST on
-//! `myGroupMemberships/removeContactFromAllGroups`, where the reference's sample sends it. A
+//! `myGroupMemberships/removeContactFromAllGroups` (which `myGroupMemberships` links, as Skype
+//! for Business Online does; the reference's sample posts there). A
 //! contact is on the list while it is in some group; deleting a group drops those only in it.
+//! These changes are UCWA 2.0's: each needs `X-MS-RequiresMinResourceVersion` of 2 or more,
+//! without which it is a request to the 1.0 resource, which has no such method (405).
 //! Group names are unique per user without case, the server's groups' names included (409
 //! `AlreadyExists`); a user makes at most `max_groups_per_user` groups (409 `TooManyGroups`)
 //! and holds at most `max_contacts_per_user` contacts (409 `LimitExceeded`). The server's

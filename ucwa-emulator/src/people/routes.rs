@@ -32,8 +32,8 @@ use crate::lock::lock;
 use crate::paths::{self, route};
 use crate::protocol::{
     Negotiated, Refusal, already_exists, check, conflict, decode, decode_or_default, forbidden,
-    invalid_parameters, limit_exceeded, no_content, not_found, payload, precondition_required,
-    query_parameter, unknown_member,
+    invalid_parameters, limit_exceeded, method_not_allowed, no_content, not_found, payload,
+    precondition_required, query_parameter, unknown_member,
 };
 use crate::state::{App, State};
 
@@ -769,6 +769,22 @@ fn contact_named(state: &State, owner: &User, uri: Option<String>) -> Result<Arc
     Ok(user)
 }
 
+/// UCWA 2.0's changes of the list need `X-MS-RequiresMinResourceVersion` of 2 or more (`2` as
+/// the reference's MultiTabSupport page and the connectors the schema's override names send
+/// it, or `2.0`): without it the request is for the 1.0 resource, which takes no such method
+/// (405).
+fn version_2(headers: &HeaderMap) -> Result<(), Refusal> {
+    let major = headers
+        .get("x-ms-requiresminresourceversion")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split('.').next())
+        .and_then(|m| m.parse::<u32>().ok());
+    match major {
+        Some(major) if major >= 2 => Ok(()),
+        _ => Err(method_not_allowed()),
+    }
+}
+
 /// The longest `contactUri` (the reference's bound).
 const MAX_CONTACT_URI: usize = 250;
 
@@ -811,6 +827,7 @@ async fn create_group(
     body: Bytes,
 ) -> Answer {
     let app = application_at(&state, id)?;
+    version_2(&headers)?;
     let input: MyGroups2PostBody = decode_or_default(&headers, &body)?;
     let name = group_name(
         text_of(&query, "displayName", input.display_name, &input.unknown),
@@ -856,6 +873,7 @@ async fn rename_group(
     body: Bytes,
 ) -> Answer {
     let app = application_at(&state, id)?;
+    version_2(&headers)?;
     if !headers.contains_key(header::IF_MATCH) {
         return Err(precondition_required());
     }
@@ -885,8 +903,10 @@ async fn rename_group(
 async fn delete_group(
     Extract(state): Extract<Shared>,
     Path((id, group)): Path<(u64, String)>,
+    headers: HeaderMap,
 ) -> Answer {
     let app = application_at(&state, id)?;
+    version_2(&headers)?;
     let left = with_list(&state, &app.user, |list| list.delete_group(&group))
         .map_err(|r| refusal(r, &state))?;
     let left = users_at(&state, &left);
@@ -963,6 +983,7 @@ async fn add_to_group(
     body: Bytes,
 ) -> Answer {
     let app = application_at(&state, id)?;
+    version_2(&headers)?;
     let input: MyGroupMemberships2PostBody = decode_or_default(&headers, &body)?;
     let uri = text_of(&query, "contactUri", input.contact_uri, &input.unknown);
     let group =
@@ -1045,8 +1066,10 @@ async fn get_group_membership(
 async fn remove_from_group(
     Extract(state): Extract<Shared>,
     Path((id, group, address)): Path<(u64, String, String)>,
+    headers: HeaderMap,
 ) -> Answer {
     let app = application_at(&state, id)?;
+    version_2(&headers)?;
     let user = person(&state, &address)?;
     let kind = Kind::of(&group);
     let left = with_list(&state, &app.user, |list| list.remove(user.index, &group))
@@ -1102,6 +1125,7 @@ async fn remove_from_all_groups(
     body: Bytes,
 ) -> Answer {
     let app = application_at(&state, id)?;
+    version_2(&headers)?;
     let input: RemoveContactFromAllGroups2PostBody = decode_or_default(&headers, &body)?;
     let uri = text_of(&query, "contactUri", input.contact_uri, &input.unknown);
     let user = contact_named(&state, &app.user, uri)?;
