@@ -112,6 +112,8 @@ async fn groups_and_contacts_change_and_a_local_copy_follows_the_events() {
         assert_eq!(team.name.as_deref(), Some("Team"));
         people.copy_contact(&ann, &team).await.unwrap();
         people.move_contact(&john, &default, &team).await.unwrap();
+        // Within one group, a move changes nothing.
+        people.move_contact(&john, &team, &team).await.unwrap();
         people.rename_group(&team, "Core team").await.unwrap();
         let pinned = people.special_group(SpecialGroup::Pinned).await.unwrap();
         people.add_contact(ANN, Some(&pinned)).await.unwrap();

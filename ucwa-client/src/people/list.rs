@@ -435,13 +435,20 @@ impl PeopleHandle {
     }
 
     /// Moves `contact` from `from` to `to`: added to `to` (already being there is fine), then
-    /// taken out of `from`.
+    /// taken out of `from`. Moving within one group changes nothing.
     pub async fn move_contact(
         &self,
         contact: &Contact,
         from: &Group,
         to: &Group,
     ) -> ListResult<()> {
+        let same_group = match (&from.links.self_, &to.links.self_) {
+            (Some(a), Some(b)) => same(a.href.as_str(), b.href.as_str()),
+            _ => false,
+        };
+        if same_group {
+            return Ok(());
+        }
         match self.copy_contact(contact, to).await {
             Ok(_)
             | Err(ClientError::Response(ucwa::ResponseError::Ucwa(

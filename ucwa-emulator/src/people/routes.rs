@@ -39,7 +39,7 @@ use crate::state::{App, State};
 
 use super::list::{
     self, ContactList, DELEGATORS_GROUP, DELEGATORS_GROUP_NAME, Kind, Lists, MAX_GROUP_NAME,
-    ORGANIZATION_GROUP, ORGANIZATION_GROUP_NAME, Watch,
+    ORGANIZATION_GROUP, ORGANIZATION_GROUP_NAME,
 };
 use super::model::{self, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, duration, members_named, uris_in};
 use super::render::{
@@ -650,7 +650,10 @@ pub(super) fn group_members(state: &State, user: &User, id: &str) -> Option<Vec<
 fn tell(state: &State, owner: &User, make: impl Fn(u64) -> Vec<Event<AnyResource>>) {
     let now = state.clock.now();
     for app in state.apps.of(owner) {
-        if lock(app.data.get::<Watch>()).live(now) {
+        if lock(app.data.get::<model::Subscriptions>())
+            .contact_list
+            .live(now)
+        {
             for event in make(app.id) {
                 announce(&app, event);
             }
@@ -1145,7 +1148,9 @@ async fn get_list_subscription(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let live = lock(app.data.get::<Watch>()).live(state.clock.now());
+    let live = lock(app.data.get::<model::Subscriptions>())
+        .contact_list
+        .live(state.clock.now());
     Ok(payload(
         format,
         StatusCode::OK,
@@ -1182,7 +1187,9 @@ async fn start_list_subscription(
             )])
         })?;
     let until = state.clock.now() + Duration::from_secs(minutes.unsigned_abs() * 60);
-    lock(app.data.get::<Watch>()).until = Some(until);
+    lock(app.data.get::<model::Subscriptions>())
+        .contact_list
+        .until = Some(until);
     announce(
         &app,
         Event::new(
@@ -1208,7 +1215,8 @@ const MAX_LIST_SUBSCRIPTION: i64 = 60;
 async fn stop_list_subscription(Extract(state): Extract<Shared>, Path(id): Path<u64>) -> Answer {
     let app = application_at(&state, id)?;
     let was_live = {
-        let mut watch = lock(app.data.get::<Watch>());
+        let mut subscriptions = lock(app.data.get::<model::Subscriptions>());
+        let watch = &mut subscriptions.contact_list;
         let live = watch.live(state.clock.now());
         watch.until = None;
         live
