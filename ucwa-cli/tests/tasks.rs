@@ -80,7 +80,10 @@ fn contacts_list_search_and_groups() {
         let groups = json(&ok(embedded(&["--json", "--format", format, "groups"])));
         assert_eq!(
             groups,
-            serde_json::json!([{"id": "default_group_id", "name": "Other Contacts"}])
+            serde_json::json!([
+                {"id": "default_group_id", "name": "Other Contacts"},
+                {"id": "pinned_group_id", "name": "Favorites"}
+            ])
         );
     }
     assert_eq!(
@@ -93,7 +96,7 @@ fn contacts_list_search_and_groups() {
     );
     assert_eq!(
         stdout(&ok(embedded(&["groups"]))),
-        "NAME            ID\nOther Contacts  default_group_id\n"
+        "NAME            ID\nOther Contacts  default_group_id\nFavorites       pinned_group_id\n"
     );
 }
 

@@ -81,6 +81,15 @@ pub struct Limits {
     /// How many transcripts one page of a log holds (20; 1 to 1000): the rest are reached
     /// through `nextConversationLogTranscripts`.
     pub transcripts_per_page: usize,
+    /// The most contacts on one user's contact list (250; 1 to 10 000): adding one more answers
+    /// 409 `LimitExceeded`.
+    pub max_contacts_per_user: usize,
+    /// The most personal groups one user makes (64; 1 to 1000), and the most distribution
+    /// groups they put on their list: one more answers 409 `TooManyGroups`.
+    pub max_groups_per_user: usize,
+    /// The most members a distribution group is expanded to (100; 1 to 10 000), nested
+    /// groups counted once each: expanding a larger one answers 403 `TooManyContacts`.
+    pub max_expanded_members: usize,
 }
 
 impl Default for Limits {
@@ -105,6 +114,9 @@ impl Default for Limits {
             max_conversation_logs: 100,
             max_log_transcripts: 200,
             transcripts_per_page: 20,
+            max_contacts_per_user: 250,
+            max_groups_per_user: 64,
+            max_expanded_members: 100,
         }
     }
 }
@@ -273,6 +285,24 @@ impl Limits {
             self.transcripts_per_page,
             1,
             1000,
+        )?;
+        count(
+            "limits.max_contacts_per_user",
+            self.max_contacts_per_user,
+            1,
+            10_000,
+        )?;
+        count(
+            "limits.max_groups_per_user",
+            self.max_groups_per_user,
+            1,
+            1000,
+        )?;
+        count(
+            "limits.max_expanded_members",
+            self.max_expanded_members,
+            1,
+            10_000,
         )?;
         Ok(())
     }

@@ -32,13 +32,17 @@ pub(super) const MAX_LIMIT: usize = 100;
 /// The longest search query.
 pub(super) const MAX_QUERY: usize = 256;
 
-/// The presence subscriptions of one application (in its slots).
+/// The presence subscriptions of one application (in its slots), and its subscription to
+/// the contact list's changes.
 #[derive(Debug, Default)]
 pub(super) struct Subscriptions {
     /// Numbers the ids of subscriptions to selected contacts.
     next: u64,
     /// By id: a group's id, or a number.
     pub(super) live: BTreeMap<String, Subscription>,
+    /// The subscription to the contact list's changes (kept here, with the application's
+    /// other subscriptions, rather than in a slot of its own).
+    pub(super) contact_list: super::list::Watch,
 }
 
 /// One subscription.

@@ -1,6 +1,30 @@
 //! The people the user can reach: the contact list, groups, one contact's data and presence,
 //! search, and presence subscriptions (for selected contacts or a group), whose updates come
-//! on the event channel.
+//! on the event channel. The contact list changes too (UCWA 2.0): groups made, renamed and
+//! deleted, contacts added, moved, copied and removed, distribution groups expanded, the
+//! list's own events kept in step by a [`ContactList`]; and a contact's photo, modalities and
+//! privacy relationship.
+//!
+//! ```no_run
+//! # async fn run(session: ucwa_client::Session) -> Result<(), Box<dyn std::error::Error>> {
+//! use ucwa_client::people::list_change;
+//!
+//! let people = session.people();
+//! let mut events = session.events();
+//! people.start_list_subscription(30).await?;
+//! let mut list = people.contact_list().await?;
+//! let team = people.create_group("Team").await?;
+//! people.add_contact("sip:ann@contoso.com", Some(&team)).await?;
+//! while let Ok(event) = events.recv().await {
+//!     if let Some(change) = list_change(&event) {
+//!         list.apply(&change);
+//!         if list.group_named("Team").is_some_and(|g| !g.contacts.is_empty()) {
+//!             break;
+//!         }
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
 //!
 //! ```no_run
 //! # async fn run(session: ucwa_client::Session) -> Result<(), Box<dyn std::error::Error>> {
@@ -48,6 +72,14 @@ use ucwa::resources::{
     People, PeopleLinks, PresenceSubscription, PresenceSubscriptionMemberships, Search,
 };
 use ucwa::{Link, Untyped};
+
+mod about;
+mod list;
+
+pub use list::{
+    ContactList, ContactListError, Expansion, ListChange, ListResult, ListedGroup, SpecialGroup,
+    list_change,
+};
 
 use crate::link::{MissingLink, required};
 use crate::source::Source;
