@@ -10,7 +10,7 @@
 //!   answers `MakeMeAvailableRequired`;
 //! - it owns the event channel: one reader task keeps exactly one pending GET outstanding, so
 //!   the server never sees the application idle, and hands every event to subscribers through
-//!   a bounded `broadcast` queue. A subscriber that falls behind is told how many events it
+//!   a bounded queue that holds only what subscribers have not read (`queue.rs`). A subscriber that falls behind is told how many events it
 //!   missed (`RecvError::Lagged`) and never slows the reader, so no subscriber can make the
 //!   application expire. A failed pending GET (or a batch with no `next` link) is retried
 //!   after the retry delay, doubled after each failure in a row up to 60 s; another client's
@@ -96,7 +96,7 @@ struct Owner {
     cache: DiscoveryCache,
     config: LifecycleConfig,
     current: watch::Sender<Current>,
-    events: broadcast::Sender<Event<AnyResource>>,
+    events: crate::queue::Sender<Event<AnyResource>>,
     status: broadcast::Sender<Status>,
 }
 
@@ -148,12 +148,25 @@ fn me_link<T>(
 pub(crate) async fn start(signin: SignIn, span: tracing::Span) -> Result<Session, SessionError> {
     let (http, hosts) = signin.parts()?;
     let discovered = signin.discover_with(&http, &hosts).await?;
-    let client = signin.client_for(&http, hosts.clone(), &discovered)?;
+    let mut client = signin.client_for(&http, hosts.clone(), &discovered)?;
     let mut cache = DiscoveryCache::default();
     cache.store(discovered.clone());
     let config = signin.lifecycle.clone();
-    let application = create(&client, &discovered, &config).await?;
-    let (events, _) = broadcast::channel(config.event_queue.max(1));
+    let application = match create(&client, &discovered, &config).await {
+        Ok(application) => application,
+        // The pool's result for the domain may lead elsewhere than this user's pool: the
+        // server says so as it says a result no longer holds, and this user discovers again.
+        Err(SessionError::Create(error))
+            if signin.pool.is_some() && outcome(&error).is_some_and(|o| cache.observe(o)) =>
+        {
+            let discovered = signin.discover_again(&http, &hosts).await?;
+            client = signin.client_for(&http, hosts.clone(), &discovered)?;
+            cache.store(discovered.clone());
+            create(&client, &discovered, &config).await?
+        }
+        Err(error) => return Err(error),
+    };
+    let events = crate::queue::channel(config.event_queue);
     let (status, _) = broadcast::channel(64);
     let application = make_available(&client, application, &config, &status).await?;
     let (current, watching) = watch::channel(Current {
@@ -326,13 +339,31 @@ fn back_off(delay: Duration) -> Duration {
     delay.saturating_mul(2).min(settings::MAX_RETRY_DELAY)
 }
 
+/// How much earlier than `period` this application's first keep-alive comes: up to a fifth of
+/// the period, from a hash of the application's `self` link, so that the keep-alives of
+/// sessions started together are spread over that fifth instead of all firing at once (and
+/// stay spread: each then comes every `period`). The same application always gets the same
+/// offset, so a test on tokio's paused clock knows when it comes.
+fn spread(period: Duration, application: &Application) -> Duration {
+    use std::hash::{Hash, Hasher};
+    let Some(link) = &application.links.self_ else {
+        return Duration::ZERO;
+    };
+    // SipHash with fixed keys: the same offset in every run.
+    let mut hasher = std::hash::DefaultHasher::new();
+    link.href.as_str().hash(&mut hasher);
+    let fifth = period / 5;
+    let nanos = u64::try_from(fifth.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(hasher.finish() % nanos.saturating_add(1))
+}
+
 /// Keeps one pending GET outstanding until the application is gone, another client takes the
 /// channel or the credentials are refused; returns which.
 async fn read_events(
     client: Client,
     start: Link<ucwa::resources::Events>,
     config: LifecycleConfig,
-    events: broadcast::Sender<Event<AnyResource>>,
+    events: crate::queue::Sender<Event<AnyResource>>,
     status: broadcast::Sender<Status>,
 ) -> End {
     let retry_delay = config.retry_delay;
@@ -356,7 +387,7 @@ async fn read_events(
                 for sender in batch.senders {
                     for event in sender.events {
                         // No receiver is not an error: events are offered, not owed.
-                        let _ = events.send(event);
+                        events.send(event);
                     }
                 }
                 if goes_on {
@@ -426,7 +457,8 @@ impl Owner {
 
     async fn run(mut self, mut stopped: oneshot::Receiver<()>) {
         let period = self.config.keep_alive;
-        let mut keep_alive = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        let first = period.saturating_sub(spread(period, &self.current().application));
+        let mut keep_alive = tokio::time::interval_at(tokio::time::Instant::now() + first, period);
         keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut reader = self.spawn_reader().ok();
         let refused = loop {
@@ -603,7 +635,7 @@ impl Owner {
 
     async fn rediscover(&mut self, client: &mut Client) -> Result<Discovered, SessionError> {
         tracing::info!("running discovery again");
-        let discovered = self.signin.discover_with(&self.http, &self.hosts).await?;
+        let discovered = self.signin.discover_again(&self.http, &self.hosts).await?;
         *client = self
             .signin
             .client_for(&self.http, self.hosts.clone(), &discovered)?;
@@ -650,6 +682,34 @@ mod tests {
             back_off(settings::MAX_RETRY_DELAY),
             settings::MAX_RETRY_DELAY
         );
+    }
+
+    #[test]
+    fn keep_alives_of_applications_started_together_are_spread_over_a_fifth_of_the_period() {
+        let period = Duration::from_secs(150);
+        let offsets: Vec<Duration> = (0..200)
+            .map(|i| {
+                let mut application = Application::default();
+                application.links.self_ = Some(Link::to(
+                    format!("/ucwa/oauth/v1/applications/{i}").as_str(),
+                ));
+                spread(period, &application)
+            })
+            .collect();
+        assert!(offsets.iter().all(|o| *o <= period / 5), "{offsets:?}");
+        // Spread, not bunched: each sixth of the window holds some of them.
+        for part in 0..6u32 {
+            let (from, to) = (period / 5 / 6 * part, period / 5 / 6 * (part + 1));
+            assert!(
+                offsets.iter().any(|o| (from..to).contains(o)),
+                "none in {from:?}..{to:?}"
+            );
+        }
+        // The same application, the same offset.
+        let mut application = Application::default();
+        application.links.self_ = Some(Link::to("/ucwa/oauth/v1/applications/7"));
+        assert_eq!(spread(period, &application), offsets[7]);
+        assert_eq!(spread(period, &Application::default()), Duration::ZERO);
     }
 
     #[tokio::test]

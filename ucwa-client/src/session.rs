@@ -74,7 +74,7 @@ pub enum Status {
 #[derive(Debug)]
 pub struct Session {
     pub(crate) current: watch::Receiver<Current>,
-    pub(crate) events: broadcast::Sender<Event<AnyResource>>,
+    pub(crate) events: crate::queue::Sender<Event<AnyResource>>,
     pub(crate) status: broadcast::Sender<Status>,
     pub(crate) stop: Option<oneshot::Sender<()>>,
     pub(crate) task: Option<JoinHandle<()>>,
@@ -165,9 +165,10 @@ impl Session {
         Source::Session(self.current.clone())
     }
 
-    /// Every event from now on. The queue is bounded: a receiver that falls behind gets
-    /// `RecvError::Lagged(n)` with the number of events it missed, then the newest ones.
-    pub fn events(&self) -> broadcast::Receiver<Event<AnyResource>> {
+    /// Every event from now on. The queue is bounded ([`SignIn::event_queue`]) and holds only
+    /// what some receiver has not read yet: a receiver that falls behind gets
+    /// `RecvError::Lagged(n)` with the number of events it missed, then the oldest still held.
+    pub fn events(&self) -> crate::EventReceiver {
         self.events.subscribe()
     }
 
