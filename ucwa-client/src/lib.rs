@@ -74,6 +74,7 @@ pub mod outcome;
 pub mod people;
 mod pool;
 pub mod queue;
+pub mod resume;
 mod retry;
 mod session;
 pub mod settings;

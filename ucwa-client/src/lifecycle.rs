@@ -46,6 +46,7 @@ use crate::auth::hosts::Hosts;
 use crate::auth::{AuthError, TokenError, TokenErrorCode};
 use crate::discovery::{Discovered, DiscoveryCache, RequestOutcome};
 use crate::link::required;
+use crate::resume::{Resumption, SavedSession, StateStore};
 use crate::source::Current;
 use crate::{Client, ClientError, Session, SessionError, SignIn, Status, settings};
 
@@ -90,6 +91,10 @@ impl Default for LifecycleConfig {
 
 /// What the owner task holds.
 struct Owner {
+    /// Where the session's state is saved, when it is.
+    store: Option<Arc<dyn StateStore>>,
+    /// Where the first reader starts, for an application resumed.
+    resumed_events: Option<Link<ucwa::resources::Events>>,
     signin: SignIn,
     http: reqwest::Client,
     hosts: Arc<Hosts>,
@@ -152,7 +157,13 @@ pub(crate) async fn start(signin: SignIn, span: tracing::Span) -> Result<Session
     let mut cache = DiscoveryCache::default();
     cache.store(discovered.clone());
     let config = signin.lifecycle.clone();
-    let application = match create(&client, &discovered, &config).await {
+    let (resumed, resumption) = resume(&signin, &client).await;
+    let resumed_events = resumed.as_ref().map(|(_, events)| events.clone());
+    let created = match resumed {
+        Some((application, _)) => Ok(application),
+        None => create(&client, &discovered, &config).await,
+    };
+    let application = match created {
         Ok(application) => application,
         // The pool's result for the domain may lead elsewhere than this user's pool: the
         // server says so as it says a result no longer holds, and this user discovers again.
@@ -166,15 +177,38 @@ pub(crate) async fn start(signin: SignIn, span: tracing::Span) -> Result<Session
         }
         Err(error) => return Err(error),
     };
-    let events = crate::queue::channel(config.event_queue);
+    // A session resumed keeps its first events for its first subscriber: they are what
+    // arrived while the process was down.
+    let events = if resumed_events.is_some() {
+        crate::queue::holding(config.event_queue)
+    } else {
+        crate::queue::channel(config.event_queue)
+    };
     let (status, _) = broadcast::channel(64);
     let application = make_available(&client, application, &config, &status).await?;
+    // Saved before the session is given: a process that stops at once resumes this one.
+    let start_at = resumed_events
+        .as_ref()
+        .or(application.links.events.as_ref())
+        .map(|link| link.href.clone());
+    if let (Some(store), Some(link), Some(events)) =
+        (&signin.store, &application.links.self_, start_at)
+    {
+        store.save(&SavedSession::new(
+            signin.address.as_str(),
+            &link.href,
+            &events,
+        ));
+    }
     let (current, watching) = watch::channel(Current {
         client,
         application: Arc::new(application),
     });
     let (stop, stopped) = oneshot::channel();
+    let store = signin.store.clone();
     let owner = Owner {
+        store,
+        resumed_events,
         signin,
         http,
         hosts,
@@ -196,7 +230,48 @@ pub(crate) async fn start(signin: SignIn, span: tracing::Span) -> Result<Session
         status,
         stop: Some(stop),
         task: Some(task),
+        resumption,
     })
+}
+
+/// The application the store saved, if it is still there, with the event channel's position;
+/// and what the start is to report.
+async fn resume(
+    signin: &SignIn,
+    client: &Client,
+) -> (
+    Option<(Application, Link<ucwa::resources::Events>)>,
+    Resumption,
+) {
+    let saved = signin.store.as_ref().and_then(|store| store.load());
+    let Some(saved) = saved.filter(|s| s.address.eq_ignore_ascii_case(signin.address.as_str()))
+    else {
+        return (None, Resumption::Fresh);
+    };
+    let down_for = saved.age();
+    let link: Link<Application> = Link::to(saved.application.as_str());
+    match client.get::<Application>(&link).await {
+        Ok(application) => {
+            tracing::info!(application = %saved.application, "resumed the application saved");
+            let events = Link::to(saved.events.as_str());
+            let resumption = Resumption::Resumed {
+                application: saved.application,
+                events: saved.events,
+                down_for,
+            };
+            (Some((application, events)), resumption)
+        }
+        Err(error) => {
+            let reason = gone(&error).unwrap_or_else(|| error.to_string());
+            tracing::warn!(application = %saved.application, %reason, "the application saved is gone; creating a new one");
+            let resumption = Resumption::Recreated {
+                previous: saved.application,
+                reason,
+                down_for,
+            };
+            (None, resumption)
+        }
+    }
 }
 
 /// Waits for the owner; if it panicked, says so on the status stream, since the application
@@ -305,6 +380,23 @@ async fn read_again(client: &Client, application: Application) -> Application {
     }
 }
 
+/// Saves the session's state after each batch: the application and the channel's position.
+struct Saver {
+    store: Arc<dyn StateStore>,
+    address: String,
+    application: ucwa::Href,
+}
+
+impl Saver {
+    fn save(&self, position: &Link<ucwa::resources::Events>) {
+        self.store.save(&SavedSession::new(
+            &self.address,
+            &self.application,
+            &position.href,
+        ));
+    }
+}
+
 /// Why the event reader stopped.
 #[derive(Debug)]
 enum End {
@@ -365,6 +457,7 @@ async fn read_events(
     config: LifecycleConfig,
     events: crate::queue::Sender<Event<AnyResource>>,
     status: broadcast::Sender<Status>,
+    saver: Option<Saver>,
 ) -> End {
     let retry_delay = config.retry_delay;
     let mut channel = client.events(&start);
@@ -391,6 +484,9 @@ async fn read_events(
                     }
                 }
                 if goes_on {
+                    if let Some(saver) = &saver {
+                        saver.save(channel.position());
+                    }
                     delay = retry_delay;
                     continue;
                 }
@@ -437,12 +533,28 @@ impl Owner {
         self.current.borrow().clone()
     }
 
-    fn spawn_reader(&self) -> Result<JoinHandle<End>, SessionError> {
+    fn spawn_reader(&mut self) -> Result<JoinHandle<End>, SessionError> {
         let Current {
             client,
             application,
         } = self.current();
-        let start = required(application.links.events.as_ref(), "application", "events")?;
+        let start = match self.resumed_events.take() {
+            Some(position) => position,
+            None => required(application.links.events.as_ref(), "application", "events")?,
+        };
+        let saver = match (&self.store, &application.links.self_) {
+            (Some(store), Some(link)) => {
+                let saver = Saver {
+                    store: store.clone(),
+                    address: self.signin.address.as_str().to_owned(),
+                    application: link.href.clone(),
+                };
+                // Saved at once: a process that stops before the first batch resumes here.
+                saver.save(&start);
+                Some(saver)
+            }
+            _ => None,
+        };
         Ok(tokio::spawn(
             read_events(
                 client,
@@ -450,20 +562,27 @@ impl Owner {
                 self.config.clone(),
                 self.events.clone(),
                 self.status.clone(),
+                saver,
             )
             .in_current_span(),
         ))
     }
 
-    async fn run(mut self, mut stopped: oneshot::Receiver<()>) {
+    /// Runs until told to stop (`true`: delete the application; `false`: keep it, and the
+    /// state saved, for the next process) or the credentials are refused.
+    async fn run(mut self, mut stopped: oneshot::Receiver<bool>) {
         let period = self.config.keep_alive;
         let first = period.saturating_sub(spread(period, &self.current().application));
         let mut keep_alive = tokio::time::interval_at(tokio::time::Instant::now() + first, period);
         keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut reader = self.spawn_reader().ok();
+        let mut keep = false;
         let refused = loop {
             let end = tokio::select! {
-                _ = &mut stopped => break None,
+                told = &mut stopped => {
+                    keep = told == Ok(false);
+                    break None;
+                }
                 _ = keep_alive.tick() => match self.report_activity().await {
                     Ok(()) => continue,
                     Err(end) => end,
@@ -502,7 +621,14 @@ impl Owner {
             let _ = self.status.send(Status::Stopped { reason });
             return;
         }
+        if keep {
+            tracing::info!("suspended: the application is kept for the next process");
+            return;
+        }
         self.delete().await;
+        if let Some(store) = &self.store {
+            store.clear();
+        }
     }
 
     /// One keep-alive; `Err` when the application is gone or the credentials are refused.

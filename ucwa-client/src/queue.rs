@@ -49,6 +49,11 @@ struct State<T> {
     tail: u64,
     receivers: usize,
     senders: usize,
+    /// Events kept for the first receiver, when the queue was made to hold them
+    /// ([`holding`]) and none has subscribed yet; `None` once one has (or when not asked).
+    early: Option<VecDeque<T>>,
+    /// How many of those were dropped, the queue being full.
+    early_dropped: u64,
 }
 
 #[derive(Debug)]
@@ -60,6 +65,17 @@ struct Entry<T> {
 
 /// A queue holding at most `capacity` unread events (at least one).
 pub(crate) fn channel<T: Clone>(capacity: usize) -> Sender<T> {
+    made(capacity, false)
+}
+
+/// As [`channel`], and what is sent before the first receiver subscribes is kept for it (up
+/// to `capacity`, the oldest dropped and counted as its lag): for a session resumed, whose
+/// first batch holds what arrived while the process was down.
+pub(crate) fn holding<T: Clone>(capacity: usize) -> Sender<T> {
+    made(capacity, true)
+}
+
+fn made<T: Clone>(capacity: usize, hold: bool) -> Sender<T> {
     Sender {
         shared: Arc::new(Shared {
             state: Mutex::new(State {
@@ -68,6 +84,8 @@ pub(crate) fn channel<T: Clone>(capacity: usize) -> Sender<T> {
                 tail: 0,
                 receivers: 0,
                 senders: 1,
+                early: hold.then(VecDeque::new),
+                early_dropped: 0,
             }),
             notify: Notify::new(),
             capacity: capacity.max(1),
@@ -100,6 +118,16 @@ impl<T: Clone> Sender<T> {
     pub(crate) fn send(&self, value: T) {
         let mut state = self.shared.lock();
         if state.receivers == 0 {
+            let capacity = self.shared.capacity;
+            let mut dropped = 0;
+            if let Some(early) = state.early.as_mut() {
+                if early.len() >= capacity {
+                    early.pop_front();
+                    dropped = 1;
+                }
+                early.push_back(value);
+            }
+            state.early_dropped += dropped;
             return;
         }
         if state.entries.len() >= self.shared.capacity {
@@ -114,13 +142,26 @@ impl<T: Clone> Sender<T> {
         self.shared.notify.notify_waiters();
     }
 
-    /// A receiver of the events sent from now on.
+    /// A receiver of the events sent from now on (and, for the first receiver of a queue
+    /// made with [`holding`], of those kept for it, after a lag of those dropped).
     pub(crate) fn subscribe(&self) -> Receiver<T> {
         let mut state = self.shared.lock();
         state.receivers += 1;
+        let mut next = state.tail;
+        if let Some(early) = state.early.take() {
+            // Numbered as if they had been sent to this receiver, the dropped ones before them.
+            let dropped = std::mem::take(&mut state.early_dropped);
+            next = state.tail;
+            state.head = state.tail + dropped;
+            state.tail = state.head;
+            for value in early {
+                state.entries.push_back(Entry { value, unread: 1 });
+                state.tail += 1;
+            }
+        }
         Receiver {
             shared: self.shared.clone(),
-            next: state.tail,
+            next,
         }
     }
 }
@@ -291,6 +332,34 @@ mod tests {
             [6, 7, 8, 9]
         );
         assert_eq!(slots(&sender).0, 0);
+    }
+
+    #[test]
+    fn a_holding_queue_keeps_for_its_first_receiver_what_came_before_it() {
+        let sender = holding::<u32>(3);
+        for i in 0..5 {
+            sender.send(i);
+        }
+        let mut first = sender.subscribe();
+        let mut second = sender.subscribe();
+        assert_eq!(first.try_recv(), Err(TryRecvError::Lagged(2)));
+        assert_eq!(
+            (0..3)
+                .map(|_| first.try_recv().unwrap())
+                .collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
+        sender.send(5);
+        assert_eq!(first.try_recv(), Ok(5));
+        assert_eq!(second.try_recv(), Ok(5));
+        assert_eq!(second.try_recv(), Err(TryRecvError::Empty));
+        assert_eq!(slots(&sender).0, 0);
+        // After the first receiver, as any queue: nothing kept without one.
+        drop((first, second));
+        sender.send(6);
+        assert_eq!(slots(&sender).0, 0);
+        let mut third = sender.subscribe();
+        assert_eq!(third.try_recv(), Err(TryRecvError::Empty));
     }
 
     #[tokio::test]

@@ -41,6 +41,8 @@ pub struct SignIn {
     pub(crate) lifecycle: LifecycleConfig,
     /// What the session shares with the other sessions of the process, when given.
     pub(crate) pool: Option<SessionPool>,
+    /// Where the session's state is saved and resumed from, when given.
+    pub(crate) store: Option<Arc<dyn crate::resume::StateStore>>,
 }
 
 /// Why signing in failed.
@@ -93,6 +95,7 @@ impl SignIn {
             settings: Settings::default(),
             lifecycle: LifecycleConfig::default(),
             pool: None,
+            store: None,
         })
     }
 
@@ -125,6 +128,16 @@ impl SignIn {
     /// would (403, 502), this session runs discovery again, for itself and the pool.
     pub fn pool(mut self, pool: &SessionPool) -> Self {
         self.pool = Some(pool.clone());
+        self
+    }
+
+    /// Saves the session's state in `store` as it goes (the application, the event channel's
+    /// position after each batch) and, when the session starts, takes up the application saved
+    /// there if the server still has it, reading its events from where they were left; else
+    /// creates a new one. [`Session::resumption`](crate::Session::resumption) says which
+    /// ([`crate::resume`]).
+    pub fn resume_with(mut self, store: Arc<dyn crate::resume::StateStore>) -> Self {
+        self.store = Some(store);
         self
     }
 
