@@ -236,8 +236,8 @@ pub const MAX_INITIAL_BACKOFF: Duration = Duration::from_secs(10);
 /// The longest a request, or a connection, may be waited for: a zero timeout would fail
 /// every request at once, and one of hours would hang a caller on a dead server.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-/// The most events kept for a slow subscriber (`tokio::sync::broadcast` panics on huge
-/// capacities, and each slot is memory held for the session's life).
+/// The most events kept for a slow subscriber: the queue grows only as far as its slowest
+/// subscriber lags, but a bound that high is memory a stalled one may hold.
 pub const MAX_EVENT_QUEUE: usize = 65_536;
 
 /// The range of [`Settings::max_body_size`]: below 1 KiB not even an error answer fits; above
