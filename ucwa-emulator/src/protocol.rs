@@ -365,7 +365,7 @@ pub(crate) fn decode<T: Payload>(headers: &HeaderMap, body: &[u8]) -> Result<T, 
     };
     let renamed = match sent {
         Format::Json => camel_case_members(body),
-        Format::Xml => None,
+        Format::Xml => camel_case_properties(body),
     };
     let body = renamed.as_deref().unwrap_or(body);
     ucwa::codec::decode_as(sent, body).map_err(|e| {
@@ -408,6 +408,35 @@ fn camel_case_members(body: &[u8]) -> Option<Vec<u8>> {
         renamed.insert(name, value.clone());
     }
     serde_json::to_vec(&serde_json::Value::Object(renamed)).ok()
+}
+
+/// An XML body whose `<property name="..">` (or `<propertyList name="..">`) names start with a
+/// capital letter, as [`camel_case_members`] does for JSON; `None` when none does. Only the
+/// first letter of the attribute's value changes, byte for byte.
+fn camel_case_properties(body: &[u8]) -> Option<Vec<u8>> {
+    const NAME: &[u8] = b"name=\"";
+    let mut renamed: Option<Vec<u8>> = None;
+    let mut from = 0;
+    while let Some(found) = body[from..].windows(NAME.len()).position(|w| w == NAME) {
+        let at = from + found;
+        let first = at + NAME.len();
+        from = first;
+        // Inside a property's tag: the last `<` before it opens `<property` or
+        // `<propertyList`, with no `>` between.
+        let Some(open) = body[..at].iter().rposition(|b| *b == b'<') else {
+            continue;
+        };
+        let tag = &body[open..at];
+        let is_property = tag.starts_with(b"<property ") || tag.starts_with(b"<propertyList ");
+        if !is_property || tag.contains(&b'>') {
+            continue;
+        }
+        if body.get(first).is_some_and(u8::is_ascii_uppercase) {
+            let out = renamed.get_or_insert_with(|| body.to_vec());
+            out[first] = out[first].to_ascii_lowercase();
+        }
+    }
+    renamed
 }
 
 /// The SDP offer a body carries: 415 unless sent as `application/sdp`, 400 when empty.

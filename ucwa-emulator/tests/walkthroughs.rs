@@ -390,3 +390,20 @@ async fn any_casing_a_server_accepts_and_an_empty_batch_keeps_its_sender_list() 
         ucwa::events::EventBatch::<ucwa::resources::AnyResource>::from_xml(xml.as_bytes()).unwrap();
     assert!(batch.senders.is_empty() && batch.next.is_some());
 }
+
+/// The same in XML: property names capitalised, as other clients write them.
+#[tokio::test]
+async fn capitalised_xml_property_names_are_taken() {
+    let emulator = emulator().await;
+    let lene = User::new(&emulator, "lene@contoso.com").await;
+    let note = format!("{}/me/note", lene.app);
+    let set = lene
+        .post(
+            &note,
+            Some("application/xml"),
+            r#"<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="Message">In XML casing</property></input>"#,
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    assert_eq!(lene.get(&note).await["message"], "In XML casing");
+}
