@@ -161,9 +161,7 @@ async fn demonstrate(emulator: &ucwa_emulator::Emulator, format: Format) -> Resu
 }
 
 async fn next_message(
-    events: &mut tokio::sync::broadcast::Receiver<
-        ucwa::events::Event<ucwa::resources::AnyResource>,
-    >,
+    events: &mut ucwa_client::EventReceiver,
     wait: Duration,
 ) -> Result<ReceivedMessage, Error> {
     let found = tokio::time::timeout(wait, async {

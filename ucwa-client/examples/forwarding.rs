@@ -13,13 +13,11 @@ mod common;
 use std::time::Duration;
 
 use tokio::sync::broadcast;
-use ucwa::events::Event;
-use ucwa::resources::AnyResource;
 use ucwa_client::forwarding::ForwardingSettings;
 
 /// The next change announced on `events`.
 async fn next_change(
-    events: &mut broadcast::Receiver<Event<AnyResource>>,
+    events: &mut ucwa_client::EventReceiver,
 ) -> Result<ForwardingSettings, Box<dyn std::error::Error>> {
     let found = tokio::time::timeout(Duration::from_secs(10), async {
         loop {

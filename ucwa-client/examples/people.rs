@@ -8,18 +8,16 @@ mod common;
 
 use std::time::Duration;
 
-use tokio::sync::broadcast;
 use ucwa::Link;
 use ucwa::enumerations::PreferredAvailability;
-use ucwa::events::Event;
-use ucwa::resources::{AnyResource, ContactPresence};
+use ucwa::resources::ContactPresence;
 use ucwa_client::people::presence_update;
 
 type Error = Box<dyn std::error::Error>;
 
 /// Prints Lene's events up to the next update of a contact's presence, and gives its link.
 async fn next_presence_update(
-    events: &mut broadcast::Receiver<Event<AnyResource>>,
+    events: &mut ucwa_client::EventReceiver,
 ) -> Result<Link<ContactPresence>, Error> {
     loop {
         let event = tokio::time::timeout(Duration::from_secs(10), events.recv()).await??;

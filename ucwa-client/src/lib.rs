@@ -74,6 +74,9 @@ pub mod messaging;
 pub mod outcome;
 #[cfg(feature = "people")]
 pub mod people;
+mod pool;
+pub mod queue;
+pub mod resume;
 mod retry;
 mod session;
 pub mod settings;
@@ -93,10 +96,14 @@ pub use body::DEFAULT_LIMIT as DEFAULT_MAX_BODY_SIZE;
 pub use error::{BuildError, ClientError, TransportError};
 pub use events::EventChannel;
 pub use header_value::HeaderSyntaxError;
+pub use pool::SessionPool;
 pub use retry::RetryPolicy;
 pub use session::{Session, SessionError, Status};
 pub use settings::{SettingError, Settings};
 pub use signin::{SignIn, SignInError};
+
+/// What [`Session::events`] gives: the session's events from the moment it was called.
+pub type EventReceiver = queue::Receiver<ucwa::events::Event<ucwa::resources::AnyResource>>;
 
 use auth::hosts::Hosts;
 

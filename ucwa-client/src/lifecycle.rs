@@ -10,7 +10,7 @@
 //!   answers `MakeMeAvailableRequired`;
 //! - it owns the event channel: one reader task keeps exactly one pending GET outstanding, so
 //!   the server never sees the application idle, and hands every event to subscribers through
-//!   a bounded `broadcast` queue. A subscriber that falls behind is told how many events it
+//!   a bounded queue that holds only what subscribers have not read (`queue.rs`). A subscriber that falls behind is told how many events it
 //!   missed (`RecvError::Lagged`) and never slows the reader, so no subscriber can make the
 //!   application expire. A failed pending GET (or a batch with no `next` link) is retried
 //!   after the retry delay, doubled after each failure in a row up to 60 s; another client's
@@ -46,6 +46,7 @@ use crate::auth::hosts::Hosts;
 use crate::auth::{AuthError, TokenError, TokenErrorCode};
 use crate::discovery::{Discovered, DiscoveryCache, RequestOutcome};
 use crate::link::required;
+use crate::resume::{Resumption, SavedSession, StateStore};
 use crate::source::Current;
 use crate::{Client, ClientError, Session, SessionError, SignIn, Status, settings};
 
@@ -90,13 +91,17 @@ impl Default for LifecycleConfig {
 
 /// What the owner task holds.
 struct Owner {
+    /// Where the session's state is saved, when it is.
+    store: Option<Arc<dyn StateStore>>,
+    /// Where the first reader starts, for an application resumed.
+    resumed_events: Option<Link<ucwa::resources::Events>>,
     signin: SignIn,
     http: reqwest::Client,
     hosts: Arc<Hosts>,
     cache: DiscoveryCache,
     config: LifecycleConfig,
     current: watch::Sender<Current>,
-    events: broadcast::Sender<Event<AnyResource>>,
+    events: crate::queue::Sender<Event<AnyResource>>,
     status: broadcast::Sender<Status>,
 }
 
@@ -148,20 +153,62 @@ fn me_link<T>(
 pub(crate) async fn start(signin: SignIn, span: tracing::Span) -> Result<Session, SessionError> {
     let (http, hosts) = signin.parts()?;
     let discovered = signin.discover_with(&http, &hosts).await?;
-    let client = signin.client_for(&http, hosts.clone(), &discovered)?;
+    let mut client = signin.client_for(&http, hosts.clone(), &discovered)?;
     let mut cache = DiscoveryCache::default();
     cache.store(discovered.clone());
     let config = signin.lifecycle.clone();
-    let application = create(&client, &discovered, &config).await?;
-    let (events, _) = broadcast::channel(config.event_queue.max(1));
+    let (resumed, resumption) = resume(&signin, &client).await;
+    let resumed_events = resumed.as_ref().map(|(_, events)| events.clone());
+    let created = match resumed {
+        Some((application, _)) => Ok(application),
+        None => create(&client, &discovered, &config).await,
+    };
+    let application = match created {
+        Ok(application) => application,
+        // The pool's result for the domain may lead elsewhere than this user's pool: the
+        // server says so as it says a result no longer holds, and this user discovers again.
+        Err(SessionError::Create(error))
+            if signin.pool.is_some() && outcome(&error).is_some_and(|o| cache.observe(o)) =>
+        {
+            let discovered = signin.discover_again(&http, &hosts).await?;
+            client = signin.client_for(&http, hosts.clone(), &discovered)?;
+            cache.store(discovered.clone());
+            create(&client, &discovered, &config).await?
+        }
+        Err(error) => return Err(error),
+    };
+    // A session resumed keeps its first events for its first subscriber: they are what
+    // arrived while the process was down.
+    let events = if resumed_events.is_some() {
+        crate::queue::holding(config.event_queue)
+    } else {
+        crate::queue::channel(config.event_queue)
+    };
     let (status, _) = broadcast::channel(64);
     let application = make_available(&client, application, &config, &status).await?;
+    // Saved before the session is given: a process that stops at once resumes this one.
+    let start_at = resumed_events
+        .as_ref()
+        .or(application.links.events.as_ref())
+        .map(|link| link.href.clone());
+    if let (Some(store), Some(link), Some(events)) =
+        (&signin.store, &application.links.self_, start_at)
+    {
+        store.save(&SavedSession::new(
+            signin.address.as_str(),
+            &link.href,
+            &events,
+        ));
+    }
     let (current, watching) = watch::channel(Current {
         client,
         application: Arc::new(application),
     });
     let (stop, stopped) = oneshot::channel();
+    let store = signin.store.clone();
     let owner = Owner {
+        store,
+        resumed_events,
         signin,
         http,
         hosts,
@@ -183,7 +230,48 @@ pub(crate) async fn start(signin: SignIn, span: tracing::Span) -> Result<Session
         status,
         stop: Some(stop),
         task: Some(task),
+        resumption,
     })
+}
+
+/// The application the store saved, if it is still there, with the event channel's position;
+/// and what the start is to report.
+async fn resume(
+    signin: &SignIn,
+    client: &Client,
+) -> (
+    Option<(Application, Link<ucwa::resources::Events>)>,
+    Resumption,
+) {
+    let saved = signin.store.as_ref().and_then(|store| store.load());
+    let Some(saved) = saved.filter(|s| s.address.eq_ignore_ascii_case(signin.address.as_str()))
+    else {
+        return (None, Resumption::Fresh);
+    };
+    let down_for = saved.age();
+    let link: Link<Application> = Link::to(saved.application.as_str());
+    match client.get::<Application>(&link).await {
+        Ok(application) => {
+            tracing::info!(application = %saved.application, "resumed the application saved");
+            let events = Link::to(saved.events.as_str());
+            let resumption = Resumption::Resumed {
+                application: saved.application,
+                events: saved.events,
+                down_for,
+            };
+            (Some((application, events)), resumption)
+        }
+        Err(error) => {
+            let reason = gone(&error).unwrap_or_else(|| error.to_string());
+            tracing::warn!(application = %saved.application, %reason, "the application saved is gone; creating a new one");
+            let resumption = Resumption::Recreated {
+                previous: saved.application,
+                reason,
+                down_for,
+            };
+            (None, resumption)
+        }
+    }
 }
 
 /// Waits for the owner; if it panicked, says so on the status stream, since the application
@@ -292,6 +380,23 @@ async fn read_again(client: &Client, application: Application) -> Application {
     }
 }
 
+/// Saves the session's state after each batch: the application and the channel's position.
+struct Saver {
+    store: Arc<dyn StateStore>,
+    address: String,
+    application: ucwa::Href,
+}
+
+impl Saver {
+    fn save(&self, position: &Link<ucwa::resources::Events>) {
+        self.store.save(&SavedSession::new(
+            &self.address,
+            &self.application,
+            &position.href,
+        ));
+    }
+}
+
 /// Why the event reader stopped.
 #[derive(Debug)]
 enum End {
@@ -326,14 +431,33 @@ fn back_off(delay: Duration) -> Duration {
     delay.saturating_mul(2).min(settings::MAX_RETRY_DELAY)
 }
 
+/// How much earlier than `period` this application's first keep-alive comes: up to a fifth of
+/// the period, from a hash of the application's `self` link, so that the keep-alives of
+/// sessions started together are spread over that fifth instead of all firing at once (and
+/// stay spread: each then comes every `period`). The same application always gets the same
+/// offset, so a test on tokio's paused clock knows when it comes.
+fn spread(period: Duration, application: &Application) -> Duration {
+    use std::hash::{Hash, Hasher};
+    let Some(link) = &application.links.self_ else {
+        return Duration::ZERO;
+    };
+    // SipHash with fixed keys: the same offset in every run.
+    let mut hasher = std::hash::DefaultHasher::new();
+    link.href.as_str().hash(&mut hasher);
+    let fifth = period / 5;
+    let nanos = u64::try_from(fifth.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(hasher.finish() % nanos.saturating_add(1))
+}
+
 /// Keeps one pending GET outstanding until the application is gone, another client takes the
 /// channel or the credentials are refused; returns which.
 async fn read_events(
     client: Client,
     start: Link<ucwa::resources::Events>,
     config: LifecycleConfig,
-    events: broadcast::Sender<Event<AnyResource>>,
+    events: crate::queue::Sender<Event<AnyResource>>,
     status: broadcast::Sender<Status>,
+    saver: Option<Saver>,
 ) -> End {
     let retry_delay = config.retry_delay;
     let mut channel = client.events(&start);
@@ -356,10 +480,13 @@ async fn read_events(
                 for sender in batch.senders {
                     for event in sender.events {
                         // No receiver is not an error: events are offered, not owed.
-                        let _ = events.send(event);
+                        events.send(event);
                     }
                 }
                 if goes_on {
+                    if let Some(saver) = &saver {
+                        saver.save(channel.position());
+                    }
                     delay = retry_delay;
                     continue;
                 }
@@ -406,12 +533,28 @@ impl Owner {
         self.current.borrow().clone()
     }
 
-    fn spawn_reader(&self) -> Result<JoinHandle<End>, SessionError> {
+    fn spawn_reader(&mut self) -> Result<JoinHandle<End>, SessionError> {
         let Current {
             client,
             application,
         } = self.current();
-        let start = required(application.links.events.as_ref(), "application", "events")?;
+        let start = match self.resumed_events.take() {
+            Some(position) => position,
+            None => required(application.links.events.as_ref(), "application", "events")?,
+        };
+        let saver = match (&self.store, &application.links.self_) {
+            (Some(store), Some(link)) => {
+                let saver = Saver {
+                    store: store.clone(),
+                    address: self.signin.address.as_str().to_owned(),
+                    application: link.href.clone(),
+                };
+                // Saved at once: a process that stops before the first batch resumes here.
+                saver.save(&start);
+                Some(saver)
+            }
+            _ => None,
+        };
         Ok(tokio::spawn(
             read_events(
                 client,
@@ -419,19 +562,27 @@ impl Owner {
                 self.config.clone(),
                 self.events.clone(),
                 self.status.clone(),
+                saver,
             )
             .in_current_span(),
         ))
     }
 
-    async fn run(mut self, mut stopped: oneshot::Receiver<()>) {
+    /// Runs until told to stop (`true`: delete the application; `false`: keep it, and the
+    /// state saved, for the next process) or the credentials are refused.
+    async fn run(mut self, mut stopped: oneshot::Receiver<bool>) {
         let period = self.config.keep_alive;
-        let mut keep_alive = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        let first = period.saturating_sub(spread(period, &self.current().application));
+        let mut keep_alive = tokio::time::interval_at(tokio::time::Instant::now() + first, period);
         keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut reader = self.spawn_reader().ok();
+        let mut keep = false;
         let refused = loop {
             let end = tokio::select! {
-                _ = &mut stopped => break None,
+                told = &mut stopped => {
+                    keep = told == Ok(false);
+                    break None;
+                }
                 _ = keep_alive.tick() => match self.report_activity().await {
                     Ok(()) => continue,
                     Err(end) => end,
@@ -470,7 +621,14 @@ impl Owner {
             let _ = self.status.send(Status::Stopped { reason });
             return;
         }
+        if keep {
+            tracing::info!("suspended: the application is kept for the next process");
+            return;
+        }
         self.delete().await;
+        if let Some(store) = &self.store {
+            store.clear();
+        }
     }
 
     /// One keep-alive; `Err` when the application is gone or the credentials are refused.
@@ -603,7 +761,7 @@ impl Owner {
 
     async fn rediscover(&mut self, client: &mut Client) -> Result<Discovered, SessionError> {
         tracing::info!("running discovery again");
-        let discovered = self.signin.discover_with(&self.http, &self.hosts).await?;
+        let discovered = self.signin.discover_again(&self.http, &self.hosts).await?;
         *client = self
             .signin
             .client_for(&self.http, self.hosts.clone(), &discovered)?;
@@ -650,6 +808,34 @@ mod tests {
             back_off(settings::MAX_RETRY_DELAY),
             settings::MAX_RETRY_DELAY
         );
+    }
+
+    #[test]
+    fn keep_alives_of_applications_started_together_are_spread_over_a_fifth_of_the_period() {
+        let period = Duration::from_secs(150);
+        let offsets: Vec<Duration> = (0..200)
+            .map(|i| {
+                let mut application = Application::default();
+                application.links.self_ = Some(Link::to(
+                    format!("/ucwa/oauth/v1/applications/{i}").as_str(),
+                ));
+                spread(period, &application)
+            })
+            .collect();
+        assert!(offsets.iter().all(|o| *o <= period / 5), "{offsets:?}");
+        // Spread, not bunched: each sixth of the window holds some of them.
+        for part in 0..6u32 {
+            let (from, to) = (period / 5 / 6 * part, period / 5 / 6 * (part + 1));
+            assert!(
+                offsets.iter().any(|o| (from..to).contains(o)),
+                "none in {from:?}..{to:?}"
+            );
+        }
+        // The same application, the same offset.
+        let mut application = Application::default();
+        application.links.self_ = Some(Link::to("/ucwa/oauth/v1/applications/7"));
+        assert_eq!(spread(period, &application), offsets[7]);
+        assert_eq!(spread(period, &Application::default()), Duration::ZERO);
     }
 
     #[tokio::test]

@@ -39,6 +39,16 @@ impl EventSource for broadcast::Receiver<Event<AnyResource>> {
     }
 }
 
+impl EventSource for crate::EventReceiver {
+    async fn next_event(&mut self) -> Result<Option<Event<AnyResource>>, FollowError> {
+        match self.recv().await {
+            Ok(event) => Ok(Some(event)),
+            Err(broadcast::error::RecvError::Closed) => Ok(None),
+            Err(broadcast::error::RecvError::Lagged(missed)) => Err(FollowError::Lagged(missed)),
+        }
+    }
+}
+
 impl EventSource for EventChannel {
     async fn next_event(&mut self) -> Result<Option<Event<AnyResource>>, FollowError> {
         EventChannel::next_event(self)

@@ -156,7 +156,7 @@ impl RetryPolicy {
 
 /// A random number, from the standard library's randomly seeded hasher: enough to spread
 /// retries, no cryptography.
-fn random() -> u64 {
+pub(crate) fn random() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u128(

@@ -74,10 +74,12 @@ pub enum Status {
 #[derive(Debug)]
 pub struct Session {
     pub(crate) current: watch::Receiver<Current>,
-    pub(crate) events: broadcast::Sender<Event<AnyResource>>,
+    pub(crate) events: crate::queue::Sender<Event<AnyResource>>,
     pub(crate) status: broadcast::Sender<Status>,
-    pub(crate) stop: Option<oneshot::Sender<()>>,
+    /// `true`: stop and delete the application; `false`: stop and keep it.
+    pub(crate) stop: Option<oneshot::Sender<bool>>,
     pub(crate) task: Option<JoinHandle<()>>,
+    pub(crate) resumption: crate::resume::Resumption,
 }
 
 /// Why the session could not start.
@@ -177,9 +179,10 @@ impl Session {
         Source::Session(self.current.clone())
     }
 
-    /// Every event from now on. The queue is bounded: a receiver that falls behind gets
-    /// `RecvError::Lagged(n)` with the number of events it missed, then the newest ones.
-    pub fn events(&self) -> broadcast::Receiver<Event<AnyResource>> {
+    /// Every event from now on. The queue is bounded ([`SignIn::event_queue`]) and holds only
+    /// what some receiver has not read yet: a receiver that falls behind gets
+    /// `RecvError::Lagged(n)` with the number of events it missed, then the oldest still held.
+    pub fn events(&self) -> crate::EventReceiver {
         self.events.subscribe()
     }
 
@@ -188,10 +191,31 @@ impl Session {
         self.status.subscribe()
     }
 
-    /// Stops the keep-alive and the event channel and deletes the application.
+    /// What this session found of the one saved before it
+    /// ([`SignIn::resume_with`](crate::SignIn::resume_with)): nothing, the application taken
+    /// up again, or one that was gone and replaced (what reached it while down is lost).
+    pub fn resumption(&self) -> &crate::resume::Resumption {
+        &self.resumption
+    }
+
+    /// Stops the keep-alive and the event channel *without* deleting the application, whose
+    /// state the store has (its position saved after each batch): the next process started
+    /// with the same store takes it up, if the server still has it then (it deletes an
+    /// application after some minutes without requests: 15 by default on the emulator).
+    pub async fn suspend(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(false);
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Stops the keep-alive and the event channel and deletes the application (and forgets
+    /// the state saved for it).
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
@@ -203,7 +227,7 @@ impl Drop for Session {
     fn drop(&mut self) {
         // The owner deletes the application on its own once told; it cannot be awaited here.
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            let _ = stop.send(true);
         }
     }
 }

@@ -43,6 +43,8 @@ pub struct Settings {
     pub(crate) retry: RetryPolicy,
     pub(crate) proxies: Vec<reqwest::Proxy>,
     pub(crate) root_certificates: Vec<reqwest::Certificate>,
+    #[cfg(feature = "windows-auth")]
+    pub(crate) ntlm_proxy: Option<crate::auth::NtlmProxy>,
 }
 
 impl Default for Settings {
@@ -57,6 +59,8 @@ impl Default for Settings {
             retry: RetryPolicy::default(),
             proxies: Vec::new(),
             root_certificates: Vec::new(),
+            #[cfg(feature = "windows-auth")]
+            ntlm_proxy: None,
         }
     }
 }
@@ -133,6 +137,17 @@ impl Settings {
         self
     }
 
+    /// Sends HTTPS through `proxy`, a proxy asking for NTLM, authenticating as its account
+    /// (`windows-auth`): the client runs the handshake itself, on a tunnel of its own on
+    /// loopback that reqwest goes through (`ucwa_client::auth::ntlm_proxy`). Replaces the
+    /// environment's proxy (`NO_PROXY` still names the hosts reached directly); used with
+    /// [`Settings::proxy`] the NTLM proxy wins. Not used with [`Settings::http_client`].
+    #[cfg(feature = "windows-auth")]
+    pub fn ntlm_proxy(mut self, proxy: crate::auth::NtlmProxy) -> Self {
+        self.ntlm_proxy = Some(proxy);
+        self
+    }
+
     /// Trusts `certificate` as a root too, besides the system's (an on-premises PKI's root,
     /// which Skype for Business Server's certificates usually chain to):
     /// `reqwest::Certificate::from_pem(pem)?`. Not used with [`Settings::http_client`].
@@ -148,20 +163,45 @@ impl Settings {
         self.retry.clone().checked()?;
         timeout("connect_timeout", self.connect_timeout)?;
         timeout("request_timeout", self.request_timeout)?;
+        #[cfg(feature = "windows-auth")]
+        if let Some(proxy) = &self.ntlm_proxy
+            && let Err(allowed) = proxy.check()
+        {
+            return Err(SettingError {
+                parameter: "ntlm_proxy",
+                given: proxy.url().to_string(),
+                allowed,
+            });
+        }
         Ok(())
+    }
+
+    fn has_ntlm_proxy(&self) -> bool {
+        #[cfg(feature = "windows-auth")]
+        return self.ntlm_proxy.is_some();
+        #[cfg(not(feature = "windows-auth"))]
+        false
     }
 
     /// The HTTP client given, or one made with the connect timeout.
     pub(crate) fn http(&self) -> Result<reqwest::Client, RequestError> {
         match &self.http {
             Some(http) => Ok(http.clone()),
-            None if self.proxies.is_empty() && self.root_certificates.is_empty() => {
+            None if self.proxies.is_empty()
+                && self.root_certificates.is_empty()
+                && !self.has_ntlm_proxy() =>
+            {
                 crate::default_http(self.connect_timeout)
             }
             None => {
                 let mut builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
                     .redirect(reqwest::redirect::Policy::none());
+                // The first proxy that matches a URL is used: the NTLM one first.
+                #[cfg(feature = "windows-auth")]
+                if let Some(proxy) = &self.ntlm_proxy {
+                    builder = builder.proxy(proxy.start(self.connect_timeout)?);
+                }
                 for proxy in &self.proxies {
                     builder = builder.proxy(proxy.clone());
                 }
@@ -196,8 +236,8 @@ pub const MAX_INITIAL_BACKOFF: Duration = Duration::from_secs(10);
 /// The longest a request, or a connection, may be waited for: a zero timeout would fail
 /// every request at once, and one of hours would hang a caller on a dead server.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-/// The most events kept for a slow subscriber (`tokio::sync::broadcast` panics on huge
-/// capacities, and each slot is memory held for the session's life).
+/// The most events kept for a slow subscriber: the queue grows only as far as its slowest
+/// subscriber lags, but a bound that high is memory a stalled one may hold.
 pub const MAX_EVENT_QUEUE: usize = 65_536;
 
 /// The range of [`Settings::max_body_size`]: below 1 KiB not even an error answer fits; above

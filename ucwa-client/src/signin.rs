@@ -23,7 +23,7 @@ use crate::auth::{GrantOrder, GrantType, Grants, PasswordGrant, TokenProvider};
 use crate::discovery::{Discovered, Discovery, DiscoveryConfig, DiscoveryError, SignInAddress};
 use crate::lifecycle::LifecycleConfig;
 use crate::settings::{self, SettingError, Settings};
-use crate::{Client, RetryPolicy};
+use crate::{Client, RetryPolicy, SessionPool};
 
 /// Signs a user in: discovery, then a [`Client`] of the user's applications host, every host
 /// with its own token from one provider.
@@ -39,6 +39,10 @@ pub struct SignIn {
     pub(crate) discovery: DiscoveryConfig,
     pub(crate) settings: Settings,
     pub(crate) lifecycle: LifecycleConfig,
+    /// What the session shares with the other sessions of the process, when given.
+    pub(crate) pool: Option<SessionPool>,
+    /// Where the session's state is saved and resumed from, when given.
+    pub(crate) store: Option<Arc<dyn crate::resume::StateStore>>,
 }
 
 /// Why signing in failed.
@@ -96,6 +100,8 @@ impl SignIn {
             discovery: DiscoveryConfig::default(),
             settings: Settings::default(),
             lifecycle: LifecycleConfig::default(),
+            pool: None,
+            store: None,
         })
     }
 
@@ -118,6 +124,26 @@ impl SignIn {
     pub fn windows(mut self, grant: crate::auth::WindowsGrant) -> Self {
         self.provider = None;
         self.windows = Some(Arc::new(grant));
+        self
+    }
+
+    /// Shares `pool`'s HTTP client (which replaces any given in the settings), the tokens of
+    /// this address with the pool's other sessions of it, and the discovery of the domain with
+    /// the pool's other sessions of the domain (the first runs it, the others wait for its
+    /// result). When creating the application at the shared result fails as a moved user's
+    /// would (403, 502), this session runs discovery again, for itself and the pool.
+    pub fn pool(mut self, pool: &SessionPool) -> Self {
+        self.pool = Some(pool.clone());
+        self
+    }
+
+    /// Saves the session's state in `store` as it goes (the application, the event channel's
+    /// position after each batch) and, when the session starts, takes up the application saved
+    /// there if the server still has it, reading its events from where they were left; else
+    /// creates a new one. [`Session::resumption`](crate::Session::resumption) says which
+    /// ([`crate::resume`]).
+    pub fn resume_with(mut self, store: Arc<dyn crate::resume::StateStore>) -> Self {
+        self.store = Some(store);
         self
     }
 
@@ -345,6 +371,14 @@ impl SignIn {
     pub(crate) fn parts(&self) -> Result<(reqwest::Client, Arc<Hosts>), SignInError> {
         self.check_settings()?;
         let provider = self.provider().ok_or(SignInError::NoCredentials)?;
+        if let Some(pool) = &self.pool {
+            let hosts = pool.hosts(
+                self.address.as_str(),
+                provider,
+                self.settings.request_timeout,
+            );
+            return Ok((pool.http_client().clone(), hosts));
+        }
         let http = self.settings.http()?;
         let hosts = Arc::new(Hosts::new(
             Some(provider),
@@ -354,7 +388,32 @@ impl SignIn {
         Ok((http, hosts))
     }
 
+    /// Discovery: the pool's result for the domain when there is a pool, else run now.
     pub(crate) async fn discover_with(
+        &self,
+        http: &reqwest::Client,
+        hosts: &Hosts,
+    ) -> Result<Discovered, SignInError> {
+        match &self.pool {
+            Some(pool) => pool.discover(self, hosts, false).await,
+            None => self.run_discovery(http, hosts).await,
+        }
+    }
+
+    /// Discovery run again, the server having said the result no longer holds (kept for the
+    /// pool's other sessions too).
+    pub(crate) async fn discover_again(
+        &self,
+        http: &reqwest::Client,
+        hosts: &Hosts,
+    ) -> Result<Discovered, SignInError> {
+        match &self.pool {
+            Some(pool) => pool.discover(self, hosts, true).await,
+            None => self.run_discovery(http, hosts).await,
+        }
+    }
+
+    pub(crate) async fn run_discovery(
         &self,
         http: &reqwest::Client,
         hosts: &Hosts,

@@ -61,10 +61,7 @@ async fn next_status(status: &mut broadcast::Receiver<Status>) -> Status {
 
 /// Waits for the marker event `n`, past the events a new application gets on its own (the
 /// call it is in), within 10 s.
-async fn marker_arrives(
-    events: &mut broadcast::Receiver<Event<ucwa::resources::AnyResource>>,
-    n: usize,
-) {
+async fn marker_arrives(events: &mut ucwa_client::EventReceiver, n: usize) {
     let wanted = format!("/marker/{n}");
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {
@@ -80,7 +77,7 @@ async fn marker_arrives(
 
 /// Reads what a new session's application hears first, all in its first batch: the call it is
 /// in (`added` audioVideo), then the user made available (`updated` me, `added` presence).
-async fn past_the_start(events: &mut broadcast::Receiver<Event<ucwa::resources::AnyResource>>) {
+async fn past_the_start(events: &mut ucwa_client::EventReceiver) {
     let mut rels = Vec::new();
     for _ in 0..3 {
         let event = tokio::time::timeout(Duration::from_secs(10), events.recv())

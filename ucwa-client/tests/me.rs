@@ -5,7 +5,6 @@
 mod common;
 
 use common::{application, emulator, session, wait_for};
-use tokio::sync::broadcast;
 use ucwa::enumerations::{Availability, NoteType, PreferredAvailability};
 use ucwa::events::{Event, EventType};
 use ucwa::operations::{PresenceGet, PresenceGetError};
@@ -16,7 +15,7 @@ use ucwa_emulator::Limits;
 
 /// The next event about `rel` of type `kind`, skipping others.
 async fn next_about(
-    events: &mut broadcast::Receiver<Event<AnyResource>>,
+    events: &mut ucwa_client::EventReceiver,
     kind: EventType,
     rel: &str,
 ) -> Event<AnyResource> {

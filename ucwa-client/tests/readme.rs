@@ -109,7 +109,7 @@ async fn readme_sign_in(
         .application("ContosoBot/1.0", endpoint_id, "en-US")
         .start()
         .await?;
-    let mut events = session.events(); // tokio broadcast: bounded, Lagged(n) if slow
+    let mut events = session.events(); // bounded, grows on demand; Lagged(n) if slow
     let mut status = session.status(); // Available, Recovered { .. }, PGetReplaced, …
     let me = session.me(); // a task handle: it survives a recovery
     let client = session.client(); // send operations as with Client

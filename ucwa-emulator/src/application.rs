@@ -177,14 +177,12 @@ async fn events(
 ) -> Answer {
     state.observed.saw_event_query(&query);
     let app = application_at(&state, id)?;
-    let ack = query
-        .get("ack")
+    let ack = crate::protocol::query_parameter(&query, "ack")
         .and_then(|a| a.parse::<u64>().ok())
         .ok_or_else(|| {
             invalid_parameters(&[("ack", "a number from the `next` link".to_owned())])
         })?;
-    let wait = query
-        .get("timeout")
+    let wait = crate::protocol::query_parameter(&query, "timeout")
         .and_then(|t| t.parse::<u64>().ok())
         .map(Duration::from_secs)
         .map_or(state.config.long_poll, |t| t.min(state.config.long_poll));

@@ -59,7 +59,7 @@ pub(crate) async fn authorize(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(bearer_token);
     if let Some(token) = given {
         site.state.observed.saw_token(site.index, token);
         if let Some(user) = site.state.caller(site.index, token) {
@@ -123,7 +123,12 @@ pub(crate) async fn token_endpoint(
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let state = &site.state;
     let config = &state.config;
-    let field = |name: &str| form.get(name).map(String::as_str);
+    // Form fields by name in any case, as the server's form reader takes them.
+    let field = |name: &str| {
+        form.iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    };
     let grant = field("grant_type");
     let user = match grant {
         None => return refuse("invalid_request", None),
@@ -322,4 +327,13 @@ fn json_answer(
         headers.insert("x-ms-diagnostics", HeaderValue::from_static(diagnostics));
     }
     response
+}
+
+/// The token of an `Authorization` header value, its scheme in any case (`Bearer`, `bearer`:
+/// an authentication scheme is case-insensitive, RFC 9110 §11.1).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("Bearer")
+        .then(|| token.trim_start())
 }

@@ -369,6 +369,11 @@ pub(crate) fn decode<T: Payload>(headers: &HeaderMap, body: &[u8]) -> Result<T, 
     let Some(sent) = Format::from_content_type(content_type(headers)) else {
         return Err(unsupported_media_type("Send JSON or XML."));
     };
+    let renamed = match sent {
+        Format::Json => camel_case_members(body),
+        Format::Xml => camel_case_properties(body),
+    };
+    let body = renamed.as_deref().unwrap_or(body);
     ucwa::codec::decode_as(sent, body).map_err(|e| {
         Refusal::with(
             StatusCode::BAD_REQUEST,
@@ -377,6 +382,67 @@ pub(crate) fn decode<T: Payload>(headers: &HeaderMap, body: &[u8]) -> Result<T, 
             e.message(),
         )
     })
+}
+
+/// A JSON body whose members are written with a capital first letter (`UserAgent`,
+/// `OperationId`: the reference's samples and .NET clients send them so, and the server reads
+/// member names in any case), rewritten with the schema's lower-camel names; `None` when nothing
+/// needs it (or the body is not an object, left for the decoder to refuse). A name that is
+/// also present as written is left alone.
+fn camel_case_members(body: &[u8]) -> Option<Vec<u8>> {
+    let starts_upper = |key: &str| key.starts_with(|c: char| c.is_ascii_uppercase());
+    let Ok(serde_json::Value::Object(members)) = serde_json::from_slice(body) else {
+        return None;
+    };
+    if !members.keys().any(|key| starts_upper(key)) {
+        return None;
+    }
+    let mut renamed = serde_json::Map::new();
+    for (key, value) in &members {
+        let lower = if starts_upper(key) {
+            let mut chars = key.chars();
+            let first = chars.next().map(|c| c.to_ascii_lowercase());
+            first.into_iter().chain(chars).collect::<String>()
+        } else {
+            key.clone()
+        };
+        let name = if lower != *key && members.contains_key(&lower) {
+            key.clone()
+        } else {
+            lower
+        };
+        renamed.insert(name, value.clone());
+    }
+    serde_json::to_vec(&serde_json::Value::Object(renamed)).ok()
+}
+
+/// An XML body whose `<property name="..">` (or `<propertyList name="..">`) names start with a
+/// capital letter, as [`camel_case_members`] does for JSON; `None` when none does. Only the
+/// first letter of the attribute's value changes, byte for byte.
+fn camel_case_properties(body: &[u8]) -> Option<Vec<u8>> {
+    const NAME: &[u8] = b"name=\"";
+    let mut renamed: Option<Vec<u8>> = None;
+    let mut from = 0;
+    while let Some(found) = body[from..].windows(NAME.len()).position(|w| w == NAME) {
+        let at = from + found;
+        let first = at + NAME.len();
+        from = first;
+        // Inside a property's tag: the last `<` before it opens `<property` or
+        // `<propertyList`, with no `>` between.
+        let Some(open) = body[..at].iter().rposition(|b| *b == b'<') else {
+            continue;
+        };
+        let tag = &body[open..at];
+        let is_property = tag.starts_with(b"<property ") || tag.starts_with(b"<propertyList ");
+        if !is_property || tag.contains(&b'>') {
+            continue;
+        }
+        if body.get(first).is_some_and(u8::is_ascii_uppercase) {
+            let out = renamed.get_or_insert_with(|| body.to_vec());
+            out[first] = out[first].to_ascii_lowercase();
+        }
+    }
+    renamed
 }
 
 /// The SDP offer a body carries: 415 unless sent as `application/sdp`, 400 when empty.

@@ -283,3 +283,127 @@ async fn an_im_as_send_an_im_and_receive_an_im_exchange_it() {
         StatusCode::NO_CONTENT
     );
 }
+
+/// What other clients send as a server takes it: form fields, header names, the
+/// authentication scheme, body keys and query parameters in any case; and what a batch's shape
+/// holds is written even when empty (`sender`, an array, in a batch that timed out empty).
+#[tokio::test]
+async fn any_casing_a_server_accepts_and_an_empty_batch_keeps_its_sender_list() {
+    let emulator = emulator().await;
+    let http = Client::new();
+    let origin = emulator.origin();
+    // The token endpoint's form fields, capitalised.
+    let answer = http
+        .post(format!("{origin}{}", ucwa_emulator::TOKEN_PATH))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("Grant_Type=password&UserName=lene%40contoso.com&PASSWORD=pass%40word1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let issued: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    let token = issued["access_token"].as_str().unwrap().to_owned();
+    // The scheme in lower case, header names in odd case, the media type capitalised, the
+    // body's keys capitalised.
+    let created = http
+        .post(format!("{origin}{APPLICATIONS_PATH}"))
+        .header("AUTHORIZATION", format!("bearer {token}"))
+        .header("ACCEPT", "application/JSON")
+        .header("Content-TYPE", "Application/Json")
+        .body(r#"{"UserAgent":"casing","EndpointId":"casing-1","Culture":"en-US"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let application: Value = serde_json::from_slice(&created.bytes().await.unwrap()).unwrap();
+    assert_eq!(application["userAgent"], "casing");
+    assert_eq!(application["endpointId"], "casing-1");
+    let app = application["_links"]["self"]["href"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lene = User {
+        http,
+        origin,
+        token,
+        app,
+    };
+    let available = lene
+        .post(
+            &format!("{}/me/makeMeAvailable", lene.app),
+            Some("application/json"),
+            r#"{"SupportedModalities":["Messaging"]}"#,
+        )
+        .await;
+    assert_eq!(available.status(), StatusCode::NO_CONTENT);
+    let note = format!("{}/me/note", lene.app);
+    let set = lene
+        .post(
+            &note,
+            Some("application/json"),
+            r#"{"Message":"In casing"}"#,
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    assert_eq!(lene.get(&note).await["message"], "In casing");
+
+    // The event channel's `ack` and `timeout` in other cases; read until a batch times out
+    // with nothing in it, in both representations.
+    let mut ack = 1u64;
+    let mut empty = None;
+    for _ in 0..10 {
+        let batch = lene
+            .get(&format!("{}/events?Ack={ack}&TIMEOUT=1", lene.app))
+            .await;
+        ack = batch["_links"]["next"]["href"]
+            .as_str()
+            .and_then(|h| h.rsplit("ack=").next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        if batch["sender"].as_array().is_some_and(|s| s.is_empty()) {
+            empty = Some(batch);
+            break;
+        }
+        assert!(batch["sender"].is_array(), "{batch}");
+    }
+    let empty = empty.expect("an empty batch within ten");
+    assert_eq!(empty["sender"], serde_json::json!([]));
+    let xml = lene
+        .http
+        .get(format!(
+            "{}{}/events?ACK={ack}&timeout=1",
+            lene.origin, lene.app
+        ))
+        .bearer_auth(&lene.token)
+        .header("Accept", "application/xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xml.status(), StatusCode::OK);
+    let xml = xml.text().await.unwrap();
+    // XML has no empty list to write: the batch is its links alone, and reads as one.
+    assert!(
+        xml.contains("rel=\"next\"") && !xml.contains("<sender"),
+        "{xml}"
+    );
+    let batch =
+        ucwa::events::EventBatch::<ucwa::resources::AnyResource>::from_xml(xml.as_bytes()).unwrap();
+    assert!(batch.senders.is_empty() && batch.next.is_some());
+}
+
+/// The same in XML: property names capitalised, as other clients write them.
+#[tokio::test]
+async fn capitalised_xml_property_names_are_taken() {
+    let emulator = emulator().await;
+    let lene = User::new(&emulator, "lene@contoso.com").await;
+    let note = format!("{}/me/note", lene.app);
+    let set = lene
+        .post(
+            &note,
+            Some("application/xml"),
+            r#"<?xml version="1.0" encoding="utf-8"?><input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><property name="Message">In XML casing</property></input>"#,
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    assert_eq!(lene.get(&note).await["message"], "In XML casing");
+}

@@ -8,6 +8,8 @@
 
 pub mod challenge;
 pub(crate) mod hosts;
+#[cfg(feature = "windows-auth")]
+pub mod ntlm_proxy;
 pub mod order;
 pub mod provider;
 pub mod token;
@@ -17,6 +19,8 @@ pub mod windows;
 use ucwa::http::StatusCode;
 
 pub use challenge::{Bearer, Challenge, ChallengeError, Challenges, GrantType, MsRtcOAuth};
+#[cfg(feature = "windows-auth")]
+pub use ntlm_proxy::NtlmProxy;
 pub use order::{GrantOrder, Grants};
 pub use provider::{AnonymousMeeting, PasswordGrant, StaticToken, TokenProvider, TokenRequest};
 pub use token::{Grant, IssuedToken, Password, Token, TokenError, TokenErrorCode};

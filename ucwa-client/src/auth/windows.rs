@@ -184,15 +184,19 @@ fn challenge_of(offered: &[String], scheme: &str) -> Option<Vec<u8>> {
     })
 }
 
-/// The client side of one NTLM handshake.
-struct Handshake {
+/// The client side of one NTLM handshake (the Windows grant's, and an NTLM proxy's).
+pub(crate) struct Handshake {
     ntlm: Ntlm,
     credentials: Option<AuthIdentityBuffers>,
     target: String,
 }
 
 impl Handshake {
-    fn start(username: &str, password: &Password, resource: &str) -> Result<Self, AuthError> {
+    pub(crate) fn start(
+        username: &str,
+        password: &Password,
+        resource: &str,
+    ) -> Result<Self, AuthError> {
         let identity = AuthIdentity {
             username: Username::parse(username).map_err(failed)?,
             password: Secret::from(password.expose().to_owned()),
@@ -214,7 +218,7 @@ impl Handshake {
     }
 
     /// The next message: Negotiate first, then Authenticate for the server's challenge.
-    fn step(&mut self, challenge: Option<Vec<u8>>) -> Result<Vec<u8>, AuthError> {
+    pub(crate) fn step(&mut self, challenge: Option<Vec<u8>>) -> Result<Vec<u8>, AuthError> {
         let mut input = challenge
             .map(|c| vec![SecurityBuffer::new(c, BufferType::Token)])
             .unwrap_or_default();

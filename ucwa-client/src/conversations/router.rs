@@ -363,10 +363,7 @@ impl Conversations {
 /// The router's loop: until the session's events end.
 async fn run(
     inner: Arc<Inner>,
-    (mut events, mut status): (
-        broadcast::Receiver<Event<AnyResource>>,
-        broadcast::Receiver<Status>,
-    ),
+    (mut events, mut status): (crate::EventReceiver, broadcast::Receiver<Status>),
     policy: Policy,
     found: mpsc::Sender<Conversation>,
     asked: mpsc::Sender<IncomingInvitation>,

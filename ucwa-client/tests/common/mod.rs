@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use tokio::sync::broadcast;
 use ucwa::events::Event;
 use ucwa::operations::{
     ApplicationsPost, ApplicationsPostBody, MakeMeAvailablePost, MakeMeAvailablePostBody,
@@ -97,7 +96,7 @@ pub async fn application(
 
 /// The first event `pick` accepts, within [`WAIT`].
 pub async fn wait_for<T>(
-    events: &mut broadcast::Receiver<Event<AnyResource>>,
+    events: &mut ucwa_client::EventReceiver,
     mut pick: impl FnMut(&Event<AnyResource>) -> Option<T>,
 ) -> T {
     tokio::time::timeout(WAIT, async {

@@ -220,8 +220,8 @@ async fn escalate(
     body: Bytes,
 ) -> Answer {
     let app = in_conversation(&state, id, conversation)?;
-    let operation_id = query.get("operationId").map(String::as_str);
-    let session_context = query.get("sessionContext").map(String::as_str);
+    let operation_id = crate::protocol::query_parameter(&query, "operationId");
+    let session_context = crate::protocol::query_parameter(&query, "sessionContext");
     let mut problems = Vec::new();
     check(&mut problems, "operationId", operation_id, 50);
     check(&mut problems, "sessionContext", session_context, 50);

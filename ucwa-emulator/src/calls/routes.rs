@@ -133,7 +133,7 @@ async fn start_phone_audio(
     let mut input: StartPhoneAudioPostBody = decode(&headers, &body)?;
     // `to` may come in the query, as the reference's table allows.
     if input.to.is_none() {
-        input.to = query.get("to").cloned();
+        input.to = crate::protocol::query_parameter(&query, "to").map(str::to_owned);
     }
     let mut problems = Vec::new();
     if input.to.as_deref().is_none_or(|to| to.trim().is_empty()) {

@@ -103,7 +103,10 @@ async fn operate(
     let app = application_at(&state, id)?;
     // Every operation's fields are among this one's (`target`, `ringDelay`).
     let input: UnansweredCallToContactPostBody = decode_or_default(&headers, &body)?;
-    let ring_delay = match (input.ring_delay, query.get("ringDelay")) {
+    let ring_delay = match (
+        input.ring_delay,
+        crate::protocol::query_parameter(&query, "ringDelay"),
+    ) {
         (Some(delay), _) => Some(delay),
         (None, Some(text)) => Some(text.trim().parse::<i64>().map_err(|_| {
             invalid_parameters(&[("ringDelay", "a whole number of seconds".to_owned())])
@@ -111,7 +114,9 @@ async fn operate(
         (None, None) => None,
     };
     let given = Given {
-        target: input.target.or_else(|| query.get("target").cloned()),
+        target: input
+            .target
+            .or_else(|| crate::protocol::query_parameter(&query, "target").map(str::to_owned)),
         ring_delay,
     };
     let mut settings = all(&state).0.get(&key(&app)).cloned().unwrap_or_default();

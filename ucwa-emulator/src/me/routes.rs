@@ -127,7 +127,7 @@ async fn get_photo(
     Query(query): Query<HashMap<String, String>>,
 ) -> Answer {
     application_at(&state, id)?;
-    if let Some(size) = query.get("size")
+    if let Some(size) = crate::protocol::query_parameter(&query, "size")
         && !model::is_photo_size(size)
     {
         return Err(invalid_parameters(&[(

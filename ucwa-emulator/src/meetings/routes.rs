@@ -163,10 +163,9 @@ async fn join(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let input: JoinOnlineMeetingPostBody = decode_or_default(&headers, &body)?;
-    let uri = input
-        .online_meeting_uri
-        .clone()
-        .or_else(|| query.get("onlineMeetingUri").cloned());
+    let uri = input.online_meeting_uri.clone().or_else(|| {
+        crate::protocol::query_parameter(&query, "onlineMeetingUri").map(str::to_owned)
+    });
     let mut problems = Vec::new();
     check(&mut problems, "onlineMeetingUri", uri.as_deref(), 1000);
     if let Some(operation_id) = &input.operation_id

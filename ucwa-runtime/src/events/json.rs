@@ -118,9 +118,10 @@ impl<R: ResourceSet> EventBatch<R> {
         }
         let mut object = Map::new();
         object.insert("_links".to_owned(), Value::Object(links));
-        if !senders.is_empty() {
-            object.insert("sender".to_owned(), Value::Array(senders));
-        }
+        // The sender list is part of a batch's shape: written even when empty, so that a
+        // client reading `sender` as an array finds one in a batch that timed out empty
+        // (https://learn.microsoft.com/en-us/skype-sdk/ucwa/eventsinucwa).
+        object.insert("sender".to_owned(), Value::Array(senders));
         for (key, value) in self.unknown.iter() {
             object.insert(key.clone(), value.clone());
         }
