@@ -23,7 +23,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// The first event `pick` accepts, within [`WAIT`].
 async fn next<T>(
-    events: &mut broadcast::Receiver<Event<AnyResource>>,
+    events: &mut ucwa_client::EventReceiver,
     mut pick: impl FnMut(&Event<AnyResource>) -> Option<T>,
 ) -> Result<T, Box<dyn std::error::Error>> {
     let found = tokio::time::timeout(WAIT, async {

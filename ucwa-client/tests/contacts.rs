@@ -6,12 +6,10 @@
 
 use std::time::Duration;
 
-use tokio::sync::broadcast;
 use ucwa::ResponseError;
 use ucwa::enumerations::{Availability, ModalityType, PrivacyRelationshipLevel};
-use ucwa::events::Event;
 use ucwa::operation::{GenericError, RequestError, UcwaError};
-use ucwa::resources::{AnyResource, Contact};
+use ucwa::resources::Contact;
 use ucwa_client::ClientError;
 use ucwa_client::people::{
     ContactList, ContactListError, ListChange, PeopleHandle, SpecialGroup, list_change,
@@ -48,7 +46,7 @@ fn refusal<T: std::fmt::Debug>(
 /// Applies the list's changes from `events` to `local` until it equals `server` (within 10 s);
 /// the changes applied.
 async fn follow(
-    events: &mut broadcast::Receiver<Event<AnyResource>>,
+    events: &mut ucwa_client::EventReceiver,
     local: &mut ContactList,
     server: &ContactList,
 ) -> Vec<ListChange> {
