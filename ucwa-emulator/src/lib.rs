@@ -42,6 +42,7 @@
 //!    error answer as a status and an error body), `directory` (who may sign in, what each
 //!    publishes), `channel` (an application's event channel), `clock`, `limits`, `config`,
 //!    `faults` (the injectable [`Fault`]), `legs` (the simulated far ends of phone calls),
+//!    `routing` (each user's forwarding rules, which `forwarding` writes and `calls` applies),
 //!    `lock` (the one way a lock is taken), `ntlm` (the Windows grant's NTLM server side, per
 //!    connection; `windows-auth` feature).
 //! 2. `state`: the registry of applications, the token table, what tests inject, what was
@@ -77,6 +78,7 @@ mod lock;
 mod ntlm;
 mod paths;
 mod protocol;
+mod routing;
 mod serve;
 mod tls;
 // What the emulator holds.
@@ -108,7 +110,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use api::{Faults, Observed};
+pub use api::{Faults, IncomingCallError, Observed};
 pub use clock::Clock;
 pub use config::{Config, GRANTS, Stats};
 pub use directory::Person;

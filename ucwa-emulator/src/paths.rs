@@ -207,6 +207,7 @@ pub(crate) mod route {
     pub(crate) const HOLD_PHONE_AUDIO: &str = concat!(phone_audio!(), "/holdPhoneAudio");
     pub(crate) const RESUME_PHONE_AUDIO: &str = concat!(phone_audio!(), "/resumePhoneAudio");
     pub(crate) const STOP_PHONE_AUDIO: &str = concat!(phone_audio!(), "/stopPhoneAudio");
+    pub(crate) const DECLINE_PHONE_INVITATION: &str = concat!(phone_invitation!(), "/decline");
 
     pub(crate) const ONLINE_MEETINGS: &str = online_meetings!();
     pub(crate) const MY_MEETINGS: &str = my_meetings!();
@@ -567,6 +568,16 @@ pub(crate) fn in_phone_audio(app: u64, call: u64, rel: &str) -> String {
 /// The phoneAudioInvitation that placed call `call`.
 pub(crate) fn phone_invitation(app: u64, call: u64) -> String {
     format!(phone_invitation!(), app = app, call = call)
+}
+
+/// What an incoming phoneAudioInvitation links to: `decline`.
+pub(crate) fn in_phone_invitation(app: u64, call: u64, rel: &str) -> String {
+    format!(
+        concat!(phone_invitation!(), "/{rel}"),
+        app = app,
+        call = call,
+        rel = rel
+    )
 }
 
 #[cfg(test)]
