@@ -130,7 +130,13 @@ async fn the_escalation_flow_in_both_formats() {
             .get(created.links.from.as_ref().unwrap())
             .await
             .unwrap();
-        assert_eq!(from.name.as_deref(), Some("Ann Remote"));
+        // Outgoing: from the signed-in user (local), to the remote party.
+        assert_eq!(from.name.as_deref(), Some("Lene Aaling"), "{format}");
+        assert_eq!(from.local, Some(true));
+        assert_eq!(
+            created.to.as_ref().map(|u| u.as_str()),
+            Some("sip:ann@contoso.com")
+        );
     }
 }
 

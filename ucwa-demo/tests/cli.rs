@@ -30,8 +30,13 @@ fn escalates_against_the_embedded_emulator_in_both_formats() {
             stdout.contains("  state           Connecting\n"),
             "{stdout}"
         );
+        // Outgoing: from the signed-in user, to the remote party.
         assert!(
-            stdout.contains("  from            Ann Remote <sip:ann@contoso.com>\n"),
+            stdout.contains("  from            Lene Aaling <sip:lene@contoso.com>\n"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("  to              sip:ann@contoso.com\n"),
             "{stdout}"
         );
         assert!(

@@ -70,9 +70,13 @@ pub(crate) fn announce(app: &App) {
     )));
 }
 
-/// The call's participant `participant` (`None` for any other).
+/// The call's participant `participant`: the remote one by its number, the local user by
+/// their address (`None` for any other).
 pub(crate) fn participant_of(app: &App, participant: &str) -> Option<Participant> {
-    (participant == CALL_PARTICIPANT.to_string()).then(|| remote(app.id))
+    if participant == CALL_PARTICIPANT.to_string() {
+        return Some(remote(app.id));
+    }
+    app.user.is(participant).then(|| local(app))
 }
 
 /// How many escalations an application keeps (for [`crate::Stats`]).
@@ -121,8 +125,30 @@ fn remote(app: u64) -> Participant {
     participant
 }
 
+/// The user of application `app`, as the call's local participant.
+fn local(app: &App) -> Participant {
+    let mut participant = Participant {
+        name: Some(app.user.name.clone()),
+        uri: Some(Uri::new(app.user.sip_uri())),
+        role: Some(Role::Attendee),
+        source_network: Some(SourceNetwork::SameEnterprise),
+        anonymous: Some(false),
+        local: Some(true),
+        ..Participant::default()
+    };
+    participant.links.self_ = Some(Link::to(paths::participant(
+        app.id,
+        CALL_CONVERSATION,
+        &app.user.address,
+    )));
+    participant.links.conversation = Some(Link::to(conversation_path(app.id)));
+    participant
+}
+
 /// The invitation an escalation makes, still `Connecting`: the emulator has no far end to
 /// answer it, and the client only needs the offer back (`mediaOffer`) and the ids it sent.
+/// Outgoing, it is as a server names it: `from` the local user (`from`, embedded), `to` the
+/// remote participant.
 fn invitation(
     app: &App,
     number: u64,
@@ -257,7 +283,7 @@ async fn escalate(
             operation_id,
             session_context,
             sdp,
-            &remote(app.id),
+            &local(&app),
         );
         calls.invitations.insert(number, invitation.clone());
         invitation
