@@ -355,14 +355,20 @@ async fn a_hundred_concurrent_escalations_lose_and_duplicate_no_event() {
     // The channel is read while the escalations are in flight.
     let reader = tokio::spawn(async move {
         let mut seen = Vec::new();
-        while seen.len() < 100 {
+        // Each escalation is announced, then answered (its negotiation `updated`).
+        let mut answers = 0;
+        while seen.len() < 100 || answers < 100 {
             let event = tokio::time::timeout(Duration::from_secs(30), events.next_event())
                 .await
                 .expect("events keep coming")
                 .unwrap()
                 .unwrap();
-            if let Some(AnyResource::AudioVideoInvitation(invitation)) = event.resource {
-                seen.push(invitation.operation_id.unwrap());
+            match event.resource {
+                Some(AnyResource::AudioVideoInvitation(invitation)) => {
+                    seen.push(invitation.operation_id.unwrap());
+                }
+                Some(AnyResource::AudioVideoNegotiation(_)) => answers += 1,
+                _ => {}
             }
         }
         (seen, events)

@@ -176,6 +176,7 @@ pub(crate) mod route {
     pub(crate) const COMMUNICATION: &str = communication!();
     pub(crate) const START_MESSAGING: &str = concat!(communication!(), "/startMessaging");
     pub(crate) const CALL_INVITATION: &str = call_invitation!();
+    pub(crate) const CALL_NEGOTIATION: &str = concat!(call_invitation!(), "/audioVideoNegotiation");
     pub(crate) const MESSAGING_INVITATION: &str = messaging_invitation!();
     pub(crate) const ACCEPT: &str = concat!(messaging_invitation!(), "/accept");
     pub(crate) const DECLINE: &str = concat!(messaging_invitation!(), "/decline");

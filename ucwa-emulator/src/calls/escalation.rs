@@ -3,7 +3,10 @@
 //! audioVideoInvitation carrying the SDP offer as `mediaOffer` and announces it `started`.
 //!
 //! Its resources are canned: only the application's id, what the client sent and the SDP
-//! offer vary. An escalation is checked as the server checks it: `operationId` and
+//! offer vary. The far end answers every offer at once with [`SDP_ANSWER`]: an `updated`
+//! audioVideoNegotiation (sender: the invitation) whose `mediaAnswer` carries it, also
+//! readable at the invitation's `audioVideoNegotiation`; the invitation itself stays
+//! `Connecting` (the emulator carries no media to connect). An escalation is checked as the server checks it: `operationId` and
 //! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure`), one
 //! escalation per `operationId` (409 `AlreadyExists`), an `application/sdp` body (415), at
 //! most `limits.max_escalations` per application (403 `LimitExceeded`); an error injected with
@@ -21,7 +24,9 @@ use ucwa::enumerations::{
 };
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode};
-use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, Participant};
+use ucwa::resources::{
+    AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation, Participant,
+};
 use ucwa::{DataUri, Enumeration, Link, Uri};
 
 use crate::channel::{Queued, with_resource as event};
@@ -59,6 +64,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route(route::AUDIO_VIDEO, get(get_audio_video))
         .route(route::ESCALATE_AUDIO_VIDEO, post(escalate))
         .route(route::CALL_INVITATION, get(get_invitation))
+        .route(route::CALL_NEGOTIATION, get(get_negotiation))
 }
 
 /// A new application is already in the call: it hears so as it would of a real incoming call.
@@ -237,6 +243,59 @@ async fn get_invitation(
     Ok(payload(format, StatusCode::OK, &invitation))
 }
 
+/// The SDP answer the emulator's far end gives every offer: canned, for signalling only (its
+/// addresses and ports carry no media).
+pub(crate) const SDP_ANSWER: &str = "v=0\r\n\
+o=- 0 1 IN IP4 127.0.0.1\r\n\
+s=ucwa-emulator\r\n\
+c=IN IP4 127.0.0.1\r\n\
+t=0 0\r\n\
+m=audio 51010 RTP/AVP 0 101\r\n\
+a=rtpmap:0 PCMU/8000\r\n\
+a=rtpmap:101 telephone-event/8000\r\n\
+a=sendrecv\r\n\
+m=video 51020 RTP/AVP 96\r\n\
+a=rtpmap:96 H264/90000\r\n\
+a=sendrecv\r\n";
+
+/// The negotiation of escalation `number`: the far end's answer (`mediaAnswer`), as
+/// `audioVideoNegotiation` gives an outgoing call its answer.
+fn negotiation(app: u64, number: u64, session_context: Option<String>) -> AudioVideoNegotiation {
+    let mut negotiation = AudioVideoNegotiation {
+        session_context,
+        ..AudioVideoNegotiation::default()
+    };
+    let links = &mut negotiation.links;
+    links.self_ = Some(Link::to(paths::in_call_invitation(
+        app,
+        number,
+        "audioVideoNegotiation",
+    )));
+    links.audio_video_invitation = Some(Link::to(paths::call_invitation(app, number)));
+    links.media_answer = Some(
+        DataUri::from_bytes("application/sdp", SDP_ANSWER.as_bytes()).expect("a valid media type"),
+    );
+    negotiation
+}
+
+async fn get_negotiation(
+    Extract(state): Extract<Shared>,
+    Path((id, number)): Path<(u64, u64)>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    let app = application_at(&state, id)?;
+    let context = calls(&app)
+        .invitations
+        .get(&number)
+        .map(|i| i.session_context.clone())
+        .ok_or_else(not_found)?;
+    Ok(payload(
+        format,
+        StatusCode::OK,
+        &negotiation(id, number, context),
+    ))
+}
+
 async fn escalate(
     Extract(state): Extract<Shared>,
     Path((id, conversation)): Path<(u64, u64)>,
@@ -292,6 +351,26 @@ async fn escalate(
         "communication",
         &paths::communication(id),
         invitation_started(&invitation),
+    )));
+    // The far end answers the offer: the negotiation `updated`, from the invitation.
+    let invitation_href = invitation.links.self_.clone().unwrap_or_default();
+    let number = invitation_href
+        .href
+        .as_str()
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_default();
+    let negotiation = negotiation(id, number, invitation.session_context.clone());
+    app.channel.push(Arc::new(Queued::new(
+        "audioVideoInvitation",
+        invitation_href.href.as_str(),
+        event(
+            EventType::Updated,
+            "audioVideoNegotiation",
+            negotiation.links.self_.clone().unwrap_or_default(),
+            AnyResource::AudioVideoNegotiation(Box::new(negotiation)),
+        ),
     )));
     Ok(payload(format, StatusCode::CREATED, &invitation))
 }

@@ -24,9 +24,17 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Audio/video signalling — SDP offers and answers, with the media left to a stack you bring —
+//! is in [`Sdp`], [`AudioVideoHandle`] and [`OutgoingAudioVideo`] (see [`audio_video`]'s
+//! docs, re-exported here).
+//!
 //! The session advertises phone audio, with the number the server rings, when signed in with
 //! [`crate::SignIn::phone_audio`]. [`CallsHandle`] finds `startPhoneAudio` in the application
 //! in use when it is called; a [`PhoneCall`] belongs to the application it was placed on.
+
+pub mod audio_video;
+
+pub use audio_video::{AudioVideoHandle, AudioVideoOutcome, Escalation, OutgoingAudioVideo, Sdp};
 
 use std::fmt;
 use std::time::Duration;

@@ -1,0 +1,247 @@
+//! Audio/video signalling: SDP offers and answers carried between the application and the
+//! server, never media.
+//!
+//! UCWA carries the session descriptions of an audio/video call; the media (RTP, ICE, codecs)
+//! flow between endpoints that the application provides. This client is **not a media
+//! stack**: it sends the offer your media stack wrote and hands you the answer the far end
+//! gave, as opaque text ([`Sdp`]). Bring a media stack that speaks SDP — for example
+//! [webrtc-rs](https://crates.io/crates/webrtc), GStreamer's `webrtcbin`, or a SIP/RTP stack
+//! such as the PJSIP or Sofia-SIP libraries — and give this module what it produces.
+//!
+//! The flow the README's first command shows: the session hears an audio/video call
+//! ([`super::CallsHandle::audio_video`] on an `added` audioVideo event), escalates it with an
+//! offer ([`AudioVideoHandle::escalate`]: `escalateAudioVideo`, answered 201 with the
+//! audioVideoInvitation, see
+//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/escalateaudiovideo_ref>), and receives
+//! the far end's answer ([`OutgoingAudioVideo::answer`]: the `audioVideoNegotiation` event
+//! whose `mediaAnswer` carries it, see
+//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideonegotiation_ref>).
+
+use std::fmt;
+use std::time::Duration;
+
+use ucwa::events::{Event, EventType};
+use ucwa::operations::{
+    EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
+};
+use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation};
+use ucwa::{DataUri, ErrorBody};
+
+use crate::link::required;
+use crate::outcome::{EventSource, FollowError, path_of};
+use crate::{Client, ClientError};
+
+use super::CallsHandle;
+
+/// A session description (RFC 8866), carried as the text it is: this client neither parses
+/// nor checks it, and never acts on it. Your media stack writes offers and reads answers.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sdp(String);
+
+impl Sdp {
+    /// The description `text`, as a media stack wrote it.
+    pub fn new(text: impl Into<String>) -> Self {
+        Sdp(text.into())
+    }
+
+    /// Its text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Its text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The description a `data:application/sdp` link carries (`None` when it is not SDP, or
+    /// not text).
+    pub fn from_data_uri(uri: &DataUri) -> Option<Sdp> {
+        if !uri.media_type().eq_ignore_ascii_case("application/sdp") {
+            return None;
+        }
+        String::from_utf8(uri.decode().ok()?).ok().map(Sdp)
+    }
+}
+
+impl fmt::Debug for Sdp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sdp({} bytes)", self.0.len())
+    }
+}
+
+impl fmt::Display for Sdp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl CallsHandle {
+    /// The audio/video modality `event` announces (`added` or `updated` audioVideo), with
+    /// the requests on it.
+    pub fn audio_video(&self, event: &Event<AnyResource>) -> Option<AudioVideoHandle> {
+        if !matches!(event.event_type, EventType::Added | EventType::Updated) {
+            return None;
+        }
+        let Some(AnyResource::AudioVideo(audio_video)) = &event.resource else {
+            return None;
+        };
+        Some(AudioVideoHandle {
+            client: self.source.current().client,
+            resource: (**audio_video).clone(),
+        })
+    }
+}
+
+/// A conversation's audioVideo as an event or a read gave it.
+#[derive(Clone, Debug)]
+pub struct AudioVideoHandle {
+    client: Client,
+    resource: AudioVideo,
+}
+
+/// Identifiers an escalation is sent with: the application's own `operationId` (which the
+/// invitation echoes; the server refuses a second escalation with the same one) and
+/// `sessionContext`, each at most 50 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Escalation {
+    /// `operationId`.
+    pub operation_id: String,
+    /// `sessionContext`.
+    pub session_context: String,
+}
+
+impl Escalation {
+    /// Fresh identifiers, unique within this process and across processes in practice.
+    pub fn unique() -> Self {
+        Escalation {
+            operation_id: unique_id(),
+            session_context: unique_id(),
+        }
+    }
+}
+
+fn unique_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{nanos:016x}{:08x}{count:08x}", std::process::id())
+}
+
+impl AudioVideoHandle {
+    /// The audioVideo as read.
+    pub fn resource(&self) -> &AudioVideo {
+        &self.resource
+    }
+
+    /// Escalates the conversation to audio/video with `offer` (escalateAudioVideo, the offer
+    /// sent as `application/sdp`): the outgoing invitation as the server created it. The far
+    /// end's answer comes on the event channel ([`OutgoingAudioVideo::answer`]).
+    pub async fn escalate(
+        &self,
+        offer: &Sdp,
+        ids: Escalation,
+    ) -> Result<OutgoingAudioVideo, ClientError<EscalateAudioVideoPostError>> {
+        let link = required(
+            self.resource.links.escalate_audio_video.as_ref(),
+            "audioVideo",
+            "escalateAudioVideo",
+        )?;
+        let query = EscalateAudioVideoPostQuery {
+            operation_id: ids.operation_id,
+            session_context: ids.session_context,
+        };
+        let body = offer.as_str().as_bytes().to_vec();
+        let invitation = self
+            .client
+            .call(|origin, format| {
+                EscalateAudioVideoPost::request(origin, &link, &query, body.clone(), format)
+            })
+            .await?;
+        Ok(OutgoingAudioVideo { invitation })
+    }
+}
+
+/// How an outgoing audio/video invitation was answered.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum AudioVideoOutcome {
+    /// The far end answered with this description: give it to your media stack.
+    Answered(Sdp),
+    /// The invitation failed before an answer, with the server's reason.
+    Failed(Box<ErrorBody>),
+}
+
+/// An audio/video invitation this application sent: its offer is out, its answer to come.
+#[derive(Clone, Debug)]
+pub struct OutgoingAudioVideo {
+    invitation: AudioVideoInvitation,
+}
+
+impl OutgoingAudioVideo {
+    /// The invitation as the server created it.
+    pub fn invitation(&self) -> &AudioVideoInvitation {
+        &self.invitation
+    }
+
+    /// The offer as the server echoed it (`mediaOffer`).
+    pub fn offer(&self) -> Option<Sdp> {
+        Sdp::from_data_uri(self.invitation.links.media_offer.as_ref()?)
+    }
+
+    /// Waits on `events` for at most `within` for the far end's answer: the
+    /// `audioVideoNegotiation` sent by this invitation whose `mediaAnswer` carries the
+    /// description; or the invitation's `completed` failure, with its reason.
+    pub async fn answer<S: EventSource + Send>(
+        &self,
+        events: &mut S,
+        within: Duration,
+    ) -> Result<AudioVideoOutcome, FollowError> {
+        let own = self
+            .invitation
+            .links
+            .self_
+            .as_ref()
+            .map(|l| path_of(l.href.as_str()))
+            .unwrap_or_default();
+        let wait = async {
+            loop {
+                let Some(event) = events.next_event().await? else {
+                    return Err(FollowError::Ended);
+                };
+                if let Some(AnyResource::AudioVideoNegotiation(negotiation)) = &event.resource
+                    && negotiation_of(negotiation, &own)
+                    && let Some(answer) = negotiation
+                        .links
+                        .media_answer
+                        .as_ref()
+                        .and_then(Sdp::from_data_uri)
+                {
+                    return Ok(AudioVideoOutcome::Answered(answer));
+                }
+                if event.event_type == EventType::Completed
+                    && path_of(event.link.href.as_str()) == own
+                    && let Some(reason) = event.reason
+                {
+                    return Ok(AudioVideoOutcome::Failed(Box::new(reason)));
+                }
+            }
+        };
+        tokio::time::timeout(within, wait)
+            .await
+            .map_err(|_| FollowError::TimedOut(within))?
+    }
+}
+
+/// Whether `negotiation` belongs to the invitation at path `own` (by its
+/// `audioVideoInvitation` link).
+fn negotiation_of(negotiation: &AudioVideoNegotiation, own: &str) -> bool {
+    negotiation
+        .links
+        .audio_video_invitation
+        .as_ref()
+        .is_some_and(|link| path_of(link.href.as_str()) == own)
+}
