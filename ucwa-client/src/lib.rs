@@ -72,6 +72,8 @@ pub mod messaging;
 pub mod outcome;
 #[cfg(feature = "people")]
 pub mod people;
+#[cfg(feature = "me")]
+pub mod phones;
 mod retry;
 mod session;
 pub mod settings;

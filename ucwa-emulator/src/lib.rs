@@ -51,8 +51,8 @@
 //! 3. What handlers share: `handler` (the application a request addresses, the caller),
 //!    `auth` (the bearer check, the token endpoint), `body` (bodies read under the limits).
 //! 4. The tasks, none importing another, one folder each: `calls` (the scripted audio/video
-//!    call and its escalation, and phone audio), `forwarding`, `me`, `messaging`, `people`
-//!    and `meetings`, each with its `model` (data and transitions, tested without HTTP), its
+//!    call and its escalation, and phone audio), `forwarding`, `me`, `messaging`, `people`,
+//!    `phones` and `meetings`, each with its `model` (data and transitions, tested without HTTP), its
 //!    `render` (resources and events) and its `routes` (handlers).
 //! 5. What assembles them: `application` (the application resource, which embeds each
 //!    task's part, and its event channel), `discovery`, `batch`, `routes` (each origin's
@@ -94,6 +94,7 @@ mod me;
 mod meetings;
 mod messaging;
 mod people;
+mod phones;
 // What assembles the tasks: the application resource, discovery, batches, the router, and
 // the API tests use.
 mod api;

@@ -172,6 +172,9 @@ pub(crate) mod route {
     pub(crate) const PRESENCE: &str = concat!(me!(), "/presence");
     pub(crate) const NOTE: &str = concat!(me!(), "/note");
     pub(crate) const LOCATION: &str = concat!(me!(), "/location");
+    pub(crate) const PHONES: &str = concat!(me!(), "/phones");
+    pub(crate) const PHONE: &str = concat!(me!(), "/phones/{phone}");
+    pub(crate) const PHONE_OPERATION: &str = concat!(me!(), "/phones/{phone}/{operation}");
 
     pub(crate) const COMMUNICATION: &str = communication!();
     pub(crate) const START_MESSAGING: &str = concat!(communication!(), "/startMessaging");
@@ -258,6 +261,26 @@ pub(crate) fn me(app: u64) -> String {
 /// What `me` links to: `presence`, `note`, `location`, `makeMeAvailable`, `reportMyActivity`.
 pub(crate) fn in_me(app: u64, rel: &str) -> String {
     format!(concat!(me!(), "/{rel}"), app = app, rel = rel)
+}
+
+/// The user's `phones`.
+pub(crate) fn phones(app: u64) -> String {
+    format!(concat!(me!(), "/phones"), app = app)
+}
+
+/// The user's phone `phone` (its type in lower case).
+pub(crate) fn phone(app: u64, phone: &str) -> String {
+    format!(concat!(me!(), "/phones/{phone}"), app = app, phone = phone)
+}
+
+/// What a phone links to: `changeNumber`, `changeVisibility`.
+pub(crate) fn in_phone(app: u64, phone: &str, rel: &str) -> String {
+    format!(
+        concat!(me!(), "/phones/{phone}/{rel}"),
+        app = app,
+        phone = phone,
+        rel = rel
+    )
 }
 
 /// The application's `communication`.

@@ -20,7 +20,7 @@ use crate::serve::Hangup;
 use crate::state::State;
 use crate::{
     application, batch, body, calls, discovery, faults, forwarding, me, meetings, messaging,
-    people, protocol,
+    people, phones, protocol,
 };
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
@@ -44,6 +44,7 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .merge(me::routes())
             .merge(messaging::routes())
             .merge(people::routes())
+            .merge(phones::routes())
             .merge(meetings::routes())
             .route(route::PARTICIPANT, get(get_participant));
     }
