@@ -1,18 +1,23 @@
 //! Audio/video signalling through the client, against the emulator, in JSON and in XML: the
 //! call every application hears of, escalated with an SDP offer (the offer echoed in the
 //! invitation, from the local user to the remote one), and the far end's answer received from
-//! the event channel as opaque SDP; the same identifiers twice refused.
+//! the event channel as opaque SDP; the same identifiers twice refused; an incoming
+//! audio/video invitation with its offer, accepted with an answer (the user's other
+//! application hears it answered elsewhere), accepted on the phone, and declined.
 
 mod common;
 
 use std::time::Duration;
 
-use common::{FORMATS, WAIT, application, emulator};
+use common::{FORMATS, WAIT, application, emulator, session, session_with, wait_for};
 use ucwa::ResponseError;
 use ucwa::enumerations::{Direction, InvitationState};
 use ucwa::operations::EscalateAudioVideoPostError;
 use ucwa_client::ClientError;
-use ucwa_client::calls::{AudioVideoHandle, AudioVideoOutcome, Escalation, Sdp};
+use ucwa_client::calls::{
+    AudioVideoHandle, AudioVideoOutcome, CallFailure, CallOutcome, DeclineScope, Escalation,
+    IncomingAudioVideo, Sdp,
+};
 use ucwa_emulator::Limits;
 
 const OFFER: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=test\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 50010 RTP/AVP 0\r\na=sendrecv\r\n";
@@ -92,4 +97,110 @@ async fn a_call_is_escalated_with_an_offer_and_answered_in_json_and_xml() {
             AudioVideoOutcome::Answered(_)
         ));
     }
+}
+
+async fn next_incoming(
+    session: &ucwa_client::Session,
+    events: &mut tokio::sync::broadcast::Receiver<
+        ucwa::events::Event<ucwa::resources::AnyResource>,
+    >,
+) -> IncomingAudioVideo {
+    let calls = session.calls();
+    wait_for(events, |e| calls.incoming_audio_video(e)).await
+}
+
+#[tokio::test]
+async fn an_incoming_audio_video_call_is_accepted_with_an_answer_on_the_phone_or_declined() {
+    let emulator = emulator(Limits::default()).await;
+    let faults = emulator.faults();
+    for format in FORMATS {
+        let lene = session_with(&emulator, "lene@contoso.com", format, |s| {
+            s.phone_audio("tel:+14255550100")
+        })
+        .await;
+        let desk = session(&emulator, "lene@contoso.com", format).await;
+        let mut events = lene.events();
+        let mut desk_events = desk.events();
+
+        // Accepted with an answer here: the other application hears it answered elsewhere.
+        assert_eq!(
+            faults
+                .incoming_audio_video("lene@contoso.com", "ann@contoso.com", OFFER)
+                .unwrap(),
+            2,
+            "{format}"
+        );
+        let incoming = next_incoming(&lene, &mut events).await;
+        let on_desk = next_incoming(&desk, &mut desk_events).await;
+        assert_eq!(incoming.from_uri(), Some("sip:ann@contoso.com"), "{format}");
+        assert_eq!(incoming.offer().as_ref().map(Sdp::as_str), Some(OFFER));
+        // Only the application that advertised phone audio may take it on the phone.
+        assert!(
+            incoming
+                .invitation()
+                .links
+                .accept_with_phone_audio
+                .is_some()
+        );
+        assert!(on_desk.invitation().links.accept_with_phone_audio.is_none());
+        incoming.accept(&Sdp::new(OFFER)).await.unwrap();
+        assert_eq!(
+            incoming.outcome(&mut events, WAIT).await.unwrap(),
+            CallOutcome::Connected,
+            "{format}"
+        );
+        match on_desk.outcome(&mut desk_events, WAIT).await.unwrap() {
+            CallOutcome::Failed(failure) => assert_eq!(
+                failure.reason().subcode.as_deref(),
+                Some("ConnectedElsewhere"),
+                "{format}"
+            ),
+            other => panic!("{format}: {other:?}"),
+        }
+        // Over: accepting again is refused (the copy from the `started` event still links it, so
+        // the server is asked and answers 409).
+        assert!(incoming.accept(&Sdp::new(OFFER)).await.is_err());
+
+        // Accepted on the phone.
+        faults
+            .incoming_audio_video("lene@contoso.com", "sip:john@contoso.com", OFFER)
+            .unwrap();
+        let incoming = next_incoming(&lene, &mut events).await;
+        incoming.accept_on_phone().await.unwrap();
+        assert_eq!(
+            incoming.outcome(&mut events, WAIT).await.unwrap(),
+            CallOutcome::Connected
+        );
+        match on_desk_without_phone(&desk, &mut desk_events)
+            .await
+            .accept_on_phone()
+            .await
+        {
+            Err(ClientError::MissingLink { rel, .. }) => assert_eq!(rel, "acceptWithPhoneAudio"),
+            other => panic!("{format}: {other:?}"),
+        }
+
+        // Declined.
+        faults
+            .incoming_audio_video("lene@contoso.com", "ann@contoso.com", OFFER)
+            .unwrap();
+        let incoming = next_incoming(&lene, &mut events).await;
+        incoming.decline(DeclineScope::Here).await.unwrap();
+        assert!(matches!(
+            incoming.outcome(&mut events, WAIT).await.unwrap(),
+            CallOutcome::Failed(CallFailure::Declined(_))
+        ));
+        desk.shutdown().await;
+        lene.shutdown().await;
+    }
+}
+
+/// The desk application's copy of the latest invitation (it never advertised phone audio).
+async fn on_desk_without_phone(
+    desk: &ucwa_client::Session,
+    events: &mut tokio::sync::broadcast::Receiver<
+        ucwa::events::Event<ucwa::resources::AnyResource>,
+    >,
+) -> IncomingAudioVideo {
+    next_incoming(desk, events).await
 }

@@ -182,6 +182,39 @@ impl<'a> Faults<'a> {
             })
     }
 
+    /// Makes an audio/video call from `from` (a SIP URI or address) with the caller's SDP
+    /// `offer` arrive for the user `to`: each of their available applications hears an
+    /// incoming audioVideoInvitation carrying the offer, to accept with an answer, on the
+    /// user's phone, or to decline. How many applications heard it (at most
+    /// `limits.max_conversations` invitations per application are kept; one more is not
+    /// delivered to it).
+    pub fn incoming_audio_video(
+        &self,
+        to: &str,
+        from: &str,
+        offer: &str,
+    ) -> Result<usize, IncomingCallError> {
+        let user = self
+            .state
+            .directory
+            .find(to.strip_prefix("sip:").unwrap_or(to))
+            .cloned()
+            .ok_or_else(|| IncomingCallError::UnknownUser(to.to_owned()))?;
+        let from = from.trim();
+        let from = if from.contains(':') {
+            from.to_owned()
+        } else {
+            format!("sip:{from}")
+        };
+        Ok(calls::call_user_with_audio_video(
+            self.state,
+            &user,
+            &from,
+            offer.as_bytes(),
+            self.state.config.limits.max_conversations,
+        ))
+    }
+
     /// Sets how long the user's own phone rings (`ring`) and how long the far end takes to
     /// answer or refuse (`connect`) for the next phone calls, on the emulator's
     /// [`crate::Clock`]: a test advances the clock past them.

@@ -212,6 +212,12 @@ pub(crate) mod route {
     pub(crate) const RESUME_PHONE_AUDIO: &str = concat!(phone_audio!(), "/resumePhoneAudio");
     pub(crate) const STOP_PHONE_AUDIO: &str = concat!(phone_audio!(), "/stopPhoneAudio");
     pub(crate) const DECLINE_PHONE_INVITATION: &str = concat!(phone_invitation!(), "/decline");
+    pub(crate) const AV_INVITATION: &str =
+        concat!(communication!(), "/audioVideoInvitations/{invitation}");
+    pub(crate) const AV_INVITATION_OPERATION: &str = concat!(
+        communication!(),
+        "/audioVideoInvitations/{invitation}/{operation}"
+    );
 
     pub(crate) const ONLINE_MEETINGS: &str = online_meetings!();
     pub(crate) const MY_MEETINGS: &str = my_meetings!();
@@ -592,6 +598,21 @@ pub(crate) fn in_phone_audio(app: u64, call: u64, rel: &str) -> String {
 /// The phoneAudioInvitation that placed call `call`.
 pub(crate) fn phone_invitation(app: u64, call: u64) -> String {
     format!(phone_invitation!(), app = app, call = call)
+}
+
+/// Incoming audioVideoInvitation `invitation`.
+pub(crate) fn av_invitation(app: u64, invitation: u64) -> String {
+    format!(
+        concat!(communication!(), "/audioVideoInvitations/{invitation}"),
+        app = app,
+        invitation = invitation
+    )
+}
+
+/// What an incoming audioVideoInvitation links to: `acceptWithAnswer`, `acceptWithPhoneAudio`,
+/// `decline`.
+pub(crate) fn in_av_invitation(app: u64, invitation: u64, rel: &str) -> String {
+    format!("{}/{rel}", av_invitation(app, invitation))
 }
 
 /// What an incoming phoneAudioInvitation links to: `decline`.

@@ -40,6 +40,7 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .merge(application::routes())
             .merge(calls::escalation_routes())
             .merge(calls::routes())
+            .merge(calls::audio_video_routes())
             .merge(forwarding::routes())
             .merge(me::routes())
             .merge(messaging::routes())

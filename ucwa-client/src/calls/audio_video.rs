@@ -20,18 +20,22 @@
 use std::fmt;
 use std::time::Duration;
 
+use ucwa::enumerations::{CallDeclineReason, Direction};
 use ucwa::events::{Event, EventType};
 use ucwa::operations::{
-    EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
+    AcceptWithAnswerPost, AcceptWithAnswerPostError, AcceptWithAnswerPostQuery,
+    AcceptWithPhoneAudioPost, AcceptWithPhoneAudioPostError, DeclinePost, DeclinePostBody,
+    DeclinePostError, EscalateAudioVideoPost, EscalateAudioVideoPostError,
+    EscalateAudioVideoPostQuery,
 };
 use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation};
 use ucwa::{DataUri, ErrorBody};
 
 use crate::link::required;
-use crate::outcome::{EventSource, FollowError, path_of};
+use crate::outcome::{EventSource, FollowError, OperationOutcome, follow, path_of};
 use crate::{Client, ClientError};
 
-use super::CallsHandle;
+use super::{CallFailure, CallOutcome, CallsHandle, DeclineScope};
 
 /// A session description (RFC 8866), carried as the text it is: this client neither parses
 /// nor checks it, and never acts on it. Your media stack writes offers and reads answers.
@@ -89,6 +93,139 @@ impl CallsHandle {
         Some(AudioVideoHandle {
             client: self.source.current().client,
             resource: (**audio_video).clone(),
+        })
+    }
+}
+
+impl CallsHandle {
+    /// The incoming audio/video call `event` announces, if it announces one (a `started`
+    /// audioVideoInvitation with direction `Incoming`).
+    pub fn incoming_audio_video(&self, event: &Event<AnyResource>) -> Option<IncomingAudioVideo> {
+        if event.event_type != EventType::Started {
+            return None;
+        }
+        let Some(AnyResource::AudioVideoInvitation(invitation)) = &event.resource else {
+            return None;
+        };
+        if invitation.direction != Some(Direction::Incoming) {
+            return None;
+        }
+        Some(IncomingAudioVideo {
+            client: self.source.current().client,
+            invitation: (**invitation).clone(),
+        })
+    }
+}
+
+/// An audio/video call arriving for the user, with the caller's offer: accept it with your
+/// media stack's answer ([`Self::accept`]), on the user's phone ([`Self::accept_on_phone`]:
+/// acceptWithPhoneAudio, when the application advertised phone audio), or decline it.
+#[derive(Clone, Debug)]
+pub struct IncomingAudioVideo {
+    client: Client,
+    invitation: AudioVideoInvitation,
+}
+
+impl IncomingAudioVideo {
+    /// The invitation as the event carried it.
+    pub fn invitation(&self) -> &AudioVideoInvitation {
+        &self.invitation
+    }
+
+    /// The caller's URI, when the server gave one.
+    pub fn from_uri(&self) -> Option<&str> {
+        self.invitation
+            .embedded
+            .from
+            .as_ref()?
+            .uri
+            .as_ref()
+            .map(|u| u.as_str())
+    }
+
+    /// The caller's offer (`mediaOffer`): give it to your media stack.
+    pub fn offer(&self) -> Option<Sdp> {
+        Sdp::from_data_uri(self.invitation.links.media_offer.as_ref()?)
+    }
+
+    /// Accepts with `answer`, your media stack's answer to [`Self::offer`] (acceptWithAnswer,
+    /// sent as `application/sdp`).
+    pub async fn accept(&self, answer: &Sdp) -> Result<(), ClientError<AcceptWithAnswerPostError>> {
+        let link = required(
+            self.invitation.links.accept_with_answer.as_ref(),
+            "audioVideoInvitation",
+            "acceptWithAnswer",
+        )?;
+        let query = AcceptWithAnswerPostQuery {
+            // The invitation's own, as the answer belongs to it; a fresh one if it has none.
+            session_context: self
+                .invitation
+                .session_context
+                .clone()
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(unique_id),
+            ..AcceptWithAnswerPostQuery::default()
+        };
+        let body = answer.as_str().as_bytes().to_vec();
+        self.client
+            .call(|origin, format| {
+                AcceptWithAnswerPost::request(origin, &link, &query, body.clone(), format)
+            })
+            .await
+    }
+
+    /// Accepts on the user's phone, the one advertised with [`crate::SignIn::phone_audio`]
+    /// (acceptWithPhoneAudio): no media here at all.
+    pub async fn accept_on_phone(&self) -> Result<(), ClientError<AcceptWithPhoneAudioPostError>> {
+        let link = required(
+            self.invitation.links.accept_with_phone_audio.as_ref(),
+            "audioVideoInvitation",
+            "acceptWithPhoneAudio",
+        )?;
+        self.client
+            .call(|origin, format| AcceptWithPhoneAudioPost::request(origin, &link, format))
+            .await
+    }
+
+    /// Declines it, here or on every device of the user.
+    pub async fn decline(&self, scope: DeclineScope) -> Result<(), ClientError<DeclinePostError>> {
+        let link = required(
+            self.invitation.links.decline.as_ref(),
+            "audioVideoInvitation",
+            "decline",
+        )?;
+        let body = DeclinePostBody {
+            reason: Some(match scope {
+                DeclineScope::Here => CallDeclineReason::Local,
+                DeclineScope::Everywhere => CallDeclineReason::Global,
+            }),
+            ..DeclinePostBody::default()
+        };
+        self.client
+            .call(|origin, format| DeclinePost::request(origin, &link, &body, format))
+            .await
+    }
+
+    /// Waits on `events` for at most `within` for how the invitation ended here: connected, or
+    /// failed (declined; answered on another device, `ConnectedElsewhere`; ...).
+    pub async fn outcome<S: EventSource + Send>(
+        &self,
+        events: &mut S,
+        within: Duration,
+    ) -> Result<CallOutcome, FollowError> {
+        let href = self
+            .invitation
+            .links
+            .self_
+            .as_ref()
+            .map(|l| l.href.as_str().to_owned())
+            .unwrap_or_default();
+        let event = follow(events, &href, within, |_| {}).await?;
+        Ok(match OperationOutcome::of(event, |_| Some(())) {
+            OperationOutcome::Succeeded(_) => CallOutcome::Connected,
+            OperationOutcome::Failed(reason) => {
+                CallOutcome::Failed(CallFailure::from_reason(reason))
+            }
         })
     }
 }

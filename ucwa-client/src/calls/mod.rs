@@ -34,7 +34,9 @@
 
 pub mod audio_video;
 
-pub use audio_video::{AudioVideoHandle, AudioVideoOutcome, Escalation, OutgoingAudioVideo, Sdp};
+pub use audio_video::{
+    AudioVideoHandle, AudioVideoOutcome, Escalation, IncomingAudioVideo, OutgoingAudioVideo, Sdp,
+};
 
 use std::fmt;
 use std::time::Duration;

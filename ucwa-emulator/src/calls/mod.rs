@@ -59,12 +59,16 @@
 
 mod escalation;
 mod incoming;
+mod incoming_av;
 mod model;
 mod render;
 mod ringing;
 mod routes;
 
 pub(crate) use escalation::{announce, participant_of, routes as escalation_routes};
+pub(crate) use incoming_av::{
+    call_user as call_user_with_audio_video, routes as audio_video_routes,
+};
 pub(crate) use ringing::{RingError, call_user};
 pub(crate) use routes::{made_available, routes, set_leg_delays, set_leg_outcome};
 
