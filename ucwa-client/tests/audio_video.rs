@@ -204,3 +204,47 @@ async fn on_desk_without_phone(
 ) -> IncomingAudioVideo {
     next_incoming(desk, events).await
 }
+
+#[tokio::test]
+async fn an_audio_video_call_is_started_with_an_offer_and_answered_or_refused() {
+    let emulator = emulator(Limits::default()).await;
+    emulator
+        .faults()
+        .leg_outcome("sip:john@contoso.com", ucwa_emulator::LegOutcome::Busy);
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let mut events = lene.events();
+        let calls = lene.calls();
+
+        let outgoing = calls
+            .start_audio_video("ann@contoso.com", &Sdp::new(OFFER))
+            .await
+            .unwrap();
+        let invitation = outgoing.invitation();
+        assert_eq!(invitation.direction, Some(Direction::Outgoing), "{format}");
+        assert_eq!(
+            invitation.to.as_ref().map(|u| u.as_str()),
+            Some("sip:ann@contoso.com")
+        );
+        assert_eq!(outgoing.offer().as_ref().map(Sdp::as_str), Some(OFFER));
+        match outgoing.answer(&mut events, WAIT).await.unwrap() {
+            AudioVideoOutcome::Answered(answer) => {
+                assert!(answer.as_str().contains("s=ucwa-emulator"), "{format}");
+            }
+            other => panic!("{format}: {other:?}"),
+        }
+
+        // A busy far end: the invitation fails, typed by its reason.
+        let busy = calls
+            .start_audio_video("sip:john@contoso.com", &Sdp::new(OFFER))
+            .await
+            .unwrap();
+        match busy.answer(&mut events, WAIT).await.unwrap() {
+            AudioVideoOutcome::Failed(reason) => {
+                assert_eq!(reason.subcode.as_deref(), Some("Busy"), "{format}");
+            }
+            other => panic!("{format}: {other:?}"),
+        }
+        lene.shutdown().await;
+    }
+}

@@ -204,6 +204,7 @@ pub(crate) mod route {
     pub(crate) const FORWARDING_PART: &str = concat!(forwarding!(), "/{part}");
     pub(crate) const FORWARDING_OPERATION: &str = concat!(forwarding!(), "/{part}/{operation}");
     pub(crate) const START_PHONE_AUDIO: &str = concat!(communication!(), "/startPhoneAudio");
+    pub(crate) const START_AUDIO_VIDEO: &str = concat!(communication!(), "/startAudioVideo");
     pub(crate) const PHONE_INVITATION: &str = phone_invitation!();
     pub(crate) const PHONE_CALL: &str = phone_call!();
     pub(crate) const PHONE_AUDIO: &str = phone_audio!();

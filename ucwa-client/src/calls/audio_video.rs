@@ -24,9 +24,10 @@ use ucwa::enumerations::{CallDeclineReason, Direction};
 use ucwa::events::{Event, EventType};
 use ucwa::operations::{
     AcceptWithAnswerPost, AcceptWithAnswerPostError, AcceptWithAnswerPostQuery,
-    AcceptWithPhoneAudioPost, AcceptWithPhoneAudioPostError, DeclinePost, DeclinePostBody,
-    DeclinePostError, EscalateAudioVideoPost, EscalateAudioVideoPostError,
-    EscalateAudioVideoPostQuery,
+    AcceptWithPhoneAudioPost, AcceptWithPhoneAudioPostError, AudioVideoInvitationGet,
+    AudioVideoInvitationGetError, DeclinePost, DeclinePostBody, DeclinePostError,
+    EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
+    StartAudioVideoPost, StartAudioVideoPostBody, StartAudioVideoPostError,
 };
 use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation};
 use ucwa::{DataUri, ErrorBody};
@@ -97,7 +98,65 @@ impl CallsHandle {
     }
 }
 
+/// Why [`CallsHandle::start_audio_video`] failed: starting it, or reading the invitation the
+/// server made.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartAudioVideoError {
+    /// startAudioVideo was refused, or not sent.
+    #[error("starting the audio/video call: {0}")]
+    Start(#[from] ClientError<StartAudioVideoPostError>),
+    /// The invitation it created could not be read.
+    #[error("reading the audio/video invitation: {0}")]
+    Read(#[from] ClientError<AudioVideoInvitationGetError>),
+}
+
 impl CallsHandle {
+    /// Starts an audio/video call to `to` (a SIP URI or sign-in address) with `offer`, your
+    /// media stack's offer (startAudioVideo, the offer as the body's `mediaOffer`): the
+    /// invitation as the server made it. Subscribe to the events first: the answer comes on
+    /// them ([`OutgoingAudioVideo::answer`]). See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/startaudiovideo_ref>.
+    pub async fn start_audio_video(
+        &self,
+        to: &str,
+        offer: &Sdp,
+    ) -> Result<OutgoingAudioVideo, StartAudioVideoError> {
+        let current = self.source.current();
+        let communication = current.application.embedded.communication.as_deref();
+        let link = required(
+            communication.and_then(|c| c.links.start_audio_video.as_ref()),
+            "communication",
+            "startAudioVideo",
+        )
+        .map_err(|e| StartAudioVideoError::Start(e.into()))?;
+        let to = to.trim();
+        let to = if to.contains(':') {
+            to.to_owned()
+        } else {
+            format!("sip:{to}")
+        };
+        let mut body = StartAudioVideoPostBody {
+            to: Some(to),
+            operation_id: Some(unique_id()),
+            session_context: Some(unique_id()),
+            ..StartAudioVideoPostBody::default()
+        };
+        body.links.media_offer = Some(
+            DataUri::from_bytes("application/sdp", offer.as_str().as_bytes())
+                .expect("application/sdp is a valid media type"),
+        );
+        let created = current
+            .client
+            .call(|origin, format| StartAudioVideoPost::request(origin, &link, &body, format))
+            .await?;
+        let invitation = current
+            .client
+            .call(|origin, format| AudioVideoInvitationGet::request(origin, &created, format))
+            .await?;
+        Ok(OutgoingAudioVideo { invitation })
+    }
+
     /// The incoming audio/video call `event` announces, if it announces one (a `started`
     /// audioVideoInvitation with direction `Incoming`).
     pub fn incoming_audio_video(&self, event: &Event<AnyResource>) -> Option<IncomingAudioVideo> {

@@ -36,6 +36,7 @@ pub mod audio_video;
 
 pub use audio_video::{
     AudioVideoHandle, AudioVideoOutcome, Escalation, IncomingAudioVideo, OutgoingAudioVideo, Sdp,
+    StartAudioVideoError,
 };
 
 use std::fmt;

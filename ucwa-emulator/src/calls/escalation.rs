@@ -258,24 +258,42 @@ m=video 51020 RTP/AVP 96\r\n\
 a=rtpmap:96 H264/90000\r\n\
 a=sendrecv\r\n";
 
-/// The negotiation of escalation `number`: the far end's answer (`mediaAnswer`), as
-/// `audioVideoNegotiation` gives an outgoing call its answer.
-fn negotiation(app: u64, number: u64, session_context: Option<String>) -> AudioVideoNegotiation {
+/// The negotiation of the invitation at `invitation`: the far end's answer (`mediaAnswer`),
+/// as `audioVideoNegotiation` gives an outgoing call its answer.
+pub(super) fn negotiation(
+    invitation: &str,
+    session_context: Option<String>,
+) -> AudioVideoNegotiation {
     let mut negotiation = AudioVideoNegotiation {
         session_context,
         ..AudioVideoNegotiation::default()
     };
     let links = &mut negotiation.links;
-    links.self_ = Some(Link::to(paths::in_call_invitation(
-        app,
-        number,
-        "audioVideoNegotiation",
-    )));
-    links.audio_video_invitation = Some(Link::to(paths::call_invitation(app, number)));
+    links.self_ = Some(Link::to(format!("{invitation}/audioVideoNegotiation")));
+    links.audio_video_invitation = Some(Link::to(invitation));
     links.media_answer = Some(
         DataUri::from_bytes("application/sdp", SDP_ANSWER.as_bytes()).expect("a valid media type"),
     );
     negotiation
+}
+
+/// The `updated` event of `negotiation`, sent by its invitation.
+pub(super) fn negotiation_updated(app: &App, negotiation: AudioVideoNegotiation) {
+    let invitation = negotiation
+        .links
+        .audio_video_invitation
+        .clone()
+        .unwrap_or_default();
+    app.channel.push(Arc::new(Queued::new(
+        "audioVideoInvitation",
+        invitation.href.as_str(),
+        event(
+            EventType::Updated,
+            "audioVideoNegotiation",
+            negotiation.links.self_.clone().unwrap_or_default(),
+            AnyResource::AudioVideoNegotiation(Box::new(negotiation)),
+        ),
+    )));
 }
 
 async fn get_negotiation(
@@ -289,10 +307,11 @@ async fn get_negotiation(
         .get(&number)
         .map(|i| i.session_context.clone())
         .ok_or_else(not_found)?;
+    let invitation = paths::call_invitation(id, number);
     Ok(payload(
         format,
         StatusCode::OK,
-        &negotiation(id, number, context),
+        &negotiation(&invitation, context),
     ))
 }
 
@@ -353,24 +372,10 @@ async fn escalate(
         invitation_started(&invitation),
     )));
     // The far end answers the offer: the negotiation `updated`, from the invitation.
-    let invitation_href = invitation.links.self_.clone().unwrap_or_default();
-    let number = invitation_href
-        .href
-        .as_str()
-        .rsplit('/')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_default();
-    let negotiation = negotiation(id, number, invitation.session_context.clone());
-    app.channel.push(Arc::new(Queued::new(
-        "audioVideoInvitation",
-        invitation_href.href.as_str(),
-        event(
-            EventType::Updated,
-            "audioVideoNegotiation",
-            negotiation.links.self_.clone().unwrap_or_default(),
-            AnyResource::AudioVideoNegotiation(Box::new(negotiation)),
-        ),
-    )));
+    let href = invitation.links.self_.clone().unwrap_or_default();
+    negotiation_updated(
+        &app,
+        negotiation(href.href.as_str(), invitation.session_context.clone()),
+    );
     Ok(payload(format, StatusCode::CREATED, &invitation))
 }

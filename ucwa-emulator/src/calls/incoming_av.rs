@@ -7,6 +7,13 @@
 //! completes `Success` when accepted (the user's other applications' with `Failure`,
 //! `ConnectedElsewhere`), `Failure` `Declined` when declined; a request on an invitation no
 //! longer ringing answers 409 `Conflict`.
+//!
+//! Outgoing ones too: `startAudioVideo` (`to` and the caller's offer as the body's `mediaOffer`
+//! link; 400 `ParameterValidationFailure` without them) answers 201 with the invitation's
+//! `Location`, announces it `started`, and the far end, a simulated leg ([`crate::Legs`]),
+//! decides at once: it answers (the negotiation `updated` with the canned SDP answer, readable
+//! at the invitation's `audioVideoNegotiation`, then the invitation `completed` `Success`), or
+//! the invitation completes with the leg's failure (`Busy`, `Declined`, `Timeout`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, MutexGuard};
@@ -18,19 +25,25 @@ use axum::routing::{get, post};
 use ucwa::enumerations::{Direction, Importance, InvitationState};
 use ucwa::events::EventType;
 use ucwa::http::{HeaderMap, StatusCode};
+use ucwa::operations::StartAudioVideoPostBody;
 use ucwa::resources::{AnyResource, AudioVideoInvitation, Participant};
 use ucwa::{DataUri, ErrorBody, Link, Uri};
 
 use crate::channel::{Queued, with_resource};
 use crate::directory::User;
-use crate::handler::{Answer, Shared, application_at};
+use crate::handler::{Answer, Shared, application_at, available_at};
 use crate::lock::lock;
 use crate::paths::{self, route};
-use crate::protocol::{Negotiated, Refusal, no_content, not_found, payload, sdp_offer};
+use crate::protocol::{
+    Negotiated, Refusal, created_at, decode, invalid_parameters, limit_exceeded, no_content,
+    not_found, payload, sdp_offer,
+};
 use crate::state::{App, State};
 
+use super::escalation::{negotiation, negotiation_updated};
 use super::incoming::{declined, reason};
-use super::routes::phone_of;
+use super::model::failure;
+use super::routes::{legs, phone_of};
 
 /// One application's incoming audio/video invitations, by number (in its slots).
 #[derive(Default)]
@@ -58,7 +71,149 @@ struct CallNumbers(u64);
 pub(crate) fn routes() -> Router<Shared> {
     Router::new()
         .route(route::AV_INVITATION, get(get_invitation))
-        .route(route::AV_INVITATION_OPERATION, post(operate))
+        .route(
+            route::AV_INVITATION_OPERATION,
+            post(operate).get(get_negotiation),
+        )
+        .route(route::START_AUDIO_VIDEO, post(start))
+}
+
+/// An outgoing invitation's negotiation, once its far end answered.
+async fn get_negotiation(
+    Extract(state): Extract<Shared>,
+    Path((id, number, operation)): Path<(u64, u64, String)>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    let app = application_at(&state, id)?;
+    if operation != "audioVideoNegotiation" {
+        return Err(not_found());
+    }
+    let answered = invitations(&app).all.get(&number).and_then(|i| {
+        (i.resource.direction == Some(Direction::Outgoing)
+            && i.resource.state == Some(InvitationState::Connected))
+        .then(|| i.resource.session_context.clone())
+    });
+    let context = answered.ok_or_else(not_found)?;
+    let invitation = paths::av_invitation(id, number);
+    Ok(payload(
+        format,
+        StatusCode::OK,
+        &negotiation(&invitation, context),
+    ))
+}
+
+/// startAudioVideo: an outgoing audio/video call with the caller's offer, decided at once by
+/// its far end's leg.
+async fn start(
+    Extract(state): Extract<Shared>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let app = available_at(&state, id)?;
+    let input: StartAudioVideoPostBody = decode(&headers, &body)?;
+    let mut problems = Vec::new();
+    let to = input.to.as_deref().map(str::trim).unwrap_or("");
+    if to.is_empty() {
+        problems.push(("to", "required".to_owned()));
+    }
+    let offer = input
+        .links
+        .media_offer
+        .as_ref()
+        .filter(|o| o.media_type().eq_ignore_ascii_case("application/sdp"))
+        .and_then(|o| o.decode().ok())
+        .filter(|o| !o.is_empty());
+    if offer.is_none() {
+        problems.push((
+            "mediaOffer",
+            "an application/sdp offer is required".to_owned(),
+        ));
+    }
+    for (name, value, max) in [
+        ("operationId", &input.operation_id, 50),
+        ("subject", &input.subject, 250),
+        ("sessionContext", &input.session_context, 50),
+    ] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+            problems.push((name, format!("at most {max} characters")));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(invalid_parameters(&problems));
+    }
+    let to = if to.contains(':') {
+        to.to_owned()
+    } else {
+        format!("sip:{to}")
+    };
+    let outcome = legs(&state).outcome_for(&to);
+    let max = state.config.limits.max_conversations;
+    let invitation = {
+        let mut mine = invitations(&app);
+        if mine.all.len() >= max {
+            return Err(limit_exceeded(&format!(
+                "This application has {max} audio/video invitations already \
+                 (`limits.max_conversations`)."
+            )));
+        }
+        mine.next += 1;
+        let number = mine.next;
+        let mut resource = AudioVideoInvitation {
+            direction: Some(Direction::Outgoing),
+            importance: Some(input.importance.clone().unwrap_or(Importance::Normal)),
+            state: Some(InvitationState::Connecting),
+            to: Some(Uri::new(to)),
+            operation_id: input.operation_id.clone(),
+            subject: input.subject.clone(),
+            session_context: Some(
+                input
+                    .session_context
+                    .clone()
+                    .unwrap_or_else(|| format!("{:032x}", 0xd_0000 + number)),
+            ),
+            thread_id: Some(format!("{:032x}", 0xe_0000 + number)),
+            join_audio_muted: input.join_audio_muted,
+            join_video_muted: input.join_video_muted,
+            ..AudioVideoInvitation::default()
+        };
+        resource.links.self_ = Some(Link::to(paths::av_invitation(app.id, number)));
+        resource.links.media_offer = input.links.media_offer.clone();
+        let mut from = Participant {
+            name: Some(app.user.name.clone()),
+            uri: Some(Uri::new(app.user.sip_uri())),
+            anonymous: Some(false),
+            local: Some(true),
+            ..Participant::default()
+        };
+        from.links.self_ = Some(Link::to(format!(
+            "{}/from",
+            paths::av_invitation(app.id, number)
+        )));
+        resource.links.from = from.links.self_.clone().map(Link::cast);
+        resource.embedded.from = Some(Box::new(from));
+        mine.all.insert(
+            number,
+            Invitation {
+                resource: resource.clone(),
+                call: 0,
+            },
+        );
+        (number, resource)
+    };
+    let (number, resource) = invitation;
+    announce(&app, &resource, EventType::Started, None);
+    let href = paths::av_invitation(app.id, number);
+    match failure(outcome) {
+        None => {
+            negotiation_updated(&app, negotiation(&href, resource.session_context.clone()));
+            end(&app, number, Ok(()));
+        }
+        Some(why) => {
+            end(&app, number, Err(why));
+        }
+    }
+    Ok(created_at(&href))
 }
 
 /// Makes an audio/video call from `from` with `offer` arrive for `callee`: each of their

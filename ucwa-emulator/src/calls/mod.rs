@@ -85,6 +85,10 @@ pub(crate) fn extend_communication(app: u64, communication: &mut ucwa::resources
         app,
         "startPhoneAudio",
     )));
+    communication.links.start_audio_video = Some(ucwa::Link::to(crate::paths::in_communication(
+        app,
+        "startAudioVideo",
+    )));
     let modalities = communication
         .supported_modalities
         .get_or_insert_with(Vec::new);
