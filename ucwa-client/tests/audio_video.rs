@@ -3,7 +3,9 @@
 //! invitation, from the local user to the remote one), and the far end's answer received from
 //! the event channel as opaque SDP; the same identifiers twice refused; an incoming
 //! audio/video invitation with its offer, accepted with an answer (the user's other
-//! application hears it answered elsewhere), accepted on the phone, and declined.
+//! application hears it answered elsewhere), accepted on the phone, and declined; a call
+//! started with startAudioVideo and an offer, answered, or refused by a busy far end; the
+//! call's audio moved to the user's phone (replaceWithPhoneAudio), connected.
 
 mod common;
 
@@ -246,5 +248,70 @@ async fn an_audio_video_call_is_started_with_an_offer_and_answered_or_refused() 
             other => panic!("{format}: {other:?}"),
         }
         lene.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn the_calls_audio_moves_to_the_phone_in_json_and_xml() {
+    let emulator = emulator(Limits::default()).await;
+    for format in FORMATS {
+        let (client, app) = application(&emulator, "lene@contoso.com", format, false).await;
+        // Available with phone audio, as a client taking calls on a phone is.
+        let me = app.embedded.me.as_ref().unwrap();
+        let body = ucwa::operations::MakeMeAvailablePostBody {
+            supported_modalities: Some(vec![
+                ucwa::enumerations::ModalityType::Messaging,
+                ucwa::enumerations::ModalityType::PhoneAudio,
+            ]),
+            phone_number: Some("tel:+14255550199".into()),
+            ..Default::default()
+        };
+        let link = me.links.make_me_available.as_ref().unwrap();
+        client
+            .send(
+                ucwa::operations::MakeMeAvailablePost::request(
+                    client.origin(),
+                    link,
+                    &body,
+                    format,
+                )
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        let calls = client.calls(&app);
+        let mut events = client.events(app.links.events.as_ref().unwrap());
+        let audio_video = tokio::time::timeout(WAIT, async {
+            loop {
+                let event = events.next_event().await.unwrap().unwrap();
+                if let Some(found) = calls.audio_video(&event) {
+                    return found;
+                }
+            }
+        })
+        .await
+        .unwrap();
+        let mut call = audio_video
+            .replace_with_phone_audio(
+                ucwa_client::calls::PlaceCall::to("ann@contoso.com").ring_first("+1 425 555 0100"),
+            )
+            .await
+            .unwrap();
+        let invitation = call.invitation().await.unwrap();
+        assert_eq!(
+            invitation.phone_number.as_ref().map(|u| u.as_str()),
+            Some("tel:+14255550100"),
+            "{format}"
+        );
+        assert_eq!(
+            invitation.to.as_ref().map(|u| u.as_str()),
+            Some("sip:ann@contoso.com")
+        );
+        assert_eq!(
+            call.outcome(&mut events, WAIT).await.unwrap(),
+            CallOutcome::Connected,
+            "{format}"
+        );
+        call.phone_audio().await.unwrap().stop().await.unwrap();
     }
 }

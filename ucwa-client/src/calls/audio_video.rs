@@ -27,6 +27,7 @@ use ucwa::operations::{
     AcceptWithPhoneAudioPost, AcceptWithPhoneAudioPostError, AudioVideoInvitationGet,
     AudioVideoInvitationGetError, DeclinePost, DeclinePostBody, DeclinePostError,
     EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
+    ReplaceWithPhoneAudioPost, ReplaceWithPhoneAudioPostBody, ReplaceWithPhoneAudioPostError,
     StartAudioVideoPost, StartAudioVideoPostBody, StartAudioVideoPostError,
 };
 use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation};
@@ -36,7 +37,7 @@ use crate::link::required;
 use crate::outcome::{EventSource, FollowError, OperationOutcome, follow, path_of};
 use crate::{Client, ClientError};
 
-use super::{CallFailure, CallOutcome, CallsHandle, DeclineScope};
+use super::{CallFailure, CallOutcome, CallsHandle, DeclineScope, PhoneCall, PlaceCall};
 
 /// A session description (RFC 8866), carried as the text it is: this client neither parses
 /// nor checks it, and never acts on it. Your media stack writes offers and reads answers.
@@ -331,6 +332,38 @@ impl AudioVideoHandle {
     /// The audioVideo as read.
     pub fn resource(&self) -> &AudioVideo {
         &self.resource
+    }
+
+    /// Moves the call's audio to a phone (replaceWithPhoneAudio): the server rings the user's
+    /// phone (`place`'s `ring_first`, else the one advertised with
+    /// [`crate::SignIn::phone_audio`]) and then `place`'s party, a call via work followed as
+    /// [`super::CallsHandle::place`]'s is ([`PhoneCall::outcome`]). See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/replacewithphoneaudio_ref>.
+    pub async fn replace_with_phone_audio(
+        &self,
+        place: PlaceCall,
+    ) -> Result<PhoneCall, ClientError<ReplaceWithPhoneAudioPostError>> {
+        let link = required(
+            self.resource.links.replace_with_phone_audio.as_ref(),
+            "audioVideo",
+            "replaceWithPhoneAudio",
+        )?;
+        let body = ReplaceWithPhoneAudioPostBody {
+            to: Some(place.to),
+            phone_number: place.phone_number,
+            operation_id: place.operation_id,
+            ..ReplaceWithPhoneAudioPostBody::default()
+        };
+        let invitation = self
+            .client
+            .call(|origin, format| ReplaceWithPhoneAudioPost::request(origin, &link, &body, format))
+            .await?;
+        Ok(PhoneCall {
+            client: self.client.clone(),
+            invitation,
+            phone_audio: None,
+            accepted_by: None,
+        })
     }
 
     /// Escalates the conversation to audio/video with `offer` (escalateAudioVideo, the offer

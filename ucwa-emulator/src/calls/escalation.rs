@@ -109,6 +109,7 @@ fn audio_video(app: u64) -> AudioVideo {
     audio_video.links.conversation = Some(Link::to(conversation_path(app)));
     audio_video.links.escalate_audio_video = Some(Link::to(op("escalateAudioVideo")));
     audio_video.links.stop_audio_video = Some(Link::to(op("stopAudioVideo")));
+    audio_video.links.replace_with_phone_audio = Some(Link::to(op("replaceWithPhoneAudio")));
     audio_video
 }
 

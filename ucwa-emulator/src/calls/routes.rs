@@ -10,7 +10,10 @@ use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
 use ucwa::enumerations::ModalityType;
 use ucwa::http::{HeaderMap, StatusCode};
-use ucwa::operations::{AddPhoneAudioPostBody, MakeMeAvailablePostBody, StartPhoneAudioPostBody};
+use ucwa::operations::{
+    AddPhoneAudioPostBody, MakeMeAvailablePostBody, ReplaceWithPhoneAudioPostBody,
+    StartPhoneAudioPostBody,
+};
 
 use crate::handler::{Answer, Shared, application_at, available_at};
 use crate::legs::{LegOutcome, Legs};
@@ -136,6 +139,10 @@ pub(crate) fn routes() -> Router<Shared> {
         .route(route::STOP_PHONE_AUDIO, post(stop))
         .route(route::ADD_PHONE_AUDIO, post(add_phone_audio))
         .route(route::DECLINE_PHONE_INVITATION, post(ringing::decline))
+        .route(
+            route::REPLACE_WITH_PHONE_AUDIO,
+            post(replace_with_phone_audio),
+        )
 }
 
 async fn start_phone_audio(
@@ -151,6 +158,35 @@ async fn start_phone_audio(
     if input.to.is_none() {
         input.to = query.get("to").cloned();
     }
+    place_call(&state, &app, input)
+}
+
+/// replaceWithPhoneAudio on the scripted call's audioVideo: its audio goes to the user's
+/// phone instead, a call via work to `to` as startPhoneAudio places one (the same checks and
+/// answers), its phoneAudioInvitation at the 201's `Location`.
+async fn replace_with_phone_audio(
+    Extract(state): Extract<Shared>,
+    Path((id, conversation)): Path<(u64, u64)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let app = available_at(&state, id)?;
+    if conversation != paths::CALL_CONVERSATION {
+        return Err(not_found());
+    }
+    let input: ReplaceWithPhoneAudioPostBody = decode(&headers, &body)?;
+    let input = StartPhoneAudioPostBody {
+        to: input.to,
+        phone_number: input.phone_number,
+        operation_id: input.operation_id,
+        ..StartPhoneAudioPostBody::default()
+    };
+    place_call(&state, &app, input)
+}
+
+/// Places a call via work for `app` as `input` says, after the checks startPhoneAudio makes.
+fn place_call(state: &Arc<State>, app: &Arc<App>, input: StartPhoneAudioPostBody) -> Answer {
+    let id = app.id;
     let mut problems = Vec::new();
     if input.to.as_deref().is_none_or(|to| to.trim().is_empty()) {
         problems.push(("to", "required".to_owned()));
@@ -183,10 +219,10 @@ async fn start_phone_audio(
     if !problems.is_empty() {
         return Err(invalid_parameters(&problems));
     }
-    let phone_number = users_phone(&app, input.phone_number)?;
+    let phone_number = users_phone(app, input.phone_number)?;
     let to = input.to.unwrap_or_default().trim().to_owned();
     let placing = Placing {
-        to_user: reaches_user(&state, &app, &to),
+        to_user: reaches_user(state, app, &to),
         to,
         phone_number: phone_number.map(|n| tel(&n)),
         subject: input.subject,
@@ -196,10 +232,10 @@ async fn start_phone_audio(
     };
     let now = state.clock.now();
     let number = {
-        let mut calls = calls(&app);
+        let mut calls = calls(app);
         let placed = calls.place(
             placing,
-            &legs(&state),
+            &legs(state),
             now,
             state.config.limits.max_conversations,
         );
@@ -211,10 +247,10 @@ async fn start_phone_audio(
                 "This application has {max} calls already (`limits.max_conversations`)."
             )),
         })?;
-        render::placed(&app, number, &calls.calls[&number]);
+        render::placed(app, number, &calls.calls[&number]);
         number
     };
-    tick_until_settled(Arc::downgrade(&state), id, number);
+    tick_until_settled(Arc::downgrade(state), id, number);
     Ok(created_at(&paths::phone_invitation(id, number)))
 }
 
