@@ -130,7 +130,13 @@ async fn the_escalation_flow_in_both_formats() {
             .get(created.links.from.as_ref().unwrap())
             .await
             .unwrap();
-        assert_eq!(from.name.as_deref(), Some("Ann Remote"));
+        // Outgoing: from the signed-in user (local), to the remote party.
+        assert_eq!(from.name.as_deref(), Some("Lene Aaling"), "{format}");
+        assert_eq!(from.local, Some(true));
+        assert_eq!(
+            created.to.as_ref().map(|u| u.as_str()),
+            Some("sip:ann@contoso.com")
+        );
     }
 }
 
@@ -349,14 +355,20 @@ async fn a_hundred_concurrent_escalations_lose_and_duplicate_no_event() {
     // The channel is read while the escalations are in flight.
     let reader = tokio::spawn(async move {
         let mut seen = Vec::new();
-        while seen.len() < 100 {
+        // Each escalation is announced, then answered (its negotiation `updated`).
+        let mut answers = 0;
+        while seen.len() < 100 || answers < 100 {
             let event = tokio::time::timeout(Duration::from_secs(30), events.next_event())
                 .await
                 .expect("events keep coming")
                 .unwrap()
                 .unwrap();
-            if let Some(AnyResource::AudioVideoInvitation(invitation)) = event.resource {
-                seen.push(invitation.operation_id.unwrap());
+            match event.resource {
+                Some(AnyResource::AudioVideoInvitation(invitation)) => {
+                    seen.push(invitation.operation_id.unwrap());
+                }
+                Some(AnyResource::AudioVideoNegotiation(_)) => answers += 1,
+                _ => {}
             }
         }
         (seen, events)

@@ -74,6 +74,8 @@ pub mod messaging;
 pub mod outcome;
 #[cfg(feature = "people")]
 pub mod people;
+#[cfg(feature = "me")]
+pub mod phones;
 mod pool;
 pub mod queue;
 pub mod resume;

@@ -6,8 +6,10 @@
 //! grant on each host that challenges, the applications on their own host. With
 //! `--sign-in ADDRESS --password PASSWORD` it does the same against a real deployment; with
 //! `--server URL --token TOKEN` it skips sign-in and uses the token as given. It creates an application,
-//! finds the call to escalate on the event channel, escalates it with an SDP offer, waits for
-//! the audioVideoInvitation in the event channel and prints it. Progress goes to stderr, the
+//! makes the user available (makeMeAvailable), finds the call to escalate on the event channel
+//! and escalates it with an SDP offer through the client's audio/video API
+//! (`ucwa_client::calls`), waits for the audioVideoInvitation in the event channel and prints
+//! it, then the far end's SDP answer. Progress goes to stderr, the
 //! invitation to stdout; a failure ends with a clear message and a non-zero exit.
 
 use std::process::ExitCode;
@@ -15,15 +17,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, ValueEnum};
 use std::sync::Arc;
-use ucwa::events::EventType;
+use ucwa::enumerations::ModalityType;
 use ucwa::operations::{
-    ApplicationsPost, ApplicationsPostBody, EscalateAudioVideoPost, EscalateAudioVideoPostQuery,
+    ApplicationsPost, ApplicationsPostBody, MakeMeAvailablePost, MakeMeAvailablePostBody,
 };
-use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation};
+use ucwa::resources::{AnyResource, Application, AudioVideoInvitation};
 use ucwa::{Format, Link};
 
 use ucwa_client::auth::provider::TokenFuture;
 use ucwa_client::auth::{PasswordGrant, TokenRequest, WindowsGrant};
+use ucwa_client::calls::{AudioVideoOutcome, Escalation, Sdp};
 use ucwa_client::{Client, EventChannel, SignIn, TokenProvider};
 use ucwa_emulator::{APPLICATIONS_PATH, Config, Emulator};
 
@@ -199,45 +202,95 @@ async fn run(args: Args) -> Result<(), String> {
     );
     let mut events = client.events(events_link);
 
-    eprintln!("waiting on the event channel for an audio/video call to escalate…");
-    let audio_video = find_call(&client, &mut events, wait).await?;
-    let escalate = audio_video
-        .links
-        .escalate_audio_video
-        .as_ref()
-        .ok_or("the call cannot be escalated: its audioVideo has no escalateAudioVideo link")?;
+    // Available before waiting for a call, as a client that takes calls is.
+    eprintln!("making the user available for messaging, audio and video…");
+    make_me_available(&client, &application, format).await?;
 
-    let query = EscalateAudioVideoPostQuery {
-        operation_id: unique_id(),
-        session_context: unique_id(),
+    eprintln!("waiting on the event channel for an audio/video call to escalate…");
+    let calls = client.calls(&application);
+    let audio_video = loop {
+        let event = next_event(&mut events, wait, "an audio/video call").await?;
+        if let Some(found) = calls.audio_video(&event) {
+            break found;
+        }
     };
+
+    let ids = Escalation::unique();
+    let operation_id = ids.operation_id.clone();
     eprintln!(
-        "escalating {} with an SDP offer of {} bytes (operationId {})…",
-        href(audio_video.links.self_.as_ref()),
+        "escalating {} with an SDP offer of {} bytes (operationId {operation_id})…",
+        href(audio_video.resource().links.self_.as_ref()),
         SDP_OFFER.len(),
-        query.operation_id
     );
-    let request = EscalateAudioVideoPost::request(
-        client.origin(),
-        escalate,
-        &query,
-        SDP_OFFER.as_bytes().to_vec(),
-        format,
-    )
-    .map_err(|e| e.to_string())?;
-    let created = client
-        .send(request)
+    let outgoing = audio_video
+        .escalate(&Sdp::new(SDP_OFFER), ids)
         .await
         .map_err(|e| format!("escalating: {e}"))?;
     eprintln!(
         "the server accepted it: invitation {}",
-        href(created.links.self_.as_ref())
+        href(outgoing.invitation().links.self_.as_ref())
     );
 
     eprintln!("waiting for the invitation in the event channel…");
-    let invitation = find_invitation(&client, &mut events, &query.operation_id, wait).await?;
+    let invitation = find_invitation(&client, &mut events, &operation_id, wait).await?;
     print!("{}", describe(&invitation));
-    Ok(())
+
+    eprintln!("waiting for the far end's answer…");
+    match outgoing
+        .answer(&mut events, wait)
+        .await
+        .map_err(|e| format!("waiting for the answer: {e}"))?
+    {
+        AudioVideoOutcome::Answered(answer) => {
+            eprintln!(
+                "received the answer ({} bytes of SDP)",
+                answer.as_str().len()
+            );
+            println!(
+                "  {:<15} application/sdp, {} bytes:",
+                "mediaAnswer",
+                answer.as_str().len()
+            );
+            for sdp_line in answer.as_str().lines() {
+                println!("    {sdp_line}");
+            }
+            Ok(())
+        }
+        AudioVideoOutcome::Failed(reason) => Err(format!(
+            "the call was not answered: {} {}",
+            reason.code,
+            reason.message.unwrap_or_default()
+        )),
+        other => Err(format!("the call was not answered: {other:?}")),
+    }
+}
+
+/// makeMeAvailable with the modalities the demo takes (messaging, audio, video).
+async fn make_me_available(
+    client: &Client,
+    application: &Application,
+    format: Format,
+) -> Result<(), String> {
+    let link = application
+        .embedded
+        .me
+        .as_ref()
+        .and_then(|me| me.links.make_me_available.as_ref())
+        .ok_or("the application offers no makeMeAvailable")?;
+    let body = MakeMeAvailablePostBody {
+        supported_modalities: Some(vec![
+            ModalityType::Messaging,
+            ModalityType::Audio,
+            ModalityType::Video,
+        ]),
+        ..Default::default()
+    };
+    let request = MakeMeAvailablePost::request(client.origin(), link, &body, format)
+        .map_err(|e| e.to_string())?;
+    client
+        .send(request)
+        .await
+        .map_err(|e| format!("making the user available: {e}"))
 }
 
 /// The names the embedded emulator answers for: the internal discovery entry point of the
@@ -284,29 +337,6 @@ impl<P: TokenProvider> TokenProvider for Announced<P> {
             );
             Ok(issued)
         })
-    }
-}
-
-/// The call to escalate: the first audioVideo the event channel announces.
-async fn find_call(
-    client: &Client,
-    events: &mut EventChannel,
-    wait: Duration,
-) -> Result<AudioVideo, String> {
-    loop {
-        let event = next_event(events, wait, "an audio/video call").await?;
-        if !event.names::<AudioVideo>()
-            || !matches!(event.event_type, EventType::Added | EventType::Updated)
-        {
-            continue;
-        }
-        return match event.resource {
-            Some(AnyResource::AudioVideo(audio_video)) => Ok(*audio_video),
-            _ => client
-                .get(&event.link.to_cast())
-                .await
-                .map_err(|e| format!("reading the call: {e}")),
-        };
     }
 }
 

@@ -30,8 +30,13 @@ fn escalates_against_the_embedded_emulator_in_both_formats() {
             stdout.contains("  state           Connecting\n"),
             "{stdout}"
         );
+        // Outgoing: from the signed-in user, to the remote party.
         assert!(
-            stdout.contains("  from            Ann Remote <sip:ann@contoso.com>\n"),
+            stdout.contains("  from            Lene Aaling <sip:lene@contoso.com>\n"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("  to              sip:ann@contoso.com\n"),
             "{stdout}"
         );
         assert!(
@@ -40,6 +45,11 @@ fn escalates_against_the_embedded_emulator_in_both_formats() {
         );
         assert!(
             stdout.contains("    m=video 50020 RTP/AVP 96\n"),
+            "{stdout}"
+        );
+        // The far end's answer, through the client's audio/video API.
+        assert!(
+            stdout.contains("  mediaAnswer     application/sdp, 235 bytes:\n    v=0\n"),
             "{stdout}"
         );
         // Progress on stderr, in order.
@@ -53,10 +63,12 @@ fn escalates_against_the_embedded_emulator_in_both_formats() {
             "creating an application at https://pool1.contoso.com:",
             "https://pool1.contoso.com:",
             "asks for a token",
+            "making the user available for messaging, audio and video",
             "waiting on the event channel for an audio/video call",
             "escalating",
             "the server accepted it",
             "received `started` for the invitation",
+            "received the answer (235 bytes of SDP)",
         ];
         let mut at = 0;
         for step in steps {

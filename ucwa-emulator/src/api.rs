@@ -2,6 +2,8 @@
 //! happen, and [`Observed`], what the emulator saw and holds. Both are views on the state,
 //! borrowed from the [`crate::Emulator`].
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ucwa::ErrorBody;
@@ -20,11 +22,11 @@ use crate::{calls, messaging};
 /// more is an error, and nothing is queued.
 #[derive(Clone, Copy)]
 pub struct Faults<'a> {
-    state: &'a State,
+    state: &'a Arc<State>,
 }
 
 impl<'a> Faults<'a> {
-    pub(crate) fn new(state: &'a State) -> Self {
+    pub(crate) fn new(state: &'a Arc<State>) -> Self {
         Faults { state }
     }
 
@@ -156,6 +158,75 @@ impl<'a> Faults<'a> {
         calls::set_leg_outcome(self.state, party, outcome);
     }
 
+    /// Makes a phone call from `from` (a number or SIP URI) arrive for the user `to` (a
+    /// sign-in address of the directory), as if someone outside the emulator dialled them:
+    /// their forwarding rules apply, and each of their applications that advertised phone
+    /// audio hears an incoming phoneAudioInvitation (`started`, from `from`), answered when
+    /// that application's phone picks up ([`Self::leg_outcome`] of the phone it advertised, or
+    /// of the user's SIP URI, after the ring delay) and declinable through the API. A signed-in
+    /// user calling another with startPhoneAudio does the same.
+    pub fn incoming_call(&self, to: &str, from: &str) -> Result<(), IncomingCallError> {
+        let user = self
+            .state
+            .directory
+            .find(to.strip_prefix("sip:").unwrap_or(to))
+            .cloned()
+            .ok_or_else(|| IncomingCallError::UnknownUser(to.to_owned()))?;
+        let from = from.trim();
+        let from = if from.contains(':') {
+            from.to_owned()
+        } else if from.contains('@') {
+            format!("sip:{from}")
+        } else {
+            let digits: String = from
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            format!("tel:{digits}")
+        };
+        calls::call_user(self.state, &user, from, None, None)
+            .map(|_| ())
+            .map_err(|calls::RingError::TooMany(value)| {
+                IncomingCallError::Limit(LimitReached {
+                    limit: "max_conversations",
+                    value,
+                })
+            })
+    }
+
+    /// Makes an audio/video call from `from` (a SIP URI or address) with the caller's SDP
+    /// `offer` arrive for the user `to`: each of their available applications hears an
+    /// incoming audioVideoInvitation carrying the offer, to accept with an answer, on the
+    /// user's phone, or to decline. How many applications heard it (at most
+    /// `limits.max_conversations` invitations per application are kept; one more is not
+    /// delivered to it).
+    pub fn incoming_audio_video(
+        &self,
+        to: &str,
+        from: &str,
+        offer: &str,
+    ) -> Result<usize, IncomingCallError> {
+        let user = self
+            .state
+            .directory
+            .find(to.strip_prefix("sip:").unwrap_or(to))
+            .cloned()
+            .ok_or_else(|| IncomingCallError::UnknownUser(to.to_owned()))?;
+        let from = from.trim();
+        let from = if from.contains(':') {
+            from.to_owned()
+        } else {
+            format!("sip:{from}")
+        };
+        Ok(calls::call_user_with_audio_video(
+            self.state,
+            &user,
+            &from,
+            offer.as_bytes(),
+            self.state.config.limits.max_conversations,
+        ))
+    }
+
     /// Sets how long the user's own phone rings (`ring`) and how long the far end takes to
     /// answer or refuse (`connect`) for the next phone calls, on the emulator's
     /// [`crate::Clock`]: a test advances the clock past them.
@@ -163,6 +234,27 @@ impl<'a> Faults<'a> {
         calls::set_leg_delays(self.state, ring, connect);
     }
 }
+
+/// Why [`Faults::incoming_call`] could not make a call arrive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IncomingCallError {
+    /// No user of the directory has this address.
+    UnknownUser(String),
+    /// `limits.max_conversations` calls to users are being decided already.
+    Limit(LimitReached),
+}
+
+impl fmt::Display for IncomingCallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IncomingCallError::UnknownUser(to) => write!(f, "no user {to:?} in the directory"),
+            IncomingCallError::Limit(limit) => limit.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for IncomingCallError {}
 
 /// What the emulator saw and holds ([`crate::Emulator::observed`]). Each record keeps the
 /// latest 256 entries, oldest first.

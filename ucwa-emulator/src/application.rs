@@ -24,7 +24,7 @@ use crate::protocol::{
     no_content, payload, respond_as, too_many_applications, unknown_member,
 };
 use crate::state::{App, Slots};
-use crate::{calls, forwarding, me, meetings, messaging, people};
+use crate::{calls, forwarding, me, meetings, messaging, people, phones};
 
 /// The routes of applications.
 pub(crate) fn routes() -> axum::Router<Shared> {
@@ -54,6 +54,7 @@ fn application(app: &App) -> Application {
     application.links.batch = Some(Link::to(paths::in_app(app.id, "batch")));
     let mut me = me::me(app);
     forwarding::extend_me(app.id, &mut me);
+    phones::extend_me(app.id, &mut me);
     application.embedded.me = Some(Box::new(me));
     let mut communication = messaging::communication(app.id);
     calls::extend_communication(app.id, &mut communication);

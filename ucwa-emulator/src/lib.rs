@@ -42,6 +42,7 @@
 //!    error answer as a status and an error body), `directory` (who may sign in, what each
 //!    publishes), `channel` (an application's event channel), `clock`, `limits`, `config`,
 //!    `faults` (the injectable [`Fault`]), `legs` (the simulated far ends of phone calls),
+//!    `routing` (each user's forwarding rules, which `forwarding` writes and `calls` applies),
 //!    `lock` (the one way a lock is taken), `ntlm` (the Windows grant's NTLM server side, per
 //!    connection; `windows-auth` feature).
 //! 2. `state`: the registry of applications, the token table, what tests inject, what was
@@ -51,7 +52,7 @@
 //!    `auth` (the bearer check, the token endpoint), `body` (bodies read under the limits).
 //! 4. The tasks, none importing another, one folder each: `calls` (the scripted audio/video
 //!    call and its escalation, and phone audio), `forwarding`, `history`, `me`, `messaging`,
-//!    `people` and `meetings`, each with its `model` (data and transitions, tested without HTTP), its
+//!    `people`, `phones` and `meetings`, each with its `model` (data and transitions, tested without HTTP), its
 //!    `render` (resources and events) and its `routes` (handlers).
 //! 5. What assembles them: `application` (the application resource, which embeds each
 //!    task's part, and its event channel), `discovery`, `batch`, `routes` (each origin's
@@ -77,6 +78,7 @@ mod lock;
 mod ntlm;
 mod paths;
 mod protocol;
+mod routing;
 mod serve;
 mod tls;
 // What the emulator holds.
@@ -93,6 +95,7 @@ mod me;
 mod meetings;
 mod messaging;
 mod people;
+mod phones;
 // What assembles the tasks: the application resource, discovery, batches, the router, and
 // the API tests use.
 mod api;
@@ -109,7 +112,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use api::{Faults, Observed};
+pub use api::{Faults, IncomingCallError, Observed};
 pub use clock::Clock;
 pub use config::{Config, GRANTS, Stats};
 pub use directory::{DistributionList, Person};

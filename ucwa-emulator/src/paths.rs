@@ -200,10 +200,14 @@ pub(crate) mod route {
     pub(crate) const PRESENCE: &str = concat!(me!(), "/presence");
     pub(crate) const NOTE: &str = concat!(me!(), "/note");
     pub(crate) const LOCATION: &str = concat!(me!(), "/location");
+    pub(crate) const PHONES: &str = concat!(me!(), "/phones");
+    pub(crate) const PHONE: &str = concat!(me!(), "/phones/{phone}");
+    pub(crate) const PHONE_OPERATION: &str = concat!(me!(), "/phones/{phone}/{operation}");
 
     pub(crate) const COMMUNICATION: &str = communication!();
     pub(crate) const START_MESSAGING: &str = concat!(communication!(), "/startMessaging");
     pub(crate) const CALL_INVITATION: &str = call_invitation!();
+    pub(crate) const CALL_NEGOTIATION: &str = concat!(call_invitation!(), "/audioVideoNegotiation");
     pub(crate) const MESSAGING_INVITATION: &str = messaging_invitation!();
     pub(crate) const ACCEPT: &str = concat!(messaging_invitation!(), "/accept");
     pub(crate) const DECLINE: &str = concat!(messaging_invitation!(), "/decline");
@@ -218,6 +222,8 @@ pub(crate) mod route {
     pub(crate) const PARTICIPANT: &str = participant!();
     pub(crate) const AUDIO_VIDEO: &str = audio_video!();
     pub(crate) const ESCALATE_AUDIO_VIDEO: &str = concat!(audio_video!(), "/escalateAudioVideo");
+    pub(crate) const REPLACE_WITH_PHONE_AUDIO: &str =
+        concat!(audio_video!(), "/replaceWithPhoneAudio");
     pub(crate) const MESSAGING: &str = messaging!();
     pub(crate) const SEND_MESSAGE: &str = concat!(messaging!(), "/messages");
     pub(crate) const SET_IS_TYPING: &str = concat!(messaging!(), "/typing");
@@ -240,6 +246,7 @@ pub(crate) mod route {
     pub(crate) const FORWARDING_PART: &str = concat!(forwarding!(), "/{part}");
     pub(crate) const FORWARDING_OPERATION: &str = concat!(forwarding!(), "/{part}/{operation}");
     pub(crate) const START_PHONE_AUDIO: &str = concat!(communication!(), "/startPhoneAudio");
+    pub(crate) const START_AUDIO_VIDEO: &str = concat!(communication!(), "/startAudioVideo");
     pub(crate) const PHONE_INVITATION: &str = phone_invitation!();
     pub(crate) const PHONE_CALL: &str = phone_call!();
     pub(crate) const PHONE_AUDIO: &str = phone_audio!();
@@ -247,6 +254,13 @@ pub(crate) mod route {
     pub(crate) const HOLD_PHONE_AUDIO: &str = concat!(phone_audio!(), "/holdPhoneAudio");
     pub(crate) const RESUME_PHONE_AUDIO: &str = concat!(phone_audio!(), "/resumePhoneAudio");
     pub(crate) const STOP_PHONE_AUDIO: &str = concat!(phone_audio!(), "/stopPhoneAudio");
+    pub(crate) const DECLINE_PHONE_INVITATION: &str = concat!(phone_invitation!(), "/decline");
+    pub(crate) const AV_INVITATION: &str =
+        concat!(communication!(), "/audioVideoInvitations/{invitation}");
+    pub(crate) const AV_INVITATION_OPERATION: &str = concat!(
+        communication!(),
+        "/audioVideoInvitations/{invitation}/{operation}"
+    );
 
     pub(crate) const ONLINE_MEETINGS: &str = online_meetings!();
     pub(crate) const MY_MEETINGS: &str = my_meetings!();
@@ -314,6 +328,26 @@ pub(crate) fn me(app: u64) -> String {
 /// What `me` links to: `presence`, `note`, `location`, `makeMeAvailable`, `reportMyActivity`.
 pub(crate) fn in_me(app: u64, rel: &str) -> String {
     format!(concat!(me!(), "/{rel}"), app = app, rel = rel)
+}
+
+/// The user's `phones`.
+pub(crate) fn phones(app: u64) -> String {
+    format!(concat!(me!(), "/phones"), app = app)
+}
+
+/// The user's phone `phone` (its type in lower case).
+pub(crate) fn phone(app: u64, phone: &str) -> String {
+    format!(concat!(me!(), "/phones/{phone}"), app = app, phone = phone)
+}
+
+/// What a phone links to: `changeNumber`, `changeVisibility`.
+pub(crate) fn in_phone(app: u64, phone: &str, rel: &str) -> String {
+    format!(
+        concat!(me!(), "/phones/{phone}/{rel}"),
+        app = app,
+        phone = phone,
+        rel = rel
+    )
 }
 
 /// The application's `communication`.
@@ -733,6 +767,31 @@ pub(crate) fn in_phone_audio(app: u64, call: u64, rel: &str) -> String {
 /// The phoneAudioInvitation that placed call `call`.
 pub(crate) fn phone_invitation(app: u64, call: u64) -> String {
     format!(phone_invitation!(), app = app, call = call)
+}
+
+/// Incoming audioVideoInvitation `invitation`.
+pub(crate) fn av_invitation(app: u64, invitation: u64) -> String {
+    format!(
+        concat!(communication!(), "/audioVideoInvitations/{invitation}"),
+        app = app,
+        invitation = invitation
+    )
+}
+
+/// What an incoming audioVideoInvitation links to: `acceptWithAnswer`, `acceptWithPhoneAudio`,
+/// `decline`.
+pub(crate) fn in_av_invitation(app: u64, invitation: u64, rel: &str) -> String {
+    format!("{}/{rel}", av_invitation(app, invitation))
+}
+
+/// What an incoming phoneAudioInvitation links to: `decline`.
+pub(crate) fn in_phone_invitation(app: u64, call: u64, rel: &str) -> String {
+    format!(
+        concat!(phone_invitation!(), "/{rel}"),
+        app = app,
+        call = call,
+        rel = rel
+    )
 }
 
 #[cfg(test)]

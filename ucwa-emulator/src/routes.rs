@@ -20,7 +20,7 @@ use crate::serve::Hangup;
 use crate::state::State;
 use crate::{
     application, batch, body, calls, discovery, faults, forwarding, history, me, meetings,
-    messaging, people, protocol,
+    messaging, people, phones, protocol,
 };
 
 /// The router of origin `site` (0: the first, 1: the applications' own): discovery and the
@@ -40,11 +40,13 @@ pub(crate) fn router(state: Shared, site: usize) -> Router {
             .merge(application::routes())
             .merge(calls::escalation_routes())
             .merge(calls::routes())
+            .merge(calls::audio_video_routes())
             .merge(forwarding::routes())
             .merge(history::routes())
             .merge(me::routes())
             .merge(messaging::routes())
             .merge(people::routes())
+            .merge(phones::routes())
             .merge(meetings::routes())
             .route(route::PARTICIPANT, get(get_participant));
     }

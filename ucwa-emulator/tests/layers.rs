@@ -20,6 +20,7 @@ const TASKS: &[&str] = &[
     "meetings",
     "messaging",
     "people",
+    "phones",
 ];
 
 /// An import of top-level module `to` (`None`: an item of the crate root) by top-level module

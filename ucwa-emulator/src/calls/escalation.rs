@@ -3,7 +3,10 @@
 //! audioVideoInvitation carrying the SDP offer as `mediaOffer` and announces it `started`.
 //!
 //! Its resources are canned: only the application's id, what the client sent and the SDP
-//! offer vary. An escalation is checked as the server checks it: `operationId` and
+//! offer vary. The far end answers every offer at once with [`SDP_ANSWER`]: an `updated`
+//! audioVideoNegotiation (sender: the invitation) whose `mediaAnswer` carries it, also
+//! readable at the invitation's `audioVideoNegotiation`; the invitation itself stays
+//! `Connecting` (the emulator carries no media to connect). An escalation is checked as the server checks it: `operationId` and
 //! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure`), one
 //! escalation per `operationId` (409 `AlreadyExists`), an `application/sdp` body (415), at
 //! most `limits.max_escalations` per application (403 `LimitExceeded`); an error injected with
@@ -21,7 +24,9 @@ use ucwa::enumerations::{
 };
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode};
-use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, Participant};
+use ucwa::resources::{
+    AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation, Participant,
+};
 use ucwa::{DataUri, Enumeration, Link, Uri};
 
 use crate::channel::{Queued, with_resource as event};
@@ -59,6 +64,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route(route::AUDIO_VIDEO, get(get_audio_video))
         .route(route::ESCALATE_AUDIO_VIDEO, post(escalate))
         .route(route::CALL_INVITATION, get(get_invitation))
+        .route(route::CALL_NEGOTIATION, get(get_negotiation))
 }
 
 /// A new application is already in the call: it hears so as it would of a real incoming call.
@@ -70,9 +76,13 @@ pub(crate) fn announce(app: &App) {
     )));
 }
 
-/// The call's participant `participant` (`None` for any other).
+/// The call's participant `participant`: the remote one by its number, the local user by
+/// their address (`None` for any other).
 pub(crate) fn participant_of(app: &App, participant: &str) -> Option<Participant> {
-    (participant == CALL_PARTICIPANT.to_string()).then(|| remote(app.id))
+    if participant == CALL_PARTICIPANT.to_string() {
+        return Some(remote(app.id));
+    }
+    app.user.is(participant).then(|| local(app))
 }
 
 /// How many escalations an application keeps (for [`crate::Stats`]).
@@ -99,6 +109,7 @@ fn audio_video(app: u64) -> AudioVideo {
     audio_video.links.conversation = Some(Link::to(conversation_path(app)));
     audio_video.links.escalate_audio_video = Some(Link::to(op("escalateAudioVideo")));
     audio_video.links.stop_audio_video = Some(Link::to(op("stopAudioVideo")));
+    audio_video.links.replace_with_phone_audio = Some(Link::to(op("replaceWithPhoneAudio")));
     audio_video
 }
 
@@ -121,8 +132,30 @@ fn remote(app: u64) -> Participant {
     participant
 }
 
+/// The user of application `app`, as the call's local participant.
+fn local(app: &App) -> Participant {
+    let mut participant = Participant {
+        name: Some(app.user.name.clone()),
+        uri: Some(Uri::new(app.user.sip_uri())),
+        role: Some(Role::Attendee),
+        source_network: Some(SourceNetwork::SameEnterprise),
+        anonymous: Some(false),
+        local: Some(true),
+        ..Participant::default()
+    };
+    participant.links.self_ = Some(Link::to(paths::participant(
+        app.id,
+        CALL_CONVERSATION,
+        &app.user.address,
+    )));
+    participant.links.conversation = Some(Link::to(conversation_path(app.id)));
+    participant
+}
+
 /// The invitation an escalation makes, still `Connecting`: the emulator has no far end to
 /// answer it, and the client only needs the offer back (`mediaOffer`) and the ids it sent.
+/// Outgoing, it is as a server names it: `from` the local user (`from`, embedded), `to` the
+/// remote participant.
 fn invitation(
     app: &App,
     number: u64,
@@ -211,6 +244,78 @@ async fn get_invitation(
     Ok(payload(format, StatusCode::OK, &invitation))
 }
 
+/// The SDP answer the emulator's far end gives every offer: canned, for signalling only (its
+/// addresses and ports carry no media).
+pub(crate) const SDP_ANSWER: &str = "v=0\r\n\
+o=- 0 1 IN IP4 127.0.0.1\r\n\
+s=ucwa-emulator\r\n\
+c=IN IP4 127.0.0.1\r\n\
+t=0 0\r\n\
+m=audio 51010 RTP/AVP 0 101\r\n\
+a=rtpmap:0 PCMU/8000\r\n\
+a=rtpmap:101 telephone-event/8000\r\n\
+a=sendrecv\r\n\
+m=video 51020 RTP/AVP 96\r\n\
+a=rtpmap:96 H264/90000\r\n\
+a=sendrecv\r\n";
+
+/// The negotiation of the invitation at `invitation`: the far end's answer (`mediaAnswer`),
+/// as `audioVideoNegotiation` gives an outgoing call its answer.
+pub(super) fn negotiation(
+    invitation: &str,
+    session_context: Option<String>,
+) -> AudioVideoNegotiation {
+    let mut negotiation = AudioVideoNegotiation {
+        session_context,
+        ..AudioVideoNegotiation::default()
+    };
+    let links = &mut negotiation.links;
+    links.self_ = Some(Link::to(format!("{invitation}/audioVideoNegotiation")));
+    links.audio_video_invitation = Some(Link::to(invitation));
+    links.media_answer = Some(
+        DataUri::from_bytes("application/sdp", SDP_ANSWER.as_bytes()).expect("a valid media type"),
+    );
+    negotiation
+}
+
+/// The `updated` event of `negotiation`, sent by its invitation.
+pub(super) fn negotiation_updated(app: &App, negotiation: AudioVideoNegotiation) {
+    let invitation = negotiation
+        .links
+        .audio_video_invitation
+        .clone()
+        .unwrap_or_default();
+    app.channel.push(Arc::new(Queued::new(
+        "audioVideoInvitation",
+        invitation.href.as_str(),
+        event(
+            EventType::Updated,
+            "audioVideoNegotiation",
+            negotiation.links.self_.clone().unwrap_or_default(),
+            AnyResource::AudioVideoNegotiation(Box::new(negotiation)),
+        ),
+    )));
+}
+
+async fn get_negotiation(
+    Extract(state): Extract<Shared>,
+    Path((id, number)): Path<(u64, u64)>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    let app = application_at(&state, id)?;
+    let context = calls(&app)
+        .invitations
+        .get(&number)
+        .map(|i| i.session_context.clone())
+        .ok_or_else(not_found)?;
+    let invitation = paths::call_invitation(id, number);
+    Ok(payload(
+        format,
+        StatusCode::OK,
+        &negotiation(&invitation, context),
+    ))
+}
+
 async fn escalate(
     Extract(state): Extract<Shared>,
     Path((id, conversation)): Path<(u64, u64)>,
@@ -257,7 +362,7 @@ async fn escalate(
             operation_id,
             session_context,
             sdp,
-            &remote(app.id),
+            &local(&app),
         );
         calls.invitations.insert(number, invitation.clone());
         invitation
@@ -267,5 +372,11 @@ async fn escalate(
         &paths::communication(id),
         invitation_started(&invitation),
     )));
+    // The far end answers the offer: the negotiation `updated`, from the invitation.
+    let href = invitation.links.self_.clone().unwrap_or_default();
+    negotiation_updated(
+        &app,
+        negotiation(href.href.as_str(), invitation.session_context.clone()),
+    );
     Ok(payload(format, StatusCode::CREATED, &invitation))
 }

@@ -31,16 +31,45 @@
 //!   application holds at most [`crate::Limits::max_conversations`] calls (403
 //!   `LimitExceeded`).
 //!
+//!
+//! Calls to a user of the directory ([`ringing`]): made to arrive by
+//! [`crate::Faults::incoming_call`], or placed by another signed-in user with startPhoneAudio
+//! to them (a user who is signed in or has set forwarding rules; anyone else is a simulated
+//! leg). The callee's forwarding rules apply ([`incoming`] says in what order); each of their
+//! applications that advertised phone audio hears an incoming phoneAudioInvitation (`started`,
+//! direction `Incoming`, its caller embedded as `from`) with its conversation and phoneAudio.
+//! As the reference says, the API does not accept it: the user's phone does, when it picks up
+//! (the [`crate::Legs`] rule of the phone advertised, after the ring delay); `decline` (with
+//! `reason` `Global` on every device, else here only) works while it rings. Where the
+//! reference is silent, as the emulator chooses, with subcodes of the reference's list:
+//! - a connected invitation names who answered as `acceptedByParticipant`: the callee, the
+//!   contact or number calls were forwarded to, `sip:delegates@<domain>` or
+//!   `sip:team@<domain>`, or the callee's voicemail (`sip:<address>;opaque=app:voicemail`,
+//!   as Lync names it), which answers a call forwarded to voicemail: so a call to a user who
+//!   forwards to voicemail connects, and its caller sees who took it;
+//! - the callee's invitations that did not connect complete with `Failure`: `Declined`,
+//!   `ConnectedElsewhere` (another device answered), `Redirected` (a party rung at the same
+//!   time answered), `Missed` (unanswered-call handling took it), `Canceled` (the caller hung
+//!   up); the caller's fails `Declined` once every device declined;
+//! - at most [`crate::Limits::max_conversations`] calls to users are decided at once.
+//!
 //! [`model`] holds the calls and their transitions (tested without HTTP), [`render`] the
 //! resources and events, [`mod@routes`] the handlers and the ticker that moves a ringing call
 //! along the clock.
 
 mod escalation;
+mod incoming;
+mod incoming_av;
 mod model;
 mod render;
+mod ringing;
 mod routes;
 
 pub(crate) use escalation::{announce, participant_of, routes as escalation_routes};
+pub(crate) use incoming_av::{
+    call_user as call_user_with_audio_video, routes as audio_video_routes,
+};
+pub(crate) use ringing::{RingError, call_user};
 pub(crate) use routes::{made_available, routes, set_leg_delays, set_leg_outcome};
 
 use crate::state::App;
@@ -55,6 +84,10 @@ pub(crate) fn extend_communication(app: u64, communication: &mut ucwa::resources
     communication.links.start_phone_audio = Some(ucwa::Link::to(crate::paths::in_communication(
         app,
         "startPhoneAudio",
+    )));
+    communication.links.start_audio_video = Some(ucwa::Link::to(crate::paths::in_communication(
+        app,
+        "startAudioVideo",
     )));
     let modalities = communication
         .supported_modalities

@@ -12,6 +12,8 @@ use ucwa::enumerations::{CallState, Importance, InvitationState};
 
 use crate::legs::{LegOutcome, Legs};
 
+use super::incoming::Answerer;
+
 /// Where a call is.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Phase {
@@ -47,6 +49,22 @@ pub(super) struct PhoneCall {
     /// Whether its invitation completed (it does once, when the far end decides or the user
     /// stops the call first).
     pub invitation_done: bool,
+    /// An incoming call: who calls, and the ring that decides it ([`super::incoming`]).
+    pub incoming: Option<Incoming>,
+    /// An outgoing call to a user of the directory: their address, and the ring once they
+    /// are rung (the ring decides, not the legs).
+    pub to_user: Option<String>,
+    pub ring: Option<u64>,
+    /// Who answered, once someone did.
+    pub answered_by: Option<Answerer>,
+}
+
+/// What an incoming call knows of its caller.
+#[derive(Clone, Debug)]
+pub(super) struct Incoming {
+    pub ring: u64,
+    pub from: String,
+    pub from_name: Option<String>,
 }
 
 /// What a step of a call changed, for the routes to announce.
@@ -108,11 +126,18 @@ impl PhoneCall {
     /// Moves the call on to `now`: what it passed, in order.
     pub(super) fn step(&mut self, now: Duration) -> Vec<Change> {
         let mut changes = Vec::new();
+        if self.incoming.is_some() {
+            // Its ring decides.
+            return changes;
+        }
         if self.phase == Phase::RingingUser && now >= self.user_answers_at {
             self.phase = Phase::RingingRemote;
             changes.push(Change::Dialling);
         }
-        if self.phase == Phase::RingingRemote && now >= self.remote_decides_at {
+        if self.phase == Phase::RingingRemote
+            && self.to_user.is_none()
+            && now >= self.remote_decides_at
+        {
             self.invitation_done = true;
             match failure(self.outcome) {
                 None => {
@@ -126,6 +151,26 @@ impl PhoneCall {
             }
         }
         changes
+    }
+
+    /// What the ring of a call to (or from) a user decided for this side: connected (to
+    /// whom), or over with a reason.
+    pub(super) fn settle(&mut self, result: Result<Answerer, Box<ErrorBody>>) -> Option<Change> {
+        if !self.is_live() || self.invitation_done {
+            return None;
+        }
+        self.invitation_done = true;
+        Some(match result {
+            Ok(answerer) => {
+                self.answered_by = Some(answerer);
+                self.phase = Phase::Connected;
+                Change::Connected
+            }
+            Err(reason) => {
+                self.phase = Phase::Ended(Some(reason.clone()));
+                Change::Failed(reason)
+            }
+        })
     }
 
     /// holdPhoneAudio: only a connected call that is not held already.
@@ -190,6 +235,8 @@ pub(super) struct Placing {
     pub importance: Option<Importance>,
     pub operation_id: Option<String>,
     pub thread_id: Option<String>,
+    /// The callee's address, when the call is to a user of the directory who is rung.
+    pub to_user: Option<String>,
 }
 
 /// An application's calls (in its slots), by number; a call's number is also its
@@ -248,9 +295,48 @@ impl PhoneCalls {
             remote_decides_at: user_answers_at.saturating_add(legs.connect_delay),
             phase: Phase::RingingUser,
             invitation_done: false,
+            incoming: None,
+            to_user: placing.to_user,
+            ring: None,
+            answered_by: None,
         };
         self.calls.insert(number, call);
         Ok(number)
+    }
+
+    /// An incoming call from `incoming`'s caller, ringing this application's phone
+    /// `phone_number` until its ring decides; its number, or `None` at `max` calls.
+    pub(super) fn receive(
+        &mut self,
+        incoming: Incoming,
+        to: String,
+        phone_number: Option<String>,
+        max: usize,
+    ) -> Option<u64> {
+        if self.calls.len() >= max {
+            return None;
+        }
+        self.next += 1;
+        let number = self.next;
+        let call = PhoneCall {
+            to,
+            phone_number,
+            subject: None,
+            importance: Importance::Normal,
+            operation_id: None,
+            thread_id: format!("{:032x}", 0xa_0000 + incoming.ring),
+            outcome: LegOutcome::Answers,
+            user_answers_at: Duration::MAX,
+            remote_decides_at: Duration::MAX,
+            phase: Phase::RingingUser,
+            invitation_done: false,
+            incoming: Some(incoming),
+            to_user: None,
+            ring: None,
+            answered_by: None,
+        };
+        self.calls.insert(number, call);
+        Some(number)
     }
 
     /// addPhoneAudio on call `number`'s conversation: dials the same party again once the
@@ -267,6 +353,12 @@ impl PhoneCalls {
         if call.is_live() {
             return None;
         }
+        if let Some(incoming) = call.incoming.take() {
+            // Calling back whoever called.
+            call.to = incoming.from;
+        }
+        call.ring = None;
+        call.answered_by = None;
         call.outcome = legs.outcome_for(&call.to);
         call.user_answers_at = now.saturating_add(legs.ring_delay);
         call.remote_decides_at = call.user_answers_at.saturating_add(legs.connect_delay);
@@ -291,6 +383,7 @@ mod tests {
             importance: None,
             operation_id: Some("op".into()),
             thread_id: None,
+            to_user: None,
         }
     }
 

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use ucwa::enumerations::{ConversationState, Direction, ModalityType};
+use ucwa::enumerations::{ConversationState, Direction, InvitationState, ModalityType};
 use ucwa::events::{Event, EventType};
-use ucwa::resources::{AnyResource, Conversation, PhoneAudio, PhoneAudioInvitation};
+use ucwa::resources::{AnyResource, Conversation, Participant, PhoneAudio, PhoneAudioInvitation};
 use ucwa::{Enumeration, ErrorBody, Link, Uri};
 
 use crate::channel::{Queued, with_resource};
@@ -44,7 +44,52 @@ pub(super) fn invitation(app: u64, number: u64, call: &PhoneCall) -> PhoneAudioI
     links.self_ = Some(Link::to(paths::phone_invitation(app, number)));
     links.conversation = Some(Link::to(paths::phone_call(app, number)));
     links.phone_audio = Some(Link::to(paths::phone_audio(app, number)));
+    if let Some(incoming) = &call.incoming {
+        // An incoming call is from its caller, to the user; it is accepted by answering the
+        // phone, and declined through the API while it rings.
+        invitation.direction = Some(Direction::Incoming);
+        let from = party(
+            app,
+            number,
+            &incoming.from,
+            incoming.from_name.as_deref(),
+            "from",
+        );
+        invitation.links.from = from.links.self_.clone().map(Link::cast);
+        invitation.embedded.from = Some(Box::new(from));
+        if call.invitation_state() == InvitationState::Connecting {
+            invitation.links.decline =
+                Some(Link::to(paths::in_phone_invitation(app, number, "decline")));
+        }
+    }
+    if let Some(answerer) = &call.answered_by {
+        invitation.embedded.accepted_by_participant = vec![party(
+            app,
+            number,
+            &answerer.uri,
+            Some(&answerer.name),
+            "acceptedByParticipant",
+        )];
+    }
     invitation
+}
+
+/// A remote party of call `number` as a participant (`which` names it among the call's
+/// participants).
+fn party(app: u64, number: u64, who: &str, name: Option<&str>, which: &str) -> Participant {
+    let mut participant = Participant {
+        name: Some(name.unwrap_or(who).to_owned()),
+        uri: Some(uri(who)),
+        anonymous: Some(false),
+        local: Some(false),
+        ..Participant::default()
+    };
+    participant.links.self_ = Some(Link::to(format!(
+        "{}/participants/{which}",
+        paths::phone_call(app, number)
+    )));
+    participant.links.conversation = Some(Link::to(paths::phone_call(app, number)));
+    participant
 }
 
 /// Call `number`'s phoneAudio: its state, and the operations that state allows (hold while

@@ -10,7 +10,10 @@ use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
 use ucwa::enumerations::ModalityType;
 use ucwa::http::{HeaderMap, StatusCode};
-use ucwa::operations::{AddPhoneAudioPostBody, MakeMeAvailablePostBody, StartPhoneAudioPostBody};
+use ucwa::operations::{
+    AddPhoneAudioPostBody, MakeMeAvailablePostBody, ReplaceWithPhoneAudioPostBody,
+    StartPhoneAudioPostBody,
+};
 
 use crate::handler::{Answer, Shared, application_at, available_at};
 use crate::legs::{LegOutcome, Legs};
@@ -22,15 +25,16 @@ use crate::protocol::{
 };
 use crate::state::{App, State};
 
-use super::model::{Change, NotNow, PhoneCall, PhoneCalls, PlaceError, Placing};
+use super::model::{Change, NotNow, Phase, PhoneCall, PhoneCalls, PlaceError, Placing};
 use super::render;
+use super::ringing;
 
 const MAX_SUBJECT: usize = 250;
 const MAX_OPERATION_ID: usize = 50;
 /// How often, in real time, a call still ringing looks at the emulator's clock.
-const TICK: Duration = Duration::from_millis(10);
+pub(super) const TICK: Duration = Duration::from_millis(10);
 
-fn calls(app: &App) -> MutexGuard<'_, PhoneCalls> {
+pub(super) fn calls(app: &App) -> MutexGuard<'_, PhoneCalls> {
     lock(app.data.get::<PhoneCalls>())
 }
 
@@ -40,7 +44,7 @@ fn calls(app: &App) -> MutexGuard<'_, PhoneCalls> {
 struct Changed(Option<Legs>);
 
 /// The far ends in force now.
-fn legs(state: &State) -> Legs {
+pub(super) fn legs(state: &State) -> Legs {
     lock(state.data.get::<Changed>())
         .0
         .clone()
@@ -94,6 +98,20 @@ fn users_phone(app: &App, given: Option<String>) -> Result<Option<String>, Refus
     }
 }
 
+/// Whether `app` takes phone-audio calls, and on which phone (`None`: no phone given; the
+/// user's address stands for it). An application the configuration made available has every
+/// capability.
+pub(super) fn phone_of(app: &App) -> Option<Option<String>> {
+    if !app.is_available() {
+        return None;
+    }
+    match &lock(app.data.get::<Capabilities>()).0 {
+        None => Some(None),
+        Some(capability) if capability.listed => Some(capability.phone_number.as_deref().map(tel)),
+        Some(_) => None,
+    }
+}
+
 /// Makes `party` do `outcome` from the next call on.
 pub(crate) fn set_leg_outcome(state: &State, party: &str, outcome: LegOutcome) {
     let mut changed = lock(state.data.get::<Changed>());
@@ -120,6 +138,11 @@ pub(crate) fn routes() -> Router<Shared> {
         .route(route::RESUME_PHONE_AUDIO, post(resume))
         .route(route::STOP_PHONE_AUDIO, post(stop))
         .route(route::ADD_PHONE_AUDIO, post(add_phone_audio))
+        .route(route::DECLINE_PHONE_INVITATION, post(ringing::decline))
+        .route(
+            route::REPLACE_WITH_PHONE_AUDIO,
+            post(replace_with_phone_audio),
+        )
 }
 
 async fn start_phone_audio(
@@ -135,6 +158,35 @@ async fn start_phone_audio(
     if input.to.is_none() {
         input.to = crate::protocol::query_parameter(&query, "to").map(str::to_owned);
     }
+    place_call(&state, &app, input)
+}
+
+/// replaceWithPhoneAudio on the scripted call's audioVideo: its audio goes to the user's
+/// phone instead, a call via work to `to` as startPhoneAudio places one (the same checks and
+/// answers), its phoneAudioInvitation at the 201's `Location`.
+async fn replace_with_phone_audio(
+    Extract(state): Extract<Shared>,
+    Path((id, conversation)): Path<(u64, u64)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let app = available_at(&state, id)?;
+    if conversation != paths::CALL_CONVERSATION {
+        return Err(not_found());
+    }
+    let input: ReplaceWithPhoneAudioPostBody = decode(&headers, &body)?;
+    let input = StartPhoneAudioPostBody {
+        to: input.to,
+        phone_number: input.phone_number,
+        operation_id: input.operation_id,
+        ..StartPhoneAudioPostBody::default()
+    };
+    place_call(&state, &app, input)
+}
+
+/// Places a call via work for `app` as `input` says, after the checks startPhoneAudio makes.
+fn place_call(state: &Arc<State>, app: &Arc<App>, input: StartPhoneAudioPostBody) -> Answer {
+    let id = app.id;
     let mut problems = Vec::new();
     if input.to.as_deref().is_none_or(|to| to.trim().is_empty()) {
         problems.push(("to", "required".to_owned()));
@@ -167,9 +219,11 @@ async fn start_phone_audio(
     if !problems.is_empty() {
         return Err(invalid_parameters(&problems));
     }
-    let phone_number = users_phone(&app, input.phone_number)?;
+    let phone_number = users_phone(app, input.phone_number)?;
+    let to = input.to.unwrap_or_default().trim().to_owned();
     let placing = Placing {
-        to: input.to.unwrap_or_default().trim().to_owned(),
+        to_user: reaches_user(state, app, &to),
+        to,
         phone_number: phone_number.map(|n| tel(&n)),
         subject: input.subject,
         importance: input.importance,
@@ -178,10 +232,10 @@ async fn start_phone_audio(
     };
     let now = state.clock.now();
     let number = {
-        let mut calls = calls(&app);
+        let mut calls = calls(app);
         let placed = calls.place(
             placing,
-            &legs(&state),
+            &legs(state),
             now,
             state.config.limits.max_conversations,
         );
@@ -193,11 +247,27 @@ async fn start_phone_audio(
                 "This application has {max} calls already (`limits.max_conversations`)."
             )),
         })?;
-        render::placed(&app, number, &calls.calls[&number]);
+        render::placed(app, number, &calls.calls[&number]);
         number
     };
-    tick_until_settled(Arc::downgrade(&state), id, number);
+    tick_until_settled(Arc::downgrade(state), id, number);
     Ok(created_at(&paths::phone_invitation(id, number)))
+}
+
+/// The user of the directory a call to `to` reaches as an incoming call: one who is not the
+/// caller and who is signed in or has set forwarding rules. Anyone else is a simulated leg
+/// ([`Legs`]).
+fn reaches_user(state: &State, caller: &App, to: &str) -> Option<String> {
+    let user = state
+        .directory
+        .find(to.strip_prefix("sip:").unwrap_or(to))?;
+    if user.is(&caller.user.address) {
+        return None;
+    }
+    let has_rules = lock(state.data.get::<crate::routing::Rules>())
+        .0
+        .contains_key(&user.address.to_lowercase());
+    (has_rules || !state.apps.of(user).is_empty()).then(|| user.address.clone())
 }
 
 /// Whether `number` is what startPhoneAudio takes: digits, a leading `+` allowed, with an
@@ -245,19 +315,63 @@ fn step(state: &Weak<State>, id: u64, number: u64) -> bool {
         return true;
     };
     let now = state.clock.now();
-    let mut calls = calls(&app);
-    let Some(call) = calls.calls.get_mut(&number) else {
-        return true;
+    let mut ring_user = None;
+    let done = {
+        let mut calls = calls(&app);
+        let Some(call) = calls.calls.get_mut(&number) else {
+            return true;
+        };
+        for change in call.step(now) {
+            match change {
+                Change::Dialling => {
+                    render::phone_audio_updated(&app, number, call);
+                    if call.ring.is_none() {
+                        ring_user.clone_from(&call.to_user);
+                    }
+                }
+                Change::Connected => render::completed(&app, number, call, None),
+                Change::Failed(reason) => render::completed(&app, number, call, Some(reason)),
+                _ => {}
+            }
+        }
+        // A call to a user is decided by its ring, which has its own ticker.
+        call.invitation_done || call.to_user.is_some() && call.phase != Phase::RingingUser
     };
-    for change in call.step(now) {
-        match change {
-            Change::Dialling => render::phone_audio_updated(&app, number, call),
-            Change::Connected => render::completed(&app, number, call, None),
-            Change::Failed(reason) => render::completed(&app, number, call, Some(reason)),
-            _ => {}
+    if let Some(address) = ring_user {
+        ring_callee(&state, &app, number, &address);
+    }
+    done
+}
+
+/// The far end of call `number` is the user at `address`: they are rung, their rules applied.
+fn ring_callee(state: &Arc<State>, app: &App, number: u64, address: &str) {
+    let Some(callee) = state.directory.find(address).cloned() else {
+        return;
+    };
+    let placed = ringing::call_user(
+        state,
+        &callee,
+        app.user.sip_uri(),
+        Some(app.user.name.clone()),
+        Some((app.id, number)),
+    );
+    let mut calls = calls(app);
+    let Some(call) = calls.calls.get_mut(&number) else {
+        return;
+    };
+    match placed {
+        Ok(ring) => call.ring = Some(ring),
+        Err(ringing::RingError::TooMany(_)) => {
+            let why = super::incoming::reason(
+                "ServiceFailure",
+                "LimitExceeded",
+                "Too many calls to users are being decided.",
+            );
+            if let Some(Change::Failed(why)) = call.settle(Err(why)) {
+                render::completed(app, number, call, Some(why));
+            }
         }
     }
-    call.invitation_done
 }
 
 /// The application `id` and its call `number`, or 404.
@@ -340,13 +454,20 @@ async fn resume(Extract(state): Extract<Shared>, Path((id, number)): Path<(u64, 
 
 async fn stop(Extract(state): Extract<Shared>, Path((id, number)): Path<(u64, u64)>) -> Answer {
     let app = call_at(&state, id, number)?;
-    let mut calls = calls(&app);
-    let call = calls.calls.get_mut(&number).ok_or_else(not_found)?;
-    match call.stop().map_err(not_now)? {
-        Change::Stopped {
-            before_connecting: true,
-        } => render::completed(&app, number, call, Some(render::cancelled())),
-        _ => render::ended(&app, number, call),
+    let ring = {
+        let mut calls = calls(&app);
+        let call = calls.calls.get_mut(&number).ok_or_else(not_found)?;
+        match call.stop().map_err(not_now)? {
+            Change::Stopped {
+                before_connecting: true,
+            } => render::completed(&app, number, call, Some(render::cancelled())),
+            _ => render::ended(&app, number, call),
+        }
+        call.ring.take()
+    };
+    // A call to a user stopped before it was answered: their phones stop ringing.
+    if let Some(ring) = ring {
+        ringing::cancel(&state, ring);
     }
     Ok(no_content())
 }

@@ -1,49 +1,7 @@
 //! A user's call forwarding settings and the operations that change them, checked against the
 //! reference's ranges, without HTTP.
 
-use std::collections::HashMap;
-
-/// Where calls go besides (or instead of) the user's own endpoints.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) enum Forward {
-    /// Calls ring the user only.
-    #[default]
-    Off,
-    /// Immediately forwarded to a contact or number.
-    ToContact(String),
-    ToDelegates,
-    ToVoicemail,
-    /// The user's phones ring, and at the same time a contact or number.
-    RingContact(String),
-    /// The user's delegates ring too, after this many seconds.
-    RingDelegates(i64),
-    /// The user's team rings too, after this many seconds.
-    RingTeam(i64),
-}
-
-/// What happens to a call nobody answers.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) enum Unanswered {
-    /// The server's default (its voicemail, after its own delay); unanswered-call handling is
-    /// `Disabled`.
-    #[default]
-    Default,
-    /// To voicemail after this many seconds.
-    Voicemail(i64),
-    /// To a contact or number after this many seconds.
-    Contact(String, i64),
-}
-
-/// One user's settings.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Settings {
-    pub forward: Forward,
-    pub unanswered: Unanswered,
-}
-
-/// Every user's settings, by sign-in address in lower case (in the emulator's slots).
-#[derive(Default)]
-pub(super) struct AllSettings(pub HashMap<String, Settings>);
+pub(super) use crate::routing::{Forward, Routing as Settings, Unanswered};
 
 /// The longest target the reference allows.
 pub(super) const MAX_TARGET: usize = 80;
@@ -51,8 +9,7 @@ pub(super) const MAX_TARGET: usize = 80;
 pub(super) const UNANSWERED_DELAY: (i64, i64) = (5, 60);
 /// The delay before delegates or the team ring too, in seconds.
 pub(super) const SIMULTANEOUS_DELAY: (i64, i64) = (0, 55);
-/// The delay used when a request gives none (the reference's samples show it).
-const DEFAULT_UNANSWERED_DELAY: i64 = 20;
+use crate::routing::DEFAULT_UNANSWERED_DELAY;
 
 /// What an operation was given.
 #[derive(Clone, Debug, Default)]

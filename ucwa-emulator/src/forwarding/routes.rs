@@ -18,11 +18,13 @@ use crate::protocol::{
 };
 use crate::state::{App, State};
 
-use super::model::{AllSettings, Given, Settings};
+use crate::routing::Rules;
+
+use super::model::{Given, Settings};
 use super::render::{self, IMMEDIATE, SIMULTANEOUS, UNANSWERED};
 
-fn all(state: &State) -> MutexGuard<'_, AllSettings> {
-    lock(state.data.get::<AllSettings>())
+fn all(state: &State) -> MutexGuard<'_, Rules> {
+    lock(state.data.get::<Rules>())
 }
 
 fn key(app: &App) -> String {

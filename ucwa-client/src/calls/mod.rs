@@ -24,22 +24,33 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Audio/video signalling — SDP offers and answers, with the media left to a stack you bring —
+//! is in [`Sdp`], [`AudioVideoHandle`] and [`OutgoingAudioVideo`] (see [`audio_video`]'s
+//! docs, re-exported here).
+//!
 //! The session advertises phone audio, with the number the server rings, when signed in with
 //! [`crate::SignIn::phone_audio`]. [`CallsHandle`] finds `startPhoneAudio` in the application
 //! in use when it is called; a [`PhoneCall`] belongs to the application it was placed on.
 
+pub mod audio_video;
+
+pub use audio_video::{
+    AudioVideoHandle, AudioVideoOutcome, Escalation, IncomingAudioVideo, OutgoingAudioVideo, Sdp,
+    StartAudioVideoError,
+};
+
 use std::fmt;
 use std::time::Duration;
 
-use ucwa::enumerations::{CallState, Importance};
-use ucwa::events::Event;
+use ucwa::enumerations::{CallDeclineReason, CallState, Direction, Importance};
+use ucwa::events::{Event, EventType};
 use ucwa::operations::{
-    HoldPhoneAudioPost, HoldPhoneAudioPostError, PhoneAudioGet, PhoneAudioGetError,
-    PhoneAudioInvitationGet, PhoneAudioInvitationGetError, StartPhoneAudioPost,
-    StartPhoneAudioPostBody, StartPhoneAudioPostError, StartPhoneAudioPostQuery,
-    StopPhoneAudioPost, StopPhoneAudioPostError,
+    DeclinePost, DeclinePostBody, DeclinePostError, HoldPhoneAudioPost, HoldPhoneAudioPostError,
+    PhoneAudioGet, PhoneAudioGetError, PhoneAudioInvitationGet, PhoneAudioInvitationGetError,
+    StartPhoneAudioPost, StartPhoneAudioPostBody, StartPhoneAudioPostError,
+    StartPhoneAudioPostQuery, StopPhoneAudioPost, StopPhoneAudioPostError,
 };
-use ucwa::resources::{AnyResource, Application, PhoneAudio, PhoneAudioInvitation};
+use ucwa::resources::{AnyResource, Application, Participant, PhoneAudio, PhoneAudioInvitation};
 use ucwa::{Enumeration, ErrorBody, Link};
 
 use crate::link::required;
@@ -169,6 +180,7 @@ impl CallsHandle {
             client: current.client,
             invitation,
             phone_audio: None,
+            accepted_by: None,
         })
     }
 }
@@ -240,14 +252,15 @@ pub enum CallOutcome {
     Failed(CallFailure),
 }
 
-/// A call placed via work: its invitation, as the server created it, and, once connected,
-/// its phoneAudio.
+/// A call placed via work (or an incoming one, [`IncomingPhoneCall::call`]): its invitation,
+/// as the server created it, and, once connected, its phoneAudio.
 #[derive(Clone, Debug)]
 pub struct PhoneCall {
     client: Client,
     /// The phoneAudioInvitation.
     pub invitation: Link<PhoneAudioInvitation>,
     phone_audio: Option<Link<PhoneAudio>>,
+    accepted_by: Option<Participant>,
 }
 
 impl PhoneCall {
@@ -266,8 +279,14 @@ impl PhoneCall {
         });
         Ok(match outcome {
             OperationOutcome::Succeeded(invitation) => {
-                if let Some(link) = invitation.and_then(|i| i.links.phone_audio) {
-                    self.phone_audio = Some(link);
+                if let Some(mut invitation) = invitation {
+                    if let Some(link) = invitation.links.phone_audio.take() {
+                        self.phone_audio = Some(link);
+                    }
+                    if !invitation.embedded.accepted_by_participant.is_empty() {
+                        self.accepted_by =
+                            Some(invitation.embedded.accepted_by_participant.swap_remove(0));
+                    }
                 }
                 CallOutcome::Connected
             }
@@ -275,6 +294,13 @@ impl PhoneCall {
                 CallOutcome::Failed(CallFailure::from_reason(reason))
             }
         })
+    }
+
+    /// Who answered, once the call connected ([`Self::outcome`]) and the server named them
+    /// (`acceptedByParticipant`): the party called, or whoever their forwarding handed the call
+    /// to (a contact, a delegate, their voicemail).
+    pub fn accepted_by(&self) -> Option<&Participant> {
+        self.accepted_by.as_ref()
     }
 
     /// The invitation, read now; remembers the call's phoneAudio it names, so that a call
@@ -377,6 +403,123 @@ impl PhoneAudioHandle {
         self.client
             .call(|origin, format| StopPhoneAudioPost::request(origin, &link, format))
             .await
+    }
+}
+
+/// A phone call arriving for the user: the `started` phoneAudioInvitation whose direction is
+/// `Incoming` ([`CallsHandle::incoming`]).
+///
+/// UCWA has no operation that answers it: the call is accepted when the user's phone (the
+/// one advertised with [`crate::SignIn::phone_audio`]) is picked up, which the invitation's
+/// `completed` event tells ([`IncomingPhoneCall::outcome`]). While it rings it can be declined
+/// ([`IncomingPhoneCall::decline`]). See
+/// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/phoneaudioinvitation_ref>.
+#[derive(Clone, Debug)]
+pub struct IncomingPhoneCall {
+    call: PhoneCall,
+    resource: PhoneAudioInvitation,
+}
+
+/// Whether a declined call stops ringing on this application only or on every device of the
+/// user (`CallDeclineReason`'s `Local` and `Global`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeclineScope {
+    /// Only here; the user's other devices keep ringing.
+    #[default]
+    Here,
+    /// On every device of the user: the caller hears the call was declined.
+    Everywhere,
+}
+
+impl CallsHandle {
+    /// The incoming phone call `event` announces, if it announces one (a `started`
+    /// phoneAudioInvitation with direction `Incoming`).
+    pub fn incoming(&self, event: &Event<AnyResource>) -> Option<IncomingPhoneCall> {
+        if event.event_type != EventType::Started {
+            return None;
+        }
+        let Some(AnyResource::PhoneAudioInvitation(invitation)) = &event.resource else {
+            return None;
+        };
+        if invitation.direction != Some(Direction::Incoming) {
+            return None;
+        }
+        let link = invitation
+            .links
+            .self_
+            .clone()
+            .unwrap_or_else(|| event.link.clone())
+            .cast();
+        Some(IncomingPhoneCall {
+            call: PhoneCall {
+                client: self.source.current().client,
+                invitation: link,
+                phone_audio: invitation.links.phone_audio.clone(),
+                accepted_by: None,
+            },
+            resource: (**invitation).clone(),
+        })
+    }
+}
+
+impl IncomingPhoneCall {
+    /// Who calls: the embedded `from` participant.
+    pub fn from(&self) -> Option<&Participant> {
+        self.resource.embedded.from.as_deref()
+    }
+
+    /// The caller's URI (`sip:` or `tel:`), when the server gave one.
+    pub fn from_uri(&self) -> Option<&str> {
+        self.from()?.uri.as_ref().map(|u| u.as_str())
+    }
+
+    /// The user's phone the call rings (`phoneNumber`), when the server says.
+    pub fn phone_number(&self) -> Option<&str> {
+        self.resource.phone_number.as_ref().map(|u| u.as_str())
+    }
+
+    /// The invitation as the event carried it.
+    pub fn resource(&self) -> &PhoneAudioInvitation {
+        &self.resource
+    }
+
+    /// Declines it while it rings: here only, or on every device of the user (then the caller
+    /// hears it declined). Its `completed` event follows with `Declined`.
+    pub async fn decline(&self, scope: DeclineScope) -> Result<(), ClientError<DeclinePostError>> {
+        let link = required(
+            self.resource.links.decline.as_ref(),
+            "phoneAudioInvitation",
+            "decline",
+        )?;
+        let body = DeclinePostBody {
+            reason: Some(match scope {
+                DeclineScope::Here => CallDeclineReason::Local,
+                DeclineScope::Everywhere => CallDeclineReason::Global,
+            }),
+            ..DeclinePostBody::default()
+        };
+        self.call
+            .client
+            .call(|origin, format| DeclinePost::request(origin, &link, &body, format))
+            .await
+    }
+
+    /// Waits on `events` for how the call ended here, for at most `within`: connected (the
+    /// user's phone picked up), or failed — declined, answered on another device
+    /// (`ConnectedElsewhere`), missed and handled by forwarding (`Missed`), answered by a
+    /// party rung at the same time (`Redirected`), or the caller hung up (`Canceled`).
+    pub async fn outcome<S: EventSource + Send>(
+        &mut self,
+        events: &mut S,
+        within: Duration,
+    ) -> Result<CallOutcome, FollowError> {
+        self.call.outcome(events, within).await
+    }
+
+    /// The call, to hold, resume or stop once connected ([`PhoneCall::phone_audio`]).
+    pub fn call(&self) -> &PhoneCall {
+        &self.call
     }
 }
 

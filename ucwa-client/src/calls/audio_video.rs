@@ -1,0 +1,476 @@
+//! Audio/video signalling: SDP offers and answers carried between the application and the
+//! server, never media.
+//!
+//! UCWA carries the session descriptions of an audio/video call; the media (RTP, ICE, codecs)
+//! flow between endpoints that the application provides. This client is **not a media
+//! stack**: it sends the offer your media stack wrote and hands you the answer the far end
+//! gave, as opaque text ([`Sdp`]). Bring a media stack that speaks SDP — for example
+//! [webrtc-rs](https://crates.io/crates/webrtc), GStreamer's `webrtcbin`, or a SIP/RTP stack
+//! such as the PJSIP or Sofia-SIP libraries — and give this module what it produces.
+//!
+//! The flow the README's first command shows: the session hears an audio/video call
+//! ([`super::CallsHandle::audio_video`] on an `added` audioVideo event), escalates it with an
+//! offer ([`AudioVideoHandle::escalate`]: `escalateAudioVideo`, answered 201 with the
+//! audioVideoInvitation, see
+//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/escalateaudiovideo_ref>), and receives
+//! the far end's answer ([`OutgoingAudioVideo::answer`]: the `audioVideoNegotiation` event
+//! whose `mediaAnswer` carries it, see
+//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideonegotiation_ref>).
+
+use std::fmt;
+use std::time::Duration;
+
+use ucwa::enumerations::{CallDeclineReason, Direction};
+use ucwa::events::{Event, EventType};
+use ucwa::operations::{
+    AcceptWithAnswerPost, AcceptWithAnswerPostError, AcceptWithAnswerPostQuery,
+    AcceptWithPhoneAudioPost, AcceptWithPhoneAudioPostError, AudioVideoInvitationGet,
+    AudioVideoInvitationGetError, DeclinePost, DeclinePostBody, DeclinePostError,
+    EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
+    ReplaceWithPhoneAudioPost, ReplaceWithPhoneAudioPostBody, ReplaceWithPhoneAudioPostError,
+    StartAudioVideoPost, StartAudioVideoPostBody, StartAudioVideoPostError,
+};
+use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation};
+use ucwa::{DataUri, ErrorBody};
+
+use crate::link::required;
+use crate::outcome::{EventSource, FollowError, OperationOutcome, follow, path_of};
+use crate::{Client, ClientError};
+
+use super::{CallFailure, CallOutcome, CallsHandle, DeclineScope, PhoneCall, PlaceCall};
+
+/// A session description (RFC 8866), carried as the text it is: this client neither parses
+/// nor checks it, and never acts on it. Your media stack writes offers and reads answers.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sdp(String);
+
+impl Sdp {
+    /// The description `text`, as a media stack wrote it.
+    pub fn new(text: impl Into<String>) -> Self {
+        Sdp(text.into())
+    }
+
+    /// Its text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Its text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The description a `data:application/sdp` link carries (`None` when it is not SDP, or
+    /// not text).
+    pub fn from_data_uri(uri: &DataUri) -> Option<Sdp> {
+        if !uri.media_type().eq_ignore_ascii_case("application/sdp") {
+            return None;
+        }
+        String::from_utf8(uri.decode().ok()?).ok().map(Sdp)
+    }
+}
+
+impl fmt::Debug for Sdp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sdp({} bytes)", self.0.len())
+    }
+}
+
+impl fmt::Display for Sdp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl CallsHandle {
+    /// The audio/video modality `event` announces (`added` or `updated` audioVideo), with
+    /// the requests on it.
+    pub fn audio_video(&self, event: &Event<AnyResource>) -> Option<AudioVideoHandle> {
+        if !matches!(event.event_type, EventType::Added | EventType::Updated) {
+            return None;
+        }
+        let Some(AnyResource::AudioVideo(audio_video)) = &event.resource else {
+            return None;
+        };
+        Some(AudioVideoHandle {
+            client: self.source.current().client,
+            resource: (**audio_video).clone(),
+        })
+    }
+}
+
+/// Why [`CallsHandle::start_audio_video`] failed: starting it, or reading the invitation the
+/// server made.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartAudioVideoError {
+    /// startAudioVideo was refused, or not sent.
+    #[error("starting the audio/video call: {0}")]
+    Start(#[from] ClientError<StartAudioVideoPostError>),
+    /// The invitation it created could not be read.
+    #[error("reading the audio/video invitation: {0}")]
+    Read(#[from] ClientError<AudioVideoInvitationGetError>),
+}
+
+impl CallsHandle {
+    /// Starts an audio/video call to `to` (a SIP URI or sign-in address) with `offer`, your
+    /// media stack's offer (startAudioVideo, the offer as the body's `mediaOffer`): the
+    /// invitation as the server made it. Subscribe to the events first: the answer comes on
+    /// them ([`OutgoingAudioVideo::answer`]). See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/startaudiovideo_ref>.
+    pub async fn start_audio_video(
+        &self,
+        to: &str,
+        offer: &Sdp,
+    ) -> Result<OutgoingAudioVideo, StartAudioVideoError> {
+        let current = self.source.current();
+        let communication = current.application.embedded.communication.as_deref();
+        let link = required(
+            communication.and_then(|c| c.links.start_audio_video.as_ref()),
+            "communication",
+            "startAudioVideo",
+        )
+        .map_err(|e| StartAudioVideoError::Start(e.into()))?;
+        let to = to.trim();
+        let to = if to.contains(':') {
+            to.to_owned()
+        } else {
+            format!("sip:{to}")
+        };
+        let mut body = StartAudioVideoPostBody {
+            to: Some(to),
+            operation_id: Some(unique_id()),
+            session_context: Some(unique_id()),
+            ..StartAudioVideoPostBody::default()
+        };
+        body.links.media_offer = Some(
+            DataUri::from_bytes("application/sdp", offer.as_str().as_bytes())
+                .expect("application/sdp is a valid media type"),
+        );
+        let created = current
+            .client
+            .call(|origin, format| StartAudioVideoPost::request(origin, &link, &body, format))
+            .await?;
+        let invitation = current
+            .client
+            .call(|origin, format| AudioVideoInvitationGet::request(origin, &created, format))
+            .await?;
+        Ok(OutgoingAudioVideo { invitation })
+    }
+
+    /// The incoming audio/video call `event` announces, if it announces one (a `started`
+    /// audioVideoInvitation with direction `Incoming`).
+    pub fn incoming_audio_video(&self, event: &Event<AnyResource>) -> Option<IncomingAudioVideo> {
+        if event.event_type != EventType::Started {
+            return None;
+        }
+        let Some(AnyResource::AudioVideoInvitation(invitation)) = &event.resource else {
+            return None;
+        };
+        if invitation.direction != Some(Direction::Incoming) {
+            return None;
+        }
+        Some(IncomingAudioVideo {
+            client: self.source.current().client,
+            invitation: (**invitation).clone(),
+        })
+    }
+}
+
+/// An audio/video call arriving for the user, with the caller's offer: accept it with your
+/// media stack's answer ([`Self::accept`]), on the user's phone ([`Self::accept_on_phone`]:
+/// acceptWithPhoneAudio, when the application advertised phone audio), or decline it.
+#[derive(Clone, Debug)]
+pub struct IncomingAudioVideo {
+    client: Client,
+    invitation: AudioVideoInvitation,
+}
+
+impl IncomingAudioVideo {
+    /// The invitation as the event carried it.
+    pub fn invitation(&self) -> &AudioVideoInvitation {
+        &self.invitation
+    }
+
+    /// The caller's URI, when the server gave one.
+    pub fn from_uri(&self) -> Option<&str> {
+        self.invitation
+            .embedded
+            .from
+            .as_ref()?
+            .uri
+            .as_ref()
+            .map(|u| u.as_str())
+    }
+
+    /// The caller's offer (`mediaOffer`): give it to your media stack.
+    pub fn offer(&self) -> Option<Sdp> {
+        Sdp::from_data_uri(self.invitation.links.media_offer.as_ref()?)
+    }
+
+    /// Accepts with `answer`, your media stack's answer to [`Self::offer`] (acceptWithAnswer,
+    /// sent as `application/sdp`).
+    pub async fn accept(&self, answer: &Sdp) -> Result<(), ClientError<AcceptWithAnswerPostError>> {
+        let link = required(
+            self.invitation.links.accept_with_answer.as_ref(),
+            "audioVideoInvitation",
+            "acceptWithAnswer",
+        )?;
+        let query = AcceptWithAnswerPostQuery {
+            // The invitation's own, as the answer belongs to it; a fresh one if it has none.
+            session_context: self
+                .invitation
+                .session_context
+                .clone()
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(unique_id),
+            ..AcceptWithAnswerPostQuery::default()
+        };
+        let body = answer.as_str().as_bytes().to_vec();
+        self.client
+            .call(|origin, format| {
+                AcceptWithAnswerPost::request(origin, &link, &query, body.clone(), format)
+            })
+            .await
+    }
+
+    /// Accepts on the user's phone, the one advertised with [`crate::SignIn::phone_audio`]
+    /// (acceptWithPhoneAudio): no media here at all.
+    pub async fn accept_on_phone(&self) -> Result<(), ClientError<AcceptWithPhoneAudioPostError>> {
+        let link = required(
+            self.invitation.links.accept_with_phone_audio.as_ref(),
+            "audioVideoInvitation",
+            "acceptWithPhoneAudio",
+        )?;
+        self.client
+            .call(|origin, format| AcceptWithPhoneAudioPost::request(origin, &link, format))
+            .await
+    }
+
+    /// Declines it, here or on every device of the user.
+    pub async fn decline(&self, scope: DeclineScope) -> Result<(), ClientError<DeclinePostError>> {
+        let link = required(
+            self.invitation.links.decline.as_ref(),
+            "audioVideoInvitation",
+            "decline",
+        )?;
+        let body = DeclinePostBody {
+            reason: Some(match scope {
+                DeclineScope::Here => CallDeclineReason::Local,
+                DeclineScope::Everywhere => CallDeclineReason::Global,
+            }),
+            ..DeclinePostBody::default()
+        };
+        self.client
+            .call(|origin, format| DeclinePost::request(origin, &link, &body, format))
+            .await
+    }
+
+    /// Waits on `events` for at most `within` for how the invitation ended here: connected, or
+    /// failed (declined; answered on another device, `ConnectedElsewhere`; ...).
+    pub async fn outcome<S: EventSource + Send>(
+        &self,
+        events: &mut S,
+        within: Duration,
+    ) -> Result<CallOutcome, FollowError> {
+        let href = self
+            .invitation
+            .links
+            .self_
+            .as_ref()
+            .map(|l| l.href.as_str().to_owned())
+            .unwrap_or_default();
+        let event = follow(events, &href, within, |_| {}).await?;
+        Ok(match OperationOutcome::of(event, |_| Some(())) {
+            OperationOutcome::Succeeded(_) => CallOutcome::Connected,
+            OperationOutcome::Failed(reason) => {
+                CallOutcome::Failed(CallFailure::from_reason(reason))
+            }
+        })
+    }
+}
+
+/// A conversation's audioVideo as an event or a read gave it.
+#[derive(Clone, Debug)]
+pub struct AudioVideoHandle {
+    client: Client,
+    resource: AudioVideo,
+}
+
+/// Identifiers an escalation is sent with: the application's own `operationId` (which the
+/// invitation echoes; the server refuses a second escalation with the same one) and
+/// `sessionContext`, each at most 50 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Escalation {
+    /// `operationId`.
+    pub operation_id: String,
+    /// `sessionContext`.
+    pub session_context: String,
+}
+
+impl Escalation {
+    /// Fresh identifiers, unique within this process and across processes in practice.
+    pub fn unique() -> Self {
+        Escalation {
+            operation_id: unique_id(),
+            session_context: unique_id(),
+        }
+    }
+}
+
+fn unique_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{nanos:016x}{:08x}{count:08x}", std::process::id())
+}
+
+impl AudioVideoHandle {
+    /// The audioVideo as read.
+    pub fn resource(&self) -> &AudioVideo {
+        &self.resource
+    }
+
+    /// Moves the call's audio to a phone (replaceWithPhoneAudio): the server rings the user's
+    /// phone (`place`'s `ring_first`, else the one advertised with
+    /// [`crate::SignIn::phone_audio`]) and then `place`'s party, a call via work followed as
+    /// [`super::CallsHandle::place`]'s is ([`PhoneCall::outcome`]). See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/replacewithphoneaudio_ref>.
+    pub async fn replace_with_phone_audio(
+        &self,
+        place: PlaceCall,
+    ) -> Result<PhoneCall, ClientError<ReplaceWithPhoneAudioPostError>> {
+        let link = required(
+            self.resource.links.replace_with_phone_audio.as_ref(),
+            "audioVideo",
+            "replaceWithPhoneAudio",
+        )?;
+        let body = ReplaceWithPhoneAudioPostBody {
+            to: Some(place.to),
+            phone_number: place.phone_number,
+            operation_id: place.operation_id,
+            ..ReplaceWithPhoneAudioPostBody::default()
+        };
+        let invitation = self
+            .client
+            .call(|origin, format| ReplaceWithPhoneAudioPost::request(origin, &link, &body, format))
+            .await?;
+        Ok(PhoneCall {
+            client: self.client.clone(),
+            invitation,
+            phone_audio: None,
+            accepted_by: None,
+        })
+    }
+
+    /// Escalates the conversation to audio/video with `offer` (escalateAudioVideo, the offer
+    /// sent as `application/sdp`): the outgoing invitation as the server created it. The far
+    /// end's answer comes on the event channel ([`OutgoingAudioVideo::answer`]).
+    pub async fn escalate(
+        &self,
+        offer: &Sdp,
+        ids: Escalation,
+    ) -> Result<OutgoingAudioVideo, ClientError<EscalateAudioVideoPostError>> {
+        let link = required(
+            self.resource.links.escalate_audio_video.as_ref(),
+            "audioVideo",
+            "escalateAudioVideo",
+        )?;
+        let query = EscalateAudioVideoPostQuery {
+            operation_id: ids.operation_id,
+            session_context: ids.session_context,
+        };
+        let body = offer.as_str().as_bytes().to_vec();
+        let invitation = self
+            .client
+            .call(|origin, format| {
+                EscalateAudioVideoPost::request(origin, &link, &query, body.clone(), format)
+            })
+            .await?;
+        Ok(OutgoingAudioVideo { invitation })
+    }
+}
+
+/// How an outgoing audio/video invitation was answered.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum AudioVideoOutcome {
+    /// The far end answered with this description: give it to your media stack.
+    Answered(Sdp),
+    /// The invitation failed before an answer, with the server's reason.
+    Failed(Box<ErrorBody>),
+}
+
+/// An audio/video invitation this application sent: its offer is out, its answer to come.
+#[derive(Clone, Debug)]
+pub struct OutgoingAudioVideo {
+    invitation: AudioVideoInvitation,
+}
+
+impl OutgoingAudioVideo {
+    /// The invitation as the server created it.
+    pub fn invitation(&self) -> &AudioVideoInvitation {
+        &self.invitation
+    }
+
+    /// The offer as the server echoed it (`mediaOffer`).
+    pub fn offer(&self) -> Option<Sdp> {
+        Sdp::from_data_uri(self.invitation.links.media_offer.as_ref()?)
+    }
+
+    /// Waits on `events` for at most `within` for the far end's answer: the
+    /// `audioVideoNegotiation` sent by this invitation whose `mediaAnswer` carries the
+    /// description; or the invitation's `completed` failure, with its reason.
+    pub async fn answer<S: EventSource + Send>(
+        &self,
+        events: &mut S,
+        within: Duration,
+    ) -> Result<AudioVideoOutcome, FollowError> {
+        let own = self
+            .invitation
+            .links
+            .self_
+            .as_ref()
+            .map(|l| path_of(l.href.as_str()))
+            .unwrap_or_default();
+        let wait = async {
+            loop {
+                let Some(event) = events.next_event().await? else {
+                    return Err(FollowError::Ended);
+                };
+                if let Some(AnyResource::AudioVideoNegotiation(negotiation)) = &event.resource
+                    && negotiation_of(negotiation, &own)
+                    && let Some(answer) = negotiation
+                        .links
+                        .media_answer
+                        .as_ref()
+                        .and_then(Sdp::from_data_uri)
+                {
+                    return Ok(AudioVideoOutcome::Answered(answer));
+                }
+                if event.event_type == EventType::Completed
+                    && path_of(event.link.href.as_str()) == own
+                    && let Some(reason) = event.reason
+                {
+                    return Ok(AudioVideoOutcome::Failed(Box::new(reason)));
+                }
+            }
+        };
+        tokio::time::timeout(within, wait)
+            .await
+            .map_err(|_| FollowError::TimedOut(within))?
+    }
+}
+
+/// Whether `negotiation` belongs to the invitation at path `own` (by its
+/// `audioVideoInvitation` link).
+fn negotiation_of(negotiation: &AudioVideoNegotiation, own: &str) -> bool {
+    negotiation
+        .links
+        .audio_video_invitation
+        .as_ref()
+        .is_some_and(|link| path_of(link.href.as_str()) == own)
+}
