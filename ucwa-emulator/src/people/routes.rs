@@ -8,7 +8,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use ucwa::Link;
 use ucwa::enumerations::{ContactDeviceType, ModalityType, PrivacyRelationshipLevel};
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode, header};
@@ -24,6 +23,7 @@ use ucwa::resources::{
     MyPrivacyRelationship, MyPrivacyRelationships, Note, NoteRel, PresenceSubscriptions, Search,
     SubscribedContacts,
 };
+use ucwa::{Format, Link, Payload};
 
 use crate::channel::with_resource;
 use crate::directory::{DistributionList, User};
@@ -110,7 +110,7 @@ async fn get_people(
     Negotiated(format): Negotiated,
 ) -> Answer {
     application_at(&state, id)?;
-    Ok(payload(format, StatusCode::OK, &people(id)))
+    ok(format, &people(id))
 }
 
 /// `myContacts`, or with `groupId` that group's `groupContacts`.
@@ -130,16 +130,22 @@ async fn get_contacts(
                 .iter()
                 .map(|u| contact(id, u))
                 .collect();
-            Ok(payload(format, StatusCode::OK, &list))
+            ok(format, &list)
         }
         Some(group) => {
             let (_, _, members) = group_of(&state, &app.user, group).ok_or_else(not_found)?;
             let mut list = GroupContacts::default();
             list.links.self_ = Some(Link::to(paths::group_contacts(id, group)));
             list.embedded.contact = members.iter().map(|u| contact(id, u)).collect();
-            Ok(payload(format, StatusCode::OK, &list))
+            ok(format, &list)
         }
     }
+}
+
+/// 200 with `resource` in the negotiated format: how every read, and every change that answers
+/// with what it changed, ends.
+fn ok<T: Payload>(format: Format, resource: &T) -> Answer {
+    Ok(payload(format, StatusCode::OK, resource))
 }
 
 /// The directory user `address` names (a sign-in address or SIP URI, any case), or 404.
@@ -147,14 +153,22 @@ fn person(state: &State, address: &str) -> Result<Arc<User>, Refusal> {
     state.directory.find(address).cloned().ok_or_else(not_found)
 }
 
+/// What every route under a contact starts with: the application `id`, then the contact
+/// `address` names. The application is checked first, so that a client whose application
+/// expired hears 410 (and makes a new one) rather than a 404 about the contact.
+fn contact_at(state: &State, id: u64, address: &str) -> Result<(Arc<App>, Arc<User>), Refusal> {
+    let app = application_at(state, id)?;
+    let user = person(state, address)?;
+    Ok((app, user))
+}
+
 async fn get_contact(
     Extract(state): Extract<Shared>,
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id)?;
-    let user = person(&state, &address)?;
-    Ok(payload(format, StatusCode::OK, &contact(id, &user)))
+    let (_, user) = contact_at(&state, id, &address)?;
+    ok(format, &contact(id, &user))
 }
 
 async fn get_presence(
@@ -162,8 +176,7 @@ async fn get_presence(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let shown = shown_to(&state, &user, &app.user);
     let online = !state.apps.of(&user).is_empty() && shown != list::Shown::Nothing;
     let published = user.published().clone();
@@ -184,7 +197,7 @@ async fn get_presence(
         ..ContactPresence::default()
     };
     presence.links.self_ = Some(Link::to(paths::in_contact(id, &user, "presence")));
-    Ok(payload(format, StatusCode::OK, &presence))
+    ok(format, &presence)
 }
 
 /// A contact's note and location are shown only to those the contact lets see everything.
@@ -193,8 +206,7 @@ async fn get_note(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let message = user
         .published()
         .note
@@ -209,7 +221,7 @@ async fn get_note(
         ..Note::default()
     };
     note.links.self_ = Some(Link::to(paths::in_contact(id, &user, "note")));
-    Ok(payload(format, StatusCode::OK, &note))
+    ok(format, &note)
 }
 
 async fn get_location(
@@ -217,8 +229,7 @@ async fn get_location(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let mut location = Location {
         rel: LocationRel::ContactLocation,
         location: user
@@ -229,7 +240,7 @@ async fn get_location(
         ..Location::default()
     };
     location.links.self_ = Some(Link::to(paths::in_contact(id, &user, "location")));
-    Ok(payload(format, StatusCode::OK, &location))
+    ok(format, &location)
 }
 
 async fn search(
@@ -300,7 +311,7 @@ async fn search(
             render::distribution_group(id, d, listed)
         })
         .collect();
-    Ok(payload(format, StatusCode::OK, &result))
+    ok(format, &result)
 }
 
 async fn get_subscribed_contacts(
@@ -316,7 +327,7 @@ async fn get_subscribed_contacts(
         .iter()
         .map(|u| Link::to(paths::contact(id, u)))
         .collect();
-    Ok(payload(format, StatusCode::OK, &list))
+    ok(format, &list)
 }
 
 async fn get_subscriptions(
@@ -332,7 +343,7 @@ async fn get_subscriptions(
         .keys()
         .map(|key| subscription(id, key))
         .collect();
-    Ok(payload(format, StatusCode::OK, &list))
+    ok(format, &list)
 }
 
 /// Creates a subscription: to a group with `groupId` (the `subscribeToGroupPresence` link),
@@ -415,7 +426,7 @@ async fn get_subscription(
     if !model::of(&app, state.clock.now()).live.contains_key(&key) {
         return Err(not_found());
     }
-    Ok(payload(format, StatusCode::OK, &subscription(id, &key)))
+    ok(format, &subscription(id, &key))
 }
 
 /// Extends a live subscription to `duration` minutes from now: 200 with it.
@@ -437,7 +448,7 @@ async fn extend(
         let subscription = subscriptions.live.get_mut(&key).ok_or_else(not_found)?;
         subscription.expires_at = now + duration;
     }
-    Ok(payload(format, StatusCode::OK, &subscription(id, &key)))
+    ok(format, &subscription(id, &key))
 }
 
 async fn unsubscribe(
@@ -482,11 +493,7 @@ async fn get_memberships(
         let subscription = subscriptions.live.get(&key).ok_or_else(not_found)?;
         subscription.members.clone()
     };
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &memberships(id, &key, &members),
-    ))
+    ok(format, &memberships(id, &key, &members))
 }
 
 /// `addToPresenceSubscription`: adds the contacts `contactUris` names (201 with the
@@ -535,11 +542,7 @@ async fn get_membership(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let user = member_of(&app, &state, &key, &address)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &membership(id, &key, &user),
-    ))
+    ok(format, &membership(id, &key, &user))
 }
 
 /// Takes one contact out of a subscription (204); the subscription stays, even empty, until
@@ -691,6 +694,23 @@ fn group_event(
         ),
         None => Event::new(event_type, kind.rel(), link),
     };
+    in_my_groups(app, event)
+}
+
+/// `added` or `deleted` about contact `user` in `myContacts`: the list gained or lost them.
+fn in_my_contacts(app: u64, event_type: EventType, user: &User) -> Event<AnyResource> {
+    contact_event(
+        app,
+        event_type,
+        user,
+        "myContacts",
+        paths::in_people(app, "contacts"),
+    )
+}
+
+/// An event about a group (kept, delegators or distribution) as its container `myGroups`
+/// frames it.
+fn in_my_groups(app: u64, event: Event<AnyResource>) -> Event<AnyResource> {
     render::in_contact(event, "myGroups", paths::in_people(app, "groups"))
 }
 
@@ -788,6 +808,17 @@ fn version_2(headers: &HeaderMap) -> Result<(), Refusal> {
     }
 }
 
+/// The changes UCWA guards with `If-Match` (a group's rename, a contact's relationship) need
+/// the header, 428 without it; the emulator keeps no entity tags for these resources, so any
+/// value is taken.
+fn if_match_present(headers: &HeaderMap) -> Result<(), Refusal> {
+    if headers.contains_key(header::IF_MATCH) {
+        Ok(())
+    } else {
+        Err(precondition_required())
+    }
+}
+
 /// The longest `contactUri` (the reference's bound).
 const MAX_CONTACT_URI: usize = 250;
 
@@ -818,7 +849,7 @@ async fn get_groups(
         .filter_map(|d| distribution_list(&state, d))
         .map(|d| render::distribution_group(id, &d, true))
         .collect();
-    Ok(payload(format, StatusCode::OK, &groups))
+    ok(format, &groups)
 }
 
 /// Creates a personal group (`myGroups2`'s POST): 204, and `added` about the group.
@@ -859,11 +890,7 @@ async fn get_group(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let (name, kind, _) = group_of(&state, &app.user, &group).ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::group(id, &group, &name, kind),
-    ))
+    ok(format, &render::group(id, &group, &name, kind))
 }
 
 /// Renames a personal group (`group2`'s PUT, `If-Match` required: the emulator gives groups no
@@ -877,9 +904,7 @@ async fn rename_group(
 ) -> Answer {
     let app = application_at(&state, id)?;
     version_2(&headers)?;
-    if !headers.contains_key(header::IF_MATCH) {
-        return Err(precondition_required());
-    }
+    if_match_present(&headers)?;
     let input: Group2PutBody = decode(&headers, &body)?;
     let name = group_name(input.name.map(|n| n.trim().to_owned()), "name")?;
     with_list(&state, &app.user, |list| list.rename_group(&group, &name))
@@ -894,11 +919,7 @@ async fn rename_group(
             AnyResource::Group(Box::new(renamed)),
         )]
     });
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::group(id, &group, &name, Kind::Personal),
-    ))
+    ok(format, &render::group(id, &group, &name, Kind::Personal))
 }
 
 /// Deletes a personal group (`group2`'s DELETE): 204; `deleted` about it, and about each
@@ -921,15 +942,8 @@ async fn delete_group(
             Kind::Personal,
             None,
         )];
-        let contacts = paths::in_people(app, "contacts");
         for user in &left {
-            events.push(contact_event(
-                app,
-                EventType::Deleted,
-                user,
-                "myContacts",
-                contacts.clone(),
-            ));
+            events.push(in_my_contacts(app, EventType::Deleted, user));
         }
         events
     });
@@ -971,7 +985,7 @@ async fn get_group_memberships(
                 .push(render::group_membership(id, &group.id, group.kind, &user));
         }
     }
-    Ok(payload(format, StatusCode::OK, &memberships))
+    ok(format, &memberships)
 }
 
 /// Adds a contact to a group, the default one when no `groupId` is given
@@ -1008,13 +1022,7 @@ async fn add_to_group(
             paths::group(app, &change.group),
         )];
         if change.new_to_list {
-            events.push(contact_event(
-                app,
-                EventType::Added,
-                &changed,
-                "myContacts",
-                paths::in_people(app, "contacts"),
-            ));
+            events.push(in_my_contacts(app, EventType::Added, &changed));
         }
         events
     });
@@ -1036,11 +1044,7 @@ fn announce_delegators(state: &State, delegate: &User) {
             "delegatorsGroup",
             Link::new(paths::group(app, DELEGATORS_GROUP)),
         );
-        vec![render::in_contact(
-            event,
-            "myGroups",
-            paths::in_people(app, "groups"),
-        )]
+        vec![in_my_groups(app, event)]
     });
 }
 
@@ -1049,19 +1053,14 @@ async fn get_group_membership(
     Path((id, group, address)): Path<(u64, String, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let kind = with_list(&state, &app.user, |list| {
         list.group(&group)
             .filter(|g| g.members.contains(&user.index))
             .map(|g| g.kind)
     })
     .ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::group_membership(id, &group, kind, &user),
-    ))
+    ok(format, &render::group_membership(id, &group, kind, &user))
 }
 
 /// Takes a contact out of one group (`myGroupMembership2`'s DELETE): 204; `deleted` about it
@@ -1106,13 +1105,7 @@ fn announce_removal(
             })
             .collect();
         if left {
-            events.push(contact_event(
-                app,
-                EventType::Deleted,
-                user,
-                "myContacts",
-                paths::in_people(app, "contacts"),
-            ));
+            events.push(in_my_contacts(app, EventType::Deleted, user));
         }
         events
     });
@@ -1151,11 +1144,7 @@ async fn get_list_subscription(
     let live = lock(app.data.get::<model::Subscriptions>())
         .contact_list
         .live(state.clock.now());
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::list_subscription(id, live),
-    ))
+    ok(format, &render::list_subscription(id, live))
 }
 
 /// Starts or extends the subscription to the list's changes for `duration` minutes (10 to
@@ -1190,19 +1179,25 @@ async fn start_list_subscription(
     lock(app.data.get::<model::Subscriptions>())
         .contact_list
         .until = Some(until);
-    announce(
-        &app,
-        Event::new(
-            EventType::Updated,
-            "myContactsAndGroupsSubscription",
-            Link::new(paths::list_subscription(id, None)),
-        ),
-    );
+    list_subscription_changed(&app);
     Ok(payload(
         format,
         StatusCode::CREATED,
         &render::list_subscription(id, true),
     ))
+}
+
+/// `updated` about the subscription to the list's changes, to the application it belongs to
+/// (started, extended or stopped).
+fn list_subscription_changed(app: &App) {
+    announce(
+        app,
+        Event::new(
+            EventType::Updated,
+            "myContactsAndGroupsSubscription",
+            Link::new(paths::list_subscription(app.id, None)),
+        ),
+    );
 }
 
 /// The fewest and most minutes the subscription to the list's changes lasts (the reference's
@@ -1222,14 +1217,7 @@ async fn stop_list_subscription(Extract(state): Extract<Shared>, Path(id): Path<
         live
     };
     if was_live {
-        announce(
-            &app,
-            Event::new(
-                EventType::Updated,
-                "myContactsAndGroupsSubscription",
-                Link::new(paths::list_subscription(id, None)),
-            ),
-        );
+        list_subscription_changed(&app);
     }
     Ok(no_content())
 }
@@ -1245,6 +1233,15 @@ fn distribution_list(state: &State, address: &str) -> Option<DistributionList> {
         .cloned()
 }
 
+/// Whether `user` put the distribution group `group` on their list.
+fn on_list(state: &State, user: &User, group: &DistributionList) -> bool {
+    with_list(state, user, |list| {
+        list.distribution
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&group.address))
+    })
+}
+
 async fn get_distribution_group(
     Extract(state): Extract<Shared>,
     Path((id, group)): Path<(u64, String)>,
@@ -1252,16 +1249,8 @@ async fn get_distribution_group(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let found = distribution_list(&state, &group).ok_or_else(not_found)?;
-    let on_list = with_list(&state, &app.user, |list| {
-        list.distribution
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(&found.address))
-    });
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::distribution_group(id, &found, on_list),
-    ))
+    let on_list = on_list(&state, &app.user, &found);
+    ok(format, &render::distribution_group(id, &found, on_list))
 }
 
 /// Expands a distribution group: the group with its members embedded, contacts and nested
@@ -1287,11 +1276,7 @@ async fn expand_distribution_group(
             ),
         ));
     }
-    let on_list = with_list(&state, &app.user, |list| {
-        list.distribution
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(&found.address))
-    });
+    let on_list = on_list(&state, &app.user, &found);
     let mut expanded = render::distribution_group(id, &found, on_list);
     for member in &found.members {
         if let Some(nested) = distribution_list(&state, member) {
@@ -1305,7 +1290,7 @@ async fn expand_distribution_group(
             expanded.embedded.contact.push(render::stranger(id, member));
         }
     }
-    Ok(payload(format, StatusCode::OK, &expanded))
+    ok(format, &expanded)
 }
 
 /// Puts a distribution group on the list (`addToContactList`, by `smtpAddress`): 204, and
@@ -1341,11 +1326,7 @@ async fn add_to_contact_list(
             Link::new(paths::distribution_group(app, &key, None)),
             AnyResource::DistributionGroup(Box::new(group)),
         );
-        vec![render::in_contact(
-            event,
-            "myGroups",
-            paths::in_people(app, "groups"),
-        )]
+        vec![in_my_groups(app, event)]
     });
     Ok(no_content())
 }
@@ -1373,11 +1354,7 @@ async fn remove_from_contact_list(
             "distributionGroup",
             Link::new(paths::distribution_group(app, &key, None)),
         );
-        vec![render::in_contact(
-            event,
-            "myGroups",
-            paths::in_people(app, "groups"),
-        )]
+        vec![in_my_groups(app, event)]
     });
     Ok(no_content())
 }
@@ -1415,7 +1392,7 @@ async fn get_privacy_relationships(
     let mut relationships = MyPrivacyRelationships::default();
     relationships.links.self_ = Some(Link::to(paths::in_people(id, "privacyRelationships")));
     relationships.embedded.my_privacy_relationship = by_level;
-    Ok(payload(format, StatusCode::OK, &relationships))
+    ok(format, &relationships)
 }
 
 fn privacy_of(
@@ -1445,14 +1422,9 @@ async fn get_contact_privacy(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let level = with_list(&state, &app.user, |list| list.relationship(user.index));
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &privacy_of(id, &user, level),
-    ))
+    ok(format, &privacy_of(id, &user, level))
 }
 
 /// Sets the relationship with a contact (PUT, `If-Match` required, any value taken): 200 with
@@ -1464,11 +1436,8 @@ async fn set_contact_privacy(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
-    if !headers.contains_key(header::IF_MATCH) {
-        return Err(precondition_required());
-    }
+    let (app, user) = contact_at(&state, id, &address)?;
+    if_match_present(&headers)?;
     let input: ContactPrivacyRelationship2PutBody = decode(&headers, &body)?;
     let level = input
         .relationship_level
@@ -1480,11 +1449,7 @@ async fn set_contact_privacy(
             )])
         })?;
     change_privacy(&state, &app.user, &user, Some(level.clone()));
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &privacy_of(id, &user, level),
-    ))
+    ok(format, &privacy_of(id, &user, level))
 }
 
 /// Resets the relationship with a contact to the default: 204.
@@ -1492,8 +1457,7 @@ async fn reset_contact_privacy(
     Extract(state): Extract<Shared>,
     Path((id, address)): Path<(u64, String)>,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     change_privacy(&state, &app.user, &user, None);
     Ok(no_content())
 }
@@ -1549,8 +1513,7 @@ async fn get_supported_modalities(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let online = !state.apps.of(&user).is_empty()
         && shown_to(&state, &user, &app.user) != list::Shown::Nothing;
     let mut modalities = ContactSupportedModalities {
@@ -1566,5 +1529,5 @@ async fn get_supported_modalities(
         &user,
         "supportedModalities",
     )));
-    Ok(payload(format, StatusCode::OK, &modalities))
+    ok(format, &modalities)
 }
