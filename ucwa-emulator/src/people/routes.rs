@@ -31,9 +31,9 @@ use crate::handler::{Answer, Caller, Shared, application_at};
 use crate::lock::lock;
 use crate::paths::{self, route};
 use crate::protocol::{
-    Negotiated, Refusal, already_exists, check, conflict, decode, decode_or_default, forbidden,
-    invalid_parameters, limit_exceeded, method_not_allowed, no_content, not_found, payload,
-    precondition_required, query_parameter, unknown_member,
+    Negotiated, Refusal, already_exists, check, conflict, decode, forbidden, invalid_parameters,
+    limit_exceeded, method_not_allowed, no_content, not_found, payload, precondition_required,
+    query_parameter, unknown_member,
 };
 use crate::state::{App, State};
 
@@ -42,6 +42,7 @@ use super::list::{
     ORGANIZATION_GROUP, ORGANIZATION_GROUP_NAME,
 };
 use super::model::{self, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, duration, members_named, uris_in};
+use super::posted::Posted;
 use super::render::{
     self, announce, announce_members, announce_presence, contact, membership, memberships, people,
     subscription,
@@ -352,20 +353,18 @@ async fn subscribe(
     Extract(state): Extract<Shared>,
     Extension(Caller(user)): Extension<Caller>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: PresenceSubscriptionsPostBody = decode_or_default(&headers, &body)?;
-    let group = query_parameter(&query, "groupId")
+    let input: PresenceSubscriptionsPostBody = posted.input()?;
+    let group = query_parameter(&posted.query, "groupId")
         .map(str::to_owned)
         .or_else(|| {
             unknown_member(&input.unknown, "groupId").and_then(|v| v.as_str().map(str::to_owned))
         });
     let mut problems = Vec::new();
-    let duration = duration(&query, input.duration, &input.unknown)
+    let duration = duration(&posted.query, input.duration, &input.unknown)
         .map_err(|p| problems.push(p))
         .ok();
     let members = match &group {
@@ -433,15 +432,13 @@ async fn get_subscription(
 async fn extend(
     Extract(state): Extract<Shared>,
     Path((id, key)): Path<(u64, String)>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: ucwa::operations::PresenceSubscriptionPostBody = decode_or_default(&headers, &body)?;
-    let duration =
-        duration(&query, input.duration, &input.unknown).map_err(|p| invalid_parameters(&[p]))?;
+    let input: ucwa::operations::PresenceSubscriptionPostBody = posted.input()?;
+    let duration = duration(&posted.query, input.duration, &input.unknown)
+        .map_err(|p| invalid_parameters(&[p]))?;
     let now = state.clock.now();
     {
         let mut subscriptions = model::of(&app, now);
@@ -501,14 +498,12 @@ async fn get_memberships(
 async fn add_members(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let key = subscription_named(&query)?;
-    let input: MembershipsPostBody = decode_or_default(&headers, &body)?;
+    let key = subscription_named(&posted.query)?;
+    let input: MembershipsPostBody = posted.input()?;
     let uris = uris_in(input.contact_uris, &input.unknown, "contactUris")
         .filter(|uris| !uris.is_empty())
         .ok_or_else(|| invalid_parameters(&[("contactUris", "at least one SIP URI".to_owned())]))?;
@@ -684,15 +679,28 @@ fn group_event(
     kind: Kind,
     resource: Option<ucwa::resources::Group>,
 ) -> Event<AnyResource> {
-    let link = Link::new(paths::group(app, id));
-    let event = match resource {
-        Some(group) => with_resource(
+    let event = Event {
+        resource: resource.map(|group| AnyResource::Group(Box::new(group))),
+        ..Event::new(event_type, kind.rel(), Link::new(paths::group(app, id)))
+    };
+    in_my_groups(app, event)
+}
+
+/// A distribution group event in `myGroups` (`key` its address in lower case), with the group
+/// embedded when it was added.
+fn distribution_event(
+    app: u64,
+    event_type: EventType,
+    key: &str,
+    resource: Option<ucwa::resources::DistributionGroup>,
+) -> Event<AnyResource> {
+    let event = Event {
+        resource: resource.map(|group| AnyResource::DistributionGroup(Box::new(group))),
+        ..Event::new(
             event_type,
-            kind.rel(),
-            link,
-            AnyResource::Group(Box::new(group)),
-        ),
-        None => Event::new(event_type, kind.rel(), link),
+            "distributionGroup",
+            Link::new(paths::distribution_group(app, key, None)),
+        )
     };
     in_my_groups(app, event)
 }
@@ -745,20 +753,6 @@ fn refusal(refused: list::Refused, state: &State) -> Refusal {
             ),
         ),
     }
-}
-
-/// A text the client sends in the query or the body (`name` in any case), trimmed.
-fn text_of(
-    query: &HashMap<String, String>,
-    name: &str,
-    typed: Option<String>,
-    unknown: &ucwa::Unknown,
-) -> Option<String> {
-    query_parameter(query, name)
-        .map(str::to_owned)
-        .or(typed)
-        .or_else(|| unknown_member(unknown, name).and_then(|v| v.as_str().map(str::to_owned)))
-        .map(|t| t.trim().to_owned())
 }
 
 /// A group name: 1 to 256 characters.
@@ -856,15 +850,13 @@ async fn get_groups(
 async fn create_group(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    version_2(&headers)?;
-    let input: MyGroups2PostBody = decode_or_default(&headers, &body)?;
+    version_2(&posted.headers)?;
+    let input: MyGroups2PostBody = posted.input()?;
     let name = group_name(
-        text_of(&query, "displayName", input.display_name, &input.unknown),
+        posted.text("displayName", input.display_name, &input.unknown),
         "displayName",
     )?;
     let max = state.config.limits.max_groups_per_user;
@@ -994,17 +986,16 @@ async fn get_group_memberships(
 async fn add_to_group(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    version_2(&headers)?;
-    let input: MyGroupMemberships2PostBody = decode_or_default(&headers, &body)?;
-    let uri = text_of(&query, "contactUri", input.contact_uri, &input.unknown);
-    let group =
-        text_of(&query, "groupId", input.group_id, &input.unknown).filter(|g| !g.is_empty());
+    version_2(&posted.headers)?;
+    let input: MyGroupMemberships2PostBody = posted.input()?;
+    let uri = posted.text("contactUri", input.contact_uri, &input.unknown);
+    let group = posted
+        .text("groupId", input.group_id, &input.unknown)
+        .filter(|g| !g.is_empty());
     let user = contact_named(&state, &app.user, uri)?;
     let max = state.config.limits.max_contacts_per_user;
     let added = with_list(&state, &app.user, |list| {
@@ -1116,14 +1107,12 @@ fn announce_removal(
 async fn remove_from_all_groups(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    version_2(&headers)?;
-    let input: RemoveContactFromAllGroups2PostBody = decode_or_default(&headers, &body)?;
-    let uri = text_of(&query, "contactUri", input.contact_uri, &input.unknown);
+    version_2(&posted.headers)?;
+    let input: RemoveContactFromAllGroups2PostBody = posted.input()?;
+    let uri = posted.text("contactUri", input.contact_uri, &input.unknown);
     let user = contact_named(&state, &app.user, uri)?;
     let left = with_list(&state, &app.user, |list| list.remove_everywhere(user.index));
     if !left.is_empty() {
@@ -1152,15 +1141,12 @@ async fn get_list_subscription(
 async fn start_list_subscription(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: StartOrRefreshSubscriptionToContactsAndGroupsPostBody =
-        decode_or_default(&headers, &body)?;
-    let minutes = match query_parameter(&query, "duration") {
+    let input: StartOrRefreshSubscriptionToContactsAndGroupsPostBody = posted.input()?;
+    let minutes = match query_parameter(&posted.query, "duration") {
         Some(text) => text.trim().parse::<i64>().ok(),
         None => input.duration,
     };
@@ -1298,13 +1284,11 @@ async fn expand_distribution_group(
 async fn add_to_contact_list(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: AddToContactListPostBody = decode_or_default(&headers, &body)?;
-    let address = text_of(&query, "smtpAddress", input.smtp_address, &input.unknown);
+    let input: AddToContactListPostBody = posted.input()?;
+    let address = posted.text("smtpAddress", input.smtp_address, &input.unknown);
     let found = address
         .as_deref()
         .and_then(|a| distribution_list(&state, a))
@@ -1320,13 +1304,7 @@ async fn add_to_contact_list(
         .map_err(|r| refusal(r, &state))?;
     tell(&state, &app.user, |app| {
         let group = render::distribution_group(app, &found, true);
-        let event = with_resource(
-            EventType::Added,
-            "distributionGroup",
-            Link::new(paths::distribution_group(app, &key, None)),
-            AnyResource::DistributionGroup(Box::new(group)),
-        );
-        vec![in_my_groups(app, event)]
+        vec![distribution_event(app, EventType::Added, &key, Some(group))]
     });
     Ok(no_content())
 }
@@ -1336,25 +1314,19 @@ async fn add_to_contact_list(
 async fn remove_from_contact_list(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: RemoveFromContactListPostBody = decode_or_default(&headers, &body)?;
-    let key = text_of(&query, "groupId", input.group_id, &input.unknown)
+    let input: RemoveFromContactListPostBody = posted.input()?;
+    let key = posted
+        .text("groupId", input.group_id, &input.unknown)
         .filter(|g| !g.is_empty())
         .ok_or_else(|| invalid_parameters(&[("groupId", "required".to_owned())]))?
         .to_lowercase();
     with_list(&state, &app.user, |list| list.remove_distribution(&key))
         .map_err(|r| refusal(r, &state))?;
     tell(&state, &app.user, |app| {
-        let event = Event::new(
-            EventType::Deleted,
-            "distributionGroup",
-            Link::new(paths::distribution_group(app, &key, None)),
-        );
-        vec![in_my_groups(app, event)]
+        vec![distribution_event(app, EventType::Deleted, &key, None)]
     });
     Ok(no_content())
 }
