@@ -189,36 +189,33 @@ fn forwarding_modes_are_set_and_shown_in_human_and_json_output() {
             json(&ok(ucwa(&cache, format, &all)))
         };
         let mode = |mode: &str, target: Option<&str>, delay: Option<i64>| serde_json::json!({"mode": mode, "target": target, "delay": delay});
-        let view = set(&["immediate", "Voicemail"]);
-        assert_eq!(
-            view["forward"],
-            mode("to-voicemail", None, None),
-            "{format}"
-        );
-        let view = set(&["immediate", "ann@contoso.com"]);
-        assert_eq!(
-            view["forward"],
-            mode("to-contact", Some("sip:ann@contoso.com"), None),
-            "{format}"
-        );
-        let view = set(&["immediate", "delegates"]);
-        assert_eq!(
-            view["forward"],
-            mode("to-delegates", None, None),
-            "{format}"
-        );
-        let view = set(&["simultaneous", "+1 425 555 0199"]);
-        assert_eq!(
-            view["forward"],
-            mode("ring-contact", Some("tel:+14255550199"), None),
-            "{format}"
-        );
-        let view = set(&["simultaneous", "team", "--delay", "10"]);
-        assert_eq!(
-            view["forward"],
-            mode("ring-team", None, Some(10)),
-            "{format}"
-        );
+        // Each way of forwarding, as the command takes it and as `--json` shows it back.
+        let forwards: [(&[&str], serde_json::Value); 5] = [
+            (
+                &["immediate", "Voicemail"],
+                mode("to-voicemail", None, None),
+            ),
+            (
+                &["immediate", "ann@contoso.com"],
+                mode("to-contact", Some("sip:ann@contoso.com"), None),
+            ),
+            (
+                &["immediate", "delegates"],
+                mode("to-delegates", None, None),
+            ),
+            (
+                &["simultaneous", "+1 425 555 0199"],
+                mode("ring-contact", Some("tel:+14255550199"), None),
+            ),
+            (
+                &["simultaneous", "team", "--delay", "10"],
+                mode("ring-team", None, Some(10)),
+            ),
+        ];
+        for (args, expected) in forwards {
+            let view = set(args);
+            assert_eq!(view["forward"], expected, "{format} {args:?}");
+        }
         let view = set(&["unanswered", "voicemail", "--after", "20"]);
         assert_eq!(
             view["unanswered"],

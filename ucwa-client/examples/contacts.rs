@@ -10,26 +10,24 @@ mod common;
 
 use std::time::Duration;
 
+use ucwa::resources::Group;
 use ucwa_client::people::{ContactList, ListChange, SpecialGroup, list_change};
 
 type Error = Box<dyn std::error::Error>;
 
+/// The name an event's embedded group carries; empty when the event embeds none.
+fn group_name(group: Option<&Group>) -> String {
+    group.and_then(|g| g.name.clone()).unwrap_or_default()
+}
+
 fn describe(change: &ListChange) -> String {
     match change {
-        ListChange::GroupAdded { rel, group, .. } => format!(
-            "{rel} added: {:?}",
-            group
-                .as_ref()
-                .and_then(|g| g.name.clone())
-                .unwrap_or_default()
-        ),
-        ListChange::GroupUpdated { rel, group, .. } => format!(
-            "{rel} updated: {:?}",
-            group
-                .as_ref()
-                .and_then(|g| g.name.clone())
-                .unwrap_or_default()
-        ),
+        ListChange::GroupAdded { rel, group, .. } => {
+            format!("{rel} added: {:?}", group_name(group.as_deref()))
+        }
+        ListChange::GroupUpdated { rel, group, .. } => {
+            format!("{rel} updated: {:?}", group_name(group.as_deref()))
+        }
         ListChange::GroupRemoved { rel, link } => format!("{rel} deleted: {}", link.href.as_str()),
         ListChange::ContactAdded { contact, group } => format!(
             "contact {} added to {}",

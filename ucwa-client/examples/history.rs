@@ -12,30 +12,12 @@ mod common;
 
 use std::time::Duration;
 
-use tokio::sync::broadcast;
 use ucwa::Link;
-use ucwa::events::{Event, EventType};
-use ucwa::resources::AnyResource;
+use ucwa::events::EventType;
 use ucwa_client::history::{LogQuery, MissedItems, Speaker, TranscriptContent};
 use ucwa_client::messaging::{IncomingInvitation, StartMessaging};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-/// The first event `pick` accepts, within [`WAIT`].
-async fn next<T>(
-    events: &mut ucwa_client::EventReceiver,
-    mut pick: impl FnMut(&Event<AnyResource>) -> Option<T>,
-) -> Result<T, Box<dyn std::error::Error>> {
-    let found = tokio::time::timeout(WAIT, async {
-        loop {
-            if let Some(found) = pick(&events.recv().await?) {
-                return Ok::<_, broadcast::error::RecvError>(found);
-            }
-        }
-    })
-    .await??;
-    Ok(found)
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -54,7 +36,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .message("Did you see the draft?"),
         )
         .await?;
-    let incoming = next(&mut ann_events, IncomingInvitation::from_event).await?;
+    let incoming =
+        common::next_event(&mut ann_events, WAIT, IncomingInvitation::from_event).await?;
     incoming.accept(&ann.messaging()).await?;
     invitation.outcome(&mut lene_events, WAIT).await?;
     let lene_talk = invitation.conversation(&lene.messaging()).await?;
@@ -103,8 +86,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     lene.messaging()
         .start(StartMessaging::to("ann@contoso.com").message("Call me when you can"))
         .await?;
-    next(&mut ann_events, IncomingInvitation::from_event).await?;
-    let conversation: Link = next(&mut lene_events, |e| {
+    common::next_event(&mut ann_events, WAIT, IncomingInvitation::from_event).await?;
+    let conversation: Link = common::next_event(&mut lene_events, WAIT, |e| {
         (e.event_type == EventType::Added && e.rel == "conversation").then(|| e.link.clone())
     })
     .await?;
@@ -113,7 +96,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?
         .leave()
         .await?;
-    let counts = next(&mut ann_events, MissedItems::from_event).await?;
+    let counts = common::next_event(&mut ann_events, WAIT, MissedItems::from_event).await?;
     println!(
         "missed items: {} missed, {} unread, {} logs",
         counts.missed, counts.unread_missed, counts.logs

@@ -5,7 +5,10 @@
 
 use std::time::Duration;
 
+use tokio::sync::broadcast;
 use ucwa::Format;
+use ucwa::events::Event;
+use ucwa::resources::AnyResource;
 use ucwa_client::{Session, SignIn};
 use ucwa_emulator::{Config, Emulator};
 
@@ -66,4 +69,22 @@ pub fn format_from_args() -> Format {
     } else {
         Format::Json
     }
+}
+
+/// The first event on `events` that `pick` accepts, waiting at most `wait`: an example that
+/// waits for its peer fails with a timeout rather than hanging when the event never comes.
+pub async fn next_event<T>(
+    events: &mut ucwa_client::EventReceiver,
+    wait: Duration,
+    mut pick: impl FnMut(&Event<AnyResource>) -> Option<T>,
+) -> Result<T, Box<dyn std::error::Error>> {
+    let found = tokio::time::timeout(wait, async {
+        loop {
+            if let Some(found) = pick(&events.recv().await?) {
+                return Ok::<_, broadcast::error::RecvError>(found);
+            }
+        }
+    })
+    .await??;
+    Ok(found)
 }

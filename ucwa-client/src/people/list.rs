@@ -14,14 +14,14 @@ use ucwa::events::{Event, EventType};
 use ucwa::operation::{ETag, OperationError, UcwaError};
 use ucwa::operations::{
     AddToContactListPost, AddToContactListPostBody, AddToContactListPostQuery,
-    DistributionGroupGet, Group2Delete, Group2Put, Group2PutBody, GroupContactsGet,
-    GroupContactsGetQuery, GroupGet, MyContactsAndGroupsSubscriptionGet, MyContactsGet,
-    MyContactsGetQuery, MyGroupMembership2Delete, MyGroupMemberships2Post,
-    MyGroupMemberships2PostBody, MyGroupMemberships2PostQuery, MyGroupMembershipsGet,
-    MyGroupMembershipsGetQuery, MyGroups2Post, MyGroups2PostBody, MyGroupsGet, MyGroupsGetQuery,
-    RemoveContactFromAllGroups2Post, RemoveContactFromAllGroups2PostBody,
-    RemoveContactFromAllGroups2PostQuery, RemoveFromContactListPost, RemoveFromContactListPostBody,
-    RemoveFromContactListPostQuery, StartOrRefreshSubscriptionToContactsAndGroupsPost,
+    DistributionGroupGet, Group2Delete, Group2Put, Group2PutBody, GroupGet,
+    MyContactsAndGroupsSubscriptionGet, MyContactsGet, MyContactsGetQuery,
+    MyGroupMembership2Delete, MyGroupMemberships2Post, MyGroupMemberships2PostBody,
+    MyGroupMemberships2PostQuery, MyGroupMembershipsGet, MyGroupMembershipsGetQuery, MyGroups2Post,
+    MyGroups2PostBody, MyGroupsGet, MyGroupsGetQuery, RemoveContactFromAllGroups2Post,
+    RemoveContactFromAllGroups2PostBody, RemoveContactFromAllGroups2PostQuery,
+    RemoveFromContactListPost, RemoveFromContactListPostBody, RemoveFromContactListPostQuery,
+    StartOrRefreshSubscriptionToContactsAndGroupsPost,
     StartOrRefreshSubscriptionToContactsAndGroupsPostBody,
     StartOrRefreshSubscriptionToContactsAndGroupsPostQuery,
     StopSubscriptionToContactsAndGroupsPost,
@@ -683,19 +683,9 @@ impl PeopleHandle {
         Ok(list)
     }
 
+    /// [`PeopleHandle::group_contacts`], its error in the list's terms.
     async fn contacts_of(&self, group: &Group) -> ListResult<Vec<Contact>> {
-        let link = required(
-            group.links.group_contacts.as_ref(),
-            "group",
-            "groupContacts",
-        )?;
-        let query = GroupContactsGetQuery::default();
-        let contacts = self
-            .client()
-            .call(|origin, format| GroupContactsGet::request(origin, &link, &query, format))
-            .await
-            .map_err(typed)?;
-        Ok(contacts.embedded.contact)
+        self.group_contacts(group).await.map_err(typed)
     }
 
     /// Reads again what `list` marked stale ([`ContactList::stale`]): each group an event

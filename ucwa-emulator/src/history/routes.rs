@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use ucwa::Format;
 use ucwa::http::{HeaderMap, StatusCode};
 use ucwa::operations::ContinueMessagingPostBody;
 
@@ -121,15 +122,7 @@ async fn get_first_page(
     Path((id, log)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let size = state.config.limits.transcripts_per_page;
-    let resource = {
-        let history = history(&state);
-        let log = history.get(&app.user, log).ok_or_else(not_found)?;
-        let (items, next) = log.page(0, size);
-        render::first_page(id, log, items, next, &app.user)
-    };
-    Ok(payload(format, StatusCode::OK, &resource))
+    transcripts(&state, id, log, None, format)
 }
 
 async fn get_next_page(
@@ -137,18 +130,35 @@ async fn get_next_page(
     Path((id, log, from)): Path<(u64, u64, usize)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
+    transcripts(&state, id, log, Some(from), format)
+}
+
+/// A page of log `log`'s transcripts, `transcripts_per_page` long: the first (`from` none),
+/// or a later one starting at `from`. A later page starts inside the log past its first item
+/// (the only starts a `next` link names); any other start is 404.
+fn transcripts(state: &State, id: u64, log: u64, from: Option<usize>, format: Format) -> Answer {
+    let app = application_at(state, id)?;
     let size = state.config.limits.transcripts_per_page;
-    let resource = {
-        let history = history(&state);
-        let log = history.get(&app.user, log).ok_or_else(not_found)?;
-        if from == 0 || from >= log.transcripts.len() {
-            return Err(not_found());
-        }
-        let (items, next) = log.page(from, size);
-        render::next_page(id, log, from, items, next, &app.user)
-    };
-    Ok(payload(format, StatusCode::OK, &resource))
+    let history = history(state);
+    let log = history.get(&app.user, log).ok_or_else(not_found)?;
+    if from.is_some_and(|from| from == 0 || from >= log.transcripts.len()) {
+        return Err(not_found());
+    }
+    let (items, next) = log.page(from.unwrap_or(0), size);
+    // The two pages are different resources (their own tokens and `self`), so each renders
+    // as its own type.
+    Ok(match from {
+        None => payload(
+            format,
+            StatusCode::OK,
+            &render::first_page(id, log, items, next, &app.user),
+        ),
+        Some(from) => payload(
+            format,
+            StatusCode::OK,
+            &render::next_page(id, log, from, items, next, &app.user),
+        ),
+    })
 }
 
 async fn get_transcript(

@@ -79,6 +79,7 @@
 
 mod list;
 mod model;
+mod posted;
 mod render;
 mod routes;
 

@@ -8,7 +8,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use ucwa::Link;
 use ucwa::enumerations::{ContactDeviceType, ModalityType, PrivacyRelationshipLevel};
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode, header};
@@ -24,6 +23,7 @@ use ucwa::resources::{
     MyPrivacyRelationship, MyPrivacyRelationships, Note, NoteRel, PresenceSubscriptions, Search,
     SubscribedContacts,
 };
+use ucwa::{Format, Link, Payload};
 
 use crate::channel::with_resource;
 use crate::directory::{DistributionList, User};
@@ -31,9 +31,9 @@ use crate::handler::{Answer, Caller, Shared, application_at};
 use crate::lock::lock;
 use crate::paths::{self, route};
 use crate::protocol::{
-    Negotiated, Refusal, already_exists, check, conflict, decode, decode_or_default, forbidden,
-    invalid_parameters, limit_exceeded, method_not_allowed, no_content, not_found, payload,
-    precondition_required, query_parameter, unknown_member,
+    Negotiated, Refusal, already_exists, check, conflict, decode, forbidden, invalid_parameters,
+    limit_exceeded, method_not_allowed, no_content, not_found, payload, precondition_required,
+    query_parameter, unknown_member,
 };
 use crate::state::{App, State};
 
@@ -42,6 +42,7 @@ use super::list::{
     ORGANIZATION_GROUP, ORGANIZATION_GROUP_NAME,
 };
 use super::model::{self, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, duration, members_named, uris_in};
+use super::posted::Posted;
 use super::render::{
     self, announce, announce_members, announce_presence, contact, membership, memberships, people,
     subscription,
@@ -110,7 +111,7 @@ async fn get_people(
     Negotiated(format): Negotiated,
 ) -> Answer {
     application_at(&state, id)?;
-    Ok(payload(format, StatusCode::OK, &people(id)))
+    ok(format, &people(id))
 }
 
 /// `myContacts`, or with `groupId` that group's `groupContacts`.
@@ -130,16 +131,22 @@ async fn get_contacts(
                 .iter()
                 .map(|u| contact(id, u))
                 .collect();
-            Ok(payload(format, StatusCode::OK, &list))
+            ok(format, &list)
         }
         Some(group) => {
             let (_, _, members) = group_of(&state, &app.user, group).ok_or_else(not_found)?;
             let mut list = GroupContacts::default();
             list.links.self_ = Some(Link::to(paths::group_contacts(id, group)));
             list.embedded.contact = members.iter().map(|u| contact(id, u)).collect();
-            Ok(payload(format, StatusCode::OK, &list))
+            ok(format, &list)
         }
     }
+}
+
+/// 200 with `resource` in the negotiated format: how every read, and every change that answers
+/// with what it changed, ends.
+fn ok<T: Payload>(format: Format, resource: &T) -> Answer {
+    Ok(payload(format, StatusCode::OK, resource))
 }
 
 /// The directory user `address` names (a sign-in address or SIP URI, any case), or 404.
@@ -147,14 +154,22 @@ fn person(state: &State, address: &str) -> Result<Arc<User>, Refusal> {
     state.directory.find(address).cloned().ok_or_else(not_found)
 }
 
+/// What every route under a contact starts with: the application `id`, then the contact
+/// `address` names. The application is checked first, so that a client whose application
+/// expired hears 410 (and makes a new one) rather than a 404 about the contact.
+fn contact_at(state: &State, id: u64, address: &str) -> Result<(Arc<App>, Arc<User>), Refusal> {
+    let app = application_at(state, id)?;
+    let user = person(state, address)?;
+    Ok((app, user))
+}
+
 async fn get_contact(
     Extract(state): Extract<Shared>,
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    application_at(&state, id)?;
-    let user = person(&state, &address)?;
-    Ok(payload(format, StatusCode::OK, &contact(id, &user)))
+    let (_, user) = contact_at(&state, id, &address)?;
+    ok(format, &contact(id, &user))
 }
 
 async fn get_presence(
@@ -162,8 +177,7 @@ async fn get_presence(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let shown = shown_to(&state, &user, &app.user);
     let online = !state.apps.of(&user).is_empty() && shown != list::Shown::Nothing;
     let published = user.published().clone();
@@ -184,7 +198,7 @@ async fn get_presence(
         ..ContactPresence::default()
     };
     presence.links.self_ = Some(Link::to(paths::in_contact(id, &user, "presence")));
-    Ok(payload(format, StatusCode::OK, &presence))
+    ok(format, &presence)
 }
 
 /// A contact's note and location are shown only to those the contact lets see everything.
@@ -193,8 +207,7 @@ async fn get_note(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let message = user
         .published()
         .note
@@ -209,7 +222,7 @@ async fn get_note(
         ..Note::default()
     };
     note.links.self_ = Some(Link::to(paths::in_contact(id, &user, "note")));
-    Ok(payload(format, StatusCode::OK, &note))
+    ok(format, &note)
 }
 
 async fn get_location(
@@ -217,8 +230,7 @@ async fn get_location(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let mut location = Location {
         rel: LocationRel::ContactLocation,
         location: user
@@ -229,7 +241,7 @@ async fn get_location(
         ..Location::default()
     };
     location.links.self_ = Some(Link::to(paths::in_contact(id, &user, "location")));
-    Ok(payload(format, StatusCode::OK, &location))
+    ok(format, &location)
 }
 
 async fn search(
@@ -300,7 +312,7 @@ async fn search(
             render::distribution_group(id, d, listed)
         })
         .collect();
-    Ok(payload(format, StatusCode::OK, &result))
+    ok(format, &result)
 }
 
 async fn get_subscribed_contacts(
@@ -316,7 +328,7 @@ async fn get_subscribed_contacts(
         .iter()
         .map(|u| Link::to(paths::contact(id, u)))
         .collect();
-    Ok(payload(format, StatusCode::OK, &list))
+    ok(format, &list)
 }
 
 async fn get_subscriptions(
@@ -332,7 +344,7 @@ async fn get_subscriptions(
         .keys()
         .map(|key| subscription(id, key))
         .collect();
-    Ok(payload(format, StatusCode::OK, &list))
+    ok(format, &list)
 }
 
 /// Creates a subscription: to a group with `groupId` (the `subscribeToGroupPresence` link),
@@ -341,20 +353,18 @@ async fn subscribe(
     Extract(state): Extract<Shared>,
     Extension(Caller(user)): Extension<Caller>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: PresenceSubscriptionsPostBody = decode_or_default(&headers, &body)?;
-    let group = query_parameter(&query, "groupId")
+    let input: PresenceSubscriptionsPostBody = posted.input()?;
+    let group = query_parameter(&posted.query, "groupId")
         .map(str::to_owned)
         .or_else(|| {
             unknown_member(&input.unknown, "groupId").and_then(|v| v.as_str().map(str::to_owned))
         });
     let mut problems = Vec::new();
-    let duration = duration(&query, input.duration, &input.unknown)
+    let duration = duration(&posted.query, input.duration, &input.unknown)
         .map_err(|p| problems.push(p))
         .ok();
     let members = match &group {
@@ -415,29 +425,27 @@ async fn get_subscription(
     if !model::of(&app, state.clock.now()).live.contains_key(&key) {
         return Err(not_found());
     }
-    Ok(payload(format, StatusCode::OK, &subscription(id, &key)))
+    ok(format, &subscription(id, &key))
 }
 
 /// Extends a live subscription to `duration` minutes from now: 200 with it.
 async fn extend(
     Extract(state): Extract<Shared>,
     Path((id, key)): Path<(u64, String)>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: ucwa::operations::PresenceSubscriptionPostBody = decode_or_default(&headers, &body)?;
-    let duration =
-        duration(&query, input.duration, &input.unknown).map_err(|p| invalid_parameters(&[p]))?;
+    let input: ucwa::operations::PresenceSubscriptionPostBody = posted.input()?;
+    let duration = duration(&posted.query, input.duration, &input.unknown)
+        .map_err(|p| invalid_parameters(&[p]))?;
     let now = state.clock.now();
     {
         let mut subscriptions = model::of(&app, now);
         let subscription = subscriptions.live.get_mut(&key).ok_or_else(not_found)?;
         subscription.expires_at = now + duration;
     }
-    Ok(payload(format, StatusCode::OK, &subscription(id, &key)))
+    ok(format, &subscription(id, &key))
 }
 
 async fn unsubscribe(
@@ -482,11 +490,7 @@ async fn get_memberships(
         let subscription = subscriptions.live.get(&key).ok_or_else(not_found)?;
         subscription.members.clone()
     };
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &memberships(id, &key, &members),
-    ))
+    ok(format, &memberships(id, &key, &members))
 }
 
 /// `addToPresenceSubscription`: adds the contacts `contactUris` names (201 with the
@@ -494,14 +498,12 @@ async fn get_memberships(
 async fn add_members(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let key = subscription_named(&query)?;
-    let input: MembershipsPostBody = decode_or_default(&headers, &body)?;
+    let key = subscription_named(&posted.query)?;
+    let input: MembershipsPostBody = posted.input()?;
     let uris = uris_in(input.contact_uris, &input.unknown, "contactUris")
         .filter(|uris| !uris.is_empty())
         .ok_or_else(|| invalid_parameters(&[("contactUris", "at least one SIP URI".to_owned())]))?;
@@ -535,11 +537,7 @@ async fn get_membership(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let user = member_of(&app, &state, &key, &address)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &membership(id, &key, &user),
-    ))
+    ok(format, &membership(id, &key, &user))
 }
 
 /// Takes one contact out of a subscription (204); the subscription stays, even empty, until
@@ -681,16 +679,46 @@ fn group_event(
     kind: Kind,
     resource: Option<ucwa::resources::Group>,
 ) -> Event<AnyResource> {
-    let link = Link::new(paths::group(app, id));
-    let event = match resource {
-        Some(group) => with_resource(
-            event_type,
-            kind.rel(),
-            link,
-            AnyResource::Group(Box::new(group)),
-        ),
-        None => Event::new(event_type, kind.rel(), link),
+    let event = Event {
+        resource: resource.map(|group| AnyResource::Group(Box::new(group))),
+        ..Event::new(event_type, kind.rel(), Link::new(paths::group(app, id)))
     };
+    in_my_groups(app, event)
+}
+
+/// A distribution group event in `myGroups` (`key` its address in lower case), with the group
+/// embedded when it was added.
+fn distribution_event(
+    app: u64,
+    event_type: EventType,
+    key: &str,
+    resource: Option<ucwa::resources::DistributionGroup>,
+) -> Event<AnyResource> {
+    let event = Event {
+        resource: resource.map(|group| AnyResource::DistributionGroup(Box::new(group))),
+        ..Event::new(
+            event_type,
+            "distributionGroup",
+            Link::new(paths::distribution_group(app, key, None)),
+        )
+    };
+    in_my_groups(app, event)
+}
+
+/// `added` or `deleted` about contact `user` in `myContacts`: the list gained or lost them.
+fn in_my_contacts(app: u64, event_type: EventType, user: &User) -> Event<AnyResource> {
+    contact_event(
+        app,
+        event_type,
+        user,
+        "myContacts",
+        paths::in_people(app, "contacts"),
+    )
+}
+
+/// An event about a group (kept, delegators or distribution) as its container `myGroups`
+/// frames it.
+fn in_my_groups(app: u64, event: Event<AnyResource>) -> Event<AnyResource> {
     render::in_contact(event, "myGroups", paths::in_people(app, "groups"))
 }
 
@@ -725,20 +753,6 @@ fn refusal(refused: list::Refused, state: &State) -> Refusal {
             ),
         ),
     }
-}
-
-/// A text the client sends in the query or the body (`name` in any case), trimmed.
-fn text_of(
-    query: &HashMap<String, String>,
-    name: &str,
-    typed: Option<String>,
-    unknown: &ucwa::Unknown,
-) -> Option<String> {
-    query_parameter(query, name)
-        .map(str::to_owned)
-        .or(typed)
-        .or_else(|| unknown_member(unknown, name).and_then(|v| v.as_str().map(str::to_owned)))
-        .map(|t| t.trim().to_owned())
 }
 
 /// A group name: 1 to 256 characters.
@@ -788,6 +802,17 @@ fn version_2(headers: &HeaderMap) -> Result<(), Refusal> {
     }
 }
 
+/// The changes UCWA guards with `If-Match` (a group's rename, a contact's relationship) need
+/// the header, 428 without it; the emulator keeps no entity tags for these resources, so any
+/// value is taken.
+fn if_match_present(headers: &HeaderMap) -> Result<(), Refusal> {
+    if headers.contains_key(header::IF_MATCH) {
+        Ok(())
+    } else {
+        Err(precondition_required())
+    }
+}
+
 /// The longest `contactUri` (the reference's bound).
 const MAX_CONTACT_URI: usize = 250;
 
@@ -818,22 +843,20 @@ async fn get_groups(
         .filter_map(|d| distribution_list(&state, d))
         .map(|d| render::distribution_group(id, &d, true))
         .collect();
-    Ok(payload(format, StatusCode::OK, &groups))
+    ok(format, &groups)
 }
 
 /// Creates a personal group (`myGroups2`'s POST): 204, and `added` about the group.
 async fn create_group(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    version_2(&headers)?;
-    let input: MyGroups2PostBody = decode_or_default(&headers, &body)?;
+    version_2(&posted.headers)?;
+    let input: MyGroups2PostBody = posted.input()?;
     let name = group_name(
-        text_of(&query, "displayName", input.display_name, &input.unknown),
+        posted.text("displayName", input.display_name, &input.unknown),
         "displayName",
     )?;
     let max = state.config.limits.max_groups_per_user;
@@ -859,11 +882,7 @@ async fn get_group(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let (name, kind, _) = group_of(&state, &app.user, &group).ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::group(id, &group, &name, kind),
-    ))
+    ok(format, &render::group(id, &group, &name, kind))
 }
 
 /// Renames a personal group (`group2`'s PUT, `If-Match` required: the emulator gives groups no
@@ -877,9 +896,7 @@ async fn rename_group(
 ) -> Answer {
     let app = application_at(&state, id)?;
     version_2(&headers)?;
-    if !headers.contains_key(header::IF_MATCH) {
-        return Err(precondition_required());
-    }
+    if_match_present(&headers)?;
     let input: Group2PutBody = decode(&headers, &body)?;
     let name = group_name(input.name.map(|n| n.trim().to_owned()), "name")?;
     with_list(&state, &app.user, |list| list.rename_group(&group, &name))
@@ -894,11 +911,7 @@ async fn rename_group(
             AnyResource::Group(Box::new(renamed)),
         )]
     });
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::group(id, &group, &name, Kind::Personal),
-    ))
+    ok(format, &render::group(id, &group, &name, Kind::Personal))
 }
 
 /// Deletes a personal group (`group2`'s DELETE): 204; `deleted` about it, and about each
@@ -921,15 +934,8 @@ async fn delete_group(
             Kind::Personal,
             None,
         )];
-        let contacts = paths::in_people(app, "contacts");
         for user in &left {
-            events.push(contact_event(
-                app,
-                EventType::Deleted,
-                user,
-                "myContacts",
-                contacts.clone(),
-            ));
+            events.push(in_my_contacts(app, EventType::Deleted, user));
         }
         events
     });
@@ -971,7 +977,7 @@ async fn get_group_memberships(
                 .push(render::group_membership(id, &group.id, group.kind, &user));
         }
     }
-    Ok(payload(format, StatusCode::OK, &memberships))
+    ok(format, &memberships)
 }
 
 /// Adds a contact to a group, the default one when no `groupId` is given
@@ -980,17 +986,16 @@ async fn get_group_memberships(
 async fn add_to_group(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    version_2(&headers)?;
-    let input: MyGroupMemberships2PostBody = decode_or_default(&headers, &body)?;
-    let uri = text_of(&query, "contactUri", input.contact_uri, &input.unknown);
-    let group =
-        text_of(&query, "groupId", input.group_id, &input.unknown).filter(|g| !g.is_empty());
+    version_2(&posted.headers)?;
+    let input: MyGroupMemberships2PostBody = posted.input()?;
+    let uri = posted.text("contactUri", input.contact_uri, &input.unknown);
+    let group = posted
+        .text("groupId", input.group_id, &input.unknown)
+        .filter(|g| !g.is_empty());
     let user = contact_named(&state, &app.user, uri)?;
     let max = state.config.limits.max_contacts_per_user;
     let added = with_list(&state, &app.user, |list| {
@@ -1008,13 +1013,7 @@ async fn add_to_group(
             paths::group(app, &change.group),
         )];
         if change.new_to_list {
-            events.push(contact_event(
-                app,
-                EventType::Added,
-                &changed,
-                "myContacts",
-                paths::in_people(app, "contacts"),
-            ));
+            events.push(in_my_contacts(app, EventType::Added, &changed));
         }
         events
     });
@@ -1036,11 +1035,7 @@ fn announce_delegators(state: &State, delegate: &User) {
             "delegatorsGroup",
             Link::new(paths::group(app, DELEGATORS_GROUP)),
         );
-        vec![render::in_contact(
-            event,
-            "myGroups",
-            paths::in_people(app, "groups"),
-        )]
+        vec![in_my_groups(app, event)]
     });
 }
 
@@ -1049,19 +1044,14 @@ async fn get_group_membership(
     Path((id, group, address)): Path<(u64, String, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let kind = with_list(&state, &app.user, |list| {
         list.group(&group)
             .filter(|g| g.members.contains(&user.index))
             .map(|g| g.kind)
     })
     .ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::group_membership(id, &group, kind, &user),
-    ))
+    ok(format, &render::group_membership(id, &group, kind, &user))
 }
 
 /// Takes a contact out of one group (`myGroupMembership2`'s DELETE): 204; `deleted` about it
@@ -1106,13 +1096,7 @@ fn announce_removal(
             })
             .collect();
         if left {
-            events.push(contact_event(
-                app,
-                EventType::Deleted,
-                user,
-                "myContacts",
-                paths::in_people(app, "contacts"),
-            ));
+            events.push(in_my_contacts(app, EventType::Deleted, user));
         }
         events
     });
@@ -1123,14 +1107,12 @@ fn announce_removal(
 async fn remove_from_all_groups(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    version_2(&headers)?;
-    let input: RemoveContactFromAllGroups2PostBody = decode_or_default(&headers, &body)?;
-    let uri = text_of(&query, "contactUri", input.contact_uri, &input.unknown);
+    version_2(&posted.headers)?;
+    let input: RemoveContactFromAllGroups2PostBody = posted.input()?;
+    let uri = posted.text("contactUri", input.contact_uri, &input.unknown);
     let user = contact_named(&state, &app.user, uri)?;
     let left = with_list(&state, &app.user, |list| list.remove_everywhere(user.index));
     if !left.is_empty() {
@@ -1151,11 +1133,7 @@ async fn get_list_subscription(
     let live = lock(app.data.get::<model::Subscriptions>())
         .contact_list
         .live(state.clock.now());
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::list_subscription(id, live),
-    ))
+    ok(format, &render::list_subscription(id, live))
 }
 
 /// Starts or extends the subscription to the list's changes for `duration` minutes (10 to
@@ -1163,15 +1141,12 @@ async fn get_list_subscription(
 async fn start_list_subscription(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
     Negotiated(format): Negotiated,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: StartOrRefreshSubscriptionToContactsAndGroupsPostBody =
-        decode_or_default(&headers, &body)?;
-    let minutes = match query_parameter(&query, "duration") {
+    let input: StartOrRefreshSubscriptionToContactsAndGroupsPostBody = posted.input()?;
+    let minutes = match query_parameter(&posted.query, "duration") {
         Some(text) => text.trim().parse::<i64>().ok(),
         None => input.duration,
     };
@@ -1190,19 +1165,25 @@ async fn start_list_subscription(
     lock(app.data.get::<model::Subscriptions>())
         .contact_list
         .until = Some(until);
-    announce(
-        &app,
-        Event::new(
-            EventType::Updated,
-            "myContactsAndGroupsSubscription",
-            Link::new(paths::list_subscription(id, None)),
-        ),
-    );
+    list_subscription_changed(&app);
     Ok(payload(
         format,
         StatusCode::CREATED,
         &render::list_subscription(id, true),
     ))
+}
+
+/// `updated` about the subscription to the list's changes, to the application it belongs to
+/// (started, extended or stopped).
+fn list_subscription_changed(app: &App) {
+    announce(
+        app,
+        Event::new(
+            EventType::Updated,
+            "myContactsAndGroupsSubscription",
+            Link::new(paths::list_subscription(app.id, None)),
+        ),
+    );
 }
 
 /// The fewest and most minutes the subscription to the list's changes lasts (the reference's
@@ -1222,14 +1203,7 @@ async fn stop_list_subscription(Extract(state): Extract<Shared>, Path(id): Path<
         live
     };
     if was_live {
-        announce(
-            &app,
-            Event::new(
-                EventType::Updated,
-                "myContactsAndGroupsSubscription",
-                Link::new(paths::list_subscription(id, None)),
-            ),
-        );
+        list_subscription_changed(&app);
     }
     Ok(no_content())
 }
@@ -1245,6 +1219,15 @@ fn distribution_list(state: &State, address: &str) -> Option<DistributionList> {
         .cloned()
 }
 
+/// Whether `user` put the distribution group `group` on their list.
+fn on_list(state: &State, user: &User, group: &DistributionList) -> bool {
+    with_list(state, user, |list| {
+        list.distribution
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&group.address))
+    })
+}
+
 async fn get_distribution_group(
     Extract(state): Extract<Shared>,
     Path((id, group)): Path<(u64, String)>,
@@ -1252,16 +1235,8 @@ async fn get_distribution_group(
 ) -> Answer {
     let app = application_at(&state, id)?;
     let found = distribution_list(&state, &group).ok_or_else(not_found)?;
-    let on_list = with_list(&state, &app.user, |list| {
-        list.distribution
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(&found.address))
-    });
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &render::distribution_group(id, &found, on_list),
-    ))
+    let on_list = on_list(&state, &app.user, &found);
+    ok(format, &render::distribution_group(id, &found, on_list))
 }
 
 /// Expands a distribution group: the group with its members embedded, contacts and nested
@@ -1287,11 +1262,7 @@ async fn expand_distribution_group(
             ),
         ));
     }
-    let on_list = with_list(&state, &app.user, |list| {
-        list.distribution
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(&found.address))
-    });
+    let on_list = on_list(&state, &app.user, &found);
     let mut expanded = render::distribution_group(id, &found, on_list);
     for member in &found.members {
         if let Some(nested) = distribution_list(&state, member) {
@@ -1305,7 +1276,7 @@ async fn expand_distribution_group(
             expanded.embedded.contact.push(render::stranger(id, member));
         }
     }
-    Ok(payload(format, StatusCode::OK, &expanded))
+    ok(format, &expanded)
 }
 
 /// Puts a distribution group on the list (`addToContactList`, by `smtpAddress`): 204, and
@@ -1313,13 +1284,11 @@ async fn expand_distribution_group(
 async fn add_to_contact_list(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: AddToContactListPostBody = decode_or_default(&headers, &body)?;
-    let address = text_of(&query, "smtpAddress", input.smtp_address, &input.unknown);
+    let input: AddToContactListPostBody = posted.input()?;
+    let address = posted.text("smtpAddress", input.smtp_address, &input.unknown);
     let found = address
         .as_deref()
         .and_then(|a| distribution_list(&state, a))
@@ -1335,17 +1304,7 @@ async fn add_to_contact_list(
         .map_err(|r| refusal(r, &state))?;
     tell(&state, &app.user, |app| {
         let group = render::distribution_group(app, &found, true);
-        let event = with_resource(
-            EventType::Added,
-            "distributionGroup",
-            Link::new(paths::distribution_group(app, &key, None)),
-            AnyResource::DistributionGroup(Box::new(group)),
-        );
-        vec![render::in_contact(
-            event,
-            "myGroups",
-            paths::in_people(app, "groups"),
-        )]
+        vec![distribution_event(app, EventType::Added, &key, Some(group))]
     });
     Ok(no_content())
 }
@@ -1355,29 +1314,19 @@ async fn add_to_contact_list(
 async fn remove_from_contact_list(
     Extract(state): Extract<Shared>,
     Path(id): Path<u64>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Answer {
     let app = application_at(&state, id)?;
-    let input: RemoveFromContactListPostBody = decode_or_default(&headers, &body)?;
-    let key = text_of(&query, "groupId", input.group_id, &input.unknown)
+    let input: RemoveFromContactListPostBody = posted.input()?;
+    let key = posted
+        .text("groupId", input.group_id, &input.unknown)
         .filter(|g| !g.is_empty())
         .ok_or_else(|| invalid_parameters(&[("groupId", "required".to_owned())]))?
         .to_lowercase();
     with_list(&state, &app.user, |list| list.remove_distribution(&key))
         .map_err(|r| refusal(r, &state))?;
     tell(&state, &app.user, |app| {
-        let event = Event::new(
-            EventType::Deleted,
-            "distributionGroup",
-            Link::new(paths::distribution_group(app, &key, None)),
-        );
-        vec![render::in_contact(
-            event,
-            "myGroups",
-            paths::in_people(app, "groups"),
-        )]
+        vec![distribution_event(app, EventType::Deleted, &key, None)]
     });
     Ok(no_content())
 }
@@ -1415,7 +1364,7 @@ async fn get_privacy_relationships(
     let mut relationships = MyPrivacyRelationships::default();
     relationships.links.self_ = Some(Link::to(paths::in_people(id, "privacyRelationships")));
     relationships.embedded.my_privacy_relationship = by_level;
-    Ok(payload(format, StatusCode::OK, &relationships))
+    ok(format, &relationships)
 }
 
 fn privacy_of(
@@ -1445,14 +1394,9 @@ async fn get_contact_privacy(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let level = with_list(&state, &app.user, |list| list.relationship(user.index));
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &privacy_of(id, &user, level),
-    ))
+    ok(format, &privacy_of(id, &user, level))
 }
 
 /// Sets the relationship with a contact (PUT, `If-Match` required, any value taken): 200 with
@@ -1464,11 +1408,8 @@ async fn set_contact_privacy(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
-    if !headers.contains_key(header::IF_MATCH) {
-        return Err(precondition_required());
-    }
+    let (app, user) = contact_at(&state, id, &address)?;
+    if_match_present(&headers)?;
     let input: ContactPrivacyRelationship2PutBody = decode(&headers, &body)?;
     let level = input
         .relationship_level
@@ -1480,11 +1421,7 @@ async fn set_contact_privacy(
             )])
         })?;
     change_privacy(&state, &app.user, &user, Some(level.clone()));
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &privacy_of(id, &user, level),
-    ))
+    ok(format, &privacy_of(id, &user, level))
 }
 
 /// Resets the relationship with a contact to the default: 204.
@@ -1492,8 +1429,7 @@ async fn reset_contact_privacy(
     Extract(state): Extract<Shared>,
     Path((id, address)): Path<(u64, String)>,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     change_privacy(&state, &app.user, &user, None);
     Ok(no_content())
 }
@@ -1549,8 +1485,7 @@ async fn get_supported_modalities(
     Path((id, address)): Path<(u64, String)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    let app = application_at(&state, id)?;
-    let user = person(&state, &address)?;
+    let (app, user) = contact_at(&state, id, &address)?;
     let online = !state.apps.of(&user).is_empty()
         && shown_to(&state, &user, &app.user) != list::Shown::Nothing;
     let mut modalities = ContactSupportedModalities {
@@ -1566,5 +1501,5 @@ async fn get_supported_modalities(
         &user,
         "supportedModalities",
     )));
-    Ok(payload(format, StatusCode::OK, &modalities))
+    ok(format, &modalities)
 }
