@@ -54,6 +54,26 @@ pub enum ClientError<E: std::error::Error + 'static = UcwaError> {
     },
 }
 
+impl<E: std::error::Error + 'static> ClientError<E> {
+    /// The same error with the operation's error turned into another type by `f` (a task
+    /// module reporting several operations as one error type); the rest is kept as it is.
+    pub fn map_operation<F: std::error::Error + 'static>(
+        self,
+        f: impl FnOnce(E) -> F,
+    ) -> ClientError<F> {
+        match self {
+            ClientError::Request(e) => ClientError::Request(e),
+            ClientError::Transport(e) => ClientError::Transport(e),
+            ClientError::Response(e) => ClientError::Response(e.map_ucwa(f)),
+            ClientError::Auth(e) => ClientError::Auth(e),
+            ClientError::Batch(e) => ClientError::Batch(e),
+            ClientError::MissingLink { resource, rel } => {
+                ClientError::MissingLink { resource, rel }
+            }
+        }
+    }
+}
+
 impl<E: std::error::Error + 'static> From<MissingLink> for ClientError<E> {
     fn from(missing: MissingLink) -> Self {
         ClientError::MissingLink {

@@ -131,9 +131,11 @@ async fn lene_subscribes_to_ann_and_hears_her_presence() {
         );
 
         // Groups: the default group holds the same contacts.
+        // The default group, then the pinned one (empty).
         let groups = people.groups().await.unwrap();
-        assert_eq!(groups.len(), 1);
+        assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].rel, GroupRel::DefaultGroup);
+        assert_eq!(groups[1].rel, GroupRel::PinnedGroup);
         assert_eq!(groups[0].name.as_deref(), Some("Other Contacts"));
         assert_eq!(people.group_contacts(&groups[0]).await.unwrap(), contacts);
 

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use crate::directory::{self, Person};
+use crate::directory::{self, DistributionList, Person};
 use crate::legs::Legs;
 use crate::limits::{ConfigError, Limits, MAX_DAY, MAX_TOKEN_LIFETIME, duration};
 
@@ -23,9 +23,13 @@ pub struct Config {
     /// That user's password.
     pub password: String,
     /// The other people who may sign in (with the `password` grant, or
-    /// [`crate::Emulator::token_for`]); everyone is everyone else's contact. Two by default:
-    /// `ann@contoso.com` (Online) and `john@contoso.com` (Away), password `pass@word1`.
+    /// [`crate::Emulator::token_for`]); every contact list starts with everyone else in it.
+    /// Two by default: `ann@contoso.com` (Online) and `john@contoso.com` (Away), password
+    /// `pass@word1`.
     pub people: Vec<Person>,
+    /// The distribution groups users find by search and expand: `sales@contoso.com` (Ann and
+    /// John) and `everyone@contoso.com` (Lene and the sales group) by default.
+    pub distribution_groups: Vec<DistributionList>,
     /// The meeting anonymous users may join (`urn:microsoft.rtc:anonmeeting`): its URI.
     pub meeting_uri: String,
     /// That meeting's key.
@@ -85,6 +89,7 @@ impl Default for Config {
             user: "lene@contoso.com".to_owned(),
             password: "pass@word1".to_owned(),
             people: directory::default_people(),
+            distribution_groups: directory::default_distribution_groups(),
             meeting_uri: "sip:john@contoso.com;gruu;opaque=app:conf:focus:id:5LB7MRBC".to_owned(),
             meeting_key: "5LB7MRBC".to_owned(),
             token_lifetime: USER_TOKEN_LIFETIME,
@@ -250,6 +255,27 @@ mod tests {
                 ..Limits::default()
             }),
             "`limits.max_presence_subscriptions` is 0; it must be between 1 and 10000"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_contacts_per_user: 10_001,
+                ..Limits::default()
+            }),
+            "`limits.max_contacts_per_user` is 10001; it must be between 1 and 10000"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_groups_per_user: 0,
+                ..Limits::default()
+            }),
+            "`limits.max_groups_per_user` is 0; it must be between 1 and 1000"
+        );
+        assert_eq!(
+            limits(Limits {
+                max_expanded_members: 0,
+                ..Limits::default()
+            }),
+            "`limits.max_expanded_members` is 0; it must be between 1 and 10000"
         );
         let config = Config {
             token_lifetime: Duration::MAX,

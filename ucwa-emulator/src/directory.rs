@@ -3,8 +3,10 @@
 //! their contacts to read.
 //!
 //! The configured user ([`crate::Config::user`]) is the first; [`crate::Config::people`] are
-//! the others. Everyone is everyone else's contact, in one group, so that two users of the same
-//! emulator can see each other's presence and message each other without setting anything up.
+//! the others. Everyone's contact list starts with everyone else in it, in the default group,
+//! so that two users of the same emulator can see each other's presence and message each other
+//! without setting anything up; each user's list then changes on its own. The directory's
+//! distribution groups ([`DistributionList`]) are found by search and expanded.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -43,6 +45,48 @@ impl Person {
         self.availability = availability;
         self
     }
+}
+
+/// A distribution group of the directory ([`crate::Config::distribution_groups`]): a
+/// mail-enabled group users find by search, put on their contact list and expand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DistributionList {
+    /// Its mail address, which is also its id (`sales@contoso.com`).
+    pub address: String,
+    /// The display name.
+    pub name: String,
+    /// Its members by address: someone who can sign in, someone the directory does not
+    /// know (shown with their address as name), or another distribution group (nested, not
+    /// expanded with this one).
+    pub members: Vec<String>,
+}
+
+impl DistributionList {
+    /// A group with this address and name, and these members.
+    pub fn new(address: &str, name: &str, members: &[&str]) -> DistributionList {
+        DistributionList {
+            address: address.to_owned(),
+            name: name.to_owned(),
+            members: members.iter().map(|m| (*m).to_owned()).collect(),
+        }
+    }
+}
+
+/// The distribution groups of a new emulator: one of Ann and John, and one holding Lene and
+/// that one.
+pub(crate) fn default_distribution_groups() -> Vec<DistributionList> {
+    vec![
+        DistributionList::new(
+            "sales@contoso.com",
+            "Contoso Sales",
+            &["ann@contoso.com", "john@contoso.com"],
+        ),
+        DistributionList::new(
+            "everyone@contoso.com",
+            "Contoso Everyone",
+            &["lene@contoso.com", "sales@contoso.com"],
+        ),
+    ]
 }
 
 /// The people a new emulator knows besides its user.

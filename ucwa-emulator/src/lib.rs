@@ -111,7 +111,7 @@ use tokio::task::JoinHandle;
 pub use api::{Faults, Observed};
 pub use clock::Clock;
 pub use config::{Config, GRANTS, Stats};
-pub use directory::Person;
+pub use directory::{DistributionList, Person};
 pub use faults::Fault;
 pub use legs::{LegOutcome, LegParseError, LegRule, Legs};
 pub use limits::{ConfigError, LimitReached, Limits};

@@ -71,6 +71,15 @@ pub struct Limits {
     /// The most live presence subscriptions an application holds (64; 1 to 10 000); one more
     /// answers 403 `LimitExceeded`. Each holds at most everyone in the directory once.
     pub max_presence_subscriptions: usize,
+    /// The most contacts on one user's contact list (250; 1 to 10 000): adding one more answers
+    /// 409 `LimitExceeded`.
+    pub max_contacts_per_user: usize,
+    /// The most personal groups one user makes (64; 1 to 1000), and the most distribution
+    /// groups they put on their list: one more answers 409 `TooManyGroups`.
+    pub max_groups_per_user: usize,
+    /// The most members a distribution group is expanded to (100; 1 to 10 000), nested
+    /// groups counted once each: expanding a larger one answers 403 `TooManyContacts`.
+    pub max_expanded_members: usize,
 }
 
 impl Default for Limits {
@@ -92,6 +101,9 @@ impl Default for Limits {
             max_injected: 256,
             max_batch_parts: 100,
             max_presence_subscriptions: 64,
+            max_contacts_per_user: 250,
+            max_groups_per_user: 64,
+            max_expanded_members: 100,
         }
     }
 }
@@ -240,6 +252,24 @@ impl Limits {
         count(
             "limits.max_presence_subscriptions",
             self.max_presence_subscriptions,
+            1,
+            10_000,
+        )?;
+        count(
+            "limits.max_contacts_per_user",
+            self.max_contacts_per_user,
+            1,
+            10_000,
+        )?;
+        count(
+            "limits.max_groups_per_user",
+            self.max_groups_per_user,
+            1,
+            1000,
+        )?;
+        count(
+            "limits.max_expanded_members",
+            self.max_expanded_members,
             1,
             10_000,
         )?;

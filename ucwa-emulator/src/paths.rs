@@ -135,6 +135,23 @@ macro_rules! memberships {
         concat!(people!(), "/presenceSubscriptionMemberships")
     };
 }
+// The user's contact list: memberships of contacts in groups, the subscription to the list's
+// changes, distribution groups of the directory.
+macro_rules! group_memberships {
+    () => {
+        concat!(people!(), "/groupMemberships")
+    };
+}
+macro_rules! list_subscription {
+    () => {
+        concat!(people!(), "/contactsAndGroupsSubscription")
+    };
+}
+macro_rules! distribution_group {
+    () => {
+        concat!(people!(), "/distributionGroups/{group}")
+    };
+}
 
 /// Where a client starts: the `applications` resource.
 pub const APPLICATIONS_PATH: &str = applications!();
@@ -227,6 +244,24 @@ pub(crate) mod route {
     pub(crate) const CONTACT_PRESENCE: &str = concat!(contact!(), "/presence");
     pub(crate) const CONTACT_NOTE: &str = concat!(contact!(), "/note");
     pub(crate) const CONTACT_LOCATION: &str = concat!(contact!(), "/location");
+    pub(crate) const CONTACT_PRIVACY: &str = concat!(contact!(), "/privacyRelationship");
+    pub(crate) const RESET_CONTACT_PRIVACY: &str =
+        concat!(contact!(), "/privacyRelationship/reset");
+    pub(crate) const CONTACT_MODALITIES: &str = concat!(contact!(), "/supportedModalities");
+    pub(crate) const PRIVACY_RELATIONSHIPS: &str = concat!(people!(), "/privacyRelationships");
+    pub(crate) const GROUP_MEMBERSHIPS: &str = group_memberships!();
+    pub(crate) const GROUP_MEMBERSHIP: &str = concat!(group_memberships!(), "/{group}/{address}");
+    pub(crate) const REMOVE_FROM_ALL_GROUPS: &str =
+        concat!(group_memberships!(), "/removeContactFromAllGroups");
+    pub(crate) const LIST_SUBSCRIPTION: &str = list_subscription!();
+    pub(crate) const START_LIST_SUBSCRIPTION: &str =
+        concat!(list_subscription!(), "/startOrRefresh");
+    pub(crate) const STOP_LIST_SUBSCRIPTION: &str = concat!(list_subscription!(), "/stop");
+    pub(crate) const DISTRIBUTION_GROUP: &str = distribution_group!();
+    pub(crate) const EXPAND_DISTRIBUTION_GROUP: &str = concat!(distribution_group!(), "/expand");
+    pub(crate) const ADD_TO_CONTACT_LIST: &str = concat!(people!(), "/groups/addToContactList");
+    pub(crate) const REMOVE_FROM_CONTACT_LIST: &str =
+        concat!(people!(), "/groups/removeFromContactList");
 }
 
 /// The application `app`.
@@ -490,6 +525,57 @@ pub(crate) fn in_contact(app: u64, user: &User, rel: &str) -> String {
         address = user.address.to_ascii_lowercase(),
         rel = rel
     )
+}
+
+/// The user's group memberships (`myGroupMemberships`).
+pub(crate) fn group_memberships(app: u64) -> String {
+    format!(group_memberships!(), app = app)
+}
+
+/// Where a contact is taken out of every group (`removeContactFromAllGroups`).
+pub(crate) fn remove_from_all_groups(app: u64) -> String {
+    format!(
+        concat!(group_memberships!(), "/removeContactFromAllGroups"),
+        app = app
+    )
+}
+
+/// The membership of `user` (in lower case) in group `group`.
+pub(crate) fn group_membership(app: u64, group: &str, user: &User) -> String {
+    format!(
+        concat!(group_memberships!(), "/{group}/{address}"),
+        app = app,
+        group = group,
+        address = user.address.to_lowercase()
+    )
+}
+
+/// The subscription to the contact list's changes, and (`Some(rel)`) its operations:
+/// `startOrRefresh`, `stop`.
+pub(crate) fn list_subscription(app: u64, rel: Option<&str>) -> String {
+    match rel {
+        None => format!(list_subscription!(), app = app),
+        Some(rel) => format!(
+            concat!(list_subscription!(), "/{rel}"),
+            app = app,
+            rel = rel
+        ),
+    }
+}
+
+/// A distribution group of the directory, by its address (in lower case), and (`Some(rel)`)
+/// what it links to: `expand`.
+pub(crate) fn distribution_group(app: u64, group: &str, rel: Option<&str>) -> String {
+    let group = group.to_lowercase();
+    match rel {
+        None => format!(distribution_group!(), app = app, group = group),
+        Some(rel) => format!(
+            concat!(distribution_group!(), "/{rel}"),
+            app = app,
+            group = group,
+            rel = rel
+        ),
+    }
 }
 
 /// A presence subscription.

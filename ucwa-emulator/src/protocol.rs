@@ -222,6 +222,12 @@ pub(crate) fn limit_exceeded(message: &str) -> Refusal {
     )
 }
 
+/// 403 `Forbidden` without a subcode: the request is understood and not allowed (a group the
+/// server keeps cannot be renamed or deleted).
+pub(crate) fn forbidden(message: &str) -> Refusal {
+    Refusal::with(StatusCode::FORBIDDEN, "Forbidden", None, message)
+}
+
 /// 409 with `subcode`.
 pub(crate) fn conflict(subcode: &str, message: &str) -> Refusal {
     Refusal::with(StatusCode::CONFLICT, "Conflict", Some(subcode), message)

@@ -4,8 +4,39 @@
 //! subscriptions (`presenceSubscriptions`, one `presenceSubscription`, its memberships,
 //! `subscribedContacts`).
 //!
-//! Everyone in the directory but the user is their contact, all in one group, the default
-//! group "Other Contacts". What a contact publishes is what that user publishes
+//! Each user has their own contact list ([`list`]), which starts with everyone else in the
+//! directory in the default group "Other Contacts" (at most `max_contacts_per_user` of them),
+//! and changes with UCWA 2.0's requests: a personal group made by POST on `myGroups`
+//! (`displayName`, 204), renamed by PUT on it (`If-Match` required; groups carry no entity tag,
+//! so any value is taken) and deleted by DELETE; a contact added to a group, or the default
+//! one without `groupId`, by POST on `myGroupMemberships` (`contactUri`, 201 with the
+//! membership), taken out of one by DELETE on its membership, and out of all by POST on
+//! `myGroupMemberships/removeContactFromAllGroups` (which `myGroupMemberships` links, as Skype
+//! for Business Online does; the reference's sample posts there). A
+//! contact is on the list while it is in some group; deleting a group drops those only in it.
+//! These changes are UCWA 2.0's: each needs `X-MS-RequiresMinResourceVersion` of 2 or more,
+//! without which it is a request to the 1.0 resource, which has no such method (405).
+//! Group names are unique per user without case, the server's groups' names included (409
+//! `AlreadyExists`); a user makes at most `max_groups_per_user` groups (409 `TooManyGroups`)
+//! and holds at most `max_contacts_per_user` contacts (409 `LimitExceeded`). The server's
+//! groups: default, pinned ("Favorites") and delegates take contacts as personal ones do
+//! but cannot be renamed or deleted (403); delegators (who made the user their delegate) and
+//! the organization (everyone else of the user's domain) are read only. Distribution groups
+//! come from [`crate::Config::distribution_groups`]: found by search (in the same `limit` as
+//! people), put on the list (`addToContactList`, at most `max_groups_per_user`) and taken off
+//! (`removeFromContactList`), and expanded (the group with its members embedded, nested
+//! groups not expanded; more than `max_expanded_members` answers 403 `TooManyContacts`).
+//!
+//! Every change of the list is announced to each application of its user whose
+//! subscription to the list's changes lives (`myContactsAndGroupsSubscription`, started or
+//! extended for 10 to 60 minutes, stopped): `added`, `updated` and `deleted` about groups in
+//! `myGroups` (the group embedded while it exists), about contacts in the group they joined or
+//! left, and in `myContacts` when they joined or left the list. A user's privacy relationship
+//! with a contact (`contactPrivacyRelationship`: `Colleagues` unless set; read, set by PUT,
+//! reset) decides what that contact sees of them: `Blocked` shows them offline with no note or
+//! location, `External` and `Unknown` their availability alone.
+//!
+//! What a contact publishes is what that user publishes
 //! ([`crate::directory::User::published`]); when it changes ([`hear`]), every application with a live
 //! subscription to that user hears `updated` about `contactPresence` (or `contactNote`,
 //! `contactLocation`) in the `contact`, sent by `people`, without the resource embedded, as
@@ -41,10 +72,12 @@
 //!   `Unknown` otherwise.
 
 //!
-//! The model ([`model`]: the subscriptions, and the values a client sends) is tested without
+//! The models ([`model`]: the subscriptions, and the values a client sends; [`list`]: the
+//! contact lists) are tested without
 //! HTTP; [`render`] makes the resources and events; [`mod@routes`] holds the handlers. What a user
 //! publishes reaches subscribers through the notifier: [`hear`] is this task's listener.
 
+mod list;
 mod model;
 mod render;
 mod routes;

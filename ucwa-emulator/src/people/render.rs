@@ -3,20 +3,21 @@
 
 use std::sync::Arc;
 
-use ucwa::enumerations::{ContactType, SourceNetwork};
+use ucwa::enumerations::{ContactType, SourceNetwork, SubscriptionState};
 use ucwa::events::{Event, EventType};
 use ucwa::resources::{
-    AnyResource, Contact, Group, GroupRel, People, PresenceSubscription,
-    PresenceSubscriptionMembership, PresenceSubscriptionMemberships,
+    AnyResource, Contact, DistributionGroup, Group, GroupRel, MyContactsAndGroupsSubscription,
+    MyGroupMembership, People, PresenceSubscription, PresenceSubscriptionMembership,
+    PresenceSubscriptionMemberships,
 };
 use ucwa::{Link, Uri};
 
 use crate::channel::Queued;
-use crate::directory::User;
+use crate::directory::{DistributionList, User};
 use crate::paths;
 use crate::state::App;
 
-use super::model::{DEFAULT_GROUP, DEFAULT_GROUP_NAME};
+use super::list::{self, Kind};
 
 /// The `people` hub of application `app`, with the links this module serves.
 pub(crate) fn people(app: u64) -> People {
@@ -28,6 +29,9 @@ pub(crate) fn people(app: u64) -> People {
     links.search = Some(Link::to(paths::in_people(app, "search")));
     links.presence_subscriptions = Some(Link::to(paths::in_people(app, "presenceSubscriptions")));
     links.subscribed_contacts = Some(Link::to(paths::in_people(app, "subscribedContacts")));
+    links.my_group_memberships = Some(Link::to(paths::group_memberships(app)));
+    links.my_contacts_and_groups_subscription = Some(Link::to(paths::list_subscription(app, None)));
+    links.my_privacy_relationships = Some(Link::to(paths::in_people(app, "privacyRelationships")));
     people
 }
 
@@ -47,21 +51,125 @@ pub(super) fn contact(app: u64, user: &User) -> Contact {
     links.contact_presence = Some(Link::to(paths::in_contact(app, user, "presence")));
     links.contact_note = Some(Link::to(paths::in_contact(app, user, "note")));
     links.contact_location = Some(Link::to(paths::in_contact(app, user, "location")));
+    links.contact_privacy_relationship = Some(Link::to(paths::in_contact(
+        app,
+        user,
+        "privacyRelationship",
+    )));
+    links.contact_supported_modalities = Some(Link::to(paths::in_contact(
+        app,
+        user,
+        "supportedModalities",
+    )));
     contact
 }
 
-pub(super) fn default_group(app: u64) -> Group {
+/// A member of a distribution group the directory does not know: shown by address.
+pub(super) fn stranger(app: u64, address: &str) -> Contact {
+    let user = User::stranger(address);
+    let mut contact = contact(app, &user);
+    contact.name = Some(address.to_owned());
+    contact.source_network = None;
+    contact
+}
+
+/// The group `id` named `name`, of `kind` (its rel), seen from application `app`.
+pub(super) fn group(app: u64, id: &str, name: &str, kind: Kind) -> Group {
+    let rel = match kind {
+        Kind::Default => GroupRel::DefaultGroup,
+        Kind::Pinned => GroupRel::PinnedGroup,
+        Kind::Delegates => GroupRel::DelegatesGroup,
+        Kind::Delegators => GroupRel::DelegatorsGroup,
+        Kind::Organization => GroupRel::MyOrganizationGroup,
+        Kind::Personal => GroupRel::Group,
+    };
     let mut group = Group {
-        rel: GroupRel::DefaultGroup,
-        id: Some(DEFAULT_GROUP.to_owned()),
-        name: Some(DEFAULT_GROUP_NAME.to_owned()),
+        rel,
+        id: Some(id.to_owned()),
+        name: Some(name.to_owned()),
         ..Group::default()
     };
-    group.links.self_ = Some(Link::to(paths::group(app, DEFAULT_GROUP)));
-    group.links.group_contacts = Some(Link::to(paths::group_contacts(app, DEFAULT_GROUP)));
-    group.links.subscribe_to_group_presence =
-        Some(Link::to(paths::group_subscriptions(app, DEFAULT_GROUP)));
+    group.links.self_ = Some(Link::to(paths::group(app, id)));
+    group.links.group_contacts = Some(Link::to(paths::group_contacts(app, id)));
+    group.links.subscribe_to_group_presence = Some(Link::to(paths::group_subscriptions(app, id)));
     group
+}
+
+/// A group the list keeps.
+pub(super) fn kept_group(app: u64, kept: &list::Group) -> Group {
+    group(app, &kept.id, &kept.name, kept.kind)
+}
+
+/// A distribution group of the directory; `on_list`: whether the user put it on their list
+/// (it then links `removeFromContactList`, else `addToContactList`).
+pub(super) fn distribution_group(
+    app: u64,
+    found: &DistributionList,
+    on_list: bool,
+) -> DistributionGroup {
+    let mut group = DistributionGroup {
+        uri: Some(Uri::new(format!("sip:{}", found.address.to_lowercase()))),
+        id: Some(found.address.to_lowercase()),
+        name: Some(found.name.clone()),
+        ..DistributionGroup::default()
+    };
+    let links = &mut group.links;
+    links.self_ = Some(Link::to(paths::distribution_group(
+        app,
+        &found.address,
+        None,
+    )));
+    links.expand_distribution_group = Some(Link::to(paths::distribution_group(
+        app,
+        &found.address,
+        Some("expand"),
+    )));
+    if on_list {
+        links.remove_from_contact_list = Some(Link::to(paths::in_people(
+            app,
+            "groups/removeFromContactList",
+        )));
+    } else {
+        links.add_to_contact_list =
+            Some(Link::to(paths::in_people(app, "groups/addToContactList")));
+    }
+    group
+}
+
+/// The membership of `user` in the group `id` of `kind` (default, pinned or personal: the
+/// membership has no link for the others).
+pub(super) fn group_membership(app: u64, id: &str, kind: Kind, user: &User) -> MyGroupMembership {
+    let mut membership = MyGroupMembership::default();
+    let links = &mut membership.links;
+    links.self_ = Some(Link::to(paths::group_membership(app, id, user)));
+    links.contact = Some(Link::to(paths::contact(app, user)));
+    let group = paths::group(app, id);
+    match kind {
+        Kind::Default => links.default_group = Some(Link::to(group)),
+        Kind::Pinned => links.pinned_group = Some(Link::to(group)),
+        _ => links.group = Some(Link::to(group)),
+    }
+    membership
+}
+
+/// The subscription to the list's changes, `Connected` while it lives.
+pub(super) fn list_subscription(app: u64, live: bool) -> MyContactsAndGroupsSubscription {
+    let mut subscription = MyContactsAndGroupsSubscription {
+        state: Some(if live {
+            SubscriptionState::Connected
+        } else {
+            SubscriptionState::Disconnected
+        }),
+        ..MyContactsAndGroupsSubscription::default()
+    };
+    let links = &mut subscription.links;
+    links.self_ = Some(Link::to(paths::list_subscription(app, None)));
+    links.start_or_refresh_subscription_to_contacts_and_groups = Some(Link::to(
+        paths::list_subscription(app, Some("startOrRefresh")),
+    ));
+    links.stop_subscription_to_contacts_and_groups =
+        Some(Link::to(paths::list_subscription(app, Some("stop"))));
+    subscription
 }
 
 pub(super) fn subscription(app: u64, id: &str) -> PresenceSubscription {

@@ -86,6 +86,22 @@ pub enum ResponseError<E: std::error::Error + 'static> {
     },
 }
 
+impl<E: std::error::Error + 'static> ResponseError<E> {
+    /// The same failure with the operation's error turned into another type by `f` (to
+    /// report several operations' errors as one type); the other failures are kept as they
+    /// are.
+    pub fn map_ucwa<F: std::error::Error + 'static>(
+        self,
+        f: impl FnOnce(E) -> F,
+    ) -> ResponseError<F> {
+        match self {
+            ResponseError::Ucwa(error) => ResponseError::Ucwa(f(error)),
+            ResponseError::NotUcwa(answer) => ResponseError::NotUcwa(answer),
+            ResponseError::Decode { status, error } => ResponseError::Decode { status, error },
+        }
+    }
+}
+
 /// The `X-Ms-Diagnostics` header, as text.
 fn diagnostics<B>(response: &Response<B>) -> Option<String> {
     response

@@ -49,6 +49,14 @@ use ucwa::resources::{
 };
 use ucwa::{Link, Untyped};
 
+mod about;
+mod list;
+
+pub use list::{
+    ContactList, ContactListError, Expansion, ListChange, ListResult, ListedGroup, SpecialGroup,
+    list_change,
+};
+
 use crate::link::{MissingLink, required};
 use crate::source::Source;
 use crate::{Client, ClientError, Session};
