@@ -117,6 +117,21 @@ fn groups_and_contacts_changed_across_runs_in_both_formats() {
             "to": "Friends",
         })
     );
+    // Someone not in the group moved from: refused before anything changes.
+    refused(
+        run(&[
+            "contacts",
+            "move",
+            "ann@contoso.com",
+            "--from",
+            "Favorites",
+            "--to",
+            "Team",
+        ]),
+        4,
+        "sip:ann@contoso.com is not in Favorites: `ucwa contacts copy` adds them to another \
+         group without taking them out of one.",
+    );
     for format in ["json", "xml"] {
         let listed = json(&ok(run(&["--json", "--format", format, "groups", "list"])));
         assert_eq!(

@@ -333,6 +333,22 @@ async fn change_contact(
             let contact = find_contact(people, address).await?;
             let from = find_group(people, from).await?;
             let to = find_group(people, to).await?;
+            // Checked first: the move adds to `to` before it takes out of `from`, and someone
+            // not in `from` would be left copied.
+            let members = people
+                .group_contacts(&from)
+                .await
+                .doing("Reading the group")?;
+            if !members.iter().any(|m| m.uri == contact.uri) {
+                return Err(Failure::new(
+                    Kind::NotFound,
+                    format!(
+                        "{uri} is not in {}: `ucwa contacts copy` adds them to another group \
+                         without taking them out of one.",
+                        or_dash(from.name.as_deref())
+                    ),
+                ));
+            }
             people
                 .move_contact(&contact, &from, &to)
                 .await
