@@ -109,18 +109,25 @@ pub enum Command {
         #[command(subcommand)]
         action: TextAction,
     },
-    /// List or search contacts.
+    /// List, search, add, remove, move and copy contacts.
     ///
-    /// Example: `ucwa contacts search ann`
+    /// Example: `ucwa contacts add ann@contoso.com --group Team`
     Contacts {
         /// What to do.
         #[command(subcommand)]
         action: ContactsAction,
     },
-    /// List the contact groups.
+    /// List, create, rename and delete contact groups; expand a distribution group.
     ///
-    /// Example: `ucwa groups`
-    Groups,
+    /// With no subcommand, lists the groups.
+    ///
+    /// Example: `ucwa groups create Team`
+    #[command(args_conflicts_with_subcommands = true)]
+    Groups {
+        /// What to do (by default: list).
+        #[command(subcommand)]
+        action: Option<GroupsAction>,
+    },
     /// Send and receive instant messages.
     ///
     /// Example: `ucwa im send ann@contoso.com "Lunch?"`
@@ -262,6 +269,94 @@ pub enum ContactsAction {
         /// The most people to list (1 to 100).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
         limit: Option<u32>,
+    },
+    /// Add someone to the contact list: to a group, or to the default one ("Other Contacts").
+    ///
+    /// Example: `ucwa contacts add ann@contoso.com --group Team`
+    Add {
+        /// Who (user@domain or sip:user@domain).
+        #[arg(value_name = "ADDRESS")]
+        contact: String,
+        /// The group (its name, as `ucwa groups` lists it).
+        #[arg(long, value_name = "NAME")]
+        group: Option<String>,
+    },
+    /// Take someone out of a group, or off the contact list (out of every group).
+    ///
+    /// Example: `ucwa contacts remove ann@contoso.com --group Team`
+    Remove {
+        /// Who (user@domain or sip:user@domain).
+        #[arg(value_name = "ADDRESS")]
+        contact: String,
+        /// Only out of this group (they stay on the list while in another).
+        #[arg(long, value_name = "NAME")]
+        group: Option<String>,
+    },
+    /// Move a contact from one group to another.
+    ///
+    /// Example: `ucwa contacts move ann@contoso.com --from "Other Contacts" --to Team`
+    Move {
+        /// Who (user@domain or sip:user@domain).
+        #[arg(value_name = "ADDRESS")]
+        contact: String,
+        /// The group they leave.
+        #[arg(long, value_name = "NAME")]
+        from: String,
+        /// The group they join.
+        #[arg(long, value_name = "NAME")]
+        to: String,
+    },
+    /// Copy a contact into another group, keeping them where they are.
+    ///
+    /// Example: `ucwa contacts copy ann@contoso.com --to Favorites`
+    Copy {
+        /// Who (user@domain or sip:user@domain).
+        #[arg(value_name = "ADDRESS")]
+        contact: String,
+        /// The group they join too.
+        #[arg(long, value_name = "NAME")]
+        to: String,
+    },
+}
+
+/// `ucwa groups …`.
+#[derive(Debug, Subcommand)]
+pub enum GroupsAction {
+    /// List the groups (yours and those the server keeps) with how many contacts each holds.
+    List,
+    /// Make a group of your own.
+    ///
+    /// Example: `ucwa groups create Team`
+    Create {
+        /// Its name (unique among your groups, without case; 1 to 256 characters).
+        name: String,
+    },
+    /// Rename a group of your own.
+    ///
+    /// Example: `ucwa groups rename Team "Core team"`
+    Rename {
+        /// Its name now.
+        name: String,
+        /// Its new name.
+        new_name: String,
+    },
+    /// Delete a group of your own: its contacts in no other group leave the contact list.
+    ///
+    /// Example: `ucwa groups delete Team`
+    Delete {
+        /// Its name.
+        name: String,
+    },
+    /// List the members of a distribution group (a mail group of the directory), found by
+    /// its name or address; nested groups are listed, not expanded.
+    ///
+    /// Example: `ucwa groups expand sales@contoso.com --max 20`
+    Expand {
+        /// Its name or mail address.
+        name: String,
+        /// The most members to list (1 to 1000).
+        #[arg(long, default_value_t = 100, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        max: u32,
     },
 }
 

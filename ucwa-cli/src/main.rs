@@ -103,7 +103,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Note { action } => me::note(&connection, action, out).await,
         Command::Location { action } => me::location(&connection, action, out).await,
         Command::Contacts { action } => people::contacts(&connection, action, out).await,
-        Command::Groups => people::groups(&connection, out).await,
+        Command::Groups { action } => people::groups(&connection, action.as_ref(), out).await,
         Command::Im {
             action:
                 ImAction::Send {

@@ -1,11 +1,15 @@
 //! `ucwa audit` against an emulator in the test: a clean one fits the schema; members the
 //! emulator was told to add are reported in both formats, by name, with their values and every
 //! address left out; a value that does not decode is reported without the value; the request
-//! limit is honoured.
+//! limit and the time limit (against a server that answers late) are honoured.
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::{Cache, Server, json, ok, stdout};
+use ucwa::http::Method;
+use ucwa_emulator::Fault;
 
 /// `ucwa audit` with `args`, for the user `ucwa login` signed in to `cache`, speaking
 /// `format` to the server.
@@ -211,4 +215,43 @@ fn the_request_limit_is_honoured_and_said() {
         let out = audit(&cache, "json", &bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
     }
+}
+
+#[test]
+fn the_walk_stops_at_its_time_limit_and_says_so() {
+    let server = Server::start();
+    let cache = Cache::new();
+    ok(server.login(&cache, "lene@contoso.com"));
+    // Every GET of the application's resources answered 300 ms late (real time: the binary is
+    // another process): the whole walk would take several seconds, two JSON+XML pairs 1.2 s.
+    let slow = Fault::slow(
+        Method::GET,
+        "/ucwa/oauth/v1/applications/*",
+        Duration::from_millis(300),
+    );
+    server.emulator.faults().inject(slow.times(500)).unwrap();
+    for format in ["json", "xml"] {
+        let began = Instant::now();
+        let output = audit(&cache, format, &["--json", "--time-limit", "2"]);
+        let took = began.elapsed();
+        // A walk cut short is still a report: exit 0, with why it stopped.
+        let report = json(&ok(output));
+        let stopped = report["stopped"].as_str().unwrap();
+        assert!(
+            stopped.starts_with("the time limit (2 s): "),
+            "{format}: {stopped}"
+        );
+        assert!(stopped.ends_with(" links not followed"), "{stopped}");
+        let elapsed = report["elapsed_ms"].as_u64().unwrap();
+        assert!((2000..4000).contains(&elapsed), "{format}: {elapsed} ms");
+        let resources = report["resources"].as_u64().unwrap();
+        assert!((1..=7).contains(&resources), "{format}: {report:#}");
+        // Signing in, the walk and signing out, not the whole walk's 5 s and more.
+        assert!(took < Duration::from_secs(20), "{format}: {took:?}");
+    }
+    let human = stdout(&ok(audit(&cache, "json", &["--time-limit", "1"])));
+    assert!(
+        human.contains("; stopped at the time limit (1 s): "),
+        "{human}"
+    );
 }

@@ -79,12 +79,16 @@ fn contacts_list_search_and_groups() {
         assert_eq!(found[0]["name"], "Ann Remote");
         let groups = json(&ok(embedded(&["--json", "--format", format, "groups"])));
         assert_eq!(
-            groups,
-            serde_json::json!([
-                {"id": "default_group_id", "name": "Other Contacts"},
-                {"id": "pinned_group_id", "name": "Favorites"}
-            ])
+            groups[0],
+            serde_json::json!({
+                "name": "Other Contacts",
+                "kind": "defaultGroup",
+                "id": "default_group_id",
+                "contacts": 2,
+            }),
+            "{format}"
         );
+        assert_eq!(groups.as_array().unwrap().len(), 5, "{format}: {groups}");
     }
     assert_eq!(
         stdout(&ok(embedded(&[
@@ -96,7 +100,12 @@ fn contacts_list_search_and_groups() {
     );
     assert_eq!(
         stdout(&ok(embedded(&["groups"]))),
-        "NAME            ID\nOther Contacts  default_group_id\nFavorites       pinned_group_id\n"
+        "NAME             KIND                 CONTACTS  ID\n\
+         Other Contacts   defaultGroup         2         default_group_id\n\
+         Favorites        pinnedGroup          0         pinned_group_id\n\
+         Delegates        delegatesGroup       0         delegates_group_id\n\
+         Delegators       delegatorsGroup      0         delegators_group_id\n\
+         My Organization  myOrganizationGroup  2         my_organization_group_id\n"
     );
 }
 

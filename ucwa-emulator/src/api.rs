@@ -30,18 +30,23 @@ impl<'a> Faults<'a> {
         Faults { state }
     }
 
-    /// Answers the next requests that match `fault` (method and path) with its error, or closes
-    /// their connection without an answer, before any handler sees them; an error when
+    /// Answers the next requests that match `fault` (method and path) with its error, closes
+    /// their connection without an answer, or holds them back a while before serving them
+    /// ([`Fault::slow`]), before any handler sees them; an error when
     /// `limits.max_injected` faults are queued. The faults are matched in the order injected.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
     /// use ucwa_emulator::{Config, Emulator, Fault};
     /// use ucwa::http::Method;
     ///
     /// let emulator = Emulator::start(Config::default()).await?;
     /// // Twice busy, then served.
     /// emulator.faults().inject(Fault::service_failure(Method::GET, "/ucwa/oauth/v1/applications/100").times(2))?;
+    /// // The next 50 GETs under any application answered a second late.
+    /// let slow = Fault::slow(Method::GET, "/ucwa/oauth/v1/applications/*", Duration::from_secs(1));
+    /// emulator.faults().inject(slow.times(50))?;
     /// # Ok(()) }
     /// ```
     pub fn inject(&self, fault: Fault) -> Result<(), LimitReached> {

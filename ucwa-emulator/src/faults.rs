@@ -1,6 +1,6 @@
 //! Faults injected in front of the handlers ([`Fault`]): the answers of a server under load or
-//! behind a failing proxy (503, 504, a connection closed without an answer), for any method
-//! and path, a given number of times. The layer that answers them is `routes::inject_faults`.
+//! behind a failing proxy (503, 504, a connection closed without an answer, an answer that
+//! comes late), for any method and path, a given number of times. The layer that answers them is `routes::inject_faults`.
 
 use std::time::Duration;
 
@@ -25,7 +25,12 @@ pub(crate) enum Answer {
         retry_after: Option<Duration>,
     },
     HangUp,
+    /// Served as usual after this long (real time: clients in other processes wait too).
+    Delay(Duration),
 }
+
+/// The longest a [`Fault::slow`] answer is held back.
+pub(crate) const MAX_FAULT_DELAY: Duration = Duration::from_secs(30);
 
 impl Fault {
     /// Answers requests with `method` to `path` (the path alone, without the query) with
@@ -91,6 +96,18 @@ impl Fault {
         }
     }
 
+    /// Serves matching requests as usual, but only after `delay` (real time, at most
+    /// 30 seconds): a slow server, for clients' time limits. The path may end in `*`
+    /// to match every path it starts (`/ucwa/oauth/v1/applications/*`).
+    pub fn slow(method: Method, path: impl Into<String>, delay: Duration) -> Fault {
+        Fault {
+            method,
+            path: path.into(),
+            times: 1,
+            answer: Answer::Delay(delay.min(MAX_FAULT_DELAY)),
+        }
+    }
+
     /// Applies to the next `times` matching requests (at least one).
     pub fn times(mut self, times: u32) -> Fault {
         self.times = times.max(1);
@@ -105,8 +122,13 @@ impl Fault {
         self
     }
 
+    /// The method, and the path: the same, or (a fault's path ending in `*`) starting so.
     fn matches(&self, method: &Method, path: &str) -> bool {
-        self.method == *method && self.path == path
+        self.method == *method
+            && match self.path.strip_suffix('*') {
+                Some(prefix) => path.starts_with(prefix),
+                None => self.path == path,
+            }
     }
 }
 
@@ -218,6 +240,26 @@ pub(crate) fn add_members(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slow_answer_is_bounded_and_a_path_may_end_in_a_star() {
+        let fault = Fault::slow(Method::GET, "/a/*", Duration::from_secs(3600)).times(2);
+        assert_eq!(fault.answer, Answer::Delay(MAX_FAULT_DELAY));
+        assert!(fault.matches(&Method::GET, "/a/b/c"));
+        assert!(!fault.matches(&Method::GET, "/a"));
+        assert!(!fault.matches(&Method::POST, "/a/b"));
+        let exact = Fault::hang_up(Method::GET, "/a/b");
+        assert!(exact.matches(&Method::GET, "/a/b"));
+        assert!(!exact.matches(&Method::GET, "/a/b/c"));
+        let mut queued = std::collections::VecDeque::from([fault]);
+        for _ in 0..2 {
+            assert_eq!(
+                take(&mut queued, &Method::GET, "/a/x"),
+                Some(Answer::Delay(MAX_FAULT_DELAY))
+            );
+        }
+        assert!(queued.is_empty());
+    }
 
     #[test]
     fn members_are_added_in_both_formats() {

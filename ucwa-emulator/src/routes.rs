@@ -142,7 +142,7 @@ async fn with_extra_members(state: &State, response: Response) -> Response {
 }
 
 /// The outermost layer: logs the request, then answers the first matching fault instead of
-/// the handlers, and adds the members tests asked for to what the handlers answer.
+/// the handlers (or, a slow answer, holds the request back before them), and adds the members tests asked for to what the handlers answer.
 async fn inject_faults(
     Extract(state): Extract<Arc<State>>,
     request: Request,
@@ -151,9 +151,16 @@ async fn inject_faults(
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     state.observed.saw_request(&method, &path);
-    match state.injections.take_fault(&method, &path) {
-        None if method == Method::GET => with_extra_members(&state, next.run(request).await).await,
-        None => next.run(request).await,
+    let fault = state.injections.take_fault(&method, &path);
+    if let Some(faults::Answer::Delay(delay)) = fault {
+        // Real time: the client waiting may be another process, on no clock of ours.
+        tokio::time::sleep(delay).await;
+    }
+    match fault {
+        None | Some(faults::Answer::Delay(_)) if method == Method::GET => {
+            with_extra_members(&state, next.run(request).await).await
+        }
+        None | Some(faults::Answer::Delay(_)) => next.run(request).await,
         Some(faults::Answer::Error {
             status,
             body,

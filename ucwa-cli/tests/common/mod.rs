@@ -21,6 +21,11 @@ pub struct Server {
 impl Server {
     /// The emulator with its default users (lene@, ann@, john@contoso.com).
     pub fn start() -> Server {
+        Server::with(Config::default())
+    }
+
+    /// The emulator of `config` (its long poll made 5 s).
+    pub fn with(config: Config) -> Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -29,7 +34,7 @@ impl Server {
         let emulator = runtime
             .block_on(Emulator::start(Config {
                 long_poll: Duration::from_secs(5),
-                ..Config::default()
+                ..config
             }))
             .unwrap();
         Server { emulator, runtime }
