@@ -73,6 +73,8 @@ pub mod outcome;
 #[cfg(feature = "people")]
 pub mod people;
 mod retry;
+#[cfg(feature = "communication")]
+pub mod roster;
 mod session;
 pub mod settings;
 mod signin;

@@ -39,7 +39,8 @@ use ucwa::operations::{
     MyOnlineMeetingGet, MyOnlineMeetingGetError, MyOnlineMeetingPut, MyOnlineMeetingPutBody,
     MyOnlineMeetingPutError, MyOnlineMeetingsGet, MyOnlineMeetingsGetError, MyOnlineMeetingsPost,
     MyOnlineMeetingsPostBody, MyOnlineMeetingsPostError, OnlineMeetingInvitationGet,
-    OnlineMeetingInvitationGetError,
+    OnlineMeetingInvitationGetError, StartOnlineMeetingPost, StartOnlineMeetingPostBody,
+    StartOnlineMeetingPostError,
 };
 use ucwa::resources::{
     Application, JoinOnlineMeeting, MyOnlineMeeting, MyOnlineMeetings, OnlineMeetingInvitation,
@@ -240,6 +241,50 @@ impl OnlineMeetingsHandle {
                 JoinOnlineMeetingPost::request(origin, &link, &query, body, format)
             })
             .await
+    }
+
+    /// Meets now: a meeting begins (`startOnlineMeeting`), organized by the user, who joins
+    /// it. The answer is the link to its invitation, which completes on the event channel
+    /// like a join's; others join it by the URI its `onlineMeeting` gives
+    /// (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/startonlinemeeting_ref>).
+    pub async fn meet_now(
+        &self,
+        subject: Option<&str>,
+    ) -> Result<Link<OnlineMeetingInvitation>, ClientError<StartOnlineMeetingPostError>> {
+        let current = self.source.current();
+        let communication = current.application.embedded.communication.as_deref();
+        let link = required(
+            communication.and_then(|c| c.links.start_online_meeting.as_ref()),
+            "communication",
+            "startOnlineMeeting",
+        )?;
+        let body = StartOnlineMeetingPostBody {
+            subject: subject.map(str::to_owned),
+            ..StartOnlineMeetingPostBody::default()
+        };
+        current
+            .client
+            .call(|origin, format| StartOnlineMeetingPost::request(origin, &link, &body, format))
+            .await
+    }
+
+    /// The conversation of a joined (or met-now) meeting, from its invitation as read
+    /// ([`OnlineMeetingsHandle::invitation`]), read now with its messaging: the
+    /// handle for its chat and, as a leader, its roster ([`crate::roster`]).
+    #[cfg(feature = "communication")]
+    pub async fn conversation(
+        &self,
+        read: &OnlineMeetingInvitation,
+    ) -> Result<
+        crate::messaging::ConversationHandle,
+        ClientError<ucwa::operations::ConversationGetError>,
+    > {
+        let link = required(
+            read.links.conversation.as_ref(),
+            "onlineMeetingInvitation",
+            "conversation",
+        )?;
+        crate::messaging::ConversationHandle::read(self.client(), &link).await
     }
 
     /// The invitation a join started, read now.

@@ -40,9 +40,9 @@ pub struct Limits {
     /// The most online meetings a user has scheduled (100; 1 to 10 000); one more answers 409
     /// `TooManyOnlineMeetings`.
     pub max_meetings_per_user: usize,
-    /// The most joins of online meetings (onlineMeetingInvitations) remembered across all
-    /// applications (256; 1 to 100 000); the oldest is forgotten first (its URL then answers
-    /// 404).
+    /// The most meetings in progress at once across the emulator — met now, or scheduled and
+    /// joined by URI (256; 1 to 100 000); one more answers 403 `LimitExceeded`, and a meeting
+    /// whose conversation everyone left no longer counts.
     pub max_meeting_joins: usize,
     /// The most live tokens the token endpoint has issued (10 000; 1 to 1 000 000); expired
     /// ones are forgotten first, and a grant beyond answers 503 `temporarily_unavailable` with a

@@ -37,6 +37,8 @@
 //! The model ([`model`]: the roster, each side's and each invitation's states) is tested
 //! without HTTP; [`render`] makes the resources and events; [`mod@routes`] holds the handlers.
 
+mod conference;
+mod meeting;
 mod model;
 mod render;
 mod routes;

@@ -39,6 +39,7 @@ pub(crate) fn communication(app: u64) -> Communication {
     links.start_messaging = Some(Link::to(paths::in_communication(app, "startMessaging")));
     links.conversations = Some(Link::to(paths::in_communication(app, "conversations")));
     links.join_online_meeting = Some(Link::to(paths::meeting_joins(app)));
+    links.start_online_meeting = Some(Link::to(paths::in_communication(app, "startOnlineMeeting")));
     communication
 }
 

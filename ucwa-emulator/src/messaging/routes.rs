@@ -60,6 +60,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route(route::SEND_MESSAGE, post(send_message))
         .route(route::SET_IS_TYPING, post(set_typing))
         .route(route::STOP_MESSAGING, post(stop_messaging))
+        .merge(super::meeting::routes())
 }
 
 // ---- handlers ---------------------------------------------------------------------------
@@ -606,6 +607,7 @@ async fn accept(
                         &mut out,
                     );
                 }
+                Kind::Meeting => {}
                 Kind::Participant => {
                     inv.state = InvitationState::Connected;
                     out.conversation(
@@ -797,11 +799,10 @@ async fn get_conversation(
         .conversations
         .get(&conversation_id)
         .ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &conversation(app.id, conversation_id, talk, count),
-    ))
+    let mut resource = conversation(app.id, conversation_id, talk, count);
+    drop(mine);
+    super::meeting::dress_conversation(&state, app.id, conversation_id, thread, &mut resource);
+    Ok(payload(format, StatusCode::OK, &resource))
 }
 
 async fn get_messaging(
@@ -815,11 +816,20 @@ async fn get_messaging(
         .conversations
         .get(&conversation_id)
         .ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &messaging(app.id, conversation_id, talk),
-    ))
+    let mut resource = messaging(app.id, conversation_id, talk);
+    // A joined meeting's messaging is added to it.
+    let meeting = mine
+        .invitations
+        .get(&talk.invitation)
+        .is_some_and(|inv| inv.kind == Kind::Meeting);
+    if meeting && talk.is_joined_without_messaging() {
+        resource.links.add_messaging = Some(Link::to(paths::in_messaging(
+            app.id,
+            conversation_id,
+            "addMessaging",
+        )));
+    }
+    Ok(payload(format, StatusCode::OK, &resource))
 }
 
 /// A participant of a messaging conversation (`None` when `conversation_id` has none of that
@@ -839,14 +849,31 @@ pub(crate) fn participant_of(
             talk.state == ConversationState::Connected,
         )
     };
-    if local.is(address) {
-        return Some(participant(app.id, conversation_id, &local, true));
+    let member = threads(state).member(thread, address);
+    let seen = if local.is(address) {
+        Some(&local)
+    } else {
+        member.as_ref().map(|m| &m.user).filter(|_| connected)
+    };
+    // A meeting's participants carry their role (and those waiting in its lobby are seen).
+    if let Some(dressed) = super::meeting::dress_participant(
+        state,
+        app.id,
+        conversation_id,
+        thread,
+        &local,
+        address,
+        seen,
+    ) {
+        return Some(dressed);
     }
-    if !connected {
-        return None;
-    }
-    let member = threads(state).member(thread, address)?;
-    Some(participant(app.id, conversation_id, &member.user, false))
+    let user = seen?;
+    Some(participant(
+        app.id,
+        conversation_id,
+        user,
+        local.is(address),
+    ))
 }
 
 /// The conversation `conversation_id` of `app`, connected: its place in the roster.
@@ -962,9 +989,11 @@ async fn send_message(
     };
     for (member, other) in reachable_others(&state, thread, side, &mut out) {
         let their = member.side.conversation;
+        // A meeting side receives once its messaging is added.
         let number = model::of(&other)
             .conversations
             .get_mut(&their)
+            .filter(|talk| talk.is_connected())
             .map(Talk::take_message_number);
         if let Some(number) = number {
             // Typing ends with the message.
@@ -1012,7 +1041,7 @@ async fn set_typing(
 
 /// Ends side `side` of a conversation for its own application: its messaging disconnected,
 /// then the conversation deleted; an outgoing invitation still ringing is withdrawn.
-fn close_side(state: &State, side: Side, out: &mut Announcements) -> Option<Talk> {
+pub(super) fn close_side(state: &State, side: Side, out: &mut Announcements) -> Option<Talk> {
     let app = state.apps.get(side.app)?;
     let mut mine = model::of(&app);
     let mut talk = mine.conversations.remove(&side.conversation)?;
@@ -1042,7 +1071,7 @@ fn close_side(state: &State, side: Side, out: &mut Announcements) -> Option<Talk
 
 /// `side` leaves `thread`: the others hear that the participant left; in a two-party
 /// conversation the other side ends too.
-fn leave(state: &State, thread: u64, side: Side, out: &mut Announcements) {
+pub(super) fn leave(state: &State, thread: u64, side: Side, out: &mut Announcements) {
     let left = threads(state).leave(thread, side);
     let Some(member) = left.member else {
         return;
@@ -1069,6 +1098,7 @@ fn end(state: &State, app: &App, conversation_id: u64) -> Result<(), Refusal> {
     let mut out = Announcements::default();
     let talk = close_side(state, side, &mut out).ok_or_else(not_found)?;
     leave(state, talk.thread, side, &mut out);
+    super::meeting::left_lobby(state, talk.thread, side, &mut out);
     out.send(state);
     Ok(())
 }

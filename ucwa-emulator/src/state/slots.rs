@@ -7,7 +7,7 @@ use std::any::{Any, TypeId};
 use std::sync::{Mutex, OnceLock};
 
 /// How many types of data one holder keeps at the most (the tasks use fewer).
-const CAPACITY: usize = 8;
+const CAPACITY: usize = 12;
 
 /// Data by type, each made with its `Default` on first use.
 pub(crate) struct Slots([OnceLock<Slot>; CAPACITY]);
