@@ -60,6 +60,8 @@ mod error;
 mod events;
 #[cfg(feature = "me")]
 pub mod forwarding;
+#[cfg(feature = "online-meetings")]
+pub mod guest;
 mod header_value;
 mod lifecycle;
 mod link;

@@ -137,6 +137,8 @@ macro_rules! memberships {
 
 /// Where a client starts: the `applications` resource.
 pub const APPLICATIONS_PATH: &str = applications!();
+/// Where a meeting's guest (an anonymous token) creates its application.
+pub const ANON_APPLICATIONS_PATH: &str = "/ucwa/oauth/v1/anonApplications";
 /// Where each origin's token endpoint is.
 pub const TOKEN_PATH: &str = "/WebTicket/oauthtoken";
 /// Where the root resource is on the discovery host, besides `/`.

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use ucwa::enumerations::{
-    AccessLevel, ConversationState, Direction, Importance, InvitationState, Role,
+    AccessLevel, ConversationState, Direction, Importance, InvitationState, Role, SourceNetwork,
 };
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode};
@@ -137,6 +137,14 @@ fn meeting_participant(
     p.role = Some(if leads { Role::Leader } else { Role::Attendee });
     p.in_lobby = Some(in_lobby);
     p.organizer = Some(user.is(&focus.booked.organizer.address));
+    // A guest (signed in with the anonymous meeting grant) is nobody of the directory.
+    if user.index == usize::MAX {
+        p.anonymous = Some(true);
+        p.source_network = Some(SourceNetwork::Everyone);
+        p.links.contact = None;
+        p.links.contact_presence = None;
+        p.links.contact_photo = None;
+    }
     if focus.leads(viewer) && !local {
         let action = |rel| paths::in_participant(app, conversation, &user.address, rel);
         if in_lobby {
