@@ -1,7 +1,8 @@
 //! A meeting's guest, against the emulator, in JSON and XML: signed in with the anonymous
 //! meeting grant (the meeting's URI and key) and an application at `anonApplications`, the
-//! guest joins a meeting that keeps guests in its lobby, waits, is admitted by the organizer,
-//! chats both ways, and renews its token with the same identity while the chat goes on.
+//! guest joins a meeting that keeps guests in its lobby, waits, is turned away, tries again, is
+//! admitted by the organizer, chats both ways, and renews its token with the same identity
+//! while the chat goes on.
 
 mod common;
 
@@ -122,6 +123,25 @@ async fn a_guest_waits_in_the_lobby_is_admitted_chats_and_renews_its_token() {
             "{format:?}: the guest's application is made at anonApplications"
         );
         let mut guest_events = guest.session().events();
+        let meetings = guest.session().online_meetings();
+
+        // A first try: Lene turns the guest away; the guest's invitation fails.
+        let mut lene_events = lene.events();
+        let turned_away = guest.join().await.unwrap();
+        wait_for(&mut lene_events, |e| {
+            (e.in_rel.as_deref() == Some("lobby") && e.event_type == EventType::Added).then_some(())
+        })
+        .await;
+        let lobby = lene_meeting.lobby().await.unwrap();
+        lene_meeting.reject(&lobby[0]).await.unwrap();
+        assert_eq!(
+            wait_for(&mut guest_events, completed(turned_away.href.as_str())).await,
+            "Failure",
+            "{format:?}"
+        );
+        assert!(lene_meeting.lobby().await.unwrap().is_empty());
+
+        // Again: this time Lene lets the guest in.
         let joined = guest.join().await.unwrap();
         let waiting = wait_for(&mut lene_events, |e| {
             (e.in_rel.as_deref() == Some("lobby") && e.event_type == EventType::Added)
@@ -135,7 +155,6 @@ async fn a_guest_waits_in_the_lobby_is_admitted_chats_and_renews_its_token() {
             }
             other => panic!("{format:?}: {other:?}"),
         }
-        let meetings = guest.session().online_meetings();
         let state = meetings.invitation(&joined).await.unwrap().state;
         assert_eq!(state, Some(InvitationState::Connecting), "{format:?}");
 

@@ -12,6 +12,7 @@ use ucwa::events::{Event, EventType};
 use ucwa::operations::MyOnlineMeetingsPostBody;
 use ucwa::resources::{AnyResource, Participant};
 use ucwa_client::Session;
+use ucwa_client::meetings::IncomingMeetingInvitation;
 use ucwa_client::messaging::{ConversationHandle, ReceivedMessage};
 use ucwa_client::roster::RosterError;
 use ucwa_emulator::{Emulator, Limits};
@@ -359,5 +360,76 @@ async fn promote_demote_and_eject_are_seen_by_both_sides() {
         );
         lene.shutdown().await;
         ann.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn someone_in_a_meeting_invites_another_who_accepts_or_declines() {
+    let emulator = started().await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
+        let lene_meeting = enter(&lene, None).await;
+        let uri = lene_meeting
+            .online_meeting()
+            .await
+            .unwrap()
+            .online_meeting_uri
+            .unwrap();
+
+        // Lene invites Ann into the meeting: Ann is rung with an onlineMeetingInvitation.
+        let mut ann_events = ann.events();
+        let mut lene_events = lene.events();
+        let invited = lene_meeting
+            .add_participant("sip:ann@contoso.com")
+            .await
+            .unwrap();
+        let incoming = wait_for(&mut ann_events, IncomingMeetingInvitation::from_event).await;
+        assert_eq!(incoming.meeting_uri(), Some(uri.as_str()), "{format:?}");
+        assert_eq!(incoming.from(), Some("Lene Aaling"));
+        let meetings = ann.online_meetings();
+        incoming.accept(&meetings).await.unwrap();
+        let href = incoming.invitation.links.self_.clone().unwrap().href;
+        let (status, _) = wait_for(&mut ann_events, meeting_completed(href.as_str())).await;
+        assert_eq!(status, "Success", "{format:?}");
+        // Lene hears Ann added, then her participantInvitation completes.
+        wait_for(
+            &mut lene_events,
+            about(EventType::Added, "Ann Remote", false),
+        )
+        .await;
+        wait_for(&mut lene_events, |e| {
+            (e.event_type == EventType::Completed && e.link.href == invited.href).then_some(())
+        })
+        .await;
+        let read = meetings
+            .invitation(&incoming.invitation.links.self_.clone().unwrap().cast())
+            .await
+            .unwrap();
+        let ann_meeting = meetings.conversation(&read).await.unwrap();
+        let ann_meeting = chat(&ann, &ann_meeting).await;
+        let lene_meeting = chat(&lene, &lene_meeting).await;
+        let mut lene_events = lene.events();
+        ann_meeting.send_message("Invited and in").await.unwrap();
+        assert_eq!(wait_for(&mut lene_events, received).await, "Invited and in");
+
+        // John, invited, declines: Lene's participantInvitation fails with `Declined`.
+        let john = session(&emulator, "john@contoso.com", format).await;
+        let mut john_events = john.events();
+        let invited = lene_meeting
+            .add_participant("sip:john@contoso.com")
+            .await
+            .unwrap();
+        let incoming = wait_for(&mut john_events, IncomingMeetingInvitation::from_event).await;
+        incoming.decline(&john.online_meetings()).await.unwrap();
+        let why = wait_for(&mut lene_events, |e| {
+            (e.event_type == EventType::Completed && e.link.href == invited.href)
+                .then(|| e.reason.as_ref().and_then(|r| r.subcode.clone()))
+        })
+        .await;
+        assert_eq!(why.as_deref(), Some("Declined"), "{format:?}");
+        for s in [lene, ann, john] {
+            s.shutdown().await;
+        }
     }
 }

@@ -179,6 +179,8 @@ pub(crate) mod route {
     pub(crate) const DECLINE: &str = concat!(messaging_invitation!(), "/decline");
     pub(crate) const MEETING_JOINS: &str = meeting_joins!();
     pub(crate) const MEETING_JOIN: &str = concat!(meeting_joins!(), "/{invitation}");
+    pub(crate) const MEETING_ACCEPT: &str = concat!(meeting_joins!(), "/{invitation}/accept");
+    pub(crate) const MEETING_DECLINE: &str = concat!(meeting_joins!(), "/{invitation}/decline");
 
     pub(crate) const CONVERSATION: &str = conversation!();
     pub(crate) const CONVERSATIONS: &str = concat!(communication!(), "/conversations");
@@ -333,6 +335,16 @@ pub(crate) fn meeting_join(app: u64, number: u64) -> String {
         concat!(meeting_joins!(), "/{number}"),
         app = app,
         number = number
+    )
+}
+
+/// What an incoming onlineMeetingInvitation links to: `accept`, `decline`.
+pub(crate) fn in_meeting_join(app: u64, number: u64, rel: &str) -> String {
+    format!(
+        concat!(meeting_joins!(), "/{number}/{rel}"),
+        app = app,
+        number = number,
+        rel = rel
     )
 }
 

@@ -38,13 +38,13 @@ use crate::state::{App, State};
 use super::conference::{Focus, Waiting, conferences};
 use super::model::{
     self, Conversations, Invitation, Kind, MAX_OPERATION_ID, MAX_SUBJECT, Member, ModalityState,
-    Opening, Side, Talk, threads,
+    Opening, Peer, Side, Talk, threads,
 };
 use super::render::{
     Announcements, completed, conversation_event, invitation_event, messaging_event, participant,
-    participant_path, reason,
+    participant_invitation_event, participant_path, reason,
 };
-use super::routes::{close_side, leave};
+use super::routes::{answered, close_side, fail_outgoing, leave, withdraw};
 
 /// The routes of meetings, under the application's path.
 pub(super) fn routes() -> Router<Shared> {
@@ -52,6 +52,8 @@ pub(super) fn routes() -> Router<Shared> {
         .route(route::START_ONLINE_MEETING, post(start_online_meeting))
         .route(route::MEETING_JOINS, post(join))
         .route(route::MEETING_JOIN, get(get_invitation))
+        .route(route::MEETING_ACCEPT, post(accept))
+        .route(route::MEETING_DECLINE, post(decline))
         .route(route::JOINED_MEETING, get(get_online_meeting))
         .route(route::ADD_MESSAGING, post(add_messaging))
         .route(route::LOBBY, get(get_lobby))
@@ -84,10 +86,27 @@ fn meeting_invitation(
     };
     resource.links.self_ = Some(Link::to(paths::meeting_join(app, id)));
     resource.links.conversation = Some(Link::to(paths::conversation(app, inv.conversation)));
+    if inv.direction == Direction::Incoming {
+        // Invited into the meeting by someone in it.
+        let mut from = Link::to(participant_path(app, inv.conversation, &talk.remote));
+        from.title = Some(talk.remote.name.clone());
+        resource.links.from = Some(from);
+        if inv.state == InvitationState::Connecting {
+            resource.links.accept = Some(Link::to(paths::in_meeting_join(app, id, "accept")));
+            resource.links.decline = Some(Link::to(paths::in_meeting_join(app, id, "decline")));
+        }
+    }
     resource
 }
 
-fn meeting_invitation_event(
+/// The URI of the meeting of `thread`, when it is one.
+pub(super) fn uri_of(state: &State, thread: u64) -> Option<String> {
+    conferences(state)
+        .focus(thread)
+        .map(|f| f.booked.uri.clone())
+}
+
+pub(super) fn meeting_invitation_event(
     app: u64,
     id: u64,
     inv: &Invitation,
@@ -808,6 +827,150 @@ async fn add_messaging(
     };
     out.send(&state);
     Ok(created_at(&paths::messaging_invitation(app.id, invitation)))
+}
+
+// ---- an invitation into a meeting -------------------------------------------------------
+
+/// The incoming meeting invitation `id` of `app`, still ringing: its conversation, thread and
+/// the inviter's participantInvitation.
+fn ringing_meeting(app: &App, id: u64) -> Result<(u64, u64, Option<Peer>), Refusal> {
+    let mine = model::of(app);
+    let inv = mine
+        .invitations
+        .get(&id)
+        .filter(|inv| inv.kind == Kind::Meeting)
+        .ok_or_else(not_found)?;
+    if inv.direction != Direction::Incoming || !inv.is_ringing() {
+        return Err(conflict(
+            "InvalidState",
+            "The invitation is not waiting for an answer.",
+        ));
+    }
+    let talk = mine
+        .conversations
+        .get(&inv.conversation)
+        .ok_or_else(not_found)?;
+    Ok((inv.conversation, talk.thread, inv.peer))
+}
+
+/// accept, on an invitation into a meeting: the first of the invitee's applications to accept
+/// takes a seat (the others' invitations are withdrawn), and the inviter's
+/// participantInvitation completes.
+async fn accept(
+    Extract(state): Extract<Shared>,
+    Extension(Caller(user)): Extension<Caller>,
+    Path((id, invitation)): Path<(u64, u64)>,
+) -> Answer {
+    let app = available_at(&state, id)?;
+    let (conversation, thread, peer) = ringing_meeting(&app, invitation)?;
+    let inviter = peer.and_then(|peer| answered(&state, peer).map(|found| (peer, found)));
+    if peer.is_some() && inviter.is_none() {
+        return Err(conflict(
+            "InvalidState",
+            "The invitation was answered elsewhere or withdrawn.",
+        ));
+    }
+    let mut out = Announcements::default();
+    if let Some((_, (_, _, _, rung))) = &inviter {
+        let elsewhere = reason(
+            "RemoteFailure",
+            "ConnectedElsewhere",
+            "Another application of the user accepted the invitation.",
+        );
+        for other in rung.iter().filter(|r| r.app != app.id) {
+            withdraw(&state, *other, &elsewhere, &mut out);
+        }
+    }
+    let side = Side {
+        app: app.id,
+        conversation,
+    };
+    seat(
+        &state,
+        thread,
+        Member {
+            user: user.clone(),
+            side,
+        },
+        invitation,
+        &mut out,
+    );
+    if let Some((peer, (inviter, _, their_conversation, _))) = inviter {
+        let mut theirs = model::of(&inviter);
+        let Conversations {
+            conversations,
+            invitations,
+            ..
+        } = &mut *theirs;
+        if let (Some(inv), Some(talk)) = (
+            invitations.get_mut(&peer.id),
+            conversations.get(&their_conversation),
+        ) {
+            inv.state = InvitationState::Connected;
+            out.communication(
+                inviter.id,
+                participant_invitation_event(
+                    inviter.id,
+                    peer.id,
+                    inv,
+                    talk,
+                    EventType::Completed,
+                    None,
+                ),
+            );
+            invitations.remove(&peer.id);
+        }
+    }
+    out.send(&state);
+    Ok(no_content())
+}
+
+/// decline, on an invitation into a meeting: the invitee's side ends, and so does the ringing
+/// on their other applications; the inviter's participantInvitation fails with `Declined`.
+async fn decline(
+    Extract(state): Extract<Shared>,
+    Path((id, invitation)): Path<(u64, u64)>,
+) -> Answer {
+    let app = application_at(&state, id)?;
+    let (conversation, thread, peer) = ringing_meeting(&app, invitation)?;
+    let uri = uri_of(&state, thread).unwrap_or_default();
+    let mut out = Announcements::default();
+    let declined = reason("RemoteFailure", "Declined", "The invitation was declined.");
+    {
+        let mut mine = model::of(&app);
+        if let Some(mut inv) = mine.invitations.remove(&invitation)
+            && let Some(mut talk) = mine.conversations.remove(&conversation)
+        {
+            talk.end();
+            inv.decline();
+            out.communication(
+                app.id,
+                meeting_invitation_event(
+                    app.id,
+                    invitation,
+                    &inv,
+                    &talk,
+                    &uri,
+                    EventType::Completed,
+                    None,
+                ),
+            );
+            out.communication(
+                app.id,
+                conversation_event(app.id, conversation, &talk, 0, EventType::Deleted),
+            );
+        }
+    }
+    if let Some(peer) = peer
+        && let Some((inviter, _, _, rung)) = answered(&state, peer)
+    {
+        for other in rung.into_iter().filter(|r| r.app != app.id) {
+            withdraw(&state, other, &declined, &mut out);
+        }
+        fail_outgoing(&state, &inviter, peer.id, declined, &mut out);
+    }
+    out.send(&state);
+    Ok(no_content())
 }
 
 // ---- the lists ----------------------------------------------------------------------------

@@ -49,6 +49,11 @@
 //!   `added`, the invitation `completed`, and everyone there hears the newcomer `added`; anyone
 //!   else waits in the lobby (at most 250), the invitation still `Connecting`, and the leaders
 //!   hear a participant `added` in `lobby`;
+//! - addParticipant on a meeting's conversation rings the invitee with an incoming
+//!   onlineMeetingInvitation (`accept`, `decline` under `onlineMeetingInvitations/{n}`);
+//!   accepting takes a seat as entering does (the lobby is not asked: someone in the meeting
+//!   invited them), then the inviter's participantInvitation completes; declining fails it
+//!   (`Declined`);
 //! - a meeting's messaging is added after joining (addMessaging: a messagingInvitation
 //!   `started`, messaging `updated`, `completed`); messages reach the sides whose messaging is
 //!   connected;

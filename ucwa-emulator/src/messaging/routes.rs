@@ -138,6 +138,8 @@ fn ring(
         return Err(unreachable());
     }
     let max = state.config.limits.max_conversations;
+    // Into a meeting, the invitee is rung with an onlineMeetingInvitation.
+    let meeting_uri = super::meeting::uri_of(state, ringing.thread);
     let mut rung = Vec::new();
     for target in state.apps.of(invitee) {
         if !target.is_available() || target.id == ringing.from.app {
@@ -160,12 +162,31 @@ fn ring(
         let Some((conversation, invitation)) = theirs.open(opening, max) else {
             continue;
         };
-        let talk = &theirs.conversations[&conversation];
-        let inv = &theirs.invitations[&invitation];
-        out.communication(
-            target.id,
-            invitation_event(target.id, invitation, inv, talk, EventType::Started),
-        );
+        let Conversations {
+            conversations,
+            invitations,
+            ..
+        } = &mut *theirs;
+        let talk = &conversations[&conversation];
+        let Some(inv) = invitations.get_mut(&invitation) else {
+            continue;
+        };
+        let started = match &meeting_uri {
+            Some(uri) => {
+                inv.kind = Kind::Meeting;
+                super::meeting::meeting_invitation_event(
+                    target.id,
+                    invitation,
+                    inv,
+                    talk,
+                    uri,
+                    EventType::Started,
+                    None,
+                )
+            }
+            None => invitation_event(target.id, invitation, inv, talk, EventType::Started),
+        };
+        out.communication(target.id, started);
         out.communication(
             target.id,
             conversation_event(target.id, conversation, talk, 1, EventType::Added),
@@ -183,7 +204,7 @@ fn ring(
 
 /// Withdraws an incoming invitation still ringing (answered elsewhere, declined elsewhere,
 /// canceled): `completed` with `why`, and its side gone.
-fn withdraw(state: &State, rung: Peer, why: &ErrorBody, out: &mut Announcements) {
+pub(super) fn withdraw(state: &State, rung: Peer, why: &ErrorBody, out: &mut Announcements) {
     let Some(app) = state.apps.get(rung.app) else {
         return;
     };
@@ -198,12 +219,22 @@ fn withdraw(state: &State, rung: Peer, why: &ErrorBody, out: &mut Announcements)
     let Some(mut talk) = theirs.conversations.remove(&inv.conversation) else {
         return;
     };
+    drop(theirs);
     talk.end();
     inv.fail();
-    out.communication(
-        app.id,
-        completed(app.id, rung.id, &inv, &talk, Some(why.clone())),
-    );
+    let event = match inv.kind {
+        Kind::Meeting => super::meeting::meeting_invitation_event(
+            app.id,
+            rung.id,
+            &inv,
+            &talk,
+            &super::meeting::uri_of(state, talk.thread).unwrap_or_default(),
+            EventType::Completed,
+            Some(why.clone()),
+        ),
+        _ => completed(app.id, rung.id, &inv, &talk, Some(why.clone())),
+    };
+    out.communication(app.id, event);
     out.communication(
         app.id,
         conversation_event(app.id, inv.conversation, &talk, 1, EventType::Deleted),
@@ -344,7 +375,7 @@ fn ring_outgoing(
 
 /// Ends an outgoing invitation that reached no one, or was declined: `completed` with `why`.
 /// A messaging invitation's conversation goes with it; a participant invitation's stays.
-fn fail_outgoing(
+pub(super) fn fail_outgoing(
     state: &State,
     app: &App,
     invitation: u64,
@@ -445,7 +476,11 @@ fn render_invitation<R>(
 /// the inviter's invitation.
 fn ringing(app: &App, invitation_id: u64) -> Result<(u64, Option<Peer>), Refusal> {
     let mine = model::of(app);
-    let inv = mine.invitations.get(&invitation_id).ok_or_else(not_found)?;
+    let inv = mine
+        .invitations
+        .get(&invitation_id)
+        .filter(|inv| inv.kind != Kind::Meeting)
+        .ok_or_else(not_found)?;
     if inv.direction != Direction::Incoming || !inv.is_ringing() {
         return Err(conflict(
             "InvalidState",
@@ -489,7 +524,7 @@ fn connect(
 
 /// The inviter's outgoing invitation `peer`, as the invitee accepted it: its kind, its
 /// conversation, and the other applications it rang.
-fn answered(state: &State, peer: Peer) -> Option<(Arc<App>, Kind, u64, Vec<Peer>)> {
+pub(super) fn answered(state: &State, peer: Peer) -> Option<(Arc<App>, Kind, u64, Vec<Peer>)> {
     let inviter = state.apps.get(peer.app)?;
     let mut theirs = model::of(&inviter);
     let inv = theirs.invitations.get_mut(&peer.id)?;
@@ -709,7 +744,20 @@ async fn add_participant(
     }
     let to = input.to.clone().unwrap_or_default();
     let (known, named) = invitee(&state, &to);
-    connected(&app, conversation_id)?;
+    // Connected (a meeting's side may invite before its messaging is added).
+    let joined = model::of(&app)
+        .conversations
+        .get(&conversation_id)
+        .map(|talk| talk.state == ConversationState::Connected);
+    match joined {
+        None => return Err(not_found()),
+        Some(false) => {
+            return Err(conflict_without_subcode(
+                "The conversation is not connected.",
+            ));
+        }
+        Some(true) => {}
+    }
     let (thread, thread_id, subject, importance) = {
         let mine = model::of(&app);
         let talk = mine
