@@ -433,3 +433,36 @@ async fn someone_in_a_meeting_invites_another_who_accepts_or_declines() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_full_lobby_turns_the_next_one_away() {
+    let emulator = common::emulator(Limits {
+        max_lobby: 1,
+        ..Limits::default()
+    })
+    .await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
+        let john = session(&emulator, "john@contoso.com", format).await;
+        let uri = invited_only(&lene).await;
+        let lene_meeting = enter(&lene, Some(&uri)).await;
+        let mut lene_events = lene.events();
+        ann.online_meetings().join(&uri).await.unwrap();
+        wait_for(
+            &mut lene_events,
+            about(EventType::Added, "Ann Remote", true),
+        )
+        .await;
+        let mut john_events = john.events();
+        let johns = john.online_meetings().join(&uri).await.unwrap();
+        let (status, subcode) =
+            wait_for(&mut john_events, meeting_completed(johns.href.as_str())).await;
+        assert_eq!(status, "Failure", "{format:?}");
+        assert_eq!(subcode.as_deref(), Some("LobbyFull"));
+        assert_eq!(lene_meeting.lobby().await.unwrap().len(), 1, "{format:?}");
+        for s in [lene, ann, john] {
+            s.shutdown().await;
+        }
+    }
+}

@@ -15,9 +15,6 @@ use crate::state::State;
 
 use super::model::Member;
 
-/// The most people waiting in one meeting's lobby; one more is refused (403 `LimitExceeded`).
-pub(super) const MAX_LOBBY: usize = 250;
-
 /// Someone in a lobby: their place in the roster-to-be and their meeting invitation.
 #[derive(Clone, Debug)]
 pub(super) struct Waiting {
@@ -136,11 +133,11 @@ impl Conferences {
         }
     }
 
-    /// Puts `waiting` in the lobby of `thread`; `false` when the lobby is full or the meeting
-    /// gone.
-    pub(super) fn wait(&mut self, thread: u64, waiting: Waiting) -> bool {
+    /// Puts `waiting` in the lobby of `thread`; `false` when the lobby holds `max` already or
+    /// the meeting is gone.
+    pub(super) fn wait(&mut self, thread: u64, waiting: Waiting, max: usize) -> bool {
         match self.by_thread.get_mut(&thread) {
-            Some(focus) if focus.lobby.len() < MAX_LOBBY => {
+            Some(focus) if focus.lobby.len() < max => {
                 focus.lobby.push(waiting);
                 true
             }
@@ -232,7 +229,9 @@ mod tests {
     fn the_lobby_lets_in_or_out() {
         let mut all = Conferences::default();
         all.begin(1, booked(Admission::Locked), 5).unwrap();
-        assert!(all.wait(1, waiting("bob@contoso.com")));
+        assert!(all.wait(1, waiting("bob@contoso.com"), 1));
+        // Full at one.
+        assert!(!all.wait(1, waiting("eve@contoso.com"), 1));
         assert!(
             all.focus(1)
                 .unwrap()
@@ -243,7 +242,7 @@ mod tests {
         let out = all.leave_lobby(1, "bob@contoso.com").unwrap();
         assert!(out.member.user.is("bob@contoso.com"));
         assert!(all.focus(1).unwrap().lobby.is_empty());
-        assert!(!all.wait(7, waiting("bob@contoso.com")));
+        assert!(!all.wait(7, waiting("bob@contoso.com"), 5));
     }
 
     #[test]

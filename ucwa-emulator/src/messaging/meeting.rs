@@ -423,7 +423,8 @@ fn enter(state: &State, app: &App, user: &Arc<User>, thread: u64, entering: Ente
             member: member.clone(),
             invitation,
         };
-        if !conferences(state).wait(thread, waiting) {
+        let max = state.config.limits.max_lobby;
+        if !conferences(state).wait(thread, waiting, max) {
             let full = reason("Forbidden", "LobbyFull", "The meeting's lobby is full.");
             drop_side(state, member.side, invitation, &booked.uri, full, &mut out);
         } else {

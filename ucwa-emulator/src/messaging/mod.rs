@@ -47,7 +47,8 @@
 //!   the attendees named for `Invited`; no one else for `Locked`), the conversation `updated`
 //!   (connected), the localParticipant and each one there `added`, the `onlineMeeting`
 //!   `added`, the invitation `completed`, and everyone there hears the newcomer `added`; anyone
-//!   else waits in the lobby (at most 250), the invitation still `Connecting`, and the leaders
+//!   else waits in the lobby (at most [`crate::Limits::max_lobby`]; past it the join fails,
+//!   `Forbidden`/`LobbyFull`), the invitation still `Connecting`, and the leaders
 //!   hear a participant `added` in `lobby`;
 //! - addParticipant on a meeting's conversation rings the invitee with an incoming
 //!   onlineMeetingInvitation (`accept`, `decline` under `onlineMeetingInvitations/{n}`);
