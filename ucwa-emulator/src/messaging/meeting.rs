@@ -381,26 +381,30 @@ fn enter(state: &State, app: &App, user: &Arc<User>, thread: u64, entering: Ente
                 invitations,
                 ..
             } = &mut *mine;
-            let inv = invitations.get_mut(&invitation).expect("just opened");
-            inv.kind = Kind::Meeting;
-            inv.to = booked.organizer.clone();
-            let talk = &conversations[&conversation];
-            out.communication(
-                app.id,
-                meeting_invitation_event(
+            // Both were opened just now, under this lock.
+            if let (Some(inv), Some(talk)) = (
+                invitations.get_mut(&invitation),
+                conversations.get(&conversation),
+            ) {
+                inv.kind = Kind::Meeting;
+                inv.to = booked.organizer.clone();
+                out.communication(
                     app.id,
-                    invitation,
-                    inv,
-                    talk,
-                    &booked.uri,
-                    EventType::Started,
-                    None,
-                ),
-            );
-            out.communication(
-                app.id,
-                conversation_event(app.id, conversation, talk, 1, EventType::Added),
-            );
+                    meeting_invitation_event(
+                        app.id,
+                        invitation,
+                        inv,
+                        talk,
+                        &booked.uri,
+                        EventType::Started,
+                        None,
+                    ),
+                );
+                out.communication(
+                    app.id,
+                    conversation_event(app.id, conversation, talk, 1, EventType::Added),
+                );
+            }
             (conversation, invitation)
         })
     };
