@@ -60,6 +60,8 @@ mod error;
 mod events;
 #[cfg(feature = "me")]
 pub mod forwarding;
+#[cfg(feature = "online-meetings")]
+pub mod guest;
 mod header_value;
 #[cfg(feature = "communication")]
 pub mod history;
@@ -80,6 +82,8 @@ mod pool;
 pub mod queue;
 pub mod resume;
 mod retry;
+#[cfg(feature = "communication")]
+pub mod roster;
 mod session;
 pub mod settings;
 mod signin;

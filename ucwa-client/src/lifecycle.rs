@@ -64,6 +64,9 @@ pub(crate) struct LifecycleConfig {
     pub aggregation: Option<(Duration, Duration)>,
     /// The event channel's `priority`, sent when set.
     pub priority: Option<u32>,
+    /// A meeting's guest: the application is created at `anonApplications`, beside
+    /// `applications` (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/anonapplications_ref>).
+    pub anonymous: bool,
 }
 
 impl Default for LifecycleConfig {
@@ -85,6 +88,7 @@ impl Default for LifecycleConfig {
             },
             aggregation: None,
             priority: None,
+            anonymous: false,
         }
     }
 }
@@ -305,7 +309,14 @@ async fn create(
         user_agent: Some(config.user_agent.clone()),
         ..ApplicationsPostBody::default()
     };
-    let link = Link::to(discovered.applications.as_str());
+    let mut link = Link::to(discovered.applications.as_str());
+    if config.anonymous {
+        let mut url = discovered.applications.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop().push("anonApplications");
+        }
+        link = Link::to(url.as_str());
+    }
     let application = client
         .call(|origin, format| ApplicationsPost::request(origin, &link, &body, format))
         .instrument(tracing::info_span!("create_application"))

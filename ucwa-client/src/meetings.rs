@@ -31,18 +31,22 @@
 //! [`MyOnlineMeetingsPostError::TooManyOnlineMeetings`]; joining an unknown meeting
 //! [`JoinOnlineMeetingPostError::DestinationNotFound`]).
 
-use ucwa::enumerations::AccessLevel;
+use ucwa::enumerations::{AccessLevel, Direction};
+use ucwa::events::{Event, EventType};
 use ucwa::operation::ETag;
 use ucwa::operations::{
+    AcceptPost, AcceptPostError, DeclinePost, DeclinePostBody, DeclinePostError,
     JoinOnlineMeetingPost, JoinOnlineMeetingPostBody, JoinOnlineMeetingPostError,
     JoinOnlineMeetingPostQuery, MyOnlineMeetingDelete, MyOnlineMeetingDeleteError,
     MyOnlineMeetingGet, MyOnlineMeetingGetError, MyOnlineMeetingPut, MyOnlineMeetingPutBody,
     MyOnlineMeetingPutError, MyOnlineMeetingsGet, MyOnlineMeetingsGetError, MyOnlineMeetingsPost,
     MyOnlineMeetingsPostBody, MyOnlineMeetingsPostError, OnlineMeetingInvitationGet,
-    OnlineMeetingInvitationGetError,
+    OnlineMeetingInvitationGetError, StartOnlineMeetingPost, StartOnlineMeetingPostBody,
+    StartOnlineMeetingPostError,
 };
 use ucwa::resources::{
-    Application, JoinOnlineMeeting, MyOnlineMeeting, MyOnlineMeetings, OnlineMeetingInvitation,
+    AnyResource, Application, JoinOnlineMeeting, MyOnlineMeeting, MyOnlineMeetings,
+    OnlineMeetingInvitation,
 };
 use ucwa::{Enumeration, Link, RequestError};
 
@@ -242,6 +246,50 @@ impl OnlineMeetingsHandle {
             .await
     }
 
+    /// Meets now: a meeting begins (`startOnlineMeeting`), organized by the user, who joins
+    /// it. The answer is the link to its invitation, which completes on the event channel
+    /// like a join's; others join it by the URI its `onlineMeeting` gives
+    /// (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/startonlinemeeting_ref>).
+    pub async fn meet_now(
+        &self,
+        subject: Option<&str>,
+    ) -> Result<Link<OnlineMeetingInvitation>, ClientError<StartOnlineMeetingPostError>> {
+        let current = self.source.current();
+        let communication = current.application.embedded.communication.as_deref();
+        let link = required(
+            communication.and_then(|c| c.links.start_online_meeting.as_ref()),
+            "communication",
+            "startOnlineMeeting",
+        )?;
+        let body = StartOnlineMeetingPostBody {
+            subject: subject.map(str::to_owned),
+            ..StartOnlineMeetingPostBody::default()
+        };
+        current
+            .client
+            .call(|origin, format| StartOnlineMeetingPost::request(origin, &link, &body, format))
+            .await
+    }
+
+    /// The conversation of a joined (or met-now) meeting, from its invitation as read
+    /// ([`OnlineMeetingsHandle::invitation`]), read now with its messaging: the
+    /// handle for its chat and, as a leader, its roster ([`crate::roster`]).
+    #[cfg(feature = "communication")]
+    pub async fn conversation(
+        &self,
+        read: &OnlineMeetingInvitation,
+    ) -> Result<
+        crate::messaging::ConversationHandle,
+        ClientError<ucwa::operations::ConversationGetError>,
+    > {
+        let link = required(
+            read.links.conversation.as_ref(),
+            "onlineMeetingInvitation",
+            "conversation",
+        )?;
+        crate::messaging::ConversationHandle::read(self.client(), &link).await
+    }
+
     /// The invitation a join started, read now.
     pub async fn invitation(
         &self,
@@ -249,6 +297,80 @@ impl OnlineMeetingsHandle {
     ) -> Result<OnlineMeetingInvitation, ClientError<OnlineMeetingInvitationGetError>> {
         self.client()
             .call(|origin, format| OnlineMeetingInvitationGet::request(origin, invitation, format))
+            .await
+    }
+}
+
+/// An invitation into a meeting, from someone in it (a participant added to the meeting's
+/// conversation): the `started` onlineMeetingInvitation event with direction `Incoming`.
+/// Accepting takes a seat in the meeting (its `completed` event follows), as joining does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncomingMeetingInvitation {
+    /// The invitation as announced.
+    pub invitation: OnlineMeetingInvitation,
+}
+
+impl IncomingMeetingInvitation {
+    /// The invitation `event` announces, if it is an incoming meeting invitation starting.
+    pub fn from_event(event: &Event<AnyResource>) -> Option<IncomingMeetingInvitation> {
+        if event.event_type != EventType::Started {
+            return None;
+        }
+        match &event.resource {
+            Some(AnyResource::OnlineMeetingInvitation(invitation))
+                if invitation.direction == Some(Direction::Incoming) =>
+            {
+                Some(IncomingMeetingInvitation {
+                    invitation: (**invitation).clone(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The meeting's URI.
+    pub fn meeting_uri(&self) -> Option<&str> {
+        self.invitation
+            .online_meeting_uri
+            .as_ref()
+            .map(|u| u.as_str())
+    }
+
+    /// Who invited, as the event titles their participant link.
+    pub fn from(&self) -> Option<&str> {
+        self.invitation.links.from.as_ref()?.title.as_deref()
+    }
+
+    /// Accepts, on the application of `meetings`.
+    pub async fn accept(
+        &self,
+        meetings: &OnlineMeetingsHandle,
+    ) -> Result<(), ClientError<AcceptPostError>> {
+        let link = required(
+            self.invitation.links.accept.as_ref(),
+            "onlineMeetingInvitation",
+            "accept",
+        )?;
+        meetings
+            .client()
+            .call(|origin, format| AcceptPost::request(origin, &link, format))
+            .await
+    }
+
+    /// Declines: the inviter's participantInvitation fails (`Declined`).
+    pub async fn decline(
+        &self,
+        meetings: &OnlineMeetingsHandle,
+    ) -> Result<(), ClientError<DeclinePostError>> {
+        let link = required(
+            self.invitation.links.decline.as_ref(),
+            "onlineMeetingInvitation",
+            "decline",
+        )?;
+        let body = DeclinePostBody::default();
+        meetings
+            .client()
+            .call(|origin, format| DeclinePost::request(origin, &link, &body, format))
             .await
     }
 }

@@ -247,7 +247,7 @@ pub struct ConversationHandle {
 
 impl ConversationHandle {
     /// The conversation at `link` and its messaging, read now.
-    async fn read(
+    pub(crate) async fn read(
         client: Client,
         link: &Link<Conversation>,
     ) -> Result<ConversationHandle, ClientError<ConversationGetError>> {
@@ -269,6 +269,11 @@ impl ConversationHandle {
             conversation,
             messaging,
         })
+    }
+
+    /// The client its requests go through.
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
     }
 
     /// The conversation as read: state, subject, thread, links.

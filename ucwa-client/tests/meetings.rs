@@ -383,7 +383,9 @@ async fn a_scheduled_meeting_is_joined_by_its_uri() {
         assert_eq!(read.subject.as_deref(), Some("Quarterly numbers"));
         assert!(read.links.conversation.is_some());
 
-        let seen = events(&mut channel, 3).await;
+        // The join as the walkthroughs show it: the invitation started, the conversation
+        // added and connected, the local participant, the meeting, the invitation completed.
+        let seen = events(&mut channel, 6).await;
         let summary: Vec<(&str, &EventType, &str)> = seen
             .iter()
             .map(|(sender, e)| (sender.as_str(), &e.event_type, e.rel.as_str()))
@@ -396,6 +398,9 @@ async fn a_scheduled_meeting_is_joined_by_its_uri() {
                     &EventType::Started,
                     "onlineMeetingInvitation"
                 ),
+                ("communication", &EventType::Added, "conversation"),
+                ("communication", &EventType::Updated, "conversation"),
+                ("conversation", &EventType::Added, "localParticipant"),
                 ("conversation", &EventType::Added, "onlineMeeting"),
                 (
                     "communication",
@@ -405,6 +410,10 @@ async fn a_scheduled_meeting_is_joined_by_its_uri() {
             ],
             "{format:?}"
         );
+        let seen: Vec<_> = seen
+            .into_iter()
+            .filter(|(_, e)| e.rel.starts_with("onlineMeeting"))
+            .collect();
         assert_eq!(seen[0].1.link.href, invitation.href);
         match &seen[0].1.resource {
             Some(AnyResource::OnlineMeetingInvitation(started)) => {
@@ -453,27 +462,39 @@ async fn a_scheduled_meeting_is_joined_by_its_uri() {
 }
 
 #[tokio::test]
-async fn joins_are_remembered_up_to_the_bound() {
-    let emulator = emulator(Limits {
-        max_meeting_joins: 1,
-        ..Limits::default()
-    })
-    .await;
+async fn meetings_in_progress_are_bounded() {
     for format in FORMATS {
+        let emulator = emulator(Limits {
+            max_meeting_joins: 1,
+            ..Limits::default()
+        })
+        .await;
         let (client, application) = signed_in(&emulator, "lene@contoso.com", format).await;
         let meetings = client.online_meetings(&application);
-        let meeting = meetings.schedule(&quarterly()).await.unwrap();
-        let uri = meeting.online_meeting_uri.clone().unwrap();
-        let first = meetings.join(uri.as_str()).await.unwrap();
-        let second = meetings.join(uri.as_str()).await.unwrap();
-        assert_ne!(first.href, second.href);
-        assert!(meetings.invitation(&second).await.is_ok());
-        match meetings.invitation(&first).await {
+        let first = meetings.schedule(&quarterly()).await.unwrap();
+        let second = meetings.schedule(&quarterly()).await.unwrap();
+        let joined = meetings
+            .join(first.online_meeting_uri.as_ref().unwrap().as_str())
+            .await
+            .unwrap();
+        // Joining the same meeting again is another side of the one in progress.
+        let again = meetings
+            .join(first.online_meeting_uri.as_ref().unwrap().as_str())
+            .await
+            .unwrap();
+        assert_ne!(joined.href, again.href);
+        // Another meeting would be one more in progress: 403 `LimitExceeded`.
+        match meetings
+            .join(second.online_meeting_uri.as_ref().unwrap().as_str())
+            .await
+        {
             Err(ClientError::Response(ResponseError::Ucwa(error))) => {
-                assert_eq!(ucwa::operation::OperationError::status(&error), 404);
+                assert_eq!(ucwa::operation::OperationError::status(&error), 403);
             }
-            other => panic!("{format:?}: expected 404, got {other:?}"),
+            other => panic!("{format:?}: expected 403, got {other:?}"),
         }
-        meetings.delete(&meeting).await.unwrap();
+        assert!(meetings.invitation(&joined).await.is_ok());
+        meetings.delete(&first).await.unwrap();
+        meetings.delete(&second).await.unwrap();
     }
 }

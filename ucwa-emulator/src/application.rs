@@ -18,7 +18,7 @@ use ucwa::operations::{ApplicationsPostBody, MakeMeAvailablePostBody};
 use ucwa::resources::Application;
 
 use crate::handler::{Answer, Caller, Shared, application_at, available_at};
-use crate::paths::{self, APPLICATIONS_PATH, route};
+use crate::paths::{self, ANON_APPLICATIONS_PATH, APPLICATIONS_PATH, route};
 use crate::protocol::{
     Negotiated, Refusal, already_exists, check, conflict, decode, encoded, invalid_parameters,
     no_content, payload, respond_as, too_many_applications, unknown_member,
@@ -30,6 +30,7 @@ use crate::{calls, forwarding, me, meetings, messaging, people, phones};
 pub(crate) fn routes() -> axum::Router<Shared> {
     Router::new()
         .route(APPLICATIONS_PATH, post(create_application))
+        .route(ANON_APPLICATIONS_PATH, post(create_anonymous_application))
         .route(route::APP, get(get_application).delete(delete_application))
         .route(route::MAKE_ME_AVAILABLE, post(make_me_available))
         .route(route::REPORT_MY_ACTIVITY, post(report_my_activity))
@@ -62,6 +63,28 @@ fn application(app: &App) -> Application {
     application.embedded.people = Some(Box::new(people::people(app.id)));
     meetings::embed(&mut application, app.id);
     application
+}
+
+/// `anonApplications`: a meeting's guest creates its application (an anonymous token only: a
+/// user's is 403 `Forbidden`, as the reference keeps it for anonymous meeting join).
+async fn create_anonymous_application(
+    state: Extract<Shared>,
+    caller: Extension<Caller>,
+    format: Negotiated,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    if !caller.0.0.is(state.0.directory.guest().address.as_str()) {
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            ucwa::ErrorBody {
+                code: "Forbidden".into(),
+                message: Some("anonApplications takes an anonymous meeting token only.".into()),
+                ..ucwa::ErrorBody::default()
+            },
+        ));
+    }
+    create_application(state, caller, format, headers, body).await
 }
 
 async fn create_application(

@@ -156,8 +156,14 @@ pub(crate) async fn token_endpoint(
             Some(user.clone())
         }
         Some("urn:microsoft.rtc:anonmeeting") => {
-            let meeting = field("ms_rtc_conferenceuri") == Some(config.meeting_uri.as_str())
-                && field("password") == Some(config.meeting_key.as_str());
+            let uri = field("ms_rtc_conferenceuri").unwrap_or("");
+            let key = field("password");
+            // The configured meeting with its key, or a scheduled one with its conference id
+            // (the key a guest is given with the URI).
+            let meeting = (uri == config.meeting_uri && key == Some(config.meeting_key.as_str()))
+                || crate::focus::book(state).find(uri).is_some_and(|booked| {
+                    key.is_some() && booked.meeting.conference_id.as_deref() == key
+                });
             // A renewal must name a token this origin issued to an anonymous user.
             let renewing = field("ms_rtc_renew");
             let renewal = renewing.is_none_or(|old| {

@@ -71,6 +71,7 @@ mod clock;
 mod config;
 mod directory;
 mod faults;
+mod focus;
 mod legs;
 mod limits;
 mod lock;

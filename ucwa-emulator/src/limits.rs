@@ -40,10 +40,13 @@ pub struct Limits {
     /// The most online meetings a user has scheduled (100; 1 to 10 000); one more answers 409
     /// `TooManyOnlineMeetings`.
     pub max_meetings_per_user: usize,
-    /// The most joins of online meetings (onlineMeetingInvitations) remembered across all
-    /// applications (256; 1 to 100 000); the oldest is forgotten first (its URL then answers
-    /// 404).
+    /// The most meetings in progress at once across the emulator — met now, or scheduled and
+    /// joined by URI (256; 1 to 100 000); one more answers 403 `LimitExceeded`, and a meeting
+    /// whose conversation everyone left no longer counts.
     pub max_meeting_joins: usize,
+    /// The most people waiting in one meeting's lobby (250; 1 to 10 000); one more is not let
+    /// wait: their join fails (`Forbidden`, subcode `LobbyFull`).
+    pub max_lobby: usize,
     /// The most live tokens the token endpoint has issued (10 000; 1 to 1 000 000); expired
     /// ones are forgotten first, and a grant beyond answers 503 `temporarily_unavailable` with a
     /// `Retry-After`.
@@ -103,6 +106,7 @@ impl Default for Limits {
             max_messages: 200,
             max_meetings_per_user: 100,
             max_meeting_joins: 256,
+            max_lobby: 250,
             max_tokens: 10_000,
             max_request_body: 1024 * 1024,
             header_read_timeout: Duration::from_secs(30),
@@ -231,6 +235,7 @@ impl Limits {
             1,
             10_000,
         )?;
+        count("limits.max_lobby", self.max_lobby, 1, 10_000)?;
         count(
             "limits.max_meeting_joins",
             self.max_meeting_joins,

@@ -5,8 +5,7 @@
 //!
 //! Conversations share one id space per application, split here and nowhere else: the scripted
 //! call is [`CALL_CONVERSATION`], instant messaging numbers its conversations and invitations
-//! from [`FIRST_MESSAGING`], and the conversation of a joined online meeting is
-//! [`JOINED_MEETINGS`] plus the join's number.
+//! from [`FIRST_MESSAGING`] (the conversations of meetings, joined or met now, among them).
 //!
 //! Addresses in paths: a contact (and a subscription's member) is addressed by its sign-in
 //! address in lower case, as the walkthroughs show; a participant and a photo by the address
@@ -166,6 +165,8 @@ macro_rules! distribution_group {
 
 /// Where a client starts: the `applications` resource.
 pub const APPLICATIONS_PATH: &str = applications!();
+/// Where a meeting's guest (an anonymous token) creates its application.
+pub const ANON_APPLICATIONS_PATH: &str = "/ucwa/oauth/v1/anonApplications";
 /// Where each origin's token endpoint is.
 pub const TOKEN_PATH: &str = "/WebTicket/oauthtoken";
 /// Where the root resource is on the discovery host, besides `/`.
@@ -181,9 +182,6 @@ pub(crate) const CALL_CONVERSATION: u64 = 1;
 pub(crate) const CALL_PARTICIPANT: u64 = 1;
 /// The first id of instant messaging's conversations and invitations (after the call's).
 pub(crate) const FIRST_MESSAGING: u64 = CALL_CONVERSATION + 1;
-/// The conversation of a joined online meeting is this plus the join's number, apart from
-/// the call's and instant messaging's.
-pub(crate) const JOINED_MEETINGS: u64 = 1_000_000;
 
 /// The route templates, for the router (`{app}`, `{conversation}`, … are its path
 /// parameters).
@@ -213,6 +211,8 @@ pub(crate) mod route {
     pub(crate) const DECLINE: &str = concat!(messaging_invitation!(), "/decline");
     pub(crate) const MEETING_JOINS: &str = meeting_joins!();
     pub(crate) const MEETING_JOIN: &str = concat!(meeting_joins!(), "/{invitation}");
+    pub(crate) const MEETING_ACCEPT: &str = concat!(meeting_joins!(), "/{invitation}/accept");
+    pub(crate) const MEETING_DECLINE: &str = concat!(meeting_joins!(), "/{invitation}/decline");
 
     pub(crate) const CONVERSATION: &str = conversation!();
     pub(crate) const CONVERSATIONS: &str = concat!(communication!(), "/conversations");
@@ -229,6 +229,13 @@ pub(crate) mod route {
     pub(crate) const SET_IS_TYPING: &str = concat!(messaging!(), "/typing");
     pub(crate) const STOP_MESSAGING: &str = concat!(messaging!(), "/terminate");
     pub(crate) const JOINED_MEETING: &str = concat!(conversation!(), "/onlineMeeting");
+    pub(crate) const START_ONLINE_MEETING: &str = concat!(communication!(), "/startOnlineMeeting");
+    pub(crate) const ADD_MESSAGING: &str = concat!(messaging!(), "/addMessaging");
+    pub(crate) const LOBBY: &str = concat!(conversation!(), "/lobby");
+    pub(crate) const ATTENDEES: &str = concat!(conversation!(), "/attendees");
+    pub(crate) const LEADERS: &str = concat!(conversation!(), "/leaders");
+    /// A leader's operations on a participant: admit, reject, eject, promote, demote.
+    pub(crate) const PARTICIPANT_ACTION: &str = concat!(participant!(), "/{action}");
 
     pub(crate) const CONVERSATION_LOGS: &str = conversation_logs!();
     pub(crate) const CONVERSATION_LOG: &str = conversation_log!();
@@ -423,7 +430,28 @@ pub(crate) fn meeting_join(app: u64, number: u64) -> String {
     )
 }
 
-/// Conversation `conversation` (the call's, a messaging one, or a joined meeting's).
+/// What an incoming onlineMeetingInvitation links to: `accept`, `decline`.
+pub(crate) fn in_meeting_join(app: u64, number: u64, rel: &str) -> String {
+    format!(
+        concat!(meeting_joins!(), "/{number}/{rel}"),
+        app = app,
+        number = number,
+        rel = rel
+    )
+}
+
+/// An operation `rel` on participant `participant` of a conference (`admit`, `eject`, …).
+pub(crate) fn in_participant(app: u64, conversation: u64, participant: &str, rel: &str) -> String {
+    format!(
+        concat!(participant!(), "/{rel}"),
+        app = app,
+        conversation = conversation,
+        participant = participant,
+        rel = rel
+    )
+}
+
+/// Conversation `conversation` (the call's, or a messaging one: two-party, group or meeting).
 pub(crate) fn conversation(app: u64, conversation: u64) -> String {
     format!(conversation!(), app = app, conversation = conversation)
 }
@@ -436,11 +464,6 @@ pub(crate) fn in_conversation(app: u64, conversation: u64, rel: &str) -> String 
         conversation = conversation,
         rel = rel
     )
-}
-
-/// The conversation of the `number`th join of an online meeting.
-pub(crate) fn joined_conversation(app: u64, number: u64) -> String {
-    conversation(app, JOINED_MEETINGS + number)
 }
 
 /// A participant of a conversation: the call's by number, a messaging one's by address.
@@ -814,8 +837,12 @@ mod tests {
                 .replace("{conversation}", "3")
         );
         assert_eq!(
-            joined_conversation(7, 2),
-            "/ucwa/oauth/v1/applications/7/communication/conversations/1000002"
+            in_participant(7, 3, "ann@contoso.com", "admit"),
+            route::PARTICIPANT_ACTION
+                .replace("{app}", "7")
+                .replace("{conversation}", "3")
+                .replace("{participant}", "ann@contoso.com")
+                .replace("{action}", "admit")
         );
         assert_eq!(
             next_log_transcripts(7, 3, 20),

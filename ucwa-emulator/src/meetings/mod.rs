@@ -1,6 +1,7 @@
-//! Online meetings: the `onlineMeetings` dashboard, the user's scheduled meetings
-//! (`myOnlineMeetings`, each a `myOnlineMeeting`: schedule, list, read, update, delete), and
-//! joining a meeting by its URI (`joinOnlineMeeting` on `communication`).
+//! Online meetings: the `onlineMeetings` dashboard and the user's scheduled meetings
+//! (`myOnlineMeetings`, each a `myOnlineMeeting`: schedule, list, read, update, delete). Each
+//! scheduled meeting is published in the book of joinable meetings ([`crate::focus`]), where
+//! messaging's conferences find it when someone joins it by URI (`joinOnlineMeeting`).
 //!
 //! Meetings belong to their organizer, not to one application: every application of the user
 //! lists the same ones, and a user sees only their own. Each meeting has an entity tag that
@@ -18,19 +19,10 @@
 //! - the server's clock for `expirationTime` (one year back to ten years ahead, 8 hours from
 //!   now when not given) is the machine's; a meeting is not deleted when it expires;
 //! - scheduling, updating and deleting send no events (the reference shows none);
-//! - a join answers 201 with the invitation's `Location` and then, on the event channel, the
-//!   invitation `started` (`Connecting`), the conversation's `onlineMeeting` `added`, and the
-//!   invitation `completed` (`Connected`): the meeting has no one to wait for. A join without
-//!   `onlineMeetingUri` (an ad hoc meeting) is refused as a missing parameter; an unknown URI
-//!   is 404 `DestinationNotFound`. The joined meeting's `onlineMeeting` is served under the
-//!   conversation the invitation links to (numbered from [`crate::paths::JOINED_MEETINGS`], apart from
-//!   the scripted call's and those of instant messaging); that conversation itself is not
-//!   served (the emulator's meetings carry no modality to converse in);
-//! - paths are those of the walkthroughs (`onlineMeetings/myOnlineMeetings/{id}`,
-//!   `communication/onlineMeetingInvitations/{n}`).
+//! - paths are those of the walkthroughs (`onlineMeetings/myOnlineMeetings/{id}`).
 
 //!
-//! The model ([`model`]: meetings, their entity tags, joins, and the settings' rules) is
+//! The model ([`model`]: meetings, their entity tags, and the settings' rules) is
 //! tested without HTTP; [`render`] makes the resources and events; [`mod@routes`] holds the
 //! handlers.
 

@@ -1,7 +1,7 @@
 //! Online meetings without HTTP: every user's scheduled meetings with their entity tags, the
-//! latest joins, and the rules for what a client may set.
+//! rules for what a client may set.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -10,7 +10,6 @@ use ucwa::enumerations::{
     PhoneUserAdmission,
 };
 use ucwa::operations::{MyOnlineMeetingPutBody, MyOnlineMeetingsPostBody};
-use ucwa::resources::{OnlineMeeting, OnlineMeetingInvitation};
 use ucwa::{Enumeration, Timestamp};
 
 use crate::directory::User;
@@ -26,25 +25,19 @@ pub(super) const MAX_DESCRIPTION: usize = 2000;
 /// The most attendees, and the most leaders, of one meeting.
 pub(super) const MAX_PEOPLE: usize = 250;
 
-/// The longest `operationId` of a join.
-pub(super) const MAX_OPERATION_ID: usize = 50;
-
 /// How long a meeting lasts when no `expirationTime` is given.
 pub(super) const DEFAULT_LIFETIME: Duration = Duration::from_secs(8 * 3600);
 
 /// How far back, and ahead, an `expirationTime` may be.
 pub(super) const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
 
-/// Every user's meetings and the latest joins (in the emulator's slots).
+/// Every user's meetings (in the emulator's slots).
 #[derive(Default)]
 pub(crate) struct Meetings {
     /// By the organizer's index in the directory, then by meeting id.
     pub(super) by_user: HashMap<usize, BTreeMap<String, Meeting>>,
     /// Numbers meeting ids, conference ids and entity tags.
     counter: u64,
-    /// The latest joins, oldest first (at most `limits.max_meeting_joins`).
-    pub(super) joins: VecDeque<Join>,
-    next_join: u64,
 }
 
 /// A scheduled meeting: what its organizer set, and what the server gave it.
@@ -70,14 +63,6 @@ pub(super) struct Settings {
     pub(super) lobby_bypass_for_phone_users: LobbyBypassForPhoneUsers,
     pub(super) phone_user_admission: PhoneUserAdmission,
     pub(super) subject: Option<String>,
-}
-
-/// One join: which application made it, the invitation as it ended, and the meeting as joined.
-pub(super) struct Join {
-    pub(super) app: u64,
-    pub(super) number: u64,
-    pub(super) invitation: OnlineMeetingInvitation,
-    pub(super) meeting: OnlineMeeting,
 }
 
 /// The body of a POST or a PUT (the same fields, two generated types).
@@ -197,27 +182,6 @@ impl Meetings {
             .get_mut(&organizer.index)
             .and_then(|meetings| meetings.remove(id))
             .is_some()
-    }
-
-    /// The number of the next join.
-    pub(super) fn next_join(&mut self) -> u64 {
-        self.next_join += 1;
-        self.next_join
-    }
-
-    /// Remembers `join`, the oldest forgotten past `max`.
-    pub(super) fn remember(&mut self, join: Join, max: usize) {
-        if self.joins.len() >= max {
-            self.joins.pop_front();
-        }
-        self.joins.push_back(join);
-    }
-
-    /// Join `number` of application `app`.
-    pub(super) fn join(&self, app: u64, number: u64) -> Option<&Join> {
-        self.joins
-            .iter()
-            .find(|j| j.app == app && j.number == number)
     }
 }
 
@@ -406,17 +370,6 @@ pub(super) fn bare_tag(tag: &str) -> &str {
     tag.strip_prefix('"')
         .and_then(|t| t.strip_suffix('"'))
         .unwrap_or(tag)
-}
-
-/// The scheduled meeting whose URI is `uri` (any organizer), in any case.
-pub(super) fn scheduled(inner: &Meetings, uri: &str) -> Option<Meeting> {
-    let id = uri.rsplit_once("focus:id:").map(|(_, id)| id)?;
-    inner
-        .by_user
-        .values()
-        .find_map(|meetings| meetings.get(id))
-        .filter(|m| meeting_uri(&m.organizer, &m.id).eq_ignore_ascii_case(uri))
-        .cloned()
 }
 
 #[cfg(test)]

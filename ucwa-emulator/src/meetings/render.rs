@@ -1,21 +1,14 @@
-//! The resources of online meetings and the events of a join.
-
-use std::sync::Arc;
+//! The resources of online meetings, and a meeting as the book of joinable meetings holds it.
 
 use axum::response::Response;
-use ucwa::enumerations::{AccessLevel, InvitationState, OnlineMeetingRel};
-use ucwa::events::EventType;
+use ucwa::enumerations::{AccessLevel, AutomaticLeaderAssignment, OnlineMeetingRel};
 use ucwa::http::{HeaderValue, StatusCode, header};
-use ucwa::resources::{
-    AnyResource, Application, MyOnlineMeeting, OnlineMeeting, OnlineMeetingInvitation,
-    OnlineMeetings,
-};
+use ucwa::resources::{Application, MyOnlineMeeting, OnlineMeeting, OnlineMeetings};
 use ucwa::{Enumeration, Format, Link, Uri};
 
-use crate::channel::{Queued, with_resource as embedded};
+use crate::focus::{Admission, AutoLeaders, Booked};
 use crate::paths;
 use crate::protocol::payload;
-use crate::state::App;
 
 use super::model::{Meeting, meeting_uri};
 
@@ -76,10 +69,11 @@ pub(super) fn answer(format: Format, status: StatusCode, app: u64, meeting: &Mee
     response
 }
 
-/// The meeting as the joiner's conversation `number` sees it.
-pub(super) fn joined_meeting(app: u64, number: u64, scheduled: &Meeting) -> OnlineMeeting {
+/// The meeting as the book of joinable meetings holds it: who leads it, who may enter, and the
+/// `onlineMeeting` a joiner sees (its links are the joiner's).
+pub(super) fn booked(scheduled: &Meeting) -> Booked {
     let s = &scheduled.settings;
-    let mut meeting = OnlineMeeting {
+    let meeting = OnlineMeeting {
         access_level: AccessLevel::from_wire(&s.access_level),
         attendees: Some(s.attendees.iter().map(Uri::new).collect()),
         automatic_leader_assignment: Some(s.automatic_leader_assignment.clone()),
@@ -96,67 +90,19 @@ pub(super) fn joined_meeting(app: u64, number: u64, scheduled: &Meeting) -> Onli
         subject: s.subject.clone(),
         ..OnlineMeeting::default()
     };
-    meeting.links.self_ = Some(Link::to(paths::in_conversation(
-        app,
-        paths::JOINED_MEETINGS + number,
-        "onlineMeeting",
-    )));
-    meeting.links.conversation = Some(Link::to(paths::joined_conversation(app, number)));
-    meeting
-}
-
-/// The events of a join: the invitation started, the meeting in its conversation, the
-/// invitation completed (connected).
-pub(super) fn announce_join(
-    app: &App,
-    invitation: OnlineMeetingInvitation,
-    meeting: OnlineMeeting,
-) {
-    let communication = paths::communication(app.id);
-    let link = invitation.links.self_.clone().unwrap_or_default();
-    let mut connected = invitation.clone();
-    connected.state = Some(InvitationState::Connected);
-    let conversation = meeting
-        .links
-        .conversation
-        .as_ref()
-        .map(|l| l.href.to_string())
-        .unwrap_or_default();
-    let meeting_link = meeting.links.self_.clone().unwrap_or_default();
-    let events = [
-        (
-            "communication",
-            communication.clone(),
-            embedded(
-                EventType::Started,
-                "onlineMeetingInvitation",
-                link.clone(),
-                AnyResource::OnlineMeetingInvitation(Box::new(invitation)),
-            ),
-        ),
-        (
-            "conversation",
-            conversation,
-            embedded(
-                EventType::Added,
-                "onlineMeeting",
-                meeting_link,
-                AnyResource::OnlineMeeting(Box::new(meeting)),
-            ),
-        ),
-        (
-            "communication",
-            communication,
-            embedded(
-                EventType::Completed,
-                "onlineMeetingInvitation",
-                link,
-                AnyResource::OnlineMeetingInvitation(Box::new(connected)),
-            ),
-        ),
-    ];
-    for (sender, href, event) in events {
-        app.channel
-            .push(Arc::new(Queued::new(sender, &href, event)));
+    Booked {
+        uri: meeting_uri(&scheduled.organizer, &scheduled.id),
+        organizer: scheduled.organizer.clone(),
+        subject: s.subject.clone(),
+        leaders: s.leaders.clone(),
+        attendees: s.attendees.clone(),
+        admission: Admission::from_access_level(&s.access_level),
+        auto_leaders: match s.automatic_leader_assignment {
+            AutomaticLeaderAssignment::Everyone => AutoLeaders::Everyone,
+            AutomaticLeaderAssignment::SameEnterprise => AutoLeaders::SameEnterprise,
+            _ => AutoLeaders::Disabled,
+        },
+        meeting,
+        scheduled: true,
     }
 }

@@ -38,9 +38,47 @@
 //! - an application holds at most [`crate::Limits::max_conversations`] conversations (403
 //!   `LimitExceeded` past it; an application at its bound is not rung).
 //!
+//! Meetings are conversations too ([`conference`]: the focus beside the roster — the meeting as
+//! booked, roles, the lobby; [`meeting`]: their handlers). Where the reference is silent:
+//! - startOnlineMeeting begins a meeting organized by the caller, who alone leads it (its
+//!   access level `SameEnterprise`); joinOnlineMeeting joins one in progress by its URI, or
+//!   begins a scheduled one (published by the meetings task in [`crate::focus`]); a deleted
+//!   scheduled meeting can no longer be joined; an unknown URI is 404 `DestinationNotFound`;
+//!   at most [`crate::Limits::max_meeting_joins`] meetings are in progress (403
+//!   `LimitExceeded`);
+//! - entering: the onlineMeetingInvitation `started`, the conversation `added`; then, for one
+//!   who enters (a leader; anyone for `Everyone`; the organizer's domain for `SameEnterprise`;
+//!   the attendees named for `Invited`; no one else for `Locked`), the conversation `updated`
+//!   (connected), the localParticipant and each one there `added`, the `onlineMeeting`
+//!   `added`, the invitation `completed`, and everyone there hears the newcomer `added`; anyone
+//!   else waits in the lobby (at most [`crate::Limits::max_lobby`]; past it the join fails,
+//!   `Forbidden`/`LobbyFull`), the invitation still `Connecting`, and the leaders
+//!   hear a participant `added` in `lobby`;
+//! - addParticipant on a meeting's conversation rings the invitee with an incoming
+//!   onlineMeetingInvitation (`accept`, `decline` under `onlineMeetingInvitations/{n}`);
+//!   accepting takes a seat as entering does (the lobby is not asked: someone in the meeting
+//!   invited them), then the inviter's participantInvitation completes; declining fails it
+//!   (`Declined`);
+//! - a meeting's messaging is added after joining (addMessaging: a messagingInvitation
+//!   `started`, messaging `updated`, `completed`); messages reach the sides whose messaging is
+//!   connected;
+//! - the leaders' operations are links on the participant, given only to a leader and only
+//!   where they apply (admit, reject in the lobby; eject and promote or demote in the
+//!   meeting); another caller gets 403 `Forbidden` (subcode `NotALeader`). Admitting seats the
+//!   participant as above; rejecting fails their invitation (`Forbidden`, subcode `Rejected`)
+//!   and deletes their conversation; the leaders hear them `deleted` from `lobby`. Ejecting
+//!   ends the participant's side as leaving does; promoting and demoting are a participant
+//!   `updated` (with its `role`) on every side, `localParticipant` on their own; the organizer
+//!   stays a leader;
+//! - `lobby` lists those waiting to a leader (empty to others); `attendees` and `leaders` link
+//!   to the participants of each role; a guest (the anonymous meeting grant) is a participant
+//!   with `anonymous` true.
+//!
 //! The model ([`model`]: the roster, each side's and each invitation's states) is tested
 //! without HTTP; [`render`] makes the resources and events; [`mod@routes`] holds the handlers.
 
+mod conference;
+mod meeting;
 mod model;
 mod render;
 mod routes;

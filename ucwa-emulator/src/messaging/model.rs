@@ -258,6 +258,8 @@ pub(super) enum Kind {
     Messaging,
     /// Another participant into a running conversation (addParticipant).
     Participant,
+    /// A meeting, joined or met now (onlineMeetingInvitation).
+    Meeting,
 }
 
 /// One side of an invitation.
@@ -398,6 +400,12 @@ impl Talk {
     pub(super) fn end(&mut self) {
         self.state = ConversationState::Disconnected;
         self.messaging = ModalityState::Disconnected;
+    }
+
+    /// Whether the conversation is connected but its messaging is not (a joined meeting
+    /// before addMessaging).
+    pub(super) fn is_joined_without_messaging(&self) -> bool {
+        self.state == ConversationState::Connected && self.messaging == ModalityState::Disconnected
     }
 
     /// Whether messages may be sent.

@@ -41,6 +41,7 @@ pub(crate) fn communication(app: u64) -> Communication {
     links.join_online_meeting = Some(Link::to(paths::meeting_joins(app)));
     links.conversation_logs = Some(Link::to(paths::conversation_logs(app)));
     links.missed_items = Some(Link::to(paths::missed_items(app)));
+    links.start_online_meeting = Some(Link::to(paths::in_communication(app, "startOnlineMeeting")));
     communication
 }
 

@@ -60,6 +60,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route(route::SEND_MESSAGE, post(send_message))
         .route(route::SET_IS_TYPING, post(set_typing))
         .route(route::STOP_MESSAGING, post(stop_messaging))
+        .merge(super::meeting::routes())
 }
 
 // ---- handlers ---------------------------------------------------------------------------
@@ -137,6 +138,8 @@ fn ring(
         return Err(unreachable());
     }
     let max = state.config.limits.max_conversations;
+    // Into a meeting, the invitee is rung with an onlineMeetingInvitation.
+    let meeting_uri = super::meeting::uri_of(state, ringing.thread);
     let mut rung = Vec::new();
     for target in state.apps.of(invitee) {
         if !target.is_available() || target.id == ringing.from.app {
@@ -159,12 +162,31 @@ fn ring(
         let Some((conversation, invitation)) = theirs.open(opening, max) else {
             continue;
         };
-        let talk = &theirs.conversations[&conversation];
-        let inv = &theirs.invitations[&invitation];
-        out.communication(
-            target.id,
-            invitation_event(target.id, invitation, inv, talk, EventType::Started),
-        );
+        let Conversations {
+            conversations,
+            invitations,
+            ..
+        } = &mut *theirs;
+        let talk = &conversations[&conversation];
+        let Some(inv) = invitations.get_mut(&invitation) else {
+            continue;
+        };
+        let started = match &meeting_uri {
+            Some(uri) => {
+                inv.kind = Kind::Meeting;
+                super::meeting::meeting_invitation_event(
+                    target.id,
+                    invitation,
+                    inv,
+                    talk,
+                    uri,
+                    EventType::Started,
+                    None,
+                )
+            }
+            None => invitation_event(target.id, invitation, inv, talk, EventType::Started),
+        };
+        out.communication(target.id, started);
         out.communication(
             target.id,
             conversation_event(target.id, conversation, talk, 1, EventType::Added),
@@ -182,7 +204,7 @@ fn ring(
 
 /// Withdraws an incoming invitation still ringing (answered elsewhere, declined elsewhere,
 /// canceled): `completed` with `why`, and its side gone.
-fn withdraw(state: &State, rung: Peer, why: &ErrorBody, out: &mut Announcements) {
+pub(super) fn withdraw(state: &State, rung: Peer, why: &ErrorBody, out: &mut Announcements) {
     let Some(app) = state.apps.get(rung.app) else {
         return;
     };
@@ -205,10 +227,19 @@ fn withdraw(state: &State, rung: Peer, why: &ErrorBody, out: &mut Announcements)
     if why.subcode.as_deref() == Some("Canceled") {
         log_ended(state, &talk, Some(&inv), &[], true);
     }
-    out.communication(
-        app.id,
-        completed(app.id, rung.id, &inv, &talk, Some(why.clone())),
-    );
+    let event = match inv.kind {
+        Kind::Meeting => super::meeting::meeting_invitation_event(
+            app.id,
+            rung.id,
+            &inv,
+            &talk,
+            &super::meeting::uri_of(state, talk.thread).unwrap_or_default(),
+            EventType::Completed,
+            Some(why.clone()),
+        ),
+        _ => completed(app.id, rung.id, &inv, &talk, Some(why.clone())),
+    };
+    out.communication(app.id, event);
     out.communication(
         app.id,
         conversation_event(app.id, inv.conversation, &talk, 1, EventType::Deleted),
@@ -410,7 +441,7 @@ fn ring_outgoing(
 
 /// Ends an outgoing invitation that reached no one, or was declined: `completed` with `why`.
 /// A messaging invitation's conversation goes with it; a participant invitation's stays.
-fn fail_outgoing(
+pub(super) fn fail_outgoing(
     state: &State,
     app: &App,
     invitation: u64,
@@ -511,7 +542,11 @@ fn render_invitation<R>(
 /// the inviter's invitation.
 fn ringing(app: &App, invitation_id: u64) -> Result<(u64, Option<Peer>), Refusal> {
     let mine = model::of(app);
-    let inv = mine.invitations.get(&invitation_id).ok_or_else(not_found)?;
+    let inv = mine
+        .invitations
+        .get(&invitation_id)
+        .filter(|inv| inv.kind != Kind::Meeting)
+        .ok_or_else(not_found)?;
     if inv.direction != Direction::Incoming || !inv.is_ringing() {
         return Err(conflict(
             "InvalidState",
@@ -555,7 +590,7 @@ fn connect(
 
 /// The inviter's outgoing invitation `peer`, as the invitee accepted it: its kind, its
 /// conversation, and the other applications it rang.
-fn answered(state: &State, peer: Peer) -> Option<(Arc<App>, Kind, u64, Vec<Peer>)> {
+pub(super) fn answered(state: &State, peer: Peer) -> Option<(Arc<App>, Kind, u64, Vec<Peer>)> {
     let inviter = state.apps.get(peer.app)?;
     let mut theirs = model::of(&inviter);
     let inv = theirs.invitations.get_mut(&peer.id)?;
@@ -673,6 +708,7 @@ async fn accept(
                         &mut out,
                     );
                 }
+                Kind::Meeting => {}
                 Kind::Participant => {
                     inv.state = InvitationState::Connected;
                     out.conversation(
@@ -774,7 +810,20 @@ async fn add_participant(
     }
     let to = input.to.clone().unwrap_or_default();
     let (known, named) = invitee(&state, &to);
-    connected(&app, conversation_id)?;
+    // Connected (a meeting's side may invite before its messaging is added).
+    let joined = model::of(&app)
+        .conversations
+        .get(&conversation_id)
+        .map(|talk| talk.state == ConversationState::Connected);
+    match joined {
+        None => return Err(not_found()),
+        Some(false) => {
+            return Err(conflict_without_subcode(
+                "The conversation is not connected.",
+            ));
+        }
+        Some(true) => {}
+    }
     let (thread, thread_id, subject, importance) = {
         let mine = model::of(&app);
         let talk = mine
@@ -864,11 +913,10 @@ async fn get_conversation(
         .conversations
         .get(&conversation_id)
         .ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &conversation(app.id, conversation_id, talk, count),
-    ))
+    let mut resource = conversation(app.id, conversation_id, talk, count);
+    drop(mine);
+    super::meeting::dress_conversation(&state, app.id, conversation_id, thread, &mut resource);
+    Ok(payload(format, StatusCode::OK, &resource))
 }
 
 async fn get_messaging(
@@ -882,11 +930,20 @@ async fn get_messaging(
         .conversations
         .get(&conversation_id)
         .ok_or_else(not_found)?;
-    Ok(payload(
-        format,
-        StatusCode::OK,
-        &messaging(app.id, conversation_id, talk),
-    ))
+    let mut resource = messaging(app.id, conversation_id, talk);
+    // A joined meeting's messaging is added to it.
+    let meeting = mine
+        .invitations
+        .get(&talk.invitation)
+        .is_some_and(|inv| inv.kind == Kind::Meeting);
+    if meeting && talk.is_joined_without_messaging() {
+        resource.links.add_messaging = Some(Link::to(paths::in_messaging(
+            app.id,
+            conversation_id,
+            "addMessaging",
+        )));
+    }
+    Ok(payload(format, StatusCode::OK, &resource))
 }
 
 /// A participant of a messaging conversation (`None` when `conversation_id` has none of that
@@ -906,14 +963,31 @@ pub(crate) fn participant_of(
             talk.state == ConversationState::Connected,
         )
     };
-    if local.is(address) {
-        return Some(participant(app.id, conversation_id, &local, true));
+    let member = threads(state).member(thread, address);
+    let seen = if local.is(address) {
+        Some(&local)
+    } else {
+        member.as_ref().map(|m| &m.user).filter(|_| connected)
+    };
+    // A meeting's participants carry their role (and those waiting in its lobby are seen).
+    if let Some(dressed) = super::meeting::dress_participant(
+        state,
+        app.id,
+        conversation_id,
+        thread,
+        &local,
+        address,
+        seen,
+    ) {
+        return Some(dressed);
     }
-    if !connected {
-        return None;
-    }
-    let member = threads(state).member(thread, address)?;
-    Some(participant(app.id, conversation_id, &member.user, false))
+    let user = seen?;
+    Some(participant(
+        app.id,
+        conversation_id,
+        user,
+        local.is(address),
+    ))
 }
 
 /// The conversation `conversation_id` of `app`, connected: its place in the roster.
@@ -1029,9 +1103,11 @@ async fn send_message(
     };
     for (member, other) in reachable_others(&state, thread, side, &mut out) {
         let their = member.side.conversation;
+        // A meeting side receives once its messaging is added.
         let number = model::of(&other)
             .conversations
             .get_mut(&their)
+            .filter(|talk| talk.is_connected())
             .map(Talk::take_message_number);
         if let Some(number) = number {
             // Typing ends with the message.
@@ -1082,7 +1158,7 @@ async fn set_typing(
 ///
 /// Its user's history hears of it: the messages are those the conversation keeps, or `said`
 /// when the conversation is already gone (the other side of a two-party one that just ended).
-fn close_side(
+pub(super) fn close_side(
     state: &State,
     side: Side,
     out: &mut Announcements,
@@ -1126,7 +1202,7 @@ fn close_side(
 
 /// `side` leaves `thread`: the others hear that the participant left; in a two-party
 /// conversation the other side ends too.
-fn leave(state: &State, thread: u64, side: Side, out: &mut Announcements) {
+pub(super) fn leave(state: &State, thread: u64, side: Side, out: &mut Announcements) {
     let left = threads(state).leave(thread, side);
     let Some(member) = left.member else {
         return;
@@ -1153,6 +1229,7 @@ fn end(state: &State, app: &App, conversation_id: u64) -> Result<(), Refusal> {
     let mut out = Announcements::default();
     let talk = close_side(state, side, &mut out, None).ok_or_else(not_found)?;
     leave(state, talk.thread, side, &mut out);
+    super::meeting::left_lobby(state, talk.thread, side, &mut out);
     out.send(state);
     Ok(())
 }
