@@ -12,7 +12,10 @@
 //! use ucwa_client::guest::GuestSignIn;
 //!
 //! let uri = "sip:lene@contoso.com;gruu;opaque=app:conf:focus:id:017WDRQP";
-//! let guest = GuestSignIn::meeting(uri, "10000001")?.start().await?;
+//! let guest = GuestSignIn::meeting(uri, "10000001")?
+//!     .display_name("Cathy Arnold")
+//!     .start()
+//!     .await?;
 //! let invitation = guest.join().await?; // then wait for its `completed` event
 //! # let _ = invitation;
 //! guest.shutdown().await;
@@ -34,6 +37,7 @@ use crate::{ClientError, Session, SessionError, SignIn, SignInError};
 pub struct GuestSignIn {
     signin: SignIn,
     meeting_uri: String,
+    grant: AnonymousMeeting,
 }
 
 impl GuestSignIn {
@@ -43,13 +47,21 @@ impl GuestSignIn {
         let address = meeting_uri.strip_prefix("sip:").unwrap_or(meeting_uri);
         let address = address.split(';').next().unwrap_or_default();
         let domain = address.rsplit_once('@').map_or("", |(_, domain)| domain);
-        let mut signin = SignIn::new(&format!("guest@{domain}"))?
-            .token_provider(Arc::new(AnonymousMeeting::new(meeting_uri, key)));
+        let mut signin = SignIn::new(&format!("guest@{domain}"))?;
         signin.lifecycle.anonymous = true;
         Ok(GuestSignIn {
             signin,
             meeting_uri: meeting_uri.to_owned(),
+            grant: AnonymousMeeting::new(meeting_uri, key),
         })
+    }
+
+    /// The name the guest gives, which the meeting's others see (its participant's name and
+    /// the sender of its messages). It goes with the grant, so that each guest is one identity
+    /// from the first request on, kept by the token's renewals.
+    pub fn display_name(mut self, name: &str) -> Self {
+        self.grant = self.grant.display_name(name);
+        self
     }
 
     /// Changes the sign-in settings (`allow_http`, `http_client`, `format`, `long_poll`…).
@@ -62,7 +74,11 @@ impl GuestSignIn {
     /// Signs the guest in: discovery, the anonymous token, the guest's application kept alive
     /// and its events read, as a user's session.
     pub async fn start(self) -> Result<Guest, SessionError> {
-        let session = self.signin.start().await?;
+        let session = self
+            .signin
+            .token_provider(Arc::new(self.grant))
+            .start()
+            .await?;
         Ok(Guest {
             session,
             meeting_uri: self.meeting_uri,

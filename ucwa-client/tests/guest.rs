@@ -9,12 +9,14 @@ mod common;
 use std::time::Duration;
 
 use common::{FORMATS, session, wait_for};
+use ucwa::ResponseError;
 use ucwa::enumerations::InvitationState;
 use ucwa::events::{Event, EventType};
+use ucwa::operations::JoinOnlineMeetingPostError;
 use ucwa::resources::AnyResource;
 use ucwa_client::guest::{Guest, GuestSignIn};
 use ucwa_client::messaging::{ConversationHandle, ReceivedMessage};
-use ucwa_client::{Session, SessionError};
+use ucwa_client::{ClientError, Session, SessionError};
 use ucwa_emulator::{Config, Emulator};
 
 const DISCOVERY: &str = "lyncdiscoverinternal.contoso.com";
@@ -25,13 +27,26 @@ async fn guest(
     key: &str,
     format: ucwa::Format,
 ) -> Result<Guest, SessionError> {
+    named_guest(emulator, uri, key, None, format).await
+}
+
+async fn named_guest(
+    emulator: &Emulator,
+    uri: &str,
+    key: &str,
+    name: Option<&str>,
+    format: ucwa::Format,
+) -> Result<Guest, SessionError> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .resolve(DISCOVERY, emulator.addr())
         .build()
         .unwrap();
-    GuestSignIn::meeting(uri, key)
-        .unwrap()
+    let mut signin = GuestSignIn::meeting(uri, key).unwrap();
+    if let Some(name) = name {
+        signin = signin.display_name(name);
+    }
+    signin
         .with(|s| {
             s.allow_http(true)
                 .http_client(http)
@@ -199,6 +214,164 @@ async fn a_guest_waits_in_the_lobby_is_admitted_chats_and_renews_its_token() {
             "{format:?}: the token was renewed"
         );
         guest.shutdown().await;
+        lene.shutdown().await;
+    }
+}
+
+/// A meeting scheduled by `user` with the defaults (guests wait in the lobby): its URI and key.
+async fn scheduled(user: &Session) -> (String, String) {
+    let meeting = user
+        .online_meetings()
+        .schedule(&Default::default())
+        .await
+        .unwrap();
+    let uri = meeting.online_meeting_uri.clone().unwrap();
+    (
+        uri.as_str().to_owned(),
+        meeting.conference_id.clone().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn two_guests_are_two_participants_each_tied_to_its_meeting() {
+    let emulator = Emulator::start(Config {
+        long_poll: Duration::from_secs(5),
+        anonymous_token_lifetime: Duration::from_secs(120),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let (uri, key) = scheduled(&lene).await;
+        let (other_uri, _) = scheduled(&lene).await;
+        let mut lene_events = lene.events();
+        let invitation = lene.online_meetings().join(&uri).await.unwrap();
+        assert_eq!(
+            wait_for(&mut lene_events, completed(invitation.href.as_str())).await,
+            "Success"
+        );
+        let read = lene
+            .online_meetings()
+            .invitation(&invitation)
+            .await
+            .unwrap();
+        let lene_meeting = lene.online_meetings().conversation(&read).await.unwrap();
+
+        let cathy = named_guest(&emulator, &uri, &key, Some("Cathy Arnold"), format)
+            .await
+            .unwrap();
+        let dev = named_guest(&emulator, &uri, &key, Some("Dev Patel"), format)
+            .await
+            .unwrap();
+
+        // The token is for its meeting only: another meeting's join is refused (403).
+        match cathy.session().online_meetings().join(&other_uri).await {
+            Err(ClientError::Response(ResponseError::Ucwa(
+                JoinOnlineMeetingPostError::Forbidden(error),
+            ))) => assert_eq!(error.code, "Forbidden", "{format:?}"),
+            other => panic!("{format:?}: {other:?}"),
+        }
+
+        // Both join at once and wait, each with its own name.
+        let mut cathy_events = cathy.session().events();
+        let mut dev_events = dev.session().events();
+        let cathy_join = cathy.join().await.unwrap();
+        let dev_join = dev.join().await.unwrap();
+        let mut waiting = Vec::new();
+        while waiting.len() < 2 {
+            let p = wait_for(&mut lene_events, |e| {
+                (e.in_rel.as_deref() == Some("lobby") && e.event_type == EventType::Added)
+                    .then(|| e.resource.clone())
+            })
+            .await;
+            match p {
+                Some(AnyResource::Participant(p)) => {
+                    assert_eq!(p.anonymous, Some(true), "{format:?}");
+                    waiting.push(p.name.clone().unwrap_or_default());
+                }
+                other => panic!("{format:?}: {other:?}"),
+            }
+        }
+        waiting.sort();
+        assert_eq!(waiting, ["Cathy Arnold", "Dev Patel"], "{format:?}");
+        let lobby = lene_meeting.lobby().await.unwrap();
+        let mut names: Vec<_> = lobby.iter().filter_map(|p| p.name.clone()).collect();
+        names.sort();
+        assert_eq!(names, ["Cathy Arnold", "Dev Patel"], "{format:?}");
+        // Two participants: two addresses.
+        assert_ne!(lobby[0].uri, lobby[1].uri, "{format:?}");
+
+        // Both admitted.
+        for waiting in &lobby {
+            lene_meeting.admit(waiting).await.unwrap();
+        }
+        assert_eq!(
+            wait_for(&mut cathy_events, completed(cathy_join.href.as_str())).await,
+            "Success",
+            "{format:?}"
+        );
+        assert_eq!(
+            wait_for(&mut dev_events, completed(dev_join.href.as_str())).await,
+            "Success",
+            "{format:?}"
+        );
+        assert!(lene_meeting.lobby().await.unwrap().is_empty());
+
+        // Both chat; each message is the right guest's.
+        let mut rooms = Vec::new();
+        for guest in [&cathy, &dev] {
+            let meetings = guest.session().online_meetings();
+            let joined = if std::ptr::eq(guest, &cathy) {
+                &cathy_join
+            } else {
+                &dev_join
+            };
+            let read = meetings.invitation(joined).await.unwrap();
+            let room = meetings.conversation(&read).await.unwrap();
+            rooms.push(chat(guest.session(), &room).await);
+        }
+        let lene_meeting = chat(&lene, &lene_meeting).await;
+        let mut lene_events = lene.events();
+        rooms[0].send_message("Cathy here").await.unwrap();
+        let first = wait_for(&mut lene_events, received).await;
+        rooms[1].send_message("Dev here").await.unwrap();
+        let second = wait_for(&mut lene_events, received).await;
+        assert_eq!(
+            [first, second],
+            [
+                (Some("Cathy Arnold".to_owned()), "Cathy here".to_owned()),
+                (Some("Dev Patel".to_owned()), "Dev here".to_owned()),
+            ],
+            "{format:?}"
+        );
+        let mut dev_events = dev.session().events();
+        lene_meeting.send_message("Welcome both").await.unwrap();
+        assert_eq!(wait_for(&mut dev_events, received).await.1, "Welcome both");
+
+        // A renewal keeps the identity: the same name, and no one new in the lobby.
+        let renewals = emulator.observed().anonymous_renewals();
+        emulator.clock().advance(Duration::from_secs(180));
+        rooms[1].send_message("Dev again").await.unwrap();
+        assert_eq!(
+            wait_for(&mut lene_events, received).await,
+            (Some("Dev Patel".to_owned()), "Dev again".to_owned()),
+            "{format:?}"
+        );
+        rooms[0].send_message("Cathy again").await.unwrap();
+        assert_eq!(
+            wait_for(&mut lene_events, received).await,
+            (Some("Cathy Arnold".to_owned()), "Cathy again".to_owned()),
+            "{format:?}"
+        );
+        assert!(
+            emulator.observed().anonymous_renewals() >= renewals + 2,
+            "{format:?}: both tokens were renewed"
+        );
+        assert!(lene_meeting.lobby().await.unwrap().is_empty());
+
+        cathy.shutdown().await;
+        dev.shutdown().await;
         lene.shutdown().await;
     }
 }

@@ -74,7 +74,7 @@ async fn create_anonymous_application(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    if !caller.0.0.is(state.0.directory.guest().address.as_str()) {
+    if caller.0.0.meeting.is_none() {
         return Err(Refusal::new(
             StatusCode::FORBIDDEN,
             ucwa::ErrorBody {

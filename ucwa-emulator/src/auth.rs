@@ -29,6 +29,10 @@ const WINDOWS: &str = "urn:microsoft.rtc:windows";
 /// UCWA itself never sees the request.
 const UNAUTHORIZED_PAGE: &str = "<html><head><title>401 - Unauthorized</title></head><body><h1>401 - Unauthorized: Access is denied due to invalid credentials.</h1></body></html>";
 
+/// The longest name a guest may give (the invitation's `anonymousDisplayName` bound,
+/// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/onlinemeetinginvitation_ref>).
+const MAX_DISPLAY_NAME: usize = 250;
+
 /// The most a token request may hold.
 const FORM_LIMIT: usize = 16 * 1024;
 
@@ -164,15 +168,19 @@ pub(crate) async fn token_endpoint(
                 || crate::focus::book(state).find(uri).is_some_and(|booked| {
                     key.is_some() && booked.meeting.conference_id.as_deref() == key
                 });
-            // A renewal must name a token this origin issued to an anonymous user.
+            // A renewal names a token this origin issued to a guest of the same meeting, and
+            // keeps that guest's identity (its SIP URI and name): the meeting sees the same
+            // participant before and after.
             let renewing = field("ms_rtc_renew");
-            let renewal = renewing.is_none_or(|old| {
+            let renewed = renewing.and_then(|old| {
                 state
                     .tokens
                     .issued(old)
-                    .is_some_and(|i| i.user.is_none() && i.site == site.index)
+                    .filter(|i| i.site == site.index)
+                    .and_then(|i| i.user)
+                    .filter(|u| u.meeting.as_deref() == Some(uri))
             });
-            if !meeting || !renewal {
+            if !meeting || (renewing.is_some() && renewed.is_none()) {
                 return refuse(
                     "invalid_grant",
                     Some(
@@ -180,10 +188,28 @@ pub(crate) async fn token_endpoint(
                     ),
                 );
             }
-            if renewing.is_some() {
-                state.observed.anonymous_renewal();
+            match renewed {
+                Some(guest) => {
+                    state.observed.anonymous_renewal();
+                    Some(guest)
+                }
+                None => {
+                    // Each grant a guest of its own, shown with the name it gave. The
+                    // reference has no token-request field for that name (a real server takes
+                    // it with the join, as the invitation's `anonymousDisplayName`); the
+                    // emulator takes `display_name` here, its own choice, so that the identity
+                    // is whole from the first request on.
+                    let name = field("display_name")
+                        .map(str::trim)
+                        .filter(|name| !name.is_empty())
+                        .unwrap_or("Guest");
+                    if name.chars().count() > MAX_DISPLAY_NAME {
+                        return refuse("invalid_request", None);
+                    }
+                    let number = state.tokens.next_guest();
+                    Some(Arc::new(crate::directory::User::guest(number, name, uri)))
+                }
             }
-            None
         }
         Some(WINDOWS) => match windows(&site, peer.map(|Extension(peer)| peer), &headers) {
             Ok(user) => Some(user),
@@ -191,7 +217,7 @@ pub(crate) async fn token_endpoint(
         },
         Some(_) => return unsupported(),
     };
-    let anonymous = user.is_none();
+    let anonymous = user.as_ref().is_some_and(|u| u.meeting.is_some());
     let lifetime = if anonymous {
         config.anonymous_token_lifetime
     } else {

@@ -103,10 +103,17 @@ pub struct User {
     /// The sign-in address, as configured.
     pub address: String,
     pub name: String,
-    /// The index in the directory: the first is the configured user.
+    /// The index in the directory: the first is the configured user; a meeting's guest has
+    /// one of [`GUEST_INDEX`] and up, its own.
     pub index: usize,
+    /// For a meeting's guest, the URI of the one meeting its anonymous grant was for.
+    pub meeting: Option<String>,
     published: Mutex<Published>,
 }
+
+/// The first index of meetings' guests (one per anonymous grant, numbered from here), far
+/// above any configured directory.
+pub const GUEST_INDEX: usize = usize::MAX / 2;
 
 /// What a user publishes.
 #[derive(Clone, Debug, PartialEq)]
@@ -126,6 +133,7 @@ impl User {
             address: address.to_owned(),
             name: name.to_owned(),
             index,
+            meeting: None,
             published: Mutex::new(Published {
                 availability: availability.clone(),
                 default_availability: availability,
@@ -140,6 +148,26 @@ impl User {
     /// in.
     pub fn stranger(address: &str) -> User {
         User::new(usize::MAX, address, address, Availability::Offline)
+    }
+
+    /// A meeting's guest: the `number`th anonymous grant, for the meeting at `meeting`, shown
+    /// with the name the guest gave. Its address is its own (`guest-N@anonymous.invalid`), so
+    /// that two guests of one meeting are two participants.
+    pub fn guest(number: usize, name: &str, meeting: &str) -> User {
+        let index = GUEST_INDEX.saturating_add(number).min(usize::MAX - 1);
+        let mut user = User::new(
+            index,
+            &format!("guest-{number}@anonymous.invalid"),
+            name,
+            Availability::Online,
+        );
+        user.meeting = Some(meeting.to_owned());
+        user
+    }
+
+    /// Whether this is nobody of the directory: a meeting's guest (or a stranger).
+    pub fn is_anonymous(&self) -> bool {
+        self.index >= GUEST_INDEX
     }
 
     /// `sip:` and the address.
@@ -158,13 +186,12 @@ impl User {
     }
 }
 
-/// Everyone who may sign in, the configured user first; and the one who signs in anonymously
-/// (a meeting's guest), who is nobody's contact.
+/// Everyone who may sign in, the configured user first. A meeting's guest is nobody of it
+/// ([`User::guest`], made per anonymous grant).
 #[derive(Debug)]
 pub struct Directory {
     users: Vec<Arc<User>>,
     passwords: Vec<Mutex<String>>,
-    guest: Arc<User>,
 }
 
 impl Directory {
@@ -185,26 +212,12 @@ impl Directory {
             )));
             passwords.push(Mutex::new(person.password.clone()));
         }
-        Directory {
-            users,
-            passwords,
-            guest: Arc::new(User::new(
-                usize::MAX,
-                "guest@anonymous.invalid",
-                "Guest",
-                Availability::Online,
-            )),
-        }
+        Directory { users, passwords }
     }
 
     /// The configured user.
     pub fn first(&self) -> &Arc<User> {
         &self.users[0]
-    }
-
-    /// The anonymous guest.
-    pub fn guest(&self) -> &Arc<User> {
-        &self.guest
     }
 
     /// The user `address` names (sign-in address or SIP URI, any case).

@@ -120,6 +120,7 @@ impl TokenProvider for PasswordGrant {
 pub struct AnonymousMeeting {
     conference_uri: String,
     key: Password,
+    display_name: Option<String>,
 }
 
 impl AnonymousMeeting {
@@ -128,7 +129,14 @@ impl AnonymousMeeting {
         AnonymousMeeting {
             conference_uri: conference_uri.into(),
             key: Password::new(key),
+            display_name: None,
         }
+    }
+
+    /// The name the guest gives, which the meeting's others see.
+    pub fn display_name(mut self, name: impl Into<String>) -> Self {
+        self.display_name = Some(name.into());
+        self
     }
 }
 
@@ -140,6 +148,7 @@ impl TokenProvider for AnonymousMeeting {
                 conference_uri: self.conference_uri.clone(),
                 key: self.key.clone(),
                 renew: request.previous.cloned(),
+                display_name: self.display_name.clone(),
             };
             token::request(request.http, &href, &grant, request.timeout).await
         })

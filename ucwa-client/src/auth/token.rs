@@ -88,6 +88,9 @@ pub enum Grant {
         /// The token being renewed (`ms_rtc_renew`), so that the anonymous identity stays the
         /// same for the whole meeting.
         renew: Option<Token>,
+        /// The name the guest gives (`display_name`), when set: the emulator takes it with the
+        /// grant; the reference defines no such field, and a real server ignores it.
+        display_name: Option<String>,
     },
 }
 
@@ -113,11 +116,15 @@ impl Grant {
                 conference_uri,
                 key,
                 renew,
+                display_name,
             } => {
                 form.append_pair("password", &key.0);
                 form.append_pair("ms_rtc_conferenceuri", conference_uri);
                 if let Some(renew) = renew {
                     form.append_pair("ms_rtc_renew", &renew.0);
+                }
+                if let Some(name) = display_name {
+                    form.append_pair("display_name", name);
                 }
             }
         }
@@ -345,6 +352,7 @@ mod tests {
             conference_uri: uri.into(),
             key: Password::new("5LB7MRBC"),
             renew: None,
+            display_name: None,
         };
         assert_eq!(
             form(&grant),

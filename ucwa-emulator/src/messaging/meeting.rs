@@ -30,8 +30,9 @@ use crate::focus::{Admission, AutoLeaders, Booked, book};
 use crate::handler::{Answer, Caller, Shared, application_at, available_at};
 use crate::paths::{self, route};
 use crate::protocol::{
-    Negotiated, Refusal, check, conflict, created_at, decode_or_default, invalid_parameters,
-    limit_exceeded, no_content, not_found, not_found_as, payload, query_parameter,
+    Negotiated, Refusal, check, conflict, created_at, decode_or_default, forbidden,
+    invalid_parameters, limit_exceeded, no_content, not_found, not_found_as, payload,
+    query_parameter,
 };
 use crate::state::{App, State};
 
@@ -157,7 +158,7 @@ fn meeting_participant(
     p.in_lobby = Some(in_lobby);
     p.organizer = Some(user.is(&focus.booked.organizer.address));
     // A guest (signed in with the anonymous meeting grant) is nobody of the directory.
-    if user.index == usize::MAX {
+    if user.is_anonymous() {
         p.anonymous = Some(true);
         p.source_network = Some(SourceNetwork::Everyone);
         p.links.contact = None;
@@ -681,6 +682,17 @@ async fn join(
     }
     check_entering(input.operation_id.as_deref(), input.subject.as_deref())?;
     let uri = uri.unwrap_or_default();
+    // A guest's token is good for the meeting it was issued for only: another meeting's join
+    // is 403 `Forbidden` without a subcode, as the reference gives for a URI that does not
+    // match the anonymous ticket's
+    // (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/joinonlinemeeting_ref>).
+    if let Some(own) = &app.user.meeting
+        && !own.eq_ignore_ascii_case(&uri)
+    {
+        return Err(forbidden(
+            "This guest's token is for another meeting than this one.",
+        ));
+    }
     let in_progress = {
         let all = conferences(&state);
         all.at(&uri)

@@ -80,7 +80,7 @@ impl State {
         self.notifier.tell(self, news);
     }
 
-    /// Issues a token for `user` (`None`: an anonymous attendee) on origin `site`, living
+    /// Issues a token for `user` (a meeting's guest for the anonymous grant) on origin `site`, living
     /// `lifetime` of the emulator's clock; `None` when `max_tokens` live tokens are out.
     pub(crate) fn issue(
         &self,
@@ -95,7 +95,7 @@ impl State {
     }
 
     /// Who `token` is on origin `site`: it takes one it issued and that has not expired (for
-    /// its user, or the guest for an anonymous one), or the configured static token on the
+    /// its user: a meeting's guest for an anonymous one), or the configured static token on the
     /// first origin (for the configured user).
     pub(crate) fn caller(&self, site: usize, token: &str) -> Option<Arc<User>> {
         if site == 0 && token == self.config.token {
@@ -105,11 +105,7 @@ impl State {
             .tokens
             .issued(token)
             .filter(|t| t.site == site && t.expires_at > self.clock.now())?;
-        Some(
-            issued
-                .user
-                .unwrap_or_else(|| self.directory.guest().clone()),
-        )
+        issued.user
     }
 
     /// `https` when serving TLS, else `http`.

@@ -16,7 +16,8 @@ pub(crate) struct Issued {
     /// the only one that accepts it.
     pub site: usize,
     pub expires_at: Duration,
-    /// Whom it was issued to; `None` for an anonymous meeting attendee.
+    /// Whom it was issued to: a user, or a meeting's guest (its own identity, kept by the
+    /// renewals of the token); `None` only in this module's tests.
     pub user: Option<Arc<User>>,
 }
 
@@ -32,6 +33,8 @@ struct Table {
     by_token: HashMap<String, Issued>,
     /// Numbers the tokens.
     next: u64,
+    /// Numbers the guests (one per anonymous grant that is no renewal).
+    guests: usize,
 }
 
 impl Tokens {
@@ -69,6 +72,13 @@ impl Tokens {
         };
         table.by_token.insert(token.clone(), issued);
         Some(token)
+    }
+
+    /// The number of a new guest identity.
+    pub(crate) fn next_guest(&self) -> usize {
+        let mut table = lock(&self.issued);
+        table.guests = table.guests.wrapping_add(1);
+        table.guests
     }
 
     /// Forgets every token issued: the next request with one gets a 401.
