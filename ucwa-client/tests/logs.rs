@@ -222,3 +222,62 @@ async fn each_retry_is_logged_with_its_attempt_wait_and_reason() {
         assert!(!line.contains(emulator.token()), "{line}");
     }
 }
+
+/// A guest's sign-in at every level: neither the meeting's key nor a guest token (the first,
+/// or the one renewed with it) is logged.
+#[tokio::test]
+async fn a_guest_sign_in_logs_no_meeting_key_or_token() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // A key that is not also in the meeting's URI, so that logging the URI is no false alarm.
+    let key = "k3y-Gu3st-4711";
+    let config = Config {
+        meeting_key: key.to_owned(),
+        anonymous_token_lifetime: Duration::from_secs(120),
+        ..Config::default()
+    };
+    let uri = config.meeting_uri.clone();
+    let emulator = Emulator::start(config).await.unwrap();
+    for format in [Format::Json, Format::Xml] {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .resolve("lyncdiscoverinternal.contoso.com", emulator.addr())
+            .build()
+            .unwrap();
+        let guest = ucwa_client::guest::GuestSignIn::meeting(&uri, key)
+            .unwrap()
+            .display_name("Cathy Arnold")
+            .with(|s| s.allow_http(true).http_client(http).format(format))
+            .start()
+            .await
+            .unwrap();
+        // Past the token's lifetime: the next request renews it with the old one.
+        let renewals = emulator.observed().anonymous_renewals();
+        emulator.clock().advance(Duration::from_secs(180));
+        let _ = guest.join().await;
+        assert!(
+            emulator.observed().anonymous_renewals() > renewals,
+            "{format:?}"
+        );
+        guest.shutdown().await;
+    }
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("token issued"), "{logs}");
+    let tokens = emulator.observed().tokens_seen(0);
+    assert!(tokens.len() >= 4, "{tokens:?}");
+    for secret in tokens.iter().map(String::as_str).chain([key, "Gu3st"]) {
+        assert!(!logs.contains(secret), "{secret} logged");
+    }
+    for token in &tokens {
+        let value = token.trim_start_matches("cwt=");
+        assert!(!logs.contains(value), "{value} logged");
+    }
+}
