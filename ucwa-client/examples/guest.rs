@@ -102,6 +102,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .resolve("lyncdiscoverinternal.contoso.com", emulator.addr())
         .build()?;
     let guest = GuestSignIn::meeting(&uri, &key)?
+        .display_name("Cathy Arnold")
         .with(|s| {
             s.allow_http(true)
                 .http_client(http)
