@@ -375,3 +375,75 @@ async fn two_guests_are_two_participants_each_tied_to_its_meeting() {
         lene.shutdown().await;
     }
 }
+
+/// The token endpoint's answer to an anonymous grant with these form fields: the status and,
+/// when one was issued, the token.
+async fn anonymous_grant(emulator: &Emulator, fields: &[(&str, &str)]) -> (u16, Option<String>) {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.append_pair("grant_type", "urn:microsoft.rtc:anonmeeting");
+    form.extend_pairs(fields);
+    let answer = reqwest::Client::new()
+        .post(format!("{}/WebTicket/oauthtoken", emulator.origin()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.finish())
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let body: serde_json::Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    let token = body["access_token"].as_str().map(str::to_owned);
+    (status, token)
+}
+
+#[tokio::test]
+async fn a_renewal_keeps_its_meeting_and_a_guest_name_is_bounded() {
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let config = Config::default();
+    let lene = session(&emulator, "lene@contoso.com", ucwa::Format::Json).await;
+    let (other_uri, other_key) = scheduled(&lene).await;
+    let first = [
+        ("password", config.meeting_key.as_str()),
+        ("ms_rtc_conferenceuri", config.meeting_uri.as_str()),
+        ("display_name", "Cathy Arnold"),
+    ];
+    let (status, token) = anonymous_grant(&emulator, &first).await;
+    assert_eq!(status, 200);
+    let token = token.unwrap();
+
+    // Renewing for another meeting (with that meeting's right key) is refused: the identity
+    // belongs to the first meeting.
+    let elsewhere = [
+        ("password", other_key.as_str()),
+        ("ms_rtc_conferenceuri", other_uri.as_str()),
+        ("ms_rtc_renew", token.as_str()),
+    ];
+    assert_eq!(anonymous_grant(&emulator, &elsewhere).await, (400, None));
+    // A user's token does not renew into a guest's.
+    let users = emulator.observed().tokens_seen(0);
+    let user_token = users.first().unwrap();
+    let stolen = [
+        ("password", config.meeting_key.as_str()),
+        ("ms_rtc_conferenceuri", config.meeting_uri.as_str()),
+        ("ms_rtc_renew", user_token.as_str()),
+    ];
+    assert_eq!(anonymous_grant(&emulator, &stolen).await, (400, None));
+    // The same meeting renews.
+    let renewal = [
+        ("password", config.meeting_key.as_str()),
+        ("ms_rtc_conferenceuri", config.meeting_uri.as_str()),
+        ("ms_rtc_renew", token.as_str()),
+    ];
+    let (status, renewed) = anonymous_grant(&emulator, &renewal).await;
+    assert_eq!(status, 200);
+    assert_ne!(renewed.as_deref(), Some(token.as_str()));
+
+    // A name longer than the 250 characters of `anonymousDisplayName` is refused.
+    let long = "x".repeat(251);
+    let too_long = [
+        ("password", config.meeting_key.as_str()),
+        ("ms_rtc_conferenceuri", config.meeting_uri.as_str()),
+        ("display_name", long.as_str()),
+    ];
+    assert_eq!(anonymous_grant(&emulator, &too_long).await, (400, None));
+    lene.shutdown().await;
+}
