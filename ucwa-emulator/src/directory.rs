@@ -267,3 +267,28 @@ impl Directory {
         *lock(&self.passwords[0]) = password;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_guest_is_someone_of_its_own_and_nobody_of_the_directory() {
+        let meeting = "sip:lene@contoso.com;gruu;opaque=app:conf:focus:id:017WDRQP";
+        let cathy = User::guest(1, "Cathy Arnold", meeting);
+        let dev = User::guest(2, "Dev Patel", meeting);
+        assert_ne!(cathy.address, dev.address);
+        assert_ne!(cathy.index, dev.index);
+        assert_eq!(cathy.name, "Cathy Arnold");
+        assert_eq!(cathy.meeting.as_deref(), Some(meeting));
+        assert!(cathy.is_anonymous() && dev.is_anonymous());
+        let directory = Directory::new("lene@contoso.com", "pw", &default_people());
+        assert!(
+            directory
+                .everyone()
+                .all(|u| !u.is_anonymous() && u.meeting.is_none())
+        );
+        assert!(directory.find(&cathy.address).is_none());
+        assert_eq!(directory.contacts_of(&cathy).count(), 0);
+    }
+}
