@@ -6,6 +6,10 @@
 //! (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/anonapplications_ref>). Then the guest
 //! joins as anyone does: a meeting that keeps guests in its lobby completes the join once a
 //! leader admits them ([`crate::roster`]), or fails it (`Rejected`) if one turns them away.
+//! Each guest is someone of its own, shown with the name it gives
+//! ([`GuestSignIn::display_name`]); its token is good for its meeting only, and joining
+//! another is refused (`Forbidden`,
+//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/joinonlinemeeting_ref>).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
