@@ -124,6 +124,11 @@ impl Shared {
         self.lock().phase = Phase::Ended;
     }
 
+    /// Whether the conversation is connected now.
+    pub(super) fn connected(&self) -> bool {
+        self.lock().phase == Phase::Connected
+    }
+
     pub(super) fn count_drop(&self) {
         self.dropped.fetch_add(1, Ordering::Relaxed);
     }

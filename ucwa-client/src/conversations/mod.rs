@@ -37,9 +37,11 @@
 //! with it: the server tells the other participants so, and they start again.
 
 mod conversation;
+mod invitation;
 mod router;
 
 pub use conversation::{
     Conversation, ConversationEvent, Delivery, HistoryEntry, ParticipantInfo, Phase, ReplyError,
 };
+pub use invitation::{Invitation, InvitationInfo, InvitationKind};
 pub use router::{Conversations, Counters, Options, Policy};
