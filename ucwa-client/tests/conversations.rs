@@ -512,22 +512,18 @@ async fn join_with_chat(user: &Session, uri: &str) -> ConversationHandle {
     add_chat(user, &meeting).await
 }
 
-/// Waits (within [`WAIT`]) until the runtime added the chat of the meeting `conversation`.
-async fn chat_added(conversation: &Conversation) {
-    tokio::time::timeout(WAIT, async {
-        loop {
-            let read = conversation.handle().await.unwrap();
-            if read
-                .messaging()
-                .is_some_and(|m| m.links.send_message.is_some())
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+/// Waits for the runtime to tell the chat of the meeting `conversation` is ready, and checks
+/// the server offers to send in it.
+async fn chat_added(conversation: &mut Conversation) {
+    until(conversation, |e| {
+        (e == ConversationEvent::ChatReady).then_some(())
     })
-    .await
-    .expect("the meeting's chat added by the runtime");
+    .await;
+    let read = conversation.handle().await.unwrap();
+    assert!(
+        read.messaging()
+            .is_some_and(|m| m.links.send_message.is_some())
+    );
 }
 
 #[tokio::test]
@@ -563,7 +559,8 @@ async fn the_bot_invited_into_a_meeting_answers_in_its_chat() {
         })
         .await;
         assert_eq!(status.as_deref(), Some("Success"), "{format}");
-        chat_added(&conversation).await;
+        assert_eq!(conversation.kind(), InvitationKind::Meeting, "{format}");
+        chat_added(&mut conversation).await;
         assert_eq!(conversation.phase(), Phase::Connected, "{format}");
         let mut names = remote_names(&conversation);
         names.sort();
@@ -704,7 +701,7 @@ async fn a_meeting_invitation_handed_to_the_user_is_accepted_into_a_conversation
         assert_eq!(invitation.kind(), InvitationKind::Meeting, "{format}");
         assert!(matches!(invitation, Invitation::Meeting(_)));
         let mut conversation = all.accept(&invitation).await.unwrap();
-        chat_added(&conversation).await;
+        chat_added(&mut conversation).await;
         let mut lene_events = lene.events();
         lene_meeting.send_message("Welcome, John").await.unwrap();
         let text = until(&mut conversation, |e| match e {

@@ -37,6 +37,10 @@ pub enum ConversationEvent {
         /// Delivered, or failed with the server's reason.
         outcome: Delivery,
     },
+    /// A meeting's chat connected (the runtime added it): from now on its messages come here,
+    /// and [`Conversation::reply`] sends into it. Only meetings
+    /// ([`super::InvitationKind::Meeting`]) tell it.
+    ChatReady,
     /// The conversation ended for this side; no event follows.
     Ended,
 }
@@ -241,6 +245,7 @@ pub enum ReplyError {
 #[derive(Debug)]
 pub struct Conversation {
     pub(super) link: Link<ucwa::resources::Conversation>,
+    pub(super) kind: super::InvitationKind,
     pub(super) events: mpsc::Receiver<ConversationEvent>,
     pub(super) shared: Arc<Shared>,
     pub(super) messaging: MessagingHandle,
@@ -252,6 +257,11 @@ impl Conversation {
     /// The conversation's link.
     pub fn link(&self) -> &Link<ucwa::resources::Conversation> {
         &self.link
+    }
+
+    /// What it is: a conversation of messages, or a meeting (whose chat the runtime adds).
+    pub fn kind(&self) -> super::InvitationKind {
+        self.kind
     }
 
     /// The next event, in order; `None` after [`ConversationEvent::Ended`] or when the runtime

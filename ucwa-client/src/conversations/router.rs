@@ -147,6 +147,8 @@ struct Route {
     shared: Arc<Shared>,
     /// A meeting accepted here whose chat is to be added once it connects.
     add_chat: bool,
+    /// A meeting whose chat has not connected yet ([`ConversationEvent::ChatReady`] is due).
+    chat_due: bool,
 }
 
 /// The handles the runtime answers invitations with.
@@ -192,10 +194,12 @@ impl Inner {
                 queue,
                 shared: shared.clone(),
                 add_chat: kind == InvitationKind::Meeting,
+                chat_due: kind == InvitationKind::Meeting,
             },
         );
         Some(Conversation {
             link: link.clone(),
+            kind,
             events,
             shared,
             messaging: self.messaging.clone(),
@@ -249,6 +253,21 @@ impl Inner {
             // A meeting accepted here connected: its chat is added now.
             route.add_chat = false;
             self.add_chat(&key);
+        }
+        if route.chat_due && chat_connected(event) {
+            route.chat_due = false;
+            // After what the event itself tells, if anything.
+            if let Some(told) = told
+                && route.queue.try_send(told).is_err()
+            {
+                route.shared.count_drop();
+                add(&self.count.dropped, 1);
+            }
+            if route.queue.try_send(ConversationEvent::ChatReady).is_err() {
+                route.shared.count_drop();
+                add(&self.count.dropped, 1);
+            }
+            return;
         }
         let Some(told) = told else {
             return;
@@ -459,6 +478,14 @@ async fn run(
             continue;
         }
         inner.route(&event);
+    }
+}
+
+/// Whether `event` says a conversation's messaging connected.
+fn chat_connected(event: &Event<AnyResource>) -> bool {
+    match &event.resource {
+        Some(AnyResource::Messaging(messaging)) => messaging.state.as_deref() == Some("Connected"),
+        _ => false,
     }
 }
 
