@@ -718,3 +718,37 @@ async fn a_meeting_invitation_handed_to_the_user_is_accepted_into_a_conversation
         }
     }
 }
+
+#[tokio::test]
+async fn an_invitation_with_no_room_to_wait_for_the_user_is_declined() {
+    let emulator = emulator_with(0).await;
+    for format in FORMATS {
+        let bot = session(&emulator, "john@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        // The user takes no invitation, and one may wait.
+        let all = Conversations::start_with(&bot, Policy::Ask, Options::default().pending(1));
+        ann.messaging()
+            .start(StartMessaging::to("john@contoso.com"))
+            .await
+            .unwrap();
+        let mut events = lene.events();
+        let mut second = lene
+            .messaging()
+            .start(StartMessaging::to("john@contoso.com"))
+            .await
+            .unwrap();
+        match second.outcome(&mut events, WAIT).await.unwrap() {
+            OperationOutcome::Failed(why) => {
+                let subcode = why.subcode.as_deref();
+                assert_eq!(subcode, Some("Declined"), "{format}");
+            }
+            other => panic!("{format}: {other:?}"),
+        }
+        let counters = all.counters();
+        assert_eq!((counters.dropped, counters.failed), (1, 0), "{format}");
+        for s in [bot, ann, lene] {
+            s.shutdown().await;
+        }
+    }
+}

@@ -103,7 +103,8 @@ impl Options {
 pub struct Counters {
     /// Invitations accepted (by the policy or the user).
     pub accepted: u64,
-    /// Invitations declined by the policy's filter.
+    /// Invitations declined by the policy's filter or by the user
+    /// ([`Conversations::decline`]).
     pub declined: u64,
     /// Accepts or declines the server refused, and meetings whose chat could not be added.
     pub failed: u64,
@@ -527,12 +528,23 @@ fn invited(
     let accept = match policy {
         Policy::AcceptAll => true,
         Policy::AcceptFrom(filter) => filter(&invitation.info()),
-        Policy::Ask => {
-            if asked.try_send(invitation).is_err() {
+        Policy::Ask => match asked.try_send(invitation) {
+            Ok(()) => return,
+            // No room to wait: declined, so that the inviter is not left ringing.
+            Err(
+                mpsc::error::TrySendError::Full(invitation)
+                | mpsc::error::TrySendError::Closed(invitation),
+            ) => {
                 add(&inner.count.dropped, 1);
+                let inner = inner.clone();
+                tokio::spawn(async move {
+                    if invitation.decline(&inner.handles).await.is_err() {
+                        add(&inner.count.failed, 1);
+                    }
+                });
+                return;
             }
-            return;
-        }
+        },
     };
     let inner = inner.clone();
     if !accept {
