@@ -20,7 +20,7 @@ use ucwa_client::messaging::{
     ConversationHandle, IncomingInvitation, ReceivedMessage, StartMessaging,
 };
 use ucwa_client::outcome::OperationOutcome;
-use ucwa_emulator::{Config, Emulator, Person};
+use ucwa_emulator::{Config, Emulator, Fault, Person};
 
 use common::{FORMATS, WAIT, session, wait_for};
 
@@ -748,6 +748,55 @@ async fn an_invitation_with_no_room_to_wait_for_the_user_is_declined() {
         let counters = all.counters();
         assert_eq!((counters.dropped, counters.failed), (1, 0), "{format}");
         for s in [bot, ann, lene] {
+            s.shutdown().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_meeting_whose_chat_cannot_be_added_tells_its_conversation() {
+    let emulator = emulator_with(0).await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let bot = session(&emulator, "john@contoso.com", format).await;
+        let lene_meeting = meet_now_with_chat(&lene).await;
+        // The bot's next POST under its conversations (its addMessaging) is refused.
+        let app = bot.application().links.self_.clone().unwrap().href;
+        let app = ucwa::http::Uri::try_from(app.as_str())
+            .map(|u| u.path().to_owned())
+            .unwrap_or_else(|_| app.as_str().to_owned());
+        let refused = ucwa::ErrorBody {
+            code: "Forbidden".into(),
+            message: Some("Not now.".into()),
+            ..ucwa::ErrorBody::default()
+        };
+        emulator
+            .faults()
+            .inject(Fault::error(
+                ucwa::http::Method::POST,
+                format!("{app}/communication/conversations/*"),
+                ucwa::http::StatusCode::FORBIDDEN,
+                refused,
+            ))
+            .unwrap();
+        let mut all = Conversations::start(&bot, Policy::AcceptAll);
+        lene_meeting
+            .add_participant("sip:john@contoso.com")
+            .await
+            .unwrap();
+        let mut conversation = tokio::time::timeout(WAIT, all.next())
+            .await
+            .unwrap()
+            .unwrap();
+        let reason = until(&mut conversation, |e| match e {
+            ConversationEvent::ChatFailed { reason } => Some(reason),
+            ConversationEvent::ChatReady => panic!("{format}: the chat was refused"),
+            _ => None,
+        })
+        .await;
+        assert!(reason.starts_with("adding the meeting's chat"), "{reason}");
+        assert_eq!(all.counters().failed, 1, "{format}");
+        for s in [lene, bot] {
             s.shutdown().await;
         }
     }

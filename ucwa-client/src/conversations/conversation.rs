@@ -41,6 +41,12 @@ pub enum ConversationEvent {
     /// and [`Conversation::reply`] sends into it. Only meetings
     /// ([`super::InvitationKind::Meeting`]) tell it.
     ChatReady,
+    /// The runtime could not add a meeting's chat: no message will come, and replies fail.
+    /// [`Conversation::handle`] gives the meeting to try again or leave.
+    ChatFailed {
+        /// What failed, as the error said it.
+        reason: String,
+    },
     /// The conversation ended for this side; no event follows.
     Ended,
 }

@@ -253,7 +253,7 @@ impl Inner {
         if route.add_chat && route.shared.connected() {
             // A meeting accepted here connected: its chat is added now.
             route.add_chat = false;
-            self.add_chat(&key);
+            self.add_chat(&key, route.queue.clone(), route.shared.clone());
         }
         if route.chat_due && chat_connected(event) {
             route.chat_due = false;
@@ -287,8 +287,14 @@ impl Inner {
 
 impl Inner {
     /// Adds messaging to the joined meeting at `href` (unless the invitation brought it), on a
-    /// task of its own; a failure is counted in [`Counters::failed`].
-    fn add_chat(self: &Arc<Self>, href: &str) {
+    /// task of its own; a failure is counted in [`Counters::failed`] and told to the
+    /// conversation ([`ConversationEvent::ChatFailed`]).
+    fn add_chat(
+        self: &Arc<Self>,
+        href: &str,
+        queue: mpsc::Sender<ConversationEvent>,
+        shared: Arc<Shared>,
+    ) {
         let inner = self.clone();
         let link: Link<resources::Conversation> = Link::to(href.to_owned());
         tokio::spawn(async move {
@@ -300,13 +306,24 @@ impl Inner {
                         .messaging()
                         .is_some_and(|m| m.links.add_messaging.is_some()) =>
                 {
-                    meeting.add_messaging().await.map(drop).map_err(drop)
+                    meeting
+                        .add_messaging()
+                        .await
+                        .map(drop)
+                        .map_err(|e| format!("adding the meeting's chat: {e}"))
                 }
                 Ok(_) => Ok(()),
-                Err(_) => Err(()),
+                Err(e) => Err(format!("reading the meeting: {e}")),
             };
-            if added.is_err() {
+            if let Err(reason) = added {
                 add(&inner.count.failed, 1);
+                if queue
+                    .try_send(ConversationEvent::ChatFailed { reason })
+                    .is_err()
+                {
+                    shared.count_drop();
+                    add(&inner.count.dropped, 1);
+                }
             }
         });
     }
