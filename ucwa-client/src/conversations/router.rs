@@ -161,7 +161,6 @@ pub(super) struct Handles {
 
 struct Inner {
     handles: Handles,
-    messaging: MessagingHandle,
     options: Options,
     count: Count,
     /// The conversations by their URL.
@@ -203,7 +202,7 @@ impl Inner {
             kind,
             events,
             shared,
-            messaging: self.messaging.clone(),
+            messaging: self.handles.messaging.clone(),
             handle: tokio::sync::Mutex::new(None),
         })
     }
@@ -298,7 +297,7 @@ impl Inner {
         let inner = self.clone();
         let link: Link<resources::Conversation> = Link::to(href.to_owned());
         tokio::spawn(async move {
-            let added = match inner.messaging.conversation(&link).await {
+            let added = match inner.handles.messaging.conversation(&link).await {
                 // The invitation brought the chat when the meeting's messaging does not
                 // offer addMessaging.
                 Ok(meeting)
@@ -366,7 +365,6 @@ impl Conversations {
                 #[cfg(feature = "online-meetings")]
                 meetings: session.online_meetings(),
             },
-            messaging: session.messaging(),
             options,
             count: Count::default(),
             routes: Mutex::new(HashMap::new()),
