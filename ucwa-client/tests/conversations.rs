@@ -2,7 +2,8 @@
 //! users at once (two of them in one group chat), each in its own conversation; a conversation
 //! growing from two to three people and back, every roster event seen by each side; a paused
 //! handler that delays no other conversation; the bot answering again after the server
-//! recreated its application.
+//! recreated its application; the bot invited into a meeting answering in its chat, and a
+//! policy that refuses meeting invitations declining them.
 
 mod common;
 
@@ -12,13 +13,14 @@ use ucwa::events::Event;
 use ucwa::resources::AnyResource;
 use ucwa_client::Session;
 use ucwa_client::conversations::{
-    Conversation, ConversationEvent, Conversations, Delivery, Options, Phase, Policy,
+    Conversation, ConversationEvent, Conversations, Delivery, Invitation, InvitationInfo,
+    InvitationKind, Options, Phase, Policy,
 };
 use ucwa_client::messaging::{
     ConversationHandle, IncomingInvitation, ReceivedMessage, StartMessaging,
 };
 use ucwa_client::outcome::OperationOutcome;
-use ucwa_emulator::{Config, Emulator, Person};
+use ucwa_emulator::{Config, Emulator, Fault, Person};
 
 use common::{FORMATS, WAIT, session, wait_for};
 
@@ -461,6 +463,340 @@ async fn an_invitation_rings_every_application_and_the_first_to_accept_wins() {
             assert_eq!(listed.links.conversation.len(), count, "{format}");
         }
         for s in [lene, desk, phone] {
+            s.shutdown().await;
+        }
+    }
+}
+
+// ---- meetings -------------------------------------------------------------------------------
+
+/// `user` meets now (subject "Stand-up") and adds the meeting's chat: its conversation.
+async fn meet_now_with_chat(user: &Session) -> ConversationHandle {
+    let meetings = user.online_meetings();
+    let mut events = user.events();
+    let invitation = meetings.meet_now(Some("Stand-up")).await.unwrap();
+    wait_for(&mut events, |e| {
+        (e.event_type == ucwa::events::EventType::Completed && e.link.href == invitation.href)
+            .then_some(())
+    })
+    .await;
+    let read = meetings.invitation(&invitation).await.unwrap();
+    let meeting = meetings.conversation(&read).await.unwrap();
+    add_chat(user, &meeting).await
+}
+
+/// Adds messaging to `meeting`, connected: the meeting read again.
+async fn add_chat(user: &Session, meeting: &ConversationHandle) -> ConversationHandle {
+    let mut events = user.events();
+    let added = meeting.add_messaging().await.unwrap();
+    wait_for(&mut events, |e| {
+        (e.event_type == ucwa::events::EventType::Completed && e.link.href == added.href)
+            .then_some(())
+    })
+    .await;
+    meeting.refresh().await.unwrap()
+}
+
+/// `user` joins the meeting at `uri` and adds its chat.
+async fn join_with_chat(user: &Session, uri: &str) -> ConversationHandle {
+    let meetings = user.online_meetings();
+    let mut events = user.events();
+    let invitation = meetings.join(uri).await.unwrap();
+    wait_for(&mut events, |e| {
+        (e.event_type == ucwa::events::EventType::Completed && e.link.href == invitation.href)
+            .then_some(())
+    })
+    .await;
+    let read = meetings.invitation(&invitation).await.unwrap();
+    let meeting = meetings.conversation(&read).await.unwrap();
+    add_chat(user, &meeting).await
+}
+
+/// Waits for the runtime to tell the chat of the meeting `conversation` is ready, and checks
+/// the server offers to send in it.
+async fn chat_added(conversation: &mut Conversation) {
+    until(conversation, |e| {
+        (e == ConversationEvent::ChatReady).then_some(())
+    })
+    .await;
+    let read = conversation.handle().await.unwrap();
+    assert!(
+        read.messaging()
+            .is_some_and(|m| m.links.send_message.is_some())
+    );
+}
+
+#[tokio::test]
+async fn the_bot_invited_into_a_meeting_answers_in_its_chat() {
+    let emulator = emulator_with(0).await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
+        let bot = session(&emulator, "john@contoso.com", format).await;
+        let lene_meeting = meet_now_with_chat(&lene).await;
+        let uri = lene_meeting
+            .online_meeting()
+            .await
+            .unwrap()
+            .online_meeting_uri
+            .unwrap();
+        let ann_meeting = join_with_chat(&ann, &uri).await;
+
+        // Lene, who leads, invites the bot: the runtime accepts, and adds the chat.
+        let mut all = Conversations::start(&bot, Policy::AcceptAll);
+        let mut lene_events = lene.events();
+        let invited = lene_meeting
+            .add_participant("sip:john@contoso.com")
+            .await
+            .unwrap();
+        let mut conversation = tokio::time::timeout(WAIT, all.next())
+            .await
+            .unwrap()
+            .unwrap();
+        let status = wait_for(&mut lene_events, |e| {
+            (e.event_type == ucwa::events::EventType::Completed && e.link.href == invited.href)
+                .then(|| e.status.clone())
+        })
+        .await;
+        assert_eq!(status.as_deref(), Some("Success"), "{format}");
+        assert_eq!(conversation.kind(), InvitationKind::Meeting, "{format}");
+        chat_added(&mut conversation).await;
+        assert_eq!(conversation.phase(), Phase::Connected, "{format}");
+        let mut names = remote_names(&conversation);
+        names.sort();
+        assert_eq!(names, ["Ann Remote", "Lene Aaling"], "{format}");
+        let read = conversation.handle().await.unwrap();
+        assert_eq!(
+            read.online_meeting()
+                .await
+                .unwrap()
+                .online_meeting_uri
+                .as_deref(),
+            Some(uri.as_str()),
+            "{format}"
+        );
+
+        // Ann writes in the meeting's chat; the bot answers there: Ann and Lene hear it.
+        let mut ann_events = ann.events();
+        let mut lene_events = lene.events();
+        ann_meeting.send_message("Hello, bot").await.unwrap();
+        let text = until(&mut conversation, |e| match e {
+            ConversationEvent::Message(m) => Some(m.text().unwrap_or_default().to_owned()),
+            _ => None,
+        })
+        .await;
+        assert_eq!(text, "Hello, bot", "{format}");
+        conversation.reply(&format!("echo: {text}")).await.unwrap();
+        for (events, meeting) in [
+            (&mut ann_events, &ann_meeting),
+            (&mut lene_events, &lene_meeting),
+        ] {
+            let href = own_href(meeting);
+            let in_meeting = received_in(&href);
+            // Lene hears Ann's message too: the bot's is the one from John.
+            let heard = wait_for(events, |e| {
+                in_meeting(e).filter(|m| m.from.as_deref() == Some("John Doe"))
+            })
+            .await;
+            assert_eq!(heard.text(), Some("echo: Hello, bot"), "{format}");
+        }
+        let history = conversation.history();
+        assert_eq!(history.len(), 2, "{format}");
+        assert_eq!(history[1].text, "echo: Hello, bot");
+        let counters = all.counters();
+        assert_eq!((counters.accepted, counters.failed), (1, 0), "{format}");
+        for s in [lene, ann, bot] {
+            s.shutdown().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_filter_that_refuses_a_meeting_invitation_declines_it() {
+    let emulator = emulator_with(0).await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let bot = session(&emulator, "john@contoso.com", format).await;
+        let lene_meeting = meet_now_with_chat(&lene).await;
+        let uri = lene_meeting
+            .online_meeting()
+            .await
+            .unwrap()
+            .online_meeting_uri
+            .unwrap();
+
+        // The bot talks only in conversations of messages: it sees the meeting invitation
+        // (who from, the subject, the meeting) and refuses it.
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<InvitationInfo>::new()));
+        let saw = seen.clone();
+        let policy = Policy::accept_from(move |info| {
+            saw.lock().unwrap().push(info.clone());
+            info.kind == InvitationKind::Messaging
+        });
+        let mut all = Conversations::start(&bot, policy);
+        let mut lene_events = lene.events();
+        let invited = lene_meeting
+            .add_participant("sip:john@contoso.com")
+            .await
+            .unwrap();
+        let (status, subcode) = wait_for(&mut lene_events, |e| {
+            (e.event_type == ucwa::events::EventType::Completed && e.link.href == invited.href)
+                .then(|| {
+                    (
+                        e.status.clone(),
+                        e.reason.as_ref().and_then(|r| r.subcode.clone()),
+                    )
+                })
+        })
+        .await;
+        assert_eq!(status.as_deref(), Some("Failure"), "{format}");
+        assert_eq!(subcode.as_deref(), Some("Declined"), "{format}");
+        let info = seen.lock().unwrap().clone();
+        assert_eq!(info.len(), 1, "{format}");
+        assert_eq!(info[0].kind, InvitationKind::Meeting);
+        assert_eq!(info[0].from_name.as_deref(), Some("Lene Aaling"));
+        assert_eq!(info[0].subject.as_deref(), Some("Stand-up"), "{format}");
+        assert_eq!(info[0].meeting_uri.as_deref(), Some(uri.as_str()));
+        assert_eq!(all.counters().declined, 1, "{format}");
+        assert!(
+            tokio::time::timeout(Duration::from_millis(200), all.next())
+                .await
+                .is_err(),
+            "{format}: no conversation for a refused invitation"
+        );
+        assert!(lene_meeting.attendees().await.unwrap().is_empty());
+
+        // Messaging invitations still pass: the same bot takes Lene's IM.
+        converse(&lene, "john@contoso.com").await;
+        let conversation = tokio::time::timeout(WAIT, all.next()).await.unwrap();
+        assert!(conversation.is_some(), "{format}");
+        assert_eq!(seen.lock().unwrap()[1].kind, InvitationKind::Messaging);
+        assert!(!seen.lock().unwrap()[1].is_from("John@contoso.com"));
+        assert!(
+            seen.lock().unwrap()[1].is_from("LENE@contoso.com"),
+            "{format}"
+        );
+        for s in [lene, bot] {
+            s.shutdown().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_meeting_invitation_handed_to_the_user_is_accepted_into_a_conversation() {
+    let emulator = emulator_with(0).await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let bot = session(&emulator, "john@contoso.com", format).await;
+        let lene_meeting = meet_now_with_chat(&lene).await;
+        let mut all = Conversations::start(&bot, Policy::Ask);
+        lene_meeting
+            .add_participant("sip:john@contoso.com")
+            .await
+            .unwrap();
+        let invitation = tokio::time::timeout(WAIT, all.next_invitation())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(invitation.kind(), InvitationKind::Meeting, "{format}");
+        assert!(matches!(invitation, Invitation::Meeting(_)));
+        let mut conversation = all.accept(&invitation).await.unwrap();
+        chat_added(&mut conversation).await;
+        let mut lene_events = lene.events();
+        lene_meeting.send_message("Welcome, John").await.unwrap();
+        let text = until(&mut conversation, |e| match e {
+            ConversationEvent::Message(m) => Some(m.text().unwrap_or_default().to_owned()),
+            _ => None,
+        })
+        .await;
+        assert_eq!(text, "Welcome, John", "{format}");
+        conversation.reply("Thanks").await.unwrap();
+        let heard = wait_for(&mut lene_events, received_in(&own_href(&lene_meeting))).await;
+        assert_eq!(heard.text(), Some("Thanks"), "{format}");
+        for s in [lene, bot] {
+            s.shutdown().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_invitation_with_no_room_to_wait_for_the_user_is_declined() {
+    let emulator = emulator_with(0).await;
+    for format in FORMATS {
+        let bot = session(&emulator, "john@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        // The user takes no invitation, and one may wait.
+        let all = Conversations::start_with(&bot, Policy::Ask, Options::default().pending(1));
+        ann.messaging()
+            .start(StartMessaging::to("john@contoso.com"))
+            .await
+            .unwrap();
+        let mut events = lene.events();
+        let mut second = lene
+            .messaging()
+            .start(StartMessaging::to("john@contoso.com"))
+            .await
+            .unwrap();
+        match second.outcome(&mut events, WAIT).await.unwrap() {
+            OperationOutcome::Failed(why) => {
+                let subcode = why.subcode.as_deref();
+                assert_eq!(subcode, Some("Declined"), "{format}");
+            }
+            other => panic!("{format}: {other:?}"),
+        }
+        let counters = all.counters();
+        assert_eq!((counters.dropped, counters.failed), (1, 0), "{format}");
+        for s in [bot, ann, lene] {
+            s.shutdown().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_meeting_whose_chat_cannot_be_added_tells_its_conversation() {
+    let emulator = emulator_with(0).await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let bot = session(&emulator, "john@contoso.com", format).await;
+        let lene_meeting = meet_now_with_chat(&lene).await;
+        // The bot's next POST under its conversations (its addMessaging) is refused.
+        let app = bot.application().links.self_.clone().unwrap().href;
+        let app = ucwa::http::Uri::try_from(app.as_str())
+            .map(|u| u.path().to_owned())
+            .unwrap_or_else(|_| app.as_str().to_owned());
+        let refused = ucwa::ErrorBody {
+            code: "Forbidden".into(),
+            message: Some("Not now.".into()),
+            ..ucwa::ErrorBody::default()
+        };
+        emulator
+            .faults()
+            .inject(Fault::error(
+                ucwa::http::Method::POST,
+                format!("{app}/communication/conversations/*"),
+                ucwa::http::StatusCode::FORBIDDEN,
+                refused,
+            ))
+            .unwrap();
+        let mut all = Conversations::start(&bot, Policy::AcceptAll);
+        lene_meeting
+            .add_participant("sip:john@contoso.com")
+            .await
+            .unwrap();
+        let mut conversation = tokio::time::timeout(WAIT, all.next())
+            .await
+            .unwrap()
+            .unwrap();
+        let reason = until(&mut conversation, |e| match e {
+            ConversationEvent::ChatFailed { reason } => Some(reason),
+            ConversationEvent::ChatReady => panic!("{format}: the chat was refused"),
+            _ => None,
+        })
+        .await;
+        assert!(reason.starts_with("adding the meeting's chat"), "{reason}");
+        assert_eq!(all.counters().failed, 1, "{format}");
+        for s in [lene, bot] {
             s.shutdown().await;
         }
     }

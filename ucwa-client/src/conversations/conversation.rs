@@ -37,6 +37,16 @@ pub enum ConversationEvent {
         /// Delivered, or failed with the server's reason.
         outcome: Delivery,
     },
+    /// A meeting's chat connected (the runtime added it): from now on its messages come here,
+    /// and [`Conversation::reply`] sends into it. Only meetings
+    /// ([`super::InvitationKind::Meeting`]) tell it.
+    ChatReady,
+    /// The runtime could not add a meeting's chat: no message will come, and replies fail.
+    /// [`Conversation::handle`] gives the meeting to try again or leave.
+    ChatFailed {
+        /// What failed, as the error said it.
+        reason: String,
+    },
     /// The conversation ended for this side; no event follows.
     Ended,
 }
@@ -122,6 +132,11 @@ impl Shared {
     /// The conversation ended without the server saying so (its application was replaced).
     pub(super) fn end(&self) {
         self.lock().phase = Phase::Ended;
+    }
+
+    /// Whether the conversation is connected now.
+    pub(super) fn connected(&self) -> bool {
+        self.lock().phase == Phase::Connected
     }
 
     pub(super) fn count_drop(&self) {
@@ -236,6 +251,7 @@ pub enum ReplyError {
 #[derive(Debug)]
 pub struct Conversation {
     pub(super) link: Link<ucwa::resources::Conversation>,
+    pub(super) kind: super::InvitationKind,
     pub(super) events: mpsc::Receiver<ConversationEvent>,
     pub(super) shared: Arc<Shared>,
     pub(super) messaging: MessagingHandle,
@@ -247,6 +263,11 @@ impl Conversation {
     /// The conversation's link.
     pub fn link(&self) -> &Link<ucwa::resources::Conversation> {
         &self.link
+    }
+
+    /// What it is: a conversation of messages, or a meeting (whose chat the runtime adds).
+    pub fn kind(&self) -> super::InvitationKind {
+        self.kind
     }
 
     /// The next event, in order; `None` after [`ConversationEvent::Ended`] or when the runtime

@@ -20,6 +20,32 @@
 //! # }
 //! ```
 //!
+//! Invitations: an incoming messaging invitation and an incoming meeting invitation (someone in
+//! a meeting adds this user to it) reach the same [`Policy`]. A filter
+//! ([`Policy::accept_from`]) decides over [`InvitationInfo`], the little both kinds say alike
+//! (kind, who from, subject); [`Policy::Ask`] hands each over as an [`Invitation`], one enum
+//! over the kinds, for [`Conversations::accept`] or [`Conversations::decline`]. An accepted
+//! meeting is a [`Conversation`] like any other: once the meeting connects, the runtime adds
+//! its chat (`addMessaging`, unless the invitation brought it; a failure is counted in
+//! [`Counters::failed`]), its messages are routed to it, and [`Conversation::reply`] answers
+//! in the meeting's chat. A message sent before the chat is added does not reach this side.
+//!
+//! ```no_run
+//! # async fn run(session: ucwa_client::Session) {
+//! use ucwa_client::conversations::{Conversations, InvitationKind, Policy};
+//!
+//! // Talk with anyone from Contoso; join meetings only when Lene asks.
+//! let policy = Policy::accept_from(|invitation| match invitation.kind {
+//!     InvitationKind::Meeting => invitation.from_name.as_deref() == Some("Lene Aaling"),
+//!     _ => invitation
+//!         .from_uri
+//!         .as_deref()
+//!         .is_some_and(|uri| uri.ends_with("@contoso.com")),
+//! });
+//! let conversations = Conversations::start(&session, policy);
+//! # drop(conversations); }
+//! ```
+//!
 //! Routing: the server announces what happens in a conversation under the conversation's URL
 //! (its participants, its messaging and messages, who is typing are all below it), so an
 //! event goes to the conversation whose URL begins the event's `in` link, or else its own
@@ -37,9 +63,11 @@
 //! with it: the server tells the other participants so, and they start again.
 
 mod conversation;
+mod invitation;
 mod router;
 
 pub use conversation::{
     Conversation, ConversationEvent, Delivery, HistoryEntry, ParticipantInfo, Phase, ReplyError,
 };
+pub use invitation::{Invitation, InvitationInfo, InvitationKind};
 pub use router::{Conversations, Counters, Options, Policy};

@@ -16,28 +16,30 @@ use ucwa::resources::AnyResource;
 use ucwa::{Link, resources};
 
 use super::conversation::{Conversation, ConversationEvent, Shared};
-use crate::messaging::{IncomingInvitation, MessagingHandle};
+use super::invitation::{Invitation, InvitationInfo, InvitationKind};
+#[cfg(feature = "online-meetings")]
+use crate::meetings::OnlineMeetingsHandle;
+use crate::messaging::MessagingHandle;
 use crate::{ClientError, Session, Status};
 
-/// What to do with an incoming invitation.
+/// What to do with an incoming invitation, messaging or meeting alike.
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum Policy {
     /// Accept every one.
     AcceptAll,
     /// Accept those the filter passes; decline the others.
-    AcceptFrom(Arc<dyn Fn(&IncomingInvitation) -> bool + Send + Sync>),
+    AcceptFrom(Arc<dyn Fn(&InvitationInfo) -> bool + Send + Sync>),
     /// Hand each to the user ([`Conversations::next_invitation`]), who accepts
     /// ([`Conversations::accept`]) or declines.
     Ask,
 }
 
 impl Policy {
-    /// Accept the invitations `filter` passes (for instance by the inviter's address), decline
-    /// the others.
-    pub fn accept_from(
-        filter: impl Fn(&IncomingInvitation) -> bool + Send + Sync + 'static,
-    ) -> Self {
+    /// Accept the invitations `filter` passes (by the inviter, the subject, the kind), decline
+    /// the others. A meeting invitation names its inviter only by display name
+    /// ([`InvitationInfo::from_uri`] is then `None`).
+    pub fn accept_from(filter: impl Fn(&InvitationInfo) -> bool + Send + Sync + 'static) -> Self {
         Policy::AcceptFrom(Arc::new(filter))
     }
 }
@@ -101,9 +103,10 @@ impl Options {
 pub struct Counters {
     /// Invitations accepted (by the policy or the user).
     pub accepted: u64,
-    /// Invitations declined by the policy's filter.
+    /// Invitations declined by the policy's filter or by the user
+    /// ([`Conversations::decline`]).
     pub declined: u64,
-    /// Accepts or declines the server refused.
+    /// Accepts or declines the server refused, and meetings whose chat could not be added.
     pub failed: u64,
     /// Events dropped because a conversation's queue was full, plus conversations and
     /// invitations dropped because the user did not take them.
@@ -143,10 +146,21 @@ fn add(counter: &AtomicU64, n: u64) {
 struct Route {
     queue: mpsc::Sender<ConversationEvent>,
     shared: Arc<Shared>,
+    /// A meeting accepted here whose chat is to be added once it connects.
+    add_chat: bool,
+    /// A meeting whose chat has not connected yet ([`ConversationEvent::ChatReady`] is due).
+    chat_due: bool,
+}
+
+/// The handles the runtime answers invitations with.
+pub(super) struct Handles {
+    pub(super) messaging: MessagingHandle,
+    #[cfg(feature = "online-meetings")]
+    pub(super) meetings: OnlineMeetingsHandle,
 }
 
 struct Inner {
-    messaging: MessagingHandle,
+    handles: Handles,
     options: Options,
     count: Count,
     /// The conversations by their URL.
@@ -162,7 +176,11 @@ impl Inner {
 
     /// Makes the conversation at `link` known (before anything is sent about it), and its
     /// handle; `None` if it is known already.
-    fn register(&self, link: &Link<resources::Conversation>) -> Option<Conversation> {
+    fn register(
+        &self,
+        link: &Link<resources::Conversation>,
+        kind: InvitationKind,
+    ) -> Option<Conversation> {
         let mut routes = self.routes();
         let key = link.href.as_str().to_owned();
         if routes.contains_key(&key) {
@@ -175,13 +193,16 @@ impl Inner {
             Route {
                 queue,
                 shared: shared.clone(),
+                add_chat: kind == InvitationKind::Meeting,
+                chat_due: kind == InvitationKind::Meeting,
             },
         );
         Some(Conversation {
             link: link.clone(),
+            kind,
             events,
             shared,
-            messaging: self.messaging.clone(),
+            messaging: self.handles.messaging.clone(),
             handle: tokio::sync::Mutex::new(None),
         })
     }
@@ -200,7 +221,7 @@ impl Inner {
     }
 
     /// Hands `event` to its conversation, never waiting.
-    fn route(&self, event: &Event<AnyResource>) {
+    fn route(self: &Arc<Self>, event: &Event<AnyResource>) {
         let href = event
             .in_link
             .as_ref()
@@ -224,10 +245,31 @@ impl Inner {
             add(&self.count.unrouted, 1);
             return;
         };
-        let Some(route) = routes.get(&key) else {
+        let Some(route) = routes.get_mut(&key) else {
             return;
         };
-        let Some(told) = route.shared.apply(event) else {
+        let told = route.shared.apply(event);
+        if route.add_chat && route.shared.connected() {
+            // A meeting accepted here connected: its chat is added now.
+            route.add_chat = false;
+            self.add_chat(&key, route.queue.clone(), route.shared.clone());
+        }
+        if route.chat_due && chat_connected(event) {
+            route.chat_due = false;
+            // After what the event itself tells, if anything.
+            if let Some(told) = told
+                && route.queue.try_send(told).is_err()
+            {
+                route.shared.count_drop();
+                add(&self.count.dropped, 1);
+            }
+            if route.queue.try_send(ConversationEvent::ChatReady).is_err() {
+                route.shared.count_drop();
+                add(&self.count.dropped, 1);
+            }
+            return;
+        }
+        let Some(told) = told else {
             return;
         };
         let ended = told == ConversationEvent::Ended;
@@ -242,12 +284,56 @@ impl Inner {
     }
 }
 
+impl Inner {
+    /// Adds messaging to the joined meeting at `href` (unless the invitation brought it), on a
+    /// task of its own; a failure is counted in [`Counters::failed`] and told to the
+    /// conversation ([`ConversationEvent::ChatFailed`]).
+    fn add_chat(
+        self: &Arc<Self>,
+        href: &str,
+        queue: mpsc::Sender<ConversationEvent>,
+        shared: Arc<Shared>,
+    ) {
+        let inner = self.clone();
+        let link: Link<resources::Conversation> = Link::to(href.to_owned());
+        tokio::spawn(async move {
+            let added = match inner.handles.messaging.conversation(&link).await {
+                // The invitation brought the chat when the meeting's messaging does not
+                // offer addMessaging.
+                Ok(meeting)
+                    if meeting
+                        .messaging()
+                        .is_some_and(|m| m.links.add_messaging.is_some()) =>
+                {
+                    meeting
+                        .add_messaging()
+                        .await
+                        .map(drop)
+                        .map_err(|e| format!("adding the meeting's chat: {e}"))
+                }
+                Ok(_) => Ok(()),
+                Err(e) => Err(format!("reading the meeting: {e}")),
+            };
+            if let Err(reason) = added {
+                add(&inner.count.failed, 1);
+                if queue
+                    .try_send(ConversationEvent::ChatFailed { reason })
+                    .is_err()
+                {
+                    shared.count_drop();
+                    add(&inner.count.dropped, 1);
+                }
+            }
+        });
+    }
+}
+
 /// The runtime: new conversations as they come ([`Conversations::next`]), invitations the
 /// policy hands over, and what was counted. Dropping it stops the router.
 pub struct Conversations {
     inner: Arc<Inner>,
     conversations: mpsc::Receiver<Conversation>,
-    invitations: mpsc::Receiver<IncomingInvitation>,
+    invitations: mpsc::Receiver<Invitation>,
     task: JoinHandle<()>,
 }
 
@@ -274,7 +360,11 @@ impl Conversations {
     /// Starts routing the events of `session` with `policy` within `options`.
     pub fn start_with(session: &Session, policy: Policy, options: Options) -> Conversations {
         let inner = Arc::new(Inner {
-            messaging: session.messaging(),
+            handles: Handles {
+                messaging: session.messaging(),
+                #[cfg(feature = "online-meetings")]
+                meetings: session.online_meetings(),
+            },
             options,
             count: Count::default(),
             routes: Mutex::new(HashMap::new()),
@@ -297,31 +387,25 @@ impl Conversations {
         self.conversations.recv().await
     }
 
-    /// The next invitation handed to the user ([`Policy::Ask`]).
-    pub async fn next_invitation(&mut self) -> Option<IncomingInvitation> {
+    /// The next invitation handed to the user ([`Policy::Ask`]): messaging or meeting
+    /// ([`Invitation::info`] says who from and what).
+    pub async fn next_invitation(&mut self) -> Option<Invitation> {
         self.invitations.recv().await
     }
 
-    /// Accepts `invitation`: its conversation, whose events are routed from now on.
+    /// Accepts `invitation`: its conversation, whose events are routed from now on (a
+    /// meeting's chat is added once the meeting connects, and [`Conversation::reply`] answers
+    /// in it).
     pub async fn accept(
         &self,
-        invitation: &IncomingInvitation,
+        invitation: &Invitation,
     ) -> Result<Conversation, ClientError<AcceptPostError>> {
-        let link =
-            invitation
-                .invitation
-                .links
-                .conversation
-                .clone()
-                .ok_or(ClientError::MissingLink {
-                    resource: "messagingInvitation",
-                    rel: "conversation",
-                })?;
+        let link = invitation.conversation()?;
         // A conversation known already (accepted twice) gets a new queue: the server answers
         // the second accept, and its events go to the handle returned last.
         self.inner.routes().remove(link.href.as_str());
-        let conversation = self.inner.register(&link);
-        let accepted = invitation.accept(&self.inner.messaging).await;
+        let conversation = self.inner.register(&link, invitation.kind());
+        let accepted = invitation.accept(&self.inner.handles).await;
         if let Err(error) = accepted {
             self.inner.routes().remove(link.href.as_str());
             add(&self.inner.count.failed, 1);
@@ -329,17 +413,21 @@ impl Conversations {
         }
         add(&self.inner.count.accepted, 1);
         conversation.ok_or(ClientError::MissingLink {
-            resource: "messagingInvitation",
+            resource: "invitation",
             rel: "conversation",
         })
     }
 
-    /// Declines `invitation`.
+    /// Declines `invitation` (the inviter hears it declined).
     pub async fn decline(
         &self,
-        invitation: &IncomingInvitation,
+        invitation: &Invitation,
     ) -> Result<(), ClientError<DeclinePostError>> {
-        invitation.decline(&self.inner.messaging).await
+        let declined = invitation.decline(&self.inner.handles).await;
+        if declined.is_ok() {
+            add(&self.inner.count.declined, 1);
+        }
+        declined
     }
 
     /// What was counted so far.
@@ -366,7 +454,7 @@ async fn run(
     (mut events, mut status): (crate::EventReceiver, broadcast::Receiver<Status>),
     policy: Policy,
     found: mpsc::Sender<Conversation>,
-    asked: mpsc::Sender<IncomingInvitation>,
+    asked: mpsc::Sender<Invitation>,
 ) {
     loop {
         let received = tokio::select! {
@@ -395,17 +483,25 @@ async fn run(
             }
             Err(RecvError::Closed) => break,
         };
-        if let Some(invitation) = IncomingInvitation::from_event(&event) {
+        if let Some(invitation) = Invitation::from_event(&event) {
             invited(&inner, &policy, invitation, &found, &asked);
             continue;
         }
         if let Some(link) = started_here(&event)
-            && let Some(conversation) = inner.register(&link)
+            && let Some(conversation) = inner.register(&link, InvitationKind::Messaging)
         {
             hand_over(&inner, &found, conversation);
             continue;
         }
         inner.route(&event);
+    }
+}
+
+/// Whether `event` says a conversation's messaging connected.
+fn chat_connected(event: &Event<AnyResource>) -> bool {
+    match &event.resource {
+        Some(AnyResource::Messaging(messaging)) => messaging.state.as_deref() == Some("Connected"),
+        _ => false,
     }
 }
 
@@ -440,41 +536,52 @@ fn hand_over(inner: &Inner, found: &mpsc::Sender<Conversation>, conversation: Co
 fn invited(
     inner: &Arc<Inner>,
     policy: &Policy,
-    invitation: IncomingInvitation,
+    invitation: Invitation,
     found: &mpsc::Sender<Conversation>,
-    asked: &mpsc::Sender<IncomingInvitation>,
+    asked: &mpsc::Sender<Invitation>,
 ) {
     let accept = match policy {
         Policy::AcceptAll => true,
-        Policy::AcceptFrom(filter) => filter(&invitation),
-        Policy::Ask => {
-            if asked.try_send(invitation).is_err() {
+        Policy::AcceptFrom(filter) => filter(&invitation.info()),
+        Policy::Ask => match asked.try_send(invitation) {
+            Ok(()) => return,
+            // No room to wait: declined, so that the inviter is not left ringing.
+            Err(
+                mpsc::error::TrySendError::Full(invitation)
+                | mpsc::error::TrySendError::Closed(invitation),
+            ) => {
                 add(&inner.count.dropped, 1);
+                let inner = inner.clone();
+                tokio::spawn(async move {
+                    if invitation.decline(&inner.handles).await.is_err() {
+                        add(&inner.count.failed, 1);
+                    }
+                });
+                return;
             }
-            return;
-        }
+        },
     };
     let inner = inner.clone();
     if !accept {
         tokio::spawn(async move {
-            match invitation.decline(&inner.messaging).await {
+            match invitation.decline(&inner.handles).await {
                 Ok(()) => add(&inner.count.declined, 1),
                 Err(_) => add(&inner.count.failed, 1),
             }
         });
         return;
     }
-    let Some(link) = invitation.invitation.links.conversation.clone() else {
+    let Ok(link) = invitation.conversation() else {
         add(&inner.count.failed, 1);
         return;
     };
     // Known before the accept, so that no event of it is missed.
-    let Some(conversation) = inner.register(&link) else {
+    let Some(conversation) = inner.register(&link, invitation.kind()) else {
         return;
     };
     hand_over(&inner, found, conversation);
     tokio::spawn(async move {
-        match invitation.accept(&inner.messaging).await {
+        match invitation.accept(&inner.handles).await {
             Ok(()) => add(&inner.count.accepted, 1),
             Err(_) => add(&inner.count.failed, 1),
         }
