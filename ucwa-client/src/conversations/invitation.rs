@@ -9,8 +9,15 @@ use ucwa::{Link, resources};
 use crate::ClientError;
 use crate::link::MissingLink;
 #[cfg(feature = "online-meetings")]
-use crate::meetings::IncomingMeetingInvitation;
-use crate::messaging::IncomingInvitation;
+use crate::meetings::{IncomingMeetingInvitation, OnlineMeetingsHandle};
+use crate::messaging::{IncomingInvitation, MessagingHandle};
+
+/// The handles the runtime answers invitations with.
+pub(super) struct Handles {
+    pub(super) messaging: MessagingHandle,
+    #[cfg(feature = "online-meetings")]
+    pub(super) meetings: OnlineMeetingsHandle,
+}
 
 /// What an invitation invites to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -136,7 +143,7 @@ impl Invitation {
 
     pub(super) async fn accept(
         &self,
-        handles: &super::router::Handles,
+        handles: &Handles,
     ) -> Result<(), ClientError<AcceptPostError>> {
         match self {
             Invitation::Messaging(i) => i.accept(&handles.messaging).await,
@@ -147,7 +154,7 @@ impl Invitation {
 
     pub(super) async fn decline(
         &self,
-        handles: &super::router::Handles,
+        handles: &Handles,
     ) -> Result<(), ClientError<DeclinePostError>> {
         match self {
             Invitation::Messaging(i) => i.decline(&handles.messaging).await,

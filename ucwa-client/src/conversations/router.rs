@@ -16,10 +16,7 @@ use ucwa::resources::AnyResource;
 use ucwa::{Link, resources};
 
 use super::conversation::{Conversation, ConversationEvent, Shared};
-use super::invitation::{Invitation, InvitationInfo, InvitationKind};
-#[cfg(feature = "online-meetings")]
-use crate::meetings::OnlineMeetingsHandle;
-use crate::messaging::MessagingHandle;
+use super::invitation::{Handles, Invitation, InvitationInfo, InvitationKind};
 use crate::{ClientError, Session, Status};
 
 /// What to do with an incoming invitation, messaging or meeting alike.
@@ -150,13 +147,6 @@ struct Route {
     add_chat: bool,
     /// A meeting whose chat has not connected yet ([`ConversationEvent::ChatReady`] is due).
     chat_due: bool,
-}
-
-/// The handles the runtime answers invitations with.
-pub(super) struct Handles {
-    pub(super) messaging: MessagingHandle,
-    #[cfg(feature = "online-meetings")]
-    pub(super) meetings: OnlineMeetingsHandle,
 }
 
 struct Inner {

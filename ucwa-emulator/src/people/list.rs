@@ -13,7 +13,11 @@ use std::time::Duration;
 
 use ucwa::enumerations::PrivacyRelationshipLevel;
 
-use super::model::{DEFAULT_GROUP, DEFAULT_GROUP_NAME};
+/// The id of the default group, as the walkthroughs spell it.
+pub(super) const DEFAULT_GROUP: &str = "default_group_id";
+
+/// Its name.
+pub(super) const DEFAULT_GROUP_NAME: &str = "Other Contacts";
 
 /// The ids and names of the groups the server makes.
 pub(super) const PINNED_GROUP: &str = "pinned_group_id";

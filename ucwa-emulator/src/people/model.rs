@@ -13,12 +13,6 @@ use crate::lock::lock;
 use crate::protocol::{query_parameter, unknown_member};
 use crate::state::App;
 
-/// The id of the default group, as the walkthroughs spell it.
-pub(super) const DEFAULT_GROUP: &str = "default_group_id";
-
-/// Its name.
-pub(super) const DEFAULT_GROUP_NAME: &str = "Other Contacts";
-
 /// The fewest and most minutes a subscription lasts.
 pub(super) const MIN_DURATION: i64 = 10;
 
@@ -208,6 +202,7 @@ pub(super) fn uris_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::people::list::DEFAULT_GROUP;
 
     fn users() -> Directory {
         Directory::new(
