@@ -14,7 +14,7 @@ use std::time::Duration;
 use common::{FORMATS, WAIT, application, emulator, session, session_with, wait_for};
 use ucwa::ResponseError;
 use ucwa::enumerations::{Direction, InvitationState};
-use ucwa::operations::EscalateAudioVideoPostError;
+use ucwa::operations::{EscalateAudioVideoPostError, StopAudioVideoPostError};
 use ucwa_client::ClientError;
 use ucwa_client::calls::{
     AudioVideoHandle, AudioVideoOutcome, CallFailure, CallOutcome, DeclineScope, Escalation,
@@ -309,5 +309,87 @@ async fn the_calls_audio_moves_to_the_phone_in_json_and_xml() {
             "{format}"
         );
         call.phone_audio().await.unwrap().stop().await.unwrap();
+    }
+}
+
+/// The call's audioVideo as the next `added`/`updated` event for it gives it.
+async fn next_audio_video(
+    calls: &ucwa_client::calls::CallsHandle,
+    events: &mut ucwa_client::EventChannel,
+) -> AudioVideoHandle {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let event = events.next_event().await.unwrap().unwrap();
+            if let Some(found) = calls.audio_video(&event) {
+                return found;
+            }
+        }
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_escalated_call_connects_and_is_stopped_once_in_json_and_xml() {
+    let emulator = emulator(Limits::default()).await;
+    for format in FORMATS {
+        let (client, app) = application(&emulator, "john@contoso.com", format, true).await;
+        let calls = client.calls(&app);
+        let mut events = client.events(app.links.events.as_ref().unwrap());
+        let audio_video = next_audio_video(&calls, &mut events).await;
+        // Nothing established yet: stopAudioVideo is refused, 404 NotFound, typed.
+        match audio_video.stop().await {
+            Err(ClientError::Response(ResponseError::Ucwa(StopAudioVideoPostError::NotFound(
+                body,
+            )))) => assert_eq!(body.code, "NotFound", "{format}"),
+            other => panic!("{format}: {other:?}"),
+        }
+        let outgoing = audio_video
+            .escalate(&Sdp::new(OFFER), Escalation::unique())
+            .await
+            .unwrap();
+        assert!(matches!(
+            outgoing.answer(&mut events, WAIT).await.unwrap(),
+            AudioVideoOutcome::Answered(_)
+        ));
+        // Answered, the call connects: the audioVideo updated to Connected, and the
+        // invitation completed as Connected with no reason.
+        let connected = next_audio_video(&calls, &mut events).await;
+        assert_eq!(connected.state(), Some("Connected"), "{format}");
+        let own = outgoing.invitation().links.self_.clone().unwrap();
+        let completed = tokio::time::timeout(WAIT, async {
+            loop {
+                let event = events.next_event().await.unwrap().unwrap();
+                if event.event_type == ucwa::events::EventType::Completed
+                    && event.link.href.as_str().ends_with(own.href.as_str())
+                {
+                    return event;
+                }
+            }
+        })
+        .await
+        .unwrap();
+        assert!(completed.reason.is_none(), "{format}");
+        match completed.resource {
+            Some(ucwa::resources::AnyResource::AudioVideoInvitation(invitation)) => {
+                assert_eq!(
+                    invitation.state,
+                    Some(InvitationState::Connected),
+                    "{format}"
+                )
+            }
+            other => panic!("{format}: {other:?}"),
+        }
+
+        connected.stop().await.unwrap();
+        let stopped = next_audio_video(&calls, &mut events).await;
+        assert_eq!(stopped.state(), Some("Disconnected"), "{format}");
+        // Stopped once, a second stop finds no call.
+        assert!(matches!(
+            stopped.stop().await,
+            Err(ClientError::Response(ResponseError::Ucwa(
+                StopAudioVideoPostError::NotFound(_)
+            )))
+        ));
     }
 }

@@ -224,6 +224,7 @@ pub(crate) mod route {
     pub(crate) const ESCALATE_AUDIO_VIDEO: &str = concat!(audio_video!(), "/escalateAudioVideo");
     pub(crate) const REPLACE_WITH_PHONE_AUDIO: &str =
         concat!(audio_video!(), "/replaceWithPhoneAudio");
+    pub(crate) const STOP_AUDIO_VIDEO: &str = concat!(audio_video!(), "/stopAudioVideo");
     pub(crate) const MESSAGING: &str = messaging!();
     pub(crate) const SEND_MESSAGE: &str = concat!(messaging!(), "/messages");
     pub(crate) const SET_IS_TYPING: &str = concat!(messaging!(), "/typing");

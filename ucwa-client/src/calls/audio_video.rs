@@ -28,7 +28,8 @@ use ucwa::operations::{
     AudioVideoInvitationGetError, DeclinePost, DeclinePostBody, DeclinePostError,
     EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
     ReplaceWithPhoneAudioPost, ReplaceWithPhoneAudioPostBody, ReplaceWithPhoneAudioPostError,
-    StartAudioVideoPost, StartAudioVideoPostBody, StartAudioVideoPostError,
+    StartAudioVideoPost, StartAudioVideoPostBody, StartAudioVideoPostError, StopAudioVideoPost,
+    StopAudioVideoPostBody, StopAudioVideoPostError, StopAudioVideoPostQuery,
 };
 use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation};
 use ucwa::{DataUri, ErrorBody};
@@ -364,6 +365,33 @@ impl AudioVideoHandle {
             phone_audio: None,
             accepted_by: None,
         })
+    }
+
+    /// The modality's state as the server gave it (`Connected`, `Disconnected`, ...).
+    pub fn state(&self) -> Option<&str> {
+        self.resource.state.as_deref()
+    }
+
+    /// Ends the established audio/video call (stopAudioVideo, reason `UserInitiatedAction`):
+    /// the modality's `updated` event then says `Disconnected`. With no call established the
+    /// server answers 404, [`StopAudioVideoPostError::NotFound`]. See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/stopaudiovideo_ref>.
+    pub async fn stop(&self) -> Result<(), ClientError<StopAudioVideoPostError>> {
+        let link = required(
+            self.resource.links.stop_audio_video.as_ref(),
+            "audioVideo",
+            "stopAudioVideo",
+        )?;
+        let body = StopAudioVideoPostBody {
+            reason: Some(ucwa::enumerations::CallTerminationReason::UserInitiatedAction),
+            ..StopAudioVideoPostBody::default()
+        };
+        let query = StopAudioVideoPostQuery::default();
+        self.client
+            .call(|origin, format| {
+                StopAudioVideoPost::request(origin, &link, &query, &body, format)
+            })
+            .await
     }
 
     /// Escalates the conversation to audio/video with `offer` (escalateAudioVideo, the offer

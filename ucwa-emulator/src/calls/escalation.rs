@@ -5,8 +5,9 @@
 //! Its resources are canned: only the application's id, what the client sent and the SDP
 //! offer vary. The far end answers every offer at once with [`SDP_ANSWER`]: an `updated`
 //! audioVideoNegotiation (sender: the invitation) whose `mediaAnswer` carries it, also
-//! readable at the invitation's `audioVideoNegotiation`; the invitation itself stays
-//! `Connecting` (the emulator carries no media to connect). An escalation is checked as the server checks it: `operationId` and
+//! readable at the invitation's `audioVideoNegotiation`; the call then connects (audioVideo
+//! `updated`, the invitation `completed` as `Connected`), and `stopAudioVideo` ends it
+//! (audioVideo `Disconnected`; 404 with none established). An escalation is checked as the server checks it: `operationId` and
 //! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure`), one
 //! escalation per `operationId` (409 `AlreadyExists`), an `application/sdp` body (415), at
 //! most `limits.max_escalations` per application (403 `LimitExceeded`); an error injected with
@@ -45,6 +46,10 @@ struct Calls {
     invitations: HashMap<u64, AudioVideoInvitation>,
     operation_ids: HashSet<String>,
     next_invitation: u64,
+    /// Whether an escalation was answered and not stopped since.
+    established: bool,
+    /// Whether the last established escalation was stopped (the audioVideo `Disconnected`).
+    stopped: bool,
 }
 
 impl Calls {
@@ -63,6 +68,7 @@ pub(crate) fn routes() -> Router<Shared> {
     Router::new()
         .route(route::AUDIO_VIDEO, get(get_audio_video))
         .route(route::ESCALATE_AUDIO_VIDEO, post(escalate))
+        .route(route::STOP_AUDIO_VIDEO, post(stop))
         .route(route::CALL_INVITATION, get(get_invitation))
         .route(route::CALL_NEGOTIATION, get(get_negotiation))
 }
@@ -99,9 +105,16 @@ fn audio_video_path(app: u64) -> String {
     paths::audio_video(app, CALL_CONVERSATION)
 }
 
-fn audio_video(app: u64) -> AudioVideo {
+/// The call's audioVideo: `Connected` (the scripted call every application is in), until an
+/// established escalation is stopped (`Disconnected`, until the next one connects).
+fn audio_video(app: u64, stopped: bool) -> AudioVideo {
+    let state = if stopped {
+        ConversationState::Disconnected
+    } else {
+        ConversationState::Connected
+    };
     let mut audio_video = AudioVideo {
-        state: Some(ConversationState::Connected.as_str().into()),
+        state: Some(state.as_str().into()),
         ..AudioVideo::default()
     };
     let op = |rel| paths::in_audio_video(app, CALL_CONVERSATION, rel);
@@ -152,8 +165,8 @@ fn local(app: &App) -> Participant {
     participant
 }
 
-/// The invitation an escalation makes, still `Connecting`: the emulator has no far end to
-/// answer it, and the client only needs the offer back (`mediaOffer`) and the ids it sent.
+/// The invitation an escalation makes, `Connecting` until the far end's answer is out: the
+/// client needs the offer back (`mediaOffer`) and the ids it sent.
 /// Outgoing, it is as a server names it: `from` the local user (`from`, embedded), `to` the
 /// remote participant.
 fn invitation(
@@ -200,8 +213,22 @@ fn call_added(app: u64) -> Event<AnyResource> {
         EventType::Added,
         "audioVideo",
         Link::new(audio_video_path(app)),
-        AnyResource::AudioVideo(Box::new(audio_video(app))),
+        AnyResource::AudioVideo(Box::new(audio_video(app, false))),
     )
+}
+
+/// The `updated` event of the call's audioVideo, sent by its conversation.
+fn audio_video_updated(app: &App, stopped: bool) {
+    app.channel.push(Arc::new(Queued::new(
+        "conversation",
+        &conversation_path(app.id),
+        event(
+            EventType::Updated,
+            "audioVideo",
+            Link::new(audio_video_path(app.id)),
+            AnyResource::AudioVideo(Box::new(audio_video(app.id, stopped))),
+        ),
+    )));
 }
 
 /// The `started` event for the invitation an escalation made.
@@ -229,8 +256,9 @@ async fn get_audio_video(
     Path((id, conversation)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    in_conversation(&state, id, conversation)?;
-    Ok(payload(format, StatusCode::OK, &audio_video(id)))
+    let app = in_conversation(&state, id, conversation)?;
+    let stopped = calls(&app).stopped;
+    Ok(payload(format, StatusCode::OK, &audio_video(id, stopped)))
 }
 
 async fn get_invitation(
@@ -378,5 +406,64 @@ async fn escalate(
         &app,
         negotiation(href.href.as_str(), invitation.session_context.clone()),
     );
+    // With the answer given, the call connects: the audioVideo `updated` (Connected) and the
+    // invitation `completed` (Connected, no reason), the order of the reference's samples of
+    // an answered call (https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideo_ref,
+    // https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideoinvitation_ref).
+    let connected = {
+        let mut calls = calls(&app);
+        calls.established = true;
+        calls.stopped = false;
+        let number = invitation_number(&invitation);
+        let stored = number.and_then(|n| calls.invitations.get_mut(&n));
+        stored.map(|stored| {
+            stored.state = Some(InvitationState::Connected);
+            stored.clone()
+        })
+    };
+    audio_video_updated(&app, false);
+    if let Some(connected) = connected {
+        app.channel.push(Arc::new(Queued::new(
+            "communication",
+            &paths::communication(id),
+            event(
+                EventType::Completed,
+                "audioVideoInvitation",
+                connected.links.self_.clone().unwrap_or_default(),
+                AnyResource::AudioVideoInvitation(Box::new(connected)),
+            ),
+        )));
+    }
     Ok(payload(format, StatusCode::CREATED, &invitation))
+}
+
+/// The number of an invitation the call made, from its `self` link.
+fn invitation_number(invitation: &AudioVideoInvitation) -> Option<u64> {
+    let href = invitation.links.self_.as_ref()?.href.as_str();
+    href.rsplit('/').next()?.parse().ok()
+}
+
+/// stopAudioVideo: ends the established audio/video call, the audioVideo `updated` to
+/// `Disconnected`; with none established, 404 `NotFound` as the reference's table gives it
+/// (https://learn.microsoft.com/en-us/skype-sdk/ucwa/stopaudiovideo_ref).
+async fn stop(
+    Extract(state): Extract<Shared>,
+    Path((id, conversation)): Path<(u64, u64)>,
+) -> Answer {
+    let app = in_conversation(&state, id, conversation)?;
+    {
+        let mut calls = calls(&app);
+        if !calls.established {
+            return Err(Refusal::with(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                None,
+                "No audio/video call is established here.",
+            ));
+        }
+        calls.established = false;
+        calls.stopped = true;
+    }
+    audio_video_updated(&app, true);
+    Ok(crate::protocol::no_content())
 }
