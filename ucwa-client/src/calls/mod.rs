@@ -35,8 +35,8 @@
 pub mod audio_video;
 
 pub use audio_video::{
-    AudioVideoHandle, AudioVideoOutcome, Escalation, IncomingAudioVideo, OutgoingAudioVideo, Sdp,
-    StartAudioVideoError,
+    AudioVideoHandle, AudioVideoOutcome, Escalation, IncomingAudioVideo, IncomingRenegotiation,
+    OutgoingAudioVideo, OutgoingRenegotiation, RenegotiateError, Sdp, StartAudioVideoError,
 };
 
 use std::fmt;

@@ -40,16 +40,27 @@ use crate::protocol::{
 };
 use crate::state::{App, State};
 
-/// The invitations made on an application's call (in its slots).
+/// The invitations made on an application's call (in its slots), and the state of its
+/// audio/video session once an escalation is answered.
 #[derive(Default)]
-struct Calls {
+pub(super) struct Calls {
     invitations: HashMap<u64, AudioVideoInvitation>,
     operation_ids: HashSet<String>,
     next_invitation: u64,
     /// Whether an escalation was answered and not stopped since.
-    established: bool,
+    pub(super) established: bool,
     /// Whether the last established escalation was stopped (the audioVideo `Disconnected`).
-    stopped: bool,
+    pub(super) stopped: bool,
+    /// Whether the user put the session on hold (a renegotiation with a hold offer).
+    pub(super) held: bool,
+    /// Whether the last offer carried video.
+    pub(super) video: bool,
+    /// The session's context: the answered escalation's.
+    pub(super) session_context: Option<String>,
+    /// The session's last renegotiations, oldest first, by number.
+    pub(super) renegotiations: Vec<(u64, ucwa::resources::AudioVideoRenegotiation)>,
+    /// The number of the last renegotiation.
+    pub(super) next_renegotiation: u64,
 }
 
 impl Calls {
@@ -59,7 +70,7 @@ impl Calls {
     }
 }
 
-fn calls(app: &App) -> MutexGuard<'_, Calls> {
+pub(super) fn calls(app: &App) -> MutexGuard<'_, Calls> {
     lock(app.data.get::<Calls>())
 }
 
@@ -69,6 +80,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route(route::AUDIO_VIDEO, get(get_audio_video))
         .route(route::ESCALATE_AUDIO_VIDEO, post(escalate))
         .route(route::STOP_AUDIO_VIDEO, post(stop))
+        .merge(super::av_session::routes())
         .route(route::CALL_INVITATION, get(get_invitation))
         .route(route::CALL_NEGOTIATION, get(get_negotiation))
 }
@@ -97,18 +109,18 @@ pub(crate) fn count(app: &App) -> usize {
 }
 
 /// The sender of the call's events.
-fn conversation_path(app: u64) -> String {
+pub(super) fn conversation_path(app: u64) -> String {
     paths::conversation(app, CALL_CONVERSATION)
 }
 
-fn audio_video_path(app: u64) -> String {
+pub(super) fn audio_video_path(app: u64) -> String {
     paths::audio_video(app, CALL_CONVERSATION)
 }
 
 /// The call's audioVideo: `Connected` (the scripted call every application is in), until an
 /// established escalation is stopped (`Disconnected`, until the next one connects).
-fn audio_video(app: u64, stopped: bool) -> AudioVideo {
-    let state = if stopped {
+fn audio_video(app: u64, calls: &Calls) -> AudioVideo {
+    let state = if calls.stopped {
         ConversationState::Disconnected
     } else {
         ConversationState::Connected
@@ -122,6 +134,10 @@ fn audio_video(app: u64, stopped: bool) -> AudioVideo {
     audio_video.links.conversation = Some(Link::to(conversation_path(app)));
     audio_video.links.escalate_audio_video = Some(Link::to(op("escalateAudioVideo")));
     audio_video.links.stop_audio_video = Some(Link::to(op("stopAudioVideo")));
+    if calls.established {
+        audio_video.links.audio_video_session = Some(Link::to(op("audioVideoSession")));
+        audio_video.links.stop_video = Some(Link::to(op("stopVideo")));
+    }
     audio_video.links.replace_with_phone_audio = Some(Link::to(op("replaceWithPhoneAudio")));
     audio_video
 }
@@ -213,12 +229,13 @@ fn call_added(app: u64) -> Event<AnyResource> {
         EventType::Added,
         "audioVideo",
         Link::new(audio_video_path(app)),
-        AnyResource::AudioVideo(Box::new(audio_video(app, false))),
+        AnyResource::AudioVideo(Box::new(audio_video(app, &Calls::default()))),
     )
 }
 
 /// The `updated` event of the call's audioVideo, sent by its conversation.
-fn audio_video_updated(app: &App, stopped: bool) {
+pub(super) fn audio_video_updated(app: &App) {
+    let audio_video = audio_video(app.id, &calls(app));
     app.channel.push(Arc::new(Queued::new(
         "conversation",
         &conversation_path(app.id),
@@ -226,7 +243,7 @@ fn audio_video_updated(app: &App, stopped: bool) {
             EventType::Updated,
             "audioVideo",
             Link::new(audio_video_path(app.id)),
-            AnyResource::AudioVideo(Box::new(audio_video(app.id, stopped))),
+            AnyResource::AudioVideo(Box::new(audio_video)),
         ),
     )));
 }
@@ -257,8 +274,8 @@ async fn get_audio_video(
     Negotiated(format): Negotiated,
 ) -> Answer {
     let app = in_conversation(&state, id, conversation)?;
-    let stopped = calls(&app).stopped;
-    Ok(payload(format, StatusCode::OK, &audio_video(id, stopped)))
+    let audio_video = audio_video(id, &calls(&app));
+    Ok(payload(format, StatusCode::OK, &audio_video))
 }
 
 async fn get_invitation(
@@ -414,6 +431,10 @@ async fn escalate(
         let mut calls = calls(&app);
         calls.established = true;
         calls.stopped = false;
+        calls.held = false;
+        calls.video = super::av_session::has_video(sdp);
+        calls.session_context = invitation.session_context.clone();
+        calls.renegotiations.clear();
         let number = invitation_number(&invitation);
         let stored = number.and_then(|n| calls.invitations.get_mut(&n));
         stored.map(|stored| {
@@ -421,7 +442,7 @@ async fn escalate(
             stored.clone()
         })
     };
-    audio_video_updated(&app, false);
+    audio_video_updated(&app);
     if let Some(connected) = connected {
         app.channel.push(Arc::new(Queued::new(
             "communication",
@@ -463,7 +484,9 @@ async fn stop(
         }
         calls.established = false;
         calls.stopped = true;
+        calls.held = false;
+        calls.video = false;
     }
-    audio_video_updated(&app, true);
+    audio_video_updated(&app);
     Ok(crate::protocol::no_content())
 }
