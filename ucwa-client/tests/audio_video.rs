@@ -5,7 +5,11 @@
 //! audio/video invitation with its offer, accepted with an answer (the user's other
 //! application hears it answered elsewhere), accepted on the phone, and declined; a call
 //! started with startAudioVideo and an offer, answered, or refused by a busy far end; the
-//! call's audio moved to the user's phone (replaceWithPhoneAudio), connected.
+//! call's audio moved to the user's phone (replaceWithPhoneAudio), connected. The controls of
+//! an escalated call once connected (invitation `Connected`, audioVideo updated): stop (and
+//! 404 with no call), hold and resume by renegotiation (409 when the state forbids), video
+//! added by renegotiation and removed with stopVideo, mute and unmute (409 twice), and the
+//! far end's renegotiation handed to the user and answered.
 
 mod common;
 
@@ -23,7 +27,7 @@ use ucwa::resources::AnyResource;
 use ucwa_client::ClientError;
 use ucwa_client::calls::{
     AudioVideoHandle, AudioVideoOutcome, CallFailure, CallOutcome, DeclineScope, Escalation,
-    IncomingAudioVideo, RenegotiateError, Sdp,
+    IncomingAudioVideo, ParticipantAudioHandle, RenegotiateError, Sdp,
 };
 use ucwa_emulator::Limits;
 
@@ -565,5 +569,52 @@ async fn the_far_ends_renegotiation_is_handed_to_the_user_and_answered_in_json_a
             0,
             "{format}"
         );
+    }
+}
+
+/// The user's audio as the next participantAudio event gives it.
+async fn next_participant_audio(
+    calls: &ucwa_client::calls::CallsHandle,
+    events: &mut ucwa_client::EventChannel,
+) -> ParticipantAudioHandle {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let event = events.next_event().await.unwrap().unwrap();
+            if let Some(found) = calls.participant_audio(&event) {
+                return found;
+            }
+        }
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_users_audio_is_muted_and_unmuted_once_each_in_json_and_xml() {
+    let emulator = emulator(Limits::default()).await;
+    for format in FORMATS {
+        let (client, app) = application(&emulator, "john@contoso.com", format, true).await;
+        let calls = client.calls(&app);
+        let mut events = client.events(app.links.events.as_ref().unwrap());
+        let call = connected_call(&calls, &mut events).await;
+        // Connected, the user's audio is announced, unmuted.
+        let audio = next_participant_audio(&calls, &mut events).await;
+        assert_eq!(audio.muted(), Some(false), "{format}");
+
+        audio.mute().await.unwrap();
+        let muted = next_participant_audio(&calls, &mut events).await;
+        assert_eq!(muted.muted(), Some(true), "{format}");
+        match muted.mute().await {
+            Err(ClientError::Response(ResponseError::Ucwa(e))) if is_conflict(&e) => {}
+            other => panic!("{format}: muted twice: {other:?}"),
+        }
+        muted.unmute().await.unwrap();
+        let unmuted = next_participant_audio(&calls, &mut events).await;
+        assert_eq!(unmuted.muted(), Some(false), "{format}");
+        match unmuted.unmute().await {
+            Err(ClientError::Response(ResponseError::Ucwa(e))) if is_conflict(&e) => {}
+            other => panic!("{format}: unmuted twice: {other:?}"),
+        }
+        call.stop().await.unwrap();
     }
 }

@@ -220,6 +220,9 @@ pub(crate) mod route {
     pub(crate) const PARTICIPANT_INVITATION: &str =
         concat!(participant_invitations!(), "/{invitation}");
     pub(crate) const PARTICIPANT: &str = participant!();
+    pub(crate) const PARTICIPANT_AUDIO: &str = concat!(participant!(), "/participantAudio");
+    pub(crate) const MUTE_AUDIO: &str = concat!(participant!(), "/participantAudio/muteAudio");
+    pub(crate) const UNMUTE_AUDIO: &str = concat!(participant!(), "/participantAudio/unmuteAudio");
     pub(crate) const AUDIO_VIDEO: &str = audio_video!();
     pub(crate) const ESCALATE_AUDIO_VIDEO: &str = concat!(audio_video!(), "/escalateAudioVideo");
     pub(crate) const REPLACE_WITH_PHONE_AUDIO: &str =

@@ -32,14 +32,15 @@ use ucwa::operations::{
     StopAudioVideoPostBody, StopAudioVideoPostError, StopAudioVideoPostQuery,
 };
 use ucwa::operations::{
-    AnswerPost, AnswerPostError, AudioVideoSessionGet, AudioVideoSessionGetError,
-    RenegotiationsPost, RenegotiationsPostError, RenegotiationsPostQuery, ResumeAudioVideoPost,
-    ResumeAudioVideoPostError, ResumeAudioVideoPostQuery, StopVideoPost, StopVideoPostBody,
-    StopVideoPostError, StopVideoPostQuery,
+    AnswerPost, AnswerPostError, AudioVideoSessionGet, AudioVideoSessionGetError, MuteAudioPost,
+    MuteAudioPostError, RenegotiationsPost, RenegotiationsPostError, RenegotiationsPostQuery,
+    ResumeAudioVideoPost, ResumeAudioVideoPostError, ResumeAudioVideoPostQuery, StopVideoPost,
+    StopVideoPostBody, StopVideoPostError, StopVideoPostQuery, UnmuteAudioPost,
+    UnmuteAudioPostError,
 };
 use ucwa::resources::{
     AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation, AudioVideoRenegotiation,
-    AudioVideoSession,
+    AudioVideoSession, ParticipantAudio,
 };
 use ucwa::{DataUri, ErrorBody};
 
@@ -743,6 +744,73 @@ impl IncomingRenegotiation {
                 )
                 .map(ucwa::operation::Request::<AnswerPost>::from_http)
             })
+            .await
+    }
+}
+
+impl CallsHandle {
+    /// The user's own audio in a call, as `event` gives it (an `added` or `updated`
+    /// participantAudio of the local participant, which the server sends when the call
+    /// connects and when the audio is muted or unmuted).
+    pub fn participant_audio(&self, event: &Event<AnyResource>) -> Option<ParticipantAudioHandle> {
+        if !matches!(event.event_type, EventType::Added | EventType::Updated) {
+            return None;
+        }
+        let Some(AnyResource::ParticipantAudio(audio)) = &event.resource else {
+            return None;
+        };
+        Some(ParticipantAudioHandle {
+            client: self.source.current().client,
+            resource: (**audio).clone(),
+        })
+    }
+}
+
+/// The user's audio in a call in progress: muted or not, and the requests that change it.
+/// Muting is signalling only: the server tells the other parties; your media stack stops
+/// sending.
+#[derive(Clone, Debug)]
+pub struct ParticipantAudioHandle {
+    client: Client,
+    resource: ParticipantAudio,
+}
+
+impl ParticipantAudioHandle {
+    /// The participantAudio as the event gave it.
+    pub fn resource(&self) -> &ParticipantAudio {
+        &self.resource
+    }
+
+    /// Whether the audio is muted (`audioMuted`), when the server said.
+    pub fn muted(&self) -> Option<bool> {
+        self.resource.audio_muted
+    }
+
+    /// Mutes the user's audio (muteAudio): participantAudio's `updated` event follows. Muted
+    /// already, the server answers 409 `Conflict`. See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/muteaudio_ref>.
+    pub async fn mute(&self) -> Result<(), ClientError<MuteAudioPostError>> {
+        let link = required(
+            self.resource.links.mute_audio.as_ref(),
+            "participantAudio",
+            "muteAudio",
+        )?;
+        self.client
+            .call(|origin, format| MuteAudioPost::request(origin, &link, format))
+            .await
+    }
+
+    /// Unmutes it (unmuteAudio): participantAudio's `updated` event follows. Not muted, the
+    /// server answers 409 `Conflict`. See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/unmuteaudio_ref>.
+    pub async fn unmute(&self) -> Result<(), ClientError<UnmuteAudioPostError>> {
+        let link = required(
+            self.resource.links.unmute_audio.as_ref(),
+            "participantAudio",
+            "unmuteAudio",
+        )?;
+        self.client
+            .call(|origin, format| UnmuteAudioPost::request(origin, &link, format))
             .await
     }
 }

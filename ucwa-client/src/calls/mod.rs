@@ -36,7 +36,8 @@ pub mod audio_video;
 
 pub use audio_video::{
     AudioVideoHandle, AudioVideoOutcome, Escalation, IncomingAudioVideo, IncomingRenegotiation,
-    OutgoingAudioVideo, OutgoingRenegotiation, RenegotiateError, Sdp, StartAudioVideoError,
+    OutgoingAudioVideo, OutgoingRenegotiation, ParticipantAudioHandle, RenegotiateError, Sdp,
+    StartAudioVideoError,
 };
 
 use std::fmt;

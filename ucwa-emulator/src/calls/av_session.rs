@@ -2,7 +2,10 @@
 //! renegotiations (a new offer from the user, the far end's answer at once), hold (a
 //! renegotiation whose offer sends nothing, RFC 3264 §8.4) and resumeAudioVideo, video added
 //! by a renegotiation whose offer carries it and removed with stopVideo, and a renegotiation
-//! the far end starts ([`far_end_renegotiates`]), answered by the user.
+//! the far end starts ([`far_end_renegotiates`]), answered by the user; and the local
+//! participant's participantAudio (`added` when the call connects, `deleted` when it stops),
+//! muted and unmuted (muteAudio, unmuteAudio: `updated`; the same one twice, 409 `Conflict`;
+//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/muteaudio_ref>).
 //!
 //! The far end reads only what a real one must: whether an offer puts the call on hold
 //! (every direction attribute `sendonly` or `inactive`) and whether it carries video (an
@@ -23,10 +26,10 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
-use ucwa::enumerations::{Direction, SessionState};
+use ucwa::enumerations::{Direction, MediaDirectionType, SessionState};
 use ucwa::events::EventType;
 use ucwa::http::{HeaderMap, StatusCode};
-use ucwa::resources::{AnyResource, AudioVideoRenegotiation, AudioVideoSession};
+use ucwa::resources::{AnyResource, AudioVideoRenegotiation, AudioVideoSession, ParticipantAudio};
 use ucwa::{DataUri, Link};
 
 use crate::channel::{Queued, with_resource as event};
@@ -49,6 +52,9 @@ pub(super) fn routes() -> Router<Shared> {
         .route(route::RENEGOTIATION_ANSWER, post(answer))
         .route(route::RESUME_AUDIO_VIDEO, post(resume))
         .route(route::STOP_VIDEO, post(stop_video))
+        .route(route::PARTICIPANT_AUDIO, get(get_participant_audio))
+        .route(route::MUTE_AUDIO, post(mute))
+        .route(route::UNMUTE_AUDIO, post(unmute))
 }
 
 /// Whether `sdp` offers video: an `m=video` line whose port is not 0.
@@ -431,6 +437,102 @@ pub(crate) fn far_end_renegotiates(state: &State, app: &App, offer: &str) -> Opt
         .map(|l| l.href.as_str().to_owned());
     announce(app, EventType::Started, renegotiation);
     href
+}
+
+fn participant_audio_path(app: &App) -> String {
+    format!(
+        "{}/participantAudio",
+        paths::participant(app.id, CALL_CONVERSATION, &app.user.address)
+    )
+}
+
+/// The local participant's audio in the call.
+fn participant_audio(app: &App, calls: &Calls) -> ParticipantAudio {
+    let base = participant_audio_path(app);
+    let mut audio = ParticipantAudio {
+        audio_muted: Some(calls.muted),
+        audio_direction: Some(if calls.held {
+            MediaDirectionType::SendOnly
+        } else {
+            MediaDirectionType::SendReceive
+        }),
+        ..ParticipantAudio::default()
+    };
+    audio.links.self_ = Some(Link::to(base.clone()));
+    audio.links.participant = Some(Link::to(paths::participant(
+        app.id,
+        CALL_CONVERSATION,
+        &app.user.address,
+    )));
+    audio.links.mute_audio = Some(Link::to(format!("{base}/muteAudio")));
+    audio.links.unmute_audio = Some(Link::to(format!("{base}/unmuteAudio")));
+    audio
+}
+
+/// The local participant's participantAudio as an event of `kind`, from the conversation.
+pub(super) fn participant_audio_event(app: &App, kind: EventType) {
+    let audio = participant_audio(app, &calls(app));
+    app.channel.push(Arc::new(Queued::new(
+        "conversation",
+        &conversation_path(app.id),
+        event(
+            kind,
+            "participantAudio",
+            audio.links.self_.clone().unwrap_or_default(),
+            AnyResource::ParticipantAudio(Box::new(audio)),
+        ),
+    )));
+}
+
+/// The application `id`, when `participant` is its user in its established call.
+fn local_audio(
+    state: &State,
+    (id, conversation, participant): (u64, u64, String),
+) -> Result<Arc<App>, Refusal> {
+    let app = in_call(state, id, conversation)?;
+    if !app.user.is(&participant) {
+        return Err(not_found());
+    }
+    if !calls(&app).established {
+        return Err(no_call());
+    }
+    Ok(app)
+}
+
+async fn get_participant_audio(
+    Extract(state): Extract<Shared>,
+    Path(at): Path<(u64, u64, String)>,
+    Negotiated(format): Negotiated,
+) -> Answer {
+    let app = local_audio(&state, at)?;
+    let audio = participant_audio(&app, &calls(&app));
+    Ok(payload(format, StatusCode::OK, &audio))
+}
+
+/// muteAudio and unmuteAudio: `muted` set, or 409 when it is so already.
+fn set_muted(state: &State, at: (u64, u64, String), muted: bool) -> Answer {
+    let app = local_audio(state, at)?;
+    {
+        let mut calls = calls(&app);
+        if calls.muted == muted {
+            return Err(conflict(if muted {
+                "The audio is muted already."
+            } else {
+                "The audio is not muted."
+            }));
+        }
+        calls.muted = muted;
+    }
+    participant_audio_event(&app, EventType::Updated);
+    Ok(no_content())
+}
+
+async fn mute(Extract(state): Extract<Shared>, Path(at): Path<(u64, u64, String)>) -> Answer {
+    set_muted(&state, at, true)
+}
+
+async fn unmute(Extract(state): Extract<Shared>, Path(at): Path<(u64, u64, String)>) -> Answer {
+    set_muted(&state, at, false)
 }
 
 #[cfg(test)]

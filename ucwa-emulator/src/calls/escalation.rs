@@ -55,6 +55,8 @@ pub(super) struct Calls {
     pub(super) held: bool,
     /// Whether the last offer carried video.
     pub(super) video: bool,
+    /// Whether the user muted their audio (participantAudio's `audioMuted`).
+    pub(super) muted: bool,
     /// The session's context: the answered escalation's.
     pub(super) session_context: Option<String>,
     /// The session's last renegotiations, oldest first, by number.
@@ -100,7 +102,15 @@ pub(crate) fn participant_of(app: &App, participant: &str) -> Option<Participant
     if participant == CALL_PARTICIPANT.to_string() {
         return Some(remote(app.id));
     }
-    app.user.is(participant).then(|| local(app))
+    let mut local = app.user.is(participant).then(|| local(app))?;
+    if calls(app).established {
+        local.links.participant_audio = local
+            .links
+            .self_
+            .as_ref()
+            .map(|l| Link::to(format!("{}/participantAudio", l.href.as_str())));
+    }
+    Some(local)
 }
 
 /// How many escalations an application keeps (for [`crate::Stats`]).
@@ -432,6 +442,7 @@ async fn escalate(
         calls.established = true;
         calls.stopped = false;
         calls.held = false;
+        calls.muted = false;
         calls.video = super::av_session::has_video(sdp);
         calls.session_context = invitation.session_context.clone();
         calls.renegotiations.clear();
@@ -443,6 +454,7 @@ async fn escalate(
         })
     };
     audio_video_updated(&app);
+    super::av_session::participant_audio_event(&app, EventType::Added);
     if let Some(connected) = connected {
         app.channel.push(Arc::new(Queued::new(
             "communication",
@@ -486,7 +498,9 @@ async fn stop(
         calls.stopped = true;
         calls.held = false;
         calls.video = false;
+        calls.muted = false;
     }
     audio_video_updated(&app);
+    super::av_session::participant_audio_event(&app, EventType::Deleted);
     Ok(crate::protocol::no_content())
 }
