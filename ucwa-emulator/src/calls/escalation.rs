@@ -437,24 +437,32 @@ async fn escalate(
     // invitation `completed` (Connected, no reason), the order of the reference's samples of
     // an answered call (https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideo_ref,
     // https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideoinvitation_ref).
-    let connected = {
+    let (connected, newly) = {
         let mut calls = calls(&app);
+        let newly = !calls.established;
         calls.established = true;
         calls.stopped = false;
         calls.held = false;
-        calls.muted = false;
+        if newly {
+            calls.muted = false;
+        }
         calls.video = super::av_session::has_video(sdp);
         calls.session_context = invitation.session_context.clone();
         calls.renegotiations.clear();
         let number = invitation_number(&invitation);
         let stored = number.and_then(|n| calls.invitations.get_mut(&n));
-        stored.map(|stored| {
+        let connected = stored.map(|stored| {
             stored.state = Some(InvitationState::Connected);
             stored.clone()
-        })
+        });
+        (connected, newly)
     };
-    audio_video_updated(&app);
-    super::av_session::participant_audio_event(&app, EventType::Added);
+    // The modality and the user's audio change only when no call was established yet (a new
+    // escalation of an established call replaces its offer and answer, nothing else).
+    if newly {
+        audio_video_updated(&app);
+        super::av_session::participant_audio_event(&app, EventType::Added);
+    }
     if let Some(connected) = connected {
         app.channel.push(Arc::new(Queued::new(
             "communication",
