@@ -15,7 +15,16 @@
 //! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/escalateaudiovideo_ref>), and receives
 //! the far end's answer ([`OutgoingAudioVideo::answer`]: the `audioVideoNegotiation` event
 //! whose `mediaAnswer` carries it, see
-//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideonegotiation_ref>).
+//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideonegotiation_ref>). The call
+//! then connects (the audioVideo `updated`, the invitation `completed`).
+//!
+//! A call in progress is controlled from the [`AudioVideoHandle`] its `updated` event gives:
+//! [`AudioVideoHandle::hold`], [`AudioVideoHandle::resume`], [`AudioVideoHandle::add_video`]
+//! and [`AudioVideoHandle::renegotiate`] send a new offer from your media stack (the far
+//! end's answer comes as [`OutgoingRenegotiation::answer`]); [`AudioVideoHandle::remove_video`]
+//! and [`AudioVideoHandle::stop`] need none. The user's own audio is muted from the
+//! participantAudio event ([`ParticipantAudioHandle`]), and a renegotiation the far end starts
+//! comes as an [`IncomingRenegotiation`] to answer.
 
 use std::fmt;
 use std::time::Duration;
