@@ -383,6 +383,9 @@ async fn answer(
     let answer = sdp_offer(&headers, &body)?;
     let answered = {
         let mut calls = calls(&app);
+        if !calls.established {
+            return Err(no_call());
+        }
         let found = calls.renegotiations.iter_mut().find(|(n, _)| *n == number);
         let (_, renegotiation) = found.ok_or_else(not_found)?;
         if renegotiation.links.answer.is_none() {
