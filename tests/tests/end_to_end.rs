@@ -125,7 +125,15 @@ async fn the_escalation_flow_in_both_formats() {
             .get(&created.typed_self_link().unwrap())
             .await
             .unwrap();
-        assert_eq!(fetched, created);
+        // Answered at once by the emulator's far end, the invitation is Connected by now.
+        assert_eq!(fetched.state, Some(InvitationState::Connected), "{format}");
+        assert_eq!(
+            AudioVideoInvitation {
+                state: created.state.clone(),
+                ..fetched
+            },
+            created
+        );
         let from: Participant = client
             .get(created.links.from.as_ref().unwrap())
             .await
@@ -348,22 +356,41 @@ async fn the_token_is_not_in_debug_output() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_escalations_lose_and_duplicate_no_event() {
-    let emulator = emulator().await;
+    // Three events an escalation (started, answered, connected) and two as the call first
+    // connects: 302, more than the default backlog of 256 if the reader falls behind, which
+    // would end in a resync. This test is about delivery, not that bound: room for all.
+    let emulator = Emulator::start(Config {
+        long_poll: Duration::from_secs(10),
+        limits: ucwa_emulator::Limits {
+            event_backlog: 512,
+            ..ucwa_emulator::Limits::default()
+        },
+        ..Config::default()
+    })
+    .await
+    .unwrap();
     let client = client(&emulator, Format::Json);
     let (mut events, link) = escalation_link(&client).await;
 
     // The channel is read while the escalations are in flight.
     let reader = tokio::spawn(async move {
         let mut seen = Vec::new();
-        // Each escalation is announced, then answered (its negotiation `updated`).
+        // Each escalation is announced, then answered (its negotiation `updated`), then
+        // connected (the invitation `completed`).
         let mut answers = 0;
-        while seen.len() < 100 || answers < 100 {
+        let mut connected = 0;
+        while seen.len() < 100 || answers < 100 || connected < 100 {
             let event = tokio::time::timeout(Duration::from_secs(30), events.next_event())
                 .await
-                .expect("events keep coming")
+                .unwrap_or_else(|_| panic!("events stopped: {} {answers} {connected}", seen.len()))
                 .unwrap()
                 .unwrap();
             match event.resource {
+                Some(AnyResource::AudioVideoInvitation(_))
+                    if event.event_type == EventType::Completed =>
+                {
+                    connected += 1;
+                }
                 Some(AnyResource::AudioVideoInvitation(invitation)) => {
                     seen.push(invitation.operation_id.unwrap());
                 }

@@ -232,6 +232,30 @@ impl<'a> Faults<'a> {
         ))
     }
 
+    /// The far end of the call `user` escalated renegotiates it with `offer` (new media, say
+    /// video added): each of the user's applications with an established audio/video call
+    /// hears an audioVideoRenegotiation `started`, with the offer and an `answer` link. How
+    /// many applications heard it (none has one awaiting an answer already).
+    pub fn far_end_renegotiates(
+        &self,
+        user: &str,
+        offer: &str,
+    ) -> Result<usize, IncomingCallError> {
+        let user = self
+            .state
+            .directory
+            .find(user.strip_prefix("sip:").unwrap_or(user))
+            .cloned()
+            .ok_or_else(|| IncomingCallError::UnknownUser(user.to_owned()))?;
+        Ok(self
+            .state
+            .apps
+            .of(&user)
+            .into_iter()
+            .filter(|app| calls::far_end_renegotiates(self.state, app, offer).is_some())
+            .count())
+    }
+
     /// Sets how long the user's own phone rings (`ring`) and how long the far end takes to
     /// answer or refuse (`connect`) for the next phone calls, on the emulator's
     /// [`crate::Clock`]: a test advances the clock past them.

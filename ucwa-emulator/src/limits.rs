@@ -28,7 +28,8 @@ pub struct Limits {
     /// GET, so that a client that was away gets its events in batches of bounded size.
     pub event_batch: usize,
     /// The most escalations (audioVideoInvitations) an application keeps (256; 1 to 100 000);
-    /// one more answers 403 `LimitExceeded`.
+    /// one more answers 403 `LimitExceeded`. Also the most renegotiations its audio/video
+    /// session keeps (the oldest forgotten beyond).
     pub max_escalations: usize,
     /// The most instant messaging conversations an application holds (64; 1 to 10 000), its
     /// own and those it was invited to: startMessaging beyond answers 403 `LimitExceeded`, and

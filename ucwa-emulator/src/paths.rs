@@ -220,10 +220,28 @@ pub(crate) mod route {
     pub(crate) const PARTICIPANT_INVITATION: &str =
         concat!(participant_invitations!(), "/{invitation}");
     pub(crate) const PARTICIPANT: &str = participant!();
+    pub(crate) const PARTICIPANT_AUDIO: &str = concat!(participant!(), "/participantAudio");
+    pub(crate) const MUTE_AUDIO: &str = concat!(participant!(), "/participantAudio/muteAudio");
+    pub(crate) const UNMUTE_AUDIO: &str = concat!(participant!(), "/participantAudio/unmuteAudio");
     pub(crate) const AUDIO_VIDEO: &str = audio_video!();
     pub(crate) const ESCALATE_AUDIO_VIDEO: &str = concat!(audio_video!(), "/escalateAudioVideo");
     pub(crate) const REPLACE_WITH_PHONE_AUDIO: &str =
         concat!(audio_video!(), "/replaceWithPhoneAudio");
+    pub(crate) const STOP_AUDIO_VIDEO: &str = concat!(audio_video!(), "/stopAudioVideo");
+    pub(crate) const STOP_VIDEO: &str = concat!(audio_video!(), "/stopVideo");
+    pub(crate) const AV_SESSION: &str = concat!(audio_video!(), "/audioVideoSession");
+    pub(crate) const RENEGOTIATIONS: &str =
+        concat!(audio_video!(), "/audioVideoSession/renegotiations");
+    pub(crate) const RENEGOTIATION: &str = concat!(
+        audio_video!(),
+        "/audioVideoSession/renegotiations/{renegotiation}"
+    );
+    pub(crate) const RENEGOTIATION_ANSWER: &str = concat!(
+        audio_video!(),
+        "/audioVideoSession/renegotiations/{renegotiation}/answer"
+    );
+    pub(crate) const RESUME_AUDIO_VIDEO: &str =
+        concat!(audio_video!(), "/audioVideoSession/resumeAudioVideo");
     pub(crate) const MESSAGING: &str = messaging!();
     pub(crate) const SEND_MESSAGE: &str = concat!(messaging!(), "/messages");
     pub(crate) const SET_IS_TYPING: &str = concat!(messaging!(), "/typing");

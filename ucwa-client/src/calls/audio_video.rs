@@ -15,7 +15,16 @@
 //! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/escalateaudiovideo_ref>), and receives
 //! the far end's answer ([`OutgoingAudioVideo::answer`]: the `audioVideoNegotiation` event
 //! whose `mediaAnswer` carries it, see
-//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideonegotiation_ref>).
+//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideonegotiation_ref>). The call
+//! then connects (the audioVideo `updated`, the invitation `completed`).
+//!
+//! A call in progress is controlled from the [`AudioVideoHandle`] its `updated` event gives:
+//! [`AudioVideoHandle::hold`], [`AudioVideoHandle::resume`], [`AudioVideoHandle::add_video`]
+//! and [`AudioVideoHandle::renegotiate`] send a new offer from your media stack (the far
+//! end's answer comes as [`OutgoingRenegotiation::answer`]); [`AudioVideoHandle::remove_video`]
+//! and [`AudioVideoHandle::stop`] need none. The user's own audio is muted from the
+//! participantAudio event ([`ParticipantAudioHandle`]), and a renegotiation the far end starts
+//! comes as an [`IncomingRenegotiation`] to answer.
 
 use std::fmt;
 use std::time::Duration;
@@ -28,9 +37,20 @@ use ucwa::operations::{
     AudioVideoInvitationGetError, DeclinePost, DeclinePostBody, DeclinePostError,
     EscalateAudioVideoPost, EscalateAudioVideoPostError, EscalateAudioVideoPostQuery,
     ReplaceWithPhoneAudioPost, ReplaceWithPhoneAudioPostBody, ReplaceWithPhoneAudioPostError,
-    StartAudioVideoPost, StartAudioVideoPostBody, StartAudioVideoPostError,
+    StartAudioVideoPost, StartAudioVideoPostBody, StartAudioVideoPostError, StopAudioVideoPost,
+    StopAudioVideoPostBody, StopAudioVideoPostError, StopAudioVideoPostQuery,
 };
-use ucwa::resources::{AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation};
+use ucwa::operations::{
+    AnswerPost, AnswerPostError, AudioVideoSessionGet, AudioVideoSessionGetError, MuteAudioPost,
+    MuteAudioPostError, RenegotiationsPost, RenegotiationsPostError, RenegotiationsPostQuery,
+    ResumeAudioVideoPost, ResumeAudioVideoPostError, ResumeAudioVideoPostQuery, StopVideoPost,
+    StopVideoPostBody, StopVideoPostError, StopVideoPostQuery, UnmuteAudioPost,
+    UnmuteAudioPostError,
+};
+use ucwa::resources::{
+    AnyResource, AudioVideo, AudioVideoInvitation, AudioVideoNegotiation, AudioVideoRenegotiation,
+    AudioVideoSession, ParticipantAudio,
+};
 use ucwa::{DataUri, ErrorBody};
 
 use crate::link::required;
@@ -366,6 +386,136 @@ impl AudioVideoHandle {
         })
     }
 
+    /// The modality's state as the server gave it (`Connected`, `Disconnected`, ...).
+    pub fn state(&self) -> Option<&str> {
+        self.resource.state.as_deref()
+    }
+
+    /// Ends the established audio/video call (stopAudioVideo, reason `UserInitiatedAction`):
+    /// the modality's `updated` event then says `Disconnected`. With no call established the
+    /// server answers 404, [`StopAudioVideoPostError::NotFound`]. See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/stopaudiovideo_ref>.
+    pub async fn stop(&self) -> Result<(), ClientError<StopAudioVideoPostError>> {
+        let link = required(
+            self.resource.links.stop_audio_video.as_ref(),
+            "audioVideo",
+            "stopAudioVideo",
+        )?;
+        let body = StopAudioVideoPostBody {
+            reason: Some(ucwa::enumerations::CallTerminationReason::UserInitiatedAction),
+            ..StopAudioVideoPostBody::default()
+        };
+        let query = StopAudioVideoPostQuery::default();
+        self.client
+            .call(|origin, format| {
+                StopAudioVideoPost::request(origin, &link, &query, &body, format)
+            })
+            .await
+    }
+
+    /// The call's audioVideoSession, read now (it exists once a call is established).
+    pub async fn session(
+        &self,
+    ) -> Result<AudioVideoSession, ClientError<AudioVideoSessionGetError>> {
+        let link = required(
+            self.resource.links.audio_video_session.as_ref(),
+            "audioVideo",
+            "audioVideoSession",
+        )?;
+        self.client
+            .call(|origin, format| AudioVideoSessionGet::request(origin, &link, format))
+            .await
+    }
+
+    /// Renegotiates the established call with `offer`, a new offer from your media stack
+    /// (POST on the session's `renegotiations`, the offer as `application/sdp`): the far end's
+    /// answer comes on the event channel ([`OutgoingRenegotiation::answer`]). One at a time:
+    /// while another awaits its answer the server answers 409
+    /// [`RenegotiationsPostError::AlreadyExists`]. See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/renegotiations_ref>.
+    pub async fn renegotiate(
+        &self,
+        offer: &Sdp,
+    ) -> Result<OutgoingRenegotiation, RenegotiateError> {
+        let session = self.session().await?;
+        let link = required(
+            session.links.renegotiations.as_ref(),
+            "audioVideoSession",
+            "renegotiations",
+        )
+        .map_err(|e| RenegotiateError::Renegotiate(e.into()))?;
+        let query = RenegotiationsPostQuery {
+            operation_id: unique_id(),
+        };
+        let body = offer.as_str().as_bytes().to_vec();
+        self.client
+            .call(|origin, format| {
+                RenegotiationsPost::request(origin, &link, &query, body.clone(), format)
+            })
+            .await?;
+        Ok(OutgoingRenegotiation {
+            operation_id: query.operation_id,
+        })
+    }
+
+    /// Puts the call on hold: a renegotiation ([`Self::renegotiate`]) with `offer`, your media
+    /// stack's hold offer — every stream `a=sendonly` (or `a=inactive`), as RFC 3264 §8.4 has
+    /// it. UCWA has no separate hold operation for audio/video; the far end reads the offer.
+    /// On hold, other renegotiations are refused (409 `Conflict`) until [`Self::resume`].
+    pub async fn hold(&self, offer: &Sdp) -> Result<OutgoingRenegotiation, RenegotiateError> {
+        self.renegotiate(offer).await
+    }
+
+    /// Takes the call off hold with `offer`, your media stack's offer that sends again
+    /// (resumeAudioVideo on the session, the offer as `application/sdp`); the answer comes as
+    /// a renegotiation's does. Not on hold, the server answers 409 `Conflict`. See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/resumeaudiovideo_ref>.
+    pub async fn resume(&self, offer: &Sdp) -> Result<OutgoingRenegotiation, RenegotiateError> {
+        let session = self.session().await?;
+        let link = required(
+            session.links.resume_audio_video.as_ref(),
+            "audioVideoSession",
+            "resumeAudioVideo",
+        )
+        .map_err(|e| RenegotiateError::Resume(e.into()))?;
+        let query = ResumeAudioVideoPostQuery {
+            operation_id: unique_id(),
+        };
+        let body = offer.as_str().as_bytes().to_vec();
+        self.client
+            .call(|origin, format| {
+                ResumeAudioVideoPost::request(origin, &link, &query, body.clone(), format)
+            })
+            .await?;
+        Ok(OutgoingRenegotiation {
+            operation_id: query.operation_id,
+        })
+    }
+
+    /// Adds video to the call: a renegotiation ([`Self::renegotiate`]) with `offer`, your
+    /// media stack's offer with an `m=video` stream besides the audio. (The reference's
+    /// `addVideo` starts a new invitation to a contact; on a call in progress video comes by
+    /// renegotiation.) The audioVideo's `updated` event follows.
+    pub async fn add_video(&self, offer: &Sdp) -> Result<OutgoingRenegotiation, RenegotiateError> {
+        self.renegotiate(offer).await
+    }
+
+    /// Removes the call's video (stopVideo), the audio going on; the audioVideo's `updated`
+    /// event follows. With no video, the server answers 409 `Conflict`. See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/stopvideo_ref>.
+    pub async fn remove_video(&self) -> Result<(), ClientError<StopVideoPostError>> {
+        let link = required(
+            self.resource.links.stop_video.as_ref(),
+            "audioVideo",
+            "stopVideo",
+        )?;
+        let body = StopVideoPostBody::default();
+        let query = StopVideoPostQuery::default();
+        self.client
+            .call(|origin, format| StopVideoPost::request(origin, &link, &query, &body, format))
+            .await
+    }
+
     /// Escalates the conversation to audio/video with `offer` (escalateAudioVideo, the offer
     /// sent as `application/sdp`): the outgoing invitation as the server created it. The far
     /// end's answer comes on the event channel ([`OutgoingAudioVideo::answer`]).
@@ -473,4 +623,203 @@ fn negotiation_of(negotiation: &AudioVideoNegotiation, own: &str) -> bool {
         .audio_video_invitation
         .as_ref()
         .is_some_and(|link| path_of(link.href.as_str()) == own)
+}
+
+/// Why a renegotiation (hold, resume, video added) was not sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenegotiateError {
+    /// The call's audioVideoSession could not be read (no call established: 404).
+    #[error("reading the audio/video session: {0}")]
+    Session(#[from] ClientError<AudioVideoSessionGetError>),
+    /// The renegotiation was refused (409 while on hold or while another is under way), or
+    /// not sent.
+    #[error("renegotiating: {0}")]
+    Renegotiate(#[from] ClientError<RenegotiationsPostError>),
+    /// resumeAudioVideo was refused (409 when not on hold), or not sent.
+    #[error("resuming: {0}")]
+    Resume(#[from] ClientError<ResumeAudioVideoPostError>),
+}
+
+/// A renegotiation this application started: its offer is out, the far end's answer to come.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingRenegotiation {
+    operation_id: String,
+}
+
+impl OutgoingRenegotiation {
+    /// The `operationId` it was sent with (the renegotiation's events carry it).
+    pub fn operation_id(&self) -> &str {
+        &self.operation_id
+    }
+
+    /// Waits on `events` for at most `within` for the far end's answer: the
+    /// audioVideoRenegotiation with this `operationId` whose `mediaAnswer` carries it.
+    pub async fn answer<S: EventSource + Send>(
+        &self,
+        events: &mut S,
+        within: Duration,
+    ) -> Result<Sdp, FollowError> {
+        let wait = async {
+            loop {
+                let Some(event) = events.next_event().await? else {
+                    return Err(FollowError::Ended);
+                };
+                if let Some(AnyResource::AudioVideoRenegotiation(renegotiation)) = &event.resource
+                    && renegotiation.operation_id.as_deref() == Some(self.operation_id.as_str())
+                    && let Some(answer) = renegotiation
+                        .links
+                        .media_answer
+                        .as_ref()
+                        .and_then(Sdp::from_data_uri)
+                {
+                    return Ok(answer);
+                }
+            }
+        };
+        tokio::time::timeout(within, wait)
+            .await
+            .map_err(|_| FollowError::TimedOut(within))?
+    }
+}
+
+impl CallsHandle {
+    /// The renegotiation of a call in progress that the far end started, if `event` announces
+    /// one (a `started` audioVideoRenegotiation with direction `Incoming`): its offer, to
+    /// answer with your media stack's answer.
+    pub fn incoming_renegotiation(
+        &self,
+        event: &Event<AnyResource>,
+    ) -> Option<IncomingRenegotiation> {
+        if event.event_type != EventType::Started {
+            return None;
+        }
+        let Some(AnyResource::AudioVideoRenegotiation(renegotiation)) = &event.resource else {
+            return None;
+        };
+        if renegotiation.direction != Some(Direction::Incoming) {
+            return None;
+        }
+        Some(IncomingRenegotiation {
+            client: self.source.current().client,
+            renegotiation: (**renegotiation).clone(),
+        })
+    }
+}
+
+/// A renegotiation the far end started on a call in progress (new media, say video added):
+/// give [`Self::offer`] to your media stack and send its answer with [`Self::answer`].
+#[derive(Clone, Debug)]
+pub struct IncomingRenegotiation {
+    client: Client,
+    renegotiation: AudioVideoRenegotiation,
+}
+
+impl IncomingRenegotiation {
+    /// The renegotiation as the event carried it.
+    pub fn renegotiation(&self) -> &AudioVideoRenegotiation {
+        &self.renegotiation
+    }
+
+    /// The far end's offer (`mediaOffer`).
+    pub fn offer(&self) -> Option<Sdp> {
+        Sdp::from_data_uri(self.renegotiation.links.media_offer.as_ref()?)
+    }
+
+    /// Answers with `answer`, your media stack's answer to [`Self::offer`] (POST on the
+    /// renegotiation's `answer` link). The reference's page for `answer` lists no body; the
+    /// answer is sent as `application/sdp`, as every offer and answer of a renegotiation is
+    /// (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideorenegotiation_ref>).
+    /// Answered already, the server answers 409 `Conflict`.
+    pub async fn answer(&self, answer: &Sdp) -> Result<(), ClientError<AnswerPostError>> {
+        let link = required(
+            self.renegotiation.links.answer.as_ref(),
+            "audioVideoRenegotiation",
+            "answer",
+        )?;
+        let bytes = answer.as_str().as_bytes().to_vec();
+        self.client
+            .call(|origin, format| {
+                let url = origin.resolve(&link.href)?;
+                ucwa::operation::build_request(
+                    ucwa::http::Method::POST,
+                    url,
+                    &[],
+                    format,
+                    Some(ucwa::operation::Body {
+                        media_type: "application/sdp".to_owned(),
+                        bytes: bytes.clone(),
+                    }),
+                )
+                .map(ucwa::operation::Request::<AnswerPost>::from_http)
+            })
+            .await
+    }
+}
+
+impl CallsHandle {
+    /// The user's own audio in a call, as `event` gives it (an `added` or `updated`
+    /// participantAudio of the local participant, which the server sends when the call
+    /// connects and when the audio is muted or unmuted).
+    pub fn participant_audio(&self, event: &Event<AnyResource>) -> Option<ParticipantAudioHandle> {
+        if !matches!(event.event_type, EventType::Added | EventType::Updated) {
+            return None;
+        }
+        let Some(AnyResource::ParticipantAudio(audio)) = &event.resource else {
+            return None;
+        };
+        Some(ParticipantAudioHandle {
+            client: self.source.current().client,
+            resource: (**audio).clone(),
+        })
+    }
+}
+
+/// The user's audio in a call in progress: muted or not, and the requests that change it.
+/// Muting is signalling only: the server tells the other parties; your media stack stops
+/// sending.
+#[derive(Clone, Debug)]
+pub struct ParticipantAudioHandle {
+    client: Client,
+    resource: ParticipantAudio,
+}
+
+impl ParticipantAudioHandle {
+    /// The participantAudio as the event gave it.
+    pub fn resource(&self) -> &ParticipantAudio {
+        &self.resource
+    }
+
+    /// Whether the audio is muted (`audioMuted`), when the server said.
+    pub fn muted(&self) -> Option<bool> {
+        self.resource.audio_muted
+    }
+
+    /// Mutes the user's audio (muteAudio): participantAudio's `updated` event follows. Muted
+    /// already, the server answers 409 `Conflict`. See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/muteaudio_ref>.
+    pub async fn mute(&self) -> Result<(), ClientError<MuteAudioPostError>> {
+        let link = required(
+            self.resource.links.mute_audio.as_ref(),
+            "participantAudio",
+            "muteAudio",
+        )?;
+        self.client
+            .call(|origin, format| MuteAudioPost::request(origin, &link, format))
+            .await
+    }
+
+    /// Unmutes it (unmuteAudio): participantAudio's `updated` event follows. Not muted, the
+    /// server answers 409 `Conflict`. See
+    /// <https://learn.microsoft.com/en-us/skype-sdk/ucwa/unmuteaudio_ref>.
+    pub async fn unmute(&self) -> Result<(), ClientError<UnmuteAudioPostError>> {
+        let link = required(
+            self.resource.links.unmute_audio.as_ref(),
+            "participantAudio",
+            "unmuteAudio",
+        )?;
+        self.client
+            .call(|origin, format| UnmuteAudioPost::request(origin, &link, format))
+            .await
+    }
 }

@@ -35,7 +35,8 @@
 pub mod audio_video;
 
 pub use audio_video::{
-    AudioVideoHandle, AudioVideoOutcome, Escalation, IncomingAudioVideo, OutgoingAudioVideo, Sdp,
+    AudioVideoHandle, AudioVideoOutcome, Escalation, IncomingAudioVideo, IncomingRenegotiation,
+    OutgoingAudioVideo, OutgoingRenegotiation, ParticipantAudioHandle, RenegotiateError, Sdp,
     StartAudioVideoError,
 };
 

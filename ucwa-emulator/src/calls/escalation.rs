@@ -5,8 +5,9 @@
 //! Its resources are canned: only the application's id, what the client sent and the SDP
 //! offer vary. The far end answers every offer at once with [`SDP_ANSWER`]: an `updated`
 //! audioVideoNegotiation (sender: the invitation) whose `mediaAnswer` carries it, also
-//! readable at the invitation's `audioVideoNegotiation`; the invitation itself stays
-//! `Connecting` (the emulator carries no media to connect). An escalation is checked as the server checks it: `operationId` and
+//! readable at the invitation's `audioVideoNegotiation`; the call then connects (audioVideo
+//! `updated`, the invitation `completed` as `Connected`), and `stopAudioVideo` ends it
+//! (audioVideo `Disconnected`; 404 with none established). An escalation is checked as the server checks it: `operationId` and
 //! `sessionContext` present and at most 50 characters (400 `ParameterValidationFailure`), one
 //! escalation per `operationId` (409 `AlreadyExists`), an `application/sdp` body (415), at
 //! most `limits.max_escalations` per application (403 `LimitExceeded`); an error injected with
@@ -39,12 +40,29 @@ use crate::protocol::{
 };
 use crate::state::{App, State};
 
-/// The invitations made on an application's call (in its slots).
+/// The invitations made on an application's call (in its slots), and the state of its
+/// audio/video session once an escalation is answered.
 #[derive(Default)]
-struct Calls {
+pub(super) struct Calls {
     invitations: HashMap<u64, AudioVideoInvitation>,
     operation_ids: HashSet<String>,
     next_invitation: u64,
+    /// Whether an escalation was answered and not stopped since.
+    pub(super) established: bool,
+    /// Whether the last established escalation was stopped (the audioVideo `Disconnected`).
+    pub(super) stopped: bool,
+    /// Whether the user put the session on hold (a renegotiation with a hold offer).
+    pub(super) held: bool,
+    /// Whether the last offer carried video.
+    pub(super) video: bool,
+    /// Whether the user muted their audio (participantAudio's `audioMuted`).
+    pub(super) muted: bool,
+    /// The session's context: the answered escalation's.
+    pub(super) session_context: Option<String>,
+    /// The session's last renegotiations, oldest first, by number.
+    pub(super) renegotiations: Vec<(u64, ucwa::resources::AudioVideoRenegotiation)>,
+    /// The number of the last renegotiation.
+    pub(super) next_renegotiation: u64,
 }
 
 impl Calls {
@@ -54,7 +72,7 @@ impl Calls {
     }
 }
 
-fn calls(app: &App) -> MutexGuard<'_, Calls> {
+pub(super) fn calls(app: &App) -> MutexGuard<'_, Calls> {
     lock(app.data.get::<Calls>())
 }
 
@@ -63,6 +81,8 @@ pub(crate) fn routes() -> Router<Shared> {
     Router::new()
         .route(route::AUDIO_VIDEO, get(get_audio_video))
         .route(route::ESCALATE_AUDIO_VIDEO, post(escalate))
+        .route(route::STOP_AUDIO_VIDEO, post(stop))
+        .merge(super::av_session::routes())
         .route(route::CALL_INVITATION, get(get_invitation))
         .route(route::CALL_NEGOTIATION, get(get_negotiation))
 }
@@ -82,7 +102,15 @@ pub(crate) fn participant_of(app: &App, participant: &str) -> Option<Participant
     if participant == CALL_PARTICIPANT.to_string() {
         return Some(remote(app.id));
     }
-    app.user.is(participant).then(|| local(app))
+    let mut local = app.user.is(participant).then(|| local(app))?;
+    if calls(app).established {
+        local.links.participant_audio = local
+            .links
+            .self_
+            .as_ref()
+            .map(|l| Link::to(format!("{}/participantAudio", l.href.as_str())));
+    }
+    Some(local)
 }
 
 /// How many escalations an application keeps (for [`crate::Stats`]).
@@ -91,17 +119,24 @@ pub(crate) fn count(app: &App) -> usize {
 }
 
 /// The sender of the call's events.
-fn conversation_path(app: u64) -> String {
+pub(super) fn conversation_path(app: u64) -> String {
     paths::conversation(app, CALL_CONVERSATION)
 }
 
-fn audio_video_path(app: u64) -> String {
+pub(super) fn audio_video_path(app: u64) -> String {
     paths::audio_video(app, CALL_CONVERSATION)
 }
 
-fn audio_video(app: u64) -> AudioVideo {
+/// The call's audioVideo: `Connected` (the scripted call every application is in), until an
+/// established escalation is stopped (`Disconnected`, until the next one connects).
+fn audio_video(app: u64, calls: &Calls) -> AudioVideo {
+    let state = if calls.stopped {
+        ConversationState::Disconnected
+    } else {
+        ConversationState::Connected
+    };
     let mut audio_video = AudioVideo {
-        state: Some(ConversationState::Connected.as_str().into()),
+        state: Some(state.as_str().into()),
         ..AudioVideo::default()
     };
     let op = |rel| paths::in_audio_video(app, CALL_CONVERSATION, rel);
@@ -109,6 +144,10 @@ fn audio_video(app: u64) -> AudioVideo {
     audio_video.links.conversation = Some(Link::to(conversation_path(app)));
     audio_video.links.escalate_audio_video = Some(Link::to(op("escalateAudioVideo")));
     audio_video.links.stop_audio_video = Some(Link::to(op("stopAudioVideo")));
+    if calls.established {
+        audio_video.links.audio_video_session = Some(Link::to(op("audioVideoSession")));
+        audio_video.links.stop_video = Some(Link::to(op("stopVideo")));
+    }
     audio_video.links.replace_with_phone_audio = Some(Link::to(op("replaceWithPhoneAudio")));
     audio_video
 }
@@ -152,8 +191,8 @@ fn local(app: &App) -> Participant {
     participant
 }
 
-/// The invitation an escalation makes, still `Connecting`: the emulator has no far end to
-/// answer it, and the client only needs the offer back (`mediaOffer`) and the ids it sent.
+/// The invitation an escalation makes, `Connecting` until the far end's answer is out: the
+/// client needs the offer back (`mediaOffer`) and the ids it sent.
 /// Outgoing, it is as a server names it: `from` the local user (`from`, embedded), `to` the
 /// remote participant.
 fn invitation(
@@ -200,8 +239,23 @@ fn call_added(app: u64) -> Event<AnyResource> {
         EventType::Added,
         "audioVideo",
         Link::new(audio_video_path(app)),
-        AnyResource::AudioVideo(Box::new(audio_video(app))),
+        AnyResource::AudioVideo(Box::new(audio_video(app, &Calls::default()))),
     )
+}
+
+/// The `updated` event of the call's audioVideo, sent by its conversation.
+pub(super) fn audio_video_updated(app: &App) {
+    let audio_video = audio_video(app.id, &calls(app));
+    app.channel.push(Arc::new(Queued::new(
+        "conversation",
+        &conversation_path(app.id),
+        event(
+            EventType::Updated,
+            "audioVideo",
+            Link::new(audio_video_path(app.id)),
+            AnyResource::AudioVideo(Box::new(audio_video)),
+        ),
+    )));
 }
 
 /// The `started` event for the invitation an escalation made.
@@ -229,8 +283,9 @@ async fn get_audio_video(
     Path((id, conversation)): Path<(u64, u64)>,
     Negotiated(format): Negotiated,
 ) -> Answer {
-    in_conversation(&state, id, conversation)?;
-    Ok(payload(format, StatusCode::OK, &audio_video(id)))
+    let app = in_conversation(&state, id, conversation)?;
+    let audio_video = audio_video(id, &calls(&app));
+    Ok(payload(format, StatusCode::OK, &audio_video))
 }
 
 async fn get_invitation(
@@ -378,5 +433,82 @@ async fn escalate(
         &app,
         negotiation(href.href.as_str(), invitation.session_context.clone()),
     );
+    // With the answer given, the call connects: the audioVideo `updated` (Connected) and the
+    // invitation `completed` (Connected, no reason), the order of the reference's samples of
+    // an answered call (https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideo_ref,
+    // https://learn.microsoft.com/en-us/skype-sdk/ucwa/audiovideoinvitation_ref).
+    let (connected, newly) = {
+        let mut calls = calls(&app);
+        let newly = !calls.established;
+        calls.established = true;
+        calls.stopped = false;
+        calls.held = false;
+        if newly {
+            calls.muted = false;
+        }
+        calls.video = super::av_session::has_video(sdp);
+        calls.session_context = invitation.session_context.clone();
+        calls.renegotiations.clear();
+        let number = invitation_number(&invitation);
+        let stored = number.and_then(|n| calls.invitations.get_mut(&n));
+        let connected = stored.map(|stored| {
+            stored.state = Some(InvitationState::Connected);
+            stored.clone()
+        });
+        (connected, newly)
+    };
+    // The modality and the user's audio change only when no call was established yet (a new
+    // escalation of an established call replaces its offer and answer, nothing else).
+    if newly {
+        audio_video_updated(&app);
+        super::av_session::participant_audio_event(&app, EventType::Added);
+    }
+    if let Some(connected) = connected {
+        app.channel.push(Arc::new(Queued::new(
+            "communication",
+            &paths::communication(id),
+            event(
+                EventType::Completed,
+                "audioVideoInvitation",
+                connected.links.self_.clone().unwrap_or_default(),
+                AnyResource::AudioVideoInvitation(Box::new(connected)),
+            ),
+        )));
+    }
     Ok(payload(format, StatusCode::CREATED, &invitation))
+}
+
+/// The number of an invitation the call made, from its `self` link.
+fn invitation_number(invitation: &AudioVideoInvitation) -> Option<u64> {
+    let href = invitation.links.self_.as_ref()?.href.as_str();
+    href.rsplit('/').next()?.parse().ok()
+}
+
+/// stopAudioVideo: ends the established audio/video call, the audioVideo `updated` to
+/// `Disconnected`; with none established, 404 `NotFound` as the reference's table gives it
+/// (https://learn.microsoft.com/en-us/skype-sdk/ucwa/stopaudiovideo_ref).
+async fn stop(
+    Extract(state): Extract<Shared>,
+    Path((id, conversation)): Path<(u64, u64)>,
+) -> Answer {
+    let app = in_conversation(&state, id, conversation)?;
+    {
+        let mut calls = calls(&app);
+        if !calls.established {
+            return Err(Refusal::with(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                None,
+                "No audio/video call is established here.",
+            ));
+        }
+        calls.established = false;
+        calls.stopped = true;
+        calls.held = false;
+        calls.video = false;
+        calls.muted = false;
+    }
+    audio_video_updated(&app);
+    super::av_session::participant_audio_event(&app, EventType::Deleted);
+    Ok(crate::protocol::no_content())
 }

@@ -57,6 +57,7 @@
 //! resources and events, [`mod@routes`] the handlers and the ticker that moves a ringing call
 //! along the clock.
 
+mod av_session;
 mod escalation;
 mod incoming;
 mod incoming_av;
@@ -65,6 +66,7 @@ mod render;
 mod ringing;
 mod routes;
 
+pub(crate) use av_session::far_end_renegotiates;
 pub(crate) use escalation::{announce, participant_of, routes as escalation_routes};
 pub(crate) use incoming_av::{
     call_user as call_user_with_audio_video, routes as audio_video_routes,
