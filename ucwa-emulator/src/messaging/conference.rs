@@ -31,6 +31,10 @@ pub(super) struct Focus {
     /// Addresses (lower case) demoted to attendee since the meeting began.
     demoted: BTreeSet<String>,
     pub(super) lobby: Vec<Waiting>,
+    /// Whether attendees may send messages (`audienceMessaging`; leaders always may).
+    pub(super) audience_messaging: bool,
+    /// Whether attendees are held muted (`audienceMute`, the mute lock).
+    pub(super) audience_mute_lock: bool,
 }
 
 impl Focus {
@@ -107,6 +111,8 @@ impl Conferences {
                 promoted: BTreeSet::new(),
                 demoted: BTreeSet::new(),
                 lobby: Vec::new(),
+                audience_messaging: true,
+                audience_mute_lock: false,
             },
         );
         Ok(())
