@@ -269,4 +269,13 @@ mod tests {
         assert!(!focus.set_leader(&lene, false));
         assert!(focus.leads(&lene));
     }
+
+    #[test]
+    fn a_meeting_begins_with_audience_messaging_on_and_no_mute_lock() {
+        let mut all = Conferences::default();
+        all.begin(1, booked(Admission::Everyone), 5).unwrap();
+        let focus = all.focus(1).unwrap();
+        assert!(focus.audience_messaging);
+        assert!(!focus.audience_mute_lock);
+    }
 }

@@ -1,7 +1,8 @@
 //! Meetings as conversations, over HTTP: meet now (`startOnlineMeeting`), joining a meeting by
 //! its URI (`joinOnlineMeeting`), its messaging (`addMessaging`), and what a leader does with
 //! its roster — the lobby (admit, reject), eject, promote, demote, and the `lobby`,
-//! `attendees` and `leaders` lists — with the events each change causes to every side.
+//! `attendees` and `leaders` lists, the audience settings (messaging for attendees, the mute
+//! lock) — with the events each change causes to every side.
 
 use std::collections::HashMap;
 use std::sync::Arc;
