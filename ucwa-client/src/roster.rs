@@ -1,6 +1,7 @@
 //! A meeting's conversation, as a participant and as a leader: add messaging to a joined
 //! meeting, the `lobby`, `attendees` and `leaders` lists, and what a leader does with a
-//! participant — admit or reject one waiting in the lobby, eject, promote, demote.
+//! participant — admit or reject one waiting in the lobby, eject, promote, demote — and
+//! with the meeting's audience: whether attendees may send messages, and the mute lock.
 //!
 //! ```no_run
 //! # async fn run(session: ucwa_client::Session, uri: &str) -> Result<(), Box<dyn std::error::Error>> {
@@ -29,15 +30,27 @@
 //! [`RosterError::NotOffered`] otherwise — before any request is sent
 //! (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/lobby>,
 //! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/admit>).
+//!
+//! The audience settings work the same way: the meeting's conversation carries
+//! `audienceMessaging` and `audienceMute`, and, for a leader only, the link that turns each
+//! the other way ([`ConversationHandle::set_audience_messaging`],
+//! [`ConversationHandle::set_audience_mute_lock`]); every participant hears the conversation
+//! `updated` when one changes. While audience messaging is disabled, an attendee's
+//! [`ConversationHandle::send_message`] is refused (409 `Conflict`)
+//! (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/enableaudiencemessaging_ref>,
+//! <https://learn.microsoft.com/en-us/skype-sdk/ucwa/enableaudiencemutelock_ref>).
 
+use ucwa::Enumeration;
 use ucwa::Link;
-use ucwa::enumerations::Role;
+use ucwa::enumerations::{AudienceMessaging, AudienceMuteLock, Role};
 use ucwa::operation::{OperationError, ResponseError};
 use ucwa::operations::{
     AddMessagingPost, AddMessagingPostBody, AddMessagingPostError, AdmitPost, AttendeesGet,
-    AttendeesGetError, CommunicationActionError, DemotePost, EjectPost, LeadersGet,
-    LeadersGetError, LobbyGet, LobbyGetError, LocalParticipantGet, OnlineMeetingGet,
-    OnlineMeetingGetError, ParticipantGet, ParticipantGetError, PromotePost, RejectPost,
+    AttendeesGetError, CommunicationActionError, DemotePost, DisableAudienceMessagingPost,
+    DisableAudienceMuteLockPost, EjectPost, EnableAudienceMessagingPost,
+    EnableAudienceMuteLockPost, LeadersGet, LeadersGetError, LobbyGet, LobbyGetError,
+    LocalParticipantGet, OnlineMeetingGet, OnlineMeetingGetError, ParticipantGet,
+    ParticipantGetError, PromotePost, RejectPost,
 };
 use ucwa::resources::{MessagingInvitation, OnlineMeeting, Participant};
 
@@ -51,16 +64,18 @@ use crate::messaging::ConversationHandle;
 pub enum RosterError {
     /// The user does not lead the meeting (checked before sending, or refused by the server:
     /// 403).
-    #[error("only a leader of the meeting may {action} a participant")]
+    #[error("only a leader of the meeting may use `{action}`")]
     NotALeader {
-        /// `admit`, `reject`, `eject`, `promote` or `demote`.
+        /// `admit`, `reject`, `eject`, `promote` or `demote` on a participant, or one of
+        /// the audience switches (`enableAudienceMessaging`, `disableAudienceMuteLock`, ...).
         action: &'static str,
     },
-    /// The user leads, but the participant as read does not offer it (admit one not in the
-    /// lobby, promote a leader, eject oneself): read the participant again.
-    #[error("the participant does not offer `{action}` now")]
+    /// The user leads, but the participant (or conversation) as read does not offer it (admit
+    /// one not in the lobby, promote a leader, eject oneself, a meeting without audience
+    /// settings): read it again.
+    #[error("`{action}` is not offered now")]
     NotOffered {
-        /// `admit`, `reject`, `eject`, `promote` or `demote`.
+        /// As for [`RosterError::NotALeader`].
         action: &'static str,
     },
     /// The request failed.
@@ -265,5 +280,90 @@ impl ConversationHandle {
             .call(|origin, format| LocalParticipantGet::request(origin, &link, format))
             .await;
         local.is_ok_and(|p| p.role == Some(Role::Leader))
+    }
+
+    /// Whether attendees may send messages in the meeting, as the conversation was read
+    /// (`None` outside a meeting).
+    pub fn audience_messaging(&self) -> Option<AudienceMessaging> {
+        self.resource().audience_messaging.clone()
+    }
+
+    /// Whether the meeting's attendees are held muted (the mute lock), as the conversation
+    /// was read (`None` outside a meeting).
+    pub fn audience_mute_lock(&self) -> Option<AudienceMuteLock> {
+        self.resource()
+            .audience_mute
+            .as_deref()
+            .and_then(AudienceMuteLock::from_wire)
+    }
+
+    /// Lets attendees send messages (`true`) or stops them (`false`); leaders always may. Uses
+    /// the link the conversation as read offers (read it again after a change: the
+    /// conversation `updated` event carries it).
+    pub async fn set_audience_messaging(&self, enabled: bool) -> Result<(), RosterError> {
+        let links = &self.resource().links;
+        if enabled {
+            let link = links.enable_audience_messaging.clone();
+            self.switch("enableAudienceMessaging", link, |c, link| async move {
+                c.call(|o, f| EnableAudienceMessagingPost::request(o, &link, f))
+                    .await
+            })
+            .await
+        } else {
+            let link = links.disable_audience_messaging.clone();
+            self.switch("disableAudienceMessaging", link, |c, link| async move {
+                c.call(|o, f| DisableAudienceMessagingPost::request(o, &link, f))
+                    .await
+            })
+            .await
+        }
+    }
+
+    /// Holds the attendees muted (`true`) or lets them unmute themselves (`false`).
+    pub async fn set_audience_mute_lock(&self, locked: bool) -> Result<(), RosterError> {
+        let links = &self.resource().links;
+        if locked {
+            let link = links.enable_audience_mute_lock.clone();
+            self.switch("enableAudienceMuteLock", link, |c, link| async move {
+                c.call(|o, f| EnableAudienceMuteLockPost::request(o, &link, f))
+                    .await
+            })
+            .await
+        } else {
+            let link = links.disable_audience_mute_lock.clone();
+            self.switch("disableAudienceMuteLock", link, |c, link| async move {
+                c.call(|o, f| DisableAudienceMuteLockPost::request(o, &link, f))
+                    .await
+            })
+            .await
+        }
+    }
+
+    /// Posts on an audience switch's `link`, or says why not.
+    async fn switch<R, F, Fut>(
+        &self,
+        rel: &'static str,
+        link: Option<Link<R>>,
+        post: F,
+    ) -> Result<(), RosterError>
+    where
+        F: FnOnce(crate::Client, Link<R>) -> Fut,
+        Fut: std::future::Future<Output = Result<(), ClientError<CommunicationActionError>>>,
+    {
+        let Some(link) = link else {
+            return Err(if self.leads().await {
+                RosterError::NotOffered { action: rel }
+            } else {
+                RosterError::NotALeader { action: rel }
+            });
+        };
+        match post(self.client().clone(), link).await {
+            Err(ClientError::Response(ResponseError::Ucwa(error)))
+                if OperationError::status(&error) == 403 =>
+            {
+                Err(RosterError::NotALeader { action: rel })
+            }
+            other => other.map_err(RosterError::Request),
+        }
     }
 }

@@ -1,20 +1,22 @@
 //! Meetings as conversations, against the emulator, in JSON and XML: meet now, joining a
 //! meeting's chat (addMessaging) and talking in it, the lobby (a leader admits or rejects one
 //! waiting), and a leader's roster control (promote, demote, eject) seen by both sides, with
-//! the typed refusal when someone who does not lead tries.
+//! the typed refusal when someone who does not lead tries; the audience settings (messaging
+//! for attendees, the mute lock) a leader switches and everyone sees.
 
 mod common;
 
 use common::{FORMATS, session, wait_for};
 use ucwa::Link;
-use ucwa::enumerations::{AccessLevel, InvitationState, Role};
+use ucwa::enumerations::{AccessLevel, AudienceMessaging, AudienceMuteLock, InvitationState, Role};
 use ucwa::events::{Event, EventType};
-use ucwa::operations::MyOnlineMeetingsPostBody;
-use ucwa::resources::{AnyResource, Participant};
-use ucwa_client::Session;
+use ucwa::operation::ResponseError;
+use ucwa::operations::{CommunicationActionError, MyOnlineMeetingsPostBody};
+use ucwa::resources::{AnyResource, Conversation, Participant};
 use ucwa_client::meetings::IncomingMeetingInvitation;
 use ucwa_client::messaging::{ConversationHandle, ReceivedMessage};
 use ucwa_client::roster::RosterError;
+use ucwa_client::{ClientError, Session};
 use ucwa_emulator::{Emulator, Limits};
 
 /// The `completed` event of the meeting invitation at `href`: its status and reason subcode.
@@ -464,5 +466,166 @@ async fn a_full_lobby_turns_the_next_one_away() {
         for s in [lene, ann, john] {
             s.shutdown().await;
         }
+    }
+}
+
+/// The conversation of an `updated` conversation event that `keep` accepts.
+fn updated(
+    keep: impl Fn(&Conversation) -> bool,
+) -> impl Fn(&Event<AnyResource>) -> Option<Box<Conversation>> {
+    move |e| match (&e.event_type, e.rel.as_str(), &e.resource) {
+        (EventType::Updated, "conversation", Some(AnyResource::Conversation(c))) if keep(c) => {
+            Some(c.clone())
+        }
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_leader_switches_audience_messaging_and_the_mute_lock() {
+    let emulator = started().await;
+    for format in FORMATS {
+        let lene = session(&emulator, "lene@contoso.com", format).await;
+        let ann = session(&emulator, "ann@contoso.com", format).await;
+        let lene_meeting = enter(&lene, None).await;
+        let uri = lene_meeting
+            .online_meeting()
+            .await
+            .unwrap()
+            .online_meeting_uri
+            .unwrap();
+        let mut lene_events = lene.events();
+        let ann_meeting = enter(&ann, Some(&uri)).await;
+        wait_for(
+            &mut lene_events,
+            about(EventType::Added, "Ann Remote", false),
+        )
+        .await;
+        let lene_meeting = chat(&lene, &lene_meeting).await;
+        let ann_meeting = chat(&ann, &ann_meeting).await;
+
+        // Both read the settings; only the leader has the switches.
+        for m in [&lene_meeting, &ann_meeting] {
+            assert_eq!(
+                m.audience_messaging(),
+                Some(AudienceMessaging::Enabled),
+                "{format:?}"
+            );
+            assert_eq!(m.audience_mute_lock(), Some(AudienceMuteLock::Disabled));
+        }
+        let links = &lene_meeting.resource().links;
+        assert!(
+            links.disable_audience_messaging.is_some() && links.enable_audience_mute_lock.is_some()
+        );
+        assert!(links.enable_audience_messaging.is_none());
+        let links = &ann_meeting.resource().links;
+        assert!(
+            links.disable_audience_messaging.is_none() && links.enable_audience_mute_lock.is_none()
+        );
+
+        // Ann does not lead: typed refusals, before any request.
+        assert!(matches!(
+            ann_meeting.set_audience_messaging(false).await,
+            Err(RosterError::NotALeader {
+                action: "disableAudienceMessaging"
+            })
+        ));
+        assert!(matches!(
+            ann_meeting.set_audience_mute_lock(true).await,
+            Err(RosterError::NotALeader {
+                action: "enableAudienceMuteLock"
+            })
+        ));
+        // Lene leads, but messaging is enabled already.
+        assert!(matches!(
+            lene_meeting.set_audience_messaging(true).await,
+            Err(RosterError::NotOffered {
+                action: "enableAudienceMessaging"
+            })
+        ));
+
+        // Lene disables audience messaging: both hear the conversation updated.
+        let mut ann_events = ann.events();
+        let mut lene_events = lene.events();
+        lene_meeting.set_audience_messaging(false).await.unwrap();
+        let disabled = |c: &Conversation| c.audience_messaging == Some(AudienceMessaging::Disabled);
+        let seen = wait_for(&mut ann_events, updated(disabled)).await;
+        assert!(seen.links.enable_audience_messaging.is_none(), "{format:?}");
+        let seen = wait_for(&mut lene_events, updated(disabled)).await;
+        assert!(seen.links.enable_audience_messaging.is_some(), "{format:?}");
+
+        // Ann's message is refused; Lene still speaks.
+        let refused = ann_meeting.send_message("May I?").await;
+        assert!(
+            matches!(
+                refused,
+                Err(ClientError::Response(ResponseError::Ucwa(
+                    CommunicationActionError::Conflict(_)
+                )))
+            ),
+            "{format:?}: {refused:?}"
+        );
+        lene_meeting.send_message("Leaders only now").await.unwrap();
+        assert_eq!(
+            wait_for(&mut ann_events, received).await,
+            "Leaders only now",
+            "{format:?}"
+        );
+
+        // Enabled again: Ann speaks.
+        let lene_meeting = lene_meeting.refresh().await.unwrap();
+        assert_eq!(
+            lene_meeting.audience_messaging(),
+            Some(AudienceMessaging::Disabled)
+        );
+        lene_meeting.set_audience_messaging(true).await.unwrap();
+        wait_for(
+            &mut ann_events,
+            updated(|c| c.audience_messaging == Some(AudienceMessaging::Enabled)),
+        )
+        .await;
+        ann_meeting.send_message("Thank you").await.unwrap();
+        assert_eq!(
+            wait_for(&mut lene_events, received).await,
+            "Thank you",
+            "{format:?}"
+        );
+
+        // The mute lock, on and off, seen by Ann.
+        let lene_meeting = lene_meeting.refresh().await.unwrap();
+        lene_meeting.set_audience_mute_lock(true).await.unwrap();
+        wait_for(
+            &mut ann_events,
+            updated(|c| c.audience_mute.as_deref() == Some("Enabled")),
+        )
+        .await;
+        let ann_meeting = ann_meeting.refresh().await.unwrap();
+        assert_eq!(
+            ann_meeting.audience_mute_lock(),
+            Some(AudienceMuteLock::Enabled),
+            "{format:?}"
+        );
+        assert!(matches!(
+            ann_meeting.set_audience_mute_lock(false).await,
+            Err(RosterError::NotALeader {
+                action: "disableAudienceMuteLock"
+            })
+        ));
+        let lene_meeting = lene_meeting.refresh().await.unwrap();
+        lene_meeting.set_audience_mute_lock(false).await.unwrap();
+        wait_for(
+            &mut ann_events,
+            updated(|c| c.audience_mute.as_deref() == Some("Disabled")),
+        )
+        .await;
+        assert_eq!(
+            ann_meeting.refresh().await.unwrap().audience_mute_lock(),
+            Some(AudienceMuteLock::Disabled)
+        );
+
+        ann_meeting.leave().await.unwrap();
+        lene_meeting.leave().await.unwrap();
+        lene.shutdown().await;
+        ann.shutdown().await;
     }
 }

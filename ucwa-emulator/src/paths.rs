@@ -252,6 +252,16 @@ pub(crate) mod route {
     pub(crate) const LOBBY: &str = concat!(conversation!(), "/lobby");
     pub(crate) const ATTENDEES: &str = concat!(conversation!(), "/attendees");
     pub(crate) const LEADERS: &str = concat!(conversation!(), "/leaders");
+    /// A leader's switches of what attendees may do: messaging (under the conversation's
+    /// messaging, as the reference's samples place them) and the mute lock.
+    pub(crate) const ENABLE_AUDIENCE_MESSAGING: &str =
+        concat!(messaging!(), "/enableAudienceMessaging");
+    pub(crate) const DISABLE_AUDIENCE_MESSAGING: &str =
+        concat!(messaging!(), "/disableAudienceMessaging");
+    pub(crate) const ENABLE_AUDIENCE_MUTE_LOCK: &str =
+        concat!(conversation!(), "/enableAudienceMuteLock");
+    pub(crate) const DISABLE_AUDIENCE_MUTE_LOCK: &str =
+        concat!(conversation!(), "/disableAudienceMuteLock");
     /// A leader's operations on a participant: admit, reject, eject, promote, demote.
     pub(crate) const PARTICIPANT_ACTION: &str = concat!(participant!(), "/{action}");
 
@@ -893,6 +903,18 @@ mod tests {
         assert_eq!(
             conversation_logs(7),
             route::CONVERSATION_LOGS.replace("{app}", "7")
+        );
+        assert_eq!(
+            in_messaging(7, 3, "disableAudienceMessaging"),
+            route::DISABLE_AUDIENCE_MESSAGING
+                .replace("{app}", "7")
+                .replace("{conversation}", "3")
+        );
+        assert_eq!(
+            in_conversation(7, 3, "enableAudienceMuteLock"),
+            route::ENABLE_AUDIENCE_MUTE_LOCK
+                .replace("{app}", "7")
+                .replace("{conversation}", "3")
         );
         assert_eq!(application_id(&in_app(42, "events")), Some(42));
         assert_eq!(application_id("/ucwa/oauth/v1/applications"), None);

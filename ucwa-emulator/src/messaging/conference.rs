@@ -31,6 +31,10 @@ pub(super) struct Focus {
     /// Addresses (lower case) demoted to attendee since the meeting began.
     demoted: BTreeSet<String>,
     pub(super) lobby: Vec<Waiting>,
+    /// Whether attendees may send messages (`audienceMessaging`; leaders always may).
+    pub(super) audience_messaging: bool,
+    /// Whether attendees are held muted (`audienceMute`, the mute lock).
+    pub(super) audience_mute_lock: bool,
 }
 
 impl Focus {
@@ -107,6 +111,8 @@ impl Conferences {
                 promoted: BTreeSet::new(),
                 demoted: BTreeSet::new(),
                 lobby: Vec::new(),
+                audience_messaging: true,
+                audience_mute_lock: false,
             },
         );
         Ok(())
@@ -262,5 +268,14 @@ mod tests {
         let lene = user("lene@contoso.com");
         assert!(!focus.set_leader(&lene, false));
         assert!(focus.leads(&lene));
+    }
+
+    #[test]
+    fn a_meeting_begins_with_audience_messaging_on_and_no_mute_lock() {
+        let mut all = Conferences::default();
+        all.begin(1, booked(Admission::Everyone), 5).unwrap();
+        let focus = all.focus(1).unwrap();
+        assert!(focus.audience_messaging);
+        assert!(!focus.audience_mute_lock);
     }
 }

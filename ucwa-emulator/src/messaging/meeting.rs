@@ -1,7 +1,8 @@
 //! Meetings as conversations, over HTTP: meet now (`startOnlineMeeting`), joining a meeting by
 //! its URI (`joinOnlineMeeting`), its messaging (`addMessaging`), and what a leader does with
 //! its roster — the lobby (admit, reject), eject, promote, demote, and the `lobby`,
-//! `attendees` and `leaders` lists — with the events each change causes to every side.
+//! `attendees` and `leaders` lists, the audience settings (messaging for attendees, the mute
+//! lock) — with the events each change causes to every side.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,7 +12,8 @@ use axum::extract::{Path, Query, State as Extract};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use ucwa::enumerations::{
-    AccessLevel, ConversationState, Direction, Importance, InvitationState, Role, SourceNetwork,
+    AccessLevel, AudienceMessaging, ConversationState, Direction, Importance, InvitationState,
+    Role, SourceNetwork,
 };
 use ucwa::events::{Event, EventType};
 use ucwa::http::{HeaderMap, StatusCode};
@@ -42,8 +44,9 @@ use super::model::{
     Opening, Peer, Side, Talk, threads,
 };
 use super::render::{
-    Announcements, completed, conversation_event, invitation_event, messaging_event, participant,
-    participant_invitation_event, participant_path, reason,
+    Announcements, completed, conversation as conversation_resource, conversation_event,
+    invitation_event, messaging_event, participant, participant_invitation_event, participant_path,
+    reason,
 };
 use super::routes::{answered, close_side, fail_outgoing, leave, withdraw};
 
@@ -61,6 +64,22 @@ pub(super) fn routes() -> Router<Shared> {
         .route(route::ATTENDEES, get(get_attendees))
         .route(route::LEADERS, get(get_leaders))
         .route(route::PARTICIPANT_ACTION, post(act))
+        .route(
+            route::ENABLE_AUDIENCE_MESSAGING,
+            post(enable_audience_messaging),
+        )
+        .route(
+            route::DISABLE_AUDIENCE_MESSAGING,
+            post(disable_audience_messaging),
+        )
+        .route(
+            route::ENABLE_AUDIENCE_MUTE_LOCK,
+            post(enable_audience_mute_lock),
+        )
+        .route(
+            route::DISABLE_AUDIENCE_MUTE_LOCK,
+            post(disable_audience_mute_lock),
+        )
 }
 
 // ---- resources ------------------------------------------------------------------------------
@@ -233,18 +252,65 @@ fn lobby_event(
     event
 }
 
-/// Adds to a meeting side's conversation the links only a meeting has.
+/// Adds to a meeting side's conversation, as `viewer` sees it, what only a meeting has: its
+/// lists, its audience settings, and for a leader the switches of those settings
+/// (<https://learn.microsoft.com/en-us/skype-sdk/ucwa/conversation_ref>).
 pub(super) fn dress_conversation(
     state: &State,
     app: u64,
     id: u64,
     thread: u64,
+    viewer: &User,
     c: &mut Conversation,
 ) {
-    if conferences(state).focus(thread).is_none() {
-        return;
-    }
+    let (messaging, mute_lock, leads) = {
+        let all = conferences(state);
+        let Some(focus) = all.focus(thread) else {
+            return;
+        };
+        (
+            focus.audience_messaging,
+            focus.audience_mute_lock,
+            focus.leads(viewer),
+        )
+    };
+    c.audience_messaging = Some(if messaging {
+        AudienceMessaging::Enabled
+    } else {
+        AudienceMessaging::Disabled
+    });
+    // `audienceMute` is a string in the reference's table; its sample and the
+    // AudienceMuteLock enumeration give the values.
+    c.audience_mute = Some(if mute_lock { "Enabled" } else { "Disabled" }.to_owned());
     let links = &mut c.links;
+    if leads {
+        if messaging {
+            links.disable_audience_messaging = Some(Link::to(paths::in_messaging(
+                app,
+                id,
+                "disableAudienceMessaging",
+            )));
+        } else {
+            links.enable_audience_messaging = Some(Link::to(paths::in_messaging(
+                app,
+                id,
+                "enableAudienceMessaging",
+            )));
+        }
+        if mute_lock {
+            links.disable_audience_mute_lock = Some(Link::to(paths::in_conversation(
+                app,
+                id,
+                "disableAudienceMuteLock",
+            )));
+        } else {
+            links.enable_audience_mute_lock = Some(Link::to(paths::in_conversation(
+                app,
+                id,
+                "enableAudienceMuteLock",
+            )));
+        }
+    }
     links.online_meeting = Some(Link::to(paths::in_conversation(app, id, "onlineMeeting")));
     links.lobby = Some(Link::to(paths::in_conversation(app, id, "lobby")));
     links.attendees = Some(Link::to(paths::in_conversation(app, id, "attendees")));
@@ -1215,6 +1281,118 @@ async fn act(
                 }
             }
         }
+    }
+    out.send(&state);
+    Ok(no_content())
+}
+
+// ---- the audience settings ------------------------------------------------------------------
+
+/// Whether `user` may send a message in conversation `thread` now: anyone may, except an
+/// attendee of a meeting whose leaders disabled audience messaging. The sendMessage table
+/// names no error for that; the refusal is its 409 `Conflict` without a subcode (the
+/// conversation's state does not allow it), which the client reads as a typed error, rather
+/// than `AttendeeNotAllowed`, a subcode of the reference's enumeration the table does not list.
+pub(super) fn may_send(state: &State, thread: u64, user: &User) -> Result<(), Refusal> {
+    let all = conferences(state);
+    match all.focus(thread) {
+        Some(focus) if !focus.audience_messaging && !focus.leads(user) => Err(Refusal::new(
+            StatusCode::CONFLICT,
+            ErrorBody {
+                code: "Conflict".into(),
+                message: Some(
+                    "The leaders of the meeting disabled messaging for attendees.".into(),
+                ),
+                ..ErrorBody::default()
+            },
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Which audience setting an operation switches.
+#[derive(Clone, Copy)]
+enum Setting {
+    Messaging,
+    MuteLock,
+}
+
+async fn enable_audience_messaging(state: Extract<Shared>, path: Path<(u64, u64)>) -> Answer {
+    switch(state, path, Setting::Messaging, true)
+}
+
+async fn disable_audience_messaging(state: Extract<Shared>, path: Path<(u64, u64)>) -> Answer {
+    switch(state, path, Setting::Messaging, false)
+}
+
+async fn enable_audience_mute_lock(state: Extract<Shared>, path: Path<(u64, u64)>) -> Answer {
+    switch(state, path, Setting::MuteLock, true)
+}
+
+async fn disable_audience_mute_lock(state: Extract<Shared>, path: Path<(u64, u64)>) -> Answer {
+    switch(state, path, Setting::MuteLock, false)
+}
+
+/// A leader turns `setting` on or off; every side of the meeting hears its conversation
+/// `updated` (setting it as it is already changes nothing and announces nothing).
+fn switch(
+    Extract(state): Extract<Shared>,
+    Path((id, conversation)): Path<(u64, u64)>,
+    setting: Setting,
+    on: bool,
+) -> Answer {
+    let app = available_at(&state, id)?;
+    let (thread, local) = meeting_side(&state, &app, conversation)?;
+    let changed = {
+        let mut all = conferences(&state);
+        let focus = all.focus_mut(thread).ok_or_else(not_found)?;
+        if !focus.leads(&local) {
+            return Err(not_a_leader());
+        }
+        let value = match setting {
+            Setting::Messaging => &mut focus.audience_messaging,
+            Setting::MuteLock => &mut focus.audience_mute_lock,
+        };
+        std::mem::replace(value, on) != on
+    };
+    if !changed {
+        return Ok(no_content());
+    }
+    let side = Side {
+        app: app.id,
+        conversation,
+    };
+    let mut everyone = threads(&state).others(thread, side);
+    everyone.push(Member {
+        user: local.clone(),
+        side,
+    });
+    let count = threads(&state).count(thread);
+    let mut out = Announcements::default();
+    for m in &everyone {
+        let (a, c) = (m.side.app, m.side.conversation);
+        let Some(member_app) = state.apps.get(a) else {
+            continue;
+        };
+        let resource = {
+            let mine = model::of(&member_app);
+            mine.conversations
+                .get(&c)
+                .map(|talk| conversation_resource(a, c, talk, count))
+        };
+        let Some(mut resource) = resource else {
+            continue;
+        };
+        dress_conversation(&state, a, c, thread, &m.user, &mut resource);
+        out.communication(
+            a,
+            with_resource(
+                EventType::Updated,
+                "conversation",
+                Link::new(paths::conversation(a, c)),
+                AnyResource::Conversation(Box::new(resource)),
+            ),
+        );
     }
     out.send(&state);
     Ok(no_content())

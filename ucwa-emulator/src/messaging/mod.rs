@@ -70,6 +70,14 @@
 //!   ends the participant's side as leaving does; promoting and demoting are a participant
 //!   `updated` (with its `role`) on every side, `localParticipant` on their own; the organizer
 //!   stays a leader;
+//! - a meeting's conversation carries `audienceMessaging` (`Enabled` as the meeting begins)
+//!   and `audienceMute` (the mute lock, `Disabled` as it begins) and, for a leader only, the link that turns
+//!   each the other way (enable/disableAudienceMessaging under its messaging, as the
+//!   reference's samples place them; enable/disableAudienceMuteLock under the conversation);
+//!   a change is a conversation `updated` on every side; switching to the value it has is a
+//!   204 that announces nothing. While audience messaging is disabled, an attendee's
+//!   sendMessage is a 409 `Conflict` without subcode (sendMessage's table has no closer entry);
+//!   leaders still send;
 //! - `lobby` lists those waiting to a leader (empty to others); `attendees` and `leaders` link
 //!   to the participants of each role; a guest (the anonymous meeting grant) is a participant
 //!   with `anonymous` true.

@@ -914,8 +914,16 @@ async fn get_conversation(
         .get(&conversation_id)
         .ok_or_else(not_found)?;
     let mut resource = conversation(app.id, conversation_id, talk, count);
+    let local = talk.local.clone();
     drop(mine);
-    super::meeting::dress_conversation(&state, app.id, conversation_id, thread, &mut resource);
+    super::meeting::dress_conversation(
+        &state,
+        app.id,
+        conversation_id,
+        thread,
+        &local,
+        &mut resource,
+    );
     Ok(payload(format, StatusCode::OK, &resource))
 }
 
@@ -1074,6 +1082,7 @@ async fn send_message(
         })
         .map_err(|reason| invalid_parameters(&[("body", reason)]))?;
     let (thread, local) = connected(&app, conversation_id)?;
+    super::meeting::may_send(&state, thread, &local)?;
     let mut out = Announcements::default();
     let number = model::of(&app)
         .conversations
