@@ -48,7 +48,7 @@ use super::render::{
     invitation_event, messaging_event, participant, participant_invitation_event, participant_path,
     reason,
 };
-use super::routes::{answered, close_side, fail_outgoing, leave, withdraw};
+use super::routes::{answered, close_side, leave, tell_inviter_of_decline, withdraw};
 
 /// The routes of meetings, under the application's path.
 pub(super) fn routes() -> Router<Shared> {
@@ -1044,14 +1044,7 @@ async fn decline(
             );
         }
     }
-    if let Some(peer) = peer
-        && let Some((inviter, _, _, rung)) = answered(&state, peer)
-    {
-        for other in rung.into_iter().filter(|r| r.app != app.id) {
-            withdraw(&state, other, &declined, &mut out);
-        }
-        fail_outgoing(&state, &inviter, peer.id, declined, &mut out);
-    }
+    tell_inviter_of_decline(&state, app.id, peer, declined, &mut out);
     out.send(&state);
     Ok(no_content())
 }

@@ -439,6 +439,25 @@ fn ring_outgoing(
     out.send(state);
 }
 
+/// What a decline does beyond the declining application: the invitee's other applications stop
+/// ringing, and the inviter's invitation (messaging, participant or meeting) fails with `why`.
+pub(super) fn tell_inviter_of_decline(
+    state: &State,
+    declining: u64,
+    peer: Option<Peer>,
+    why: ErrorBody,
+    out: &mut Announcements,
+) {
+    if let Some(peer) = peer
+        && let Some((inviter, _, _, rung)) = answered(state, peer)
+    {
+        for other in rung.into_iter().filter(|r| r.app != declining) {
+            withdraw(state, other, &why, out);
+        }
+        fail_outgoing(state, &inviter, peer.id, why, out);
+    }
+}
+
 /// Ends an outgoing invitation that reached no one, or was declined: `completed` with `why`.
 /// A messaging invitation's conversation goes with it; a participant invitation's stays.
 pub(super) fn fail_outgoing(
@@ -771,14 +790,7 @@ async fn decline(
             );
         }
     }
-    if let Some(peer) = peer
-        && let Some((inviter, _, _, rung)) = answered(&state, peer)
-    {
-        for other in rung.into_iter().filter(|r| r.app != app.id) {
-            withdraw(&state, other, &declined, &mut out);
-        }
-        fail_outgoing(&state, &inviter, peer.id, declined, &mut out);
-    }
+    tell_inviter_of_decline(&state, app.id, peer, declined, &mut out);
     out.send(&state);
     Ok(no_content())
 }
